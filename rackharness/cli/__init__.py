@@ -1,0 +1,1 @@
+"""The ``rackharness`` command line: one module per subcommand, :mod:`.main` wires them."""

@@ -1,0 +1,79 @@
+"""``rackharness up|down|status|logs|config``: parse, build the config, run, map errors to exit codes.
+
+A user mistake prints one clear message (what, where, what to do) and exits 2 without a
+traceback; ``--debug`` adds the traceback for bug reports.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+
+from rackharness.cli import config_cmd, down, logs, status, up
+from rackharness.config import load_config
+from rackharness.config.loader import Config
+from rackharness.errors import RackHarnessError, UsageError
+
+COMMANDS = (up, down, status, logs, config_cmd)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own usage errors: same shape as ours, exit 2
+        raise UsageError(f"{self.prog}: {message}", hint=f"`{self.prog} --help` lists the options")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--config", metavar="FILE", help="YAML config file (layered over the defaults)")
+    common.add_argument("--state-dir", metavar="DIR", help="where state, logs and data live (.rackharness)")
+    common.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
+                        help="set any setting, e.g. --set amqp.port=35672 (see `rackharness config --list`)")
+    common.add_argument("--debug", action="store_true", help="verbose logs and tracebacks")
+    parser = _Parser(prog="rackharness", description="Virtual-rack provisioning and RackHD test harness.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for module in COMMANDS:
+        child = sub.add_parser(module.NAME, parents=[common], help=module.HELP, description=module.HELP)
+        module.add_arguments(child)
+        child.set_defaults(run=module.run, flag_map=getattr(module, "FLAGS", {}))
+    return parser
+
+
+def config_from_args(args: argparse.Namespace, environ=None) -> Config:
+    flags: dict[str, tuple[object, str]] = {}
+    if args.state_dir is not None:
+        flags["state_dir"] = (args.state_dir, "--state-dir")
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--set {item!r}: expected KEY=VALUE", hint="e.g. --set bmc.base_port=36230")
+        flags[key.strip()] = (value, f"--set {item}")
+    for attr, key in args.flag_map.items():
+        value = getattr(args, attr, None)
+        if value is not None:
+            flags[key] = (value, "--" + attr.replace("_", "-"))
+    return load_config(args.config, environ=environ, flags=flags)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        args = build_parser().parse_args(argv)
+        config = config_from_args(args)
+        return int(args.run(args, config) or 0)
+    except RackHarnessError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"rackharness: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:  # `rackharness status | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("rackharness: interrupted", file=sys.stderr)
+        return 130

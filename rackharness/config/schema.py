@@ -1,0 +1,120 @@
+"""Every setting rackharness knows, declared once, with its type, default and bounds.
+
+Keys are dotted (``amqp.port``); a config file nests them (``amqp: {port: 35672}``), the
+environment spells them ``RACKHARNESS_AMQP_PORT``, and ``--set amqp.port=35672`` sets any of
+them from the command line. No address or port is written anywhere else in the code.
+The defaults keep clear of the system ports (5672, 25672, 4369, 27017, 623).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    kind: type  # int, float, str, bool
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+    secret: bool = False
+    optional: bool = False  # None allowed (e.g. an external URL that is usually unset)
+
+    @property
+    def env_var(self) -> str:
+        return "RACKHARNESS_" + self.key.upper().replace(".", "_")
+
+
+def _port(key: str, default: int, help: str) -> Setting:
+    return Setting(key, int, default, help, minimum=1, maximum=65535)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("provider", str, "local", "which rack provider brings the rack up"),
+    Setting("nodes", int, 4, "number of virtual nodes", minimum=1, maximum=1000),
+    Setting("state_dir", str, ".rackharness", "where state, logs and service data live"),
+    Setting("profiles", str, "quanta-d51,dell-r630",
+            "hardware profiles (fixtures/hardware/<name>.yaml), comma-separated, cycled over the nodes"),
+    Setting("profiles_dir", str, "", "directory of hardware profiles; empty means the packaged fixtures/hardware"),
+    Setting("ready_timeout", float, 60.0, "seconds to wait for each service to become ready", minimum=1, maximum=3600),
+    # RabbitMQ (AMQP)
+    Setting("amqp.url", str, None, "use this existing broker instead of starting RabbitMQ", optional=True, secret=True),
+    Setting("amqp.host", str, "127.0.0.1", "address RabbitMQ listens on"),
+    _port("amqp.port", 35672, "AMQP port of the embedded RabbitMQ"),
+    _port("amqp.dist_port", 35673, "Erlang distribution port of the embedded RabbitMQ"),
+    _port("amqp.epmd_port", 34369, "epmd port of the embedded RabbitMQ"),
+    Setting("amqp.user", str, "guest", "AMQP user"),
+    Setting("amqp.password", str, "guest", "AMQP password", secret=True),
+    # Mongo
+    Setting("mongo.url", str, None, "use this existing MongoDB (mongodb://...) instead of starting one",
+            optional=True, secret=True),
+    Setting("mongo.host", str, "127.0.0.1", "address the embedded Mongo store listens on"),
+    _port("mongo.port", 37017, "port of the embedded Mongo store"),
+    Setting("mongo.engine", str, "auto", "which Mongo to start: auto (mongod if on PATH, else nx-27017)",
+            choices=("auto", "mongod", "nx-27017")),
+    # Virtual BMCs
+    Setting("bmc.host", str, "127.0.0.1", "address every virtual BMC binds to"),
+    _port("bmc.base_port", 36230, "UDP port of node 1's BMC; node N uses base_port + N - 1"),
+    Setting("bmc.user", str, "admin", "BMC administrator user name of every node"),
+    Setting("bmc.password", str, "admin", "BMC administrator password of every node", secret=True),
+    Setting("bmc.power_on_delay", float, 0.0, "seconds a node takes to power on", minimum=0, maximum=600),
+    Setting("rack.mac_prefix", str, "52:54:00", "first three octets of every generated MAC"),
+)
+
+BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+
+def coerce(setting: Setting, raw: Any) -> Any:
+    """Turn a raw value (YAML scalar or string) into the setting's type; ValueError says why."""
+    if raw is None:
+        if setting.optional:
+            return None
+        raise ValueError("a value is required")
+    kind = setting.kind
+    value: Any
+    if kind is bool:
+        value = _to_bool(raw)
+    elif kind is int:
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError(f"expected a whole number, got {raw!r}")
+        try:
+            value = int(str(raw).strip(), 10) if not isinstance(raw, (int, float)) else int(raw)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {raw!r}") from None
+    elif kind is float:
+        if isinstance(raw, bool):
+            raise ValueError(f"expected a number, got {raw!r}")
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise ValueError(f"expected a number, got {raw!r}") from None
+    else:
+        if isinstance(raw, (dict, list)):
+            raise ValueError(f"expected a text value, got a {type(raw).__name__}")
+        value = str(raw)
+        if setting.optional and value == "":
+            return None
+    _check_bounds(setting, value)
+    return value
+
+
+def _to_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
+def _check_bounds(setting: Setting, value: Any) -> None:
+    if setting.minimum is not None and value < setting.minimum:
+        raise ValueError(f"must be at least {setting.minimum:g}, got {value!r}")
+    if setting.maximum is not None and value > setting.maximum:
+        raise ValueError(f"must be at most {setting.maximum:g}, got {value!r}")
+    if setting.choices is not None and value not in setting.choices:
+        raise ValueError(f"must be one of {', '.join(setting.choices)}; got {value!r}")

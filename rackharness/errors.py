@@ -1,0 +1,70 @@
+"""The one exception tree of rackharness.
+
+    RackHarnessError                 root; ``exit_code`` is what the CLI exits with
+    ├── UsageError (2)               bad flag, bad value, bad config file, bad state file
+    │   ├── ConfigError              a config layer is wrong: says which file:line / env var / flag
+    │   └── StateFileError           .rackharness/state.json is unreadable or not ours
+    ├── PrerequisiteError (2)        something the machine lacks (a Debian package, root); says the command
+    ├── PortInUseError (2)           a configured port is taken by a process we did not start
+    ├── ServiceError (1)             a service failed to start or stop
+    │   └── ReadinessTimeout         a wait strategy gave up; carries what it observed
+    └── BmcError (1)                 a virtual BMC could not be served (bind failure, bad profile)
+
+Library errors (OSError, pika, pymongo, pyghmi) are re-raised ``from exc`` at the boundary so the
+CLI shows one line and the traceback stays available with ``--debug``.
+"""
+from __future__ import annotations
+
+
+class RackHarnessError(Exception):
+    """Root of every error rackharness raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\nHint: {self.hint}"
+        return self.message
+
+
+class UsageError(RackHarnessError):
+    """The user asked for something malformed; exit 2."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """A configuration layer (defaults, file, environment, flags) holds a bad value."""
+
+
+class StateFileError(UsageError):
+    """The state file cannot be read or was not written by rackharness."""
+
+
+class PrerequisiteError(RackHarnessError):
+    """The machine lacks something rackharness needs (a package, a binary, root)."""
+
+    exit_code = 2
+
+
+class PortInUseError(RackHarnessError):
+    """A port rackharness is configured to use is already taken by someone else."""
+
+    exit_code = 2
+
+
+class ServiceError(RackHarnessError):
+    """A service (RabbitMQ, Mongo, the rack process, the target) failed to start or stop."""
+
+
+class ReadinessTimeout(ServiceError):
+    """A wait strategy ran out of time; the message says what it saw last."""
+
+
+class BmcError(RackHarnessError):
+    """A virtual BMC could not be set up or served."""

@@ -1,0 +1,36 @@
+"""Rack providers, looked up by name; a provider module is imported only when it is chosen.
+
+    local      real RabbitMQ, a Mongo-wire store and N virtual nodes on this machine (default)
+
+Later providers (physical, isolated, vagrant) register here the same way.
+"""
+from __future__ import annotations
+
+import difflib
+import importlib
+
+from rackharness.errors import UsageError
+from rackharness.providers.base import RackProvider
+
+REGISTRY: dict[str, str] = {
+    "local": "rackharness.providers.local:LocalProvider",
+}
+
+
+def get_provider_class(name: str) -> type[RackProvider]:
+    try:
+        dotted = REGISTRY[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, list(REGISTRY), n=1)
+        suggestion = f"; did you mean {close[0]!r}?" if close else ""
+        raise UsageError(
+            f"unknown provider {name!r}{suggestion}",
+            hint=f"available providers: {', '.join(sorted(REGISTRY))} (--provider NAME or provider: in --config)",
+        ) from None
+    module_name, _, attr = dotted.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def make_provider(name: str, config, store, say=print) -> RackProvider:
+    """An instance of the provider ``name`` bound to ``config`` and the state ``store``."""
+    return get_provider_class(name)(config, store, say)

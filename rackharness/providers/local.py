@@ -1,0 +1,173 @@
+"""The ``local`` provider: RabbitMQ, a Mongo-wire store and the virtual rack on this machine.
+
+``up`` is a sequence of named steps — preflight, prepare, mongo, rabbitmq, rack — and the state
+file is rewritten after each one. Preflight creates nothing: a bad config, a taken port or a
+missing package fails before any directory or process exists. If a later step fails, every
+process started so far is stopped again and the state says which step failed and why.
+``up`` on a rack that is up and healthy changes nothing; on one whose processes died (a crash,
+a kill -9, a reboot) it first stops what is left, then starts afresh.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+from rackharness.config.loader import write_private
+from rackharness.errors import RackHarnessError
+from rackharness.providers.base import RackProvider
+from rackharness.rack.layout import build_rack_spec
+from rackharness.rack.spec import RackSpec
+from rackharness.services import MongoService, RabbitMqService, Service
+from rackharness.services.external_amqp import ExternalAmqpService
+from rackharness.services.process import ProcessRecord, is_running, stop
+from rackharness.services.rabbitmq import blocked_parent
+from rackharness.services.rack import RackService
+from rackharness.state import RackState
+
+CONFIG_FILE = "config.json"
+RACK_FILE = "rack.json"
+#: where RabbitMQ's files go when user rabbitmq cannot enter the state dir
+RABBITMQ_FALLBACK_ROOT = Path("/var/lib/rackharness")
+
+
+class LocalProvider(RackProvider):
+    NAME = "local"
+
+    # -- composition -----------------------------------------------------------------------
+    def _rack_spec(self) -> RackSpec:
+        if not hasattr(self, "_spec"):
+            self._spec = build_rack_spec(self.config)
+        return self._spec
+
+    def services(self) -> list[Service]:
+        """In start order; ``down`` stops them in reverse."""
+        c, root = self.config, self.state_dir.absolute()
+        logs, data = root / "logs", root / "data"
+        engine = None if c["mongo.engine"] == "auto" else c["mongo.engine"]
+        mongo = MongoService(c["mongo.port"], data / "mongo", logs, url=c["mongo.url"], host=c["mongo.host"],
+                             engine=engine)
+        amqp: Service
+        if c["amqp.url"]:
+            amqp = ExternalAmqpService(c["amqp.url"])
+        else:
+            rabbit_data, rabbit_logs = self._rabbitmq_dirs(data / "rabbitmq", logs)
+            amqp = RabbitMqService(c["amqp.host"], c["amqp.port"], c["amqp.dist_port"], c["amqp.epmd_port"],
+                                   c["amqp.user"], c["amqp.password"], rabbit_data, rabbit_logs)
+        rack = RackService(self._rack_spec(), root / RACK_FILE, logs)
+        return [mongo, amqp, rack]
+
+    def _rabbitmq_dirs(self, data: Path, logs: Path) -> tuple[Path, Path]:
+        """RabbitMQ runs as user rabbitmq when we are root: if that user cannot reach the state dir
+        (a checkout under /root, mode 0700), its files go to /var/lib/rackharness/<digest> instead."""
+        if os.geteuid() != 0 or blocked_parent(self.state_dir.absolute()) is None:
+            return data, logs
+        digest = hashlib.sha256(str(self.state_dir.absolute()).encode()).hexdigest()[:12]
+        root = RABBITMQ_FALLBACK_ROOT / digest
+        return root / "data", root / "logs"
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def preflight(self) -> None:
+        for service in self.services():
+            service.check_prerequisites()
+        for service in self.services():
+            service.check_ports()
+
+    def up(self) -> RackState:
+        state = self.store.load()
+        if state is not None and state.status == "up":
+            health = self.health(state)
+            if all(health.values()):
+                self.say(f"rack already up in {self.state_dir} ({len(state.endpoints.get('nodes', []))} nodes); "
+                         "nothing changed")
+                return state
+            dead = ", ".join(name for name, ok in health.items() if not ok)
+            self.say(f"rack in {self.state_dir} was up but {dead} stopped running; cleaning up before starting again")
+        if state is not None and state.processes:
+            self._stop_recorded(state)
+        self.preflight()
+        state = RackState(provider=self.NAME, status="starting")
+        self._step_prepare(state)
+        for service in self.services():
+            try:
+                self._step_service(state, service)
+            except BaseException as exc:  # a user error, a bug or ^C: leave nothing running
+                self._fail(state, service.NAME, exc)
+                raise
+        state.status = "up"
+        self.store.save(state)
+        return state
+
+    def _step_prepare(self, state: RackState) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.state_dir / "logs").mkdir(exist_ok=True)
+        self.config.save(self.state_dir / CONFIG_FILE)
+        spec = self._rack_spec()
+        write_private(self.state_dir / RACK_FILE, spec.to_json())
+        state.endpoints = self._endpoints(spec)
+        self._done(state, "prepare")
+
+    def _step_service(self, state: RackState, service: Service) -> None:
+        self.say(f"starting {service.NAME} ...")
+        record = service.start()
+        if record is not None:
+            state.processes[service.NAME] = record.to_dict()
+            self.store.save(state)
+        service.wait_ready(record, timeout=self.config["ready_timeout"])
+        self._done(state, service.NAME)
+
+    def _done(self, state: RackState, step: str) -> None:
+        state.steps[step] = time.time()
+        self.store.save(state)
+
+    def _fail(self, state: RackState, step: str, exc: BaseException) -> None:
+        self._stop_recorded(state)
+        state.status = "failed"
+        state.endpoints["failure"] = f"step {step}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        self.store.save(state)
+
+    def down(self, *, force: bool = False) -> None:
+        state = self.store.load() if not force or self._state_readable() else None
+        if state is not None:
+            state.status = "stopping"
+            self.store.save(state)
+            self._stop_recorded(state)
+            state.status = "down"
+            state.endpoints.pop("failure", None)
+            self.store.save(state)
+        if force:
+            self.store.remove()
+
+    def _state_readable(self) -> bool:
+        try:
+            self.store.load()
+            return True
+        except RackHarnessError:
+            return False
+
+    def _stop_recorded(self, state: RackState) -> None:
+        for name in reversed(list(state.processes)):
+            stop(ProcessRecord.from_dict(state.processes[name]))
+            del state.processes[name]
+            self.store.save(state)
+
+    def health(self, state: RackState) -> dict[str, bool]:
+        return {name: is_running(ProcessRecord.from_dict(raw)) for name, raw in state.processes.items()}
+
+    # -- what the suite reads ------------------------------------------------------------------
+    def _endpoints(self, spec: RackSpec) -> dict:
+        services = {s.NAME: s for s in self.services()}
+        return {
+            "api_url": None,  # the RackHD reference target comes with the next capability
+            "amqp_url": services["rabbitmq"].url,
+            "mongo_url": services["mongo"].url,
+            "nodes": [
+                {
+                    "name": n.name, "uuid": n.uuid, "serial": n.serial, "profile": n.profile, "macs": list(n.macs),
+                    "bmc": {"host": n.bmc.host, "port": n.bmc.port, "user": n.bmc.users[0].name,
+                            "password": n.bmc.users[0].password, "mac": n.bmc.mac},
+                }
+                for n in spec.nodes
+            ],
+        }

@@ -1,0 +1,83 @@
+"""From configuration to a :class:`RackSpec`: names, MACs, UUIDs, serials and BMC ports per node.
+
+Everything is derived deterministically from the config (node index, ``rack.mac_prefix``,
+``bmc.*``), so the same config always yields the same rack: a run can be reproduced from the
+saved config alone.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from rackharness.config import Config
+from rackharness.errors import ConfigError
+from rackharness.rack.profile import ProfileLibrary
+from rackharness.rack.spec import BmcSpec, BmcUserSpec, NodeSpec, RackSpec
+
+#: uuid5 namespace of every rackharness node (a fixed random UUID)
+NODE_NAMESPACE = uuid.UUID("6f1e3c0a-5a8e-4b55-9a43-2f3c1d6b7e90")
+HOST_NICS = 2
+BMC_NIC = 0xB0
+_MAC_PREFIX = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
+PACKAGED_PROFILES = Path(__file__).resolve().parents[2] / "fixtures" / "hardware"
+
+
+def node_name(index: int) -> str:
+    return f"node-{index:02d}"
+
+
+def node_mac(prefix: str, index: int, nic: int) -> str:
+    return f"{prefix}:{(index >> 8) & 0xFF:02x}:{index & 0xFF:02x}:{nic:02x}"
+
+
+def profiles_dir(config: Config) -> Path:
+    return Path(config["profiles_dir"]) if config["profiles_dir"] else PACKAGED_PROFILES
+
+
+def build_rack_spec(config: Config) -> RackSpec:
+    """The rack the config describes; ConfigError names the setting when it cannot be built."""
+    count = config["nodes"]
+    prefix = config["rack.mac_prefix"].lower()
+    if not _MAC_PREFIX.match(prefix):
+        raise ConfigError(f"{config.source('rack.mac_prefix')}: rack.mac_prefix: expected three hex octets "
+                          f"like 52:54:00, got {config['rack.mac_prefix']!r}")
+    base = config["bmc.base_port"]
+    if base + count - 1 > 65535:
+        raise ConfigError(
+            f"{config.source('bmc.base_port')}: bmc.base_port {base} leaves no room for {count} BMC ports "
+            f"(the last would be {base + count - 1})",
+            hint=f"lower bmc.base_port to at most {65536 - count}",
+        )
+    profiles = [p.strip() for p in config["profiles"].split(",") if p.strip()]
+    if not profiles:
+        raise ConfigError(f"{config.source('profiles')}: profiles: name at least one hardware profile")
+    directory = profiles_dir(config)
+    library = ProfileLibrary(directory)
+    for name in profiles:
+        try:
+            library.get(name)  # loads and validates: a bad profile fails here, before anything starts
+        except ConfigError as exc:
+            raise ConfigError(f"{config.source('profiles')}: profiles: {exc.message}", hint=exc.hint) from None
+    nodes = [_node(config, index, profiles[(index - 1) % len(profiles)], prefix) for index in range(1, count + 1)]
+    return RackSpec(nodes=nodes, profiles_dir=str(directory))
+
+
+def _node(config: Config, index: int, profile: str, prefix: str) -> NodeSpec:
+    admin = BmcUserSpec(user_id=2, name=config["bmc.user"], password=config["bmc.password"],
+                        privilege="administrator")
+    return NodeSpec(
+        name=node_name(index),
+        index=index,
+        uuid=str(uuid.uuid5(NODE_NAMESPACE, f"{prefix}/{index}")),
+        serial=f"RH{index:06d}",
+        macs=[node_mac(prefix, index, nic) for nic in range(HOST_NICS)],
+        profile=profile,
+        bmc=BmcSpec(
+            host=config["bmc.host"],
+            port=config["bmc.base_port"] + index - 1,
+            mac=node_mac(prefix, index, BMC_NIC),
+            users=[admin],
+        ),
+        power_on_delay=config["bmc.power_on_delay"],
+    )

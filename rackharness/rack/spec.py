@@ -1,0 +1,68 @@
+"""The rack description the stack writes and the rack process reads (``rack.json``).
+
+Plain dataclasses so the file is easy to read, diff and write by hand. Secrets (BMC passwords)
+are in this file because the rack process needs them; the file is written mode 0600 in the
+state directory and never printed.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class BmcUserSpec:
+    user_id: int
+    name: str
+    password: str = field(repr=False)
+    privilege: str = "administrator"  # callback | user | operator | administrator
+
+
+@dataclass
+class BmcSpec:
+    host: str  # the address the BMC's UDP socket binds to (and what `lan print` reports)
+    port: int  # UDP port of the BMC (623 on real hardware)
+    mac: str  # the BMC's own MAC (`lan print` "MAC Address")
+    users: list[BmcUserSpec] = field(default_factory=list)
+    netmask: str = "255.255.255.0"
+    gateway: str = "0.0.0.0"
+    channel: int = 1
+
+
+@dataclass
+class NodeSpec:
+    name: str
+    index: int
+    uuid: str  # system GUID, also the SMBIOS UUID
+    serial: str
+    macs: list[str]  # host NIC MACs, first is the PXE NIC
+    profile: str  # hardware profile name: fixtures/hardware/<profile>.yaml
+    bmc: BmcSpec
+    power_on_delay: float = 0.0  # seconds from "power on" to the node reporting on
+    initial_power: str = "off"  # on | off
+    # Fault injection for tests: None, "bmc-silent" (BMC drops every packet),
+    # "power-on-fails" (power on is accepted but the node never turns on).
+    fault: str | None = None
+
+
+@dataclass
+class RackSpec:
+    nodes: list[NodeSpec]
+    profiles_dir: str  # directory holding <profile>.yaml files
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "RackSpec":
+        nodes = []
+        for n in raw["nodes"]:
+            bmc = dict(n["bmc"])
+            bmc["users"] = [BmcUserSpec(**u) for u in bmc.get("users", [])]
+            nodes.append(NodeSpec(**{**n, "bmc": BmcSpec(**bmc)}))
+        return cls(nodes=nodes, profiles_dir=raw["profiles_dir"])
+
+    @classmethod
+    def load(cls, path: Path) -> "RackSpec":
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -1,0 +1,84 @@
+"""The state file: what the last ``up`` started, rewritten (atomically, mode 0600) after each step.
+
+``.rackharness/state.json`` holds the provider, the lifecycle status, the steps done, the process
+records of every service started and the endpoints the suite reads (``status --json``). It is the
+single source of truth for ``status`` and ``down``; a file that is not ours is an error (exit 2),
+never silently overwritten.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rackharness.config.loader import write_private
+from rackharness.errors import StateFileError
+
+FORMAT = "rackharness-state/1"
+STATE_FILE = "state.json"
+
+
+@dataclass
+class RackState:
+    provider: str
+    status: str = "down"  # down | starting | up | failed | stopping
+    steps: dict[str, float] = field(default_factory=dict)  # step name → time done
+    processes: dict[str, dict[str, Any]] = field(default_factory=dict)  # service → ProcessRecord dict
+    endpoints: dict[str, Any] = field(default_factory=dict)  # api_url, amqp_url, mongo_url, nodes ...
+    updated_at: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, **asdict(self)}
+
+
+class StateStore:
+    """Reads and rewrites ``<state_dir>/state.json``."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.dir = Path(state_dir)
+        self.path = self.dir / STATE_FILE
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def load(self) -> RackState | None:
+        if not self.path.exists():
+            return None
+        where = str(self.path)
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise StateFileError(
+                f"{where}:{exc.lineno}: the state file is corrupt ({exc.msg})",
+                hint=f"stop anything it started with `rackharness down --force`, which also removes {where}",
+            ) from None
+        except OSError as exc:
+            raise StateFileError(f"{where}: cannot read the state file: {exc.strerror}") from exc
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            raise StateFileError(
+                f"{where}: not a rackharness state file (expected format {FORMAT!r})",
+                hint=f"`rackharness down --force` stops what it can find and removes {where}",
+            )
+        try:
+            return RackState(
+                provider=str(raw["provider"]),
+                status=str(raw.get("status", "down")),
+                steps=dict(raw.get("steps", {})),
+                processes=dict(raw.get("processes", {})),
+                endpoints=dict(raw.get("endpoints", {})),
+                updated_at=float(raw.get("updated_at", 0.0)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StateFileError(
+                f"{where}: the state file is missing or mangles field {exc}",
+                hint="`rackharness down --force` stops what it can find and removes it",
+            ) from None
+
+    def save(self, state: RackState) -> None:
+        state.updated_at = time.time()
+        write_private(self.path, json.dumps(state.to_dict(), indent=2, sort_keys=True) + "\n")
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)

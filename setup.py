@@ -1,0 +1,26 @@
+"""rackharness: a virtual-rack provisioning and black-box API test harness for RackHD."""
+from setuptools import find_packages, setup
+
+setup(
+    name="rackharness",
+    version="0.1.0",
+    description="Virtual-rack provisioning and black-box API test harness for RackHD",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.11",
+    packages=find_packages(include=["rackharness", "rackharness.*"]),
+    include_package_data=True,
+    install_requires=[
+        "cryptography>=41",
+        "PyYAML>=6",
+        "pika>=1.3",
+        "pymongo>=4.6",
+        "pyghmi==1.6.19",
+    ],
+    extras_require={
+        # The embedded Mongo-wire store, used when no mongod is on PATH and no --mongo-url is given.
+        "embedded-mongo": ["nx-27017==0.8.1"],
+        "test": ["nose2>=0.14", "proboscis==1.2.6.0"],
+    },
+    entry_points={"console_scripts": ["rackharness = rackharness.cli.main:main"]},
+)

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# stack.sh — bootstrap this machine for rackharness, then run `rackharness VERB ...`.
+#
+#   ./stack.sh up [--nodes N] [--provider local]   bring a rack up
+#   ./stack.sh status [--json] [--show-secrets]    what is up
+#   ./stack.sh logs [SERVICE]                      service logs
+#   ./stack.sh down                                stop everything up started
+#   ./stack.sh test                                the harness's own tests (what CI runs)
+#
+# Bootstrap (idempotent, quick when done): the Debian packages (rabbitmq-server, ipmitool,
+# freeipmi-tools, python3-venv) when run as root, else the exact apt command and exit 2; a
+# virtualenv in .venv with rackharness installed in it.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+venv="${RACKHARNESS_VENV:-$here/.venv}"
+python="${PYTHON:-python3}"
+verb="${1:-}"
+
+die() { echo "stack.sh: error: $1" >&2; [ -n "${2:-}" ] && echo "Hint: $2" >&2; exit "${3:-2}"; }
+
+need_debs() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        die "missing packages: ${missing[*]} (and apt-get is not available here)" \
+            "install ${missing[*]} with this system's package manager, then run ./stack.sh $verb again"
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        die "missing Debian packages: ${missing[*]}" \
+            "run: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+    fi
+    echo "stack.sh: installing Debian packages: ${missing[*]}" >&2
+    # The rabbitmq-server package would start a system broker on 5672; rackharness runs its own
+    # on private ports, so keep postinst scripts from starting services.
+    local policy=/usr/sbin/policy-rc.d added_policy=0
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; added_policy=1; fi
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2 || {
+        [ $added_policy -eq 1 ] && rm -f "$policy"
+        die "apt-get install ${missing[*]} failed" "see the apt output above" 1
+    }
+    [ $added_policy -eq 1 ] && rm -f "$policy"
+    return 0
+}
+
+ensure_venv() {
+    "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null ||
+        die "rackharness needs Python 3.11 or newer as '$python'" "set PYTHON=/path/to/python3.11"
+    if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then need_debs python3-venv; fi
+    local marker="$venv/.rackharness-installed" stamp
+    stamp="$(cat setup.py | sha256sum | cut -c1-16)"
+    if [ -x "$venv/bin/python" ] && [ "$(cat "$marker" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+    echo "stack.sh: preparing $venv" >&2
+    [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -e ".[embedded-mongo,test]" >&2 ||
+        die "pip install into $venv failed" "see the pip output above" 1
+    echo "$stamp" > "$marker"
+}
+
+case "$verb" in
+    ""|-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    up|test) need_debs rabbitmq-server ipmitool freeipmi-tools ;;
+esac
+ensure_venv
+
+if [ "$verb" = "test" ]; then
+    shift
+    [ $# -gt 0 ] || set -- tests.unit tests.functional
+    exec "$venv/bin/python" -m nose2 --config tests/harness.cfg "$@"
+fi
+exec "$venv/bin/rackharness" "$@"

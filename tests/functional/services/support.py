@@ -1,0 +1,63 @@
+"""Helpers for the service functional tests: free ports, temp dirs, leftover-process checks."""
+import os
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+
+from rackharness.services import procfs
+
+
+def free_ports(count):
+    """``count`` distinct loopback ports that were free a moment ago."""
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def reachable_temp_dir(prefix):
+    """A temp dir the ``rabbitmq`` user can enter (mkdtemp makes 0700 dirs)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    return path
+
+
+def remove_tree(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def processes_mentioning(text):
+    """Live processes whose command line contains ``text`` (this test process excluded)."""
+    found = []
+    for stat in procfs.all_stats():
+        if stat.alive and stat.pid != os.getpid():
+            if text in " ".join(procfs.read_cmdline(stat.pid) or []):
+                found.append(procfs.describe(stat.pid))
+    return found
+
+
+def family(record):
+    """``{(pid, start_ticks)}`` of a record's processes and all their descendants, right now."""
+    stats = list(procfs.all_stats())
+    roots = [record, *record.companions]
+    found = set()
+    for root in roots:
+        for stat in stats:
+            if stat.pid == root.pid or stat.pgid == root.pgid:
+                found.add((stat.pid, stat.start_ticks))
+        found |= {(s.pid, s.start_ticks) for s in procfs.descendants(root.pid, stats)}
+    return found
+
+
+def still_alive(identities):
+    left = []
+    for pid, ticks in identities:
+        stat = procfs.read_stat(pid)
+        if stat is not None and stat.alive and stat.start_ticks == ticks:
+            left.append(procfs.describe(pid))
+    return left

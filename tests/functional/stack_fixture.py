@@ -1,0 +1,68 @@
+"""A private rack for functional tests: own state dir and ports, brought up and down via the CLI."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from rackharness.stack_info import current_stack
+
+REPO = Path(__file__).resolve().parents[2]
+#: ports clear of the defaults, so a developer's own `./stack.sh up` rack is left alone
+TEST_PORTS = {"RACKHARNESS_AMQP_PORT": "45672", "RACKHARNESS_AMQP_DIST_PORT": "45673",
+              "RACKHARNESS_AMQP_EPMD_PORT": "44369", "RACKHARNESS_MONGO_PORT": "47017",
+              "RACKHARNESS_BMC_BASE_PORT": "46230"}
+#: a password that must never show up in any output, log or file other than the private state
+BMC_PASSWORD = "Rh-n0t-in-logs"
+
+
+class PrivateStack:
+    def __init__(self, nodes: int = 4, **env: str) -> None:
+        self.tmp = tempfile.TemporaryDirectory(prefix="rackharness-test-")
+        self.state_dir = Path(self.tmp.name) / "state"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
+        self.env.update(TEST_PORTS)
+        self.env.update({"RACKHARNESS_STATE_DIR": str(self.state_dir), "RACKHARNESS_NODES": str(nodes),
+                         "RACKHARNESS_BMC_PASSWORD": BMC_PASSWORD})
+        self.env.update(env)
+
+    def cli(self, *args: str, timeout: float = 180.0) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "rackharness", *args], cwd=REPO, env=self.env,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def up(self) -> subprocess.CompletedProcess:
+        result = self.cli("up")
+        if result.returncode != 0:
+            raise AssertionError(f"rackharness up failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def status(self, *flags: str) -> dict:
+        return json.loads(self.cli("status", "--json", *flags).stdout)
+
+    def info(self):
+        return current_stack(self.state_dir)
+
+    def pids(self) -> list[int]:
+        state = json.loads((self.state_dir / "state.json").read_text())
+        pids = []
+        for record in state["processes"].values():
+            pids.append(record["pid"])
+            pids.extend(c["pid"] for c in record.get("companions", []))
+        return pids
+
+    def down(self) -> subprocess.CompletedProcess:
+        return self.cli("down")
+
+    def cleanup(self) -> None:
+        self.cli("down", "--force")
+        self.tmp.cleanup()
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for a slow init to reap it does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,123 @@
+"""`rackharness up|status|down` on a real local rack: idempotence, crash recovery, nothing left behind."""
+import os
+import signal
+import socket
+import subprocess
+import unittest
+from pathlib import Path
+
+from tests.functional.stack_fixture import BMC_PASSWORD, REPO, PrivateStack, alive
+
+
+class LifecycleTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = PrivateStack(nodes=3)
+        cls.addClassCleanup(cls.stack.cleanup)
+        cls.first_up = cls.stack.up()
+
+    def test_1_status_json_has_the_stable_keys_and_masks_secrets(self):
+        report = self.stack.status()
+        self.assertEqual(report["status"], "up")
+        self.assertEqual(report["provider"], "local")
+        self.assertIn("api_url", report)
+        self.assertTrue(report["amqp_url"].startswith("amqp://guest:***@127.0.0.1:45672"))
+        self.assertTrue(report["mongo_url"].startswith("mongodb://127.0.0.1:47017"))
+        self.assertEqual([n["name"] for n in report["nodes"]], ["node-01", "node-02", "node-03"])
+        for node in report["nodes"]:
+            self.assertEqual(set(node["bmc"]) >= {"host", "port", "user", "password"}, True)
+            self.assertEqual(node["bmc"]["password"], "***")
+            self.assertEqual(len(node["macs"]), 2)
+        self.assertEqual([n["bmc"]["port"] for n in report["nodes"]], [46230, 46231, 46232])
+        shown = self.stack.status("--show-secrets")
+        self.assertEqual(shown["nodes"][0]["bmc"]["password"], BMC_PASSWORD)
+        self.assertIn("guest:guest@", shown["amqp_url"])
+
+    def test_2_no_secret_in_output_logs_or_saved_files_but_the_private_ones(self):
+        table = self.stack.cli("status")
+        self.assertNotIn(BMC_PASSWORD, table.stdout + table.stderr + self.first_up.stdout + self.first_up.stderr)
+        private = {"state.json", "config.json", "rack.json"}
+        for path in self.stack.state_dir.rglob("*"):
+            if path.is_file() and path.name not in private and path.stat().st_size < 50_000_000:
+                self.assertNotIn(BMC_PASSWORD.encode(), path.read_bytes(), f"{path} holds the BMC password")
+        for name in private:
+            self.assertEqual(oct((self.stack.state_dir / name).stat().st_mode & 0o777), "0o600", name)
+
+    def test_3_up_again_changes_nothing(self):
+        before = self.stack.pids()
+        result = self.stack.up()
+        self.assertIn("already up", result.stdout)
+        self.assertEqual(self.stack.pids(), before)
+
+    def test_4_up_after_a_kill_cleans_up_and_starts_again(self):
+        rack_pid = self.stack.status()["services"]["rack"]["pid"]
+        os.kill(rack_pid, signal.SIGKILL)
+        self.assertEqual(self.stack.status()["status"], "degraded")
+        old = self.stack.pids()
+        result = self.stack.up()
+        self.assertIn("stopped running; cleaning up", result.stdout)
+        self.assertEqual(self.stack.status()["status"], "up")
+        self.assertFalse([pid for pid in old if alive(pid)], "processes of the crashed rack survived")
+
+    def test_5_down_leaves_no_process(self):
+        pids = self.stack.pids()
+        self.assertTrue(all(alive(pid) for pid in pids))
+        result = self.stack.down()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual([pid for pid in pids if alive(pid)], [])
+        self.assertEqual(self._marked_processes(), [])
+        self.assertEqual(self.stack.status()["status"], "down")
+        again = self.stack.down()
+        self.assertEqual(again.returncode, 0)
+
+    def _marked_processes(self):
+        """Any process whose command line mentions this rack's state dir (beam, nx-27017, rack)."""
+        found = []
+        for proc in Path("/proc").iterdir():
+            if proc.name.isdigit() and alive(int(proc.name)):
+                try:
+                    if str(self.stack.state_dir).encode() in (proc / "cmdline").read_bytes():
+                        found.append(int(proc.name))
+                except OSError:
+                    continue
+        return found
+
+
+class BadUpTest(unittest.TestCase):
+    """Each bad input: a clear message, exit 2, no traceback, nothing running or created."""
+
+    def setUp(self):
+        self.stack = PrivateStack(nodes=2)
+        self.addCleanup(self.stack.cleanup)
+
+    def assertRefused(self, result, *fragments):
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+        for fragment in fragments:
+            self.assertIn(fragment, result.stderr)
+        self.assertFalse(self.stack.state_dir.exists(), "a refused up created the state dir")
+
+    def test_amqp_port_taken(self):
+        with socket.socket() as holder:
+            holder.bind(("127.0.0.1", 45672))
+            holder.listen()
+            self.assertRefused(self.stack.cli("up"), "port 45672", "amqp.port", "already in use")
+
+    def test_bmc_port_taken(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as holder:
+            holder.bind(("127.0.0.1", 46231))
+            self.assertRefused(self.stack.cli("up"), "UDP port 46231", "node-02", "bmc.base_port")
+
+    def test_rabbitmq_missing_and_not_root(self):
+        """stack.sh as a non-root user on a machine without the packages prints the apt command."""
+        fake_bin = self.stack.state_dir.parent / "bin"
+        fake_bin.mkdir()
+        (fake_bin / "dpkg-query").write_text("#!/bin/sh\nexit 1\n")
+        (fake_bin / "id").write_text("#!/bin/sh\necho 1000\n")
+        for tool in fake_bin.iterdir():
+            tool.chmod(0o755)
+        env = dict(self.stack.env, PATH=f"{fake_bin}:{os.environ['PATH']}")
+        result = subprocess.run(["bash", str(REPO / "stack.sh"), "up"], env=env, capture_output=True, text=True,
+                                timeout=60)
+        self.assertRefused(result, "missing Debian packages: rabbitmq-server ipmitool freeipmi-tools",
+                           "sudo apt-get update && sudo apt-get install -y rabbitmq-server")

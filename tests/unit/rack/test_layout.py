@@ -1,0 +1,43 @@
+import unittest
+
+from rackharness.config import load_config
+from rackharness.errors import ConfigError
+from rackharness.rack.layout import build_rack_spec
+from rackharness.rack.spec import RackSpec
+
+
+class LayoutTest(unittest.TestCase):
+    def spec(self, **env):
+        return build_rack_spec(load_config(environ={f"RACKHARNESS_{k}": str(v) for k, v in env.items()}))
+
+    def test_nodes_are_distinct_and_deterministic(self):
+        first, second = self.spec(NODES=6), self.spec(NODES=6)
+        self.assertEqual(first.to_json(), second.to_json())
+        macs = [mac for node in first.nodes for mac in node.macs + [node.bmc.mac]]
+        self.assertEqual(len(macs), len(set(macs)))
+        self.assertEqual(len({n.uuid for n in first.nodes}), 6)
+        self.assertEqual([n.bmc.port for n in first.nodes], list(range(36230, 36236)))
+        self.assertEqual([n.profile for n in first.nodes[:3]], ["quanta-d51", "dell-r630", "quanta-d51"])
+
+    def test_config_drives_ports_credentials_and_prefix(self):
+        spec = self.spec(NODES=2, BMC_BASE_PORT=40000, BMC_USER="root", BMC_PASSWORD="calvin",
+                         RACK_MAC_PREFIX="02:AA:00", BMC_HOST="127.0.0.2")
+        node = spec.nodes[1]
+        self.assertEqual((node.bmc.host, node.bmc.port), ("127.0.0.2", 40001))
+        self.assertEqual((node.bmc.users[0].name, node.bmc.users[0].password), ("root", "calvin"))
+        self.assertTrue(node.macs[0].startswith("02:aa:00:"))
+        self.assertNotIn("calvin", repr(node))
+
+    def test_json_round_trip(self):
+        spec = self.spec(NODES=2)
+        self.assertEqual(RackSpec.from_dict(__import__("json").loads(spec.to_json())).to_json(), spec.to_json())
+
+    def test_port_range_overflow(self):
+        with self.assertRaisesRegex(ConfigError, "leaves no room for 10 BMC ports"):
+            self.spec(NODES=10, BMC_BASE_PORT=65530)
+
+    def test_bad_prefix_and_unknown_profile(self):
+        with self.assertRaisesRegex(ConfigError, "three hex octets"):
+            self.spec(RACK_MAC_PREFIX="52:54")
+        with self.assertRaisesRegex(ConfigError, "no hardware profile 'hp-dl380'"):
+            self.spec(PROFILES="hp-dl380")
