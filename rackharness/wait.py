@@ -43,7 +43,7 @@ class WaitStrategy(ABC):
     @property
     @abstractmethod
     def description(self) -> str:
-        """What is being waited for, e.g. "RabbitMQ on 127.0.0.1:35672"."""
+        """What is being waited for, e.g. "RabbitMQ on 127.0.0.1:21672"."""
 
     @abstractmethod
     def observe(self) -> Observation:

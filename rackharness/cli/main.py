@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="FILE", help="YAML config file (layered over the defaults)")
     common.add_argument("--state-dir", metavar="DIR", help="where state, logs and data live (.rackharness)")
     common.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
-                        help="set any setting, e.g. --set amqp.port=35672 (see `rackharness config --list`)")
+                        help="set any setting, e.g. --set amqp.port=21672 (see `rackharness config --list`)")
     common.add_argument("--debug", action="store_true", help="verbose logs and tracebacks")
     parser = _Parser(prog="rackharness", description="Virtual-rack provisioning and RackHD test harness.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -48,7 +48,7 @@ def config_from_args(args: argparse.Namespace, environ=None) -> Config:
     for item in args.set:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise UsageError(f"--set {item!r}: expected KEY=VALUE", hint="e.g. --set bmc.base_port=36230")
+            raise UsageError(f"--set {item!r}: expected KEY=VALUE", hint="e.g. --set bmc.base_port=18230")
         flags[key.strip()] = (value, f"--set {item}")
     for attr, key in args.flag_map.items():
         value = getattr(args, attr, None)

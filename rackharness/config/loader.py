@@ -128,7 +128,7 @@ def read_config_file(path: Path) -> dict[str, tuple[Any, str]]:
         return {}
     if not isinstance(root, yaml.MappingNode):
         raise ConfigError(f"{path}:{root.start_mark.line + 1}: the config must be a mapping of settings",
-                          hint="e.g. `nodes: 8` or `amqp: {port: 35672}`")
+                          hint="e.g. `nodes: 8` or `amqp: {port: 21672}`")
     out: dict[str, tuple[Any, str]] = {}
     _walk(root, "", path, out)
     return out

@@ -1,9 +1,10 @@
 """Every setting rackharness knows, declared once, with its type, default and bounds.
 
-Keys are dotted (``amqp.port``); a config file nests them (``amqp: {port: 35672}``), the
-environment spells them ``RACKHARNESS_AMQP_PORT``, and ``--set amqp.port=35672`` sets any of
+Keys are dotted (``amqp.port``); a config file nests them (``amqp: {port: 21672}``), the
+environment spells them ``RACKHARNESS_AMQP_PORT``, and ``--set amqp.port=21672`` sets any of
 them from the command line. No address or port is written anywhere else in the code.
-The defaults keep clear of the system ports (5672, 25672, 4369, 27017, 623).
+The defaults keep clear of the system ports (5672, 25672, 4369, 27017, 623) and stay below the
+kernel's ephemeral range (32768-60999 on Linux), where any client socket may briefly hold a port.
 """
 from __future__ import annotations
 
@@ -43,21 +44,21 @@ SETTINGS: tuple[Setting, ...] = (
     # RabbitMQ (AMQP)
     Setting("amqp.url", str, None, "use this existing broker instead of starting RabbitMQ", optional=True, secret=True),
     Setting("amqp.host", str, "127.0.0.1", "address RabbitMQ listens on"),
-    _port("amqp.port", 35672, "AMQP port of the embedded RabbitMQ"),
-    _port("amqp.dist_port", 35673, "Erlang distribution port of the embedded RabbitMQ"),
-    _port("amqp.epmd_port", 34369, "epmd port of the embedded RabbitMQ"),
+    _port("amqp.port", 21672, "AMQP port of the embedded RabbitMQ"),
+    _port("amqp.dist_port", 21673, "Erlang distribution port of the embedded RabbitMQ"),
+    _port("amqp.epmd_port", 21369, "epmd port of the embedded RabbitMQ"),
     Setting("amqp.user", str, "guest", "AMQP user"),
     Setting("amqp.password", str, "guest", "AMQP password", secret=True),
     # Mongo
     Setting("mongo.url", str, None, "use this existing MongoDB (mongodb://...) instead of starting one",
             optional=True, secret=True),
     Setting("mongo.host", str, "127.0.0.1", "address the embedded Mongo store listens on"),
-    _port("mongo.port", 37017, "port of the embedded Mongo store"),
+    _port("mongo.port", 21017, "port of the embedded Mongo store"),
     Setting("mongo.engine", str, "auto", "which Mongo to start: auto (mongod if on PATH, else nx-27017)",
             choices=("auto", "mongod", "nx-27017")),
     # Virtual BMCs
     Setting("bmc.host", str, "127.0.0.1", "address every virtual BMC binds to"),
-    _port("bmc.base_port", 36230, "UDP port of node 1's BMC; node N uses base_port + N - 1"),
+    _port("bmc.base_port", 18230, "UDP port of node 1's BMC; node N uses base_port + N - 1"),
     Setting("bmc.user", str, "admin", "BMC administrator user name of every node"),
     Setting("bmc.password", str, "admin", "BMC administrator password of every node", secret=True),
     Setting("bmc.power_on_delay", float, 0.0, "seconds a node takes to power on", minimum=0, maximum=600),

@@ -40,8 +40,20 @@ def ensure_free(host: str, port: int, setting: str) -> None:
     )
     raise PortInUseError(
         f"port {port} on {host} ({setting}) is already in use by {who}",
-        hint=f"set {setting} to a free port, or stop the process holding {port}",
+        hint=f"set {setting} to a free port, or stop the process holding {port}{ephemeral_note(port)}",
     ) from cause
+
+
+def ephemeral_note(port: int) -> str:
+    """A hint when ``port`` lies in the kernel's ephemeral range, where any client socket may hold it."""
+    try:
+        low, high = (int(v) for v in (procfs.PROC / "sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        return ""
+    if low <= port <= high:
+        return (f" ({port} is in the kernel's ephemeral port range {low}-{high}, where client sockets "
+                f"may take it for a moment: prefer a port below {low})")
+    return ""
 
 
 def listeners(port: int) -> list[int]:

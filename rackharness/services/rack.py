@@ -10,6 +10,7 @@ from rackharness.bmc.probe import bmc_answers
 from rackharness.errors import PortInUseError
 from rackharness.rack.spec import RackSpec
 from rackharness.services.base import Service
+from rackharness.services.ports import ephemeral_note
 from rackharness.services.process import ManagedProcess, ProcessRecord
 from rackharness.wait import Condition, Observation
 
@@ -74,4 +75,4 @@ def ensure_udp_free(host: str, port: int, setting: str) -> None:
         except OSError as exc:
             what = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
             raise PortInUseError(f"UDP port {port} on {host} ({setting}) {what}",
-                                 hint=f"set {setting} to a free range, or stop what holds UDP {port}") from exc
+                                 hint=f"set {setting} to a free range, or stop what holds UDP {port}{ephemeral_note(port)}") from exc

@@ -10,9 +10,9 @@ from rackharness.stack_info import current_stack
 
 REPO = Path(__file__).resolve().parents[2]
 #: ports clear of the defaults, so a developer's own `./stack.sh up` rack is left alone
-TEST_PORTS = {"RACKHARNESS_AMQP_PORT": "45672", "RACKHARNESS_AMQP_DIST_PORT": "45673",
-              "RACKHARNESS_AMQP_EPMD_PORT": "44369", "RACKHARNESS_MONGO_PORT": "47017",
-              "RACKHARNESS_BMC_BASE_PORT": "46230"}
+TEST_PORTS = {"RACKHARNESS_AMQP_PORT": "22672", "RACKHARNESS_AMQP_DIST_PORT": "22673",
+              "RACKHARNESS_AMQP_EPMD_PORT": "22369", "RACKHARNESS_MONGO_PORT": "22017",
+              "RACKHARNESS_BMC_BASE_PORT": "19230"}
 #: a password that must never show up in any output, log or file other than the private state
 BMC_PASSWORD = "Rh-n0t-in-logs"
 

@@ -21,14 +21,14 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(report["status"], "up")
         self.assertEqual(report["provider"], "local")
         self.assertIn("api_url", report)
-        self.assertTrue(report["amqp_url"].startswith("amqp://guest:***@127.0.0.1:45672"))
-        self.assertTrue(report["mongo_url"].startswith("mongodb://127.0.0.1:47017"))
+        self.assertTrue(report["amqp_url"].startswith("amqp://guest:***@127.0.0.1:22672"))
+        self.assertTrue(report["mongo_url"].startswith("mongodb://127.0.0.1:22017"))
         self.assertEqual([n["name"] for n in report["nodes"]], ["node-01", "node-02", "node-03"])
         for node in report["nodes"]:
             self.assertEqual(set(node["bmc"]) >= {"host", "port", "user", "password"}, True)
             self.assertEqual(node["bmc"]["password"], "***")
             self.assertEqual(len(node["macs"]), 2)
-        self.assertEqual([n["bmc"]["port"] for n in report["nodes"]], [46230, 46231, 46232])
+        self.assertEqual([n["bmc"]["port"] for n in report["nodes"]], [19230, 19231, 19232])
         shown = self.stack.status("--show-secrets")
         self.assertEqual(shown["nodes"][0]["bmc"]["password"], BMC_PASSWORD)
         self.assertIn("guest:guest@", shown["amqp_url"])
@@ -99,14 +99,14 @@ class BadUpTest(unittest.TestCase):
 
     def test_amqp_port_taken(self):
         with socket.socket() as holder:
-            holder.bind(("127.0.0.1", 45672))
+            holder.bind(("127.0.0.1", 22672))
             holder.listen()
-            self.assertRefused(self.stack.cli("up"), "port 45672", "amqp.port", "already in use")
+            self.assertRefused(self.stack.cli("up"), "port 22672", "amqp.port", "already in use")
 
     def test_bmc_port_taken(self):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as holder:
-            holder.bind(("127.0.0.1", 46231))
-            self.assertRefused(self.stack.cli("up"), "UDP port 46231", "node-02", "bmc.base_port")
+            holder.bind(("127.0.0.1", 19231))
+            self.assertRefused(self.stack.cli("up"), "UDP port 19231", "node-02", "bmc.base_port")
 
     def test_rabbitmq_missing_and_not_root(self):
         """stack.sh as a non-root user on a machine without the packages prints the apt command."""

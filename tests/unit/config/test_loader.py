@@ -28,7 +28,7 @@ class LayerOrderTest(unittest.TestCase):
         self.assertEqual(config["amqp.port"], 41001)
         self.assertEqual(config.source("amqp.port"), "environment RACKHARNESS_AMQP_PORT")
         self.assertEqual(config["bmc.base_port"], 42002)
-        self.assertEqual(config["mongo.port"], 37017)
+        self.assertEqual(config["mongo.port"], 21017)
         self.assertEqual(config.source("mongo.port"), "default")
 
     def test_unknown_key_names_line_and_suggests(self):

@@ -16,7 +16,7 @@ class LayoutTest(unittest.TestCase):
         macs = [mac for node in first.nodes for mac in node.macs + [node.bmc.mac]]
         self.assertEqual(len(macs), len(set(macs)))
         self.assertEqual(len({n.uuid for n in first.nodes}), 6)
-        self.assertEqual([n.bmc.port for n in first.nodes], list(range(36230, 36236)))
+        self.assertEqual([n.bmc.port for n in first.nodes], list(range(18230, 18236)))
         self.assertEqual([n.profile for n in first.nodes[:3]], ["quanta-d51", "dell-r630", "quanta-d51"])
 
     def test_config_drives_ports_credentials_and_prefix(self):

@@ -13,7 +13,7 @@ SUDO = "" if os.geteuid() == 0 else "sudo "
 
 
 def rabbit(**overrides):
-    args = dict(host="127.0.0.1", port=35672, dist_port=35673, epmd_port=35674, user="rackhd",
+    args = dict(host="127.0.0.1", port=21672, dist_port=21673, epmd_port=21674, user="rackhd",
                 password="s3cret", data_dir=Path("/nonexistent/rh/rabbitmq"), log_dir=Path("/nonexistent/rh/logs"))
     args.update(overrides)
     return RabbitMqService(**args)
@@ -35,13 +35,13 @@ class RabbitMqConfigTest(unittest.TestCase):
 
     def test_ports_are_private_settings(self):
         self.assertEqual(rabbit().port_settings(), {
-            "amqp.port": ("127.0.0.1", 35672), "amqp.dist_port": ("127.0.0.1", 35673),
-            "amqp.epmd_port": ("127.0.0.1", 35674)})
+            "amqp.port": ("127.0.0.1", 21672), "amqp.dist_port": ("127.0.0.1", 21673),
+            "amqp.epmd_port": ("127.0.0.1", 21674)})
 
     def test_secret_only_in_url(self):
         service = rabbit(password="p@ss/w#rd")
-        self.assertEqual(service.url, "amqp://rackhd:p%40ss%2Fw%23rd@127.0.0.1:35672/%2F")
-        self.assertEqual(service.redacted_url, "amqp://rackhd:***@127.0.0.1:35672/%2F")
+        self.assertEqual(service.url, "amqp://rackhd:p%40ss%2Fw%23rd@127.0.0.1:21672/%2F")
+        self.assertEqual(service.redacted_url, "amqp://rackhd:***@127.0.0.1:21672/%2F")
         self.assertNotIn("p@ss", repr(service) + str(vars(service).get("password", "")))
         self.assertNotIn("p@ss", service._config_text())
 
