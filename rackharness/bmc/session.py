@@ -111,7 +111,10 @@ class SessionManager:
         verdict = session.window.check(packet.session_seq)
         if verdict is SeqVerdict.DUPLICATE:
             cached = session.last_reply
-            return cached[1] if cached and cached[0] == packet.session_seq else None
+            resend = cached is not None and cached[0] == packet.session_seq
+            log.debug("%s: duplicate sequence number %d on session 0x%08x: %s", self.name, packet.session_seq,
+                      session.bmc_sid, "cached reply resent" if resend else "dropped")
+            return cached[1] if resend else None
         if verdict is SeqVerdict.REJECT:
             log.debug("%s: sequence number %d outside the window", self.name,
                       packet.session_seq)

@@ -63,6 +63,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bmc.password", str, "admin", "BMC administrator password of every node", secret=True),
     Setting("bmc.power_on_delay", float, 0.0, "seconds a node takes to power on", minimum=0, maximum=600),
     Setting("rack.mac_prefix", str, "52:54:00", "first three octets of every generated MAC"),
+    Setting("rack.faults", str, "", "fault injection for tests: NODE=FAULT,... with FAULT bmc-silent or "
+            "power-on-fails, e.g. node-02=bmc-silent"),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

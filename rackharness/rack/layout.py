@@ -20,6 +20,7 @@ NODE_NAMESPACE = uuid.UUID("6f1e3c0a-5a8e-4b55-9a43-2f3c1d6b7e90")
 HOST_NICS = 2
 BMC_NIC = 0xB0
 _MAC_PREFIX = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
+FAULTS = ("bmc-silent", "power-on-fails")
 PACKAGED_PROFILES = Path(__file__).resolve().parents[2] / "fixtures" / "hardware"
 
 
@@ -60,7 +61,24 @@ def build_rack_spec(config: Config) -> RackSpec:
         except ConfigError as exc:
             raise ConfigError(f"{config.source('profiles')}: profiles: {exc.message}", hint=exc.hint) from None
     nodes = [_node(config, index, profiles[(index - 1) % len(profiles)], prefix) for index in range(1, count + 1)]
+    for name, fault in parse_faults(config, {n.name for n in nodes}).items():
+        next(n for n in nodes if n.name == name).fault = fault
     return RackSpec(nodes=nodes, profiles_dir=str(directory))
+
+
+def parse_faults(config: Config, names: set[str]) -> dict[str, str]:
+    """``rack.faults`` ("node-02=bmc-silent,node-03=power-on-fails") as {node name: fault}."""
+    faults: dict[str, str] = {}
+    where = f"{config.source('rack.faults')}: rack.faults"
+    for item in filter(None, (part.strip() for part in config["rack.faults"].split(","))):
+        name, sep, fault = (text.strip() for text in item.partition("="))
+        if not sep or fault not in FAULTS:
+            raise ConfigError(f"{where}: {item!r} is not NODE=FAULT with FAULT one of {', '.join(FAULTS)}")
+        if name not in names:
+            raise ConfigError(f"{where}: no node {name!r} in this rack", hint=f"nodes are {node_name(1)} .. "
+                              f"{node_name(len(names))}")
+        faults[name] = fault
+    return faults
 
 
 def _node(config: Config, index: int, profile: str, prefix: str) -> NodeSpec:

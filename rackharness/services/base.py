@@ -18,8 +18,8 @@ import os
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import urlsplit, urlunsplit
 
+from rackharness.secrets import redact_url
 from rackharness.services import ports, process
 from rackharness.services.process import ProcessRecord, StopResult
 
@@ -79,18 +79,6 @@ class Service(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.redacted_url}>"
-
-
-def redact_url(url: str) -> str:
-    """``amqp://user:secret@host:1/`` -> ``amqp://user:***@host:1/``; other URLs unchanged."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@" + (f"[{host}]" if ":" in host else host)
-    if parts.port is not None:
-        netloc += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def install_command(command: str) -> str:

@@ -1,4 +1,5 @@
 """A private rack for functional tests: own state dir and ports, brought up and down via the CLI."""
+import itertools
 import json
 import os
 import subprocess
@@ -12,7 +13,11 @@ REPO = Path(__file__).resolve().parents[2]
 #: ports clear of the defaults, so a developer's own `./stack.sh up` rack is left alone
 TEST_PORTS = {"RACKHARNESS_AMQP_PORT": "22672", "RACKHARNESS_AMQP_DIST_PORT": "22673",
               "RACKHARNESS_AMQP_EPMD_PORT": "22369", "RACKHARNESS_MONGO_PORT": "22017",
-              "RACKHARNESS_BMC_BASE_PORT": "19230"}
+              }
+#: each private stack gets its own BMC port range: pyghmi caches sessions per process by
+#: (host, user, password, port), and a login cached against an earlier stack's BMC, now gone,
+#: would block a new login to the same address forever
+_BMC_RANGES = itertools.count(19230, 50)
 #: a password that must never show up in any output, log or file other than the private state
 BMC_PASSWORD = "Rh-n0t-in-logs"
 
@@ -23,6 +28,7 @@ class PrivateStack:
         self.state_dir = Path(self.tmp.name) / "state"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
         self.env.update(TEST_PORTS)
+        self.env["RACKHARNESS_BMC_BASE_PORT"] = str(next(_BMC_RANGES))
         self.env.update({"RACKHARNESS_STATE_DIR": str(self.state_dir), "RACKHARNESS_NODES": str(nodes),
                          "RACKHARNESS_BMC_PASSWORD": BMC_PASSWORD})
         self.env.update(env)

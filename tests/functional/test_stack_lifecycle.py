@@ -28,7 +28,8 @@ class LifecycleTest(unittest.TestCase):
             self.assertEqual(set(node["bmc"]) >= {"host", "port", "user", "password"}, True)
             self.assertEqual(node["bmc"]["password"], "***")
             self.assertEqual(len(node["macs"]), 2)
-        self.assertEqual([n["bmc"]["port"] for n in report["nodes"]], [19230, 19231, 19232])
+        base = int(self.stack.env["RACKHARNESS_BMC_BASE_PORT"])
+        self.assertEqual([n["bmc"]["port"] for n in report["nodes"]], [base, base + 1, base + 2])
         shown = self.stack.status("--show-secrets")
         self.assertEqual(shown["nodes"][0]["bmc"]["password"], BMC_PASSWORD)
         self.assertIn("guest:guest@", shown["amqp_url"])
@@ -105,8 +106,9 @@ class BadUpTest(unittest.TestCase):
 
     def test_bmc_port_taken(self):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as holder:
-            holder.bind(("127.0.0.1", 19231))
-            self.assertRefused(self.stack.cli("up"), "UDP port 19231", "node-02", "bmc.base_port")
+            port = int(self.stack.env["RACKHARNESS_BMC_BASE_PORT"]) + 1
+            holder.bind(("127.0.0.1", port))
+            self.assertRefused(self.stack.cli("up"), f"UDP port {port}", "node-02", "bmc.base_port")
 
     def test_rabbitmq_missing_and_not_root(self):
         """stack.sh as a non-root user on a machine without the packages prints the apt command."""

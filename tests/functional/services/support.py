@@ -2,9 +2,12 @@
 import os
 import shutil
 import socket
+import sys
 import tempfile
+import unittest
 from pathlib import Path
 
+from rackharness.errors import PrerequisiteError
 from rackharness.services import procfs
 
 
@@ -61,3 +64,30 @@ def still_alive(identities):
         if stat is not None and stat.alive and stat.start_ticks == ticks:
             left.append(procfs.describe(pid))
     return left
+
+
+class ServiceTestCase(unittest.TestCase):
+    """A private service per test in its own temp dir; ``make_service()`` builds it, and a missing
+    prerequisite skips the test with the reason printed."""
+
+    temp_prefix = "rh-service-"
+    ports_needed = 1
+
+    def make_service(self):
+        raise NotImplementedError
+
+    def setUp(self):
+        self.dir = reachable_temp_dir(self.temp_prefix)
+        self.ports = free_ports(self.ports_needed)
+        self.service = self.make_service()
+        try:
+            self.service.check_prerequisites()
+        except PrerequisiteError as exc:
+            print(f"\nSKIP {type(self).__name__}: {exc}", file=sys.stderr)
+            self.skipTest(str(exc))
+        self.record = None
+
+    def tearDown(self):
+        if self.record is not None:
+            self.service.stop(self.record)
+        remove_tree(self.dir)

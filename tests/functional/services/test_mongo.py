@@ -8,32 +8,24 @@ import unittest
 
 import pymongo
 
-from rackharness.errors import PortInUseError, PrerequisiteError
+from rackharness.errors import PortInUseError
 from rackharness.services import MongoService
 from rackharness.services.mongo import EXTERNAL, NX_27017
 from rackharness.services.ports import ensure_free
-from tests.functional.services.support import (
-    family, free_ports, processes_mentioning, reachable_temp_dir, remove_tree, still_alive)
+from tests.functional.services.support import ServiceTestCase, family, processes_mentioning, still_alive
 
 
-class NxTestCase(unittest.TestCase):
+class NxTestCase(ServiceTestCase):
     """Starts a private nx-27017 per test; skips (with the reason printed) if it is missing."""
 
-    def setUp(self):
-        self.dir = reachable_temp_dir("rh-mongo-")
-        (self.port,) = free_ports(1)
-        self.service = MongoService(self.port, self.dir / "mongo", self.dir / "logs", engine=NX_27017)
-        try:
-            self.service.check_prerequisites()
-        except PrerequisiteError as exc:
-            print(f"\nSKIP nx-27017 functional tests: {exc}", file=sys.stderr)
-            self.skipTest(str(exc))
-        self.record = None
+    temp_prefix = "rh-mongo-"
 
-    def tearDown(self):
-        if self.record is not None:
-            self.service.stop(self.record)
-        remove_tree(self.dir)
+    @property
+    def port(self):
+        return self.ports[0]
+
+    def make_service(self):
+        return MongoService(self.port, self.dir / "mongo", self.dir / "logs", engine=NX_27017)
 
     def start(self):
         began = time.monotonic()

@@ -8,33 +8,31 @@ import unittest
 
 import pika
 
-from rackharness.errors import PortInUseError, PrerequisiteError, ServiceError
+from rackharness.errors import PortInUseError, ServiceError
 from rackharness.services import RabbitMqService, procfs
 from rackharness.services.ports import ensure_free
-from tests.functional.services.support import (
-    family, free_ports, processes_mentioning, reachable_temp_dir, remove_tree, still_alive)
+from tests.functional.services.support import ServiceTestCase, family, processes_mentioning, still_alive
 
 PASSWORD = 'pa#ss "wörd\\'  # chars that break rabbitmq.conf quoting and naive redaction
 
 
-class RabbitMqServiceTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = reachable_temp_dir("rh-rabbit-")
-        self.port, self.dist_port, self.epmd_port = free_ports(3)
-        self.service = self.make_service(PASSWORD)
-        try:
-            self.service.check_prerequisites()
-        except PrerequisiteError as exc:
-            print(f"\nSKIP RabbitMQ functional tests: {exc}", file=sys.stderr)
-            self.skipTest(str(exc))
-        self.record = None
+class RabbitMqServiceTest(ServiceTestCase):
+    temp_prefix = "rh-rabbit-"
+    ports_needed = 3
 
-    def tearDown(self):
-        if self.record is not None:
-            self.service.stop(self.record)
-        remove_tree(self.dir)
+    @property
+    def port(self):
+        return self.ports[0]
 
-    def make_service(self, password):
+    @property
+    def dist_port(self):
+        return self.ports[1]
+
+    @property
+    def epmd_port(self):
+        return self.ports[2]
+
+    def make_service(self, password=PASSWORD):
         return RabbitMqService("127.0.0.1", self.port, self.dist_port, self.epmd_port, "rackhd",
                                password, self.dir / "rabbitmq", self.dir / "logs")
 

@@ -41,3 +41,18 @@ class LayoutTest(unittest.TestCase):
             self.spec(RACK_MAC_PREFIX="52:54")
         with self.assertRaisesRegex(ConfigError, "no hardware profile 'hp-dl380'"):
             self.spec(PROFILES="hp-dl380")
+
+
+class FaultsTest(unittest.TestCase):
+    def spec(self, faults, nodes=3):
+        return build_rack_spec(load_config(environ={"RACKHARNESS_NODES": str(nodes), "RACKHARNESS_RACK_FAULTS": faults}))
+
+    def test_faults_land_on_the_named_nodes(self):
+        spec = self.spec("node-02=bmc-silent, node-03=power-on-fails")
+        self.assertEqual([n.fault for n in spec.nodes], [None, "bmc-silent", "power-on-fails"])
+
+    def test_bad_fault_and_unknown_node(self):
+        with self.assertRaisesRegex(ConfigError, "environment RACKHARNESS_RACK_FAULTS: rack.faults: 'node-01=smoke'"):
+            self.spec("node-01=smoke")
+        with self.assertRaisesRegex(ConfigError, "no node 'node-09' in this rack"):
+            self.spec("node-09=bmc-silent")
