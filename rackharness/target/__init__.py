@@ -1,0 +1,13 @@
+"""The RackHD reference target: a RackHD-compatible server written from the 2.60.7 contract.
+
+It serves the northbound API 2.0 (``/api/2.0``, aliases ``/api/current`` and ``/api/common``)
+over MongoDB state in RackHD's own database layout, publishes RackHD's events on the AMQP
+``on.events`` exchange, and runs the power workflows against the nodes' BMCs over IPMI.
+It is not RackHD: docs/reference-target.md lists where it deliberately differs.
+
+- :mod:`.context`    what every part shares (db, event bus, workflow engine, RackHD config)
+- :mod:`.documents`  collection names, ids, timestamps, node lookup, the API error type
+- :mod:`.app`        the Flask application: prefixes, error bodies, blueprints
+- :mod:`.api`        one module per resource family (nodes, obms, catalogs, workflows, ...)
+- :mod:`.server`     the process: ``python -m rackharness.target --config target.json``
+"""

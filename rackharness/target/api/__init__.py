@@ -1,0 +1,1 @@
+"""One module per resource family; each exposes ``blueprint(ctx) -> flask.Blueprint``."""

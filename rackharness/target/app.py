@@ -1,0 +1,66 @@
+"""The target's Flask application: API prefixes, RackHD's error bodies, one blueprint per resource.
+
+``/api/current/*`` and ``/api/common/*`` are rewritten to ``/api/2.0/*`` before routing, as
+on-http's http-service does. Every error — ours, a bad JSON body, an unknown route, a bug — is
+answered with RackHD's body ``{message, status, UUID, errors?}``; a bug is a 500 that is logged.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from rackharness.target.context import TargetContext
+from rackharness.target.documents import ApiError
+from rackharness.target.http import json_response
+
+log = logging.getLogger("rackharness.target")
+
+#: modules under rackharness.target.api, each exposing ``blueprint(ctx) -> flask.Blueprint``
+API_MODULES = ("nodes", "obms", "catalogs", "tags", "relations", "config", "workflows")
+ALIASES = ("/api/current/", "/api/common/")
+
+
+class _PrefixAliases:
+    """WSGI middleware: /api/current/... and /api/common/... are /api/2.0/..."""
+
+    def __init__(self, wsgi_app, base_path: str) -> None:
+        self.wsgi_app = wsgi_app
+        self.base_path = base_path.rstrip("/") + "/"
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        for alias in ALIASES:
+            if path.startswith(alias):
+                environ["PATH_INFO"] = self.base_path + path[len(alias):]
+                break
+        return self.wsgi_app(environ, start_response)
+
+
+def create_app(ctx: TargetContext) -> Flask:
+    app = Flask("rackharness.target")
+    app.json.sort_keys = False
+    app.config["RACKHARNESS_CONTEXT"] = ctx
+    app.url_map.strict_slashes = False
+    app.wsgi_app = _PrefixAliases(app.wsgi_app, ctx.base_path)  # type: ignore[method-assign]
+    for name in API_MODULES:
+        module = importlib.import_module(f"rackharness.target.api.{name}")
+        app.register_blueprint(module.blueprint(ctx), url_prefix=ctx.base_path)
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return json_response(exc.body(), exc.status)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        message = exc.description if exc.code != 404 else f"Not Found: {exc.name}"
+        return json_response(ApiError(exc.code or 500, message).body(), exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _bug(exc: Exception):
+        log.exception("unhandled error in the reference target")
+        return json_response(ApiError(500, f"internal error: {type(exc).__name__}").body(), 500)
+
+    return app

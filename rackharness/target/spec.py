@@ -1,0 +1,85 @@
+"""The 2.60.7 contract as the target enforces it: request bodies checked against the schema each
+operation names in ``x-swagger-schema`` (on-http ``lib/fittings/rackhd_validator.js``).
+
+``x-swagger-schema: obm`` means ``schemas/obms/<body.service>.json#/definitions/Obm`` (PATCH:
+``ObmPatch``), with ``noop-obm-service`` when no service is given. A body that breaks its schema
+is answered 400 with the schema errors. The spec and schemas are the verbatim upstream files in
+``fixtures/rackhd/on-http/static`` (see fixtures/rackhd/MANIFEST.md).
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from rackharness.target.documents import ApiError
+
+STATIC = Path(__file__).resolve().parents[2] / "fixtures" / "rackhd" / "on-http" / "static"
+SPEC_FILE = STATIC / "monorail-2.0.yaml"
+PATCH_OPERATIONS = {"obmsPatchById"}
+
+
+@functools.lru_cache(maxsize=1)
+def spec() -> dict[str, Any]:
+    """monorail-2.0.yaml, parsed once."""
+    return yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def operations() -> dict[str, dict[str, Any]]:
+    """operationId → {method, path, operation}."""
+    out = {}
+    for path, item in spec()["paths"].items():
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "operationId" in operation:
+                out[operation["operationId"]] = {"method": method.upper(), "path": path, "operation": operation}
+    return out
+
+
+def obm_services() -> list[str]:
+    return sorted(p.stem for p in (STATIC / "schemas" / "obms").glob("*.json"))
+
+
+@functools.lru_cache(maxsize=64)
+def _schema_file(relative: str) -> dict[str, Any]:
+    return json.loads((STATIC / "schemas" / relative).read_text(encoding="utf-8"))
+
+
+def obm_schema(service: str) -> dict[str, Any]:
+    """The JSON schema served at /obms/definitions/<service>.json (404 if unknown)."""
+    if service not in obm_services():
+        raise ApiError(404, f"OBM schema Not Found: {service}")
+    return _schema_file(f"obms/{service}.json")
+
+
+def validate_body(operation_id: str, body: Any) -> None:
+    """Raise ApiError(400) if ``body`` breaks the schema the operation names; no schema, no check."""
+    ref = operations().get(operation_id, {}).get("operation", {}).get("x-swagger-schema")
+    if ref is None or ref == "ibm":
+        return
+    if ref == "obm":
+        service = body.get("service", "noop-obm-service") if isinstance(body, dict) else "noop-obm-service"
+        if service not in obm_services():
+            raise ApiError(400, f"unknown OBM service {service!r}",
+                           errors=[f"service must be one of: {', '.join(obm_services())}"])
+        relative = f"obms/{service}.json"
+        pointer = "/definitions/" + ("ObmPatch" if operation_id in PATCH_OPERATIONS else "Obm")
+    else:
+        name, _, fragment = ref.partition("#")
+        relative, pointer = f"2.0/{name}", fragment
+    document = _schema_file(relative)
+    uri = f"urn:rackhd-schema:{relative}"
+    registry = Registry().with_resource(uri, Resource.from_contents(document, default_specification=DRAFT4))
+    resolver_schema = {"allOf": [{"$ref": f"{uri}#{pointer}"}]} if pointer else {"$ref": uri}
+    validator = jsonschema.Draft4Validator(resolver_schema, registry=registry)
+    errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    if errors:
+        details = [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors]
+        raise ApiError(400, f"request body breaks schema {ref if ref != 'obm' else relative}: {details[0]}",
+                       errors=details)
