@@ -10,17 +10,24 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["rackharness", "rackharness.*"]),
     include_package_data=True,
+    package_data={"rackharness.target.workflows": ["library.json"]},
     install_requires=[
         "cryptography>=41",
         "PyYAML>=6",
         "pika>=1.3",
         "pymongo>=4.6",
         "pyghmi==1.6.19",
+        # the RackHD reference target
+        "Flask>=3.0",
+        "jsonschema>=4.18",
+        "waitress>=3.0",
+        "requests>=2.31",
     ],
     extras_require={
         # The embedded Mongo-wire store, used when no mongod is on PATH and no --mongo-url is given.
         "embedded-mongo": ["nx-27017==0.8.1"],
-        "test": ["nose2>=0.14", "proboscis==1.2.6.0"],
+        # on-http-api2-0: RackHD's own generated API client, used by the tests as an independent checker
+        "test": ["nose2>=0.14", "proboscis==1.2.6.0", "on-http-api2-0==1.0.12", "schemathesis>=4"],
     },
     entry_points={"console_scripts": ["rackharness = rackharness.cli.main:main"]},
 )

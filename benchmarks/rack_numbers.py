@@ -31,7 +31,7 @@ from rackharness.config import load_config  # noqa: E402
 from rackharness.rack.layout import build_rack_spec  # noqa: E402
 
 PORTS = {"RACKHARNESS_AMQP_PORT": "23672", "RACKHARNESS_AMQP_DIST_PORT": "23673",
-         "RACKHARNESS_AMQP_EPMD_PORT": "23369", "RACKHARNESS_MONGO_PORT": "23017",
+         "RACKHARNESS_AMQP_EPMD_PORT": "23369", "RACKHARNESS_MONGO_PORT": "23017", "RACKHARNESS_TARGET_PORT": "23080",
          "RACKHARNESS_BMC_BASE_PORT": "24000"}
 
 

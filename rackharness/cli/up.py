@@ -11,7 +11,8 @@ from rackharness.state import StateStore
 
 NAME = "up"
 HELP = "bring a rack up: services, virtual nodes and their BMCs"
-FLAGS = {"nodes": "nodes", "provider": "provider", "mongo_url": "mongo.url", "amqp_url": "amqp.url"}
+FLAGS = {"nodes": "nodes", "provider": "provider", "mongo_url": "mongo.url", "amqp_url": "amqp.url",
+         "target": "target.url"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--provider", metavar="NAME", help="rack provider (default local)")
     parser.add_argument("--mongo-url", metavar="URL", help="use this MongoDB instead of starting one")
     parser.add_argument("--amqp-url", metavar="URL", help="use this AMQP broker instead of starting RabbitMQ")
+    parser.add_argument("--target", metavar="URL",
+                        help="test this RackHD (http://host:port) instead of starting the reference target; "
+                             "give its --amqp-url and --mongo-url too")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

@@ -56,6 +56,15 @@ SETTINGS: tuple[Setting, ...] = (
     _port("mongo.port", 21017, "port of the embedded Mongo store"),
     Setting("mongo.engine", str, "auto", "which Mongo to start: auto (mongod if on PATH, else nx-27017)",
             choices=("auto", "mongod", "nx-27017")),
+    # The RackHD reference target (or an existing RackHD)
+    Setting("target.url", str, None, "use this RackHD (http://host:port) instead of starting the reference target",
+            optional=True),
+    Setting("target.host", str, "127.0.0.1", "address the reference target listens on"),
+    _port("target.port", 21080, "HTTP port of the reference target"),
+    Setting("target.database", str, "pxe", "MongoDB database of the target (RackHD's default: pxe)"),
+    Setting("target.heartbeat_interval", float, 10.0, "seconds between on-http heartbeat events",
+            minimum=0.1, maximum=3600),
+    Setting("target.threads", int, 16, "HTTP worker threads of the reference target", minimum=1, maximum=256),
     # Virtual BMCs
     Setting("bmc.host", str, "127.0.0.1", "address every virtual BMC binds to"),
     _port("bmc.base_port", 18230, "UDP port of node 1's BMC; node N uses base_port + N - 1"),

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from rackharness.config.loader import write_private
-from rackharness.errors import RackHarnessError
+from rackharness.errors import ConfigError, RackHarnessError
 from rackharness.providers.base import RackProvider
 from rackharness.rack.layout import build_rack_spec
 from rackharness.rack.spec import RackSpec
@@ -24,10 +24,12 @@ from rackharness.services.external_amqp import ExternalAmqpService
 from rackharness.services.process import ProcessRecord, is_running, stop
 from rackharness.services.rabbitmq import blocked_parent
 from rackharness.services.rack import RackService
+from rackharness.services.target import TargetService
 from rackharness.state import RackState
 
 CONFIG_FILE = "config.json"
 RACK_FILE = "rack.json"
+TARGET_FILE = "target.json"
 #: where RabbitMQ's files go when user rabbitmq cannot enter the state dir
 RABBITMQ_FALLBACK_ROOT = Path("/var/lib/rackharness")
 
@@ -56,7 +58,13 @@ class LocalProvider(RackProvider):
             amqp = RabbitMqService(c["amqp.host"], c["amqp.port"], c["amqp.dist_port"], c["amqp.epmd_port"],
                                    c["amqp.user"], c["amqp.password"], rabbit_data, rabbit_logs)
         rack = RackService(self._rack_spec(), root / RACK_FILE, logs)
-        return [mongo, amqp, rack]
+        if c["target.url"]:  # an existing RackHD: start no reference target
+            return [mongo, amqp, rack]
+        target = TargetService(
+            {"host": c["target.host"], "port": c["target.port"], "mongo_url": mongo.url, "database": c["target.database"],
+             "amqp_url": amqp.url, "heartbeat_interval": c["target.heartbeat_interval"], "threads": c["target.threads"]},
+            root / TARGET_FILE, logs)
+        return [mongo, amqp, rack, target]
 
     def _rabbitmq_dirs(self, data: Path, logs: Path) -> tuple[Path, Path]:
         """RabbitMQ runs as user rabbitmq when we are root: if that user cannot reach the state dir
@@ -69,6 +77,10 @@ class LocalProvider(RackProvider):
 
     # -- lifecycle ---------------------------------------------------------------------------
     def preflight(self) -> None:
+        url = self.config["target.url"]
+        if url and not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{self.config.source('target.url')}: target.url: expected http://host:port, got {url!r}",
+                              hint="the RackHD to test, e.g. --target http://10.1.0.5:8080 (without /api/2.0)")
         for service in self.services():
             service.check_prerequisites()
         for service in self.services():
@@ -159,7 +171,7 @@ class LocalProvider(RackProvider):
     def _endpoints(self, spec: RackSpec) -> dict:
         services = {s.NAME: s for s in self.services()}
         return {
-            "api_url": None,  # the RackHD reference target comes with the next capability
+            "api_url": self.config["target.url"] or services["target"].url,
             "amqp_url": services["rabbitmq"].url,
             "mongo_url": services["mongo"].url,
             "nodes": [

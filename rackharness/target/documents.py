@@ -17,6 +17,7 @@ from pymongo.database import Database
 
 NODES = "nodes"
 OBMS = "obms"
+IBMS = "ibms"
 CATALOGS = "catalogs"
 LOOKUPS = "lookups"
 GRAPH_OBJECTS = "graphobjects"
@@ -56,8 +57,17 @@ def now() -> dt.datetime:
     return stamp.replace(microsecond=stamp.microsecond // 1000 * 1000)
 
 
+_NX_SET_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$")
+
+
 def iso(value: Any) -> Any:
-    """A stored timestamp as RackHD renders it: ``2016-03-07T21:29:45.318Z``."""
+    """A stored timestamp as RackHD renders it: ``2016-03-07T21:29:45.318Z``.
+
+    Also reads ``'2021-01-01 00:00:00'``, which is how nx-27017 0.8.1 stores a datetime given to
+    ``$set`` (pinned in tests/functional/services/test_mongo.py): as UTC.
+    """
+    if isinstance(value, str) and _NX_SET_DATETIME.match(value):
+        value = dt.datetime.fromisoformat(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
@@ -110,3 +120,15 @@ def need_node(db: Database, identifier: str, *, by_id_only: bool = False) -> dic
 
 def node_id(node: dict[str, Any]) -> str:
     return str(node["_id"])
+
+
+def node_reference(identifier: str) -> ObjectId | str:
+    """How a document refers to a node (``obms.node``, ``catalogs.node``, ``workitems.node``):
+    an ObjectId, as sails-mongo stores foreign keys that look like one."""
+    return object_id(identifier) or identifier
+
+
+def refers_to_node(identifier: str) -> Any:
+    """A query value matching a node reference stored either as ObjectId or as string."""
+    oid = object_id(identifier)
+    return {"$in": [oid, identifier]} if oid is not None else identifier

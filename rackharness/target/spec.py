@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,19 @@ def validate_body(operation_id: str, body: Any) -> None:
                            errors=[f"service must be one of: {', '.join(obm_services())}"])
         relative = f"obms/{service}.json"
         pointer = "/definitions/" + ("ObmPatch" if operation_id in PATCH_OPERATIONS else "Obm")
+        _validate(relative, pointer, body, label=relative)
     else:
-        name, _, fragment = ref.partition("#")
-        relative, pointer = f"2.0/{name}", fragment
+        validate_schema(ref, body)
+
+
+def validate_schema(ref: str, body: Any) -> None:
+    """Raise ApiError(400) if ``body`` breaks ``ref`` (``node.2.0.json#/definitions/PartialNode``, a
+    file under schemas/2.0): for operations the spec gives a body schema but no x-swagger-schema."""
+    name, _, fragment = ref.partition("#")
+    _validate(f"2.0/{name}", fragment, body, label=ref)
+
+
+def _validate(relative: str, pointer: str, body: Any, *, label: str) -> None:
     document = _schema_file(relative)
     uri = f"urn:rackhd-schema:{relative}"
     registry = Registry().with_resource(uri, Resource.from_contents(document, default_specification=DRAFT4))
@@ -80,6 +91,31 @@ def validate_body(operation_id: str, body: Any) -> None:
     validator = jsonschema.Draft4Validator(resolver_schema, registry=registry)
     errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
     if errors:
-        details = [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors]
-        raise ApiError(400, f"request body breaks schema {ref if ref != 'obm' else relative}: {details[0]}",
-                       errors=details)
+        secrets = _secret_values(body)
+        details = [_masked(f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}", secrets)
+                   for e in errors]
+        raise ApiError(400, f"request body breaks schema {label}: {details[0]}", errors=details)
+
+
+SECRET_KEY = re.compile(r"password|^community$|^productkey$", re.IGNORECASE)
+
+
+def _secret_values(value: Any) -> set[str]:
+    """Every value under a secret key (password*, community, productkey) in ``value``, as text."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and SECRET_KEY.search(key) and item not in (None, ""):
+                found |= {str(item), repr(item)}
+            found |= _secret_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _secret_values(item)
+    return found
+
+
+def _masked(message: str, secrets: set[str]) -> str:
+    """Schema messages quote offending values; a secret is never quoted back."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        message = message.replace(secret, "***")
+    return message

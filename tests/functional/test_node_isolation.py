@@ -59,7 +59,7 @@ class NodeIsolationTest(unittest.TestCase):
                 result = ipmitool(self.healthy, "chassis", "power", "status", timeout=30)
                 worst = max(worst, time.perf_counter() - started)
                 self.assertEqual(result.returncode, 0, result.stderr)
-            self.assertLess(worst, 0.5, f"a power status took {worst:.3f}s while node-02 was silent")
+            self.assertLess(worst, 2.0, f"a power status took {worst:.3f}s while node-02 was silent")
             self.assertNotEqual(ipmitool(self.silent, "chassis", "power", "status", timeout=30).returncode, 0)
         finally:
             hammer_done.set()

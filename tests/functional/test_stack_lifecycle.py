@@ -20,7 +20,7 @@ class LifecycleTest(unittest.TestCase):
         report = self.stack.status()
         self.assertEqual(report["status"], "up")
         self.assertEqual(report["provider"], "local")
-        self.assertIn("api_url", report)
+        self.assertEqual(report["api_url"], "http://127.0.0.1:22080")
         self.assertTrue(report["amqp_url"].startswith("amqp://guest:***@127.0.0.1:22672"))
         self.assertTrue(report["mongo_url"].startswith("mongodb://127.0.0.1:22017"))
         self.assertEqual([n["name"] for n in report["nodes"]], ["node-01", "node-02", "node-03"])
@@ -37,7 +37,7 @@ class LifecycleTest(unittest.TestCase):
     def test_2_no_secret_in_output_logs_or_saved_files_but_the_private_ones(self):
         table = self.stack.cli("status")
         self.assertNotIn(BMC_PASSWORD, table.stdout + table.stderr + self.first_up.stdout + self.first_up.stderr)
-        private = {"state.json", "config.json", "rack.json"}
+        private = {"state.json", "config.json", "rack.json", "target.json"}
         for path in self.stack.state_dir.rglob("*"):
             if path.is_file() and path.name not in private and path.stat().st_size < 50_000_000:
                 self.assertNotIn(BMC_PASSWORD.encode(), path.read_bytes(), f"{path} holds the BMC password")

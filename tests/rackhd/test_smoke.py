@@ -1,4 +1,4 @@
-"""smoke: the rack is reachable — AMQP and Mongo answer, every node's BMC logs in over IPMI.
+"""smoke: the rack is reachable — the API, AMQP and Mongo answer, every node's BMC logs in over IPMI.
 
 Runs against whatever rack the state file describes (the local virtual rack, a physical lab, a
 real RackHD). Ordering and groups come with the proboscis runner; until then this is the one
@@ -8,6 +8,7 @@ import unittest
 
 import pika
 import pymongo
+import requests
 from pyghmi.ipmi.command import Command
 
 from rackharness.stack_info import current_stack
@@ -17,6 +18,12 @@ class SmokeTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.stack = current_stack()
+
+    def test_api_serves_config(self):
+        self.assertTrue(self.stack.api_url, "the stack state has no api_url")
+        response = requests.get(self.stack.api_url + "/api/2.0/config", timeout=10)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        self.assertIsInstance(response.json(), dict)
 
     def test_amqp_accepts_a_connection(self):
         connection = pika.BlockingConnection(pika.URLParameters(self.stack.amqp_url))

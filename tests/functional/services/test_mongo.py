@@ -1,5 +1,6 @@
 """The Mongo-wire store: nx-27017 started and stopped by us, the external engine, and the
 pinned nx-27017 0.8.1 array-index defect that shapes rackharness's design."""
+import datetime as dt
 import os
 import socket
 import sys
@@ -12,6 +13,7 @@ from rackharness.errors import PortInUseError
 from rackharness.services import MongoService
 from rackharness.services.mongo import EXTERNAL, NX_27017
 from rackharness.services.ports import ensure_free
+from rackharness.target.documents import iso
 from tests.functional.services.support import ServiceTestCase, family, processes_mentioning, still_alive
 
 
@@ -121,6 +123,33 @@ class NxArrayIndexDefectTest(NxTestCase):
 
         nodes.drop_index("identifiers_1")
         self.assertEqual(len(list(nodes.find({"identifiers": self.MAC}))), 1, "dropping the index heals")
+
+
+class NxSetDatetimeDefectTest(NxTestCase):
+    """PINNED DEFECT of nx-27017 0.8.1 - read before changing.
+
+    A top-level datetime given to ``$set`` is stored as a naive string (``'2021-01-01 12:30:15.250000'``,
+    its time zone lost); a datetime in ``insert_one``/``replace_one``, or nested in a
+    sub-document, stays a datetime. RackHD's ``updatedAt`` is written exactly so. The reference
+    target therefore writes whole documents where it can, and renders that string form as UTC
+    (rackharness.target.documents.iso).
+
+    When this test FAILS, nx-27017 is fixed: drop the string branch of ``iso`` and this test.
+    """
+
+    def test_set_turns_a_datetime_into_a_string(self):
+        self.start()
+        records = self.client.pxe.scratch
+        stamp = dt.datetime(2021, 1, 1, 12, 30, 15, 250000, tzinfo=dt.timezone.utc)
+        records.insert_one({"_id": 1, "createdAt": stamp})
+        records.update_one({"_id": 1}, {"$set": {"updatedAt": stamp, "nested": {"at": stamp}}})
+        stored = records.find_one({"_id": 1})
+        self.assertIsInstance(stored["createdAt"], dt.datetime, "insert keeps datetimes")
+        self.assertIsInstance(stored["nested"]["at"], dt.datetime, "nested datetimes survive $set")
+        self.assertIsInstance(
+            stored["updatedAt"], str,
+            "nx-27017's $set-datetime defect is FIXED: drop the string branch of documents.iso and this test")
+        self.assertEqual(iso(stored["updatedAt"]), "2021-01-01T12:30:15.250Z")
 
 
 if __name__ == "__main__":

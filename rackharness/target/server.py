@@ -1,0 +1,98 @@
+"""The reference target process: ``python -m rackharness.target --config target.json``.
+
+Builds the context (MongoDB database, AMQP event bus, workflow engine), seeds the workflow
+library, serves the Flask app with waitress and publishes the on-http heartbeat until
+SIGTERM/SIGINT. ``target.json`` (0600, written by ``rackharness up``) holds::
+
+    {"host", "port", "mongo_url", "database", "amqp_url", "heartbeat_interval", "threads",
+     "rackhd_config": {...}}
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pymongo
+from waitress.server import create_server
+
+from rackharness.secrets import redact_url
+from rackharness.target.app import create_app
+from rackharness.target.context import TargetContext
+from rackharness.target.events import AmqpEventBus, Heartbeat
+from rackharness.target.workflows.engine import WorkflowEngine
+
+log = logging.getLogger("rackharness.target")
+
+
+def rackhd_config(settings: dict[str, Any]) -> dict[str, Any]:
+    """RackHD's flat config as GET /config shows it (no secrets: URLs are redacted)."""
+    return {
+        "amqp": redact_url(settings["amqp_url"]),
+        "mongo": redact_url(settings["mongo_url"]),
+        "apiServerAddress": settings["host"],
+        "apiServerPort": settings["port"],
+        "heartbeatIntervalSec": settings["heartbeat_interval"],
+        "autoCreateObm": False,
+        "discoveryGraph": "Graph.SKU.Discovery",
+        **settings.get("rackhd_config", {}),
+    }
+
+
+def build(settings: dict[str, Any]):
+    """(context, wsgi app, heartbeat) for ``settings``; nothing is served yet."""
+    client = pymongo.MongoClient(settings["mongo_url"], serverSelectionTimeoutMS=10_000, tz_aware=True)
+    events = AmqpEventBus(settings["amqp_url"])
+    ctx = TargetContext(db=client[settings["database"]], events=events, config=rackhd_config(settings))
+    ctx.engine = WorkflowEngine(ctx)
+    heartbeat = Heartbeat(events, interval=settings["heartbeat_interval"], host=socket.getfqdn())
+    return ctx, create_app(ctx), heartbeat
+
+
+def serve(settings: dict[str, Any]) -> None:
+    ctx, app, heartbeat = build(settings)
+    server = create_server(app, host=settings["host"], port=settings["port"], threads=settings["threads"],
+                           ident="rackharness-target")
+    stop = threading.Event()
+
+    def shutdown(*_):
+        stop.set()
+        server.close()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, shutdown)
+    heartbeat.start()
+    log.info("reference target serving http://%s:%s/api/2.0", settings["host"], settings["port"])
+    try:
+        server.run()
+    except OSError:
+        if not stop.is_set():
+            raise
+    finally:
+        heartbeat.stop()
+        ctx.engine.close()
+        ctx.events.close()
+        log.info("reference target stopped")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rackharness.target", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True, help="target.json written by `rackharness up`")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        settings = json.loads(Path(args.config).read_text(encoding="utf-8"))
+        serve(settings)
+    except (OSError, ValueError, KeyError, pymongo.errors.PyMongoError) as exc:
+        log.error("the reference target cannot run from %s: %s", args.config, exc)
+        return 1
+    return 0

@@ -1,0 +1,133 @@
+"""Bounded IPMI calls to BMCs with pyghmi, safe against pyghmi's per-process session cache.
+
+pyghmi 1.6.19 caches sessions per process, keyed by (host, user, password, port). Two traps,
+both seen against the rack's virtual BMCs:
+
+* after a successful login the session stays in ``Session.initting_sessions``; a *second*
+  ``Command()`` with the same key then waits for a login that already finished — forever;
+* a cached session to a BMC that went away can block a call for much longer than we may wait.
+
+So this module keeps **one** ``Command`` per BMC key and reuses it, serialises the calls on it,
+and runs every call (login included) on a daemon thread that the caller waits on for at most
+``timeout`` seconds. A call that fails or overruns drops that link: its pyghmi session is marked
+broken (which also removes it from pyghmi's caches) and the next call logs in afresh with a new
+lock, so a hung thread never blocks the next graph. Passwords are never logged or put in errors.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 10.0  # seconds for login + command; pyghmi gives up on a silent BMC after ~5-6 s
+
+
+class BmcError(Exception):
+    """An IPMI call that failed or overran; the message names the BMC and says what to check."""
+
+
+@dataclass(frozen=True)
+class BmcAddress:
+    host: str
+    port: int
+    user: str
+    password: str = field(repr=False)
+
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        digest = hashlib.sha256(self.password.encode("utf-8")).hexdigest()
+        return (self.host, self.port, self.user, digest)
+
+    def __str__(self) -> str:
+        return f"BMC {self.host}:{self.port} (user {self.user!r})"
+
+
+class _Link:
+    """One logged-in pyghmi Command and the lock that serialises calls on it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.command: Any = None
+
+
+def _forget_session(command: Any) -> None:
+    """Take a pyghmi session out of pyghmi's caches so a new Command() logs in afresh."""
+    session = getattr(command, "ipmi_session", None)
+    if session is None:
+        return
+    try:
+        session._mark_broken("dropped by rackharness after a failed or overdue call")
+    except Exception:  # pyghmi internals: best effort, never let cleanup fail a task
+        log.debug("could not mark a pyghmi session broken", exc_info=True)
+
+
+class BmcCaller:
+    """Runs ``fn(command)`` against a BMC with a login shared per (host, port, user, password)."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, command_factory: Callable[..., Any] | None = None) -> None:
+        self.timeout = timeout
+        self._factory = command_factory
+        self._links: dict[tuple, _Link] = {}
+        self._guard = threading.Lock()
+
+    def _command_factory(self) -> Callable[..., Any]:
+        if self._factory is None:
+            from pyghmi.ipmi.command import Command  # imported on first use: no I/O at import time
+            self._factory = Command
+        return self._factory
+
+    def _link(self, address: BmcAddress) -> _Link:
+        with self._guard:
+            return self._links.setdefault(address.key, _Link())
+
+    def _drop(self, address: BmcAddress, link: _Link) -> None:
+        with self._guard:
+            if self._links.get(address.key) is link:
+                del self._links[address.key]
+        if link.command is not None:
+            threading.Thread(target=_forget_session, args=(link.command,), daemon=True,
+                             name="rackharness-ipmi-cleanup").start()
+
+    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any]) -> Any:
+        """``fn(command)`` on the BMC's shared session; BmcError after ``timeout`` or on failure."""
+        link = self._link(address)
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                with link.lock:
+                    if link.command is None:
+                        link.command = self._command_factory()(bmc=address.host, port=address.port,
+                                                               userid=address.user, password=address.password)
+                    outcome["value"] = fn(link.command)
+            except BaseException as exc:  # reported to the caller, which owns the error
+                outcome["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=work, daemon=True, name=f"rackharness-ipmi-{address.host}:{address.port}").start()
+        if not done.wait(self.timeout):
+            self._drop(address, link)
+            raise BmcError(f"{address} did not complete {what} within {self.timeout:g} s: check that the BMC "
+                           f"is up and reachable on UDP {address.port}")
+        if "error" in outcome:
+            self._drop(address, link)
+            detail = str(outcome["error"]).strip()
+            if not detail or detail == "None":
+                detail = "no IPMI session could be established (wrong user or password, or the BMC is not answering)"
+            raise BmcError(f"{address}: {what} failed: {detail}")
+        return outcome["value"]
+
+    def close(self) -> None:
+        """Forget every link (their sessions are dropped in the background)."""
+        with self._guard:
+            links = list(self._links.items())
+            self._links.clear()
+        for _key, link in links:
+            if link.command is not None:
+                threading.Thread(target=_forget_session, args=(link.command,), daemon=True).start()
