@@ -8,6 +8,10 @@ It is not RackHD: docs/reference-target.md lists where it deliberately differs.
 - :mod:`.context`    what every part shares (db, event bus, workflow engine, RackHD config)
 - :mod:`.documents`  collection names, ids, timestamps, node lookup, the API error type
 - :mod:`.app`        the Flask application: prefixes, error bodies, blueprints
+- :mod:`.spec`       request bodies checked against each operation's x-swagger-schema
+- :mod:`.views`      view vs raw rendering; :mod:`.queries` list filters, paging, sort
 - :mod:`.api`        one module per resource family (nodes, obms, catalogs, workflows, ...)
+- :mod:`.events`     the on.events publisher and the on-http heartbeat
+- :mod:`.workflows`  the workflow engine, graph/task library and OBM services
 - :mod:`.server`     the process: ``python -m rackharness.target --config target.json``
 """
