@@ -63,7 +63,7 @@ class ReferenceTargetTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         require("ipmitool")
-        cls.stack = PrivateStack(nodes=2)
+        cls.stack = PrivateStack(nodes=2, RACKHARNESS_TARGET_HEARTBEAT_INTERVAL="0.5")
         cls.addClassCleanup(cls.stack.cleanup)
         cls.stack.up()
         cls.info = cls.stack.info()
@@ -121,6 +121,15 @@ class ReferenceTargetTest(unittest.TestCase):
         self.events.until(lambda seen: any(k.startswith(f"node.removed.information.{created['id']}") for k, _ in seen))
         keys = [k for k, _ in self.events.seen]
         self.assertIn(f"node.added.information.{created['id']}.{created['id']}", keys)
+
+    def test_heartbeat_events_in_rackhd_envelope(self):
+        seen = self.events.until(lambda s: any(k.startswith("heartbeat.updated.information.") for k, _ in s))
+        key, envelope = next((k, b) for k, b in seen if k.startswith("heartbeat.updated.information."))
+        self.assertTrue(key.endswith(".on-http"), key)
+        self.assertEqual(set(envelope), {"version", "type", "action", "severity", "typeId", "nodeId", "data",
+                                         "createdAt"})
+        self.assertEqual((envelope["type"], envelope["action"], envelope["severity"], envelope["nodeId"]),
+                         ("heartbeat", "updated", "information", None))
 
     def test_bad_body_gets_400_with_the_schema_error(self):
         with self.assertRaises(ApiException) as bad:
