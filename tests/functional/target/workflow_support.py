@@ -34,16 +34,20 @@ class Services:
         self.amqp_url = None
         self.rack_spec = None
 
-    def start_mongo(self, cls):
-        (port,) = free_ports(1)
-        service = MongoService(port, self.dir / "mongo", self.dir / "logs", engine=NX_27017)
+    def _start(self, service, cls, timeout):
+        """Start ``service`` (skipping ``cls`` if it cannot run here) and stop it at cleanup."""
         try:
             service.check_prerequisites()
         except PrerequisiteError as exc:
             _skip(cls, exc)
         record = service.start()
         self._stops.append(lambda: service.stop(record))
-        service.wait_ready(record, timeout=30)
+        service.wait_ready(record, timeout=timeout)
+        return service
+
+    def start_mongo(self, cls):
+        (port,) = free_ports(1)
+        service = self._start(MongoService(port, self.dir / "mongo", self.dir / "logs", engine=NX_27017), cls, 30)
         client = pymongo.MongoClient(service.url, serverSelectionTimeoutMS=5000)
         self._stops.append(client.close)
         self.db = client.pxe
@@ -51,15 +55,8 @@ class Services:
 
     def start_rabbitmq(self, cls):
         port, dist, epmd = free_ports(3)
-        service = RabbitMqService("127.0.0.1", port, dist, epmd, "rackhd", "rackhd-secret",
-                                  self.dir / "rabbitmq", self.dir / "logs")
-        try:
-            service.check_prerequisites()
-        except PrerequisiteError as exc:
-            _skip(cls, exc)
-        record = service.start()
-        self._stops.append(lambda: service.stop(record))
-        service.wait_ready(record, timeout=90)
+        service = self._start(RabbitMqService("127.0.0.1", port, dist, epmd, "rackhd", "rackhd-secret",
+                                              self.dir / "rabbitmq", self.dir / "logs"), cls, 90)
         self.amqp_url = service.url
         return self.amqp_url
 
