@@ -8,7 +8,11 @@
     ├── PortInUseError (2)           a configured port is taken by a process we did not start
     ├── ServiceError (1)             a service failed to start or stop
     │   └── ReadinessTimeout         a wait strategy gave up; carries what it observed
-    └── BmcError (1)                 a virtual BMC could not be served (bind failure, bad profile)
+    ├── BmcError (1)                 a virtual BMC could not be served (bind failure, bad profile)
+    └── ClientError (1)              a harness client call failed (tests see these)
+        ├── ServiceUnavailable       the service cannot be reached in time (refused, timeout, broker/Mongo down)
+        ├── HttpStatusError          the API answered with an unexpected status: method, url, status, body
+        └── BmcCommandError          an IPMI command failed: node, BMC address, command, reason
 
 Library errors (OSError, pika, pymongo, pyghmi) are re-raised ``from exc`` at the boundary so the
 CLI shows one line and the traceback stays available with ``--debug``.
@@ -68,3 +72,28 @@ class ReadinessTimeout(ServiceError):
 
 class BmcError(RackHarnessError):
     """A virtual BMC could not be set up or served."""
+
+
+class ClientError(RackHarnessError):
+    """A call made by one of the harness clients (REST, AMQP, Mongo, IPMI) failed."""
+
+
+class ServiceUnavailable(ClientError):
+    """The service did not answer in time: connection refused, timeout, broker or database down."""
+
+
+class HttpStatusError(ClientError):
+    """An API call answered with a status the caller did not expect."""
+
+    def __init__(self, method: str, url: str, status: int, body: str, *, hint: str | None = None) -> None:
+        snippet = body if len(body) <= 500 else body[:500] + "..."
+        super().__init__(f"{method} {url} answered {status}: {snippet}", hint=hint)
+        self.method, self.url, self.status, self.body = method, url, status, body
+
+
+class BmcCommandError(ClientError):
+    """An IPMI command to a node's BMC failed (wrong password, no answer, refused command)."""
+
+    def __init__(self, node: str, address: str, command: str, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(f"node {node!r} BMC {address}: {command} failed: {reason}", hint=hint)
+        self.node, self.address, self.command, self.reason = node, address, command, reason

@@ -1,0 +1,10 @@
+"""The clients tests use to act on a rack and check the effect, one per protocol.
+
+Each sits on a small transport seam (a real side, room for a fake and a recorder), so isolated
+mode and record/replay plug in without changing any test:
+
+- :mod:`.rest`   the RackHD API (requests), typed errors, auth, ``wait_for_workflow``
+- :mod:`.events` AMQP event expectations (pika) on exclusive auto-named queues, and a publisher
+- :mod:`.seed`   Mongo seeding in RackHD's document shapes, with cleanup that always runs
+- :mod:`.obm`    IPMI checks of a node's BMC (pyghmi): power, boot device, SDR, SEL
+"""
