@@ -1,4 +1,5 @@
 """`rackharness up|status|down` on a real local rack: idempotence, crash recovery, nothing left behind."""
+import json
 import os
 import signal
 import socket
@@ -66,18 +67,18 @@ class LifecycleTest(unittest.TestCase):
         result = self.stack.down()
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual([pid for pid in pids if alive(pid)], [])
-        self.assertEqual(self._marked_processes(), [])
+        self.assertEqual(self._marked_processes(self.stack), [])
         self.assertEqual(self.stack.status()["status"], "down")
         again = self.stack.down()
         self.assertEqual(again.returncode, 0)
 
-    def _marked_processes(self):
+    def _marked_processes(self, stack):
         """Any process whose command line mentions this rack's state dir (beam, nx-27017, rack)."""
         found = []
         for proc in Path("/proc").iterdir():
             if proc.name.isdigit() and alive(int(proc.name)):
                 try:
-                    if str(self.stack.state_dir).encode() in (proc / "cmdline").read_bytes():
+                    if str(stack.state_dir).encode() in (proc / "cmdline").read_bytes():
                         found.append(int(proc.name))
                 except OSError:
                     continue
@@ -123,3 +124,26 @@ class BadUpTest(unittest.TestCase):
                                 timeout=60)
         self.assertRefused(result, "missing Debian packages: rabbitmq-server ipmitool freeipmi-tools",
                            "sudo apt-get update && sudo apt-get install -y rabbitmq-server")
+
+
+class FailedUpTest(unittest.TestCase):
+    """A step that fails half-way (RabbitMQ not ready in time) stops everything started before it."""
+
+    def test_failed_step_rolls_back_and_reports(self):
+        stack = PrivateStack(nodes=2, RACKHARNESS_READY_TIMEOUT="1")
+        self.addCleanup(stack.cleanup)
+        result = stack.cli("up")
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+        self.assertIn("timed out after 1s waiting for", result.stderr)
+        state = json.loads((stack.state_dir / "state.json").read_text())
+        self.assertEqual(state["status"], "failed")
+        self.assertEqual(state["processes"], {}, "processes of the failed up are still recorded")
+        self.assertIn("step rabbitmq", state["endpoints"]["failure"])
+        report = stack.status()
+        self.assertEqual((report["status"], report["nodes"]), ("failed", []))
+        self.assertIn("step rabbitmq", report["failure"])
+        self.assertEqual(LifecycleTest._marked_processes(self, stack), [])
+        stack.env["RACKHARNESS_READY_TIMEOUT"] = "60"  # same state dir, a sane timeout: up recovers
+        self.assertEqual(stack.cli("up").returncode, 0)
+        self.assertEqual(stack.status()["status"], "up")
