@@ -20,7 +20,7 @@ from bson import ObjectId
 from pymongo.database import Database
 
 from rackharness.target.documents import OBMS, object_id
-from rackharness.target.workflows.ipmi import BmcAddress, BmcCaller, BmcError
+from rackharness.clients.ipmi_session import BmcAddress, BmcCaller, BmcError
 
 ACTIONS = ("powerOn", "powerOff", "reboot", "reset", "soft", "powerStatus")
 #: IPMI 2.0 §28.3 Chassis Control codes for RackHD's power actions

@@ -3,7 +3,7 @@ import unittest
 
 from bson import ObjectId
 
-from rackharness.target.workflows.ipmi import BmcError
+from rackharness.clients.ipmi_session import BmcError
 from rackharness.target.workflows.obm import IpmiObmService, NoopObmService, ObmError, ObmRegistry, choose_obm
 from tests.support.fake_mongo import FakeDatabase
 

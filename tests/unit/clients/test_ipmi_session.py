@@ -3,7 +3,7 @@ import threading
 import time
 import unittest
 
-from rackharness.target.workflows.ipmi import BmcAddress, BmcCaller, BmcError
+from rackharness.clients.ipmi_session import BmcAddress, BmcCaller, BmcError
 
 SECRET = "s3cret-Pw"
 

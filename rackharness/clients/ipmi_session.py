@@ -92,8 +92,11 @@ class BmcCaller:
             threading.Thread(target=_forget_session, args=(link.command,), daemon=True,
                              name="rackharness-ipmi-cleanup").start()
 
-    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any]) -> Any:
-        """``fn(command)`` on the BMC's shared session; BmcError after ``timeout`` or on failure."""
+    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any], *,
+             timeout: float | None = None) -> Any:
+        """``fn(command)`` on the BMC's shared session; BmcError after ``timeout`` (default: the
+        caller's) or on failure."""
+        timeout = self.timeout if timeout is None else timeout
         link = self._link(address)
         outcome: dict[str, Any] = {}
         done = threading.Event()
@@ -111,9 +114,9 @@ class BmcCaller:
                 done.set()
 
         threading.Thread(target=work, daemon=True, name=f"rackharness-ipmi-{address.host}:{address.port}").start()
-        if not done.wait(self.timeout):
+        if not done.wait(timeout):
             self._drop(address, link)
-            raise BmcError(f"{address} did not complete {what} within {self.timeout:g} s: check that the BMC "
+            raise BmcError(f"{address} did not complete {what} within {timeout:g} s: check that the BMC "
                            f"is up and reachable on UDP {address.port}")
         if "error" in outcome:
             self._drop(address, link)

@@ -1,0 +1,146 @@
+"""IPMI checks of a node's BMC with pyghmi: the independent check of what an action did.
+
+``ObmClient`` asks a node's BMC directly (power, boot device, SDR, SEL), so a test can verify the
+effect of a RackHD workflow without trusting RackHD's own report::
+
+    obm = ObmClient.from_stack(current_stack(), "node-01", timeout=5)
+    assert obm.power_status() == "off"
+
+Every call is bounded by ``timeout`` and fails with :class:`~rackharness.errors.BmcCommandError`
+naming the node, the BMC address and what to check. The bounding and pyghmi session-cache
+handling come from :class:`rackharness.clients.ipmi_session.BmcCaller` (one logged-in ``Command``
+per BMC per process, calls on a daemon thread, a failed or overdue link dropped), which the
+reference target's workflow engine uses too. All ``ObmClient`` instances share one caller, each
+call with its client's timeout, because
+pyghmi's cache is process-wide: a second independent ``Command()`` to the same BMC would hang.
+The password is never logged, shown in ``repr`` or put in an error.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
+from rackharness.clients.ipmi_session import BmcError as _CallerError
+from rackharness.errors import BmcCommandError
+
+#: one process-wide set of pyghmi logins; each client passes its own timeout per call
+_SHARED_CALLER = BmcCaller()
+
+_HEALTH = ((4, "failed"), (2, "critical"), (1, "warning"))  # pyghmi.constants.Health bits, worst first
+_CHASSIS_CONTROL_POWER_CYCLE = 2  # IPMI Chassis Control (netfn 0, cmd 2) data byte
+
+
+def _health(bits: int) -> str:
+    return next((name for bit, name in _HEALTH if bits & bit), "ok")
+
+
+class ObmClient:
+    """One node's BMC over IPMI (lanplus, via pyghmi); every method bounded by ``timeout`` seconds."""
+
+    def __init__(self, node_name: str, host: str, port: int, user: str, password: str, *,
+                 timeout: float = 10.0) -> None:
+        self.node, self.timeout = node_name, timeout
+        self._address = BmcAddress(host, int(port), user, password)
+
+    @classmethod
+    def for_node(cls, node: Any, *, timeout: float = 10.0) -> "ObmClient":
+        """From a :class:`rackharness.stack_info.NodeInfo`."""
+        bmc = node.bmc
+        return cls(node.name, bmc.host, bmc.port, bmc.user, bmc.password, timeout=timeout)
+
+    @classmethod
+    def from_stack(cls, stack: Any, node_name: str, *, timeout: float = 10.0) -> "ObmClient":
+        """From a :class:`rackharness.stack_info.StackInfo` and a node name such as ``node-01``."""
+        for node in stack.nodes:
+            if node.name == node_name:
+                return cls.for_node(node, timeout=timeout)
+        names = ", ".join(n.name for n in stack.nodes) or "none"
+        raise BmcCommandError(node_name, "?", "lookup", f"no such node in the stack (nodes: {names})",
+                              hint="use a node name from `./stack.sh status`")
+
+    @property
+    def address(self) -> str:
+        return f"{self._address.host}:{self._address.port}"
+
+    def __repr__(self) -> str:
+        return f"<ObmClient {self.node} BMC {self.address} user={self._address.user!r}>"
+
+    # -- the one place calls go through --------------------------------------------------------
+    def _call(self, command: str, fn):
+        began, logged_in = time.monotonic(), []
+
+        def run(ipmi_command):
+            logged_in.append(True)  # pyghmi logs in inside Command(): reaching here means the login worked
+            return fn(ipmi_command)
+
+        try:
+            return _SHARED_CALLER.call(self._address, command, run, timeout=self.timeout)
+        except _CallerError as exc:
+            raise self._error(command, str(exc), time.monotonic() - began, bool(logged_in)) from exc
+
+    def _error(self, command: str, detail: str, elapsed: float, logged_in: bool) -> BmcCommandError:
+        if elapsed >= self.timeout or "did not complete" in detail:
+            return BmcCommandError(
+                self.node, self.address, command, f"no answer within {self.timeout:g} s",
+                hint=f"the BMC did not answer in {self.timeout:g} s: check the node's BMC is up and listening on "
+                     f"UDP {self.address} (`./stack.sh status`), and that no bmc-silent fault is configured")
+        marker = f"{command} failed: "
+        reason = detail.split(marker, 1)[1] if marker in detail else detail
+        if self._address.password:
+            reason = reason.replace(self._address.password, "***")
+        if not logged_in:
+            # pyghmi 1.6.19 often loses "Incorrect password provided" on the way out of a failed
+            # synchronous login (AttributeError on Session.errormsg), so any fast login failure
+            # is reported as a refused login; a silent BMC ends up in the timeout branch above
+            return BmcCommandError(
+                self.node, self.address, command,
+                f"the BMC refused the IPMI login for user {self._address.user!r} (pyghmi: {reason})",
+                hint="Incorrect password provided or unknown user: check the credentials in "
+                     "`./stack.sh status --show-secrets` / the inventory")
+        return BmcCommandError(self.node, self.address, command, reason,
+                               hint="run the same command with ipmitool to compare (`ipmitool -I lanplus ...`)")
+
+    # -- power ---------------------------------------------------------------------------------
+    def power_status(self) -> str:
+        """``"on"`` or ``"off"``."""
+        return self._call("power status", lambda c: c.get_power()["powerstate"])
+
+    def power_on(self) -> None:
+        self._call("power on", lambda c: c.set_power("on", wait=False))
+
+    def power_off(self) -> None:
+        self._call("power off", lambda c: c.set_power("off", wait=False))
+
+    def power_reset(self) -> None:
+        self._call("power reset", lambda c: c.set_power("reset", wait=False))
+
+    def power_cycle(self) -> None:
+        """Chassis Control power cycle (what ``ipmitool chassis power cycle`` sends)."""
+        def cycle(c):
+            response = c.raw_command(netfn=0, command=2, data=[_CHASSIS_CONTROL_POWER_CYCLE])
+            if "error" in response:
+                raise RuntimeError(response["error"])
+        self._call("power cycle", cycle)
+
+    # -- boot device ---------------------------------------------------------------------------
+    def boot_device(self) -> dict[str, Any]:
+        """``{"device": "network"|"hd"|"default"|..., "persistent": bool, "uefi": bool}`` (pyghmi names)."""
+        raw = self._call("get boot device", lambda c: c.get_bootdev())
+        return {"device": raw.get("bootdev"), "persistent": bool(raw.get("persistent")),
+                "uefi": bool(raw.get("uefimode"))}
+
+    def set_boot_device(self, device: str, *, persistent: bool = False, uefi: bool = False) -> None:
+        """``device`` in pyghmi's names: ``network``/``pxe``, ``hd``/``disk``, ``cd``, ``bios``, ``default``."""
+        self._call(f"set boot device {device}", lambda c: c.set_bootdev(device, persist=persistent, uefiboot=uefi))
+
+    # -- sensors and event log -----------------------------------------------------------------
+    def sensors(self) -> list[dict[str, Any]]:
+        """SDR readings: ``[{"name", "value", "units", "health", "states"}]``."""
+        readings = self._call("read sensors", lambda c: list(c.get_sensor_data()))
+        return [{"name": r.name, "value": r.value, "units": r.units, "health": _health(r.health),
+                 "states": list(r.states)} for r in readings]
+
+    def sel(self) -> list[dict[str, Any]]:
+        """System event log entries as pyghmi decodes them (dicts)."""
+        return self._call("read SEL", lambda c: list(c.get_event_log()))
