@@ -2,8 +2,6 @@
 
 node-02 gets the ``bmc-silent`` fault (its BMC drops every packet) for the no-answer checks.
 """
-import random
-import socket
 import time
 import unittest
 import uuid
@@ -14,27 +12,10 @@ from rackharness.clients.events import EventPublisher, EventTracker, Expectation
 from rackharness.clients.obm import ObmClient
 from rackharness.errors import BmcCommandError, ServiceUnavailable
 from tests.functional.checkers import ipmitool, require
-from tests.functional.services.support import free_ports
+from tests.functional.services.support import free_ports, free_udp_run
 from tests.functional.stack_fixture import BMC_PASSWORD, PrivateStack
 
 
-def free_udp_base(count, low=30000, high=60000):
-    """A base port with ``count`` consecutive free UDP ports (other suites may run at the same time)."""
-    for _ in range(50):
-        base = random.randrange(low, high - count)
-        socks = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError("no free UDP range")
 
 
 def setUpModule():
@@ -44,7 +25,7 @@ def setUpModule():
     STACK = PrivateStack(nodes=3, RACKHARNESS_RACK_FAULTS="node-02=bmc-silent",
                          RACKHARNESS_AMQP_PORT=str(amqp), RACKHARNESS_AMQP_DIST_PORT=str(dist),
                          RACKHARNESS_AMQP_EPMD_PORT=str(epmd), RACKHARNESS_MONGO_PORT=str(mongo),
-                         RACKHARNESS_TARGET_PORT=str(target), RACKHARNESS_BMC_BASE_PORT=str(free_udp_base(3)))
+                         RACKHARNESS_TARGET_PORT=str(target), RACKHARNESS_BMC_BASE_PORT=str(free_udp_run(3)))
     unittest.addModuleCleanup(STACK.cleanup)
     STACK.up()
     INFO = STACK.info()

@@ -91,3 +91,24 @@ class ServiceTestCase(unittest.TestCase):
         if self.record is not None:
             self.service.stop(self.record)
         remove_tree(self.dir)
+
+
+def free_udp_run(count):
+    """A base port with ``count`` consecutive free UDP ports after it."""
+    for _ in range(50):
+        (base,) = free_ports(1)
+        if base + count > 65535:
+            continue
+        socks = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise RuntimeError(f"no run of {count} free UDP ports found")

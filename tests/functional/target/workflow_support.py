@@ -14,7 +14,7 @@ from rackharness.errors import PrerequisiteError
 from rackharness.rack.layout import build_rack_spec
 from rackharness.services import MongoService, RabbitMqService
 from rackharness.services.mongo import NX_27017
-from tests.functional.services.support import free_ports, reachable_temp_dir, remove_tree
+from tests.functional.services.support import free_ports, free_udp_run, reachable_temp_dir, remove_tree
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -62,7 +62,7 @@ class Services:
 
     def start_rack(self, nodes=2, faults=""):
         """``python -m rackharness.rack`` with ``nodes`` BMCs on free ports (admin/admin)."""
-        base = _free_run(nodes)  # the rack's BMC ports are consecutive
+        base = free_udp_run(nodes)  # the rack's BMC ports are consecutive
         environ = {"RACKHARNESS_NODES": str(nodes), "RACKHARNESS_BMC_BASE_PORT": str(base)}
         if faults:
             environ["RACKHARNESS_RACK_FAULTS"] = faults
@@ -98,28 +98,6 @@ class Services:
             except Exception as exc:  # keep stopping the rest
                 print(f"\ncleanup failed: {exc}", file=sys.stderr)
         remove_tree(self.dir)
-
-
-def _free_run(count):
-    """A base port with ``count`` consecutive free UDP ports after it."""
-    import socket
-    for _ in range(50):
-        (base,) = free_ports(1)
-        if base + count > 65535:
-            continue
-        socks = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError(f"no run of {count} free UDP ports found")
 
 
 def ipmitool_power(bmc):
