@@ -1,5 +1,6 @@
 """Helpers for the service functional tests: free ports, temp dirs, leftover-process checks."""
 import os
+import random
 import shutil
 import socket
 import sys
@@ -11,16 +12,40 @@ from rackharness.errors import PrerequisiteError
 from rackharness.services import procfs
 
 
-def free_ports(count):
-    """``count`` distinct loopback ports that were free a moment ago."""
-    socks = [socket.socket() for _ in range(count)]
+def _ephemeral_low():
     try:
-        for sock in socks:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in socks]
-    finally:
-        for sock in socks:
-            sock.close()
+        return int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _free_run(count, kind):
+    """A base port with ``count`` consecutive free ``kind`` (TCP/UDP) ports after it, chosen below the
+    kernel's ephemeral range: a port there can be taken by any client socket between this check
+    and the moment a service binds it (seen in CI)."""
+    low_ephemeral = _ephemeral_low()
+    rng = random.Random()
+    for _ in range(100):
+        base = rng.randrange(10000, low_ephemeral - count)
+        socks = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket(socket.AF_INET, kind)
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise RuntimeError(f"no run of {count} free ports found below {low_ephemeral}")
+
+
+def free_ports(count):
+    """``count`` loopback TCP ports that were free a moment ago (consecutive, below the ephemeral range)."""
+    base = _free_run(count, socket.SOCK_STREAM)
+    return list(range(base, base + count))
 
 
 def reachable_temp_dir(prefix):
@@ -94,21 +119,5 @@ class ServiceTestCase(unittest.TestCase):
 
 
 def free_udp_run(count):
-    """A base port with ``count`` consecutive free UDP ports after it."""
-    for _ in range(50):
-        (base,) = free_ports(1)
-        if base + count > 65535:
-            continue
-        socks = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError(f"no run of {count} free UDP ports found")
+    """A base port with ``count`` consecutive free UDP ports after it (below the ephemeral range)."""
+    return _free_run(count, socket.SOCK_DGRAM)
