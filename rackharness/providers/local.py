@@ -9,6 +9,7 @@ a kill -9, a reboot) it first stops what is left, then starts afresh.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -21,7 +22,7 @@ from rackharness.rack.layout import build_rack_spec
 from rackharness.rack.spec import RackSpec
 from rackharness.services import MongoService, RabbitMqService, Service
 from rackharness.services.external_amqp import ExternalAmqpService
-from rackharness.services.process import ProcessRecord, is_running, stop
+from rackharness.services.process import ProcessRecord, find_by_cmdline, is_running, stop
 from rackharness.services.rabbitmq import blocked_parent
 from rackharness.services.rack import RackService
 from rackharness.services.target import TargetService
@@ -38,10 +39,9 @@ class LocalProvider(RackProvider):
     NAME = "local"
 
     # -- composition -----------------------------------------------------------------------
+    @functools.cached_property
     def _rack_spec(self) -> RackSpec:
-        if not hasattr(self, "_spec"):
-            self._spec = build_rack_spec(self.config)
-        return self._spec
+        return build_rack_spec(self.config)
 
     def services(self) -> list[Service]:
         """In start order; ``down`` stops them in reverse."""
@@ -57,7 +57,7 @@ class LocalProvider(RackProvider):
             rabbit_data, rabbit_logs = self._rabbitmq_dirs(data / "rabbitmq", logs)
             amqp = RabbitMqService(c["amqp.host"], c["amqp.port"], c["amqp.dist_port"], c["amqp.epmd_port"],
                                    c["amqp.user"], c["amqp.password"], rabbit_data, rabbit_logs)
-        rack = RackService(self._rack_spec(), root / RACK_FILE, logs)
+        rack = RackService(self._rack_spec, root / RACK_FILE, logs)
         if c["target.url"]:  # an existing RackHD: start no reference target
             return [mongo, amqp, rack]
         target = TargetService(
@@ -81,9 +81,10 @@ class LocalProvider(RackProvider):
         if url and not url.startswith(("http://", "https://")):
             raise ConfigError(f"{self.config.source('target.url')}: target.url: expected http://host:port, got {url!r}",
                               hint="the RackHD to test, e.g. --target http://10.1.0.5:8080 (without /api/2.0)")
-        for service in self.services():
+        services = self.services()
+        for service in services:
             service.check_prerequisites()
-        for service in self.services():
+        for service in services:
             service.check_ports()
 
     def up(self) -> RackState:
@@ -115,7 +116,7 @@ class LocalProvider(RackProvider):
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "logs").mkdir(exist_ok=True)
         self.config.save(self.state_dir / CONFIG_FILE)
-        spec = self._rack_spec()
+        spec = self._rack_spec
         write_private(self.state_dir / RACK_FILE, spec.to_json())
         state.endpoints = self._endpoints(spec)
         self._done(state, "prepare")
@@ -140,7 +141,12 @@ class LocalProvider(RackProvider):
         self.store.save(state)
 
     def down(self, *, force: bool = False) -> None:
-        state = self.store.load() if not force or self._state_readable() else None
+        try:
+            state = self.store.load()
+        except RackHarnessError:
+            if not force:
+                raise
+            state = None  # corrupt: find its processes below
         if state is not None:
             state.status = "stopping"
             self.store.save(state)
@@ -149,14 +155,19 @@ class LocalProvider(RackProvider):
             state.endpoints.pop("failure", None)
             self.store.save(state)
         if force:
+            for record in find_by_cmdline(self._process_markers()):
+                stop(record)
             self.store.remove()
 
-    def _state_readable(self) -> bool:
-        try:
-            self.store.load()
-            return True
-        except RackHarnessError:
-            return False
+    def _process_markers(self) -> list[str]:
+        """What the command line of every process ``up`` starts contains: the state dir (rack,
+        target, Mongo, RabbitMQ's data dir or its fallback) or our epmd's port."""
+        root = str(self.state_dir.absolute())
+        markers = [root + "/"]
+        if not self.config["amqp.url"]:
+            rabbit_data, _ = self._rabbitmq_dirs(self.state_dir / "data" / "rabbitmq", self.state_dir / "logs")
+            markers += [str(rabbit_data.absolute()), f"epmd -port {self.config['amqp.epmd_port']} "]
+        return markers
 
     def _stop_recorded(self, state: RackState) -> None:
         for name in reversed(list(state.processes)):

@@ -153,6 +153,21 @@ class ManagedProcess:
         )
 
 
+def find_by_cmdline(fragments: Sequence[str]) -> list[ProcessRecord]:
+    """Records for the live processes whose command line contains any of ``fragments`` (outside our
+    own process group): how ``down --force`` finds what a lost or corrupt state file started."""
+    own_group, boot = os.getpgrp(), procfs.boot_id()
+    found = []
+    for stat in procfs.all_stats():
+        if not stat.alive or stat.pgid == own_group:
+            continue
+        argv = procfs.read_cmdline(stat.pid)
+        if argv and any(fragment in " ".join(argv) for fragment in fragments):
+            found.append(ProcessRecord(name=stat.comm, pid=stat.pid, pgid=stat.pgid, argv=tuple(argv),
+                                       start_ticks=stat.start_ticks, started_at=0.0, boot_id=boot))
+    return found
+
+
 def is_running(record: ProcessRecord) -> bool:
     """True while the recorded pid is alive and is still the very process we started."""
     if record.boot_id and record.boot_id != procfs.boot_id():

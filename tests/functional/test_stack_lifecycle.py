@@ -147,3 +147,23 @@ class FailedUpTest(unittest.TestCase):
         stack.env["RACKHARNESS_READY_TIMEOUT"] = "60"  # same state dir, a sane timeout: up recovers
         self.assertEqual(stack.cli("up").returncode, 0)
         self.assertEqual(stack.status()["status"], "up")
+
+
+class ForceDownTest(unittest.TestCase):
+    """A corrupt state file: `down` refuses (exit 2), `down --force` still stops everything up started."""
+
+    def test_force_down_finds_the_processes_without_the_state(self):
+        stack = PrivateStack(nodes=1)
+        self.addCleanup(stack.cleanup)
+        stack.up()
+        pids = stack.pids()
+        (stack.state_dir / "state.json").write_text("{truncated")
+        refused = stack.cli("down")
+        self.assertEqual(refused.returncode, 2, refused.stderr)
+        self.assertIn("down --force", refused.stderr)
+        self.assertTrue(all(alive(pid) for pid in pids))
+        forced = stack.cli("down", "--force")
+        self.assertEqual(forced.returncode, 0, forced.stderr)
+        self.assertEqual([pid for pid in pids if alive(pid)], [])
+        self.assertEqual(LifecycleTest._marked_processes(self, stack), [])
+        self.assertFalse((stack.state_dir / "state.json").exists())

@@ -19,14 +19,14 @@ class LocalCompositionTest(unittest.TestCase):
     def test_default_stack_starts_the_reference_target_last(self):
         provider = self.provider(NODES="2")
         self.assertEqual([s.NAME for s in provider.services()], ["mongo", "rabbitmq", "rack", "target"])
-        endpoints = provider._endpoints(provider._rack_spec())
+        endpoints = provider._endpoints(provider._rack_spec)
         self.assertEqual(endpoints["api_url"], "http://127.0.0.1:21080")
 
     def test_target_url_starts_no_target_and_points_the_suite_at_it(self):
         provider = self.provider(TARGET_URL="http://rackhd.lab:8080", AMQP_URL="amqp://u:p@rackhd.lab:5672/",
                                  MONGO_URL="mongodb://rackhd.lab:27017/pxe")
         self.assertEqual([s.NAME for s in provider.services()], ["mongo", "rabbitmq", "rack"])
-        endpoints = provider._endpoints(provider._rack_spec())
+        endpoints = provider._endpoints(provider._rack_spec)
         self.assertEqual((endpoints["api_url"], endpoints["amqp_url"], endpoints["mongo_url"]),
                          ("http://rackhd.lab:8080", "amqp://u:p@rackhd.lab:5672/", "mongodb://rackhd.lab:27017/pxe"))
 
