@@ -44,12 +44,18 @@ def ensure_free(host: str, port: int, setting: str) -> None:
     ) from cause
 
 
-def ephemeral_note(port: int) -> str:
-    """A hint when ``port`` lies in the kernel's ephemeral range, where any client socket may hold it."""
+def ephemeral_range() -> tuple[int, int]:
+    """The kernel's ephemeral port range (Linux default 32768-60999 when it cannot be read)."""
     try:
         low, high = (int(v) for v in (procfs.PROC / "sys/net/ipv4/ip_local_port_range").read_text().split())
+        return low, high
     except (OSError, ValueError):
-        return ""
+        return 32768, 60999
+
+
+def ephemeral_note(port: int) -> str:
+    """A hint when ``port`` lies in the kernel's ephemeral range, where any client socket may hold it."""
+    low, high = ephemeral_range()
     if low <= port <= high:
         return (f" ({port} is in the kernel's ephemeral port range {low}-{high}, where client sockets "
                 f"may take it for a moment: prefer a port below {low})")

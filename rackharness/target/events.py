@@ -26,8 +26,8 @@ import socket
 import threading
 import time
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from rackharness.secrets import redact_url
 from rackharness.target.documents import iso, now
 
 log = logging.getLogger(__name__)
@@ -56,14 +56,6 @@ def _stamp(seconds: float) -> str:
     return iso(dt.datetime.fromtimestamp(seconds, dt.timezone.utc))
 
 
-def _redacted(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username or ''}:***@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
 class AmqpEventBus:
     """EventBus over pika; safe to call from any thread. ``close()`` sends what is queued first."""
 
@@ -87,7 +79,7 @@ class AmqpEventBus:
             self._queue.put_nowait((routing_key, json.dumps(body, default=_json_default).encode("utf-8")))
         except queue.Full:
             log.error("AMQP publish queue full (%d messages): dropped %s; is RabbitMQ at %s reachable?",
-                      self._queue.maxsize, routing_key, _redacted(self.url))
+                      self._queue.maxsize, routing_key, redact_url(self.url))
 
     def publish_external(self, type_: str, action: str, severity: str, type_id: str,
                          node_id: str | None, data: dict[str, Any]) -> None:
@@ -147,11 +139,11 @@ class AmqpEventBus:
             self._retry_at = time.monotonic() + self.retry_seconds
             if not self._down:
                 log.error("AMQP: cannot reach RabbitMQ at %s (%s: %s): events are dropped until it answers "
-                          "(retrying every %g s)", _redacted(self.url), type(exc).__name__, exc, self.retry_seconds)
+                          "(retrying every %g s)", redact_url(self.url), type(exc).__name__, exc, self.retry_seconds)
             self._down = True
             return None
         if self._down:
-            log.warning("AMQP: reconnected to %s; %d events were dropped meanwhile", _redacted(self.url),
+            log.warning("AMQP: reconnected to %s; %d events were dropped meanwhile", redact_url(self.url),
                         self.dropped)
         self._down = False
         return self._channel

@@ -16,10 +16,9 @@ from __future__ import annotations
 import threading
 from typing import Any, Protocol
 
-from bson import ObjectId
 from pymongo.database import Database
 
-from rackharness.target.documents import OBMS, object_id
+from rackharness.target.documents import OBMS, refers_to_node
 from rackharness.clients.ipmi_session import BmcAddress, BmcCaller, BmcError
 
 ACTIONS = ("powerOn", "powerOff", "reboot", "reset", "soft", "powerStatus")
@@ -106,11 +105,7 @@ class ObmRegistry:
 
 def choose_obm(db: Database, node_id: str, service_name: str | None = None) -> dict[str, Any]:
     """The node's OBM document (``node`` may be stored as a string or an ObjectId)."""
-    ids: list[Any] = [node_id]
-    oid = object_id(node_id)
-    if isinstance(oid, ObjectId):
-        ids.append(oid)
-    query: dict[str, Any] = {"node": {"$in": ids}}
+    query: dict[str, Any] = {"node": refers_to_node(node_id)}
     if service_name:
         query["service"] = service_name
     obms = list(db[OBMS].find(query))

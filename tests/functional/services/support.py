@@ -10,20 +10,14 @@ from pathlib import Path
 
 from rackharness.errors import PrerequisiteError
 from rackharness.services import procfs
-
-
-def _ephemeral_low():
-    try:
-        return int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
+from rackharness.services.ports import ephemeral_range
 
 
 def _free_run(count, kind):
     """A base port with ``count`` consecutive free ``kind`` (TCP/UDP) ports after it, chosen below the
     kernel's ephemeral range: a port there can be taken by any client socket between this check
     and the moment a service binds it (seen in CI)."""
-    low_ephemeral = _ephemeral_low()
+    low_ephemeral, _ = ephemeral_range()
     rng = random.Random()
     for _ in range(100):
         base = rng.randrange(10000, low_ephemeral - count)
