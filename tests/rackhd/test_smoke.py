@@ -1,51 +1,44 @@
-"""smoke: the rack is reachable — the API, AMQP and Mongo answer, every node's BMC logs in over IPMI.
+"""smoke: the rack is reachable — the API and its config, AMQP, Mongo, and every node's BMC over IPMI.
 
-Runs against whatever rack the state file describes (the local virtual rack, a physical lab, a
-real RackHD). Ordering and groups come with the proboscis runner; until then this is the one
-group `nose2` runs.
+Every other group depends on this one: when the rack is not there, one failure here skips the
+rest with that reason instead of failing a hundred tests the same way.
 """
-import unittest
-
 import pika
 import pymongo
-import requests
-from pyghmi.ipmi.command import Command
 
-from rackharness.stack_info import current_stack
+from rackharness.suite.context import suite_context
+from rackharness.suite.decorators import asserts, test
 
 
-class SmokeTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.stack = current_stack()
+@test(groups=["smoke"])
+class Smoke:
+    @test
+    def api_serves_config(self):
+        """GET /api/2.0/config answers 200 with RackHD's configuration object."""
+        config = suite_context().api.get("/api/2.0/config")
+        asserts.assert_true(isinstance(config, dict), f"/config is not an object: {config!r:.200}")
 
-    def test_api_serves_config(self):
-        self.assertTrue(self.stack.api_url, "the stack state has no api_url")
-        response = requests.get(self.stack.api_url + "/api/2.0/config", timeout=10)
-        self.assertEqual(response.status_code, 200, response.text[:500])
-        self.assertIsInstance(response.json(), dict)
-
-    def test_amqp_accepts_a_connection(self):
-        connection = pika.BlockingConnection(pika.URLParameters(self.stack.amqp_url))
+    @test
+    def amqp_accepts_a_connection(self):
+        """The AMQP broker RackHD publishes events on accepts a connection."""
+        connection = pika.BlockingConnection(pika.URLParameters(suite_context().need("amqp_url", "AMQP")))
         try:
-            self.assertTrue(connection.is_open)
+            asserts.assert_true(connection.is_open)
         finally:
             connection.close()
 
-    def test_mongo_answers_ping(self):
-        client = pymongo.MongoClient(self.stack.mongo_url, serverSelectionTimeoutMS=5000)
+    @test
+    def mongo_answers_ping(self):
+        """RackHD's Mongo store answers ping."""
+        client = pymongo.MongoClient(suite_context().need("mongo_url", "Mongo"), serverSelectionTimeoutMS=5000)
         try:
-            self.assertEqual(client.admin.command("ping")["ok"], 1.0)
+            asserts.assert_equal(client.admin.command("ping")["ok"], 1.0)
         finally:
             client.close()
 
-    def test_every_node_bmc_answers_ipmi(self):
-        self.assertTrue(self.stack.nodes, "the rack has no nodes")
-        for node in self.stack.nodes:
-            with self.subTest(node=node.name):
-                ipmi = Command(bmc=node.bmc.host, port=node.bmc.port, userid=node.bmc.user,
-                               password=node.bmc.password)
-                self.assertIn(ipmi.get_power()["powerstate"], ("on", "off"))
-                device_id = bytes(ipmi.xraw_command(netfn=0x06, command=0x01)["data"])
-                self.assertGreaterEqual(len(device_id), 11, "Get Device ID reply is shorter than the spec's 11 bytes")
-                self.assertEqual(device_id[4] & 0x0F, 0x02, "IPMI version is not 2.0")  # 0x02 = IPMI 2.0
+    @test
+    def every_bmc_answers_ipmi(self):
+        """Every node's BMC logs in over IPMI 2.0 (RMCP+) and reports a power state."""
+        for node in suite_context().bmc_nodes():
+            state = suite_context().obm(node).power_status()
+            asserts.assert_true(state in ("on", "off"), f"{node.name}: power state {state!r}")

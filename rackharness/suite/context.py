@@ -1,0 +1,141 @@
+"""What every black-box test reaches the rack through: one :class:`SuiteContext` per run.
+
+``suite_context()`` returns it, built on first use from the resolved target (the nose2 plugin calls
+:func:`configure` before the first test; used elsewhere, the target resolves from the stack state
+or ``RACKHARNESS_*``). Clients are created lazily, so importing a test module does no I/O.
+
+Everything a test creates gets a name from :meth:`SuiteContext.name` — ``rh-suite-<run>-<what>`` —
+and identifiers from :meth:`SuiteContext.mac`, and is recorded with :meth:`SuiteContext.created`.
+The ``cleanup`` group removes what was recorded plus anything else carrying the ``rh-suite-``
+prefix (left by an interrupted run), and checks that nothing remains.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from rackharness.clients.events import EventPublisher, EventTracker
+from rackharness.clients.obm import ObmClient
+from rackharness.clients.rest import RackHDClient
+from rackharness.clients.seed import MongoSeeder
+from rackharness.stack_info import NodeInfo
+from rackharness.suite.decorators import SkipTest
+from rackharness.suite.target import SuiteTarget, resolve_target
+
+#: every object the suite creates has a name (or tag) starting with this
+PREFIX = "rh-suite-"
+
+
+@dataclass(frozen=True)
+class Created:
+    kind: str  # "node", "tag", "workflow" ...
+    id: str
+    name: str = ""
+
+
+class SuiteContext:
+    """Clients for one target, names for what the run creates, and the ledger of what it created."""
+
+    def __init__(self, target: SuiteTarget, *, run_id: str | None = None) -> None:
+        self.target = target
+        self.run_id = run_id or secrets.token_hex(3)
+        self.ledger: list[Created] = []
+        self._counter = itertools.count(1)
+        self._lock = threading.Lock()
+        self._api: RackHDClient | None = None
+        self._seeder: MongoSeeder | None = None
+
+    def __repr__(self) -> str:
+        return f"SuiteContext(run {self.run_id}, {self.target.describe()})"
+
+    # -- clients -----------------------------------------------------------------------------
+    @property
+    def api(self) -> RackHDClient:
+        """The RackHD API client (``/api/2.0`` paths), shared by the run."""
+        if self._api is None:
+            self._api = RackHDClient(self.target.api_url, timeout=float(os.environ.get("RACKHARNESS_API_TIMEOUT", 15)))
+        return self._api
+
+    def events(self, exchange: str = "on.events") -> EventTracker:
+        """A new tracker with its own exclusive queue; the caller closes it (``with ctx.events() as t``)."""
+        return EventTracker(self.need("amqp_url", "AMQP events"), exchange)
+
+    def publisher(self, exchange: str = "on.events") -> EventPublisher:
+        return EventPublisher(self.need("amqp_url", "AMQP publishing"), exchange)
+
+    @property
+    def seeder(self) -> MongoSeeder:
+        """Seeds RackHD's Mongo store; everything seeded is removed by the cleanup group."""
+        if self._seeder is None:
+            self._seeder = MongoSeeder.from_url(self.need("mongo_url", "Mongo seeding"), self.target.database)
+        return self._seeder
+
+    def need(self, endpoint: str, purpose: str) -> str:
+        value = getattr(self.target, endpoint)
+        if not value:
+            raise SkipTest(f"{purpose} needs {endpoint}, which {self.target.source} does not give")
+        return value
+
+    # -- nodes and their BMCs -------------------------------------------------------------------
+    def bmc_nodes(self, minimum: int = 1) -> tuple[NodeInfo, ...]:
+        """Nodes whose BMC the suite may drive; skips the test when there are fewer than ``minimum``."""
+        if len(self.target.nodes) < minimum:
+            raise SkipTest(f"needs {minimum} node(s) with a known BMC; {self.target.source} lists "
+                           f"{len(self.target.nodes)}")
+        return self.target.nodes
+
+    def obm(self, node: NodeInfo, timeout: float = 10.0) -> ObmClient:
+        """Direct IPMI to ``node``'s BMC: the independent check of what RackHD did."""
+        return ObmClient.for_node(node, timeout=timeout)
+
+    # -- what the run creates ---------------------------------------------------------------------
+    def name(self, what: str) -> str:
+        """A unique name for something this run creates: ``rh-suite-<run>-<what>-<n>``."""
+        return f"{PREFIX}{self.run_id}-{what}-{next(self._counter)}"
+
+    def mac(self) -> str:
+        """A unique, locally administered MAC (02:...) no real or virtual node uses."""
+        n = next(self._counter)
+        return "02:7e:" + ":".join(f"{b:02x}" for b in bytes.fromhex(self.run_id)[:2]) + f":{(n >> 8) & 0xff:02x}:{n & 0xff:02x}"
+
+    def created(self, kind: str, object_id: str, name: str = "") -> str:
+        with self._lock:
+            self.ledger.append(Created(kind, object_id, name))
+        return object_id
+
+    def create_node(self, what: str = "node", *, type: str = "compute", **fields: Any) -> dict[str, Any]:  # noqa: A002
+        """POST a node with a suite name and MAC identifier; returns RackHD's answer (recorded for cleanup)."""
+        body = {"name": self.name(what), "type": type, "identifiers": [self.mac()], **fields}
+        node = self.api.post("/api/2.0/nodes", body, expect=(201,))
+        self.created("node", node["id"], node.get("name", ""))
+        return node
+
+    def close(self) -> None:
+        if self._seeder is not None:
+            self._seeder.close()
+        if self._api is not None:
+            self._api.session.close()
+
+
+_context: SuiteContext | None = None
+_configured: dict[str, Any] = {}
+
+
+def configure(config_file: str | None = None) -> SuiteTarget:
+    """Resolve the target now (the plugin does, so a missing rack is reported before any test)."""
+    global _context
+    target = resolve_target(config_file)
+    _configured["config_file"] = config_file
+    _context = SuiteContext(target)
+    return target
+
+
+def suite_context() -> SuiteContext:
+    global _context
+    if _context is None:
+        _context = SuiteContext(resolve_target(_configured.get("config_file")))
+    return _context

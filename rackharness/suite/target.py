@@ -1,0 +1,86 @@
+"""Which rack the black-box suite tests: the stack state, a config file, or ``RACKHARNESS_*``.
+
+Resolution (first that applies):
+
+1. a config file (``nose2 --rack-config FILE`` or ``RACKHARNESS_CONFIG``), layered with the
+   environment exactly like ``rackharness --config``: ``target.url``, ``amqp.url``, ``mongo.url``
+   (or their host/port settings), ``target.database``;
+2. ``RACKHARNESS_TARGET_URL`` in the environment (same layering, no file);
+3. the state file of a rack ``rackharness up`` brought up (``RACKHARNESS_STATE_DIR`` or
+   ``.rackharness``): every endpoint plus every node's BMC.
+
+An explicit target (1, 2) lists no BMCs yet — physical inventories come later — so tests that
+check a node's BMC skip, saying so. Nothing here opens a connection.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import quote
+
+from rackharness.config.loader import Config, load_config
+from rackharness.errors import UsageError
+from rackharness.secrets import redact_url
+from rackharness.stack_info import NodeInfo, current_stack
+
+CONFIG_ENV = "RACKHARNESS_CONFIG"
+URL_ENV = "RACKHARNESS_TARGET_URL"
+
+
+@dataclass(frozen=True)
+class SuiteTarget:
+    api_url: str
+    amqp_url: str | None
+    mongo_url: str | None
+    database: str = "pxe"
+    nodes: tuple[NodeInfo, ...] = ()
+    source: str = ""
+    #: the rack is the reference target started by `rackharness up` (it may then be inspected in-process)
+    provider: str | None = field(default=None)
+
+    def describe(self) -> str:
+        parts = [f"API {self.api_url}", f"AMQP {redact_url(self.amqp_url) if self.amqp_url else '(none)'}",
+                 f"Mongo {redact_url(self.mongo_url) if self.mongo_url else '(none)'}", f"{len(self.nodes)} BMC(s)"]
+        return ", ".join(parts) + f" (from {self.source})"
+
+    def __repr__(self) -> str:
+        return f"SuiteTarget({self.describe()})"
+
+
+def resolve_target(config_file: str | os.PathLike | None = None,
+                   environ: Mapping[str, str] | None = None) -> SuiteTarget:
+    environ = os.environ if environ is None else environ
+    config_file = config_file or environ.get(CONFIG_ENV) or None
+    if config_file or environ.get(URL_ENV):
+        if config_file and not Path(config_file).is_file():
+            raise UsageError(f"rack config {config_file}: no such file",
+                             hint=f"pass an existing YAML file to --rack-config (or {CONFIG_ENV})")
+        config = load_config(str(config_file) if config_file else None, environ=environ)
+        return _from_config(config, f"config file {config_file}" if config_file else f"environment {URL_ENV}")
+    try:
+        stack = current_stack()
+    except UsageError as exc:
+        raise UsageError(exc.message, hint="run `./stack.sh up` first; or test another RackHD with "
+                         f"`nose2 --rack-config FILE` or {URL_ENV}=http://host:port") from exc
+    if not stack.api_url:
+        raise UsageError(f"the rack in {stack.state_dir} has no API endpoint",
+                         hint="`./stack.sh status` shows what is running")
+    database = "pxe"
+    saved = stack.state_dir / "config.json"
+    if saved.is_file():
+        database = Config.load_saved(saved)["target.database"]
+    return SuiteTarget(api_url=stack.api_url.rstrip("/"), amqp_url=stack.amqp_url, mongo_url=stack.mongo_url,
+                       database=database, nodes=stack.nodes, source=f"stack state in {stack.state_dir}",
+                       provider=stack.provider)
+
+
+def _from_config(config: Config, source: str) -> SuiteTarget:
+    api = config["target.url"] or f"http://{config['target.host']}:{config['target.port']}"
+    amqp = config["amqp.url"] or (f"amqp://{quote(config['amqp.user'], safe='')}:"
+                                  f"{quote(config['amqp.password'], safe='')}@{config['amqp.host']}:"
+                                  f"{config['amqp.port']}/%2F")
+    mongo = config["mongo.url"] or f"mongodb://{config['mongo.host']}:{config['mongo.port']}"
+    return SuiteTarget(api_url=api.rstrip("/"), amqp_url=amqp, mongo_url=mongo,
+                       database=config["target.database"], source=source)
