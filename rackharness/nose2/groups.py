@@ -16,7 +16,9 @@ nose2's own discovery imports the test modules (which registers their tests with
 discovered tests that belong to proboscis are replaced by :class:`~rackharness.suite.plan.SuitePlan`'s
 ordered suite. Other tests stay (after the plan) unless groups were selected; import failures always
 stay, so a broken module fails the run. A plan error (unknown group, cycle) or a rack that is not
-there exits with status 2 before any test runs. A run in which no test passed or failed — nothing
+there exits with status 2 before any test runs. When no proboscis test was loaded at all (nose2
+reads the root ``unittest.cfg`` on every run, including the harness's own tests), the suite is
+left as nose2 built it. A run in which no test passed or failed — nothing
 selected, or everything skipped — fails. nose2's ``junitxml`` plugin sees ordinary unittest cases.
 """
 from __future__ import annotations
@@ -86,6 +88,8 @@ class ProboscisGroups(Plugin):
         from rackharness.suite.decorators import DEFAULT_REGISTRY
         from rackharness.suite.plan import SuitePlan
 
+        if not DEFAULT_REGISTRY.tests and not self.groups and not self.show_plan:
+            return None  # no proboscis test was loaded (e.g. the harness's own tests): leave nose2's suite alone
         discovered = list(_leaves(event.suite))
         others = [t for t in discovered if _is_load_failure(t) or (not self.groups and not _is_proboscis(t))]
         try:
@@ -100,7 +104,8 @@ class ProboscisGroups(Plugin):
                 print(f"then {len(extra)} test(s) outside proboscis: " + ", ".join(extra))
             sys.stdout.flush()
             raise SystemExit(0)
-        self._configure_target()
+        if plan.runnable:
+            self._configure_target()
         suite = plan.suite()
         suite.addTests(others)
         event.handled = True

@@ -114,6 +114,18 @@ class SuiteContext:
         self.created("node", node["id"], node.get("name", ""))
         return node
 
+    def remove_seeded(self) -> int:
+        """Delete every document seeded through :attr:`seeder`; returns how many there were."""
+        if self._seeder is None:
+            return 0
+        count = len(self._seeder.seeded)
+        self._seeder.cleanup()
+        return count
+
+    def seeded(self) -> list[tuple[str, str]]:
+        """(collection, id) of every document seeded and not yet removed."""
+        return [] if self._seeder is None else list(self._seeder.seeded)
+
     def close(self) -> None:
         if self._seeder is not None:
             self._seeder.close()

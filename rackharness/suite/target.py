@@ -60,7 +60,7 @@ def resolve_target(config_file: str | os.PathLike | None = None,
         config = load_config(str(config_file) if config_file else None, environ=environ)
         return _from_config(config, f"config file {config_file}" if config_file else f"environment {URL_ENV}")
     try:
-        stack = current_stack()
+        stack = current_stack(environ.get("RACKHARNESS_STATE_DIR") or ".rackharness")
     except UsageError as exc:
         raise UsageError(exc.message, hint="run `./stack.sh up` first; or test another RackHD with "
                          f"`nose2 --rack-config FILE` or {URL_ENV}=http://host:port") from exc

@@ -1,0 +1,76 @@
+"""cleanup: always runs, last — removes what the suite created and checks that nothing remains.
+
+What it removes: every node and tag the run recorded, anything else named with the suite's
+``rh-suite-`` prefix (left by an interrupted earlier run), and every document seeded into Mongo.
+Active graphs on suite nodes are cancelled first, because RackHD refuses to delete a node with an
+active graph. The final test fails naming whatever is still there.
+"""
+from bson import ObjectId
+
+from rackharness.errors import HttpStatusError
+from rackharness.suite.context import PREFIX, suite_context
+from rackharness.suite.decorators import asserts, test
+
+API = "/api/2.0"
+
+
+def _suite_nodes(ctx):
+    recorded = {c.id for c in ctx.ledger if c.kind == "node"}
+    listed = ctx.api.get(f"{API}/nodes")
+    return sorted({n["id"] for n in listed if n["id"] in recorded or str(n.get("name", "")).startswith(PREFIX)})
+
+
+def _suite_tags(ctx):
+    recorded = {c.id for c in ctx.ledger if c.kind == "tag"}
+    listed = ctx.api.get(f"{API}/tags")
+    return sorted({t["name"] for t in listed if t["name"] in recorded or t["name"].startswith(PREFIX)})
+
+
+@test(groups=["cleanup"], always_run=True)
+class Cleanup:
+    def __init__(self):
+        self.seeded = []
+
+    @test
+    def cancel_active_graphs(self):
+        """Every suite node's active graph is cancelled (PUT /nodes/{id}/workflows/action → 202, or 404: none)."""
+        ctx = suite_context()
+        for node_id in _suite_nodes(ctx):
+            ctx.api.put(f"{API}/nodes/{node_id}/workflows/action", {"command": "cancel"}, expect=(202, 404))
+
+    @test
+    def delete_suite_nodes(self):
+        """Every node the run recorded or named rh-suite-* is deleted (DELETE /nodes/{id} → 200/204, 404 if gone)."""
+        ctx = suite_context()
+        for node_id in _suite_nodes(ctx):
+            ctx.api.delete(f"{API}/nodes/{node_id}", expect=(200, 204, 404))
+
+    @test
+    def delete_suite_tags(self):
+        """Every tag the run recorded or named rh-suite-* is deleted (DELETE /tags/{name})."""
+        ctx = suite_context()
+        for name in _suite_tags(ctx):
+            ctx.api.delete(f"{API}/tags/{name}", expect=(200, 204, 404))
+
+    @test
+    def remove_seeded_documents(self):
+        """Every document seeded into Mongo during the run is deleted."""
+        ctx = suite_context()
+        self.seeded = ctx.seeded()
+        ctx.remove_seeded()
+
+    @test
+    def nothing_the_suite_created_remains(self):
+        """No suite node, tag or seeded document is left: the API lists none and Mongo holds none."""
+        ctx = suite_context()
+        left = [f"node {i}" for i in _suite_nodes(ctx)] + [f"tag {t}" for t in _suite_tags(ctx)]
+        for kind, object_id in sorted({(c.kind, c.id) for c in ctx.ledger if c.kind == "node"}):
+            try:
+                ctx.api.get(f"{API}/nodes/{object_id}", expect=(404,))
+            except HttpStatusError as exc:
+                left.append(f"{kind} {object_id} (GET answered {exc.status})")
+        for collection, object_id in self.seeded:
+            key = ObjectId(object_id) if ObjectId.is_valid(object_id) else object_id
+            if ctx.seeder.db[collection].find_one({"_id": key}) is not None:
+                left.append(f"{collection} document {object_id}")
+        asserts.assert_equal(left, [], f"the suite left {len(left)} object(s) behind: {', '.join(left)}")
