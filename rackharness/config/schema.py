@@ -62,7 +62,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("target.host", str, "127.0.0.1", "address the reference target listens on"),
     _port("target.port", 21080, "HTTP port of the reference target"),
     Setting("target.database", str, "pxe", "MongoDB database of the target (RackHD's default: pxe)"),
-    Setting("target.heartbeat_interval", float, 10.0, "seconds between on-http heartbeat events",
+    Setting("target.heartbeat_interval", float, 1.0, "seconds between on-http heartbeat events (RackHD's "
+            "default is 10; 1 lets the suite's events group see one without waiting)",
             minimum=0.1, maximum=3600),
     Setting("target.threads", int, 16, "HTTP worker threads of the reference target", minimum=1, maximum=256),
     # Virtual BMCs

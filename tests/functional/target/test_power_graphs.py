@@ -122,3 +122,20 @@ class PowerGraphsOnVirtualBmcsTest(unittest.TestCase):
         failed = self.engine.wait(slow["instanceId"], BOUND_SECONDS + 5)
         self.assertEqual(failed["_status"], "failed")
         self.assertLess(time.monotonic() - began, BOUND_SECONDS)
+
+    def test_a_refused_power_action_leaves_the_bmc_usable(self):
+        # cycle and reset of a node that is off answer 0xD5 (IPMI 2.0 table 28-4): the graph fails;
+        # the failed call drops the session, which must leave pyghmi's login cache too, or every
+        # later graph on that BMC failed ("Session no longer connected" / a TypeError in pyghmi)
+        bmc = self.rack.nodes[3].bmc  # node 0 must stay off for the first test; node 3 only ever powers on
+        nid = self.node_with_bmc("refused", bmc)
+        done, _ = self.run_graph(nid, "Graph.PowerOff.Node")
+        self.assertEqual(done["_status"], "succeeded", done["tasks"])
+        for refused in ("Graph.Reboot.Node", "Graph.Reset.Node"):
+            done, _ = self.run_graph(nid, refused)
+            (task,) = done["tasks"].values()
+            self.assertEqual(done["_status"], "failed", refused)
+            self.assertIn("not supported in present state", task["error"])
+        done, _ = self.run_graph(nid, "Graph.PowerOn.Node")
+        self.assertEqual(done["_status"], "succeeded", done["tasks"])
+        self.assertEqual(ipmitool_power(bmc), "on")

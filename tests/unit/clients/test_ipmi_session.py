@@ -58,3 +58,86 @@ class BmcCallerTest(unittest.TestCase):
             self.caller.call(self.address, "Chassis Control reboot", fail)
         self.caller.call(self.address, "x", lambda c: None)
         self.assertEqual(FakeCommand.logins, 2)
+
+
+class FakeSession:
+    """pyghmi 1.6.19's cache quirk: filed under the password as given, deleted under the encoded one."""
+
+    initting_sessions = {}
+    bmc_handlers = {}
+
+    def __init__(self, password, port=623):
+        self.password, self.port = password.encode("utf-8"), port
+        self.logged, self.broken, self.logout_sent = 1, False, False
+        type(self).initting_sessions[("127.0.0.1", "admin", password, port, None)] = self
+        type(self).bmc_handlers.setdefault(("::ffff:127.0.0.1", port, 0, 0), {})[40000 + port] = self
+
+    def _mark_broken(self, error=None):
+        self.logout_sent = bool(self.logged)  # pyghmi's logout talks to the BMC only while logged in
+        self.broken, self.logged = True, 0
+        type(self).initting_sessions.pop(("127.0.0.1", b"admin", self.password, self.port, None), None)
+
+
+class SessionCommand(FakeCommand):
+    def __init__(self, bmc, port, userid, password):
+        super().__init__(bmc, port, userid, password)
+        self.ipmi_session = FakeSession(password, port)
+
+
+def cached():
+    return list(FakeSession.initting_sessions.values()) + [
+        session for routes in FakeSession.bmc_handlers.values() for session in routes.values()]
+
+
+class IdleLoginTest(unittest.TestCase):
+    """A BMC closes an idle session (60 s in IPMI's default): a login unused for IDLE_RELOGIN is replaced."""
+
+    def setUp(self):
+        SessionCommand.logins = 0
+        FakeSession.initting_sessions.clear()
+        FakeSession.bmc_handlers.clear()
+        self.now = 1000.0
+        self.caller = BmcCaller(timeout=0.3, command_factory=SessionCommand, idle_relogin=20.0,
+                                clock=lambda: self.now)
+        self.address = BmcAddress("127.0.0.1", 6230, "admin", SECRET)
+
+    def test_a_login_used_recently_is_kept(self):
+        self.caller.call(self.address, "x", lambda c: None)
+        self.now += 19.0
+        self.caller.call(self.address, "x", lambda c: None)
+        self.now += 19.0  # idle time counts from the last call, not from the login
+        self.caller.call(self.address, "x", lambda c: None)
+        self.assertEqual(SessionCommand.logins, 1)
+
+    def test_an_idle_login_is_replaced_without_a_word_to_the_bmc(self):
+        first = self.caller.call(self.address, "x", lambda c: c)
+        self.now += 21.0
+        second = self.caller.call(self.address, "x", lambda c: c)
+        self.assertEqual(SessionCommand.logins, 2)
+        self.assertIsNot(first, second)
+        self.assertTrue(first.ipmi_session.broken)
+        self.assertFalse(first.ipmi_session.logout_sent, "a logout into a closed session stalls pyghmi's loop")
+        self.assertEqual(cached(), [second.ipmi_session, second.ipmi_session])
+
+    def test_a_call_to_one_bmc_first_forgets_idle_logins_to_others(self):
+        other = self.caller.call(BmcAddress("127.0.0.1", 6231, "admin", SECRET), "x", lambda c: c)
+        self.now += 21.0
+        self.caller.call(self.address, "x", lambda c: None)
+        self.assertTrue(other.ipmi_session.broken,
+                        "pyghmi's event loop would send keepalives into the idle session and wait for them")
+        self.assertNotIn(other.ipmi_session, cached())
+
+
+class ForgetSessionTest(unittest.TestCase):
+    def test_a_dropped_session_leaves_pyghmis_caches(self):
+        from rackharness.clients.ipmi_session import _forget_session
+
+        FakeSession.initting_sessions.clear()
+        FakeSession.bmc_handlers.clear()
+        other = FakeSession("other-Pw", port=624)
+        command = type("Command", (), {})()
+        command.ipmi_session = FakeSession(SECRET)
+        _forget_session(command)
+        self.assertTrue(command.ipmi_session.broken)
+        self.assertEqual(cached(), [other, other],
+                         "the broken session is still cached: the next Command() would get it back")
