@@ -22,6 +22,7 @@ Test modules use the names re-exported here::
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
 import unittest
@@ -34,8 +35,10 @@ def _import_guard() -> Iterator[None]:
     saved = {name: sys.modules.get(name, _MISSING) for name in ("imp", "nose")}
     try:
         try:
-            import imp  # noqa: F401 - present up to 3.11
+            has_imp = importlib.util.find_spec("imp") is not None  # present up to 3.11
         except ImportError:
+            has_imp = False
+        if not has_imp:
             stand_in = types.ModuleType("imp", "stand-in for proboscis: reload only")
             stand_in.reload = importlib.reload
             sys.modules["imp"] = stand_in

@@ -12,6 +12,7 @@ import secrets
 import uuid
 
 from rackharness.clients.seed import CATALOGS
+from rackharness.suite.checks import assert_error
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
@@ -31,16 +32,6 @@ def assert_catalog_view(catalog, node_id, what):
     asserts.assert_equal(missing, set(), f"{what}: catalog view lacks {sorted(missing)}: {catalog!r:.300}")
     asserts.assert_equal(catalog["node"], f"{API}/nodes/{node_id}", f"{what}: a listed catalog's node is the node URL")
 
-
-def assert_error(response, status, what):
-    asserts.assert_equal(response.status_code, status,
-                         f"{what} answered {response.status_code}, expected {status}: {response.text[:300]}")
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    asserts.assert_true(isinstance(body, dict) and "message" in body,
-                        f"{what}: error body should be {{message, status, ...}}, got {response.text[:300]!r}")
 
 
 def anything(ctx, method, path):

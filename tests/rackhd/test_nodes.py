@@ -10,6 +10,7 @@ are refused with 400, unknown nodes with 404. Every node here is created by the 
 import re
 import secrets
 
+from rackharness.suite.checks import assert_error
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
@@ -41,16 +42,6 @@ def assert_node_view(view, node_id, what):
     asserts.assert_false("createdAt" in view, f"{what}: the node view carries no timestamps, saw {sorted(view)}")
     asserts.assert_true(view["obms"] is None or isinstance(view["obms"], list), f"{what}: obms {view['obms']!r}")
 
-
-def assert_error(response, status, what):
-    asserts.assert_equal(response.status_code, status,
-                         f"{what} answered {response.status_code}, expected {status}: {response.text[:300]}")
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    asserts.assert_true(isinstance(body, dict) and "message" in body,
-                        f"{what}: error body should be {{message, status, ...}}, got {response.text[:300]!r}")
 
 
 def listed(ctx, **filters):

@@ -11,6 +11,7 @@ the rack's own nodes are never touched.
 import re
 import secrets
 
+from rackharness.suite.checks import assert_error, ipmi_obm_config
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
@@ -57,23 +58,6 @@ def assert_obm_view(obm, node_id, service, what):
     asserts.assert_equal(obm["service"], service, f"{what}: service")
 
 
-def assert_error(response, status, what):
-    asserts.assert_equal(response.status_code, status,
-                         f"{what} answered {response.status_code}, expected {status}: {response.text[:300]}")
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    asserts.assert_true(isinstance(body, dict) and "message" in body,
-                        f"{what}: error body should be {{message, status, ...}}, got {response.text[:300]!r}")
-
-
-def ipmi_config(bmc, user=None):
-    """An ipmi-obm-service config for a rack BMC (``port`` only when it is not IPMI's 623)."""
-    config = {"host": bmc.host, "user": user or bmc.user, "password": bmc.password}
-    if bmc.port and int(bmc.port) != 623:
-        config["port"] = int(bmc.port)
-    return config
 
 
 def anything(ctx, method, path, body=None):
@@ -90,7 +74,7 @@ class IpmiObm:
         ctx = suite_context()
         self.bmc = ctx.bmc_nodes()[0].bmc
         self.node_id = ctx.create_node("ipmi-obm")["id"]
-        body = {"nodeId": self.node_id, "service": IPMI, "config": ipmi_config(self.bmc)}
+        body = {"nodeId": self.node_id, "service": IPMI, "config": ipmi_obm_config(self.bmc)}
         response = ctx.api.send("PUT", f"{API}/nodes/{self.node_id}/obm", json=body, expect=(201,))
         obm = response.json()
         assert_obm_view(obm, self.node_id, IPMI, "PUT /nodes/{id}/obm")
@@ -152,7 +136,7 @@ class IpmiObm:
         """PUT /obms for a service the node already has answers 201 and updates that OBM: still one, same id."""
         ctx = suite_context()
         self.user = f"{self.bmc.user}-rh"
-        body = {"nodeId": self.node_id, "service": IPMI, "config": ipmi_config(self.bmc, user=self.user)}
+        body = {"nodeId": self.node_id, "service": IPMI, "config": ipmi_obm_config(self.bmc, user=self.user)}
         response = ctx.api.send("PUT", f"{API}/obms", json=body, expect=(201,))
         assert_obm_view(response.json(), self.node_id, IPMI, "PUT /obms")
         assert_no_secrets(response, self.bmc.password, "PUT /obms", self.user, self.bmc.host)
@@ -164,7 +148,7 @@ class IpmiObm:
     def patch_changes_config_without_password(self):
         """PATCH /obms/{id} with a new ipmi config answers 200 with the OBM view, changed, without the password."""
         ctx = suite_context()
-        body = {"service": IPMI, "config": ipmi_config(self.bmc)}
+        body = {"service": IPMI, "config": ipmi_obm_config(self.bmc)}
         response = ctx.api.send("PATCH", f"{API}/obms/{self.obm_id}", json=body, expect=(200,))
         obm = response.json()
         assert_obm_view(obm, self.node_id, IPMI, "PATCH /obms/{id}")

@@ -19,14 +19,13 @@ from dataclasses import dataclass
 
 from rackharness.clients.rest import describe_graph, graph_status, graph_tasks
 from rackharness.errors import ReadinessTimeout
+from rackharness.suite.checks import ipmi_obm_config, wait_for_power
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
-from rackharness.wait import Condition, Observation
 
 API = "/api/2.0"
 IPMI = "ipmi-obm-service"
 GRAPH_TIMEOUT = 30.0  # seconds a power graph may take (it takes well under one on the virtual rack)
-POWER_TIMEOUT = 30.0  # seconds a BMC may take to report the end state (power-on delay, an ACPI shutdown)
 SENSOR_SPECIFIC = 0x6F  # event/reading type of the events below
 
 #: SEL events by name: (sensor type, offset), IPMI 2.0 table 42-3
@@ -74,22 +73,6 @@ TABLE = (
 )
 
 
-def ipmi_config(bmc):
-    """An ipmi-obm-service config for a rack BMC (``port`` only when it is not IPMI's 623)."""
-    config = {"host": bmc.host, "user": bmc.user, "password": bmc.password}
-    if bmc.port and int(bmc.port) != 623:
-        config["port"] = int(bmc.port)
-    return config
-
-
-def wait_for_power(obm, rack_node, state):
-    """Wait until the BMC itself reports ``state``; fails saying what it reported last."""
-    def probe():
-        seen = obm.power_status()
-        return Observation(seen == state, f"{rack_node.name} BMC {obm.address} reports power {seen}")
-
-    Condition(timeout=POWER_TIMEOUT, interval=0.05, transient=(), probe=probe,
-              what=f"{rack_node.name}'s BMC to report power {state}").wait()
 
 
 def sel_event(entry):
@@ -116,10 +99,10 @@ def check_transition(row, index):
     obm = ctx.obm(rack)
     node_id = ctx.create_node(f"transition-{row.case_id}")["id"]
     ctx.api.put(f"{API}/nodes/{node_id}/obm",
-                {"nodeId": node_id, "service": IPMI, "config": ipmi_config(rack.bmc)}, expect=(201,))
+                {"nodeId": node_id, "service": IPMI, "config": ipmi_obm_config(rack.bmc)}, expect=(201,))
 
     obm.power_on() if row.start == "on" else obm.power_off()
-    wait_for_power(obm, rack, row.start)
+    wait_for_power(obm, rack.name, row.start)
     before = last_record_id(obm.sel())
 
     graph = ctx.api.post(f"{API}/nodes/{node_id}/workflows", {"name": row.graph}, expect=(201,))
@@ -137,7 +120,7 @@ def check_transition(row, index):
                          f"{row.case_id}: {row.graph} on {rack.name} ({row.start}) ended {describe_graph(graph)}"
                          + (f"; task errors: {'; '.join(errors)}" if errors else "") + hint)
 
-    wait_for_power(obm, rack, row.end)
+    wait_for_power(obm, rack.name, row.end)
     entries = obm.sel()
     new = [e for e in entries if (e.get("record_id") or 0) > before]
     seen = [sel_event(e) for e in new]

@@ -23,9 +23,9 @@ import re
 
 from rackharness.clients.rest import describe_graph, graph_status, graph_tasks
 from rackharness.errors import HttpStatusError, ReadinessTimeout
+from rackharness.suite.checks import ipmi_obm_config, wait_for_power
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
-from rackharness.wait import Condition, Observation
 
 API = "/api/2.0"
 IPMI = "ipmi-obm-service"
@@ -34,47 +34,26 @@ LIFECYCLE = ("pending", "running", "succeeded", "failed", "cancelled", "timeout"
 ACTIVE = ("pending", "running")
 MULTIPLE_GRAPHS = "Unable to run multiple task graphs against a single target."
 GRAPH_TIMEOUT = 30.0  # seconds a graph may take to finish (a power graph takes well under one)
-POWER_TIMEOUT = 30.0  # seconds a BMC may take to report a new power state (rack bmc.power_on_delay)
 EVENT_TIMEOUT = 10.0
 #: long enough to stay active for the whole class; every test that starts one cancels it
 LONG_DELAY_MS = 300_000
 LONG_GRAPH = {"name": "Graph.noop-example", "options": {"noop-1": {"delay": LONG_DELAY_MS}}}
 
 
-def ipmi_config(bmc):
-    """An ipmi-obm-service config for a rack BMC (``port`` only when it is not IPMI's 623)."""
-    config = {"host": bmc.host, "user": bmc.user, "password": bmc.password}
-    if bmc.port and int(bmc.port) != 623:
-        config["port"] = int(bmc.port)
-    return config
-
-
 def node_with_ipmi_obm(ctx, rack_node, what):
     """A suite node whose ipmi OBM drives ``rack_node``'s BMC; returns its id."""
     node_id = ctx.create_node(what)["id"]
-    body = {"nodeId": node_id, "service": IPMI, "config": ipmi_config(rack_node.bmc)}
+    body = {"nodeId": node_id, "service": IPMI, "config": ipmi_obm_config(rack_node.bmc)}
     obm = ctx.api.put(f"{API}/nodes/{node_id}/obm", body, expect=(201,))
     asserts.assert_equal(obm.get("service"), IPMI, f"PUT /nodes/{node_id}/obm answered {obm!r:.300}")
     return node_id
-
-
-def wait_for_power(ctx, rack_node, state):
-    """Wait until ``rack_node``'s BMC itself reports ``state`` ("on"/"off"); fails saying what it reported."""
-    obm = ctx.obm(rack_node)
-
-    def probe():
-        seen = obm.power_status()
-        return Observation(seen == state, f"{rack_node.name} BMC {obm.address} reports power {seen}")
-
-    Condition(timeout=POWER_TIMEOUT, interval=0.05, transient=(), probe=probe,
-              what=f"{rack_node.name}'s BMC to report power {state}").wait()
 
 
 def set_power(ctx, rack_node, state):
     """Put ``rack_node`` in ``state`` directly over IPMI (not through RackHD) and wait for it."""
     obm = ctx.obm(rack_node)
     obm.power_on() if state == "on" else obm.power_off()
-    wait_for_power(ctx, rack_node, state)
+    wait_for_power(obm, rack_node.name, state)
 
 
 def port_hint(rack_node):
@@ -158,7 +137,7 @@ class PowerGraphs:
         ctx = suite_context()
         finish(ctx, self.power_off_id, "succeeded", self.rack)
         self.finished.append(self.power_off_id)
-        wait_for_power(ctx, self.rack, "off")
+        wait_for_power(ctx.obm(self.rack), self.rack.name, "off")
 
     @test(depends_on=[power_off_graph_turns_the_bmc_off])
     def power_on_graph_by_query_name_turns_the_bmc_on(self):
@@ -170,7 +149,7 @@ class PowerGraphs:
                              f"?name= started another graph: {graph!r:.300}")
         finish(ctx, graph["instanceId"], "succeeded", self.rack)
         self.finished.append(graph["instanceId"])
-        wait_for_power(ctx, self.rack, "on")
+        wait_for_power(ctx.obm(self.rack), self.rack.name, "on")
 
     @test(depends_on=[power_off_graph_answers_raw_graph])
     def power_graph_announces_start_and_finish(self):
