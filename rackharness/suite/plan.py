@@ -8,7 +8,7 @@ the file and line, what proboscis would silently get wrong:
 * a ``--group`` selection that names no group;
 * a dependency cycle.
 
-Then it sorts with proboscis (dependencies first, otherwise in registration order), keeps the
+Then it orders the tests (dependencies first, otherwise in registration order), keeps the
 selected groups plus what they depend on, and appends the *final* groups (``cleanup``), which are
 always included and always last. :meth:`SuitePlan.render` is what ``--show-plan`` prints;
 :meth:`SuitePlan.suite` is the unittest suite to run.
@@ -16,6 +16,7 @@ always included and always last. :meth:`SuitePlan.render` is what ``--show-plan`
 from __future__ import annotations
 
 import difflib
+import heapq
 import inspect
 import os
 import unittest
@@ -103,6 +104,43 @@ def check_registry(registry: Any, selected: Iterable[str] = (), final_groups: It
     del final_groups  # final groups may legitimately be absent from a suite
 
 
+def _stable_order(cases: list[Any], registry: Any) -> list[Any]:
+    """Dependencies first; otherwise by file (A-Z), then line, then registration order.
+
+    proboscis's own sort is a valid order but shuffles independent tests (and nose2 imports files
+    in directory order); this is Kahn's algorithm over the same edges (each case's ``dependents``),
+    always taking the ready test that comes first in the source.
+    """
+    registered: dict[int, int] = {}
+    for entry in registry.tests:
+        if not entry.is_child:
+            for item in getattr(entry, "children", None) or [entry]:
+                registered[id(item)] = len(registered)
+    position = {id(case): index for index, case in enumerate(cases)}
+
+    def key(case: Any) -> tuple:
+        home = case.entry.home
+        source = where(home) if home is not None else ""
+        path, _, line = source.rpartition(":")
+        return (path, int(line) if line.isdigit() else 0, registered.get(id(case.entry), 0), position[id(case)])
+
+    waiting = {id(case): 0 for case in cases}
+    for case in cases:
+        for dependent in case.dependents:
+            waiting[id(dependent.case)] += 1
+    ready = [(key(c), c) for c in cases if not waiting[id(c)]]
+    heapq.heapify(ready)
+    ordered = []
+    while ready:
+        _, case = heapq.heappop(ready)
+        ordered.append(case)
+        for dependent in case.dependents:
+            waiting[id(dependent.case)] -= 1
+            if not waiting[id(dependent.case)]:
+                heapq.heappush(ready, (key(dependent.case), dependent.case))
+    return ordered
+
+
 class SuitePlan:
     """Tests in run order; build with :meth:`build`."""
 
@@ -123,7 +161,8 @@ class SuitePlan:
             raise PlanError(f"proboscis cannot order the suite: {exc}",
                             hint="a test depends (through its groups) on itself; `depends_on_groups` must form "
                                  "a chain, not a loop") from exc
-        everything = list(plan.tests)
+        plan.tests = _stable_order(plan.tests, registry)
+        everything = list(plan.tests)  # filter() empties plan.tests as it goes
         if groups:
             plan.filter(group_names=list(groups))
         finals = [case for case in everything if case.entry.contains(list(final_groups), [])]

@@ -14,6 +14,14 @@ def make(registry, name, **info):
     return fn
 
 
+def written_first():
+    """Defined above written_second."""
+
+
+def written_second():
+    """Defined below written_first."""
+
+
 class PlanOrderTest(unittest.TestCase):
     def setUp(self):
         self.registry = TestRegistry()
@@ -30,6 +38,12 @@ class PlanOrderTest(unittest.TestCase):
         plan = SuitePlan.build(self.registry, final_groups=["cleanup"])
         self.assertEqual(self.ids(plan), ["a", "b", "c", "x", "z"])
         self.assertEqual(plan.entries[0].description, "a verifies something.")
+
+    def test_independent_tests_run_in_source_order_not_registration_order(self):
+        registry = TestRegistry()
+        registry.register(written_second, groups=["g"])
+        registry.register(written_first, groups=["g"])
+        self.assertEqual(self.ids(SuitePlan.build(registry)), ["written_first", "written_second"])
 
     def test_selection_pulls_in_what_it_depends_on(self):
         plan = SuitePlan.build(self.registry, groups=["second"], final_groups=["cleanup"])
