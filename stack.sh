@@ -2,6 +2,7 @@
 # stack.sh — bootstrap this machine for rackharness, then run `rackharness VERB ...`.
 #
 #   ./stack.sh up [--nodes N] [--provider local]   bring a rack up
+#   ./stack.sh up --discover                       ... and have the target discover every node
 #   ./stack.sh status [--json] [--show-secrets]    what is up
 #   ./stack.sh logs [SERVICE]                      service logs
 #   ./stack.sh down                                stop everything up started
@@ -62,7 +63,7 @@ ensure_venv() {
 }
 
 case "$verb" in
-    ""|-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    ""|-h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     up|test) need_debs rabbitmq-server ipmitool freeipmi-tools ;;
 esac
 ensure_venv

@@ -1,4 +1,9 @@
-"""``rackharness up``: bring the rack up (idempotent: a rack that is up is left as it is)."""
+"""``rackharness up [--discover]``: bring the rack up (idempotent: a rack that is up is left as it is).
+
+``--discover`` then powers every node on through its BMC with boot device pxe and waits, time-boxed
+(``discover_timeout``), until the target has discovered each one; on a failure or the timeout it
+exits 1 with a report of where each node stopped (see :mod:`rackharness.rack.discovery`).
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,12 +12,13 @@ import time
 from rackharness.config import Config
 from rackharness.errors import UsageError
 from rackharness.providers import make_provider
+from rackharness.stack_info import current_stack
 from rackharness.state import StateStore
 
 NAME = "up"
 HELP = "bring a rack up: services, virtual nodes and their BMCs"
 FLAGS = {"nodes": "nodes", "provider": "provider", "mongo_url": "mongo.url", "amqp_url": "amqp.url",
-         "target": "target.url"}
+         "target": "target.url", "discover_timeout": "discover_timeout"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", metavar="URL",
                         help="test this RackHD (http://host:port) instead of starting the reference target; "
                              "give its --amqp-url and --mongo-url too")
+    parser.add_argument("--discover", action="store_true",
+                        help="then power every node on (IPMI, boot device pxe) and wait until the target has "
+                             "discovered them all; exit 1 with a per-node report if not")
+    parser.add_argument("--discover-timeout", metavar="SECONDS",
+                        help="how long --discover waits (default 120; setting discover_timeout)")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -41,4 +52,30 @@ def run(args: argparse.Namespace, config: Config) -> int:
         nodes = state.endpoints.get("nodes", [])
         print(f"rack up ({provider.NAME}, {len(nodes)} nodes) in {time.monotonic() - started:.1f}s; "
               f"see `rackharness status`")
+    if args.discover:
+        discover(config)
     return 0
+
+
+def discover(config: Config) -> None:
+    """Power on every node through its BMC (boot device pxe) and wait until the target discovered all."""
+    from rackharness.clients.rest import RackHDClient  # imported here: plain `up` stays quick
+    from rackharness.rack.discovery import Discovery
+
+    stack = current_stack(config["state_dir"])
+    if not stack.api_url:
+        raise UsageError("--discover needs the target's API URL, which the stack state does not give")
+    began = time.monotonic()
+    discovery = Discovery(stack, RackHDClient(stack.api_url, timeout=15), timeout=config["discover_timeout"],
+                          say=lambda line: print(line, flush=True))
+    discovery.listen(stack.amqp_url)
+    try:
+        discovery.power_on_all()
+        print(f"waiting up to {config['discover_timeout']:g}s for {len(stack.nodes)} nodes to be discovered ...",
+              flush=True)
+        discovery.wait()
+    finally:
+        discovery.close()
+    already = sum(1 for p in discovery.nodes.values() if p.outcome == "already discovered")
+    print(f"rack discovered: {len(stack.nodes)} nodes in {time.monotonic() - began:.1f}s"
+          + (f" ({already} already discovered before this run)" if already else ""))

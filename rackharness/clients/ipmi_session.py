@@ -18,6 +18,8 @@ and pyghmi keeps a session alive only while something runs its event loop, so a 
 ``Command`` sent its request into a dead session, and keepalives pyghmi sent into other dead
 sessions stalled whichever call ran its loop (10 s timeouts, or a pyghmi internal error).
 Forgetting sends nothing to the BMC, which drops the session at its own idle timeout.
+pyghmi's lost wake-up on a reply that arrives before its caller waits (a 0.5-1.5 s stall) is fixed
+by :mod:`rackharness.clients.pyghmi_fixes`, installed with the first real ``Command``.
 Passwords are never logged or put in errors.
 """
 from __future__ import annotations
@@ -114,6 +116,9 @@ class BmcCaller:
     def _command_factory(self) -> Callable[..., Any]:
         if self._factory is None:
             from pyghmi.ipmi.command import Command  # imported on first use: no I/O at import time
+
+            from rackharness.clients import pyghmi_fixes
+            pyghmi_fixes.install()  # pyghmi's lost wake-up (see pyghmi_fixes)
             self._factory = Command
         return self._factory
 

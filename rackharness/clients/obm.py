@@ -18,6 +18,7 @@ The password is never logged, shown in ``repr`` or put in an error.
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
@@ -29,6 +30,7 @@ _SHARED_CALLER = BmcCaller()
 
 _HEALTH = ((4, "failed"), (2, "critical"), (1, "warning"))  # pyghmi.constants.Health bits, worst first
 _CHASSIS_CONTROL_POWER_CYCLE = 2  # IPMI Chassis Control (netfn 0, cmd 2) data byte
+_GET_SYSTEM_GUID = (6, 0x37)  # App netfn, Get System GUID (IPMI 2.0 section 22.14)
 
 
 def _health(bits: int) -> str:
@@ -144,3 +146,26 @@ class ObmClient:
     def sel(self) -> list[dict[str, Any]]:
         """System event log entries as pyghmi decodes them (dicts)."""
         return self._call("read SEL", lambda c: list(c.get_event_log()))
+
+    # -- identity: FRU, LAN configuration, system GUID -------------------------------------------
+    def fru(self) -> dict[str, Any]:
+        """FRU 0 and the Get Device ID data, as pyghmi decodes them (``"Serial Number"``, ``"Board serial
+        number"``, ``"Chassis serial number"``, ``"Manufacturer"``, ``"Product name"``, ``"Manufacturer ID"``,
+        ``"firmware_version"``, ...). pyghmi's ``"UUID"`` key reorders the GUID's bytes: use :meth:`system_guid`."""
+        return dict(self._call("read FRU", lambda c: c.get_inventory_of_component("System")) or {})
+
+    def lan(self, channel: int | None = None) -> dict[str, Any]:
+        """LAN configuration (``ipv4_address`` "a.b.c.d/prefix", ``mac_address``, ``ipv4_configuration``, ...)."""
+        return dict(self._call("read LAN configuration", lambda c: c.get_net_configuration(channel=channel)))
+
+    def system_guid(self) -> str:
+        """Get System GUID, decoded as IPMI 2.0 orders it (least significant byte first): lower-case UUID text."""
+        def read(c):
+            response = c.raw_command(netfn=_GET_SYSTEM_GUID[0], command=_GET_SYSTEM_GUID[1])
+            if "error" in response:
+                raise RuntimeError(response["error"])
+            return bytes(response["data"])
+        data = self._call("get system GUID", read)
+        if len(data) != 16:
+            raise BmcCommandError(self.node, self.address, "get system GUID", f"answered {len(data)} bytes, not 16")
+        return str(uuid.UUID(bytes=data[::-1]))

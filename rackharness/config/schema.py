@@ -65,7 +65,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("target.heartbeat_interval", float, 1.0, "seconds between on-http heartbeat events (RackHD's "
             "default is 10; 1 lets the suite's events group see one without waiting)",
             minimum=0.1, maximum=3600),
+    Setting("target.poller_interval_scale", float, 1.0, "factor applied to the default pollers' intervals "
+            "(RackHD's sdr/sel 60 s, driveHealth 30 s, chassis 15 s): 0.1 polls ten times as often",
+            minimum=0.001, maximum=100),
     Setting("target.threads", int, 16, "HTTP worker threads of the reference target", minimum=1, maximum=256),
+    Setting("target.auto_create_obm", bool, True, "discovery gives each node an ipmi OBM with bmc.user / "
+            "bmc.password, checked with a power status (RackHD's autoCreateObm, off by default in RackHD)"),
     # Virtual BMCs
     Setting("bmc.host", str, "127.0.0.1", "address every virtual BMC binds to"),
     _port("bmc.base_port", 18230, "UDP port of node 1's BMC; node N uses base_port + N - 1"),
@@ -73,8 +78,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bmc.password", str, "admin", "BMC administrator password of every node", secret=True),
     Setting("bmc.power_on_delay", float, 0.0, "seconds a node takes to power on", minimum=0, maximum=600),
     Setting("rack.mac_prefix", str, "52:54:00", "first three octets of every generated MAC"),
-    Setting("rack.faults", str, "", "fault injection for tests: NODE=FAULT,... with FAULT bmc-silent or "
-            "power-on-fails, e.g. node-02=bmc-silent"),
+    Setting("rack.faults", str, "", "fault injection for tests: NODE=FAULT,... with FAULT bmc-silent, "
+            "power-on-fails or bmc-password-differs, e.g. node-02=bmc-silent"),
+    # Boot agents (netboot / discovery)
+    Setting("rack.boot_delay", float, 1.0, "seconds from a node's power on (or reset) to its iPXE asking the "
+            "target for a profile", minimum=0, maximum=600),
+    Setting("rack.agent_poll_interval", float, 0.25, "seconds between a booted node's task fetches while the "
+            "target has none for it (the real microkernel waits 5)", minimum=0.01, maximum=60),
+    Setting("rack.southbound_url", str, None, "where nodes netboot from (RackHD's southbound API, http://host:port);"
+            " default: the target's URL", optional=True),
+    Setting("discover_timeout", float, 120.0, "seconds `up --discover` waits for every node to be discovered",
+            minimum=1, maximum=86400),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

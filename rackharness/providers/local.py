@@ -41,7 +41,20 @@ class LocalProvider(RackProvider):
     # -- composition -----------------------------------------------------------------------
     @functools.cached_property
     def _rack_spec(self) -> RackSpec:
-        return build_rack_spec(self.config)
+        spec = build_rack_spec(self.config)
+        if spec.agent.southbound_url is None:  # nodes netboot from the target under test
+            spec.agent.southbound_url = self.southbound_url()
+        return spec
+
+    def southbound_url(self) -> str:
+        """Where the nodes' boot agents speak to: rack.southbound_url, the target's URL, or the reference target."""
+        c = self.config
+        if c["rack.southbound_url"]:
+            return c["rack.southbound_url"].rstrip("/")
+        if c["target.url"]:
+            return c["target.url"].rstrip("/")
+        host = c["target.host"]
+        return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{c['target.port']}"
 
     def services(self) -> list[Service]:
         """In start order; ``down`` stops them in reverse."""
@@ -62,9 +75,20 @@ class LocalProvider(RackProvider):
             return [mongo, amqp, rack]
         target = TargetService(
             {"host": c["target.host"], "port": c["target.port"], "mongo_url": mongo.url, "database": c["target.database"],
-             "amqp_url": amqp.url, "heartbeat_interval": c["target.heartbeat_interval"], "threads": c["target.threads"]},
+             "amqp_url": amqp.url, "heartbeat_interval": c["target.heartbeat_interval"], "threads": c["target.threads"],
+             "poller_interval_scale": c["target.poller_interval_scale"], "rackhd_config": self._target_rackhd_config()},
             root / TARGET_FILE, logs)
         return [mongo, amqp, rack, target]
+
+    def _target_rackhd_config(self) -> dict[str, object]:
+        """The reference target's discovery settings for this rack: the credentials autoCreateObm gives
+        the OBMs it makes, and each BMC's UDP port by its MAC (every BMC listens on bmc.host, and
+        `ipmitool lan print` — the bmc catalog — cannot tell a port). The target is told the fleet's
+        credentials (``bmc.user`` / ``bmc.password``): a ``bmc-password-differs`` node's BMC refuses them,
+        so with autoCreateObm (``target.auto_create_obm``) its discovery graph fails at the OBM check."""
+        return {"autoCreateObm": self.config["target.auto_create_obm"],
+                "autoCreateObmUser": self.config["bmc.user"], "autoCreateObmPassword": self.config["bmc.password"],
+                "bmcPorts": {node.bmc.mac: node.bmc.port for node in self._rack_spec.nodes}}
 
     def _rabbitmq_dirs(self, data: Path, logs: Path) -> tuple[Path, Path]:
         """RabbitMQ runs as user rabbitmq when we are root: if that user cannot reach the state dir
@@ -81,6 +105,11 @@ class LocalProvider(RackProvider):
         if url and not url.startswith(("http://", "https://")):
             raise ConfigError(f"{self.config.source('target.url')}: target.url: expected http://host:port, got {url!r}",
                               hint="the RackHD to test, e.g. --target http://10.1.0.5:8080 (without /api/2.0)")
+        southbound = self.config["rack.southbound_url"]
+        if southbound and not southbound.startswith(("http://", "https://")):
+            raise ConfigError(f"{self.config.source('rack.southbound_url')}: rack.southbound_url: expected "
+                              f"http://host:port, got {southbound!r}",
+                              hint="RackHD's node-facing endpoint, e.g. http://172.31.128.1:9080 (without /api)")
         services = self.services()
         for service in services:
             service.check_prerequisites()
@@ -183,11 +212,13 @@ class LocalProvider(RackProvider):
         services = {s.NAME: s for s in self.services()}
         return {
             "api_url": self.config["target.url"] or services["target"].url,
+            "southbound_url": spec.agent.southbound_url,
             "amqp_url": services["rabbitmq"].url,
             "mongo_url": services["mongo"].url,
             "nodes": [
                 {
                     "name": n.name, "uuid": n.uuid, "serial": n.serial, "profile": n.profile, "macs": list(n.macs),
+                    "ip": n.ip, **({"fault": n.fault} if n.fault else {}),
                     "bmc": {"host": n.bmc.host, "port": n.bmc.port, "user": n.bmc.users[0].name,
                             "password": n.bmc.users[0].password, "mac": n.bmc.mac},
                 }

@@ -6,6 +6,8 @@ saved config alone.
 """
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import re
 import uuid
 from pathlib import Path
@@ -13,14 +15,16 @@ from pathlib import Path
 from rackharness.config import Config
 from rackharness.errors import ConfigError
 from rackharness.rack.profile import ProfileLibrary
-from rackharness.rack.spec import BmcSpec, BmcUserSpec, NodeSpec, RackSpec
+from rackharness.rack.spec import AgentSpec, BmcSpec, BmcUserSpec, NodeSpec, RackSpec
 
 #: uuid5 namespace of every rackharness node (a fixed random UUID)
 NODE_NAMESPACE = uuid.UUID("6f1e3c0a-5a8e-4b55-9a43-2f3c1d6b7e90")
-HOST_NICS = 2
+HOST_NICS = 2  # host MACs of a profile that lists no NICs
 BMC_NIC = 0xB0
+#: the PXE NIC of node N gets HOST_NETWORK + N + 1 (RackHD's default DHCP range 172.31.128.2-131.254)
+HOST_NETWORK = ipaddress.IPv4Address("172.31.128.0")
 _MAC_PREFIX = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
-FAULTS = ("bmc-silent", "power-on-fails")
+FAULTS = ("bmc-silent", "power-on-fails", "bmc-password-differs")
 PACKAGED_PROFILES = Path(__file__).resolve().parents[2] / "fixtures" / "hardware"
 
 
@@ -55,15 +59,35 @@ def build_rack_spec(config: Config) -> RackSpec:
         raise ConfigError(f"{config.source('profiles')}: profiles: name at least one hardware profile")
     directory = profiles_dir(config)
     library = ProfileLibrary(directory)
+    nic_counts = {}
     for name in profiles:
         try:
-            library.get(name)  # loads and validates: a bad profile fails here, before anything starts
+            # loads and validates: a bad profile fails here, before anything starts
+            nic_counts[name] = len(library.get(name).hardware.get("nics") or []) or HOST_NICS
         except ConfigError as exc:
             raise ConfigError(f"{config.source('profiles')}: profiles: {exc.message}", hint=exc.hint) from None
-    nodes = [_node(config, index, profiles[(index - 1) % len(profiles)], prefix) for index in range(1, count + 1)]
+    nodes = []
+    for index in range(1, count + 1):
+        profile = profiles[(index - 1) % len(profiles)]
+        nodes.append(_node(config, index, profile, prefix, nic_counts[profile]))
     for name, fault in parse_faults(config, {n.name for n in nodes}).items():
-        next(n for n in nodes if n.name == name).fault = fault
-    return RackSpec(nodes=nodes, profiles_dir=str(directory))
+        node = next(n for n in nodes if n.name == name)
+        node.fault = fault
+        if fault == "bmc-password-differs":
+            node.bmc.users[0].password = differing_password(config["bmc.password"], name)
+    agent = AgentSpec(boot_delay=config["rack.boot_delay"], poll_interval=config["rack.agent_poll_interval"],
+                      southbound_url=config["rack.southbound_url"])
+    return RackSpec(nodes=nodes, profiles_dir=str(directory), agent=agent)
+
+
+def differing_password(password: str, node: str) -> str:
+    """The BMC password of a ``bmc-password-differs`` node: derived, never equal to ``password``."""
+    digest = hashlib.sha256(f"{password}/{node}".encode()).hexdigest()
+    return "rh-" + (digest[:12] if digest[:12] != password else digest[12:24])
+
+
+def node_ip(index: int) -> str:
+    return str(HOST_NETWORK + index + 1)
 
 
 def parse_faults(config: Config, names: set[str]) -> dict[str, str]:
@@ -81,7 +105,7 @@ def parse_faults(config: Config, names: set[str]) -> dict[str, str]:
     return faults
 
 
-def _node(config: Config, index: int, profile: str, prefix: str) -> NodeSpec:
+def _node(config: Config, index: int, profile: str, prefix: str, nics: int) -> NodeSpec:
     admin = BmcUserSpec(user_id=2, name=config["bmc.user"], password=config["bmc.password"],
                         privilege="administrator")
     return NodeSpec(
@@ -89,7 +113,8 @@ def _node(config: Config, index: int, profile: str, prefix: str) -> NodeSpec:
         index=index,
         uuid=str(uuid.uuid5(NODE_NAMESPACE, f"{prefix}/{index}")),
         serial=f"RH{index:06d}",
-        macs=[node_mac(prefix, index, nic) for nic in range(HOST_NICS)],
+        macs=[node_mac(prefix, index, nic) for nic in range(nics)],
+        ip=node_ip(index),
         profile=profile,
         bmc=BmcSpec(
             host=config["bmc.host"],

@@ -5,12 +5,13 @@ Power is a small state machine driven by Chassis Control (IPMI 2.0 section 28.3)
     off --on--> powering-on --(spec.power_on_delay)--> on
     on --off--> off          on --soft--> (SOFT_OFF_DELAY) --> off      on --reset--> on
     on --cycle--> off --> powering-on --> on
+    on --hard reset / warm reset (the OS's reboot)--> on, booting again
 
 ``power_on_delay`` 0 turns the node on at once. With ``spec.fault == "power-on-fails"`` a power
 on is accepted but the node stays off and the power-control-fault status bit is set. Every
 transition logs SEL events (ACPI power state S0/G0 or S5/G2, Power Unit, System Restart) and
 notifies power listeners, which is how other parts of the harness learn that a node booted and
-from which device (``last_boot_device``).
+from which device (``last_boot_device``): the boot agent (rackharness.rack.boot_agent) netboots it.
 
 ``scheduler`` is anything with ``call_later(delay, callback) -> handle`` (``handle.cancel()``)
 and ``time()``: the rack's asyncio loop, or a manual clock in tests.
@@ -167,6 +168,14 @@ class VirtualNode:
         if not self.is_on:
             return False
         self._log(SYSTEM_RESTART, sel_codes.RESTART_HARD_RESET)
+        self._boot("reset")
+        return True
+
+    def warm_reset(self) -> bool:
+        """The running OS restarts the host (``reboot``): a warm reset, boot flags apply; refused when not on."""
+        if not self.is_on:
+            return False
+        self._log(SYSTEM_RESTART, sel_codes.RESTART_WARM_RESET)
         self._boot("reset")
         return True
 

@@ -1,8 +1,10 @@
-"""The rack process: every virtual node and its BMC on one asyncio event loop.
+"""The rack process: every virtual node, its BMC and its boot agent on one asyncio event loop.
 
 ``python -m rackharness.rack --spec rack.json`` binds one UDP endpoint per node, logs
 ``rack ready: N nodes`` and serves until SIGTERM/SIGINT. Handlers never block, so a slow or
-failing node (power-on delay, ``bmc-silent`` fault) never delays another node's BMC.
+failing node (power-on delay, ``bmc-silent`` fault) never delays another node's BMC. Each node's
+boot agent (:mod:`rackharness.rack.boot_agent`) netboots it against the spec's southbound URL when
+it powers on; their progress is written to ``agents.json`` next to ``rack.json``.
 """
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ import signal
 import sys
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 from rackharness.bmc.commands.app import ipmi_guid
 from rackharness.bmc.commands.dispatch import NodeCommandHandler
 from rackharness.bmc.server import BmcEndpoint, BmcServer
 from rackharness.errors import RackHarnessError
+from rackharness.rack.boot_agent import STATUS_FILE, BootAgent
 from rackharness.rack.node import VirtualNode
 from rackharness.rack.profile import ProfileLibrary
 from rackharness.rack.spec import RackSpec
@@ -28,40 +32,46 @@ log = logging.getLogger("rackharness.rack")
 class Rack:
     """The nodes of a :class:`RackSpec`, each behind its endpoint on one :class:`BmcServer`."""
 
-    def __init__(self, spec: RackSpec, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, spec: RackSpec, loop: asyncio.AbstractEventLoop, *, status_path: Path | None = None,
+                 agent: BootAgent | None = None) -> None:
         self.spec = spec
         self.loop = loop
         self.server = BmcServer()
         self.nodes: dict[str, VirtualNode] = {}
+        self.agent = agent or BootAgent(spec.agent, loop, status_path=status_path)
 
     async def start(self) -> None:
         profiles = ProfileLibrary(self.spec.profiles_dir)
         try:
             for node_spec in self.spec.nodes:
                 node = VirtualNode(node_spec, profiles.get(node_spec.profile), self.loop)
+                handler = NodeCommandHandler(node)
                 endpoint = BmcEndpoint(
                     host=node_spec.bmc.host, port=node_spec.bmc.port, users=node.users,
-                    handler=NodeCommandHandler(node), guid=ipmi_guid(uuid.UUID(node_spec.uuid)), name=node_spec.name,
+                    handler=handler, guid=ipmi_guid(uuid.UUID(node_spec.uuid)), name=node_spec.name,
                 )
                 endpoint.silent = node_spec.fault == "bmc-silent"
                 await self.server.add(endpoint)
                 self.nodes[node_spec.name] = node
+                self.agent.attach(node, handler)  # in-band IPMI goes to the same handler
         except BaseException:
             self.server.close()
             raise
 
     def close(self) -> None:
+        self.agent.close()
         self.server.close()
 
 
-async def serve(spec: RackSpec) -> None:
+async def serve(spec: RackSpec, status_path: Path | None = None) -> None:
     loop = asyncio.get_running_loop()
-    rack = Rack(spec, loop)
+    rack = Rack(spec, loop, status_path=status_path)
     await rack.start()
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    log.info("rack ready: %d nodes", len(rack.nodes))
+    log.info("rack ready: %d nodes; netboot from %s (boot delay %gs)", len(rack.nodes),
+             spec.agent.southbound_url or "nowhere (no southbound URL)", spec.agent.boot_delay)
     try:
         await stop.wait()
     finally:
@@ -78,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
         spec = RackSpec.load(args.spec)
-        asyncio.run(serve(spec))
+        asyncio.run(serve(spec, Path(args.spec).parent / STATUS_FILE))
     except RackHarnessError as exc:
         log.error("%s", exc)
         return exc.exit_code

@@ -10,7 +10,8 @@ Sections of the YAML file:
 - ``fru``: FRU 0 chassis/board/product info areas (Platform Management FRU Information Storage
   Definition v1.0, sections 10-12);
 - ``sensors``: the sensor list (see :mod:`rackharness.rack.sensor_definition`);
-- ``hardware``: CPU, memory, NIC and disk facts;
+- ``hardware``: CPU, memory, NIC, disk and PCI facts (what the boot agent's dmidecode, lshw, lspci,
+  lsscsi and ohai print; one host MAC per NIC);
 - ``catalogs``: DMI/lshw-like summaries (RackHD catalog shapes) kept as plain data for discovery.
 
 Nothing is read at import time: :class:`ProfileLibrary` loads a profile the first time it is asked.
@@ -116,6 +117,7 @@ class HardwareProfile:
         hardware = top.section("hardware")
         for key in ("cpu", "memory", "nics", "disks"):
             hardware.raw(key)
+        _check_hardware(hardware)
         catalogs = top.raw("catalogs", {})
         if not isinstance(catalogs, dict):
             top.fail("expected a mapping of catalog name to data", "catalogs")
@@ -168,6 +170,26 @@ def _fru(f: FieldReader) -> FruData:
     if not isinstance(six_bit, list) or not set(six_bit) <= set(data) - {"chassis_type", "board_mfg_date"}:
         f.fail(f"expected a list of FRU text field names, got {six_bit!r}", "six_bit_fields")
     return FruData(**data, six_bit_fields=frozenset(six_bit))
+
+
+def _check_hardware(f: FieldReader) -> None:
+    """The parts of ``hardware`` the boot agent prints: NIC names and PCI slots, disk sizes, PCI records."""
+    slots = set()
+    for record in f.sections("pci") if f.has("pci") else []:
+        for key in ("slot", "class", "vendor", "device"):
+            record.text(key)
+        slots.add(record.text("slot"))
+    for nic in f.sections("nics"):
+        nic.text("name")
+        if nic.has("pci") and nic.text("pci") not in slots:
+            nic.fail(f"no pci record with slot {nic.text('pci')!r}", "pci")
+    for disk in f.sections("disks"):
+        disk.text("name")
+        disk.number("size_gb")
+    if isinstance(f.data.get("cpu"), dict) and f.data["cpu"]:
+        cpu = f.section("cpu")
+        cpu.integer("sockets", 1, low=1, high=64)
+        cpu.integer("cores_per_socket", 1, low=1, high=1024)
 
 
 def _template(f: FieldReader, key: str, default: Any = ...) -> str:

@@ -42,14 +42,29 @@ class NodeSpec:
     power_on_delay: float = 0.0  # seconds from "power on" to the node reporting on
     initial_power: str = "off"  # on | off
     # Fault injection for tests: None, "bmc-silent" (BMC drops every packet),
-    # "power-on-fails" (power on is accepted but the node never turns on).
+    # "power-on-fails" (power on is accepted but the node never turns on),
+    # "bmc-password-differs" (its BMC password is not the rack's bmc.password, see layout.py).
     fault: str | None = None
+    ip: str = ""  # the address DHCP gave the PXE NIC (macs[0]); iPXE reports it as `ips=`
+
+
+@dataclass
+class AgentSpec:
+    """The boot agents (rackharness.rack.boot_agent): where and how nodes netboot."""
+
+    southbound_url: str | None = None  # RackHD's node-facing API (http://host:port); None: no netboot
+    boot_delay: float = 1.0  # seconds from power on (or reset) to iPXE asking for its profile
+    poll_interval: float = 0.25  # seconds between GET /api/current/tasks/<id> while none is ready
+    request_timeout: float = 10.0  # seconds one HTTP request may take
+    boot_timeout: float = 600.0  # a netboot gives up after this long without an `exit`
+    workers: int = 16  # HTTP requests in flight at once (all nodes together)
 
 
 @dataclass
 class RackSpec:
     nodes: list[NodeSpec]
     profiles_dir: str  # directory holding <profile>.yaml files
+    agent: AgentSpec = field(default_factory=AgentSpec)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -61,7 +76,7 @@ class RackSpec:
             bmc = dict(n["bmc"])
             bmc["users"] = [BmcUserSpec(**u) for u in bmc.get("users", [])]
             nodes.append(NodeSpec(**{**n, "bmc": BmcSpec(**bmc)}))
-        return cls(nodes=nodes, profiles_dir=raw["profiles_dir"])
+        return cls(nodes=nodes, profiles_dir=raw["profiles_dir"], agent=AgentSpec(**raw.get("agent", {})))
 
     @classmethod
     def load(cls, path: Path) -> "RackSpec":

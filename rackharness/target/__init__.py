@@ -2,7 +2,8 @@
 
 It serves the northbound API 2.0 (``/api/2.0``, aliases ``/api/current`` and ``/api/common``)
 over MongoDB state in RackHD's own database layout, publishes RackHD's events on the AMQP
-``on.events`` exchange, and runs the power workflows against the nodes' BMCs over IPMI.
+``on.events`` exchange, runs the power workflows against the nodes' BMCs over IPMI, and
+discovers PXE-booted nodes through RackHD's southbound API.
 It is not RackHD: docs/reference-target.md lists where it deliberately differs.
 
 - :mod:`.context`    what every part shares (db, event bus, workflow engine, RackHD config)
@@ -12,6 +13,9 @@ It is not RackHD: docs/reference-target.md lists where it deliberately differs.
 - :mod:`.views`      view vs raw rendering; :mod:`.queries` list filters, paging, sort
 - :mod:`.api`        one module per resource family (nodes, obms, catalogs, workflows, ...)
 - :mod:`.events`     the on.events publisher and the on-http heartbeat
-- :mod:`.workflows`  the workflow engine, graph/task library and OBM services
+- :mod:`.workflows`  the workflow engine, graph/task library, OBM services and the discovery jobs
+- :mod:`.discovery`  RackHD's command parser, the /profiles and bootstrap.js texts, starting discovery
+- :mod:`.southbound` where jobs offer commands to a node's task runner (GET/POST /tasks/{id})
+- :mod:`.lookups`    the lookups collection (MAC → node, MAC → IP)
 - :mod:`.server`     the process: ``python -m rackharness.target --config target.json``
 """

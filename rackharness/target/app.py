@@ -19,7 +19,8 @@ from rackharness.target.http import json_response
 log = logging.getLogger("rackharness.target")
 
 #: modules under rackharness.target.api, each exposing ``blueprint(ctx) -> flask.Blueprint``
-API_MODULES = ("nodes", "obms", "catalogs", "tags", "relations", "config", "workflows")
+API_MODULES = ("nodes", "obms", "catalogs", "tags", "relations", "config", "workflows", "skus", "pollers",
+               "lookups", "southbound")
 ALIASES = ("/api/current/", "/api/common/")
 
 

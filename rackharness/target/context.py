@@ -9,6 +9,8 @@ from typing import Any, Protocol
 
 from pymongo.database import Database
 
+from rackharness.target.southbound import CommandChannel
+
 
 class EventBus(Protocol):
     """Publishes RackHD events on the ``on.events`` topic exchange (see events.py)."""
@@ -28,6 +30,25 @@ class WorkflowEngine(Protocol):
     def has_active_graph(self, node_id: str) -> bool:
         """True while a graph for ``node_id`` is pending or running."""
 
+    # The discovery API (api/southbound.py) also calls, on the real engine: active_graph(node_id),
+    # run_graph(name, options, node_id), graph_definition_runs_subgraphs(name) and
+    # wait_active(node_id, timeout).
+
+
+class PollerRuntime(Protocol):
+    """The part of the poller service (rackharness.target.pollers.service) the API and discovery need."""
+
+    interval_scale: float  # default poller intervals are RackHD's times this
+
+    def changed(self, poller_id: str) -> None:
+        """A poller was created or changed in Mongo: (re)schedule it."""
+
+    def removed(self, poller_id: str) -> None:
+        """A poller was deleted: stop running it and forget its data."""
+
+    def data(self, poller_id: str, *, latest_only: bool = False) -> list[dict[str, Any]]:
+        """Its cached results, oldest first (``latest_only``: the newest alone); [] when none."""
+
 
 @dataclass
 class TargetContext:
@@ -37,3 +58,6 @@ class TargetContext:
     #: RackHD's flat config object served by GET/PATCH /config (secrets never served)
     config: dict[str, Any] = field(default_factory=dict)
     base_path: str = "/api/2.0"
+    #: where jobs offer commands to a node's task runner and GET/POST /tasks/{id} meet them
+    southbound: CommandChannel = field(default_factory=CommandChannel)
+    pollers: PollerRuntime | None = None  # set by the server; None: pollers are stored, never run

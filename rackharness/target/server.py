@@ -5,7 +5,7 @@ library, serves the Flask app with waitress and publishes the on-http heartbeat 
 SIGTERM/SIGINT. ``target.json`` (0600, written by ``rackharness up``) holds::
 
     {"host", "port", "mongo_url", "database", "amqp_url", "heartbeat_interval", "threads",
-     "rackhd_config": {...}}
+     "poller_interval_scale", "rackhd_config": {...}}
 """
 from __future__ import annotations
 
@@ -23,11 +23,14 @@ from typing import Any
 import pymongo
 from waitress.server import create_server
 
+from rackharness.clients.ipmi_session import BmcCaller
 from rackharness.secrets import redact_url
 from rackharness.target.app import create_app
 from rackharness.target.context import TargetContext
 from rackharness.target.events import AmqpEventBus, Heartbeat
+from rackharness.target.pollers.service import PollerService
 from rackharness.target.workflows.engine import WorkflowEngine
+from rackharness.target.workflows.obm import IpmiObmService, ObmRegistry
 
 log = logging.getLogger("rackharness.target")
 
@@ -51,7 +54,11 @@ def build(settings: dict[str, Any]):
     client = pymongo.MongoClient(settings["mongo_url"], serverSelectionTimeoutMS=10_000, tz_aware=True)
     events = AmqpEventBus(settings["amqp_url"])
     ctx = TargetContext(db=client[settings["database"]], events=events, config=rackhd_config(settings))
-    ctx.engine = WorkflowEngine(ctx)
+    caller = BmcCaller()  # one per process: pyghmi's session cache is process-wide (see ipmi_session)
+    obms = ObmRegistry()
+    obms.services["ipmi-obm-service"] = IpmiObmService(caller)
+    ctx.engine = WorkflowEngine(ctx, obms=obms)
+    ctx.pollers = PollerService(ctx, caller=caller, interval_scale=settings.get("poller_interval_scale", 1.0))
     heartbeat = Heartbeat(events, interval=settings["heartbeat_interval"], host=socket.getfqdn())
     return ctx, create_app(ctx), heartbeat
 
@@ -69,6 +76,7 @@ def serve(settings: dict[str, Any]) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, shutdown)
     heartbeat.start()
+    ctx.pollers.start()
     log.info("reference target serving http://%s:%s/api/2.0", settings["host"], settings["port"])
     try:
         server.run()
@@ -77,6 +85,7 @@ def serve(settings: dict[str, Any]) -> None:
             raise
     finally:
         heartbeat.stop()
+        ctx.pollers.stop()
         ctx.engine.close()
         ctx.events.close()
         log.info("reference target stopped")

@@ -1,23 +1,39 @@
 """cleanup: always runs, last — removes what the suite created and checks that nothing remains.
 
-What it removes: every node and tag the run recorded, anything else named with the suite's
+What it removes: every node, SKU, poller and tag the run recorded, anything else named with the suite's
 ``rh-suite-`` prefix (left by an interrupted earlier run), and every document seeded into Mongo.
 Active graphs on suite nodes are cancelled first, because RackHD refuses to delete a node with an
-active graph. The final test fails naming whatever is still there.
+active graph; SKUs go before the nodes, and the Graph.GenerateSku runs their deletion starts are
+waited for. The final test fails naming whatever is still there.
 """
 from bson import ObjectId
 
 from rackharness.errors import HttpStatusError
 from rackharness.suite.context import PREFIX, suite_context
 from rackharness.suite.decorators import asserts, test
+from rackharness.wait import Condition, Observation
 
 API = "/api/2.0"
+#: seconds the Graph.GenerateSku runs a SKU deletion starts (one per node, on RackHD) may take
+GENERATE_SKU_TIMEOUT = 60.0
 
 
 def _suite_nodes(ctx):
     recorded = {c.id for c in ctx.ledger if c.kind == "node"}
     listed = ctx.api.get(f"{API}/nodes")
     return sorted({n["id"] for n in listed if n["id"] in recorded or str(n.get("name", "")).startswith(PREFIX)})
+
+
+def _suite_skus(ctx):
+    recorded = {c.id for c in ctx.ledger if c.kind == "sku"}
+    listed = ctx.api.get(f"{API}/skus")
+    return sorted({s["id"] for s in listed if s["id"] in recorded or str(s.get("name", "")).startswith(PREFIX)})
+
+
+def _generate_sku_done(ctx):
+    active = [g.get("instanceId") for g in ctx.api.get(f"{API}/workflows", params={"active": "true"})
+              if g.get("injectableName") == "Graph.GenerateSku"]
+    return Observation(not active, f"{len(active)} active Graph.GenerateSku graph(s): {active[:5]}")
 
 
 def _suite_tags(ctx):
@@ -37,6 +53,24 @@ class Cleanup:
         ctx = suite_context()
         for node_id in _suite_nodes(ctx):
             ctx.api.put(f"{API}/nodes/{node_id}/workflows/action", {"command": "cancel"}, expect=(202, 404))
+
+    @test
+    def delete_suite_skus(self):
+        """Every SKU the run recorded or named rh-suite-* is deleted (DELETE /skus/{id}); the re-evaluation ends."""
+        ctx = suite_context()
+        deleted = _suite_skus(ctx)
+        for sku_id in deleted:
+            ctx.api.delete(f"{API}/skus/{sku_id}", expect=(200, 204, 404))
+        if deleted:  # RackHD runs Graph.GenerateSku on every node; a node with an active graph cannot be deleted
+            Condition(probe=lambda: _generate_sku_done(ctx), what="the Graph.GenerateSku graphs to finish",
+                      timeout=GENERATE_SKU_TIMEOUT, interval=0.25).wait()
+
+    @test
+    def delete_suite_pollers(self):
+        """Every poller the run recorded is deleted (DELETE /pollers/{id} → 204, 404 if gone), before its node."""
+        ctx = suite_context()
+        for poller_id in sorted({c.id for c in ctx.ledger if c.kind == "poller"}):
+            ctx.api.delete(f"{API}/pollers/{poller_id}", expect=(200, 204, 404))
 
     @test
     def delete_suite_nodes(self):
@@ -61,12 +95,13 @@ class Cleanup:
 
     @test
     def nothing_the_suite_created_remains(self):
-        """No suite node, tag or seeded document is left: the API lists none and Mongo holds none."""
+        """No suite node, poller, SKU, tag or seeded document is left: the API lists none and Mongo holds none."""
         ctx = suite_context()
         left = [f"node {i}" for i in _suite_nodes(ctx)] + [f"tag {t}" for t in _suite_tags(ctx)]
-        for kind, object_id in sorted({(c.kind, c.id) for c in ctx.ledger if c.kind == "node"}):
+        left += [f"sku {i}" for i in _suite_skus(ctx)]
+        for kind, object_id in sorted({(c.kind, c.id) for c in ctx.ledger if c.kind in ("node", "poller")}):
             try:
-                ctx.api.get(f"{API}/nodes/{object_id}", expect=(404,))
+                ctx.api.get(f"{API}/{kind}s/{object_id}", expect=(404,))
             except HttpStatusError as exc:
                 left.append(f"{kind} {object_id} (GET answered {exc.status})")
         for collection, object_id in self.seeded:

@@ -4,11 +4,12 @@ Definitions (model ``tags``: uuid4 id, ``name``, ``rules``): ``GET /tags`` and `
 answer the view ``{id, name, rules}``; ``POST /tags`` answers 201 with the raw record (plus
 ``createdAt``/``updatedAt``), 409 when the name is taken; ``DELETE /tags/{name}`` 204. A body must
 be ``{name, rules}`` (tags.2.0.json#/TagsPost, rules as skus.2.0.json#/SkusRules: ``{"path":
-"<source>.<dot.path>", <one rule>}``), else 400. Creating a tag evaluates it against every node, as
-on-http's Graph.GenerateTags does: a node whose latest catalog of each source a rule names passes
-every rule gets the tag name in its ``tags`` (a tag without rules matches nothing); names are only
-ever added, and deleting a definition leaves the nodes' tags alone. ``GET /tags/{name}/nodes``
-answers the raw nodes carrying the name.
+"<source>.<dot.path>", <one rule>}``), else 400. Creating a tag runs, for every node and at once,
+what on-http starts one Graph.GenerateTags per node for (rackharness.target.skus.generate_tags):
+every definition whose rules the node's latest catalogs all pass (rackharness.target.catalog_rules,
+the grammar SKUs share) adds its name to the node's ``tags`` (a tag without rules matches nothing);
+names are only ever added, and deleting a definition leaves the nodes' tags alone.
+``GET /tags/{name}/nodes`` answers the raw nodes carrying the name.
 
 A node's tags (names): GET/PATCH /nodes/{id}/tags, DELETE /nodes/{id}/tags/{tag}, and
 DELETE /nodes/tags/{tag} (from every node). PATCH takes ``{"tags": [...]}`` (checked against
@@ -17,28 +18,28 @@ the node's tags.
 """
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
 from flask import Blueprint, request
 
+from rackharness.target.catalog_rules import MISSING, OPERATORS, rule_passes, sources_of, value_at
+from rackharness.target.catalog_rules import tag_matches as rules_match
 from rackharness.target.context import TargetContext
-from rackharness.target.documents import (
-    CATALOGS, NODES, TAGS, ApiError, iso, need_node, node_id, now, refers_to_node,
-)
+from rackharness.target.documents import NODES, TAGS, ApiError, iso, need_node, now
 from rackharness.target.http import json_response, no_content, request_json
 from rackharness.target.queries import find_listed
+from rackharness.target.skus import add_node_tags as add_names
+from rackharness.target.skus import regenerate_tags
 from rackharness.target.spec import validate_body, validate_schema
 from rackharness.target.views import document_id, node_raw
 
-#: the rule kinds of skus.2.0.json#/SkusRules (anchor rules on-tasks evaluates)
-RULES = ("equals", "contains", "notContains", "in", "notIn", "regex", "notRegex", "min", "max", "greaterThan",
-         "lessThan")
-_MISSING = object()
+#: the rule grammar (rackharness.target.catalog_rules, shared with SKUs); re-exported for callers
+__all__ = ["MISSING", "OPERATORS", "blueprint", "check_tag_body", "rule_passes", "rules_match", "sources_of",
+           "tag_raw", "tag_view", "value_at"]
 
 
-# -- rules ------------------------------------------------------------------------------------------
+# -- bodies ---------------------------------------------------------------------------------------
 
 def check_tag_body(body: Any) -> None:
     """400 unless ``body`` is ``{name: non-empty string, rules: SkusRules}`` (tags.2.0.json#/TagsPost)."""
@@ -57,80 +58,6 @@ def check_tag_body(body: Any) -> None:
     validate_schema("skus.2.0.json#/definitions/SkusRules", body["rules"])
 
 
-def value_at(catalogs: dict[str, Any], path: str) -> Any:
-    """The value at ``<source>.<dot.path>`` in ``{source: catalog data}``, or ``_MISSING``."""
-    value: Any = catalogs
-    for key in (part for part in path.split(".") if part):
-        if isinstance(value, dict) and key in value:
-            value = value[key]
-        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
-            value = value[int(key)]
-        else:
-            return _MISSING
-    return value
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _contains(value: Any, expected: Any) -> bool:
-    if isinstance(value, str):
-        return isinstance(expected, str) and expected in value
-    return isinstance(value, list) and expected in value
-
-
-def rule_passes(rule: dict[str, Any], value: Any) -> bool:
-    """Whether ``value`` (``_MISSING`` when the path is absent) passes ``rule``; an absent value passes none."""
-    if value is _MISSING:
-        return False
-    for kind, expected in rule.items():
-        if kind == "path":
-            continue
-        if kind == "equals":
-            ok = value == expected
-        elif kind == "contains":
-            ok = _contains(value, expected)
-        elif kind == "notContains":
-            ok = isinstance(value, (str, list)) and not _contains(value, expected)
-        elif kind == "in":
-            ok = value in expected
-        elif kind == "notIn":
-            ok = value not in expected
-        elif kind in ("regex", "notRegex"):
-            found = isinstance(value, str) and re.search(expected, value) is not None
-            ok = found if kind == "regex" else isinstance(value, str) and not found
-        else:  # min, max, greaterThan, lessThan
-            number = _number(value)
-            ok = number is not None and {"min": number >= expected, "max": number <= expected,
-                                         "greaterThan": number > expected, "lessThan": number < expected}[kind]
-        if not ok:
-            return False
-    return True
-
-
-def rules_match(rules: list[dict[str, Any]], catalogs: dict[str, Any]) -> bool:
-    """A node matches when there are rules and it passes all of them."""
-    return bool(rules) and all(rule_passes(rule, value_at(catalogs, rule["path"])) for rule in rules)
-
-
-def sources_of(rules: list[dict[str, Any]]) -> list[str]:
-    """The catalog sources the rules read (the first word of each path)."""
-    sources = []
-    for rule in rules:
-        words = [part for part in rule["path"].split(".") if part]
-        if words and words[0] not in sources:
-            sources.append(words[0])
-    return sources
-
-
 # -- the API --------------------------------------------------------------------------------------
 
 def tag_view(tag: dict[str, Any]) -> dict[str, Any]:
@@ -145,32 +72,6 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     bp = Blueprint("tags", __name__)
     nodes = ctx.db[NODES]
     tags = ctx.db[TAGS]
-
-    def latest_catalogs(node: dict[str, Any], sources: list[str]) -> dict[str, Any]:
-        found = {}
-        for source in sources:
-            latest = list(ctx.db[CATALOGS].find({"node": refers_to_node(node_id(node)), "source": source})
-                          .sort("createdAt", -1).limit(1))
-            if latest:
-                found[source] = latest[0].get("data")
-        return found
-
-    def add_tags(node: dict[str, Any], names: list[str]) -> list[str]:
-        current = list(node.get("tags") or [])
-        added = current + [name for name in dict.fromkeys(names) if name not in current]
-        if added != current:
-            nodes.update_one({"_id": node["_id"]}, {"$set": {"tags": added, "updatedAt": now()}})
-        return added
-
-    def generate(tag: dict[str, Any]) -> None:
-        """Graph.GenerateTags for every node, done at once: matching nodes get the tag's name."""
-        rules = tag.get("rules") or []
-        if not rules:
-            return
-        sources = sources_of(rules)
-        for node in list(nodes.find({})):
-            if rules_match(rules, latest_catalogs(node, sources)):
-                add_tags(node, [tag["name"]])
 
     def need_tag(name: str) -> dict[str, Any]:
         tag = tags.find_one({"name": name})
@@ -193,7 +94,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         tag = {"_id": str(uuid.uuid4()), "name": body["name"], "rules": body["rules"],
                "createdAt": stamp, "updatedAt": stamp}
         tags.insert_one(tag)
-        generate(tag)
+        regenerate_tags(ctx)  # Graph.GenerateTags for every node, done at once
         return json_response(tag_raw(tag), 201)
 
     @bp.get("/tags/<name>")
@@ -221,7 +122,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         validate_body("nodesPatchTagById", body)
         if "tags" not in body:
             raise ApiError(400, 'the body must be {"tags": ["<name>", ...]}')
-        return json_response(add_tags(node, body["tags"]))
+        return json_response(add_names(ctx, node, body["tags"]))
 
     @bp.delete("/nodes/<identifier>/tags/<tag>")
     def remove_node_tag(identifier: str, tag: str):

@@ -13,12 +13,16 @@ thread pool, so a slow BMC blocks neither the HTTP server nor another node's gra
 * One active graph per node: a second one is refused with RackHD's message, answered 400.
 * Every change is written to Mongo at once (the API reads Mongo on each request), and the graph
   publishes started / progress / finished events (see :mod:`.graph_events`).
+* Jobs get the target context (events, config, the southbound channel) and the engine itself, so a
+  task can run a sub-graph (``Job.Graph.Run``) and wait for it (:meth:`WorkflowEngine.notify_when_done`).
+  Jobs that wait for a node hold a pool thread while they wait, hence the large pool.
 """
 from __future__ import annotations
 
 import copy
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -27,13 +31,17 @@ from rackharness.target.documents import GRAPH_OBJECTS, ApiError, now
 from rackharness.target.workflows import graph_events
 from rackharness.target.workflows.instance import (ACTIVE_GRAPH_STATES, FINISHED_STATES, build_instance,
                                                    check_run_options, graph_outcome, wait_satisfied)
-from rackharness.target.workflows.jobs import JOBS, JobError, JobRun
+from rackharness.target.workflows.discovery_jobs import DISCOVERY_JOBS
+from rackharness.target.workflows.jobs import JOBS, CancelToken, JobError, JobRun
 from rackharness.target.workflows.library import Library
 from rackharness.target.workflows.obm import ObmError, ObmRegistry
 
 log = logging.getLogger(__name__)
 
 MULTIPLE_GRAPHS = "Unable to run multiple task graphs against a single target."
+ALL_JOBS = {**JOBS, **DISCOVERY_JOBS}
+#: the base task of RackHD's graph-running tasks (a graph with one runs its node's graph as a sub-graph)
+GRAPH_RUN_BASE_TASK = "Task.Base.Graph.Run"
 
 
 class _Run:
@@ -42,15 +50,16 @@ class _Run:
     def __init__(self, graph: dict[str, Any]) -> None:
         self.graph = graph
         self.lock = threading.Lock()
-        self.cancelled = threading.Event()  # tells running jobs to stop
+        self.cancelled = CancelToken()  # tells running jobs to stop
         self.done = threading.Event()
         self.finished = False
+        self.listeners: list[threading.Event] = []  # set when the graph finishes
 
 
 class WorkflowEngine:
     """Implements context.WorkflowEngine; built by the server process as ``WorkflowEngine(ctx)``."""
 
-    def __init__(self, ctx: TargetContext, *, obms: ObmRegistry | None = None, max_workers: int = 16,
+    def __init__(self, ctx: TargetContext, *, obms: ObmRegistry | None = None, max_workers: int = 256,
                  recover: bool = True) -> None:
         self.ctx = ctx
         self.graphs = ctx.db[GRAPH_OBJECTS]
@@ -58,6 +67,7 @@ class WorkflowEngine:
         self.obms = obms or ObmRegistry()
         self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="rackharness-task")
         self._lock = threading.Lock()  # guards _runs and the one-graph-per-node check
+        self._changed = threading.Condition(self._lock)  # notified when a graph starts or finishes
         self._runs: dict[str, _Run] = {}
         self.library.seed()
         if recover:
@@ -80,6 +90,36 @@ class WorkflowEngine:
             run.done.wait(timeout)
         return self.get(instance_id)
 
+    def wait_active(self, node_id: str, timeout: float) -> bool:
+        """Whether ``node_id`` has an active graph, waiting up to ``timeout`` s for one to start."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not self.has_active_graph(node_id):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(remaining)
+            return True
+
+    def notify_when_done(self, instance_id: str, event: threading.Event) -> None:
+        """Set ``event`` when graph ``instance_id`` finishes (at once if it is not running here)."""
+        run = self._runs.get(instance_id)
+        if run is None:
+            event.set()
+            return
+        with run.lock:
+            if run.finished:
+                event.set()
+            else:
+                run.listeners.append(event)
+
+    def graph_definition_runs_subgraphs(self, name: str) -> bool:
+        """Whether graph ``name`` runs a sub-graph (RackHD starts such a graph without a target: the
+        sub-graph holds the node). 404 ApiError when there is no such graph."""
+        definition = self.library.need_graph(name)
+        return any(self.library.resolve_task(entry).get("implementsTask") == GRAPH_RUN_BASE_TASK
+                   for entry in definition["tasks"])
+
     # -- starting -----------------------------------------------------------------------------
     def run_graph(self, name: str, options: dict[str, Any] | None = None, node_id: str | None = None,
                   *, domain: str = "default") -> dict[str, Any]:
@@ -99,6 +139,7 @@ class WorkflowEngine:
                     "{\"command\": \"cancel\"}"])
             self.graphs.insert_one(graph)  # sets graph["_id"]
             self._runs[graph["instanceId"]] = run
+            self._changed.notify_all()
         graph_events.started(self.ctx.events, graph)
         with run.lock:
             self._advance(run)
@@ -147,12 +188,14 @@ class WorkflowEngine:
 
     def _execute(self, run: _Run, task_id: str) -> None:
         task = run.graph["tasks"][task_id]
-        job = JOBS.get(task.get("runJob") or "")
+        job = ALL_JOBS.get(task.get("runJob") or "")
         error = None
         try:
             if job is None:
                 raise JobError(f"no job {task.get('runJob')!r} for {task['injectableName']} in this target")
-            job(JobRun(self.ctx.db, self.obms, run.graph.get("node"), task["options"], run.cancelled))
+            job(JobRun(self.ctx.db, self.obms, run.graph.get("node"), copy.deepcopy(task["options"]), run.cancelled,
+                       ctx=self.ctx, engine=self, graph_id=run.graph["instanceId"], task_id=task_id,
+                       label=task.get("label")))
         except (JobError, ObmError) as exc:
             error = str(exc)
         except Exception as exc:  # a bug in a job: fail the task, keep the engine
@@ -184,7 +227,10 @@ class WorkflowEngine:
         graph_events.finished(self.ctx.events, run.graph, status)
         with self._lock:
             self._runs.pop(run.graph["instanceId"], None)
+            self._changed.notify_all()
         run.done.set()
+        for event in run.listeners:
+            event.set()
 
     def _save(self, graph: dict[str, Any]) -> None:
         """Write the whole document: nx-27017 0.8.1 stores a datetime given to ``$set`` as a string."""

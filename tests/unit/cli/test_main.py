@@ -46,6 +46,14 @@ class BadInputTest(unittest.TestCase):
         self.assertUsageError(rackharness("up", "--config", "rack.yaml", cwd=self.cwd),
                               "rack.yaml:3: unknown setting 'bmc.pasword'; did you mean 'bmc.password'?")
 
+    def test_bad_discover_settings(self):
+        self.assertUsageError(rackharness("up", "--discover", "--discover-timeout", "soon", cwd=self.cwd),
+                              "--discover-timeout", "discover_timeout", "expected a number")
+        self.assertUsageError(rackharness("up", "--set", "rack.southbound_url=ftp://x", cwd=self.cwd),
+                              "rack.southbound_url", "http://host:port")
+        self.assertUsageError(rackharness("up", "--set", "rack.faults=node-01=bmc-password", cwd=self.cwd),
+                              "bmc-password-differs")
+
     def test_unknown_option(self):
         self.assertUsageError(rackharness("up", "--nodez", "3", cwd=self.cwd), "unrecognized arguments: --nodez")
 

@@ -56,3 +56,30 @@ class FaultsTest(unittest.TestCase):
             self.spec("node-01=smoke")
         with self.assertRaisesRegex(ConfigError, "no node 'node-09' in this rack"):
             self.spec("node-09=bmc-silent")
+
+
+class NetbootLayoutTest(unittest.TestCase):
+    def spec(self, **env):
+        return build_rack_spec(load_config(environ={f"RACKHARNESS_{k}": str(v) for k, v in env.items()}))
+
+    def test_one_mac_per_profile_nic_and_a_pxe_address_per_node(self):
+        spec = self.spec(NODES=3)
+        self.assertEqual([len(n.macs) for n in spec.nodes], [2, 4, 2])  # quanta-d51 2 NICs, dell-r630 4
+        self.assertEqual([n.ip for n in spec.nodes], ["172.31.128.2", "172.31.128.3", "172.31.128.4"])
+        self.assertEqual(spec.nodes[1].macs[3], "52:54:00:00:02:03")
+
+    def test_agent_settings_reach_the_spec(self):
+        spec = self.spec(NODES=1, RACK_BOOT_DELAY=2.5, RACK_AGENT_POLL_INTERVAL=0.1,
+                         RACK_SOUTHBOUND_URL="http://10.0.0.1:9080")
+        self.assertEqual((spec.agent.boot_delay, spec.agent.poll_interval, spec.agent.southbound_url),
+                         (2.5, 0.1, "http://10.0.0.1:9080"))
+        self.assertEqual(RackSpec.from_dict(__import__("json").loads(spec.to_json())).agent, spec.agent)
+
+    def test_a_bmc_password_differs_node_has_its_own_password(self):
+        spec = build_rack_spec(load_config(environ={"RACKHARNESS_NODES": "3", "RACKHARNESS_BMC_PASSWORD": "s3cret",
+                                                    "RACKHARNESS_RACK_FAULTS": "node-02=bmc-password-differs"}))
+        passwords = [n.bmc.users[0].password for n in spec.nodes]
+        self.assertEqual((passwords[0], passwords[2]), ("s3cret", "s3cret"))
+        self.assertNotEqual(passwords[1], "s3cret")
+        self.assertLessEqual(len(passwords[1]), 20)  # an IPMI 2.0 password
+        self.assertEqual(spec.nodes[1].fault, "bmc-password-differs")

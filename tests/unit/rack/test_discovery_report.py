@@ -1,0 +1,143 @@
+"""`up --discover`'s wait and report, against a fake API, fake BMCs and an agents.json (no services)."""
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+from rackharness.errors import BmcCommandError
+from rackharness.rack.discovery import Discovery, DiscoveryFailed, describe_agent, describe_discovery_graph
+from rackharness.stack_info import BmcAccess, NodeInfo, StackInfo
+
+
+class FakeApi:
+    def __init__(self):
+        self.nodes, self.graphs, self.catalogs = [], [], {}
+
+    def get(self, path, **_):
+        if path == "/api/2.0/nodes":
+            return self.nodes
+        if path == "/api/2.0/workflows":
+            return self.graphs
+        if path.endswith("/catalogs"):
+            return self.catalogs.get(path.split("/")[4], [])
+        raise AssertionError(path)
+
+
+class FakeObm:
+    def __init__(self, refuse=False):
+        self.calls, self.refuse = [], refuse
+
+    def set_boot_device(self, device):
+        if self.refuse:
+            raise BmcCommandError("node-02", "127.0.0.1:1", "set boot device", "the BMC refused the IPMI login")
+        self.calls.append(("bootdev", device))
+
+    def power_status(self):
+        return "off"
+
+    def power_on(self):
+        self.calls.append(("on",))
+
+
+def rack(n):
+    return NodeInfo(f"node-0{n}", (f"52:54:00:00:0{n}:00",), BmcAccess("127.0.0.1", 1000 + n, "admin", "pw"))
+
+
+class DiscoveryReportTest(unittest.TestCase):
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.state = Path(tmp.name)
+        self.stack = StackInfo("local", self.state, "http://x", None, None, (rack(1), rack(2), rack(3)))
+        self.api = FakeApi()
+        self.lines = []
+        self.time = [0.0]
+
+    def discovery(self, timeout=3.0, obms=None):
+        obms = obms or {}
+        return Discovery(self.stack, self.api, timeout=timeout, interval=1.0, say=self.lines.append,
+                         obm_factory=lambda node: obms.setdefault(node.name, FakeObm()),
+                         clock=lambda: self.time[0])
+
+    def advance(self, seconds):
+        self.time[0] += seconds
+
+    def test_power_on_sets_pxe_and_reports_refusals(self):
+        obms = {"node-02": FakeObm(refuse=True)}
+        d = self.discovery(obms=obms)
+        d.power_on_all()
+        self.assertEqual(obms["node-01"].calls, [("bootdev", "network"), ("on",)])
+        self.assertEqual(self.lines[-1], "powered on 2 of 3 nodes through their BMCs with boot device pxe; 1 failed")
+        self.assertIn("refused the IPMI login", d.nodes["node-02"].power_error)
+
+    def test_discovered_failed_and_timed_out_nodes(self):
+        self.api.nodes = [{"id": "a1", "identifiers": ["52:54:00:00:01:00"]},
+                          {"id": "a2", "identifiers": ["52:54:00:00:02:00"]}]
+        self.api.catalogs = {"a1": [{"source": "dmi"}]}
+        self.api.graphs = [
+            {"injectableName": "Graph.Discovery", "status": "succeeded", "node": "a1",
+             "createdAt": "2999-01-01T00:00:00.000Z"},
+            {"injectableName": "Graph.Discovery", "status": "failed", "node": "a2",
+             "createdAt": "2999-01-01T00:00:01.000Z",
+             "tasks": [{"label": "catalog-dmi", "state": "succeeded"},
+                       {"label": "create-ipmi-obm-settings", "injectableName": "Task.Obm.Ipmi.CreateSettings",
+                        "state": "failed", "error": "Incorrect password provided"}]},
+        ]
+        (self.state / "agents.json").write_text(json.dumps({"nodes": {
+            "node-03": {"state": "profile", "netboots": 1, "profile_requests": 4, "profile_at": None,
+                        "profile_status": "unreachable: ConnectionRefusedError"}}}))
+        d = self.discovery(timeout=2.0)
+        d.clock = lambda: self.time[0]
+        d._drain = self.advance  # the wait's pause moves the fake clock
+        with self.assertRaises(DiscoveryFailed) as caught:
+            d.wait()
+        report = caught.exception.message
+        self.assertIn("discovery timed out after 2s:", report)
+        self.assertIn("node-02: graph Graph.Discovery failed: task create-ipmi-obm-settings "
+                      "(Task.Obm.Ipmi.CreateSettings) failed: Incorrect password provided", report)
+        self.assertIn("node-03: boot agent: netboot #1 profile, 4 profile request(s), last answer unreachable", report)
+        self.assertIn("discovered: 1 of 3 (node-01)", report)
+        self.assertNotIn("node-01:", report.split("discovered:")[0])
+        self.assertIn("  node-01: discovered after", "\n".join(self.lines))
+        self.assertIn("  node-02: FAILED after", "\n".join(self.lines))
+
+    def test_a_node_discovered_before_this_run_is_reported_as_such(self):
+        self.stack = StackInfo("local", self.state, "http://x", None, None, (rack(1),))
+        self.api.nodes = [{"id": "a1", "identifiers": ["52:54:00:00:01:00"]}]
+        self.api.catalogs = {"a1": [{"source": "dmi"}]}
+        self.api.graphs = [{"injectableName": "Graph.SKU.Discovery", "status": "succeeded", "node": "a1",
+                            "createdAt": "2001-01-01T00:00:00.000Z"}]
+        d = self.discovery(timeout=5.0)
+        d.wait()
+        self.assertEqual(d.nodes["node-01"].outcome, "already discovered")
+        self.assertIn("  node-01: already discovered by graph of 2001-01-01T00:00:00.000Z (node a1)", self.lines)
+
+    def test_a_failed_node_ends_the_wait_once_the_others_are_done(self):
+        self.stack = StackInfo("local", self.state, "http://x", None, None, (rack(1), rack(2)))
+        self.api.nodes = [{"id": "a1", "identifiers": ["52:54:00:00:01:00"]},
+                          {"id": "a2", "identifiers": ["52:54:00:00:02:00"]}]
+        self.api.catalogs = {"a1": [{}], "a2": [{}]}
+        self.api.graphs = [{"injectableName": "Graph.Discovery", "_status": "succeeded", "node": "a1"},
+                           {"injectableName": "Graph.Discovery", "_status": "cancelled", "node": "a2"}]
+        d = self.discovery(timeout=60.0)
+        with self.assertRaises(DiscoveryFailed) as caught:
+            d.wait()
+        self.assertIn("discovery failed for 1 of 2 nodes", caught.exception.message)
+        self.assertIn("node-02: graph Graph.Discovery cancelled", caught.exception.message)
+
+    def test_agent_descriptions(self):
+        self.assertIn("no profile request (the node never powered on)", describe_agent({"state": "off"}))
+        self.assertIn("no status", describe_agent(None))
+        text = describe_agent({"state": "tasks", "netboots": 1, "profile_requests": 1, "profile_at": 1.0,
+                               "bootstrap_at": 2.0, "node_id": "n1", "documents": 0, "task_fetches": 7})
+        self.assertIn("bootstrap.js fetched (node n1); no task fetched (7 empty fetches)", text)
+        text = describe_agent({"state": "tasks", "netboots": 1, "profile_requests": 1, "profile_at": 1.0,
+                               "bootstrap_at": 2.0, "documents": 3, "commands_run": 12,
+                               "last_command": "sudo lshw -json", "last_exit_code": 127,
+                               "failed_command": {"cmd": "sudo lshw -json", "code": 127,
+                                                  "stderr": "sudo: lshw: command not found"}})
+        self.assertIn("command failed: 'sudo lshw -json' exit 127: sudo: lshw: command not found", text)
+        running = {"injectableName": "Graph.Discovery", "status": "running",
+                   "tasks": [{"label": "catalog-bmc", "state": "running"}, {"label": "x", "state": "succeeded"}]}
+        self.assertEqual(describe_discovery_graph(running),
+                         "graph Graph.Discovery still running; waiting on: catalog-bmc=running")
