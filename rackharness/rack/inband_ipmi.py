@@ -25,6 +25,7 @@ import ipaddress
 import struct
 from dataclasses import dataclass
 
+from rackharness import ipmi_names
 from rackharness.bmc.message import IpmiRequest, IpmiResponse, NetFn, Privilege, SessionContext
 from rackharness.rack import ipmi_text
 
@@ -407,7 +408,7 @@ def format_sel_record(record: bytes, csv: bool) -> str:
     sensor_type, number, direction_type, data1 = record[10], record[11], record[12], record[13]
     event_type = direction_type & 0x7F
     name = f"{ipmi_text.sensor_type_name(sensor_type)} #0x{number:02x}"
-    description = ipmi_text.event_description(sensor_type, event_type, data1 & 0x0F)
+    description = ipmi_names.event_description(sensor_type, event_type, data1 & 0x0F)
     state = "Deasserted" if direction_type & 0x80 else "Asserted"
     return sep.join([head, date, time_, name, description, state])
 

@@ -2,24 +2,15 @@
 
 RackHD's IPMI pollers parse ipmitool's text (on-tasks ``lib/utils/job-utils/ipmi-parser.js``), so
 their data holds ipmitool's names: sensor types (``Temperature``, ``Power Unit``), entities
-(``Processor``), units (``degrees C``) and event descriptions (``Power off/down``). The tables
-follow ipmitool 1.8 (``ipmi_sdr.h``, ``ipmi_sel.h``, ``ipmi_entity.h``) for the codes of IPMI 2.0
-tables 42-1, 42-2, 42-3, 43-13 and 43-15; a code missing here is printed the way ipmitool prints an
-unknown one.
+(``Processor``), units (``degrees C``) and event descriptions (``Power off/down``). Sensor types and
+event offsets (IPMI 2.0 tables 42-1, 42-2, 42-3) are :mod:`rackharness.ipmi_names`, shared with the
+virtual node's in-band ipmitool; the units and entities here follow ipmitool 1.8 (``ipmi_sdr.h``,
+``ipmi_entity.h``) for IPMI 2.0 tables 43-13 and 43-15. A code missing is printed the way ipmitool
+prints an unknown one.
 """
 from __future__ import annotations
 
-#: IPMI 2.0 table 42-3 sensor type codes, as ipmitool's ``sensor_type_desc``
-SENSOR_TYPES = (
-    "reserved", "Temperature", "Voltage", "Current", "Fan", "Physical Security", "Platform Security",
-    "Processor", "Power Supply", "Power Unit", "Cooling Device", "Other", "Memory", "Drive Slot / Bay",
-    "POST Memory Resize", "System Firmwares", "Event Logging Disabled", "Watchdog1", "System Event",
-    "Critical Interrupt", "Button", "Module / Board", "Microcontroller", "Add-in Card", "Chassis",
-    "Chip Set", "Other FRU", "Cable / Interconnect", "Terminator", "System Boot Initiated", "Boot Error",
-    "OS Boot", "OS Critical Stop", "Slot / Connector", "System ACPI Power State", "Watchdog2",
-    "Platform Alert", "Entity Presence", "Monitor ASIC", "LAN", "Management Subsys Health", "Battery",
-    "Session Audit", "Version Change", "FRU State",
-)
+from rackharness import ipmi_names as shared
 
 #: IPMI 2.0 table 43-15 unit type codes, as ipmitool's ``unit_desc``
 UNITS = (
@@ -54,78 +45,14 @@ ENTITIES = {
     0x35: "Real Time Clock", 0x37: "Air Inlet", 0x40: "Air Inlet", 0x41: "Processor", 0x42: "Baseboard",
 }
 
-#: IPMI 2.0 table 42-2, event/reading type 01h (threshold): offset -> ipmitool's description
-THRESHOLD_EVENTS = (
-    "Lower Non-critical going low", "Lower Non-critical going high", "Lower Critical going low",
-    "Lower Critical going high", "Lower Non-recoverable going low", "Lower Non-recoverable going high",
-    "Upper Non-critical going low", "Upper Non-critical going high", "Upper Critical going low",
-    "Upper Critical going high", "Upper Non-recoverable going low", "Upper Non-recoverable going high",
-)
-
-#: IPMI 2.0 table 42-3 sensor-specific offsets (event/reading type 6Fh), as ipmitool names them
-SENSOR_SPECIFIC_EVENTS: dict[int, tuple[str, ...]] = {
-    0x05: ("General Chassis intrusion", "Drive Bay intrusion", "I/O Card area intrusion",
-           "Processor area intrusion", "System unplugged from LAN", "Unauthorized dock",
-           "FAN area intrusion"),
-    0x07: ("IERR", "Thermal Trip", "FRB1/BIST failure", "FRB2/Hang in POST failure",
-           "FRB3/Processor Startup/Init failure", "Configuration Error", "SM BIOS Uncorrectable CPU-complex Error",
-           "Presence detected", "Disabled", "Terminator presence detected", "Throttled"),
-    0x08: ("Presence detected", "Failure detected", "Predictive failure", "Power Supply AC lost",
-           "AC lost or out-of-range", "AC out-of-range, but present", "Config Error"),
-    0x09: ("Power off/down", "Power cycle", "240VA power down", "Interlock power down", "AC lost",
-           "Soft-power control failure", "Failure detected", "Predictive failure"),
-    0x0C: ("Correctable ECC", "Uncorrectable ECC", "Parity", "Memory Scrub Error", "Memory Device Disabled",
-           "Correctable ECC logging limit reached", "Presence Detected", "Configuration Error", "Spare",
-           "Throttled", "Critical Overtemperature"),
-    0x0D: ("Drive Present", "Drive Fault", "Predictive Failure", "Hot Spare", "Parity Check In Progress",
-           "In Critical Array", "In Failed Array", "Rebuild In Progress", "Rebuild Aborted"),
-    0x10: ("Correctable memory error logging disabled", "Event logging disabled", "Log area reset/cleared",
-           "All event logging disabled", "Log full", "Log almost full"),
-    0x12: ("System Reconfigured", "OEM System boot event", "Undetermined system hardware failure",
-           "Entry added to auxiliary log", "PEF Action", "Timestamp Clock Sync"),
-    0x13: ("NMI/Diag Interrupt", "Bus Timeout", "I/O Channel check NMI", "Software NMI", "PCI PERR",
-           "PCI SERR", "EISA failsafe timeout", "Bus Correctable error", "Bus Uncorrectable error",
-           "Fatal NMI", "Bus Fatal Error", "Bus Degraded"),
-    0x1D: ("Initiated by power up", "Initiated by hard reset", "Initiated by warm reset",
-           "User requested PXE boot", "Automatic boot to diagnostic", "OS initiated hard reset",
-           "OS initiated warm reset", "System Restart"),
-    0x1F: ("A: boot completed", "C: boot completed", "PXE boot completed", "Diagnostic boot completed",
-           "CD-ROM boot completed", "ROM boot completed", "boot completed - device not specified"),
-    0x22: ("S0/G0: working", "S1: sleeping with system hw & processor context maintained",
-           "S2: sleeping, processor context lost", "S3: sleeping, processor & hw context lost, memory retained",
-           "S4: non-volatile sleep/suspend-to-disk", "S5/G2: soft-off", "S4/S5: soft-off",
-           "G3: mechanical off", "Sleeping in S1/S2/S3 state", "G1: sleeping", "S5: entered by override",
-           "Legacy ON state", "Legacy OFF state", "Unknown"),
-    0x23: ("Timer expired", "Hard reset", "Power down", "Power cycle", "reserved", "reserved", "reserved",
-           "reserved", "Timer interrupt"),
-}
-
-#: IPMI 2.0 table 42-2 generic discrete offsets (event/reading types 02h-0Ch), as ipmitool names them
-GENERIC_EVENTS: dict[int, tuple[str, ...]] = {
-    0x02: ("Transition to Idle", "Transition to Active", "Transition to Busy"),
-    0x03: ("State Deasserted", "State Asserted"),
-    0x04: ("Predictive Failure Deasserted", "Predictive Failure Asserted"),
-    0x05: ("Limit Not Exceeded", "Limit Exceeded"),
-    0x06: ("Performance Met", "Performance Lags"),
-    0x07: ("Transition to OK", "Transition to Non-critical from OK", "Transition to Critical from less severe",
-           "Transition to Non-recoverable from less severe", "Transition to Non-critical from more severe",
-           "Transition to Critical from Non-recoverable", "Transition to Non-recoverable", "Monitor",
-           "Informational"),
-    0x08: ("Device Absent", "Device Present"),
-    0x09: ("Device Disabled", "Device Enabled"),
-    0x0A: ("Transition to Running", "Transition to In Test", "Transition to Power Off",
-           "Transition to On Line", "Transition to Off Line", "Transition to Off Duty", "Transition to Degraded",
-           "Transition to Power Save", "Install Error"),
-    0x0B: ("Fully Redundant", "Redundancy Lost", "Redundancy Degraded",
-           "Non-Redundant: Sufficient from Redundant", "Non-Redundant: Sufficient from Insufficient",
-           "Non-Redundant: Insufficient Resources", "Redundancy Degraded from Fully Redundant",
-           "Redundancy Degraded from Non-redundant"),
-    0x0C: ("D0 Power State", "D1 Power State", "D2 Power State", "D3 Power State"),
-}
+#: IPMI 2.0 table 42-2, event/reading type 01h (threshold): offset -> ipmitool's description, as the
+#: pollers give it: without the trailing space ipmitool prints after "going low"
+THRESHOLD_EVENTS: tuple[str, ...] = tuple(name.rstrip() for name in shared.GENERIC_EVENTS[0x01])
 
 
 def sensor_type(code: int) -> str:
-    return SENSOR_TYPES[code] if 0 <= code < len(SENSOR_TYPES) else ("OEM reserved" if code >= 0xC0 else "reserved")
+    names = shared.SENSOR_TYPES
+    return names[code] if 0 <= code < len(names) else ("OEM reserved" if code >= 0xC0 else "reserved")
 
 
 def unit(code: int) -> str:
@@ -154,10 +81,7 @@ def event_description(sensor_type_code: int, event_type_code: int, offset: int) 
     """What ipmitool prints for an event (or an asserted state) of this sensor and offset."""
     event_type_code &= 0x7F
     offset &= 0x0F
+    unknown = f"Unknown event 0x{offset:02x}"
     if event_type_code == 0x01:
-        names: tuple[str, ...] = THRESHOLD_EVENTS
-    elif event_type_code == 0x6F:
-        names = SENSOR_SPECIFIC_EVENTS.get(sensor_type_code, ())
-    else:
-        names = GENERIC_EVENTS.get(event_type_code, ())
-    return names[offset] if offset < len(names) else f"Unknown event 0x{offset:02x}"
+        return THRESHOLD_EVENTS[offset] if offset < len(THRESHOLD_EVENTS) else unknown
+    return shared.event_description(sensor_type_code, event_type_code, offset, unknown)
