@@ -26,8 +26,12 @@ setup(
     extras_require={
         # The embedded Mongo-wire store, used when no mongod is on PATH and no --mongo-url is given.
         "embedded-mongo": ["nx-27017==0.8.1"],
-        # on-http-api2-0: RackHD's own generated API client, used by the tests as an independent checker
-        "test": ["nose2>=0.14", "proboscis==1.2.6.0", "on-http-api2-0==1.0.12", "schemathesis>=4"],
+        # Isolated mode: Mongo in memory (mongomock:// URLs, rackharness.clients.mongo_connect).
+        "isolated": ["mongomock==4.3.0"],
+        # on-http-api2-0: RackHD's own generated API client, used by the tests as an independent checker;
+        # mongomock: the Mongo contract tests and the unit tests' in-memory database
+        "test": ["nose2>=0.14", "proboscis==1.2.6.0", "on-http-api2-0==1.0.12", "schemathesis>=4",
+                 "mongomock==4.3.0"],
     },
     entry_points={"console_scripts": ["rackharness = rackharness.cli.main:main"]},
 )

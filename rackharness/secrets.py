@@ -13,8 +13,7 @@ def redact_url(url: str | None) -> str | None:
     parts = urlsplit(url)
     if parts.password is None:
         return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{parts.username}:{MASK}@{host}" + (f":{parts.port}" if parts.port else "")
+    # the host part as written (parts.port would raise on a malformed port: redacting must not)
+    host_and_port = parts.netloc.rpartition("@")[2]
+    netloc = f"{parts.username}:{MASK}@{host_and_port}"
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

@@ -5,7 +5,14 @@ only ever call the six methods of :class:`AmqpTransport`, so an in-memory broker
 or a recorder (record/replay) can stand in for RabbitMQ without touching a test. A fake must
 honour the same contract: queues from :meth:`~AmqpTransport.declare_exclusive_queue` belong to
 that transport alone, bindings use RabbitMQ topic syntax, and :meth:`~AmqpTransport.get` returns
-``None`` only once ``timeout`` seconds have passed without a message.
+``None`` only once ``timeout`` seconds have passed without a message, and a refusal by the
+broker (RESOURCE_LOCKED, PRECONDITION_FAILED, NOT_FOUND, ...) raises :class:`BrokerRefused` with
+RabbitMQ's reply code and ends the transport's channel: every later call raises it again.
+``tests/functional/clients/test_amqp_transport_contract.py`` runs one set of tests over both sides.
+
+:func:`open_transport` picks the side from the URL: ``amqp://``/``amqps://`` → :class:`PikaTransport`,
+``memory://<name>`` → :class:`~rackharness.clients.memory_broker.MemoryTransport` on the in-process
+broker registered under ``<name>`` (so a target and a tracker in one process meet by URL).
 
 :class:`PikaTransport` opens one blocking connection with bounded socket, handshake and blocked
 timeouts; any failure to reach or keep the broker becomes
@@ -20,10 +27,41 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
-from rackharness.errors import ServiceUnavailable
+from urllib.parse import urlsplit
+
+from rackharness.errors import ClientError, ServiceUnavailable
 from rackharness.secrets import redact_url
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
+
+#: AMQP reply codes a broker refuses an operation with (the channel is closed afterwards)
+ACCESS_REFUSED, NOT_FOUND, RESOURCE_LOCKED, PRECONDITION_FAILED, COMMAND_INVALID = 403, 404, 405, 406, 503
+REPLY_NAMES = {ACCESS_REFUSED: "ACCESS_REFUSED", NOT_FOUND: "NOT_FOUND", RESOURCE_LOCKED: "RESOURCE_LOCKED",
+               PRECONDITION_FAILED: "PRECONDITION_FAILED", COMMAND_INVALID: "COMMAND_INVALID"}
+
+
+class BrokerRefused(ClientError):
+    """The broker refused a declare, bind, consume, get or ack; ``reply_code`` is AMQP's (405 RESOURCE_LOCKED...)."""
+
+    def __init__(self, reply_code: int, reply_text: str, *, what: str = "", hint: str | None = None) -> None:
+        name = REPLY_NAMES.get(reply_code, "refused")
+        reply_text = reply_text.removeprefix(f"{name} - ")  # RabbitMQ's texts start with the name
+        super().__init__(f"{what + ': ' if what else ''}{name} ({reply_code}) - {reply_text}", hint=hint)
+        self.reply_code, self.reply_text = reply_code, reply_text
+
+
+def open_transport(amqp_url: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> "AmqpTransport":
+    """The transport for ``amqp_url``: pika for ``amqp://``/``amqps://``, the in-process broker for ``memory://``."""
+    scheme = urlsplit(amqp_url or "").scheme.lower()
+    if scheme in ("amqp", "amqps"):
+        return PikaTransport(amqp_url, timeout=timeout)
+    if scheme == "memory":
+        from rackharness.clients.memory_broker import MemoryTransport  # only isolated mode needs it
+
+        return MemoryTransport.from_url(amqp_url)
+    raise ClientError(f"unsupported AMQP URL {redact_url(amqp_url)!r}",
+                      hint="use amqp://user:password@host:port/vhost (RabbitMQ) or memory://<name> "
+                           "(the in-process broker of isolated mode)")
 
 
 @dataclass(frozen=True)
@@ -54,8 +92,12 @@ class AmqpTransport(ABC):
     """What the event clients need from a broker; see the module docstring for the contract."""
 
     @abstractmethod
-    def ensure_exchange(self, exchange: str) -> None:
-        """Declare ``exchange`` as RackHD does (topic, durable, not auto-deleted); idempotent."""
+    def ensure_exchange(self, exchange: str, *, type: str = "topic", durable: bool = True,  # noqa: A002
+                        auto_delete: bool = False) -> None:
+        """Declare ``exchange`` (by default as RackHD does: topic, durable, not auto-deleted); idempotent.
+
+        Redeclaring an existing exchange with another type or flag raises :class:`BrokerRefused` 406.
+        """
 
     @abstractmethod
     def declare_exclusive_queue(self) -> str:
@@ -75,7 +117,10 @@ class AmqpTransport(ABC):
 
     @abstractmethod
     def close(self) -> None:
-        """Release the connection; safe to call twice."""
+        """Release the connection; safe to call twice. Later calls raise ``ServiceUnavailable``."""
+
+    def keep_alive(self) -> None:
+        """Answer the broker's heartbeats while idle (a long-lived publisher calls it); nothing by default."""
 
 
 class PikaTransport(AmqpTransport):
@@ -89,6 +134,7 @@ class PikaTransport(AmqpTransport):
         self.timeout = timeout
         self._inbox: dict[str, collections.deque] = {}
         self._connection = None
+        self._refused: BrokerRefused | None = None  # set once the broker closed the channel
         params = pika.URLParameters(amqp_url)
         params.connection_attempts = 1
         params.retry_delay = 0
@@ -109,16 +155,27 @@ class PikaTransport(AmqpTransport):
                  "state points at it; credentials are shown with `status --show-secrets`")
 
     def _call(self, what: str, fn, *args, **kwargs):
+        self._check_usable(what)
         try:
             return fn(*args, **kwargs)
-        except self._pika.exceptions.ChannelClosedByBroker:
-            raise  # a refused declare/bind/consume is the caller's business (e.g. RESOURCE_LOCKED)
+        except self._pika.exceptions.ChannelClosedByBroker as exc:
+            # a refused declare/bind/consume is the caller's business (e.g. RESOURCE_LOCKED); the channel is gone
+            self._refused = BrokerRefused(exc.reply_code, exc.reply_text, what=f"AMQP broker at {self.url}: {what}")
+            raise self._refused from exc
         except (self._pika.exceptions.AMQPError, OSError) as exc:
             raise self._unavailable(what, exc) from exc
 
-    def ensure_exchange(self, exchange: str) -> None:
+    def _check_usable(self, what: str) -> None:
+        if self._connection is None:
+            raise ServiceUnavailable(f"AMQP broker at {self.url}: {what}: the transport is closed")
+        if self._refused is not None:
+            raise BrokerRefused(self._refused.reply_code, self._refused.reply_text,
+                                what=f"AMQP broker at {self.url}: {what}: the channel was closed by an earlier refusal")
+
+    def ensure_exchange(self, exchange: str, *, type: str = "topic", durable: bool = True,  # noqa: A002
+                        auto_delete: bool = False) -> None:
         self._call(f"declare exchange {exchange!r}", self._channel.exchange_declare, exchange,
-                   exchange_type="topic", durable=True, auto_delete=False)
+                   exchange_type=type, durable=durable, auto_delete=auto_delete)
 
     def declare_exclusive_queue(self) -> str:
         result = self._call("declare a queue", self._channel.queue_declare, "", exclusive=True, auto_delete=True)
@@ -137,7 +194,11 @@ class PikaTransport(AmqpTransport):
                    routing_key=pattern)
 
     def get(self, queue: str, timeout: float) -> Message | None:
-        inbox = self._inbox[queue]
+        self._check_usable(f"receive from {queue}")
+        inbox = self._inbox.get(queue)
+        if inbox is None:
+            raise ClientError(f"queue {queue!r} was not declared by this transport",
+                              hint="get() reads only queues from this transport's declare_exclusive_queue()")
         deadline = time.monotonic() + max(timeout, 0.0)
         while not inbox:
             remaining = deadline - time.monotonic()
@@ -150,6 +211,9 @@ class PikaTransport(AmqpTransport):
     def publish(self, exchange: str, routing_key: str, body: bytes) -> None:
         props = self._pika.BasicProperties(content_type="application/json", type="Object")
         self._call(f"publish {routing_key!r}", self._channel.basic_publish, exchange, routing_key, body, props)
+
+    def keep_alive(self) -> None:
+        self._call("keep alive", lambda: self._connection.process_data_events(0))
 
     def close(self) -> None:
         connection, self._connection = self._connection, None

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rackharness.clients.amqp_transport import DEFAULT_CONNECT_TIMEOUT, AmqpTransport, Message, PikaTransport
+from rackharness.clients.amqp_transport import DEFAULT_CONNECT_TIMEOUT, AmqpTransport, Message, open_transport
 from rackharness.errors import ClientError, ReadinessTimeout
 from rackharness.wait import Condition, Observation
 
@@ -31,8 +31,12 @@ EXCHANGE = "on.events"
 
 
 def topic_matches(pattern: str, routing_key: str) -> bool:
-    """Whether ``routing_key`` matches the topic ``pattern`` the way RabbitMQ routes it."""
-    words, keys = pattern.split("."), routing_key.split(".")
+    """Whether ``routing_key`` matches the topic ``pattern`` the way RabbitMQ routes it.
+
+    As in RabbitMQ, an empty key or pattern has no words at all (``#`` matches ``""``, ``*`` does not).
+    """
+    words = pattern.split(".") if pattern else []
+    keys = routing_key.split(".") if routing_key else []
     # reachable[j]: the pattern words consumed so far can match exactly keys[:j]
     reachable = [True] + [False] * len(keys)
     for word in words:
@@ -101,7 +105,7 @@ class EventTracker:
             if not amqp_url:
                 raise ClientError("EventTracker needs an amqp_url or a transport",
                                   hint="use current_stack().amqp_url from rackharness.stack_info")
-            transport = PikaTransport(amqp_url, timeout=connect_timeout)
+            transport = open_transport(amqp_url, timeout=connect_timeout)
         self.transport, self.exchange, self._clock = transport, exchange, clock
         self.expectations: list[Expectation] = []
         #: every message this tracker has taken off its queue, in arrival order
@@ -219,9 +223,13 @@ class EventPublisher:
         if transport is None:
             if not amqp_url:
                 raise ClientError("EventPublisher needs an amqp_url or a transport")
-            transport = PikaTransport(amqp_url, timeout=connect_timeout)
+            transport = open_transport(amqp_url, timeout=connect_timeout)
         self.transport, self.exchange = transport, exchange
-        transport.ensure_exchange(exchange)
+        try:
+            transport.ensure_exchange(exchange)
+        except BaseException:
+            transport.close()
+            raise
 
     def publish(self, routing_key: str, body: Any) -> None:
         """``body`` is JSON-encoded unless it is already ``bytes``/``str``."""

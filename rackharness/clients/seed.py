@@ -20,13 +20,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import pymongo
 from bson import ObjectId
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
-from rackharness.errors import ClientError, ServiceUnavailable
-from rackharness.secrets import redact_url
+from rackharness.clients.mongo_connect import connect
+from rackharness.errors import ClientError
 
 NODES, OBMS, CATALOGS, LOOKUPS, SKUS, TAGS = "nodes", "obms", "catalogs", "lookups", "skus", "tags"
 
@@ -58,19 +57,9 @@ class MongoSeeder:
 
     @classmethod
     def from_url(cls, mongo_url: str, database: str = "pxe", *, timeout: float = 3.0) -> "MongoSeeder":
-        """Connect to ``mongo_url``; :class:`ServiceUnavailable` if Mongo does not answer in ``timeout`` s."""
-        ms = int(timeout * 1000)
-        client: pymongo.MongoClient = pymongo.MongoClient(
-            mongo_url, serverSelectionTimeoutMS=ms, connectTimeoutMS=ms, socketTimeoutMS=ms, tz_aware=True)
-        try:
-            client.admin.command("ping")
-        except PyMongoError as exc:
-            client.close()
-            raise ServiceUnavailable(
-                f"Mongo at {redact_url(mongo_url)} did not answer within {timeout:g}s ({type(exc).__name__})",
-                hint="is the rack up? `./stack.sh status` shows mongo_url",
-            ) from exc
-        return cls(client[database], owns_client=True)
+        """Connect to ``mongo_url`` (``mongodb://`` or an in-memory ``mongomock://<name>``, see
+        :mod:`.mongo_connect`); :class:`ServiceUnavailable` if Mongo does not answer in ``timeout`` s."""
+        return cls(connect(mongo_url, database, timeout=timeout, socket_timeout=timeout), owns_client=True)
 
     # -- builders ------------------------------------------------------------------------------
 

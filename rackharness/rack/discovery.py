@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from rackharness.clients.amqp_transport import PikaTransport
+from rackharness.clients.amqp_transport import AmqpTransport, open_transport
 from rackharness.clients.obm import ObmClient
 from rackharness.clients.rest import RackHDClient, graph_status, graph_tasks
 from rackharness.errors import ClientError, ReadinessTimeout, RackHarnessError, ServiceUnavailable
@@ -76,7 +76,7 @@ class Discovery:
 
     def __post_init__(self) -> None:
         self.nodes = {n.name: NodeProgress(n) for n in self.stack.nodes}
-        self._events: PikaTransport | None = None
+        self._events: AmqpTransport | None = None
         self._queue: str | None = None
         self._event_by_node_id: dict[str, str] = {}
         self.started = self.clock()
@@ -111,7 +111,7 @@ class Discovery:
         if not amqp_url:
             return
         try:
-            transport = PikaTransport(amqp_url, timeout=5.0)
+            transport = open_transport(amqp_url, timeout=5.0)
             transport.ensure_exchange("on.events")
             self._queue = transport.declare_exclusive_queue()
             for pattern in ("node.#", "graph.#"):

@@ -12,6 +12,11 @@ never blocks or fails a request or a graph, and messages leave in the order they
 (a graph's started → progress → finished). The thread connects lazily and reconnects after a
 failure, at most every ``retry_seconds``; while RabbitMQ is unreachable events are dropped and
 counted (``dropped``), the outage logged once, with the URL's password hidden.
+
+The bus talks to the broker only through the client seam
+:class:`~rackharness.clients.amqp_transport.AmqpTransport`: ``open_transport(url)`` by default
+(RabbitMQ for ``amqp://``, the in-process broker for ``memory://<name>``), or any ``connect``
+callable that returns a transport.
 """
 from __future__ import annotations
 
@@ -25,14 +30,17 @@ import resource
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
+from rackharness.clients.amqp_transport import AmqpTransport, open_transport
 from rackharness.secrets import redact_url
 from rackharness.target.documents import iso, now
 
 log = logging.getLogger(__name__)
 
 EXCHANGE = "on.events"
+CONNECT_TIMEOUT = 5.0
 _STOP = object()
 
 
@@ -56,17 +64,22 @@ def _stamp(seconds: float) -> str:
     return iso(dt.datetime.fromtimestamp(seconds, dt.timezone.utc))
 
 
+def _reason(exc: BaseException) -> str:
+    """One line: our errors carry a message (URL already redacted) apart from their hint."""
+    return f"{type(exc).__name__}: {getattr(exc, 'message', exc)}"
+
+
 class AmqpEventBus:
-    """EventBus over pika; safe to call from any thread. ``close()`` sends what is queued first."""
+    """EventBus over an AMQP transport; safe to call from any thread. ``close()`` sends what is queued first."""
 
     def __init__(self, url: str, exchange: str = EXCHANGE, *, max_queue: int = 10000,
-                 retry_seconds: float = 1.0) -> None:
+                 retry_seconds: float = 1.0, connect: Callable[[], AmqpTransport] | None = None) -> None:
         self.url = url
         self.exchange = exchange
         self.retry_seconds = retry_seconds
+        self._connect_transport = connect or (lambda: open_transport(url, timeout=CONNECT_TIMEOUT))
         self._queue: queue.Queue = queue.Queue(maxsize=max_queue)
-        self._connection: Any = None
-        self._channel: Any = None
+        self._transport: AmqpTransport | None = None
         self._retry_at = 0.0  # monotonic time of the next connection attempt
         self._down = False  # the last attempt failed (log an outage once, not per event)
         self.dropped = 0  # events that could not be sent
@@ -102,7 +115,7 @@ class AmqpEventBus:
 
     # -- the publisher thread -----------------------------------------------------------------
     def _run(self) -> None:
-        self._channel_or_none()  # declare on.events at once, so consumers can bind before the first event
+        self._transport_or_none()  # declare on.events at once, so consumers can bind before the first event
         while True:
             try:
                 item = self._queue.get(timeout=5.0)
@@ -120,67 +133,61 @@ class AmqpEventBus:
 
     def _keep_alive(self) -> None:
         """Answer AMQP heartbeats while idle, so RabbitMQ does not drop a quiet connection."""
-        if self._connection is not None:
+        if self._transport is not None:
             try:
-                self._connection.process_data_events(0)
+                self._transport.keep_alive()
             except Exception as exc:
-                log.warning("AMQP: connection lost while idle (%s: %s); reconnecting on the next event",
-                            type(exc).__name__, exc)
+                log.warning("AMQP: connection lost while idle (%s); reconnecting on the next event", _reason(exc))
                 self._disconnect()
 
-    def _channel_or_none(self) -> Any:
-        """The open channel; else one connection attempt at most every ``retry_seconds``."""
-        if self._channel is not None or time.monotonic() < self._retry_at:
-            return self._channel
+    def _transport_or_none(self) -> AmqpTransport | None:
+        """The open transport; else one connection attempt at most every ``retry_seconds``."""
+        if self._transport is not None or time.monotonic() < self._retry_at:
+            return self._transport
         try:
             self._connect()
-        except Exception as exc:  # pika raises many types; all mean "not reachable now"
+        except Exception as exc:  # transports raise ClientErrors, a custom connect anything: "not reachable now"
             self._disconnect()
             self._retry_at = time.monotonic() + self.retry_seconds
             if not self._down:
-                log.error("AMQP: cannot reach RabbitMQ at %s (%s: %s): events are dropped until it answers "
-                          "(retrying every %g s)", redact_url(self.url), type(exc).__name__, exc, self.retry_seconds)
+                log.error("AMQP: cannot reach RabbitMQ at %s (%s): events are dropped until it answers "
+                          "(retrying every %g s)", redact_url(self.url), _reason(exc), self.retry_seconds)
             self._down = True
             return None
         if self._down:
             log.warning("AMQP: reconnected to %s; %d events were dropped meanwhile", redact_url(self.url),
                         self.dropped)
         self._down = False
-        return self._channel
+        return self._transport
 
     def _send(self, routing_key: str, body: bytes) -> None:
-        import pika  # imported by the thread: nothing happens at import time
-
-        properties = pika.BasicProperties(content_type="application/json", type="Object")
         for _attempt in (1, 2):
-            channel = self._channel_or_none()
-            if channel is None:
+            transport = self._transport_or_none()
+            if transport is None:
                 break
             try:
-                channel.basic_publish(self.exchange, routing_key, body, properties)
+                transport.publish(self.exchange, routing_key, body)
                 return
             except Exception as exc:  # the connection broke: reconnect once and resend
                 self._disconnect()
                 self._retry_at = 0.0
-                log.warning("AMQP: publish of %s failed (%s: %s); reconnecting", routing_key, type(exc).__name__, exc)
+                log.warning("AMQP: publish of %s failed (%s); reconnecting", routing_key, _reason(exc))
         self.dropped += 1
 
     def _connect(self) -> None:
-        import pika
-
-        parameters = pika.URLParameters(self.url)
-        parameters.connection_attempts = 1
-        parameters.socket_timeout = 5
-        self._connection = pika.BlockingConnection(parameters)
-        channel = self._connection.channel()
-        channel.exchange_declare(self.exchange, exchange_type="topic", durable=True, auto_delete=False)
-        self._channel = channel
+        transport = self._connect_transport()
+        try:
+            transport.ensure_exchange(self.exchange)  # topic, durable, not auto-deleted
+        except BaseException:
+            transport.close()
+            raise
+        self._transport = transport
 
     def _disconnect(self) -> None:
-        connection, self._connection, self._channel = self._connection, None, None
-        if connection is not None:
+        transport, self._transport = self._transport, None
+        if transport is not None:
             try:
-                connection.close()
+                transport.close()
             except Exception:
                 pass
 

@@ -6,6 +6,10 @@ SIGTERM/SIGINT. ``target.json`` (0600, written by ``rackharness up``) holds::
 
     {"host", "port", "mongo_url", "database", "amqp_url", "heartbeat_interval", "threads",
      "poller_interval_scale", "rackhd_config": {...}}
+
+``mongo_url`` goes through :func:`rackharness.clients.mongo_connect.connect`: ``mongodb://`` is a
+real server; ``mongomock://<name>`` is an in-memory store private to this process, so only a target
+built in the test's own process (``build``) shares it with the test's seeder.
 """
 from __future__ import annotations
 
@@ -24,6 +28,8 @@ import pymongo
 from waitress.server import create_server
 
 from rackharness.clients.ipmi_session import BmcCaller
+from rackharness.clients.mongo_connect import connect
+from rackharness.errors import RackHarnessError
 from rackharness.secrets import redact_url
 from rackharness.target.app import create_app
 from rackharness.target.context import TargetContext
@@ -51,9 +57,9 @@ def rackhd_config(settings: dict[str, Any]) -> dict[str, Any]:
 
 def build(settings: dict[str, Any]):
     """(context, wsgi app, heartbeat) for ``settings``; nothing is served yet."""
-    client = pymongo.MongoClient(settings["mongo_url"], serverSelectionTimeoutMS=10_000, tz_aware=True)
+    db = connect(settings["mongo_url"], settings["database"], timeout=10.0, ping=False)
     events = AmqpEventBus(settings["amqp_url"])
-    ctx = TargetContext(db=client[settings["database"]], events=events, config=rackhd_config(settings))
+    ctx = TargetContext(db=db, events=events, config=rackhd_config(settings))
     caller = BmcCaller()  # one per process: pyghmi's session cache is process-wide (see ipmi_session)
     obms = ObmRegistry()
     obms.services["ipmi-obm-service"] = IpmiObmService(caller)
@@ -101,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = json.loads(Path(args.config).read_text(encoding="utf-8"))
         serve(settings)
-    except (OSError, ValueError, KeyError, pymongo.errors.PyMongoError) as exc:
+    except (OSError, ValueError, KeyError, pymongo.errors.PyMongoError, RackHarnessError) as exc:
         log.error("the reference target cannot run from %s: %s", args.config, exc)
         return 1
     return 0

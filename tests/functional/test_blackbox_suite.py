@@ -3,7 +3,6 @@
 Proves the whole chain on the local provider: plan order, every group passing, cleanup leaving
 nothing behind, junit XML, and that a failed prerequisite skips its dependents.
 """
-import os
 import subprocess
 import sys
 import tempfile

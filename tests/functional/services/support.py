@@ -115,3 +115,17 @@ class ServiceTestCase(unittest.TestCase):
 def free_udp_run(count):
     """A base port with ``count`` consecutive free UDP ports after it (below the ephemeral range)."""
     return _free_run(count, socket.SOCK_DGRAM)
+
+
+def start_for_class(cls, service, timeout):
+    """Start ``service`` for test class ``cls`` (stopped at class cleanup) and wait until it is ready;
+    a missing prerequisite skips ``cls`` with the reason printed. Returns the service."""
+    try:
+        service.check_prerequisites()
+    except PrerequisiteError as exc:
+        print(f"\nSKIP {cls.__name__}: {exc}", file=sys.stderr)
+        raise unittest.SkipTest(str(exc))
+    record = service.start()
+    cls.addClassCleanup(service.stop, record)
+    service.wait_ready(record, timeout=timeout)
+    return service

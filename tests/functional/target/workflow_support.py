@@ -15,6 +15,7 @@ from rackharness.rack.layout import build_rack_spec
 from rackharness.services import MongoService, RabbitMqService
 from rackharness.services.mongo import NX_27017
 from tests.functional.services.support import free_ports, free_udp_run, reachable_temp_dir, remove_tree
+from tests.functional.target.support import MONGOMOCK, in_memory_db
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -46,6 +47,10 @@ class Services:
         return service
 
     def start_mongo(self, cls):
+        """nx-27017, or an in-memory store when ``cls.MONGO`` is ``MONGOMOCK``; returns the ``pxe`` db."""
+        if getattr(cls, "MONGO", NX_27017) == MONGOMOCK:
+            self.db = in_memory_db(cls)
+            return self.db
         (port,) = free_ports(1)
         service = self._start(MongoService(port, self.dir / "mongo", self.dir / "logs", engine=NX_27017), cls, 30)
         client = pymongo.MongoClient(service.url, serverSelectionTimeoutMS=5000)
