@@ -100,6 +100,10 @@ class AmqpTransport(ABC):
         """
 
     @abstractmethod
+    def exchange_exists(self, exchange: str) -> bool:
+        """Whether ``exchange`` exists (a passive declare); a missing one does not end the transport's channel."""
+
+    @abstractmethod
     def declare_exclusive_queue(self) -> str:
         """A new server-named queue only this transport can consume, gone when it closes."""
 
@@ -176,6 +180,25 @@ class PikaTransport(AmqpTransport):
                         auto_delete: bool = False) -> None:
         self._call(f"declare exchange {exchange!r}", self._channel.exchange_declare, exchange,
                    exchange_type=type, durable=durable, auto_delete=auto_delete)
+
+    def exchange_exists(self, exchange: str) -> bool:
+        self._check_usable(f"check exchange {exchange!r}")
+        try:  # on a channel of its own: RabbitMQ answers a missing exchange by closing the channel
+            channel = self._connection.channel()
+        except (self._pika.exceptions.AMQPError, OSError) as exc:
+            raise self._unavailable(f"check exchange {exchange!r}", exc) from exc
+        try:
+            channel.exchange_declare(exchange, passive=True)
+        except self._pika.exceptions.ChannelClosedByBroker as exc:
+            if exc.reply_code == NOT_FOUND:
+                return False
+            raise BrokerRefused(exc.reply_code, exc.reply_text,
+                                what=f"AMQP broker at {self.url}: check exchange {exchange!r}") from exc
+        except (self._pika.exceptions.AMQPError, OSError) as exc:
+            raise self._unavailable(f"check exchange {exchange!r}", exc) from exc
+        if channel.is_open:
+            channel.close()
+        return True
 
     def declare_exclusive_queue(self) -> str:
         result = self._call("declare a queue", self._channel.queue_declare, "", exclusive=True, auto_delete=True)

@@ -522,6 +522,16 @@ class MemoryTransport(AmqpTransport):
         self._call(f"declare exchange {exchange!r}", self.connection.exchange_declare, exchange, type,
                    durable=durable, auto_delete=auto_delete)
 
+    def exchange_exists(self, exchange: str) -> bool:
+        self._check_usable(f"check exchange {exchange!r}")
+        try:  # straight on the connection: a missing exchange does not end this transport's channel
+            self.connection.exchange_declare(exchange, passive=True)
+        except BrokerRefused as exc:
+            if exc.reply_code == NOT_FOUND:
+                return False
+            raise
+        return True
+
     def declare_exclusive_queue(self) -> str:
         queue = self._call("declare a queue", self.connection.queue_declare, "", exclusive=True, auto_delete=True)
         self._consumers[queue] = self._call(f"consume {queue}", self.connection.basic_consume, queue, no_ack=True,

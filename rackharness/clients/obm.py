@@ -28,6 +28,12 @@ from rackharness.errors import BmcCommandError
 #: one process-wide set of pyghmi logins; each client passes its own timeout per call
 _SHARED_CALLER = BmcCaller()
 
+
+def shared_caller() -> BmcCaller:
+    """The process's one :class:`BmcCaller`; anything else calling BMCs in this process (the isolated
+    mode's in-process target) must use it too, since pyghmi's session cache is per process."""
+    return _SHARED_CALLER
+
 _HEALTH = ((4, "failed"), (2, "critical"), (1, "warning"))  # pyghmi.constants.Health bits, worst first
 _CHASSIS_CONTROL_POWER_CYCLE = 2  # IPMI Chassis Control (netfn 0, cmd 2) data byte
 _GET_SYSTEM_GUID = (6, 0x37)  # App netfn, Get System GUID (IPMI 2.0 section 22.14)

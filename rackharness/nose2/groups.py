@@ -10,7 +10,9 @@ Enabled by ``unittest.cfg`` at the repository root::
 
 Options: ``--group NAME`` (repeatable; the named groups plus what they depend on, plus the final
 groups), ``--show-plan`` (print the order and exit), ``--rack-config FILE`` (the rack to test, in
-the ``rackharness --config`` format; default: the stack state, or ``RACKHARNESS_*``).
+the ``rackharness --config`` format; default: the stack state, or ``RACKHARNESS_*``). In isolated
+mode (``RACKHARNESS_MODE=isolated``, or the state of ``up --provider isolated``) the rack is started
+in this process before the first test and stopped after the last.
 
 nose2's own discovery imports the test modules (which registers their tests with proboscis); the
 discovered tests that belong to proboscis are replaced by :class:`~rackharness.suite.plan.SuitePlan`'s
@@ -66,6 +68,7 @@ class ProboscisGroups(Plugin):
         self.rack_config: str | None = None
         self.final_groups = tuple(self.config.as_list("final-groups", []))
         self.decided = 0  # tests that passed or failed
+        self.configured = False
         self.addOption(self.groups, None, "group", "run only this proboscis group and what it depends on "
                        "(repeatable)", nargs=1)
         self.addFlag(self._want_plan, None, "show-plan", "print the test order and exit without running")
@@ -112,12 +115,20 @@ class ProboscisGroups(Plugin):
         return suite
 
     def _configure_target(self) -> None:
-        from rackharness.suite.context import configure
+        from rackharness.suite.context import configure, shutdown
+        say = lambda line: sys.stderr.write(f"rackharness: {line}\n")  # noqa: E731
         try:
-            target = configure(config_file=self.rack_config)
+            target = configure(config_file=self.rack_config, say=say)
         except RackHarnessError as exc:
+            shutdown()
             self._exit(exc)
+        self.configured = True
         sys.stderr.write(f"rackharness: testing {target.describe()}\n")
+
+    def afterTestRun(self, event: Any) -> None:  # noqa: N802 - nose2 hook
+        if self.configured:  # an isolated rack started for this run stops with it
+            from rackharness.suite.context import shutdown
+            shutdown()
 
     def testOutcome(self, event: Any) -> None:  # noqa: N802
         if event.outcome in (result.PASS, result.FAIL, result.ERROR):

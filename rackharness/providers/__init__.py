@@ -1,8 +1,10 @@
 """Rack providers, looked up by name; a provider module is imported only when it is chosen.
 
     local      real RabbitMQ, a Mongo-wire store and N virtual nodes on this machine (default)
+    isolated   everything in the test process: the rack's BMCs on loopback, the reference target,
+               an in-memory AMQP broker (memory://) and Mongo (mongomock://); `up` only records it
 
-Later providers (physical, isolated, vagrant) register here the same way.
+Later providers (physical, vagrant) register here the same way.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from rackharness.providers.base import RackProvider
 
 REGISTRY: dict[str, str] = {
     "local": "rackharness.providers.local:LocalProvider",
+    "isolated": "rackharness.providers.isolated:IsolatedProvider",
 }
 
 

@@ -58,6 +58,10 @@ class Rack:
             self.server.close()
             raise
 
+    def bmc_ports(self) -> dict[str, int]:
+        """Each node's BMC UDP port as bound (an endpoint asked for port 0 gets an ephemeral one)."""
+        return {endpoint.name: endpoint.port for endpoint in self.server.endpoints}
+
     def close(self) -> None:
         self.agent.close()
         self.server.close()

@@ -11,6 +11,7 @@ prefix (left by an interrupted run), and checks that nothing remains.
 """
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import secrets
@@ -24,7 +25,7 @@ from rackharness.clients.rest import RackHDClient
 from rackharness.clients.seed import MongoSeeder
 from rackharness.stack_info import NodeInfo
 from rackharness.suite.decorators import SkipTest
-from rackharness.suite.target import SuiteTarget, resolve_target
+from rackharness.suite.target import SuiteTarget, isolated_config, resolve_target
 
 #: every object the suite creates has a name (or tag) starting with this
 PREFIX = "rh-suite-"
@@ -135,19 +136,45 @@ class SuiteContext:
 
 _context: SuiteContext | None = None
 _configured: dict[str, Any] = {}
+_isolated: Any = None  # the IsolatedStack this process started, if any
 
 
-def configure(config_file: str | None = None) -> SuiteTarget:
-    """Resolve the target now (the plugin does, so a missing rack is reported before any test)."""
-    global _context
-    target = resolve_target(config_file)
+def configure(config_file: str | None = None, say=None) -> SuiteTarget:
+    """Resolve the target now (the plugin does, so a missing rack is reported before any test).
+
+    In isolated mode (:func:`~rackharness.suite.target.isolated_config`) this starts the isolated
+    rack in this process; :func:`shutdown` stops it.
+    """
+    global _context, _isolated
+    config = isolated_config(config_file)
+    if config is not None:
+        from rackharness.providers.isolated import IsolatedStack
+
+        shutdown()
+        _isolated = IsolatedStack(config, say=say).start()
+        target = _isolated.suite_target()
+    else:
+        target = resolve_target(config_file)
     _configured["config_file"] = config_file
     _context = SuiteContext(target)
     return target
 
 
+def shutdown() -> None:
+    """Close the run's clients and stop the isolated rack this process started (idempotent)."""
+    global _context, _isolated
+    if _context is not None:
+        _context.close()
+    if _isolated is not None:
+        stack, _isolated = _isolated, None
+        _context = None
+        stack.stop()
+
+
 def suite_context() -> SuiteContext:
     global _context
     if _context is None:
-        _context = SuiteContext(resolve_target(_configured.get("config_file")))
+        configure(_configured.get("config_file"))
+        if _isolated is not None:  # started outside the nose2 plugin: stop it when the process ends
+            atexit.register(shutdown)
     return _context

@@ -11,6 +11,12 @@ Resolution (first that applies):
 
 An explicit target (1, 2) lists no BMCs yet — physical inventories come later — so tests that
 check a node's BMC skip, saying so. Nothing here opens a connection.
+
+Isolated mode (``RACKHARNESS_MODE=isolated``, or a state file whose provider is ``isolated``,
+written by ``rackharness up --provider isolated``): there is no rack to find; :func:`isolated_config`
+returns the config to start one from, and :func:`rackharness.suite.context.configure` starts an
+:class:`~rackharness.providers.isolated.IsolatedStack` in this process (the nose2 plugin stops it
+when the run ends). ``RACKHARNESS_MODE=stack`` (or unset) is the resolution above.
 """
 from __future__ import annotations
 
@@ -24,9 +30,12 @@ from rackharness.config.loader import Config, load_config
 from rackharness.errors import UsageError
 from rackharness.secrets import redact_url
 from rackharness.stack_info import NodeInfo, current_stack
+from rackharness.state import StateStore
 
 CONFIG_ENV = "RACKHARNESS_CONFIG"
 URL_ENV = "RACKHARNESS_TARGET_URL"
+MODE_ENV = "RACKHARNESS_MODE"
+MODES = ("stack", "isolated")
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,48 @@ class SuiteTarget:
         return f"SuiteTarget({self.describe()})"
 
 
+def suite_mode(environ: Mapping[str, str] | None = None) -> str:
+    """``stack`` (test a rack that runs elsewhere) or ``isolated``, from RACKHARNESS_MODE."""
+    environ = os.environ if environ is None else environ
+    mode = (environ.get(MODE_ENV) or "stack").strip().lower()
+    if mode not in MODES:
+        raise UsageError(f"{MODE_ENV}={environ.get(MODE_ENV)!r}: expected one of {', '.join(MODES)}",
+                         hint=f"{MODE_ENV}=isolated runs the rack inside nose2; unset it to test the stack's rack")
+    return mode
+
+
+def _state_dir(environ: Mapping[str, str]) -> Path:
+    return Path(environ.get("RACKHARNESS_STATE_DIR") or ".rackharness")
+
+
+def isolated_config(config_file: str | os.PathLike | None = None,
+                    environ: Mapping[str, str] | None = None) -> Config | None:
+    """The config to start an in-process isolated rack from, or ``None`` when the suite tests a running rack.
+
+    ``RACKHARNESS_MODE=isolated``: the config file (if any) layered with ``RACKHARNESS_*``. Otherwise,
+    with no config file or target URL, a state file recording an ``isolated`` rack: the config
+    ``up --provider isolated`` saved. Reads files only.
+    """
+    environ = os.environ if environ is None else environ
+    config_file = config_file or environ.get(CONFIG_ENV) or None
+    if suite_mode(environ) == "isolated":
+        if environ.get(URL_ENV):
+            raise UsageError(f"{MODE_ENV}=isolated and {URL_ENV} are both set",
+                             hint=f"isolated mode tests its own in-process target; unset one of them")
+        if config_file and not Path(config_file).is_file():
+            raise UsageError(f"rack config {config_file}: no such file",
+                             hint=f"pass an existing YAML file to --rack-config (or {CONFIG_ENV})")
+        return load_config(str(config_file) if config_file else None, environ=environ)
+    if config_file or environ.get(URL_ENV):
+        return None
+    directory = _state_dir(environ)
+    state = StateStore(directory).load()
+    if state is None or state.status != "up" or state.provider != "isolated":
+        return None
+    from rackharness.providers.isolated import saved_config
+    return saved_config(directory)
+
+
 def resolve_target(config_file: str | os.PathLike | None = None,
                    environ: Mapping[str, str] | None = None) -> SuiteTarget:
     environ = os.environ if environ is None else environ
@@ -60,10 +111,13 @@ def resolve_target(config_file: str | os.PathLike | None = None,
         config = load_config(str(config_file) if config_file else None, environ=environ)
         return _from_config(config, f"config file {config_file}" if config_file else f"environment {URL_ENV}")
     try:
-        stack = current_stack(environ.get("RACKHARNESS_STATE_DIR") or ".rackharness")
+        stack = current_stack(_state_dir(environ))
     except UsageError as exc:
         raise UsageError(exc.message, hint="run `./stack.sh up` first; or test another RackHD with "
                          f"`nose2 --rack-config FILE` or {URL_ENV}=http://host:port") from exc
+    if stack.provider == "isolated":
+        raise UsageError(f"the rack in {stack.state_dir} is isolated: it runs inside the test process, not here",
+                         hint="run the suite with nose2 (which starts it), or call rackharness.suite.context.configure()")
     if not stack.api_url:
         raise UsageError(f"the rack in {stack.state_dir} has no API endpoint",
                          hint="`./stack.sh status` shows what is running")

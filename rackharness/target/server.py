@@ -55,12 +55,15 @@ def rackhd_config(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build(settings: dict[str, Any]):
-    """(context, wsgi app, heartbeat) for ``settings``; nothing is served yet."""
+def build(settings: dict[str, Any], *, caller: BmcCaller | None = None):
+    """(context, wsgi app, heartbeat) for ``settings``; nothing is served yet.
+
+    ``caller``: the process's :class:`BmcCaller` when something else in this process calls BMCs too
+    (isolated mode: the suite's ObmClient); pyghmi's session cache is per process."""
     db = connect(settings["mongo_url"], settings["database"], timeout=10.0, ping=False)
     events = AmqpEventBus(settings["amqp_url"])
     ctx = TargetContext(db=db, events=events, config=rackhd_config(settings))
-    caller = BmcCaller()  # one per process: pyghmi's session cache is process-wide (see ipmi_session)
+    caller = caller or BmcCaller()  # one per process: pyghmi's session cache is process-wide (see ipmi_session)
     obms = ObmRegistry()
     obms.services["ipmi-obm-service"] = IpmiObmService(caller)
     ctx.engine = WorkflowEngine(ctx, obms=obms)

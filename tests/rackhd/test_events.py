@@ -10,8 +10,7 @@ it acts, so it only sees what its action caused.
 """
 import datetime as dt
 
-import pika
-
+from rackharness.clients.amqp_transport import BrokerRefused, open_transport
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import SkipTest, asserts, test
 
@@ -63,21 +62,16 @@ class Events:
     @test
     def on_events_is_a_durable_topic_exchange(self):
         """on.events exists and is a durable, not auto-deleted topic exchange (declaring it so is accepted)."""
-        connection = pika.BlockingConnection(pika.URLParameters(suite_context().need("amqp_url", "AMQP")))
+        transport = open_transport(suite_context().need("amqp_url", "AMQP"))
         try:
-            channel = connection.channel()
+            asserts.assert_true(transport.exchange_exists(EXCHANGE), f"exchange {EXCHANGE} does not exist")
             try:
-                channel.exchange_declare(EXCHANGE, passive=True)
-            except pika.exceptions.ChannelClosedByBroker as exc:
-                asserts.fail(f"exchange {EXCHANGE} does not exist: {exc}")
-            channel = connection.channel()
-            try:
-                channel.exchange_declare(EXCHANGE, exchange_type="topic", durable=True, auto_delete=False)
-            except pika.exceptions.ChannelClosedByBroker as exc:
+                transport.ensure_exchange(EXCHANGE, type="topic", durable=True, auto_delete=False)
+            except BrokerRefused as exc:
                 asserts.fail(f"{EXCHANGE} is not a durable, non-auto-delete topic exchange: the broker refused the "
                              f"equivalent declaration ({exc})")
         finally:
-            connection.close()
+            transport.close()
 
     @test
     def node_added_key_and_envelope(self):

@@ -3,9 +3,8 @@
 Every other group depends on this one: when the rack is not there, one failure here skips the
 rest with that reason instead of failing a hundred tests the same way.
 """
-import pika
-import pymongo
-
+from rackharness.clients.amqp_transport import open_transport
+from rackharness.clients.mongo_connect import connect
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
@@ -20,21 +19,23 @@ class Smoke:
 
     @test
     def amqp_accepts_a_connection(self):
-        """The AMQP broker RackHD publishes events on accepts a connection."""
-        connection = pika.BlockingConnection(pika.URLParameters(suite_context().need("amqp_url", "AMQP")))
+        """The AMQP broker RackHD publishes events on accepts a connection (and a queue on it)."""
+        transport = open_transport(suite_context().need("amqp_url", "AMQP"))
         try:
-            asserts.assert_true(connection.is_open)
+            transport.keep_alive()
+            asserts.assert_true(transport.declare_exclusive_queue(), "the broker named no queue")
         finally:
-            connection.close()
+            transport.close()
 
     @test
     def mongo_answers_ping(self):
         """RackHD's Mongo store answers ping."""
-        client = pymongo.MongoClient(suite_context().need("mongo_url", "Mongo"), serverSelectionTimeoutMS=5000)
+        ctx = suite_context()
+        db = connect(ctx.need("mongo_url", "Mongo"), ctx.target.database, timeout=5.0, ping=False)
         try:
-            asserts.assert_equal(client.admin.command("ping")["ok"], 1.0)
+            asserts.assert_equal(db.client.admin.command("ping")["ok"], 1.0)
         finally:
-            client.close()
+            db.client.close()
 
     @test
     def every_bmc_answers_ipmi(self):

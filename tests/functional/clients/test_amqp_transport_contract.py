@@ -212,6 +212,14 @@ class TransportContract:
             self.open().ensure_exchange(transient)
         self.assertIn("inequivalent arg 'durable'", caught.exception.reply_text)
 
+    def test_exchange_exists_is_passive_and_keeps_the_channel(self):
+        transport, queue = self.listener("#")
+        self.assertTrue(transport.exchange_exists(self.exchange))
+        self.assertFalse(transport.exchange_exists(f"{self.exchange}.missing"))
+        self.assertFalse(self.open().exchange_exists(f"{self.exchange}.missing"), "a passive check creates nothing")
+        transport.publish(self.exchange, SENTINEL, b"{}")  # the channel survived the missing exchange
+        self.assertEqual(self.drain(transport, queue), [])
+
     def test_binding_to_a_missing_exchange_is_not_found(self):
         transport = self.open()
         queue = transport.declare_exclusive_queue()

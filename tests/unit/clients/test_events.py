@@ -24,6 +24,9 @@ class ScriptedTransport(AmqpTransport):
     def ensure_exchange(self, exchange):
         self.exchange = exchange
 
+    def exchange_exists(self, exchange):
+        return exchange == getattr(self, "exchange", None)
+
     def declare_exclusive_queue(self):
         return "amq.gen-test"
 
