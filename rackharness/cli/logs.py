@@ -32,6 +32,11 @@ def service_logs(config: Config) -> dict[str, list[Path]]:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     logs = {name: files for name, files in service_logs(config).items() if files}
+    state = StateStore(config["state_dir"]).load()
+    if not logs and state is not None and state.provider == "isolated":
+        raise UsageError(f"the rack in {config['state_dir']} is isolated: it has no service processes and no logs",
+                         hint="it runs inside nose2, whose output is the log (the target and rack log through "
+                              "Python logging in that process)")
     if not logs:
         raise UsageError(f"no service logs in {config['state_dir']}",
                          hint="`rackharness up` first (logs stay after `down`)")

@@ -49,6 +49,10 @@ def build_report(config: Config, show_secrets: bool) -> dict:
             for name, record in state.processes.items()
         },
     }
+    if state.provider == "isolated" and status == "up":
+        # nothing runs between test runs: nose2 starts the rack in its own process (providers/isolated.py)
+        report["in_process"] = True
+        report["nodes_planned"] = state.endpoints.get("nodes_planned")
     if state.endpoints.get("failure"):
         report["failure"] = state.endpoints["failure"]
     if not show_secrets:
@@ -72,6 +76,9 @@ def print_table(report: dict) -> None:
     print(f"rack: {report['status']} (provider {report['provider']}, state {report['state_dir']})")
     if report.get("failure"):
         print(f"last failure: {report['failure']}")
+    if report.get("in_process"):
+        print(f"  recorded only: `nose2` starts the rack ({report['nodes_planned']} nodes), the reference target, an "
+              "in-memory broker and Mongo inside its own process; no service runs now")
     for key in ("api_url", "amqp_url", "mongo_url"):
         if report.get(key):
             print(f"  {key:<10} {report[key]}")

@@ -44,13 +44,16 @@ def run(args: argparse.Namespace, config: Config) -> int:
             f"a {existing.provider!r} rack is already up in {store.dir}; it cannot be brought up as {config['provider']!r}",
             hint="`rackharness down` first, or use another --state-dir",
         )
+    if args.discover and config["provider"] == "isolated":
+        raise UsageError("--discover cannot run with the isolated provider: its rack only exists inside nose2",
+                         hint="run the suite (its discovery group discovers the nodes), or use --provider local")
     provider = make_provider(config["provider"], config, store)
     started = time.monotonic()
     before = existing.updated_at if existing else None
     state = provider.up()
     if state.updated_at != before:  # not the "already up" no-op
-        nodes = state.endpoints.get("nodes", [])
-        print(f"rack up ({provider.NAME}, {len(nodes)} nodes) in {time.monotonic() - started:.1f}s; "
+        nodes = state.endpoints.get("nodes_planned", len(state.endpoints.get("nodes", [])))
+        print(f"rack up ({provider.NAME}, {nodes} nodes) in {time.monotonic() - started:.1f}s; "
               f"see `rackharness status`")
     if args.discover:
         discover(config)
