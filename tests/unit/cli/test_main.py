@@ -31,7 +31,7 @@ class BadInputTest(unittest.TestCase):
 
     def test_unknown_provider(self):
         self.assertUsageError(rackharness("up", "--provider", "vmware", cwd=self.cwd),
-                              "unknown provider 'vmware'", "available providers: local")
+                              "unknown provider 'vmware'", "available providers: isolated, local")
 
     def test_nodes_zero_and_not_a_number(self):
         self.assertUsageError(rackharness("up", "--nodes", "0", cwd=self.cwd), "--nodes", "at least 1")
