@@ -6,7 +6,10 @@
 #   ./stack.sh status [--json] [--show-secrets]    what is up
 #   ./stack.sh logs [SERVICE]                      service logs
 #   ./stack.sh down                                stop everything up started
-#   ./stack.sh test                                the harness's own tests (what CI runs)
+#   ./stack.sh up --provider isolated              record an isolated rack (nose2 runs it in-process)
+#   ./stack.sh test                                what CI runs: the harness's own tests, then the
+#                                                  black-box suite isolated, then against a local stack
+#   ./stack.sh test harness|isolated|stack         one of those three; test MODULE... runs those tests
 #
 # Bootstrap (idempotent, quick when done): the Debian packages (rabbitmq-server, ipmitool,
 # freeipmi-tools, python3-venv) when run as root, else the exact apt command and exit 2; a
@@ -57,20 +60,54 @@ ensure_venv() {
     if [ -x "$venv/bin/python" ] && [ "$(cat "$marker" 2>/dev/null)" = "$stamp" ]; then return 0; fi
     echo "stack.sh: preparing $venv" >&2
     [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check -e ".[embedded-mongo,test]" >&2 ||
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -e ".[embedded-mongo,test,isolated]" >&2 ||
         die "pip install into $venv failed" "see the pip output above" 1
     echo "$stamp" > "$marker"
 }
 
 case "$verb" in
-    ""|-h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    up|test) need_debs rabbitmq-server ipmitool freeipmi-tools ;;
+    ""|-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    up)  # the isolated provider runs no RabbitMQ, no Mongo and no ipmitool
+        case " ${*:2} ${RACKHARNESS_PROVIDER:+--provider $RACKHARNESS_PROVIDER} " in
+            *" --provider isolated "*|*" --provider=isolated "*) ;;
+            *) need_debs rabbitmq-server ipmitool freeipmi-tools ;;
+        esac ;;
+    test) [ "${2:-}" = "isolated" ] || need_debs rabbitmq-server ipmitool freeipmi-tools ;;
 esac
 ensure_venv
 
+harness_tests() { "$venv/bin/python" -m nose2 --config tests/harness.cfg tests.unit tests.functional; }
+isolated_suite() {
+    echo "stack.sh: the black-box suite, isolated: RACKHARNESS_MODE=isolated nose2" >&2
+    env -u RACKHARNESS_STATE_DIR -u RACKHARNESS_TARGET_URL -u RACKHARNESS_CONFIG RACKHARNESS_MODE=isolated \
+        "$venv/bin/python" -m nose2
+}
+stack_suite() {  # a private local stack on ports clear of the defaults and of the functional tests'
+    local state rc=0
+    state="$(mktemp -d "${TMPDIR:-/tmp}/rackharness-ci.XXXXXX")"
+    echo "stack.sh: the black-box suite against a local stack with real services (state $state)" >&2
+    local -a run=(env -u RACKHARNESS_MODE -u RACKHARNESS_TARGET_URL -u RACKHARNESS_CONFIG "RACKHARNESS_STATE_DIR=$state")
+    "${run[@]}" "$venv/bin/rackharness" up --nodes 8 --set amqp.port=23672 --set amqp.dist_port=23673 \
+        --set amqp.epmd_port=23369 --set mongo.port=23017 --set target.port=23080 --set bmc.base_port=23230 &&
+        "${run[@]}" "$venv/bin/python" -m nose2 || rc=$?
+    "${run[@]}" "$venv/bin/rackharness" down --force >/dev/null || { [ $rc -ne 0 ] || rc=1; }
+    rm -rf "$state"
+    return $rc
+}
+
 if [ "$verb" = "test" ]; then
     shift
-    [ $# -gt 0 ] || set -- tests.unit tests.functional
-    exec "$venv/bin/python" -m nose2 --config tests/harness.cfg "$@"
+    case "${1:-all}" in
+        harness) harness_tests; exit ;;
+        isolated) isolated_suite; exit ;;
+        stack) stack_suite; exit ;;
+        all) failed=()
+             harness_tests || failed+=(harness)
+             isolated_suite || failed+=(isolated)
+             stack_suite || failed+=(stack)
+             [ ${#failed[@]} -eq 0 ] || die "failed: ${failed[*]} (see above)" "" 1
+             exit 0 ;;
+        *) exec "$venv/bin/python" -m nose2 --config tests/harness.cfg "$@" ;;
+    esac
 fi
 exec "$venv/bin/rackharness" "$@"
