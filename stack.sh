@@ -85,6 +85,7 @@ isolated_suite() {
 stack_suite() {  # a private local stack on ports clear of the defaults and of the functional tests'
     local state rc=0
     state="$(mktemp -d "${TMPDIR:-/tmp}/rackharness-ci.XXXXXX")"
+    chmod 0755 "$state"  # RabbitMQ runs as user rabbitmq when we are root; state.json itself stays 0600
     echo "stack.sh: the black-box suite against a local stack with real services (state $state)" >&2
     local -a run=(env -u RACKHARNESS_MODE -u RACKHARNESS_TARGET_URL -u RACKHARNESS_CONFIG "RACKHARNESS_STATE_DIR=$state")
     "${run[@]}" "$venv/bin/rackharness" up --nodes 8 --set amqp.port=23672 --set amqp.dist_port=23673 \
