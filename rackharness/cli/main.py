@@ -11,12 +11,12 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from rackharness.cli import config_cmd, down, logs, matrix, status, up
+from rackharness.cli import config_cmd, down, inventory, logs, matrix, status, up
 from rackharness.config import load_config
 from rackharness.config.loader import Config
 from rackharness.errors import RackHarnessError, UsageError
 
-COMMANDS = (up, down, status, logs, config_cmd, matrix)
+COMMANDS = (up, down, status, logs, config_cmd, matrix, inventory)
 
 
 class _Parser(argparse.ArgumentParser):

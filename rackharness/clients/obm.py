@@ -109,6 +109,22 @@ class ObmClient:
         return BmcCommandError(self.node, self.address, command, reason,
                                hint="run the same command with ipmitool to compare (`ipmitool -I lanplus ...`)")
 
+    # -- identity ------------------------------------------------------------------------------
+    def device_id(self) -> dict[str, Any]:
+        """Get Device ID (App netfn 6, cmd 1): ``{"device_id", "firmware", "ipmi_version", "manufacturer_id", "product_id"}``."""
+        def read(c):
+            response = c.raw_command(netfn=6, command=1)
+            if "error" in response:
+                raise RuntimeError(response["error"])
+            return bytes(response["data"])
+        data = self._call("get device id", read)
+        if len(data) < 11:
+            raise BmcCommandError(self.node, self.address, "get device id", f"answered {len(data)} bytes, not 11+")
+        return {"device_id": data[0], "firmware": f"{data[2] & 0x7f}.{data[3]:02x}",
+                "ipmi_version": f"{data[4] & 0xf}.{data[4] >> 4}",
+                "manufacturer_id": int.from_bytes(data[6:9], "little"),
+                "product_id": int.from_bytes(data[9:11], "little")}
+
     # -- power ---------------------------------------------------------------------------------
     def power_status(self) -> str:
         """``"on"`` or ``"off"``."""
