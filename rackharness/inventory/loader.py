@@ -228,7 +228,9 @@ def _node(reader: _Reader, item: yaml.Node, field_name: str) -> InventoryNode:
         macs_node = fields["macs"][1]
         if not isinstance(macs_node, yaml.SequenceNode):
             raise reader.fail(macs_node, f"{field_name}.macs", f"expected a list of MACs, got {_kind(macs_node)}")
-        macs = tuple(reader.scalar(m, f"{field_name}.macs", str).lower() for m in macs_node.value)
+        # the text as written: YAML 1.1 reads an unquoted 00:1e:67:... as a base-60 number
+        macs = tuple(str(m.value).lower() if isinstance(m, yaml.ScalarNode) else reader.scalar(m, f"{field_name}.macs", str)
+                     for m in macs_node.value)
         for mac_node, mac in zip(macs_node.value, macs):
             if not _MAC.match(mac):
                 raise reader.fail(mac_node, f"{field_name}.macs", f"{mac!r} is not a MAC (aa:bb:cc:dd:ee:ff)")
