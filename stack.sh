@@ -7,6 +7,7 @@
 #   ./stack.sh logs [SERVICE]                      service logs
 #   ./stack.sh down                                stop everything up started
 #   ./stack.sh up --provider isolated              record an isolated rack (nose2 runs it in-process)
+#   ./stack.sh up --provider physical --inventory FILE   record a lab (docs/inventory.md); provisions nothing
 #   ./stack.sh test                                what CI runs: the harness's own tests, then the
 #                                                  black-box suite isolated, then against a local stack
 #   ./stack.sh test harness|isolated|stack         one of those three; test MODULE... runs those tests
@@ -69,7 +70,7 @@ case "$verb" in
     ""|-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     up)  # the isolated provider runs no RabbitMQ, no Mongo and no ipmitool
         case " ${*:2} ${RACKHARNESS_PROVIDER:+--provider $RACKHARNESS_PROVIDER} " in
-            *" --provider isolated "*|*" --provider=isolated "*) ;;
+            *" --provider isolated "*|*" --provider=isolated "*|*" --provider physical "*|*" --provider=physical "*) ;;
             *) need_debs rabbitmq-server ipmitool freeipmi-tools ;;
         esac ;;
     test) [ "${2:-}" = "isolated" ] || need_debs rabbitmq-server ipmitool freeipmi-tools ;;

@@ -33,6 +33,9 @@ class NodeInfo:
     serial: str = ""
     profile: str = ""
     bmc_mac: str = ""
+    #: False for a lab node the suite must not power off/on/cycle (inventory ``power_control: false``)
+    power_control: bool = True
+    sku: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ def current_stack(state_dir: str | os.PathLike | None = None) -> StackInfo:
     nodes = tuple(
         NodeInfo(name=n["name"], macs=tuple(n["macs"]), uuid=n.get("uuid", ""), serial=n.get("serial", ""),
                  profile=n.get("profile", ""), bmc_mac=n["bmc"].get("mac", ""),
+                 power_control=bool(n.get("power_control", True)), sku=n.get("sku", ""),
                  bmc=BmcAccess(n["bmc"]["host"], int(n["bmc"]["port"]), n["bmc"]["user"], n["bmc"]["password"]))
         for n in endpoints.get("nodes", [])
     )

@@ -18,7 +18,8 @@ from rackharness.state import StateStore
 NAME = "up"
 HELP = "bring a rack up: services, virtual nodes and their BMCs"
 FLAGS = {"nodes": "nodes", "provider": "provider", "mongo_url": "mongo.url", "amqp_url": "amqp.url",
-         "target": "target.url", "discover_timeout": "discover_timeout"}
+         "target": "target.url", "discover_timeout": "discover_timeout",
+         "inventory": "inventory"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", metavar="URL",
                         help="test this RackHD (http://host:port) instead of starting the reference target; "
                              "give its --amqp-url and --mongo-url too")
+    parser.add_argument("--inventory", metavar="FILE",
+                        help="with --provider physical: the lab's inventory (validated and recorded, nothing provisioned)")
     parser.add_argument("--discover", action="store_true",
                         help="then power every node on (IPMI, boot device pxe) and wait until the target has "
                              "discovered them all; exit 1 with a per-node report if not")

@@ -87,6 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
             "target has none for it (the real microkernel waits 5)", minimum=0.01, maximum=60),
     Setting("rack.southbound_url", str, None, "where nodes netboot from (RackHD's southbound API, http://host:port);"
             " default: the target's URL", optional=True),
+    Setting("inventory", str, None, "physical-lab inventory YAML for `up --provider physical` (docs/inventory.md)",
+            optional=True),
     Setting("discover_timeout", float, 120.0, "seconds `up --discover` waits for every node to be discovered",
             minimum=1, maximum=86400),
 )

@@ -4,7 +4,10 @@
     isolated   everything in the test process: the rack's BMCs on loopback, the reference target,
                an in-memory AMQP broker (memory://) and Mongo (mongomock://); `up` only records it
 
-Later providers (physical, vagrant) register here the same way.
+    physical   a lab described by an inventory (docs/inventory.md); `up` provisions nothing, it
+               validates the inventory and records its endpoints and nodes
+
+Later providers (vagrant) register here the same way.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from rackharness.providers.base import RackProvider
 REGISTRY: dict[str, str] = {
     "local": "rackharness.providers.local:LocalProvider",
     "isolated": "rackharness.providers.isolated:IsolatedProvider",
+    "physical": "rackharness.providers.physical:PhysicalProvider",
 }
 
 

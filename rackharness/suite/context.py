@@ -82,15 +82,30 @@ class SuiteContext:
         return value
 
     # -- nodes and their BMCs -------------------------------------------------------------------
-    def bmc_nodes(self, minimum: int = 1) -> tuple[NodeInfo, ...]:
-        """Nodes whose BMC the suite may drive; skips the test when there are fewer than ``minimum``."""
-        if len(self.target.nodes) < minimum:
-            raise SkipTest(f"needs {minimum} node(s) with a known BMC; {self.target.source} lists "
-                           f"{len(self.target.nodes)}")
-        return self.target.nodes
+    def bmc_nodes(self, minimum: int = 1, *, power: bool = False) -> tuple[NodeInfo, ...]:
+        """Nodes whose BMC the suite may drive; skips the test when there are fewer than ``minimum``.
+        ``power=True`` (destructive tests): only nodes with ``power_control`` (inventory), and the
+        skip message names the nodes left out."""
+        nodes = self.target.nodes
+        excluded = [n.name for n in nodes if not n.power_control] if power else []
+        if power:
+            nodes = tuple(n for n in nodes if n.power_control)
+        if len(nodes) < minimum:
+            why = f" ({', '.join(excluded)} excluded: power_control false)" if excluded else ""
+            raise SkipTest(f"needs {minimum} node(s) with a known BMC{' the suite may power' if power else ''}; "
+                           f"{self.target.source} lists {len(nodes)}{why}")
+        return nodes
 
     def obm(self, node: NodeInfo, timeout: float = 10.0) -> ObmClient:
-        """Direct IPMI to ``node``'s BMC: the independent check of what RackHD did."""
+        """Direct IPMI to ``node``'s BMC: the independent check of what RackHD did. A node that is not
+        in the stack's node list (the inventory, for a lab) is refused: power operations only go to
+        nodes the harness was told about."""
+        known = {(n.name, n.bmc.host, n.bmc.port) for n in self.target.nodes}
+        if (node.name, node.bmc.host, node.bmc.port) not in known:
+            from rackharness.errors import UsageError
+            raise UsageError(f"node {node.name!r} (BMC {node.bmc.host}:{node.bmc.port}) is not in "
+                             f"{self.target.source}: the harness refuses to drive its BMC",
+                             hint="add it to the inventory, or use a node from `./stack.sh status`")
         return ObmClient.for_node(node, timeout=timeout)
 
     # -- what the run creates ---------------------------------------------------------------------
