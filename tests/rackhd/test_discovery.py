@@ -101,7 +101,7 @@ class RackDiscovery:
     def rack_nodes_known_before_are_forgotten(self):
         """Rack nodes RackHD knows from an earlier discovery are powered off and deleted (their graphs cancelled)."""
         ctx = suite_context()
-        self.racks = ctx.bmc_nodes()
+        self.racks = ctx.bmc_nodes(power=True)
         for rack in self.racks:
             obm = ctx.obm(rack)
             obm.power_off()

@@ -115,7 +115,7 @@ class PowerGraphs:
     def power_off_graph_answers_raw_graph(self):
         """POST /nodes/{id}/workflows {name: Graph.PowerOff.Node} answers 201 with the raw graph of that node."""
         ctx = suite_context()
-        self.rack = ctx.bmc_nodes()[0]
+        self.rack = ctx.bmc_nodes(power=True)[0]
         self.node_id = node_with_ipmi_obm(ctx, self.rack, "power-graphs")
         self.finished = []
         set_power(ctx, self.rack, "on")

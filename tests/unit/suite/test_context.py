@@ -40,3 +40,33 @@ class SuiteContextTest(unittest.TestCase):
         self.ctx.created("tag", "t1")
         self.assertEqual([(c.kind, c.id) for c in self.ctx.ledger], [("node", "n1"), ("tag", "t1")])
         self.assertEqual(self.ctx.remove_seeded(), 0)
+
+
+class PowerControlTest(unittest.TestCase):
+    """Inventory nodes with power_control false are never handed to destructive tests; unknown nodes are refused."""
+
+    def setUp(self):
+        from rackharness.stack_info import BmcAccess, NodeInfo
+        self.NodeInfo, self.BmcAccess = NodeInfo, BmcAccess
+        nodes = (NodeInfo("n1", (), BmcAccess("10.0.0.1", 623, "admin", "pw")),
+                 NodeInfo("n2", (), BmcAccess("10.0.0.2", 623, "admin", "pw"), power_control=False))
+        self.ctx = SuiteContext(SuiteTarget(api_url="http://127.0.0.1:9", amqp_url=None, mongo_url=None,
+                                            nodes=nodes, source="inventory lab.yaml"), run_id="a1b2c3")
+
+    def test_destructive_tests_get_only_power_controllable_nodes(self):
+        self.assertEqual([n.name for n in self.ctx.bmc_nodes(power=True)], ["n1"])
+        self.assertEqual([n.name for n in self.ctx.bmc_nodes()], ["n1", "n2"])
+
+    def test_skip_names_the_excluded_nodes(self):
+        with self.assertRaises(unittest.SkipTest) as caught:
+            self.ctx.bmc_nodes(2, power=True)
+        self.assertIn("n2 excluded: power_control false", str(caught.exception))
+
+    def test_a_node_outside_the_inventory_is_refused(self):
+        from rackharness.errors import UsageError
+        stranger = self.NodeInfo("n9", (), self.BmcAccess("10.0.0.9", 623, "admin", "pw"))
+        with self.assertRaises(UsageError) as caught:
+            self.ctx.obm(stranger)
+        self.assertIn("refuses to drive its BMC", str(caught.exception))
+        self.assertNotIn("pw", str(caught.exception).replace("power", ""))
+        self.assertEqual(self.ctx.obm(self.ctx.target.nodes[0]).node, "n1")
