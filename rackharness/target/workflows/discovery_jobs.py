@@ -28,7 +28,6 @@ live power status), ``Job.Catalog.GenerateSku`` / ``GenerateTag`` (rackharness.t
 from __future__ import annotations
 
 import copy
-import importlib
 import logging
 import threading
 import uuid
@@ -44,6 +43,8 @@ from rackharness.target.obm_settings import upsert_settings
 from rackharness.target.southbound import CommandChannel
 from rackharness.target.workflows.jobs import JobError, JobRun
 from rackharness.target.workflows.obm import ObmError
+from rackharness.target.skus import assign_sku, generate_tags
+from rackharness.target.pollers.defaults import create_default_pollers as default_pollers
 
 log = logging.getLogger(__name__)
 
@@ -397,35 +398,25 @@ def _reason(exc: Exception) -> str:
     return exc.message if isinstance(exc, ApiError) else str(exc)
 
 
-def _helper(module: str, name: str) -> Callable[..., Any]:
+def _after_discovery(run: JobRun, step: Callable[..., Any], what: str) -> None:
+    """Run one post-discovery step (``step(ctx, node_id)``) on the graph's node; a failure fails the task."""
+    nid = target_node(run)
     try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise JobError(f"{module}.{name} is not available in this target: {exc}") from None
+        step(_context(run), nid)
+    except (LookupError, ApiError) as exc:
+        raise JobError(f"cannot {what} node {nid}: {_reason(exc)}") from None
 
 
 def generate_sku(run: JobRun) -> None:
-    nid = target_node(run)
-    try:
-        _helper("rackharness.target.skus", "assign_sku")(_context(run), nid)
-    except (LookupError, ApiError) as exc:
-        raise JobError(f"cannot assign a SKU to node {nid}: {_reason(exc)}") from None
+    _after_discovery(run, assign_sku, "assign a SKU to")
 
 
 def generate_tag(run: JobRun) -> None:
-    nid = target_node(run)
-    try:
-        _helper("rackharness.target.skus", "generate_tags")(_context(run), nid)
-    except (LookupError, ApiError) as exc:
-        raise JobError(f"cannot tag node {nid}: {_reason(exc)}") from None
+    _after_discovery(run, generate_tags, "tag")
 
 
 def create_default_pollers(run: JobRun) -> None:
-    nid = target_node(run)
-    try:
-        _helper("rackharness.target.pollers.defaults", "create_default_pollers")(_context(run), nid)
-    except (LookupError, ApiError) as exc:
-        raise JobError(f"cannot create the default pollers of node {nid}: {_reason(exc)}") from None
+    _after_discovery(run, default_pollers, "create the default pollers of")
 
 
 DISCOVERY_JOBS: dict[str, Callable[[JobRun], None]] = {
