@@ -22,6 +22,7 @@ setup(
         "jsonschema>=4.18",
         "waitress>=3.0",
         "requests>=2.31",
+        "PyJWT>=2.8",  # the target's RackHD tokens (HS256)
     ],
     extras_require={
         # The embedded Mongo-wire store, used when no mongod is on PATH and no --mongo-url is given.
@@ -30,8 +31,8 @@ setup(
         "isolated": ["mongomock==4.3.0"],
         # on-http-api2-0: RackHD's own generated API client, used by the tests as an independent checker;
         # mongomock: the Mongo contract tests and the unit tests' in-memory database
-        "test": ["nose2>=0.14", "proboscis==1.2.6.0", "on-http-api2-0==1.0.12", "schemathesis>=4",
-                 "mongomock==4.3.0"],
+        "test": ["nose2>=0.14", "proboscis==1.2.6.0", "on-http-api2-0==1.0.12", "on-http-redfish-1-0==1.0.9",
+                 "schemathesis>=4", "mongomock==4.3.0"],
     },
     entry_points={"console_scripts": ["rackharness = rackharness.cli.main:main"]},
 )

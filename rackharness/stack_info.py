@@ -46,6 +46,7 @@ class StackInfo:
     amqp_url: str | None
     mongo_url: str | None
     nodes: tuple[NodeInfo, ...]
+    auth_url: str | None = None  # the auth-enabled endpoint, when the rack has one
 
 
 def current_stack(state_dir: str | os.PathLike | None = None) -> StackInfo:
@@ -64,4 +65,5 @@ def current_stack(state_dir: str | os.PathLike | None = None) -> StackInfo:
         for n in endpoints.get("nodes", [])
     )
     return StackInfo(provider=state.provider, state_dir=directory, api_url=endpoints.get("api_url"),
-                     amqp_url=endpoints.get("amqp_url"), mongo_url=endpoints.get("mongo_url"), nodes=nodes)
+                     amqp_url=endpoints.get("amqp_url"), mongo_url=endpoints.get("mongo_url"), nodes=nodes,
+                     auth_url=endpoints.get("auth_url"))

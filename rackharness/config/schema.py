@@ -68,6 +68,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("target.poller_interval_scale", float, 1.0, "factor applied to the default pollers' intervals "
             "(RackHD's sdr/sel 60 s, driveHealth 30 s, chassis 15 s): 0.1 polls ten times as often",
             minimum=0.001, maximum=100),
+    _port("target.auth_port", 21443, "HTTP port of the reference target's auth-enabled endpoint (POST /login; "
+          "tokens required, as RackHD's authEnabled endpoint, usually https on 8443)"),
+    Setting("target.auth_url", str, None, "an existing RackHD's auth-enabled endpoint (https://host:8443) for the "
+            "suite's auth group; default: the reference target's", optional=True),
+    Setting("target.auth_user", str, "admin", "user the suite logs in as (the reference target creates it as an "
+            "Administrator; RackHD's FIT uses admin)"),
+    Setting("target.auth_password", str, "admin123", "password of target.auth_user (6-50 characters)", secret=True),
+    Setting("target.auth_token_secret", str, "RackHDRocks!", "RackHD's authTokenSecret: the key tokens are signed "
+            "with (the suite signs an expired token with it)", secret=True),
+    Setting("target.auth_token_expire", int, 86400, "RackHD's authTokenExpireIn: seconds a token lives (0: forever)",
+            minimum=0, maximum=604800),
     Setting("target.threads", int, 16, "HTTP worker threads of the reference target", minimum=1, maximum=256),
     Setting("target.auto_create_obm", bool, True, "discovery gives each node an ipmi OBM with bmc.user / "
             "bmc.password, checked with a power status (RackHD's autoCreateObm, off by default in RackHD)"),

@@ -60,7 +60,9 @@ class IsolatedStack:
         self.mongo_url = f"mongomock://{self.name}"
         self.say = say or (lambda _line: None)
         self.api_url: str | None = None
+        self.auth_url: str | None = None  # the auth-enabled endpoint (POST /login, tokens required)
         self.spec = None
+        self._sockets: list = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._rack_thread: threading.Thread | None = None
         self._rack = None
@@ -98,7 +100,8 @@ class IsolatedStack:
         from rackharness.clients.obm import shared_caller
         from rackharness.rack.layout import build_rack_spec
         from rackharness.rack.process import Rack
-        from rackharness.target.server import build
+        from rackharness.target.auth.settings import auth_settings
+        from rackharness.target.server import build, listen
         from waitress.server import create_server
 
         _mongomock()  # PrerequisiteError with the pip command when mongomock is missing
@@ -107,16 +110,16 @@ class IsolatedStack:
         for index, node in enumerate(spec.nodes):
             node.bmc.host = LOOPBACK
             node.bmc.port = base + index if base else 0
-        # the target's socket first: the boot agents need its URL before the rack starts
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # the target's sockets first: the boot agents need its URL before the rack starts
+        wanted = [self._port("target.port"), self._port("target.auth_port")]
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((LOOPBACK, self._port("target.port")))
+            self._sockets = listen(LOOPBACK, wanted)
         except OSError as exc:
-            sock.close()
-            raise ConfigError(f"isolated target cannot bind {LOOPBACK}:{self._port('target.port')}: "
-                              f"{exc.strerror or exc}", hint="set target.port to a free port, or leave it unset") from exc
-        port = sock.getsockname()[1]
+            raise ConfigError(f"isolated target cannot bind {LOOPBACK} ports {wanted} (0: any free port): "
+                              f"{exc.strerror or exc}",
+                              hint="set target.port / target.auth_port to free ports, or leave them unset") from exc
+        port, auth_port = (sock.getsockname()[1] for sock in self._sockets)
+        self.auth_url = f"http://{LOOPBACK}:{auth_port}"
         self.api_url = f"http://{LOOPBACK}:{port}"
         spec.agent.southbound_url = self.api_url
         self.spec = spec
@@ -140,12 +143,14 @@ class IsolatedStack:
                 "autoCreateObmPassword": c["bmc.password"],
                 "bmcPorts": {node.bmc.mac: node.bmc.port for node in spec.nodes},
             },
+            **auth_settings(c), "auth_port": auth_port,
         }
         # the suite's ObmClient and the target share one pyghmi session cache per process: one caller
-        self._ctx, app, self._heartbeat = build(settings, caller=shared_caller())
+        self._ctx, endpoints, self._heartbeat = build(settings, caller=shared_caller())
+        endpoints.auth_port = auth_port
         self._server_map = {}  # waitress's socket map: stop() closes every channel in it, not only the listener
-        self._server = create_server(app, map=self._server_map, sockets=[sock], threads=c["target.threads"],
-                                     ident="rackharness-target")
+        self._server = create_server(endpoints, map=self._server_map, sockets=self._sockets,
+                                     threads=c["target.threads"], ident="rackharness-target")
         self._server_thread = threading.Thread(target=self._serve, name=f"{self.name}-target", daemon=True)
         self._server_thread.start()
         self._heartbeat.start()
@@ -190,6 +195,10 @@ class IsolatedStack:
             self._server.close()
             self._server.task_dispatcher.shutdown(timeout=2)
             wasyncore.close_all(self._server_map)  # keep-alive channels too, so the serving loop ends
+        else:
+            for sock in self._sockets:  # bound, never served
+                sock.close()
+        self._sockets = []
         if self._server_thread is not None:
             self._server_thread.join(timeout=5)
         if self._ctx is not None:
@@ -217,7 +226,7 @@ class IsolatedStack:
     # -- what the suite reads ----------------------------------------------------------------------
     def suite_target(self, source: str = "isolated rack in this process"):
         from rackharness.stack_info import BmcAccess, NodeInfo
-        from rackharness.suite.target import SuiteTarget
+        from rackharness.suite.target import SuiteTarget, auth_access
 
         if not self._started:
             raise RackHarnessError("the isolated rack is not started")
@@ -227,7 +236,8 @@ class IsolatedStack:
                                                       n.bmc.users[0].password))
             for n in self.spec.nodes)
         return SuiteTarget(api_url=self.api_url, amqp_url=self.amqp_url, mongo_url=self.mongo_url,
-                           database=self.config["target.database"], nodes=nodes, source=source, provider="isolated")
+                           database=self.config["target.database"], nodes=nodes, source=source, provider="isolated",
+                           auth=auth_access(self.auth_url, self.config))
 
 
 class IsolatedProvider(RackProvider):

@@ -27,6 +27,7 @@ from rackharness.services.rabbitmq import blocked_parent
 from rackharness.services.rack import RackService
 from rackharness.services.target import TargetService
 from rackharness.state import RackState
+from rackharness.target.auth.settings import auth_settings
 
 CONFIG_FILE = "config.json"
 RACK_FILE = "rack.json"
@@ -76,7 +77,8 @@ class LocalProvider(RackProvider):
         target = TargetService(
             {"host": c["target.host"], "port": c["target.port"], "mongo_url": mongo.url, "database": c["target.database"],
              "amqp_url": amqp.url, "heartbeat_interval": c["target.heartbeat_interval"], "threads": c["target.threads"],
-             "poller_interval_scale": c["target.poller_interval_scale"], "rackhd_config": self._target_rackhd_config()},
+             "poller_interval_scale": c["target.poller_interval_scale"], "rackhd_config": self._target_rackhd_config(),
+             **auth_settings(c)},
             root / TARGET_FILE, logs)
         return [mongo, amqp, rack, target]
 
@@ -212,6 +214,7 @@ class LocalProvider(RackProvider):
         services = {s.NAME: s for s in self.services()}
         return {
             "api_url": self.config["target.url"] or services["target"].url,
+            "auth_url": self.config["target.auth_url"] or (services["target"].auth_url if "target" in services else None),
             "southbound_url": spec.agent.southbound_url,
             "amqp_url": services["rabbitmq"].url,
             "mongo_url": services["mongo"].url,

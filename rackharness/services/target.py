@@ -29,6 +29,13 @@ class TargetService(Service):
         return f"http://{self.settings['host']}:{self.settings['port']}"
 
     @property
+    def auth_url(self) -> str | None:
+        """The auth-enabled endpoint (POST /login; tokens required), when there is one."""
+        if self.settings.get("auth_port") is None:
+            return None
+        return f"http://{self.settings['host']}:{self.settings['auth_port']}"
+
+    @property
     def log_files(self) -> list[Path]:
         return [self.log_dir / "target.log"]
 
@@ -36,7 +43,10 @@ class TargetService(Service):
         """The target needs only rackharness's own Python dependencies."""
 
     def port_settings(self) -> dict[str, tuple[str, int]]:
-        return {"target.port": (self.settings["host"], self.settings["port"])}
+        ports = {"target.port": (self.settings["host"], self.settings["port"])}
+        if self.settings.get("auth_port") is not None:
+            ports["target.auth_port"] = (self.settings["host"], self.settings["auth_port"])
+        return ports
 
     def start(self) -> ProcessRecord:
         write_private(self.config_path, json.dumps(self.settings, indent=2))

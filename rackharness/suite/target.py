@@ -39,6 +39,26 @@ MODES = ("stack", "isolated")
 
 
 @dataclass(frozen=True)
+class AuthAccess:
+    """The auth-enabled endpoint and who the suite logs in as (``target.auth_*``); secrets masked in repr."""
+
+    url: str
+    user: str
+    password: str = field(repr=False)
+    token_secret: str = field(repr=False)
+    token_expire: int = 86400
+
+
+def auth_access(url: str | None, config: Config) -> AuthAccess | None:
+    """``url`` (or ``target.auth_url``) with the configured credentials; None when there is no such endpoint."""
+    url = config["target.auth_url"] or url
+    if not url:
+        return None
+    return AuthAccess(url=url.rstrip("/"), user=config["target.auth_user"], password=config["target.auth_password"],
+                      token_secret=config["target.auth_token_secret"], token_expire=config["target.auth_token_expire"])
+
+
+@dataclass(frozen=True)
 class SuiteTarget:
     api_url: str
     amqp_url: str | None
@@ -48,9 +68,11 @@ class SuiteTarget:
     source: str = ""
     #: the rack is the reference target started by `rackharness up` (it may then be inspected in-process)
     provider: str | None = field(default=None)
+    #: the auth-enabled endpoint (the ``auth`` group skips without one)
+    auth: AuthAccess | None = None
 
     def describe(self) -> str:
-        parts = [f"API {self.api_url}", f"AMQP {redact_url(self.amqp_url) if self.amqp_url else '(none)'}",
+        parts = [f"API {self.api_url}", f"auth {self.auth.url if self.auth else '(none)'}", f"AMQP {redact_url(self.amqp_url) if self.amqp_url else '(none)'}",
                  f"Mongo {redact_url(self.mongo_url) if self.mongo_url else '(none)'}", f"{len(self.nodes)} BMC(s)"]
         return ", ".join(parts) + f" (from {self.source})"
 
@@ -121,13 +143,11 @@ def resolve_target(config_file: str | os.PathLike | None = None,
     if not stack.api_url:
         raise UsageError(f"the rack in {stack.state_dir} has no API endpoint",
                          hint="`./stack.sh status` shows what is running")
-    database = "pxe"
     saved = stack.state_dir / "config.json"
-    if saved.is_file():
-        database = Config.load_saved(saved)["target.database"]
+    config = Config.load_saved(saved) if saved.is_file() else load_config(None, environ={})
     return SuiteTarget(api_url=stack.api_url.rstrip("/"), amqp_url=stack.amqp_url, mongo_url=stack.mongo_url,
-                       database=database, nodes=stack.nodes, source=f"stack state in {stack.state_dir}",
-                       provider=stack.provider)
+                       database=config["target.database"], nodes=stack.nodes, source=f"stack state in {stack.state_dir}",
+                       provider=stack.provider, auth=auth_access(stack.auth_url, config))
 
 
 def _from_config(config: Config, source: str) -> SuiteTarget:
@@ -136,5 +156,6 @@ def _from_config(config: Config, source: str) -> SuiteTarget:
                                   f"{quote(config['amqp.password'], safe='')}@{config['amqp.host']}:"
                                   f"{config['amqp.port']}/%2F")
     mongo = config["mongo.url"] or f"mongodb://{config['mongo.host']}:{config['mongo.port']}"
+    auth = None if config["target.url"] else f"http://{config['target.host']}:{config['target.auth_port']}"
     return SuiteTarget(api_url=api.rstrip("/"), amqp_url=amqp, mongo_url=mongo,
-                       database=config["target.database"], source=source)
+                       database=config["target.database"], source=source, auth=auth_access(auth, config))

@@ -1,5 +1,9 @@
 """The target's Flask application: API prefixes, RackHD's error bodies, one blueprint per resource.
 
+One app per HTTP endpoint, as on-http has ``httpEndpoints``: the plain one, and the auth-enabled
+one (``auth_enabled=True``), which also serves ``POST /login`` and runs the authentication gate
+(rackharness/target/auth/gate.py) before every request. Both share one context.
+
 ``/api/current/*`` and ``/api/common/*`` are rewritten to ``/api/2.0/*`` before routing, as
 on-http's http-service does. Every error — ours, a bad JSON body, an unknown route, a bug — is
 answered with RackHD's body ``{message, status, UUID, errors?}``; a bug is a 500 that is logged.
@@ -12,6 +16,11 @@ import logging
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
+from rackharness.target.api.users import login_blueprint
+from rackharness.target.auth import gate
+from rackharness.target.auth.service import AuthService
+from rackharness.target.auth.tokens import TokenSigner
+from rackharness.target.auth.users import LocalUsers
 from rackharness.target.context import TargetContext
 from rackharness.target.documents import ApiError
 from rackharness.target.http import json_response
@@ -20,7 +29,7 @@ log = logging.getLogger("rackharness.target")
 
 #: modules under rackharness.target.api, each exposing ``blueprint(ctx) -> flask.Blueprint``
 API_MODULES = ("nodes", "obms", "catalogs", "tags", "relations", "config", "workflows", "skus", "pollers",
-               "lookups", "southbound")
+               "lookups", "users", "southbound")
 ALIASES = ("/api/current/", "/api/common/")
 
 
@@ -40,8 +49,10 @@ class _PrefixAliases:
         return self.wsgi_app(environ, start_response)
 
 
-def create_app(ctx: TargetContext) -> Flask:
-    app = Flask("rackharness.target")
+def create_app(ctx: TargetContext, *, auth_enabled: bool = False) -> Flask:
+    if ctx.auth is None:
+        ctx.auth = AuthService(LocalUsers(ctx.db), TokenSigner())
+    app = Flask("rackharness.target.auth" if auth_enabled else "rackharness.target")
     app.json.sort_keys = False
     app.config["RACKHARNESS_CONTEXT"] = ctx
     app.url_map.strict_slashes = False
@@ -49,6 +60,9 @@ def create_app(ctx: TargetContext) -> Flask:
     for name in API_MODULES:
         module = importlib.import_module(f"rackharness.target.api.{name}")
         app.register_blueprint(module.blueprint(ctx), url_prefix=ctx.base_path)
+    if auth_enabled:
+        app.register_blueprint(login_blueprint(ctx))
+        gate.install(app, ctx.auth)
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):

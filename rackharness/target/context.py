@@ -61,3 +61,6 @@ class TargetContext:
     #: where jobs offer commands to a node's task runner and GET/POST /tasks/{id} meet them
     southbound: CommandChannel = field(default_factory=CommandChannel)
     pollers: PollerRuntime | None = None  # set by the server; None: pollers are stored, never run
+    #: users, tokens and Redfish sessions (rackharness.target.auth.service.AuthService); create_app
+    #: makes a default one (RackHD's default secret and expiry) when the server did not
+    auth: Any = None

@@ -48,12 +48,12 @@ class ServerBuildOnMongomockTest(unittest.TestCase):
                     "amqp_url": "amqp://guest:guest@127.0.0.1:9/", "heartbeat_interval": 10, "threads": 2}
         logging.disable(logging.CRITICAL)  # no broker on port 9: the event bus logs its outage
         self.addCleanup(logging.disable, logging.NOTSET)
-        ctx, app, _ = server.build(settings)
+        ctx, endpoints, _ = server.build(settings)
         self.addCleanup(ctx.events.close)
         self.addCleanup(ctx.engine.close)
         seeder = MongoSeeder.from_url(url).register_cleanup(self)
         nid = seeder.node(name="seeded", identifiers=["52:54:00:aa:bb:cc"])
-        client = app.test_client()
+        client = endpoints.main.test_client()
         listed = client.get("/api/2.0/nodes").get_json()
         self.assertEqual([node["id"] for node in listed], [nid])
         by_mac = client.get("/api/2.0/nodes/52:54:00:aa:bb:cc/catalogs")  # found by MAC (equality on an array)
