@@ -1,6 +1,6 @@
 """``rackharness status [--json] [--show-secrets]``: what is up, where, and whether it still runs.
 
-The JSON keys ``provider, api_url, amqp_url, mongo_url, nodes[].name, .macs, .bmc.{host, port,
+The JSON keys ``provider, api_url, auth_url, amqp_url, mongo_url, nodes[].name, .macs, .bmc.{host, port,
 user, password}`` are a stable interface other tools read. Exit 0 when the rack is up and every
 service runs, 1 otherwise (down, or degraded).
 """
@@ -29,7 +29,8 @@ def build_report(config: Config, show_secrets: bool) -> dict:
     state = store.load()
     if state is None:
         return {"provider": config["provider"], "status": "down", "state_dir": str(store.dir),
-                "api_url": None, "amqp_url": None, "mongo_url": None, "nodes": [], "services": {}}
+                "api_url": None, "auth_url": None, "amqp_url": None, "mongo_url": None, "nodes": [],
+                "services": {}}
     health = make_provider(state.provider, config, store).health(state) if state.status == "up" else {}
     status = state.status
     # Endpoints are only reported while something serves them.
@@ -41,6 +42,7 @@ def build_report(config: Config, show_secrets: bool) -> dict:
         "status": status,
         "state_dir": str(store.dir),
         "api_url": endpoints.get("api_url"),
+        "auth_url": endpoints.get("auth_url"),
         "amqp_url": endpoints.get("amqp_url"),
         "mongo_url": endpoints.get("mongo_url"),
         "nodes": endpoints.get("nodes", []),
@@ -56,7 +58,7 @@ def build_report(config: Config, show_secrets: bool) -> dict:
     if state.endpoints.get("failure"):
         report["failure"] = state.endpoints["failure"]
     if not show_secrets:
-        for key in ("api_url", "amqp_url", "mongo_url"):
+        for key in ("api_url", "auth_url", "amqp_url", "mongo_url"):
             report[key] = redact_url(report[key])
         for node in report["nodes"]:
             node["bmc"]["password"] = MASK
@@ -79,7 +81,7 @@ def print_table(report: dict) -> None:
     if report.get("in_process"):
         print(f"  recorded only: `nose2` starts the rack ({report['nodes_planned']} nodes), the reference target, an "
               "in-memory broker and Mongo inside its own process; no service runs now")
-    for key in ("api_url", "amqp_url", "mongo_url"):
+    for key in ("api_url", "auth_url", "amqp_url", "mongo_url"):
         if report.get(key):
             print(f"  {key:<10} {report[key]}")
     for name, svc in report["services"].items():

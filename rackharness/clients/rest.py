@@ -149,6 +149,11 @@ class RackHDClient:
         self._auth_headers = {"authorization": f"JWT {token}"}
         return token
 
+    def use_headers(self, headers: dict[str, str]) -> None:
+        """Send these credentials (``{"authorization": "JWT <token>"}``, ``{"X-Auth-Token": ...}``) from now
+        on instead of any login's; ``{}`` sends none. Like a login's, they are masked in errors."""
+        self._auth_headers = dict(headers)
+
     def redfish_login(self) -> None:
         """A Redfish session: later requests send its ``X-Auth-Token``."""
         username, password = self._credentials("redfish_login()")

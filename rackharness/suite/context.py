@@ -61,6 +61,16 @@ class SuiteContext:
             self._api = RackHDClient(self.target.api_url, timeout=float(os.environ.get("RACKHARNESS_API_TIMEOUT", 15)))
         return self._api
 
+    def auth_client(self, *, username: str | None = None, password: str | None = None) -> RackHDClient:
+        """A new client of the auth-enabled endpoint, not logged in, for ``username`` (default: the configured
+        ``target.auth_user``); skips the test when the target has no such endpoint. The caller closes it."""
+        auth = self.target.auth
+        if auth is None:
+            raise SkipTest(f"needs an auth-enabled endpoint, which {self.target.source} does not give "
+                           "(set target.auth_url to RackHD's, e.g. https://rackhd:8443)")
+        return RackHDClient(auth.url, timeout=float(os.environ.get("RACKHARNESS_API_TIMEOUT", 15)),
+                            username=username or auth.user, password=auth.password if password is None else password)
+
     def events(self, exchange: str = "on.events") -> EventTracker:
         """A new tracker with its own exclusive queue; the caller closes it (``with ctx.events() as t``)."""
         return EventTracker(self.need("amqp_url", "AMQP events"), exchange)

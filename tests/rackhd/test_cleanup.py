@@ -1,6 +1,6 @@
 """cleanup: always runs, last — removes what the suite created and checks that nothing remains.
 
-What it removes: every node, SKU, poller and tag the run recorded, anything else named with the suite's
+What it removes: every node, SKU, poller, tag and user the run recorded, anything else named with the suite's
 ``rh-suite-`` prefix (left by an interrupted earlier run), and every document seeded into Mongo.
 Active graphs on suite nodes are cancelled first, because RackHD refuses to delete a node with an
 active graph; SKUs go before the nodes, and the Graph.GenerateSku runs their deletion starts are
@@ -34,6 +34,17 @@ def _generate_sku_done(ctx):
     active = [g.get("instanceId") for g in ctx.api.get(f"{API}/workflows", params={"active": "true"})
               if g.get("injectableName") == "Graph.GenerateSku"]
     return Observation(not active, f"{len(active)} active Graph.GenerateSku graph(s): {active[:5]}")
+
+
+def _suite_users(ctx):
+    """Suite users on the auth endpoint (none when there is no such endpoint or the run made none)."""
+    recorded = {c.id for c in ctx.ledger if c.kind == "user"}
+    if ctx.target.auth is None:
+        return None, []
+    client = ctx.auth_client()
+    client.login()
+    listed = client.get(f"{API}/users")
+    return client, sorted({u["username"] for u in listed if u["username"] in recorded or u["username"].startswith(PREFIX)})
 
 
 def _suite_tags(ctx):
@@ -87,6 +98,13 @@ class Cleanup:
             ctx.api.delete(f"{API}/tags/{name}", expect=(200, 204, 404))
 
     @test
+    def delete_suite_users(self):
+        """Every user the run recorded or named rh-suite-* is deleted (DELETE /users/{name} on the auth endpoint)."""
+        client, names = _suite_users(suite_context())
+        for name in names:
+            client.delete(f"{API}/users/{name}", expect=(200, 204, 404))
+
+    @test
     def remove_seeded_documents(self):
         """Every document seeded into Mongo during the run is deleted."""
         ctx = suite_context()
@@ -95,10 +113,10 @@ class Cleanup:
 
     @test
     def nothing_the_suite_created_remains(self):
-        """No suite node, poller, SKU, tag or seeded document is left: the API lists none and Mongo holds none."""
+        """No suite node, poller, SKU, tag, user or seeded document is left: the API lists none and Mongo holds none."""
         ctx = suite_context()
         left = [f"node {i}" for i in _suite_nodes(ctx)] + [f"tag {t}" for t in _suite_tags(ctx)]
-        left += [f"sku {i}" for i in _suite_skus(ctx)]
+        left += [f"sku {i}" for i in _suite_skus(ctx)] + [f"user {u}" for u in _suite_users(ctx)[1]]
         for kind, object_id in sorted({(c.kind, c.id) for c in ctx.ledger if c.kind in ("node", "poller")}):
             try:
                 ctx.api.get(f"{API}/{kind}s/{object_id}", expect=(404,))

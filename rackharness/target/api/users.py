@@ -8,13 +8,14 @@
   caller, or — only while there is no user at all — anonymously from 127.0.0.1 (RackHD's
   ``enableLocalHostException``); otherwise 401. A name already taken answers 409 (the spec's answer;
   RackHD's code answers 401).
-- ``GET /roles`` → ``[{role, privileges}]``, ``GET /roles/{name}``.
+- ``GET /roles`` → the stored roles ``[{role, privileges}]`` (RackHD's fixed grants are not listed),
+  ``POST /roles {role, privileges}`` 201 (409 taken), ``GET|DELETE /roles/{name}``.
 """
 from __future__ import annotations
 
 from flask import Blueprint, g, request
 
-from rackharness.target.auth.users import user_view
+from rackharness.target.auth.users import role_view, user_view
 from rackharness.target.context import TargetContext
 from rackharness.target.documents import ApiError
 from rackharness.target.http import json_response, no_content, request_json
@@ -101,11 +102,29 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def list_roles():
         return json_response(users.role_list())
 
+    @bp.post("/roles")
+    def add_role():
+        body = request_json()
+        name, privileges = (body.get("role"), body.get("privileges", [])) if isinstance(body, dict) else (None, None)
+        if not isinstance(name, str) or not name or not isinstance(privileges, list) \
+                or not all(isinstance(p, str) for p in privileges):
+            raise ApiError(400, "a role is {\"role\": <name>, \"privileges\": [<privilege>, ...]}",
+                           errors=[f"got {body!r:.200}"])
+        if users.role(name) is not None:
+            raise ApiError(409, f"role {name} already exists", errors=[f"DELETE /api/2.0/roles/{name} first"])
+        return json_response(role_view(users.add_role(name, privileges)), 201)
+
     @bp.get("/roles/<name>")
     def get_role(name: str):
-        for role in users.role_list():
-            if role["role"] == name:
-                return json_response(role)
-        raise ApiError(404, f"Role Not Found: {name}")
+        record = users.role(name)
+        if record is None:
+            raise ApiError(404, f"Role Not Found: {name}")
+        return json_response(role_view(record))
+
+    @bp.delete("/roles/<name>")
+    def remove_role(name: str):
+        if not users.remove_role(name):
+            raise ApiError(404, f"Role Not Found: {name}")
+        return no_content()
 
     return bp

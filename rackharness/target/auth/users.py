@@ -9,7 +9,8 @@ and a user may call one when any privilege of their role is listed. The fixed gr
 - ``Operator``: Login, ConfigureComponents, ConfigureSelf (RackHD grants Operator nothing in API 2.0)
 - ``ReadOnly``: Read, Login, ConfigureSelf
 
-Roles stored in the ``roles`` collection (``{role, privileges}``) add to these.
+Roles stored in the ``roles`` collection (``{role, privileges}``) add to these; ``GET /roles`` lists
+the stored ones only, as RackHD does.
 """
 from __future__ import annotations
 
@@ -111,7 +112,21 @@ class LocalUsers:
         return granted
 
     def role_list(self) -> list[dict[str, Any]]:
-        listed = {name: set(privileges) for name, privileges in BUILTIN_PRIVILEGES.items()}
-        for stored in self.roles.find({}):
-            listed.setdefault(stored["role"], set()).update(stored.get("privileges") or ())
-        return [{"role": name, "privileges": sorted(privileges)} for name, privileges in sorted(listed.items())]
+        """The stored roles (RackHD's ``GET /roles``: its fixed grants are not stored, so not listed)."""
+        return [role_view(stored) for stored in self.roles.find({}).sort("role", 1)]
+
+    def role(self, name: str) -> dict[str, Any] | None:
+        return self.roles.find_one({"role": name})
+
+    def add_role(self, name: str, privileges: list[str]) -> dict[str, Any]:
+        stamp = now()
+        record = {"role": name, "privileges": list(privileges), "createdAt": stamp, "updatedAt": stamp}
+        self.roles.insert_one(record)
+        return record
+
+    def remove_role(self, name: str) -> bool:
+        return self.roles.delete_one({"role": name}).deleted_count > 0
+
+
+def role_view(record: dict[str, Any]) -> dict[str, Any]:
+    return {"role": record["role"], "privileges": list(record.get("privileges") or [])}
