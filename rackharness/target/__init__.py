@@ -17,5 +17,6 @@ It is not RackHD: docs/reference-target.md lists where it deliberately differs.
 - :mod:`.discovery`  RackHD's command parser, the /profiles and bootstrap.js texts, starting discovery
 - :mod:`.southbound` where jobs offer commands to a node's task runner (GET/POST /tasks/{id})
 - :mod:`.lookups`    the lookups collection (MAC → node, MAC → IP)
+- :mod:`.auth`       local users and roles, RackHD's JWTs, Redfish sessions, the auth endpoint's gate
 - :mod:`.server`     the process: ``python -m rackharness.target --config target.json``
 """
