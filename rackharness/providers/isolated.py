@@ -202,7 +202,7 @@ class IsolatedStack:
         if self._server_thread is not None:
             self._server_thread.join(timeout=5)
         if self._ctx is not None:
-            self._ctx.events.close()
+            self._ctx.events.close()  # AMQP publisher and hook delivery threads
         if self._loop is not None:
             if self._rack is not None:
                 self._loop.call_soon_threadsafe(self._rack.close)

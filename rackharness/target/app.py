@@ -29,7 +29,7 @@ log = logging.getLogger("rackharness.target")
 
 #: modules under rackharness.target.api, each exposing ``blueprint(ctx) -> flask.Blueprint``
 API_MODULES = ("nodes", "obms", "catalogs", "tags", "relations", "config", "workflows", "skus", "pollers",
-               "lookups", "users", "southbound")
+               "lookups", "users", "hooks", "southbound")
 ALIASES = ("/api/current/", "/api/common/")
 
 

@@ -64,3 +64,6 @@ class TargetContext:
     #: users, tokens and Redfish sessions (rackharness.target.auth.service.AuthService); create_app
     #: makes a default one (RackHD's default secret and expiry) when the server did not
     auth: Any = None
+    #: delivers external events to webhooks (rackharness.target.hooks.HookDelivery); the hooks API calls
+    #: its ``invalidate()`` after each write. None: hooks are stored, nothing is delivered
+    hooks: Any = None

@@ -60,6 +60,11 @@ def _json_default(value: Any) -> Any:
     return iso(value) if isinstance(value, dt.datetime) else str(value)
 
 
+def encode_event(body: dict[str, Any]) -> bytes:
+    """An event body as the bytes RackHD sends (on AMQP and to hooks): JSON, UTF-8."""
+    return json.dumps(body, default=_json_default).encode("utf-8")
+
+
 def _stamp(seconds: float) -> str:
     return iso(dt.datetime.fromtimestamp(seconds, dt.timezone.utc))
 
@@ -89,7 +94,7 @@ class AmqpEventBus:
     # -- EventBus -----------------------------------------------------------------------------
     def publish(self, routing_key: str, body: dict[str, Any]) -> None:
         try:
-            self._queue.put_nowait((routing_key, json.dumps(body, default=_json_default).encode("utf-8")))
+            self._queue.put_nowait((routing_key, encode_event(body)))
         except queue.Full:
             log.error("AMQP publish queue full (%d messages): dropped %s; is RabbitMQ at %s reachable?",
                       self._queue.maxsize, routing_key, redact_url(self.url))

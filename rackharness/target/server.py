@@ -5,7 +5,7 @@ library, serves the Flask app with waitress and publishes the on-http heartbeat 
 SIGTERM/SIGINT. ``target.json`` (0600, written by ``rackharness up``) holds::
 
     {"host", "port", "mongo_url", "database", "amqp_url", "heartbeat_interval", "threads",
-     "poller_interval_scale", "rackhd_config": {...},
+     "poller_interval_scale", "hook_timeout"?, "rackhd_config": {...},
      "auth_port", "auth_user", "auth_password", "auth_token_secret", "auth_token_expire_in"}
 
 ``auth_port`` (optional) adds RackHD's auth-enabled endpoint (plain HTTP here; RackHD's is usually
@@ -43,7 +43,9 @@ from rackharness.target.auth.service import AuthService
 from rackharness.target.auth.tokens import DEFAULT_EXPIRE_IN, DEFAULT_SECRET, TokenSigner
 from rackharness.target.auth.users import LocalUsers
 from rackharness.target.context import TargetContext
+from rackharness.target.documents import HOOKS
 from rackharness.target.events import AmqpEventBus, Heartbeat
+from rackharness.target.hooks import HookDelivery, HookedEventBus
 from rackharness.target.pollers.service import PollerService
 from rackharness.target.workflows.engine import WorkflowEngine
 from rackharness.target.workflows.obm import IpmiObmService, ObmRegistry
@@ -96,8 +98,9 @@ def build(settings: dict[str, Any], *, caller: BmcCaller | None = None):
     ``caller``: the process's :class:`BmcCaller` when something else in this process calls BMCs too
     (isolated mode: the suite's ObmClient); pyghmi's session cache is per process."""
     db = connect(settings["mongo_url"], settings["database"], timeout=10.0, ping=False)
-    events = AmqpEventBus(settings["amqp_url"])
-    ctx = TargetContext(db=db, events=events, config=rackhd_config(settings))
+    hooks = HookDelivery.from_collection(db[HOOKS], timeout=settings.get("hook_timeout", 5.0))
+    events = HookedEventBus(AmqpEventBus(settings["amqp_url"]), hooks)  # AMQP, and POSTs to matching hooks
+    ctx = TargetContext(db=db, events=events, config=rackhd_config(settings), hooks=hooks)
     ctx.auth = auth_service(db, settings)
     caller = caller or BmcCaller()  # one per process: pyghmi's session cache is process-wide (see ipmi_session)
     obms = ObmRegistry()
@@ -154,7 +157,7 @@ def serve(settings: dict[str, Any]) -> None:
         heartbeat.stop()
         ctx.pollers.stop()
         ctx.engine.close()
-        ctx.events.close()
+        ctx.events.close()  # the AMQP publisher and the hook delivery threads, after what is queued
         log.info("reference target stopped")
 
 

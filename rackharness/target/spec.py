@@ -3,7 +3,8 @@ operation names in ``x-swagger-schema`` (on-http ``lib/fittings/rackhd_validator
 
 ``x-swagger-schema: obm`` means ``schemas/obms/<body.service>.json#/definitions/Obm`` (PATCH:
 ``ObmPatch``), with ``noop-obm-service`` when no service is given. A body that breaks its schema
-is answered 400 with the schema errors. The spec and schemas are the verbatim upstream files in
+is answered 400 with the schema errors. The two formats the schemas use are checked as RackHD's
+ajv checks them: ``uri`` (a scheme, then no whitespace) and ``ipv4`` (dotted quad). The spec and schemas are the verbatim upstream files in
 ``fixtures/rackhd/on-http/static`` (see fixtures/rackhd/MANIFEST.md).
 """
 from __future__ import annotations
@@ -24,6 +25,21 @@ from rackharness.target.documents import ApiError
 STATIC = Path(__file__).resolve().parents[2] / "fixtures" / "rackhd" / "on-http" / "static"
 SPEC_FILE = STATIC / "monorail-2.0.yaml"
 PATCH_OPERATIONS = {"obmsPatchById"}
+
+#: ajv's "fast" format checks (RackHD validates with ajv's defaults)
+FORMATS = jsonschema.FormatChecker(formats=())
+_URI = re.compile(r"^[a-z][a-z0-9+\-.]*:(//)?\S*$", re.IGNORECASE)
+_IPV4 = re.compile(r"^((25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(25[0-5]|2[0-4]\d|[01]?\d\d?)$")
+
+
+@FORMATS.checks("uri")
+def _is_uri(value: Any) -> bool:
+    return not isinstance(value, str) or bool(_URI.match(value))
+
+
+@FORMATS.checks("ipv4")
+def _is_ipv4(value: Any) -> bool:
+    return not isinstance(value, str) or bool(_IPV4.match(value))
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,7 +104,7 @@ def _validate(relative: str, pointer: str, body: Any, *, label: str) -> None:
     uri = f"urn:rackhd-schema:{relative}"
     registry = Registry().with_resource(uri, Resource.from_contents(document, default_specification=DRAFT4))
     resolver_schema = {"allOf": [{"$ref": f"{uri}#{pointer}"}]} if pointer else {"$ref": uri}
-    validator = jsonschema.Draft4Validator(resolver_schema, registry=registry)
+    validator = jsonschema.Draft4Validator(resolver_schema, registry=registry, format_checker=FORMATS)
     errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
     if errors:
         secrets = _secret_values(body)
