@@ -102,6 +102,11 @@ SETTINGS: tuple[Setting, ...] = (
             optional=True),
     Setting("discover_timeout", float, 120.0, "seconds `up --discover` waits for every node to be discovered",
             minimum=1, maximum=86400),
+    # The black-box suite
+    Setting("suite.callback_host", str, None, "address the target reaches the test runner on (the suite's "
+            "webhook sinks); default: the local address the OS routes to the target's API host", optional=True),
+    Setting("suite.callback_port", int, 0, "TCP port of the suite's webhook sinks; 0 picks a free port (set one a "
+            "firewall between the target and the runner lets through)", minimum=0, maximum=65535),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

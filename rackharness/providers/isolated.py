@@ -226,7 +226,7 @@ class IsolatedStack:
     # -- what the suite reads ----------------------------------------------------------------------
     def suite_target(self, source: str = "isolated rack in this process"):
         from rackharness.stack_info import BmcAccess, NodeInfo
-        from rackharness.suite.target import SuiteTarget, auth_access
+        from rackharness.suite.target import SuiteTarget, auth_access, callback_settings
 
         if not self._started:
             raise RackHarnessError("the isolated rack is not started")
@@ -237,7 +237,7 @@ class IsolatedStack:
             for n in self.spec.nodes)
         return SuiteTarget(api_url=self.api_url, amqp_url=self.amqp_url, mongo_url=self.mongo_url,
                            database=self.config["target.database"], nodes=nodes, source=source, provider="isolated",
-                           auth=auth_access(self.auth_url, self.config))
+                           auth=auth_access(self.auth_url, self.config), **callback_settings(self.config))
 
 
 class IsolatedProvider(RackProvider):

@@ -1,4 +1,5 @@
-"""Checks the black-box suite's groups share: RackHD's error body, and a BMC reaching a power state."""
+"""Checks the black-box suite's groups share: equality that shows what was seen, RackHD's error body,
+and a BMC reaching a power state."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +9,11 @@ from rackharness.wait import Condition, Observation
 
 #: seconds a BMC may take to report a power state (a power-on delay, an ACPI shutdown)
 POWER_TIMEOUT = 30.0
+
+
+def assert_same(actual: Any, expected: Any, what: str) -> None:
+    """``asserts.assert_equal`` with a message that shows what was seen and what was expected."""
+    asserts.assert_equal(actual, expected, f"{what}: got {actual!r:.400}, expected {expected!r:.400}")
 
 
 def assert_error(response: Any, status: int, what: str) -> None:

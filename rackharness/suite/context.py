@@ -25,10 +25,13 @@ from rackharness.clients.rest import RackHDClient
 from rackharness.clients.seed import MongoSeeder
 from rackharness.stack_info import NodeInfo
 from rackharness.suite.decorators import SkipTest
+from rackharness.suite.sink import WebhookSink, local_address_towards
 from rackharness.suite.target import SuiteTarget, isolated_config, resolve_target
 
 #: every object the suite creates has a name (or tag) starting with this
 PREFIX = "rh-suite-"
+#: every MAC the suite makes up starts with this (locally administered: no real or virtual node has it)
+MAC_PREFIX = "02:7e:"
 
 
 @dataclass(frozen=True)
@@ -126,12 +129,24 @@ class SuiteContext:
     def mac(self) -> str:
         """A unique, locally administered MAC (02:...) no real or virtual node uses."""
         n = next(self._counter)
-        return "02:7e:" + ":".join(f"{b:02x}" for b in bytes.fromhex(self.run_id)[:2]) + f":{(n >> 8) & 0xff:02x}:{n & 0xff:02x}"
+        return MAC_PREFIX + ":".join(f"{b:02x}" for b in bytes.fromhex(self.run_id)[:2]) + f":{(n >> 8) & 0xff:02x}:{n & 0xff:02x}"
 
     def created(self, kind: str, object_id: str, name: str = "") -> str:
         with self._lock:
             self.ledger.append(Created(kind, object_id, name))
         return object_id
+
+    def webhook_sink(self) -> WebhookSink:
+        """A started :class:`~rackharness.suite.sink.WebhookSink` on the callback host, its URLs under
+        ``/rh-suite-<run>/``; the caller closes it (``with ctx.webhook_sink() as sink``)."""
+        host = self.target.callback_host or local_address_towards(self.target.api_url)
+        return WebhookSink(host, self.target.callback_port, prefix=f"{PREFIX}{self.run_id}")
+
+    def create_hook(self, url: str, what: str = "hook", **fields: Any) -> dict[str, Any]:
+        """POST /hooks with a suite name; returns RackHD's answer (201), recorded for cleanup."""
+        hook = self.api.post("/api/2.0/hooks", {"url": url, "name": self.name(what), **fields}, expect=(201,))
+        self.created("hook", hook["id"], hook.get("name", ""))
+        return hook
 
     def create_node(self, what: str = "node", *, type: str = "compute", **fields: Any) -> dict[str, Any]:  # noqa: A002
         """POST a node with a suite name and MAC identifier; returns RackHD's answer (recorded for cleanup)."""

@@ -70,6 +70,9 @@ class SuiteTarget:
     provider: str | None = field(default=None)
     #: the auth-enabled endpoint (the ``auth`` group skips without one)
     auth: AuthAccess | None = None
+    #: where the target reaches this process (suite.callback_host; None: the route to the API host)
+    callback_host: str | None = None
+    callback_port: int = 0  # suite.callback_port: the webhook sinks' port (0: any free one)
 
     def describe(self) -> str:
         parts = [f"API {self.api_url}", f"auth {self.auth.url if self.auth else '(none)'}", f"AMQP {redact_url(self.amqp_url) if self.amqp_url else '(none)'}",
@@ -147,7 +150,13 @@ def resolve_target(config_file: str | os.PathLike | None = None,
     config = Config.load_saved(saved) if saved.is_file() else load_config(None, environ={})
     return SuiteTarget(api_url=stack.api_url.rstrip("/"), amqp_url=stack.amqp_url, mongo_url=stack.mongo_url,
                        database=config["target.database"], nodes=stack.nodes, source=f"stack state in {stack.state_dir}",
-                       provider=stack.provider, auth=auth_access(stack.auth_url, config))
+                       provider=stack.provider, auth=auth_access(stack.auth_url, config),
+                       **callback_settings(load_config(None, environ=environ)))  # suite.*: the runner's
+
+
+def callback_settings(config: Config) -> dict[str, object]:
+    """SuiteTarget's ``callback_host``/``callback_port`` from ``suite.*`` settings."""
+    return {"callback_host": config["suite.callback_host"], "callback_port": config["suite.callback_port"]}
 
 
 def _from_config(config: Config, source: str) -> SuiteTarget:
@@ -158,4 +167,5 @@ def _from_config(config: Config, source: str) -> SuiteTarget:
     mongo = config["mongo.url"] or f"mongodb://{config['mongo.host']}:{config['mongo.port']}"
     auth = None if config["target.url"] else f"http://{config['target.host']}:{config['target.auth_port']}"
     return SuiteTarget(api_url=api.rstrip("/"), amqp_url=amqp, mongo_url=mongo,
-                       database=config["target.database"], source=source, auth=auth_access(auth, config))
+                       database=config["target.database"], source=source, auth=auth_access(auth, config),
+                       **callback_settings(config))

@@ -1,7 +1,10 @@
 """cleanup: always runs, last — removes what the suite created and checks that nothing remains.
 
-What it removes: every node, SKU, poller, tag and user the run recorded, anything else named with the suite's
-``rh-suite-`` prefix (left by an interrupted earlier run), and every document seeded into Mongo.
+What it removes: every hook, node, SKU, poller, tag, lookup and user the run recorded, anything else
+named with the suite's ``rh-suite-`` prefix (left by an interrupted earlier run) — hooks also when their
+URL points at a suite webhook sink (path ``/rh-suite-…``), lookups when their MAC is a suite MAC
+(``02:7e:…``) — and every document seeded into Mongo. Hooks go first, so no event of the cleanup
+is POSTed to a sink that is gone.
 Active graphs on suite nodes are cancelled first, because RackHD refuses to delete a node with an
 active graph; SKUs go before the nodes, and the Graph.GenerateSku runs their deletion starts are
 waited for. The final test fails naming whatever is still there.
@@ -9,7 +12,9 @@ waited for. The final test fails naming whatever is still there.
 from bson import ObjectId
 
 from rackharness.errors import HttpStatusError
-from rackharness.suite.context import PREFIX, suite_context
+from urllib.parse import urlsplit
+
+from rackharness.suite.context import MAC_PREFIX, PREFIX, suite_context
 from rackharness.suite.decorators import asserts, test
 from rackharness.wait import Condition, Observation
 
@@ -47,6 +52,20 @@ def _suite_users(ctx):
     return client, sorted({u["username"] for u in listed if u["username"] in recorded or u["username"].startswith(PREFIX)})
 
 
+def _suite_hooks(ctx):
+    recorded = {c.id for c in ctx.ledger if c.kind == "hook"}
+    listed = ctx.api.get(f"{API}/hooks")
+    return sorted({h["id"] for h in listed if h["id"] in recorded or str(h.get("name", "")).startswith(PREFIX)
+                   or urlsplit(str(h.get("url", ""))).path.startswith("/" + PREFIX)})
+
+
+def _suite_lookups(ctx):
+    recorded = {c.id for c in ctx.ledger if c.kind == "lookup"}
+    listed = ctx.api.get(f"{API}/lookups")
+    return sorted({r["id"] for r in listed
+                   if r["id"] in recorded or str(r.get("macAddress", "")).lower().startswith(MAC_PREFIX)})
+
+
 def _suite_tags(ctx):
     recorded = {c.id for c in ctx.ledger if c.kind == "tag"}
     listed = ctx.api.get(f"{API}/tags")
@@ -57,6 +76,13 @@ def _suite_tags(ctx):
 class Cleanup:
     def __init__(self):
         self.seeded = []
+
+    @test
+    def delete_suite_hooks(self):
+        """Every hook the run recorded, named rh-suite-* or pointing at a suite sink is deleted (DELETE /hooks/{id})."""
+        ctx = suite_context()
+        for hook_id in _suite_hooks(ctx):
+            ctx.api.delete(f"{API}/hooks/{hook_id}", expect=(200, 204, 404))
 
     @test
     def cancel_active_graphs(self):
@@ -105,6 +131,13 @@ class Cleanup:
             client.delete(f"{API}/users/{name}", expect=(200, 204, 404))
 
     @test
+    def delete_suite_lookups(self):
+        """Every lookup the run recorded or with a suite MAC (02:7e:…) is deleted (DELETE /lookups/{id})."""
+        ctx = suite_context()
+        for lookup_id in _suite_lookups(ctx):
+            ctx.api.delete(f"{API}/lookups/{lookup_id}", expect=(200, 204, 404))
+
+    @test
     def remove_seeded_documents(self):
         """Every document seeded into Mongo during the run is deleted."""
         ctx = suite_context()
@@ -113,10 +146,11 @@ class Cleanup:
 
     @test
     def nothing_the_suite_created_remains(self):
-        """No suite node, poller, SKU, tag, user or seeded document is left: the API lists none and Mongo holds none."""
+        """No suite hook, node, poller, SKU, tag, lookup, user or seeded document is left (API and Mongo hold none)."""
         ctx = suite_context()
         left = [f"node {i}" for i in _suite_nodes(ctx)] + [f"tag {t}" for t in _suite_tags(ctx)]
         left += [f"sku {i}" for i in _suite_skus(ctx)] + [f"user {u}" for u in _suite_users(ctx)[1]]
+        left += [f"hook {i}" for i in _suite_hooks(ctx)] + [f"lookup {i}" for i in _suite_lookups(ctx)]
         for kind, object_id in sorted({(c.kind, c.id) for c in ctx.ledger if c.kind in ("node", "poller")}):
             try:
                 ctx.api.get(f"{API}/{kind}s/{object_id}", expect=(404,))
