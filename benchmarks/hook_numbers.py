@@ -2,8 +2,8 @@
 
 In one process, over loopback: the target's :class:`~rackharness.target.hooks.HookedEventBus` (hooks
 read from an in-memory mongomock ``hooks`` collection, the target's default delivery settings) in
-front of a bus that publishes nothing, so the figures are the hooks' own cost; the sink is a
-``ThreadingHTTPServer`` recording when each POST arrived.
+front of a bus that publishes nothing, so the figures are the hooks' own cost; the sink is the
+suite's :class:`~rackharness.suite.sink.WebhookSink`, which records when each POST arrived.
 
 1. latency: one hook, 200 events published 5 ms apart; publish → the sink has read the body;
 2. throughput: 10 hooks (no filters), 500 events published back to back; events and POSTs per
@@ -19,16 +19,15 @@ import json
 import platform
 import statistics
 import sys
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from rackharness.clients.mongo_connect import connect, forget, in_memory_url  # noqa: E402
+from rackharness.suite.sink import WebhookSink  # noqa: E402
 from rackharness.target.hooks import HookDelivery, HookedEventBus  # noqa: E402
 from rackharness.wait import Condition  # noqa: E402
 
@@ -43,48 +42,20 @@ class NullBus:
         pass
 
 
-class Sink:
-    def __init__(self):
-        self.arrivals: list[tuple[str, int, float]] = []  # (path, seq, perf_counter)
-        self.lock = threading.Lock()
-        sink = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as the delivery workers' sessions use
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                stamp = time.perf_counter()
-                with sink.lock:
-                    sink.arrivals.append((self.path, body["data"]["seq"], stamp))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.server.server_port}{path}"
-
-    def count(self):
-        with self.lock:
-            return len(self.arrivals)
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+def arrived(sink: WebhookSink) -> list[tuple[int, float]]:
+    """(seq, perf_counter) of every POST the sink read."""
+    return [(got.body["data"]["seq"], got.at) for got in sink.arrivals()]
 
 
-def rig(hooks: int, sink: Sink):
+def new_sink() -> WebhookSink:
+    return WebhookSink("127.0.0.1", prefix="/bench")
+
+
+def rig(hooks: int, sink: WebhookSink):
     url = in_memory_url(f"bench-hooks-{uuid.uuid4().hex[:8]}")
     db = connect(url, "pxe")
     for n in range(hooks):
-        db.hooks.insert_one({"_id": str(uuid.uuid4()), "url": sink.url(f"/h{n}"), "filters": []})
+        db.hooks.insert_one({"_id": str(uuid.uuid4()), "url": sink.url(f"h{n}"), "filters": []})
     delivery = HookDelivery.from_collection(db.hooks)
     return url, delivery, HookedEventBus(NullBus(), delivery)
 
@@ -94,17 +65,17 @@ def publish(bus, seq):
 
 
 def latency(events=200, spacing=0.005) -> dict:
-    sink = Sink()
+    sink = new_sink()
     url, delivery, bus = rig(1, sink)
     sent = {}
     publish(bus, -1)  # warm the hook cache and the connection
-    Condition(probe=lambda: sink.count() == 1, what="the warm-up POST", timeout=10).wait()
+    Condition(probe=lambda: len(sink.arrivals()) == 1, what="the warm-up POST", timeout=10).wait()
     for seq in range(events):
         sent[seq] = time.perf_counter()
         publish(bus, seq)
         time.sleep(spacing)
-    Condition(probe=lambda: sink.count() == events + 1, what="every POST", timeout=30).wait()
-    samples = sorted((stamp - sent[seq]) * 1000 for _p, seq, stamp in sink.arrivals if seq >= 0)
+    Condition(probe=lambda: len(sink.arrivals()) == events + 1, what="every POST", timeout=30).wait()
+    samples = sorted((stamp - sent[seq]) * 1000 for seq, stamp in arrived(sink) if seq >= 0)
     bus.close()
     sink.close()
     forget(url)
@@ -113,17 +84,17 @@ def latency(events=200, spacing=0.005) -> dict:
 
 
 def throughput(hooks=10, events=500) -> dict:
-    sink = Sink()
+    sink = new_sink()
     url, delivery, bus = rig(hooks, sink)
     publish(bus, -1)
-    Condition(probe=lambda: sink.count() == hooks, what="the warm-up POSTs", timeout=10).wait()
+    Condition(probe=lambda: len(sink.arrivals()) == hooks, what="the warm-up POSTs", timeout=10).wait()
     started = time.perf_counter()
     for seq in range(events):
         publish(bus, seq)
     published = time.perf_counter() - started
     expected = hooks * (events + 1) - hooks * delivery.dropped
-    Condition(probe=lambda: sink.count() >= expected, what="every POST", timeout=120).wait()
-    elapsed = max(stamp for _p, _s, stamp in sink.arrivals) - started
+    Condition(probe=lambda: len(sink.arrivals()) >= expected, what="every POST", timeout=120).wait()
+    elapsed = max(stamp for _seq, stamp in arrived(sink)) - started
     result = {"hooks": hooks, "events": events, "seconds": round(elapsed, 3),
               "events_per_s": round(events / elapsed, 1), "posts_per_s": round(hooks * events / elapsed, 1),
               "publish_seconds": round(published, 4), "dropped": delivery.dropped, "failed": delivery.failed}
@@ -134,7 +105,7 @@ def throughput(hooks=10, events=500) -> dict:
 
 
 def publisher_cost(hooks: int, calls=5000) -> dict:
-    sink = Sink()
+    sink = new_sink()
     url, delivery, bus = rig(hooks, sink)
     samples = []
     for seq in range(calls):

@@ -16,8 +16,10 @@ import ipaddress
 import json
 import socket
 import threading
+import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from rackharness.errors import UsageError
@@ -51,19 +53,30 @@ def url_host(host: str) -> str:
         return host
 
 
+class Received(NamedTuple):
+    path: str
+    body: Any  # the JSON body, or the text when it is not JSON
+    content_type: str | None
+    at: float  # time.perf_counter() when the body had been read
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
 
 class WebhookSink:
-    """Records ``(path, JSON body)`` for every POST; ``url(what)`` is where a hook should point."""
+    """Records every POST (:class:`Received`); ``url(what)`` is where a hook should point.
 
-    def __init__(self, host: str, port: int = 0, *, prefix: str = "/sink") -> None:
+    ``answer(path)`` gives the status to answer (default 200); it may block, to play a slow receiver."""
+
+    def __init__(self, host: str, port: int = 0, *, prefix: str = "/sink",
+                 answer: Callable[[str], int] = lambda _path: 200) -> None:
         self.host = host
         self.prefix = "/" + prefix.strip("/")
+        self.answer = answer
         self._lock = threading.Lock()
-        self._received: list[tuple[str, Any]] = []
+        self._received: list[Received] = []
         self._server = self._bind(host, port)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
@@ -74,6 +87,8 @@ class WebhookSink:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive: RackHD's and the target's senders reuse connections
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(min(length, MAX_BODY))
@@ -81,9 +96,11 @@ class WebhookSink:
                     body: Any = json.loads(raw)
                 except ValueError:
                     body = raw.decode("utf-8", "replace")
+                got = Received(self.path, body, self.headers.get("Content-Type"), time.perf_counter())
+                status = sink.answer(self.path)
                 with sink._lock:
-                    sink._received.append((self.path, body))
-                self.send_response(200)
+                    sink._received.append(got)
+                self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -107,9 +124,13 @@ class WebhookSink:
 
     def received(self, what: str | None = None) -> list[Any]:
         """Bodies received so far, oldest first (only those POSTed to ``url(what)`` when given)."""
+        return [got.body for got in self.arrivals(what)]
+
+    def arrivals(self, what: str | None = None) -> list[Received]:
+        """Every POST received so far with its path, content type and time, oldest first."""
         path = None if what is None else urlsplit(self.url(what)).path
         with self._lock:
-            return [body for got, body in self._received if path is None or got == path]
+            return [got for got in self._received if path is None or got.path == path]
 
     def close(self) -> None:
         self._server.shutdown()
