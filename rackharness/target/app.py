@@ -1,5 +1,6 @@
 """The target's Flask application: API prefixes, RackHD's error bodies, one blueprint per resource.
 
+Both serve RackHD's Redfish service (``/redfish``, ``/redfish/v1``: rackharness/target/redfish/).
 One app per HTTP endpoint, as on-http has ``httpEndpoints``: the plain one, and the auth-enabled
 one (``auth_enabled=True``), which also serves ``POST /login`` and runs the authentication gate
 (rackharness/target/auth/gate.py) before every request. Both share one context.
@@ -24,6 +25,7 @@ from rackharness.target.auth.users import LocalUsers
 from rackharness.target.context import TargetContext
 from rackharness.target.documents import ApiError
 from rackharness.target.http import json_response
+from rackharness.target.redfish import register as register_redfish
 
 log = logging.getLogger("rackharness.target")
 
@@ -60,6 +62,7 @@ def create_app(ctx: TargetContext, *, auth_enabled: bool = False) -> Flask:
     for name in API_MODULES:
         module = importlib.import_module(f"rackharness.target.api.{name}")
         app.register_blueprint(module.blueprint(ctx), url_prefix=ctx.base_path)
+    register_redfish(app, ctx)
     if auth_enabled:
         app.register_blueprint(login_blueprint(ctx))
         gate.install(app, ctx.auth)

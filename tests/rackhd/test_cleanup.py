@@ -1,5 +1,6 @@
 """cleanup: always runs, last — removes what the suite created and checks that nothing remains.
 
+What it puts back: the power state of every rack node a test recorded (ledger kind ``power``).
 What it removes: every hook, node, SKU, poller, tag, lookup and user the run recorded, anything else
 named with the suite's ``rh-suite-`` prefix (left by an interrupted earlier run) — hooks also when their
 URL points at a suite webhook sink (path ``/rh-suite-…``), lookups when their MAC is a suite MAC
@@ -9,11 +10,12 @@ Active graphs on suite nodes are cancelled first, because RackHD refuses to dele
 active graph; SKUs go before the nodes, and the Graph.GenerateSku runs their deletion starts are
 waited for. The final test fails naming whatever is still there.
 """
+from urllib.parse import urlsplit
+
 from bson import ObjectId
 
 from rackharness.errors import HttpStatusError
-from urllib.parse import urlsplit
-
+from rackharness.suite.checks import wait_for_power
 from rackharness.suite.context import MAC_PREFIX, PREFIX, suite_context
 from rackharness.suite.decorators import asserts, test
 from rackharness.wait import Condition, Observation
@@ -90,6 +92,21 @@ class Cleanup:
         ctx = suite_context()
         for node_id in _suite_nodes(ctx):
             ctx.api.put(f"{API}/nodes/{node_id}/workflows/action", {"command": "cancel"}, expect=(202, 404))
+
+    @test
+    def restore_rack_power(self):
+        """Every rack node whose power a test recorded (ledger kind ``power``) is back in that state on its BMC."""
+        ctx = suite_context()
+        restored = {}
+        for entry in ctx.ledger:
+            if entry.kind == "power":
+                restored.setdefault(entry.id, entry.name)  # the first record is the state before the run touched it
+        racks = {rack.name: rack for rack in ctx.target.nodes}
+        for name, state in sorted(restored.items()):
+            obm = ctx.obm(racks[name])
+            if obm.power_status() != state:
+                obm.power_on() if state == "on" else obm.power_off()
+            wait_for_power(obm, name, state)
 
     @test
     def delete_suite_skus(self):
