@@ -2,7 +2,10 @@
 
 The defaults (power graphs, ``Graph.noop-example`` and their tasks, in RackHD 2.60.7's names and
 shapes) are data in ``library.json`` beside this module; :meth:`Library.seed` inserts each one
-that is absent, so a definition a user replaced or deleted-and-re-PUT is kept. ``baseTasks`` in
+that is absent, so a definition a user replaced or deleted-and-re-PUT is kept. A default the seed
+wrote and nobody changed since is brought up to date when ``library.json`` changes (a newer
+rackharness on an existing state dir): the seed records a digest of what it wrote in the
+``rackharness_library`` collection (the target's only collection RackHD does not have). ``baseTasks`` in
 that file is the set of ``implementsTask`` values this target can run (contract §1.4, §4):
 
 * task definition ``{friendlyName, injectableName, implementsTask, options, properties}``;
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,7 @@ from pymongo.database import Database
 from rackharness.target.documents import GRAPH_DEFINITIONS, TASK_DEFINITIONS, ApiError, now
 
 LIBRARY_FILE = Path(__file__).with_name("library.json")
+SEEDED = "rackharness_library"  # {collection, injectableName, digest}: what the seed last wrote
 TASK_FIELDS = ("friendlyName", "injectableName", "implementsTask", "options", "properties")
 WAIT_STATES = ("finished", "succeeded", "failed", "cancelled", "timeout")
 
@@ -41,6 +46,10 @@ def base_tasks() -> dict[str, dict[str, Any]]:
     return defaults()["baseTasks"]
 
 
+def _digest(definition: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(definition, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def _strip(document: dict[str, Any] | None) -> dict[str, Any] | None:
     if document is None:
         return None
@@ -53,15 +62,27 @@ class Library:
     def __init__(self, db: Database) -> None:
         self.graphs = db[GRAPH_DEFINITIONS]
         self.tasks = db[TASK_DEFINITIONS]
+        self.seeded = db[SEEDED]
 
     def seed(self) -> None:
-        """Insert every default task and graph that is absent (by injectableName)."""
+        """Insert every default task and graph that is absent (by injectableName); replace one the seed
+        wrote earlier, unchanged since, when the default differs now."""
         data = defaults()
         for collection, items in ((self.tasks, data["tasks"]), (self.graphs, data["graphs"])):
             for item in items:
-                if collection.find_one({"injectableName": item["injectableName"]}) is None:
-                    stamp = now()
-                    collection.insert_one({**copy.deepcopy(item), "createdAt": stamp, "updatedAt": stamp})
+                key = {"collection": collection.name, "injectableName": item["injectableName"]}
+                existing = collection.find_one({"injectableName": item["injectableName"]})
+                record = self.seeded.find_one(key)
+                wanted = _digest(item)
+                if existing is not None:
+                    untouched = record is not None and _digest(_strip(existing)) == record["digest"]
+                    if not untouched or record["digest"] == wanted:
+                        continue  # a user's definition, or already the default
+                    collection.delete_one({"_id": existing["_id"]})
+                stamp = now()
+                collection.insert_one({**copy.deepcopy(item), "createdAt": stamp, "updatedAt": stamp})
+                self.seeded.delete_many(key)
+                self.seeded.insert_one({**key, "digest": wanted})
 
     # -- reading --------------------------------------------------------------------------------
     def graph(self, name: str) -> dict[str, Any] | None:

@@ -1,4 +1,5 @@
 """The default library and the checks on user graphs and tasks; graph instances built from them."""
+import copy
 import unittest
 
 from rackharness.target.documents import ApiError
@@ -27,6 +28,23 @@ class LibraryTest(unittest.TestCase):
         self.library.seed()
         self.assertEqual(self.library.task("Task.noop")["options"], {"delay": 5})
         self.assertEqual(len(self.library.all_tasks()), len(defaults()["tasks"]))
+
+    def test_a_default_nobody_changed_follows_a_newer_library_json(self):
+        """An existing state dir seeded by an older rackharness gets the new default; a user's edit is kept."""
+        from unittest import mock
+
+        from rackharness.target.workflows import library as library_module
+        newer = copy.deepcopy(defaults())
+        for graph in newer["graphs"]:
+            graph["friendlyName"] += " (newer)"
+        newer["tasks"][0]["options"] = {"changed": True}
+        self.library.put_graph({**self.library.graph("Graph.PowerOn.Node"), "friendlyName": "mine"})
+        with mock.patch.object(library_module, "defaults", return_value=newer):
+            self.library.seed()
+        self.assertEqual(self.library.graph("Graph.PowerOff.Node")["friendlyName"], "PowerOff Node (newer)")
+        self.assertEqual(self.library.graph("Graph.PowerOn.Node")["friendlyName"], "mine", "the user's graph is kept")
+        self.assertEqual(self.library.task(newer["tasks"][0]["injectableName"])["options"], {"changed": True})
+        self.assertEqual(len(self.library.all_graphs()), len(defaults()["graphs"]))
 
     def test_graph_checks(self):
         good = {"friendlyName": "g", "injectableName": "Graph.G", "tasks": [
