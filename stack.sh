@@ -90,7 +90,7 @@ stack_suite() {  # a private local stack on ports clear of the defaults and of t
     echo "stack.sh: the black-box suite against a local stack with real services (state $state)" >&2
     local -a run=(env -u RACKHARNESS_MODE -u RACKHARNESS_TARGET_URL -u RACKHARNESS_CONFIG "RACKHARNESS_STATE_DIR=$state")
     "${run[@]}" "$venv/bin/rackharness" up --nodes 8 --set amqp.port=23672 --set amqp.dist_port=23673 \
-        --set amqp.epmd_port=23369 --set mongo.port=23017 --set target.port=23080 --set bmc.base_port=23230 &&
+        --set amqp.epmd_port=23369 --set mongo.port=23017 --set target.port=23080 --set target.auth_port=23443 --set bmc.base_port=23230 &&
         "${run[@]}" "$venv/bin/python" -m nose2 || rc=$?
     "${run[@]}" "$venv/bin/rackharness" down --force >/dev/null || { [ $rc -ne 0 ] || rc=1; }
     rm -rf "$state"

@@ -32,7 +32,8 @@ from rackharness.rack.discovery import Discovery  # noqa: E402
 from rackharness.stack_info import current_stack  # noqa: E402
 
 PORTS = {"RACKHARNESS_AMQP_PORT": "24672", "RACKHARNESS_AMQP_DIST_PORT": "24673",
-         "RACKHARNESS_AMQP_EPMD_PORT": "24369", "RACKHARNESS_MONGO_PORT": "24017", "RACKHARNESS_TARGET_PORT": "24080"}
+         "RACKHARNESS_AMQP_EPMD_PORT": "24369", "RACKHARNESS_MONGO_PORT": "24017", "RACKHARNESS_TARGET_PORT": "24080",
+         "RACKHARNESS_TARGET_AUTH_PORT": "24443"}
 #: a fresh BMC port range per run: pyghmi caches logins per (host, port, user, password) in this process
 BMC_RANGES = itertools.count(25000, 1000)
 GOALS = {8: 15.0, 100: 60.0}

@@ -35,7 +35,7 @@ from rackharness.wait import Condition, Observation  # noqa: E402
 
 PORTS = {"RACKHARNESS_AMQP_PORT": "25672", "RACKHARNESS_AMQP_DIST_PORT": "25673",
          "RACKHARNESS_AMQP_EPMD_PORT": "25369", "RACKHARNESS_MONGO_PORT": "25017",
-         "RACKHARNESS_TARGET_PORT": "25080", "RACKHARNESS_BMC_BASE_PORT": "25230"}
+         "RACKHARNESS_TARGET_PORT": "25080", "RACKHARNESS_TARGET_AUTH_PORT": "25443", "RACKHARNESS_BMC_BASE_PORT": "25230"}
 NODES = 8
 INTERVAL_MS = 1000
 COMMANDS = ("sdr", "selInformation", "sel", "selEntries", "chassis", "driveHealth")

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 #: ports clear of the defaults, so a developer's own `./stack.sh up` rack is left alone
 TEST_PORTS = {"RACKHARNESS_AMQP_PORT": "22672", "RACKHARNESS_AMQP_DIST_PORT": "22673",
               "RACKHARNESS_AMQP_EPMD_PORT": "22369", "RACKHARNESS_MONGO_PORT": "22017",
-              "RACKHARNESS_TARGET_PORT": "22080",
+              "RACKHARNESS_TARGET_PORT": "22080", "RACKHARNESS_TARGET_AUTH_PORT": "22443",
               }
 #: each private stack gets its own BMC port range: pyghmi caches sessions per process by
 #: (host, user, password, port), and a login cached against an earlier stack's BMC, now gone,

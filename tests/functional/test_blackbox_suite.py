@@ -13,7 +13,7 @@ from pathlib import Path
 from tests.functional.stack_fixture import REPO, PrivateStack
 
 GROUPS = ["smoke", "nodes", "obms", "catalogs", "workflows", "tags", "relations", "events", "seeding",
-          "transitions", "skus", "pollers", "discovery", "redfish", "cleanup"]
+          "transitions", "skus", "pollers", "discovery", "redfish", "auth", "hooks", "lookups", "cleanup"]
 
 
 def nose2(env, *args, timeout=300):

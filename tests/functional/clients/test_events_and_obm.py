@@ -21,11 +21,12 @@ from tests.functional.stack_fixture import BMC_PASSWORD, PrivateStack
 def setUpModule():
     global STACK, INFO
     require("ipmitool")
-    amqp, dist, epmd, mongo, target = free_ports(5)  # private ports: may run alongside other functional suites
+    amqp, dist, epmd, mongo, target, auth = free_ports(6)  # private ports: may run alongside other functional suites
     STACK = PrivateStack(nodes=3, RACKHARNESS_RACK_FAULTS="node-02=bmc-silent",
                          RACKHARNESS_AMQP_PORT=str(amqp), RACKHARNESS_AMQP_DIST_PORT=str(dist),
                          RACKHARNESS_AMQP_EPMD_PORT=str(epmd), RACKHARNESS_MONGO_PORT=str(mongo),
-                         RACKHARNESS_TARGET_PORT=str(target), RACKHARNESS_BMC_BASE_PORT=str(free_udp_run(3)))
+                         RACKHARNESS_TARGET_PORT=str(target), RACKHARNESS_TARGET_AUTH_PORT=str(auth),
+                         RACKHARNESS_BMC_BASE_PORT=str(free_udp_run(3)))
     unittest.addModuleCleanup(STACK.cleanup)
     STACK.up()
     INFO = STACK.info()

@@ -17,7 +17,7 @@ from tests.functional.stack_fixture import PrivateStack
 def unique_port_env():
     """Own ports, so this stack can run beside a developer's rack and other private stacks."""
     keys = ("RACKHARNESS_AMQP_PORT", "RACKHARNESS_AMQP_DIST_PORT", "RACKHARNESS_AMQP_EPMD_PORT",
-            "RACKHARNESS_MONGO_PORT", "RACKHARNESS_TARGET_PORT")
+            "RACKHARNESS_MONGO_PORT", "RACKHARNESS_TARGET_PORT", "RACKHARNESS_TARGET_AUTH_PORT")
     return {key: str(port) for key, port in zip(keys, free_ports(len(keys)))}
 
 
