@@ -25,16 +25,23 @@ API = "/api/2.0"
 GENERATE_SKU_TIMEOUT = 60.0
 
 
+def _named_by_suite(field):
+    """Whether an object's ``field`` carries the suite's name prefix (left by this run or an interrupted one)."""
+    return lambda item: str(item.get(field, "")).startswith(PREFIX)
+
+
+def _suite_objects(ctx, kind, listed, *, key="id", marked=_named_by_suite("name")):
+    """The ``key`` of each listed object this run recorded (ledger ``kind``) or that is ``marked`` as the suite's."""
+    recorded = {c.id for c in ctx.ledger if c.kind == kind}
+    return sorted({item[key] for item in listed if item[key] in recorded or marked(item)})
+
+
 def _suite_nodes(ctx):
-    recorded = {c.id for c in ctx.ledger if c.kind == "node"}
-    listed = ctx.api.get(f"{API}/nodes")
-    return sorted({n["id"] for n in listed if n["id"] in recorded or str(n.get("name", "")).startswith(PREFIX)})
+    return _suite_objects(ctx, "node", ctx.api.get(f"{API}/nodes"))
 
 
 def _suite_skus(ctx):
-    recorded = {c.id for c in ctx.ledger if c.kind == "sku"}
-    listed = ctx.api.get(f"{API}/skus")
-    return sorted({s["id"] for s in listed if s["id"] in recorded or str(s.get("name", "")).startswith(PREFIX)})
+    return _suite_objects(ctx, "sku", ctx.api.get(f"{API}/skus"))
 
 
 def _generate_sku_done(ctx):
@@ -45,33 +52,29 @@ def _generate_sku_done(ctx):
 
 def _suite_users(ctx):
     """Suite users on the auth endpoint (none when there is no such endpoint or the run made none)."""
-    recorded = {c.id for c in ctx.ledger if c.kind == "user"}
     if ctx.target.auth is None:
         return None, []
     client = ctx.auth_client()
     client.login()
-    listed = client.get(f"{API}/users")
-    return client, sorted({u["username"] for u in listed if u["username"] in recorded or u["username"].startswith(PREFIX)})
+    return client, _suite_objects(ctx, "user", client.get(f"{API}/users"), key="username",
+                                  marked=_named_by_suite("username"))
 
 
 def _suite_hooks(ctx):
-    recorded = {c.id for c in ctx.ledger if c.kind == "hook"}
-    listed = ctx.api.get(f"{API}/hooks")
-    return sorted({h["id"] for h in listed if h["id"] in recorded or str(h.get("name", "")).startswith(PREFIX)
-                   or urlsplit(str(h.get("url", ""))).path.startswith("/" + PREFIX)})
+    """Hooks recorded, named rh-suite-*, or pointing at a suite sink (URL path /rh-suite-...)."""
+    def marked(hook):
+        return _named_by_suite("name")(hook) or urlsplit(str(hook.get("url", ""))).path.startswith("/" + PREFIX)
+    return _suite_objects(ctx, "hook", ctx.api.get(f"{API}/hooks"), marked=marked)
 
 
 def _suite_lookups(ctx):
-    recorded = {c.id for c in ctx.ledger if c.kind == "lookup"}
-    listed = ctx.api.get(f"{API}/lookups")
-    return sorted({r["id"] for r in listed
-                   if r["id"] in recorded or str(r.get("macAddress", "")).lower().startswith(MAC_PREFIX)})
+    """Lookups recorded or holding a suite MAC (02:7e:...)."""
+    return _suite_objects(ctx, "lookup", ctx.api.get(f"{API}/lookups"),
+                          marked=lambda record: str(record.get("macAddress", "")).lower().startswith(MAC_PREFIX))
 
 
 def _suite_tags(ctx):
-    recorded = {c.id for c in ctx.ledger if c.kind == "tag"}
-    listed = ctx.api.get(f"{API}/tags")
-    return sorted({t["name"] for t in listed if t["name"] in recorded or t["name"].startswith(PREFIX)})
+    return _suite_objects(ctx, "tag", ctx.api.get(f"{API}/tags"), key="name", marked=_named_by_suite("name"))
 
 
 @test(groups=["cleanup"], always_run=True)
