@@ -10,7 +10,7 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["rackharness", "rackharness.*"]),
     include_package_data=True,
-    package_data={"rackharness.target.workflows": ["library.json"]},
+    package_data={"rackharness.reference.workflows": ["library.json"]},
     install_requires=[
         "cryptography>=41",
         "PyYAML>=6",

@@ -1,6 +1,6 @@
 """Issue-9 figures for authentication; writes benchmarks/results/auth_numbers.json.
 
-Starts ``python -m rackharness.target`` (in-process stores: mongomock://, memory://) with a plain
+Starts ``python -m rackharness.reference`` (in-process stores: mongomock://, memory://) with a plain
 and an auth-enabled endpoint, seeds 100 nodes, and measures over loopback:
 1. POST /login (password check + token), 100 logins;
 2. GET /api/2.0/nodes (100 nodes) on the plain endpoint vs the auth endpoint with a JWT header
@@ -64,7 +64,7 @@ def main() -> None:
                 "heartbeat_interval": 60, "auth_user": "admin", "auth_password": PASSWORD}
     (workdir / "target.json").write_text(json.dumps(settings), encoding="utf-8")
     log = open(workdir / "target.log", "w", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "rackharness.target", "--config", str(workdir / "target.json")],
+    process = subprocess.Popen([sys.executable, "-m", "rackharness.reference", "--config", str(workdir / "target.json")],
                                stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
     plain, auth = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{auth_port}"
     session = requests.Session()

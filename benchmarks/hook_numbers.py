@@ -1,6 +1,6 @@
 """Webhook delivery figures for the reference target; writes benchmarks/results/hook_numbers.json.
 
-In one process, over loopback: the target's :class:`~rackharness.target.hooks.HookedEventBus` (hooks
+In one process, over loopback: the target's :class:`~rackharness.reference.hooks.HookedEventBus` (hooks
 read from an in-memory mongomock ``hooks`` collection, the target's default delivery settings) in
 front of a bus that publishes nothing, so the figures are the hooks' own cost; the sink is the
 suite's :class:`~rackharness.suite.sink.WebhookSink`, which records when each POST arrived.
@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from rackharness.clients.mongo_connect import connect, forget, in_memory_url  # noqa: E402
 from rackharness.suite.sink import WebhookSink  # noqa: E402
-from rackharness.target.hooks import HookDelivery, HookedEventBus  # noqa: E402
+from rackharness.reference.hooks import HookDelivery, HookedEventBus  # noqa: E402
 from rackharness.wait import Condition  # noqa: E402
 
 NODE = "5f0000000000000000000001"

@@ -33,7 +33,7 @@ from rackharness.clients.mongo_connect import connect  # noqa: E402
 from rackharness.clients.obm import ObmClient  # noqa: E402
 from rackharness.config.loader import load_config  # noqa: E402
 from rackharness.providers.isolated import IsolatedStack  # noqa: E402
-from tests.unit.target.redfish.support import DMI, OHAI  # noqa: E402
+from tests.unit.reference.redfish.support import DMI, OHAI  # noqa: E402
 
 REQUESTS = 200
 RESETS = 20
@@ -90,7 +90,7 @@ def main() -> int:
     environ = {"RACKHARNESS_MODE": "isolated", "RACKHARNESS_NODES": "1"}
     stack = IsolatedStack(load_config(None, environ=environ)).start()
     try:
-        target = stack.suite_target()
+        target = stack.system_under_test()
         db = connect(stack.mongo_url, target.database)
         rack = target.nodes[0]
         obm_config = {"host": rack.bmc.host, "port": rack.bmc.port, "user": rack.bmc.user,

@@ -8,7 +8,7 @@
     ├── PortInUseError (2)           a configured port is taken by a process we did not start
     ├── ServiceError (1)             a service failed to start or stop
     │   └── ReadinessTimeout         a wait strategy gave up; carries what it observed
-    ├── BmcError (1)                 a virtual BMC could not be served (bind failure, bad profile)
+    ├── BmcError (1)                 a virtual BMC could not be served, or an IPMI call to a BMC failed
     └── ClientError (1)              a harness client call failed (tests see these)
         ├── ServiceUnavailable       the service cannot be reached in time (refused, timeout, broker/Mongo down)
         ├── HttpStatusError          the API answered with an unexpected status: method, url, status, body
@@ -71,7 +71,8 @@ class ReadinessTimeout(ServiceError):
 
 
 class BmcError(RackHarnessError):
-    """A virtual BMC could not be set up or served."""
+    """A BMC could not be served (bind failure, bad profile), or an IPMI call to one failed or overran;
+    the message names the BMC and says what to check."""
 
 
 class ClientError(RackHarnessError):

@@ -5,7 +5,7 @@ The strings are ipmitool 1.8.19's, quirks included (a trailing space after the "
 events, "Drive Slot / Bay"): ``sensor_type_desc`` (``ipmi_sdr.h``) and the ``generic_event_types`` and
 ``sensor_specific_event_types`` tables (``ipmi_sel.h``) for the codes of IPMI 2.0 tables 42-1, 42-2 and
 42-3, as ``ipmitool sel list`` prints them. An offset ipmitool has no name for is ``""`` in a table.
-:mod:`rackharness.rack.ipmi_text` and :mod:`rackharness.target.pollers.ipmi_names` add what only one of
+:mod:`rackharness.rack.ipmi_text` and :mod:`rackharness.reference.pollers.ipmi_names` add what only one of
 them needs, and say what each prints for a code missing here.
 """
 from __future__ import annotations

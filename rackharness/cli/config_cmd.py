@@ -5,7 +5,7 @@ import argparse
 import json
 
 from rackharness.config import SETTINGS, Config
-from rackharness.secrets import MASK
+from rackharness.redaction import MASK
 
 NAME = "config"
 HELP = "show the merged configuration (--list: every setting, its env var and default)"

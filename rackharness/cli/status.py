@@ -12,7 +12,7 @@ import json
 
 from rackharness.config import Config
 from rackharness.providers import make_provider
-from rackharness.secrets import MASK, redact_url
+from rackharness.redaction import MASK, redact_url
 from rackharness.state import StateStore
 
 NAME = "status"

@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rackharness.errors import ClientError, ServiceUnavailable
-from rackharness.secrets import redact_url
+from rackharness.redaction import redact_url
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
 

@@ -31,16 +31,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from rackharness.errors import BmcError
+
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 10.0  # seconds for login + command; pyghmi gives up on a silent BMC after ~5-6 s
 #: seconds a login may sit unused before it is replaced: well below a BMC's 60 s idle timeout, and below
 #: the ~24 s after which pyghmi's event loop would start sending keepalives into it
 IDLE_RELOGIN = 20.0
-
-
-class BmcError(Exception):
-    """An IPMI call that failed or overran; the message names the BMC and says what to check."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
 from rackharness.errors import ConfigError, PrerequisiteError, ServiceUnavailable
-from rackharness.secrets import redact_url
+from rackharness.redaction import redact_url
 
 MONGOMOCK_REQUIREMENT = "mongomock==4.3.0"
 IN_MEMORY_SCHEME = "mongomock://"

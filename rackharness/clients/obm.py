@@ -22,8 +22,7 @@ import uuid
 from typing import Any
 
 from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
-from rackharness.clients.ipmi_session import BmcError as _CallerError
-from rackharness.errors import BmcCommandError
+from rackharness.errors import BmcCommandError, BmcError
 
 #: one process-wide set of pyghmi logins; each client passes its own timeout per call
 _SHARED_CALLER = BmcCaller()
@@ -84,7 +83,7 @@ class ObmClient:
 
         try:
             return _SHARED_CALLER.call(self._address, command, run, timeout=self.timeout)
-        except _CallerError as exc:
+        except BmcError as exc:
             raise self._error(command, str(exc), time.monotonic() - began, bool(logged_in)) from exc
 
     def _error(self, command: str, detail: str, elapsed: float, logged_in: bool) -> BmcCommandError:

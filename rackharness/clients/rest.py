@@ -18,7 +18,7 @@ from typing import Any
 import requests
 
 from rackharness.errors import ClientError, HttpStatusError, ServiceUnavailable
-from rackharness.secrets import MASK
+from rackharness.redaction import MASK
 from rackharness.wait import Condition, Observation
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ import yaml
 
 from rackharness.config.schema import BY_KEY, SETTINGS, Setting, coerce
 from rackharness.errors import ConfigError
-from rackharness.secrets import MASK
+from rackharness.redaction import MASK
 
 
 @dataclass(frozen=True)

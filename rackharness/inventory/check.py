@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from rackharness.clients.obm import ObmClient
 from rackharness.errors import BmcCommandError, RackHarnessError
 from rackharness.inventory.loader import Inventory, InventoryNode
-from rackharness.secrets import MASK, redact_url
+from rackharness.redaction import MASK, redact_url
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 

@@ -4,7 +4,7 @@
 
 * the virtual rack — every node's BMC on a loopback UDP port and its boot agent — on an asyncio
   loop in a daemon thread (:class:`rackharness.rack.process.Rack`, exactly what the rack process runs);
-* the reference target (:func:`rackharness.target.server.build`) with its state in
+* the reference target (:func:`rackharness.reference.server.build`) with its state in
   ``mongomock://<name>`` and its events on ``memory://<name>``, served by waitress on a loopback
   TCP port in a daemon thread, plus its heartbeat and pollers.
 
@@ -17,7 +17,7 @@ Ports are ephemeral unless ``bmc.base_port`` / ``target.port`` are set explicitl
 :class:`IsolatedProvider` is what ``rackharness up --provider isolated`` runs: since nothing can be
 shared between processes, it starts nothing; it records an ``isolated`` rack (status up, no
 processes, the saved config) in the state file, and ``nose2`` then starts an :class:`IsolatedStack`
-in its own process from that config (see :mod:`rackharness.suite.target`). ``status`` reports it
+in its own process from that config (see :mod:`rackharness.suite.sut`). ``status`` reports it
 with ``"in_process": true`` and no endpoints; ``down`` removes the record.
 """
 from __future__ import annotations
@@ -100,8 +100,8 @@ class IsolatedStack:
         from rackharness.clients.obm import shared_caller
         from rackharness.rack.layout import build_rack_spec
         from rackharness.rack.process import Rack
-        from rackharness.target.auth.settings import auth_settings
-        from rackharness.target.server import build, listen
+        from rackharness.reference.auth.settings import auth_settings
+        from rackharness.reference.server import build, listen
         from waitress.server import create_server
 
         _mongomock()  # PrerequisiteError with the pip command when mongomock is missing
@@ -224,9 +224,9 @@ class IsolatedStack:
         self.stop()
 
     # -- what the suite reads ----------------------------------------------------------------------
-    def suite_target(self, source: str = "isolated rack in this process"):
+    def system_under_test(self, source: str = "isolated rack in this process"):
         from rackharness.stack_info import BmcAccess, NodeInfo
-        from rackharness.suite.target import SuiteTarget, auth_access, callback_settings
+        from rackharness.suite.sut import SystemUnderTest, auth_access, callback_settings
 
         if not self._started:
             raise RackHarnessError("the isolated rack is not started")
@@ -235,7 +235,7 @@ class IsolatedStack:
                      bmc_mac=n.bmc.mac, bmc=BmcAccess(n.bmc.host, n.bmc.port, n.bmc.users[0].name,
                                                       n.bmc.users[0].password))
             for n in self.spec.nodes)
-        return SuiteTarget(api_url=self.api_url, amqp_url=self.amqp_url, mongo_url=self.mongo_url,
+        return SystemUnderTest(api_url=self.api_url, amqp_url=self.amqp_url, mongo_url=self.mongo_url,
                            database=self.config["target.database"], nodes=nodes, source=source, provider="isolated",
                            auth=auth_access(self.auth_url, self.config), **callback_settings(self.config))
 

@@ -27,7 +27,7 @@ from rackharness.services.rabbitmq import blocked_parent
 from rackharness.services.rack import RackService
 from rackharness.services.target import TargetService
 from rackharness.state import RackState
-from rackharness.target.auth.settings import auth_settings
+from rackharness.reference.auth.settings import auth_settings
 
 CONFIG_FILE = "config.json"
 RACK_FILE = "rack.json"

@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import ClassVar
 
-from rackharness.secrets import redact_url
+from rackharness.redaction import redact_url
 from rackharness.services import ports, process
 from rackharness.services.process import ProcessRecord, StopResult
 

@@ -15,7 +15,7 @@ from rackharness.wait import Condition, Observation
 
 
 class TargetService(Service):
-    """``python -m rackharness.target --config <state_dir>/target.json``."""
+    """``python -m rackharness.reference --config <state_dir>/target.json``."""
 
     NAME = "target"
 
@@ -50,7 +50,7 @@ class TargetService(Service):
 
     def start(self) -> ProcessRecord:
         write_private(self.config_path, json.dumps(self.settings, indent=2))
-        argv = [sys.executable, "-m", "rackharness.target", "--config", str(self.config_path)]
+        argv = [sys.executable, "-m", "rackharness.reference", "--config", str(self.config_path)]
         return ManagedProcess(self.NAME, argv, self.log_files[0]).start()
 
     def wait_ready(self, record: ProcessRecord | None, timeout: float = 30.0) -> None:

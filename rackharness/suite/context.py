@@ -26,7 +26,7 @@ from rackharness.clients.seed import MongoSeeder
 from rackharness.stack_info import NodeInfo
 from rackharness.suite.decorators import SkipTest
 from rackharness.suite.sink import WebhookSink, local_address_towards
-from rackharness.suite.target import SuiteTarget, isolated_config, resolve_target
+from rackharness.suite.sut import SystemUnderTest, isolated_config, resolve_system_under_test
 
 #: every object the suite creates has a name (or tag) starting with this
 PREFIX = "rh-suite-"
@@ -44,7 +44,7 @@ class Created:
 class SuiteContext:
     """Clients for one target, names for what the run creates, and the ledger of what it created."""
 
-    def __init__(self, target: SuiteTarget, *, run_id: str | None = None) -> None:
+    def __init__(self, target: SystemUnderTest, *, run_id: str | None = None) -> None:
         self.target = target
         self.run_id = run_id or secrets.token_hex(3)
         self.ledger: list[Created] = []
@@ -179,10 +179,10 @@ _configured: dict[str, Any] = {}
 _isolated: Any = None  # the IsolatedStack this process started, if any
 
 
-def configure(config_file: str | None = None, say=None) -> SuiteTarget:
+def configure(config_file: str | None = None, say=None) -> SystemUnderTest:
     """Resolve the target now (the plugin does, so a missing rack is reported before any test).
 
-    In isolated mode (:func:`~rackharness.suite.target.isolated_config`) this starts the isolated
+    In isolated mode (:func:`~rackharness.suite.sut.isolated_config`) this starts the isolated
     rack in this process; :func:`shutdown` stops it.
     """
     global _context, _isolated
@@ -192,9 +192,9 @@ def configure(config_file: str | None = None, say=None) -> SuiteTarget:
 
         shutdown()
         _isolated = IsolatedStack(config, say=say).start()
-        target = _isolated.suite_target()
+        target = _isolated.system_under_test()
     else:
-        target = resolve_target(config_file)
+        target = resolve_system_under_test(config_file)
     _configured["config_file"] = config_file
     _context = SuiteContext(target)
     return target

@@ -19,7 +19,7 @@ from on_http_api2_0.rest import ApiException
 
 from jsonschema import Draft4Validator
 
-from rackharness.target.spec import SPEC_FILE, operations, spec
+from rackharness.reference.spec import SPEC_FILE, operations, spec
 from tests.functional.checkers import ipmitool, require
 from tests.functional.stack_fixture import PrivateStack
 

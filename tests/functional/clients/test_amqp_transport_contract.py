@@ -14,7 +14,7 @@ from rackharness.clients.events import EventPublisher, EventTracker, Expectation
 from rackharness.clients.memory_broker import MemoryTransport, forget_broker
 from rackharness.errors import ClientError, ServiceUnavailable
 from rackharness.services import RabbitMqService
-from rackharness.target.events import AmqpEventBus
+from rackharness.reference.events import AmqpEventBus
 from tests.functional.services.support import free_ports, reachable_temp_dir, remove_tree, start_for_class
 
 PASSWORD = "Contract-S3cret"

@@ -4,7 +4,7 @@ Sides: the real stores - nx-27017 (started here; skipped when not installed) and
 PATH) - and the in-memory fake, mongomock (skipped when not installed). Every side's database is
 made by the seam, ``rackharness.clients.mongo_connect.connect``, from a URL.
 
-The tests cover the operations rackharness.target and MongoSeeder use, most through the product
+The tests cover the operations rackharness.reference and MongoSeeder use, most through the product
 code itself (documents.find_node, lookups, queries.find_listed, WorkitemStore, MongoSeeder); a few
 more (``$push``/``$pull``/``$addToSet``, ``find_one_and_update``) keep the fake honest for code to
 come. Where the sides legitimately differ, a class attribute names the difference and the test
@@ -35,10 +35,10 @@ from rackharness.clients.seed import MongoSeeder
 from rackharness.errors import PrerequisiteError, ServiceUnavailable
 from rackharness.services import MongoService
 from rackharness.services.mongo import MONGOD, NX_27017
-from rackharness.target.documents import find_node, iso, refers_to_node
-from rackharness.target.lookups import find_by_term, of_node, set_ip, upsert_node_to_mac
-from rackharness.target.pollers.store import IPMI_POLLER, WorkitemStore, as_datetime
-from rackharness.target.queries import find_listed
+from rackharness.reference.documents import find_node, iso, refers_to_node
+from rackharness.reference.lookups import find_by_term, of_node, set_ip, upsert_node_to_mac
+from rackharness.reference.pollers.store import IPMI_POLLER, WorkitemStore, as_datetime
+from rackharness.reference.queries import find_listed
 from tests.functional.services.support import free_ports, reachable_temp_dir, remove_tree, start_for_class
 
 UTC = dt.timezone.utc

@@ -13,7 +13,7 @@ from rackharness.errors import PortInUseError
 from rackharness.services import MongoService
 from rackharness.services.mongo import EXTERNAL, NX_27017
 from rackharness.services.ports import ensure_free
-from rackharness.target.documents import iso
+from rackharness.reference.documents import iso
 from tests.functional.services.support import ServiceTestCase, family, processes_mentioning, still_alive
 
 
@@ -132,7 +132,7 @@ class NxSetDatetimeDefectTest(NxTestCase):
     its time zone lost); a datetime in ``insert_one``/``replace_one``, or nested in a
     sub-document, stays a datetime. RackHD's ``updatedAt`` is written exactly so. The reference
     target therefore writes whole documents where it can, and renders that string form as UTC
-    (rackharness.target.documents.iso).
+    (rackharness.reference.documents.iso).
 
     When this test FAILS, nx-27017 is fixed: drop the string branch of ``iso`` and this test.
     """

@@ -3,7 +3,8 @@ import threading
 import time
 import unittest
 
-from rackharness.clients.ipmi_session import BmcAddress, BmcCaller, BmcError
+from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
+from rackharness.errors import BmcError
 
 SECRET = "s3cret-Pw"
 

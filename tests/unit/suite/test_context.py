@@ -3,12 +3,12 @@ import re
 import unittest
 
 from rackharness.suite.context import PREFIX, SuiteContext
-from rackharness.suite.target import SuiteTarget
+from rackharness.suite.sut import SystemUnderTest
 
 
 class SuiteContextTest(unittest.TestCase):
     def setUp(self):
-        self.ctx = SuiteContext(SuiteTarget(api_url="http://127.0.0.1:9", amqp_url=None, mongo_url=None,
+        self.ctx = SuiteContext(SystemUnderTest(api_url="http://127.0.0.1:9", amqp_url=None, mongo_url=None,
                                             source="test"), run_id="a1b2c3")
 
     def test_names_carry_the_prefix_and_never_repeat(self):
@@ -50,7 +50,7 @@ class PowerControlTest(unittest.TestCase):
         self.NodeInfo, self.BmcAccess = NodeInfo, BmcAccess
         nodes = (NodeInfo("n1", (), BmcAccess("10.0.0.1", 623, "admin", "pw")),
                  NodeInfo("n2", (), BmcAccess("10.0.0.2", 623, "admin", "pw"), power_control=False))
-        self.ctx = SuiteContext(SuiteTarget(api_url="http://127.0.0.1:9", amqp_url=None, mongo_url=None,
+        self.ctx = SuiteContext(SystemUnderTest(api_url="http://127.0.0.1:9", amqp_url=None, mongo_url=None,
                                             nodes=nodes, source="inventory lab.yaml"), run_id="a1b2c3")
 
     def test_destructive_tests_get_only_power_controllable_nodes(self):

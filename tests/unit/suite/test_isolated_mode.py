@@ -8,7 +8,7 @@ from rackharness.errors import ConfigError, UsageError
 from rackharness.providers import make_provider
 from rackharness.providers.isolated import IsolatedStack
 from rackharness.state import StateStore
-from rackharness.suite.target import isolated_config, resolve_target, suite_mode
+from rackharness.suite.sut import isolated_config, resolve_system_under_test, suite_mode
 
 
 class SuiteModeTest(unittest.TestCase):
@@ -49,7 +49,7 @@ class IsolatedProviderTest(unittest.TestCase):
             found = isolated_config(None, {"RACKHARNESS_STATE_DIR": tmp})
             self.assertEqual(found["nodes"], 2)
             with self.assertRaises(UsageError):  # nothing to connect to outside the test process
-                resolve_target(None, {"RACKHARNESS_STATE_DIR": tmp})
+                resolve_system_under_test(None, {"RACKHARNESS_STATE_DIR": tmp})
             provider.down()
             self.assertIsNone(store.load())
             self.assertIsNone(isolated_config(None, {"RACKHARNESS_STATE_DIR": tmp}))

@@ -1,0 +1,21 @@
+"""The target's Redfish 1.0 service (on-http ``lib/api/redfish-1.0``, spec ``redfish.yaml``).
+
+``/redfish`` answers the protocol versions; under ``/redfish/v1``: the ServiceRoot (:mod:`.root`),
+Systems and ComputerSystem.Reset (:mod:`.systems`, :mod:`.computer_system`), Managers, Chassis,
+SessionService (:mod:`.sessions`) and TaskService (:mod:`.tasks`). Errors are Redfish error
+bodies (:mod:`.errors`). Authentication is the auth-enabled app's gate, as for API 2.0.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from rackharness.reference.context import TargetContext
+from rackharness.reference.redfish import chassis, managers, root, sessions, systems, tasks
+from rackharness.reference.redfish.resources import BASE
+
+
+def register(app: Flask, ctx: TargetContext) -> None:
+    """Mount ``/redfish`` and every ``/redfish/v1`` resource on ``app``."""
+    app.register_blueprint(root.version_blueprint())
+    for module in (root, systems, managers, chassis, sessions, tasks):
+        app.register_blueprint(module.blueprint(ctx), url_prefix=BASE)
