@@ -33,6 +33,7 @@ from rackharness.clients.mongo_connect import connect  # noqa: E402
 from rackharness.clients.obm import ObmClient  # noqa: E402
 from rackharness.config.loader import load_config  # noqa: E402
 from rackharness.providers.isolated import IsolatedStack  # noqa: E402
+from rackharness.suite.sut import from_stack  # noqa: E402
 from tests.unit.reference.redfish.support import DMI, OHAI  # noqa: E402
 
 REQUESTS = 200
@@ -88,9 +89,10 @@ def resets(session: requests.Session, api: str, node_id: str, obm: ObmClient) ->
 
 def main() -> int:
     environ = {"RACKHARNESS_MODE": "isolated", "RACKHARNESS_NODES": "1"}
-    stack = IsolatedStack(load_config(None, environ=environ)).start()
+    config = load_config(None, environ=environ)
+    stack = IsolatedStack(config).start()
     try:
-        target = stack.system_under_test()
+        target = from_stack(stack.info(), config, config, source="benchmark")
         db = connect(stack.mongo_url, target.database)
         rack = target.nodes[0]
         obm_config = {"host": rack.bmc.host, "port": rack.bmc.port, "user": rack.bmc.user,

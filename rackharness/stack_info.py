@@ -1,16 +1,24 @@
-"""Where the rack under test is: read from the state file ``rackharness up`` wrote.
+"""The one description of a running stack: what providers record, ``status --json`` prints and the suite reads.
 
-The suite calls :func:`current_stack`; it looks in ``$RACKHARNESS_STATE_DIR`` or ``.rackharness``
-and fails with what to do when no rack is up (it never guesses addresses).
+A provider builds a :class:`StackInfo` when its rack is up and stores :meth:`StackInfo.to_endpoints`
+in the state file (0600: the BMC passwords are there). ``status`` renders :meth:`StackInfo.report`
+(masked unless asked), and the suite calls :func:`current_stack`, which reads it back from
+``state_dir`` (the ``state_dir`` setting: ``RACKHARNESS_STATE_DIR`` or ``.rackharness``) and fails
+with what to do when no rack is up (it never guesses addresses).
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from rackharness.errors import UsageError
+from rackharness.redaction import MASK, redact_url
 from rackharness.state import StateStore
+
+#: the endpoint keys of ``status --json``, a stable interface other tools read
+URL_KEYS = ("api_url", "auth_url", "amqp_url", "mongo_url")
 
 
 @dataclass(frozen=True)
@@ -18,10 +26,18 @@ class BmcAccess:
     host: str
     port: int
     user: str
-    password: str
+    password: str = field(repr=False)
+    mac: str = ""
 
     def __repr__(self) -> str:  # never show the password
         return f"BmcAccess({self.host}:{self.port}, user={self.user!r})"
+
+    def to_dict(self, *, show_secrets: bool = True) -> dict[str, Any]:
+        out = {"host": self.host, "port": self.port, "user": self.user,
+               "password": self.password if show_secrets else MASK}
+        if self.mac:
+            out["mac"] = self.mac
+        return out
 
 
 @dataclass(frozen=True)
@@ -32,38 +48,94 @@ class NodeInfo:
     uuid: str = ""
     serial: str = ""
     profile: str = ""
-    bmc_mac: str = ""
     #: False for a lab node the suite must not power off/on/cycle (inventory ``power_control: false``)
     power_control: bool = True
     sku: str = ""
+    ip: str = ""  # the address the node's boot agent talks from, when the provider assigns one
+    fault: str = ""  # an injected fault (rack.faults), when one is set
+
+    @property
+    def bmc_mac(self) -> str:
+        return self.bmc.mac
+
+    def to_dict(self, *, show_secrets: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "uuid": self.uuid, "serial": self.serial, "profile": self.profile,
+                               "macs": list(self.macs)}
+        out.update({key: value for key, value in (("ip", self.ip), ("fault", self.fault), ("sku", self.sku))
+                    if value})
+        if not self.power_control:
+            out["power_control"] = False
+        out["bmc"] = self.bmc.to_dict(show_secrets=show_secrets)
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "NodeInfo":
+        bmc = raw["bmc"]
+        return cls(name=raw["name"], macs=tuple(raw.get("macs", ())), uuid=raw.get("uuid", ""),
+                   serial=raw.get("serial", ""), profile=raw.get("profile", ""),
+                   power_control=bool(raw.get("power_control", True)), sku=raw.get("sku", ""),
+                   ip=raw.get("ip", ""), fault=raw.get("fault", ""),
+                   bmc=BmcAccess(bmc["host"], int(bmc["port"]), bmc["user"], bmc["password"], bmc.get("mac", "")))
 
 
 @dataclass(frozen=True)
 class StackInfo:
     provider: str
     state_dir: Path
-    api_url: str | None
-    amqp_url: str | None
-    mongo_url: str | None
-    nodes: tuple[NodeInfo, ...]
+    api_url: str | None = None
+    amqp_url: str | None = None
+    mongo_url: str | None = None
+    nodes: tuple[NodeInfo, ...] = ()
     auth_url: str | None = None  # the auth-enabled endpoint, when the rack has one
+    southbound_url: str | None = None  # where the nodes netboot from
+    #: the rack runs inside the test process (isolated): nothing serves these endpoints between runs
+    in_process: bool = False
+    nodes_planned: int | None = None  # in-process racks: how many nodes the test process will start
+
+    def with_nodes(self, nodes: tuple[NodeInfo, ...]) -> "StackInfo":
+        return replace(self, nodes=tuple(nodes))
+
+    # -- the state file ---------------------------------------------------------------------------
+    def to_endpoints(self) -> dict[str, Any]:
+        """What the state file's ``endpoints`` hold (with secrets: state.json is private)."""
+        out: dict[str, Any] = {key: getattr(self, key) for key in (*URL_KEYS, "southbound_url")}
+        if self.in_process:
+            out.update(in_process=True, nodes_planned=self.nodes_planned)
+        out["nodes"] = [node.to_dict() for node in self.nodes]
+        return out
+
+    @classmethod
+    def from_endpoints(cls, provider: str, state_dir: Path, endpoints: dict[str, Any]) -> "StackInfo":
+        return cls(provider=provider, state_dir=Path(state_dir),
+                   **{key: endpoints.get(key) for key in (*URL_KEYS, "southbound_url")},
+                   nodes=tuple(NodeInfo.from_dict(n) for n in endpoints.get("nodes", [])),
+                   in_process=bool(endpoints.get("in_process", False)), nodes_planned=endpoints.get("nodes_planned"))
+
+    # -- what `status --json` prints --------------------------------------------------------------
+    def report(self, *, show_secrets: bool = False) -> dict[str, Any]:
+        """The stable ``status --json`` keys: provider, the endpoint URLs, nodes (passwords masked unless asked)."""
+        out: dict[str, Any] = {"provider": self.provider}
+        for key in URL_KEYS:
+            value = getattr(self, key)
+            out[key] = value if show_secrets else redact_url(value)
+        out["nodes"] = [node.to_dict(show_secrets=show_secrets) for node in self.nodes]
+        if self.in_process:
+            out.update(in_process=True, nodes_planned=self.nodes_planned)
+        return out
+
+
+def state_dir_setting() -> Path:
+    """The ``state_dir`` setting (``RACKHARNESS_STATE_DIR``, default ``.rackharness``)."""
+    from rackharness.config.loader import load_config
+
+    return Path(load_config(None)["state_dir"])
 
 
 def current_stack(state_dir: str | os.PathLike | None = None) -> StackInfo:
-    directory = Path(state_dir or os.environ.get("RACKHARNESS_STATE_DIR") or ".rackharness")
+    directory = Path(state_dir) if state_dir else state_dir_setting()
     state = StateStore(directory).load()
     if state is None or state.status != "up":
         status = "no state file" if state is None else f"status {state.status}"
         raise UsageError(f"no rack is up in {directory} ({status})",
                          hint="run `./stack.sh up` first, or set RACKHARNESS_STATE_DIR to the rack's state dir")
-    endpoints = state.endpoints
-    nodes = tuple(
-        NodeInfo(name=n["name"], macs=tuple(n["macs"]), uuid=n.get("uuid", ""), serial=n.get("serial", ""),
-                 profile=n.get("profile", ""), bmc_mac=n["bmc"].get("mac", ""),
-                 power_control=bool(n.get("power_control", True)), sku=n.get("sku", ""),
-                 bmc=BmcAccess(n["bmc"]["host"], int(n["bmc"]["port"]), n["bmc"]["user"], n["bmc"]["password"]))
-        for n in endpoints.get("nodes", [])
-    )
-    return StackInfo(provider=state.provider, state_dir=directory, api_url=endpoints.get("api_url"),
-                     amqp_url=endpoints.get("amqp_url"), mongo_url=endpoints.get("mongo_url"), nodes=nodes,
-                     auth_url=endpoints.get("auth_url"))
+    return StackInfo.from_endpoints(state.provider, directory, state.endpoints)

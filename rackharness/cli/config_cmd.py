@@ -45,6 +45,7 @@ def settings_table() -> str:
         bounds += [f"≤ {s.maximum:g}"] if s.maximum is not None else []
         bounds += [" / ".join(s.choices)] if s.choices else []
         kind = s.kind.__name__ + (f" ({', '.join(bounds)})" if bounds else "")
+        alias = f" (older name, still read: {', '.join(s.env_aliases)})" if s.env_aliases else ""
         rows.append(f"| `{s.key}` | `{s.env_var}` | {kind} | {default} | {s.help}"
-                    f"{' (secret: masked in output)' if s.secret else ''} |")
+                    f"{' (secret: masked in output)' if s.secret else ''}{alias} |")
     return "\n".join(rows)

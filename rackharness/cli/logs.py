@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rackharness.config import Config
 from rackharness.errors import UsageError
-from rackharness.providers import make_provider
+from rackharness.providers import capabilities, make_provider
 from rackharness.state import StateStore
 from rackharness.wait import log_tail
 
@@ -33,7 +33,7 @@ def service_logs(config: Config) -> dict[str, list[Path]]:
 def run(args: argparse.Namespace, config: Config) -> int:
     logs = {name: files for name, files in service_logs(config).items() if files}
     state = StateStore(config["state_dir"]).load()
-    if not logs and state is not None and state.provider == "isolated":
+    if not logs and state is not None and capabilities(state.provider).in_process:
         raise UsageError(f"the rack in {config['state_dir']} is isolated: it has no service processes and no logs",
                          hint="it runs inside nose2, whose output is the log (the target and rack log through "
                               "Python logging in that process)")

@@ -7,12 +7,11 @@ service runs, 1 otherwise (down, or degraded).
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 
 from rackharness.config import Config
 from rackharness.providers import make_provider
-from rackharness.redaction import MASK, redact_url
+from rackharness.stack_info import StackInfo
 from rackharness.state import StateStore
 
 NAME = "status"
@@ -28,40 +27,20 @@ def build_report(config: Config, show_secrets: bool) -> dict:
     store = StateStore(config["state_dir"])
     state = store.load()
     if state is None:
-        return {"provider": config["provider"], "status": "down", "state_dir": str(store.dir),
-                "api_url": None, "auth_url": None, "amqp_url": None, "mongo_url": None, "nodes": [],
-                "services": {}}
+        return {**StackInfo(provider=config["provider"], state_dir=store.dir).report(), "status": "down",
+                "state_dir": str(store.dir), "services": {}}
     health = make_provider(state.provider, config, store).health(state) if state.status == "up" else {}
     status = state.status
-    # Endpoints are only reported while something serves them.
-    endpoints = copy.deepcopy(state.endpoints) if status == "up" else {"failure": state.endpoints.get("failure")}
     if status == "up" and not all(health.values()):
         status = "degraded"
-    report = {
-        "provider": state.provider,
-        "status": status,
-        "state_dir": str(store.dir),
-        "api_url": endpoints.get("api_url"),
-        "auth_url": endpoints.get("auth_url"),
-        "amqp_url": endpoints.get("amqp_url"),
-        "mongo_url": endpoints.get("mongo_url"),
-        "nodes": endpoints.get("nodes", []),
-        "services": {
-            name: {"pid": record.get("pid"), "running": health.get(name, False), "log": record.get("log_file")}
-            for name, record in state.processes.items()
-        },
-    }
-    if state.provider == "isolated" and status == "up":
-        # nothing runs between test runs: nose2 starts the rack in its own process (providers/isolated.py)
-        report["in_process"] = True
-        report["nodes_planned"] = state.endpoints.get("nodes_planned")
+    # Endpoints are only reported while something serves them.
+    info = StackInfo.from_endpoints(state.provider, store.dir, state.endpoints if state.status == "up" else {})
+    report = {**info.report(show_secrets=show_secrets), "status": status, "state_dir": str(store.dir),
+              "services": {
+                  name: {"pid": record.get("pid"), "running": health.get(name, False), "log": record.get("log_file")}
+                  for name, record in state.processes.items()}}
     if state.endpoints.get("failure"):
         report["failure"] = state.endpoints["failure"]
-    if not show_secrets:
-        for key in ("api_url", "auth_url", "amqp_url", "mongo_url"):
-            report[key] = redact_url(report[key])
-        for node in report["nodes"]:
-            node["bmc"]["password"] = MASK
     return report
 
 

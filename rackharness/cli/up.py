@@ -47,10 +47,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
             f"a {existing.provider!r} rack is already up in {store.dir}; it cannot be brought up as {config['provider']!r}",
             hint="`rackharness down` first, or use another --state-dir",
         )
-    if args.discover and config["provider"] == "isolated":
-        raise UsageError("--discover cannot run with the isolated provider: its rack only exists inside nose2",
-                         hint="run the suite (its discovery group discovers the nodes), or use --provider local")
     provider = make_provider(config["provider"], config, store)
+    if args.discover and not provider.CAPABILITIES.discovers:
+        raise UsageError(f"--discover cannot run with the {provider.NAME} provider: its rack only exists inside nose2",
+                         hint="run the suite (its discovery group discovers the nodes), or use --provider local")
     started = time.monotonic()
     before = existing.updated_at if existing else None
     state = provider.up()

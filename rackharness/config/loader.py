@@ -90,8 +90,10 @@ def load_config(
             values[key] = _checked(BY_KEY[key], raw, where)
     environ = os.environ if environ is None else environ
     for setting in SETTINGS:
-        if setting.env_var in environ:
-            values[setting.key] = _checked(setting, environ[setting.env_var], f"environment {setting.env_var}")
+        for name in (setting.env_var, *setting.env_aliases):
+            if name in environ:
+                values[setting.key] = _checked(setting, environ[name], f"environment {name}")
+                break
     for key, (raw, flag) in (flags or {}).items():
         setting = BY_KEY.get(key)
         if setting is None:

@@ -23,6 +23,8 @@ class Setting:
     choices: tuple[str, ...] | None = None
     secret: bool = False
     optional: bool = False  # None allowed (e.g. an external URL that is usually unset)
+    #: older environment names still read (after env_var), so a renamed setting keeps users' words working
+    env_aliases: tuple[str, ...] = ()
 
     @property
     def env_var(self) -> str:
@@ -100,11 +102,14 @@ SETTINGS: tuple[Setting, ...] = (
             " default: the target's URL", optional=True),
     Setting("inventory", str, None, "physical-lab inventory YAML for `up --provider physical` (docs/inventory.md)",
             optional=True),
-    Setting("discover_timeout", float, 120.0, "seconds `up --discover` waits for every node to be discovered",
-            minimum=1, maximum=86400),
+    Setting("discover_timeout", float, 120.0, "seconds `up --discover` (and the suite's discovery group) waits "
+            "for every node to be discovered", minimum=1, maximum=86400,
+            env_aliases=("RACKHARNESS_DISCOVERY_TIMEOUT",)),
     # The black-box suite
     Setting("suite.callback_host", str, None, "address the target reaches the test runner on (the suite's "
             "webhook sinks); default: the local address the OS routes to the target's API host", optional=True),
+    Setting("suite.api_timeout", float, 15.0, "seconds the suite's REST clients wait for one API answer",
+            minimum=0.1, maximum=3600, env_aliases=("RACKHARNESS_API_TIMEOUT",)),
     Setting("suite.callback_port", int, 0, "TCP port of the suite's webhook sinks; 0 picks a free port (set one a "
             "firewall between the target and the runner lets through)", minimum=0, maximum=65535),
 )

@@ -15,7 +15,7 @@ import difflib
 import importlib
 
 from rackharness.errors import UsageError
-from rackharness.providers.base import RackProvider
+from rackharness.providers.base import Capabilities, RackProvider
 
 REGISTRY: dict[str, str] = {
     "local": "rackharness.providers.local:LocalProvider",
@@ -36,6 +36,11 @@ def get_provider_class(name: str) -> type[RackProvider]:
         ) from None
     module_name, _, attr = dotted.partition(":")
     return getattr(importlib.import_module(module_name), attr)
+
+
+def capabilities(name: str) -> Capabilities:
+    """What the provider ``name`` can do (:class:`~rackharness.providers.base.Capabilities`)."""
+    return get_provider_class(name).CAPABILITIES
 
 
 def make_provider(name: str, config, store, say=print) -> RackProvider:

@@ -1,18 +1,48 @@
-"""The one base class of the provider axis: how a rack comes up, reports and goes down."""
+"""The one base class of the provider axis: how a rack comes up, reports and goes down, and what it can do."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 from rackharness.config import Config
+from rackharness.stack_info import BmcAccess, NodeInfo
 from rackharness.state import RackState, StateStore
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a provider's rack can do; callers ask these instead of comparing provider names."""
+
+    #: ``up`` starts processes (RabbitMQ, Mongo, the rack, the target) that ``down`` stops and ``logs`` shows
+    runs_services: bool
+    #: the rack lives inside the test process (nose2 starts it); nothing serves it between runs
+    in_process: bool
+    #: any IPMI client on this machine reaches the nodes' BMCs over UDP while the rack is up
+    bmcs_on_network: bool
+    #: nodes can be powered on, off and reset through their BMCs
+    powers_nodes: bool
+    #: ``up --discover`` can power every node on and wait until the system under test discovered it
+    discovers: bool
+    #: the rack is built from a config (nodes, profiles, faults) rather than found (a lab inventory)
+    provisions_nodes: bool
+
+
+def node_infos(nodes: Iterable[Any]) -> tuple[NodeInfo, ...]:
+    """The suite's view of a rack spec's nodes (:class:`rackharness.rack.spec.NodeSpec`), BMC login included."""
+    return tuple(
+        NodeInfo(name=n.name, macs=tuple(n.macs), uuid=n.uuid, serial=n.serial, profile=n.profile, ip=n.ip or "",
+                 fault=n.fault or "", bmc=BmcAccess(n.bmc.host, n.bmc.port, n.bmc.users[0].name,
+                                                    n.bmc.users[0].password, n.bmc.mac))
+        for n in nodes)
 
 
 class RackProvider(ABC):
     """A way to get a rack. ``up`` and ``down`` are idempotent; state goes through ``store``."""
 
     NAME: str = ""
+    CAPABILITIES: Capabilities
 
     def __init__(self, config: Config, store: StateStore, say: Callable[[str], None] = print) -> None:
         self.config = config

@@ -27,11 +27,13 @@ import secrets
 import socket
 import threading
 import time
+from pathlib import Path
 from typing import Callable
 
 from rackharness.config import Config
 from rackharness.errors import ConfigError, RackHarnessError
-from rackharness.providers.base import RackProvider
+from rackharness.providers.base import Capabilities, RackProvider, node_infos
+from rackharness.stack_info import StackInfo
 from rackharness.state import RackState
 
 LOOPBACK = "127.0.0.1"
@@ -224,26 +226,21 @@ class IsolatedStack:
         self.stop()
 
     # -- what the suite reads ----------------------------------------------------------------------
-    def system_under_test(self, source: str = "isolated rack in this process"):
-        from rackharness.stack_info import BmcAccess, NodeInfo
-        from rackharness.suite.sut import SystemUnderTest, auth_access, callback_settings
-
+    def info(self) -> StackInfo:
+        """The running stack, as every other provider describes its own (the suite builds on this)."""
         if not self._started:
             raise RackHarnessError("the isolated rack is not started")
-        nodes = tuple(
-            NodeInfo(name=n.name, macs=tuple(n.macs), uuid=n.uuid, serial=n.serial, profile=n.profile,
-                     bmc_mac=n.bmc.mac, bmc=BmcAccess(n.bmc.host, n.bmc.port, n.bmc.users[0].name,
-                                                      n.bmc.users[0].password))
-            for n in self.spec.nodes)
-        return SystemUnderTest(api_url=self.api_url, amqp_url=self.amqp_url, mongo_url=self.mongo_url,
-                           database=self.config["target.database"], nodes=nodes, source=source, provider="isolated",
-                           auth=auth_access(self.auth_url, self.config), **callback_settings(self.config))
+        return StackInfo(provider="isolated", state_dir=Path("."), api_url=self.api_url, auth_url=self.auth_url,
+                         southbound_url=self.api_url, amqp_url=self.amqp_url, mongo_url=self.mongo_url,
+                         nodes=node_infos(self.spec.nodes), in_process=True)
 
 
 class IsolatedProvider(RackProvider):
     """``up`` records an isolated rack (no processes); the rack itself starts inside ``nose2``."""
 
     NAME = "isolated"
+    CAPABILITIES = Capabilities(runs_services=False, in_process=True, bmcs_on_network=False, powers_nodes=True,
+                                discovers=False, provisions_nodes=True)
 
     def services(self) -> list:
         return []
@@ -265,7 +262,8 @@ class IsolatedProvider(RackProvider):
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.config.save(self.state_dir / CONFIG_FILE)
         state = RackState(provider=self.NAME, status="up")
-        state.endpoints = {"in_process": True, "nodes_planned": self.config["nodes"]}
+        state.endpoints = StackInfo(provider=self.NAME, state_dir=self.state_dir, in_process=True,
+                                    nodes_planned=self.config["nodes"]).to_endpoints()
         state.steps["prepare"] = time.time()
         self.store.save(state)
         self.say(f"isolated rack recorded in {self.state_dir}: nothing runs until `nose2`, which starts the "
@@ -281,7 +279,5 @@ class IsolatedProvider(RackProvider):
 
 def saved_config(state_dir) -> Config:
     """The config ``up --provider isolated`` saved in ``state_dir``."""
-    from pathlib import Path
-
     path = Path(state_dir) / CONFIG_FILE
     return Config.load_saved(path)

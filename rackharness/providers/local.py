@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rackharness.config.loader import write_private
 from rackharness.errors import ConfigError, RackHarnessError
-from rackharness.providers.base import RackProvider
+from rackharness.providers.base import Capabilities, RackProvider, node_infos
 from rackharness.rack.layout import build_rack_spec
 from rackharness.rack.spec import RackSpec
 from rackharness.services import MongoService, RabbitMqService, Service
@@ -26,6 +26,7 @@ from rackharness.services.process import ProcessRecord, find_by_cmdline, is_runn
 from rackharness.services.rabbitmq import blocked_parent
 from rackharness.services.rack import RackService
 from rackharness.services.target import TargetService
+from rackharness.stack_info import StackInfo
 from rackharness.state import RackState
 from rackharness.reference.auth.settings import auth_settings
 
@@ -38,6 +39,8 @@ RABBITMQ_FALLBACK_ROOT = Path("/var/lib/rackharness")
 
 class LocalProvider(RackProvider):
     NAME = "local"
+    CAPABILITIES = Capabilities(runs_services=True, in_process=False, bmcs_on_network=True, powers_nodes=True,
+                                discovers=True, provisions_nodes=True)
 
     # -- composition -----------------------------------------------------------------------
     @functools.cached_property
@@ -212,19 +215,10 @@ class LocalProvider(RackProvider):
     # -- what the suite reads ------------------------------------------------------------------
     def _endpoints(self, spec: RackSpec) -> dict:
         services = {s.NAME: s for s in self.services()}
-        return {
-            "api_url": self.config["target.url"] or services["target"].url,
-            "auth_url": self.config["target.auth_url"] or (services["target"].auth_url if "target" in services else None),
-            "southbound_url": spec.agent.southbound_url,
-            "amqp_url": services["rabbitmq"].url,
-            "mongo_url": services["mongo"].url,
-            "nodes": [
-                {
-                    "name": n.name, "uuid": n.uuid, "serial": n.serial, "profile": n.profile, "macs": list(n.macs),
-                    "ip": n.ip, **({"fault": n.fault} if n.fault else {}),
-                    "bmc": {"host": n.bmc.host, "port": n.bmc.port, "user": n.bmc.users[0].name,
-                            "password": n.bmc.users[0].password, "mac": n.bmc.mac},
-                }
-                for n in spec.nodes
-            ],
-        }
+        info = StackInfo(
+            provider=self.NAME, state_dir=self.state_dir,
+            api_url=self.config["target.url"] or services["target"].url,
+            auth_url=self.config["target.auth_url"] or (services["target"].auth_url if "target" in services else None),
+            southbound_url=spec.agent.southbound_url, amqp_url=services["rabbitmq"].url,
+            mongo_url=services["mongo"].url, nodes=node_infos(spec.nodes))
+        return info.to_endpoints()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import time
 
 from rackharness.errors import ConfigError
-from rackharness.providers.base import RackProvider
+from rackharness.providers.base import Capabilities, RackProvider
+from rackharness.stack_info import BmcAccess, NodeInfo, StackInfo
 from rackharness.state import RackState
 
 CONFIG_FILE = "config.json"
@@ -19,6 +20,9 @@ CONFIG_FILE = "config.json"
 
 class PhysicalProvider(RackProvider):
     NAME = "physical"
+    #: a lab's nodes are powered through their BMCs unless the inventory says ``power_control: false``
+    CAPABILITIES = Capabilities(runs_services=False, in_process=False, bmcs_on_network=True, powers_nodes=True,
+                                discovers=True, provisions_nodes=False)
 
     def services(self) -> list:
         return []
@@ -39,14 +43,14 @@ class PhysicalProvider(RackProvider):
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.config.save(self.state_dir / CONFIG_FILE)
         state = RackState(provider=self.NAME, status="up")
-        state.endpoints = {
-            "lab": inventory.lab, "inventory": str(inventory.path.absolute()),
-            "api_url": inventory.api_url, "amqp_url": inventory.amqp_url, "mongo_url": inventory.mongo_url,
-            "database": inventory.database,
-            "nodes": [{"name": n.name, "macs": list(n.macs), "sku": n.sku, "power_control": n.power_control,
-                       "bmc": {"host": n.bmc_host, "port": n.bmc_port, "user": n.bmc_user,
-                               "password": n.bmc_password}} for n in inventory.nodes],
-        }
+        info = StackInfo(
+            provider=self.NAME, state_dir=self.state_dir, api_url=inventory.api_url, amqp_url=inventory.amqp_url,
+            mongo_url=inventory.mongo_url,
+            nodes=tuple(NodeInfo(name=n.name, macs=tuple(n.macs), sku=n.sku, power_control=n.power_control,
+                                 bmc=BmcAccess(n.bmc_host, n.bmc_port, n.bmc_user, n.bmc_password))
+                        for n in inventory.nodes))
+        state.endpoints = {"lab": inventory.lab, "inventory": str(inventory.path.absolute()),
+                           "database": inventory.database, **info.to_endpoints()}
         state.steps["prepare"] = time.time()
         self.store.save(state)
         self.say(f"lab {inventory.lab!r} recorded in {self.state_dir} from {inventory.path}: nothing provisioned; "

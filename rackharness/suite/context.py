@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import itertools
-import os
 import secrets
 import threading
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from rackharness.clients.seed import MongoSeeder
 from rackharness.stack_info import NodeInfo
 from rackharness.suite.decorators import SkipTest
 from rackharness.suite.sink import WebhookSink, local_address_towards
-from rackharness.suite.sut import SystemUnderTest, isolated_config, resolve_system_under_test
+from rackharness.suite.sut import SystemUnderTest, from_stack, isolated_config, resolve_system_under_test
 
 #: every object the suite creates has a name (or tag) starting with this
 PREFIX = "rh-suite-"
@@ -61,7 +60,7 @@ class SuiteContext:
     def api(self) -> RackHDClient:
         """The RackHD API client (``/api/2.0`` paths), shared by the run."""
         if self._api is None:
-            self._api = RackHDClient(self.target.api_url, timeout=float(os.environ.get("RACKHARNESS_API_TIMEOUT", 15)))
+            self._api = RackHDClient(self.target.api_url, timeout=self.target.api_timeout)
         return self._api
 
     def auth_client(self, *, username: str | None = None, password: str | None = None) -> RackHDClient:
@@ -71,7 +70,7 @@ class SuiteContext:
         if auth is None:
             raise SkipTest(f"needs an auth-enabled endpoint, which {self.target.source} does not give "
                            "(set target.auth_url to RackHD's, e.g. https://rackhd:8443)")
-        return RackHDClient(auth.url, timeout=float(os.environ.get("RACKHARNESS_API_TIMEOUT", 15)),
+        return RackHDClient(auth.url, timeout=self.target.api_timeout,
                             username=username or auth.user, password=auth.password if password is None else password)
 
     def events(self, exchange: str = "on.events") -> EventTracker:
@@ -192,7 +191,7 @@ def configure(config_file: str | None = None, say=None) -> SystemUnderTest:
 
         shutdown()
         _isolated = IsolatedStack(config, say=say).start()
-        target = _isolated.system_under_test()
+        target = from_stack(_isolated.info(), config, config, source="isolated rack in this process")
     else:
         target = resolve_system_under_test(config_file)
     _configured["config_file"] = config_file

@@ -29,7 +29,7 @@ from urllib.parse import quote
 from rackharness.config.loader import Config, load_config
 from rackharness.errors import UsageError
 from rackharness.redaction import redact_url
-from rackharness.stack_info import NodeInfo, current_stack
+from rackharness.stack_info import NodeInfo, StackInfo, current_stack
 from rackharness.state import StateStore
 
 CONFIG_ENV = "RACKHARNESS_CONFIG"
@@ -73,6 +73,8 @@ class SystemUnderTest:
     #: where the target reaches this process (suite.callback_host; None: the route to the API host)
     callback_host: str | None = None
     callback_port: int = 0  # suite.callback_port: the webhook sinks' port (0: any free one)
+    api_timeout: float = 15.0  # suite.api_timeout: seconds a REST call of the suite may take
+    discover_timeout: float = 120.0  # discover_timeout: how long the discovery group waits for the rack
 
     def describe(self) -> str:
         parts = [f"API {self.api_url}", f"auth {self.auth.url if self.auth else '(none)'}", f"AMQP {redact_url(self.amqp_url) if self.amqp_url else '(none)'}",
@@ -94,7 +96,8 @@ def suite_mode(environ: Mapping[str, str] | None = None) -> str:
 
 
 def _state_dir(environ: Mapping[str, str]) -> Path:
-    return Path(environ.get("RACKHARNESS_STATE_DIR") or ".rackharness")
+    """The ``state_dir`` setting as ``environ`` gives it (``RACKHARNESS_STATE_DIR``)."""
+    return Path(load_config(None, environ=environ)["state_dir"])
 
 
 def isolated_config(config_file: str | os.PathLike | None = None,
@@ -119,7 +122,8 @@ def isolated_config(config_file: str | os.PathLike | None = None,
         return None
     directory = _state_dir(environ)
     state = StateStore(directory).load()
-    if state is None or state.status != "up" or state.provider != "isolated":
+    if state is None or state.status != "up" or not StackInfo.from_endpoints(state.provider, directory,
+                                                                            state.endpoints).in_process:
         return None
     from rackharness.providers.isolated import saved_config
     return saved_config(directory)
@@ -140,7 +144,7 @@ def resolve_system_under_test(config_file: str | os.PathLike | None = None,
     except UsageError as exc:
         raise UsageError(exc.message, hint="run `./stack.sh up` first; or test another RackHD with "
                          f"`nose2 --rack-config FILE` or {URL_ENV}=http://host:port") from exc
-    if stack.provider == "isolated":
+    if stack.in_process:
         raise UsageError(f"the rack in {stack.state_dir} is isolated: it runs inside the test process, not here",
                          hint="run the suite with nose2 (which starts it), or call rackharness.suite.context.configure()")
     if not stack.api_url:
@@ -148,15 +152,22 @@ def resolve_system_under_test(config_file: str | os.PathLike | None = None,
                          hint="`./stack.sh status` shows what is running")
     saved = stack.state_dir / "config.json"
     config = Config.load_saved(saved) if saved.is_file() else load_config(None, environ={})
+    return from_stack(stack, config, load_config(None, environ=environ), source=f"stack state in {stack.state_dir}")
+
+
+def from_stack(stack: StackInfo, config: Config, runner: Config, *, source: str) -> SystemUnderTest:
+    """The system under test of a running stack: its endpoints and nodes, ``config`` the stack's settings
+    (database, auth login), ``runner`` the test runner's own (``suite.*``, timeouts)."""
     return SystemUnderTest(api_url=stack.api_url.rstrip("/"), amqp_url=stack.amqp_url, mongo_url=stack.mongo_url,
-                       database=config["target.database"], nodes=stack.nodes, source=f"stack state in {stack.state_dir}",
-                       provider=stack.provider, auth=auth_access(stack.auth_url, config),
-                       **callback_settings(load_config(None, environ=environ)))  # suite.*: the runner's
+                           database=config["target.database"], nodes=stack.nodes, source=source,
+                           provider=stack.provider, auth=auth_access(stack.auth_url, config),
+                           **runner_settings(runner))
 
 
-def callback_settings(config: Config) -> dict[str, object]:
-    """SystemUnderTest's ``callback_host``/``callback_port`` from ``suite.*`` settings."""
-    return {"callback_host": config["suite.callback_host"], "callback_port": config["suite.callback_port"]}
+def runner_settings(config: Config) -> dict[str, object]:
+    """What SystemUnderTest takes from the test runner's settings: callback address, timeouts."""
+    return {"callback_host": config["suite.callback_host"], "callback_port": config["suite.callback_port"],
+            "api_timeout": config["suite.api_timeout"], "discover_timeout": config["discover_timeout"]}
 
 
 def _from_config(config: Config, source: str) -> SystemUnderTest:
@@ -168,4 +179,4 @@ def _from_config(config: Config, source: str) -> SystemUnderTest:
     auth = None if config["target.url"] else f"http://{config['target.host']}:{config['target.auth_port']}"
     return SystemUnderTest(api_url=api.rstrip("/"), amqp_url=amqp, mongo_url=mongo,
                        database=config["target.database"], source=source, auth=auth_access(auth, config),
-                       **callback_settings(config))
+                       **runner_settings(config))

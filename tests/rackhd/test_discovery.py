@@ -19,7 +19,6 @@ cancelled, then ``DELETE /nodes/{id}``), so it sees discovery from the start, an
 discovered — every rack node known with its catalogs — and powered off, so the groups after it start
 from a quiet rack. Rack nodes are real nodes: the cleanup group does not delete them.
 """
-import os
 
 from rackharness.clients.rest import describe_graph, graph_status
 from rackharness.errors import HttpStatusError
@@ -30,8 +29,6 @@ from rackharness.wait import Condition, Observation
 
 API = "/api/2.0"
 ACTIVE = ("pending", "running")
-#: seconds the whole rack may take to be discovered (the local rack needs a few; real servers minutes)
-DISCOVERY_TIMEOUT = float(os.environ.get("RACKHARNESS_DISCOVERY_TIMEOUT", "180"))
 GRAPH_CANCEL_TIMEOUT = 30.0
 EVENT_TIMEOUT = 15.0
 
@@ -148,7 +145,7 @@ class RackDiscovery:
                 waiting = [f"{name}: {text}" for name, text in seen.items() if name not in self.node_ids]
                 return Observation(not waiting, "; ".join(waiting) or "all discovered")
 
-            Condition(probe=probe, what=f"{len(self.racks)} rack nodes to be discovered", timeout=DISCOVERY_TIMEOUT,
+            Condition(probe=probe, what=f"{len(self.racks)} rack nodes to be discovered", timeout=ctx.target.discover_timeout,
                       interval=0.5, transient=(), hint="`rackharness up --discover` reports where each node "
                       "stopped (rack side and target side)").wait()
             for node_id in self.node_ids.values():  # published by now: the API shows the graphs ended
