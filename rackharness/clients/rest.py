@@ -17,13 +17,13 @@ from typing import Any
 
 import requests
 
+from rackharness.api_paths import API_ROOT
 from rackharness.errors import ClientError, HttpStatusError, ServiceUnavailable
 from rackharness.redaction import MASK
 from rackharness.wait import Condition, Observation
 
 log = logging.getLogger(__name__)
 
-API = "/api/2.0"
 #: graph states after which a workflow will not change any more
 TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled", "timeout"})
 
@@ -168,10 +168,10 @@ class RackHDClient:
 
     def nodes(self, **filters: Any) -> list[dict[str, Any]]:
         """``GET /nodes`` (view), filtered like RackHD (``type="compute"``)."""
-        return self.get(f"{API}/nodes", params=filters or None)
+        return self.get(f"{API_ROOT}/nodes", params=filters or None)
 
     def node(self, node_id: str) -> dict[str, Any]:
-        return self.get(f"{API}/nodes/{node_id}")
+        return self.get(f"{API_ROOT}/nodes/{node_id}")
 
     def create_node(self, name: str, type: str = "compute", identifiers: list[str] | None = None,
                     **fields: Any) -> dict[str, Any]:
@@ -179,19 +179,19 @@ class RackHDClient:
         body = {"name": name, "type": type, **fields}
         if identifiers is not None:
             body["identifiers"] = identifiers
-        return self.post(f"{API}/nodes", body, expect=(201,))
+        return self.post(f"{API_ROOT}/nodes", body, expect=(201,))
 
     def delete_node(self, node_id: str) -> None:
-        self.delete(f"{API}/nodes/{node_id}", expect=(200, 204))
+        self.delete(f"{API_ROOT}/nodes/{node_id}", expect=(200, 204))
 
     def run_workflow(self, node_id: str, graph_name: str, options: dict[str, Any] | None = None) -> str:
         """``POST /nodes/{id}/workflows`` → the new graph's ``instanceId``."""
-        graph = self.post(f"{API}/nodes/{node_id}/workflows", {"name": graph_name, "options": options or {}},
+        graph = self.post(f"{API_ROOT}/nodes/{node_id}/workflows", {"name": graph_name, "options": options or {}},
                           expect=(201,))
         return graph.get("instanceId") or graph["id"]
 
     def workflow(self, instance_id: str) -> dict[str, Any]:
-        return self.get(f"{API}/workflows/{instance_id}")
+        return self.get(f"{API_ROOT}/workflows/{instance_id}")
 
     def wait_for_workflow(self, instance_id: str, timeout: float, interval: float = 0.1) -> dict[str, Any]:
         """Poll the graph until it is finished (succeeded, failed, cancelled, timeout); return it.
@@ -208,7 +208,7 @@ class RackHDClient:
 
         Condition(timeout=timeout, interval=interval, transient=(ServiceUnavailable,), probe=probe,
                   what=f"workflow {instance_id} to finish",
-                  hint=f"see the graph: GET {self.url(f'{API}/workflows/{instance_id}')}").wait()
+                  hint=f"see the graph: GET {self.url(f'{API_ROOT}/workflows/{instance_id}')}").wait()
         return last["graph"]
 
 

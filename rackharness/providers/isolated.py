@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from rackharness.api_paths import API_ROOT
 from rackharness.config import Config
 from rackharness.errors import ConfigError, RackHarnessError
 from rackharness.providers.base import Capabilities, RackProvider, node_infos
@@ -175,8 +176,8 @@ class IsolatedStack:
         from rackharness.wait import Condition, Observation
 
         def answers() -> Observation:
-            response = requests.get(f"{self.api_url}/api/2.0/config", timeout=1.0)
-            return Observation(response.status_code == 200, f"GET /api/2.0/config answered {response.status_code}")
+            response = requests.get(f"{self.api_url}{API_ROOT}/config", timeout=1.0)
+            return Observation(response.status_code == 200, f"GET {API_ROOT}/config answered {response.status_code}")
 
         Condition(probe=answers, what=f"the isolated reference target at {self.api_url}", timeout=self.config["ready_timeout"],
                   interval=0.05, transient=(OSError, requests.RequestException)).wait()

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from rackharness.api_paths import API_ROOT
 from rackharness.clients.amqp_transport import AmqpTransport, open_transport
 from rackharness.clients.obm import ObmClient
 from rackharness.clients.rest import RackHDClient, graph_status, graph_tasks
@@ -35,7 +36,6 @@ from rackharness.rack.boot_agent import read_status
 from rackharness.stack_info import NodeInfo, StackInfo
 from rackharness.wait import Condition, Observation
 
-API = "/api/2.0"
 ACTIVE = ("pending", "running")
 FAILED = ("failed", "cancelled", "timeout")
 POWER_WORKERS = 8
@@ -172,10 +172,10 @@ class Discovery:
 
     def _observe(self) -> None:
         by_mac: dict[str, dict[str, Any]] = {}
-        for node in self.api.get(f"{API}/nodes"):
+        for node in self.api.get(f"{API_ROOT}/nodes"):
             for identifier in node.get("identifiers") or []:
                 by_mac[str(identifier).lower()] = node
-        graphs = self.api.get(f"{API}/workflows")
+        graphs = self.api.get(f"{API_ROOT}/workflows")
         for progress in self.nodes.values():
             if progress.outcome is not None:
                 continue
@@ -194,7 +194,7 @@ class Discovery:
                 self._settle(progress, "failed")
                 continue
             if status == "succeeded" or progress.graph is None:
-                progress.catalogs = len(self.api.get(f"{API}/nodes/{progress.node_id}/catalogs"))
+                progress.catalogs = len(self.api.get(f"{API_ROOT}/nodes/{progress.node_id}/catalogs"))
                 if progress.catalogs:
                     self._settle(progress, "discovered")
 

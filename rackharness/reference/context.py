@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from pymongo.database import Database
 
+from rackharness.api_paths import API_ROOT
 from rackharness.reference.southbound import CommandChannel
 
 
@@ -57,7 +58,7 @@ class TargetContext:
     engine: WorkflowEngine | None = None  # set once the engine is built (it needs the context)
     #: RackHD's flat config object served by GET/PATCH /config (secrets never served)
     config: dict[str, Any] = field(default_factory=dict)
-    base_path: str = "/api/2.0"
+    base_path: str = API_ROOT
     #: where jobs offer commands to a node's task runner and GET/POST /tasks/{id} meet them
     southbound: CommandChannel = field(default_factory=CommandChannel)
     pollers: PollerRuntime | None = None  # set by the server; None: pollers are stored, never run

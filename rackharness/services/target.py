@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from rackharness.api_paths import API_ROOT
 from rackharness.config.loader import write_private
 from rackharness.services.base import Service
 from rackharness.services.process import ManagedProcess, ProcessRecord
@@ -54,7 +55,7 @@ class TargetService(Service):
         return ManagedProcess(self.NAME, argv, self.log_files[0]).start()
 
     def wait_ready(self, record: ProcessRecord | None, timeout: float = 30.0) -> None:
-        probe_url = f"{self.url}/api/2.0/config"
+        probe_url = f"{self.url}{API_ROOT}/config"
 
         def answers() -> Observation:
             try:

@@ -1,9 +1,11 @@
 """Checks the black-box suite's groups share: equality that shows what was seen, RackHD's error body,
-and a BMC reaching a power state."""
+a BMC reaching a power state, and RackHD having no graph running."""
 from __future__ import annotations
 
 from typing import Any
 
+from rackharness.api_paths import API_ROOT
+from rackharness.clients.rest import graph_status
 from rackharness.suite.decorators import asserts
 from rackharness.wait import Condition, Observation
 
@@ -47,3 +49,28 @@ def wait_for_power(obm: Any, node_name: str, state: str, timeout: float = POWER_
 
     Condition(timeout=timeout, interval=0.05, transient=(), probe=probe,
               what=f"{node_name}'s BMC to report power {state}").wait()
+
+
+#: the states of a graph that has not ended (RackHD's ``_status`` / view ``status``)
+ACTIVE_STATES = ("pending", "running")
+
+
+def wait_until_idle(api: Any, *, timeout: float, why: str, graph: str | None = None,
+                    node_id: str | None = None, interval: float = 0.25) -> None:
+    """Return once no graph is active: every graph (``graph``: of that injectableName only; ``node_id``:
+    on that node only). A node's active graph refuses the next workflow started on it, so a test waits
+    for what an API call started (``why``) before the next. Fails saying which graphs were still active.
+    """
+    path = f"{API_ROOT}/nodes/{node_id}/workflows" if node_id else f"{API_ROOT}/workflows"
+    kind = f"{graph} " if graph else ""
+
+    def probe() -> Observation:
+        listed = api.get(path, params={"active": "true"})
+        # the active filter is RackHD's; a graph's own state says the same, and is checked too
+        active = [g.get("instanceId") or g.get("injectableName") for g in listed
+                  if (graph is None or g.get("injectableName") == graph) and graph_status(g) in ACTIVE_STATES]
+        return Observation(not active, f"{len(active)} active {kind}graph(s): {active[:5]}")
+
+    where = f" on node {node_id}" if node_id else ""
+    Condition(probe=probe, what=f"the {kind}graphs{where} {why} to finish", timeout=timeout, interval=interval,
+              transient=()).wait()

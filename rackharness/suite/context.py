@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from rackharness.api_paths import API_ROOT
 from rackharness.clients.events import EventPublisher, EventTracker
 from rackharness.clients.obm import ObmClient
 from rackharness.clients.rest import RackHDClient
@@ -143,14 +144,14 @@ class SuiteContext:
 
     def create_hook(self, url: str, what: str = "hook", **fields: Any) -> dict[str, Any]:
         """POST /hooks with a suite name; returns RackHD's answer (201), recorded for cleanup."""
-        hook = self.api.post("/api/2.0/hooks", {"url": url, "name": self.name(what), **fields}, expect=(201,))
+        hook = self.api.post(f"{API_ROOT}/hooks", {"url": url, "name": self.name(what), **fields}, expect=(201,))
         self.created("hook", hook["id"], hook.get("name", ""))
         return hook
 
     def create_node(self, what: str = "node", *, type: str = "compute", **fields: Any) -> dict[str, Any]:  # noqa: A002
         """POST a node with a suite name and MAC identifier; returns RackHD's answer (recorded for cleanup)."""
         body = {"name": self.name(what), "type": type, "identifiers": [self.mac()], **fields}
-        node = self.api.post("/api/2.0/nodes", body, expect=(201,))
+        node = self.api.post(f"{API_ROOT}/nodes", body, expect=(201,))
         self.created("node", node["id"], node.get("name", ""))
         return node
 

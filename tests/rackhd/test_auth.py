@@ -19,11 +19,11 @@ import time
 
 import jwt
 
+from rackharness.api_paths import API_ROOT
 from rackharness.errors import HttpStatusError
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
-API = "/api/2.0"
 SESSIONS = "/redfish/v1/SessionService/Sessions"
 
 
@@ -76,16 +76,16 @@ class Auth:
     @test(depends_on=[login_returns_a_jwt_for_the_configured_user])
     def a_token_opens_the_api_by_header_or_query(self):
         """GET /nodes with authorization: JWT <token> → 200, and with ?auth_token=<token> → 200: the same nodes."""
-        by_header = self.client.get(f"{API}/nodes")
+        by_header = self.client.get(f"{API_ROOT}/nodes")
         anonymous = suite_context().auth_client()
-        by_query = anonymous.get(f"{API}/nodes", params={"auth_token": self.token})
+        by_query = anonymous.get(f"{API_ROOT}/nodes", params={"auth_token": self.token})
         asserts.assert_equal(sorted(n["id"] for n in by_query), sorted(n["id"] for n in by_header),
                              "the query token should see what the header token sees")
 
     @test(depends_on=[login_returns_a_jwt_for_the_configured_user])
     def no_token_is_answered_401_no_auth_token(self):
         """GET /nodes on the auth endpoint without a token → 401 [{"method": "jwt", "message": "No auth token"}]."""
-        seen = status_and_body(suite_context().auth_client(), "GET", f"{API}/nodes")
+        seen = status_and_body(suite_context().auth_client(), "GET", f"{API_ROOT}/nodes")
         assert_challenge(seen, "jwt", "No auth token", "GET /nodes without a token")
 
     @test(depends_on=[login_returns_a_jwt_for_the_configured_user])
@@ -95,9 +95,9 @@ class Auth:
         head, payload, signature = self.token.split(".")
         forged = ".".join([head, payload, ("A" if signature[0] != "A" else "B") + signature[1:]])
         client.use_headers({"authorization": f"JWT {forged}"})
-        assert_challenge(status_and_body(client, "GET", f"{API}/nodes"), "jwt", "invalid signature", "forged token")
+        assert_challenge(status_and_body(client, "GET", f"{API_ROOT}/nodes"), "jwt", "invalid signature", "forged token")
         client.use_headers({"authorization": "JWT not-a-token"})
-        assert_challenge(status_and_body(client, "GET", f"{API}/nodes"), "jwt", "jwt malformed", "garbage token")
+        assert_challenge(status_and_body(client, "GET", f"{API_ROOT}/nodes"), "jwt", "jwt malformed", "garbage token")
 
     @test(depends_on=[login_returns_a_jwt_for_the_configured_user])
     def an_expired_token_is_answered_401_jwt_expired(self):
@@ -108,7 +108,7 @@ class Auth:
                              rackhd_key(ctx.target.auth.token_secret), algorithm="HS256")
         client = ctx.auth_client()
         client.use_headers({"authorization": f"JWT {expired}"})
-        seen = status_and_body(client, "GET", f"{API}/nodes")
+        seen = status_and_body(client, "GET", f"{API_ROOT}/nodes")
         if seen[0] == 401 and seen[1] == [{"method": "jwt", "message": "invalid signature"}]:
             asserts.fail("the target does not sign with target.auth_token_secret: set it to RackHD's authTokenSecret")
         assert_challenge(seen, "jwt", "jwt expired", "expired token")
@@ -133,19 +133,19 @@ class Auth:
         ctx = suite_context()
         name, password = ctx.name("user"), "rh-" + ctx.run_id + "-pw"
         ctx.created("user", name, name)
-        created = self.client.post(f"{API}/users", {"username": name, "password": password, "role": "ReadOnly"},
+        created = self.client.post(f"{API_ROOT}/users", {"username": name, "password": password, "role": "ReadOnly"},
                                    expect=(201,))
         asserts.assert_equal(created, {"username": name, "role": "ReadOnly"}, "POST /users answer")
-        listed = self.client.get(f"{API}/users")
+        listed = self.client.get(f"{API_ROOT}/users")
         asserts.assert_true({"username": name, "role": "ReadOnly"} in listed,
                             f"GET /users should list {name} without its password, got {listed!r:.300}")
         reader = ctx.auth_client(username=name, password=password)
         reader.login()
-        reader.get(f"{API}/nodes")
-        seen = status_and_body(reader, "POST", f"{API}/nodes", json={"name": ctx.name("refused"), "type": "compute"})
+        reader.get(f"{API_ROOT}/nodes")
+        seen = status_and_body(reader, "POST", f"{API_ROOT}/nodes", json={"name": ctx.name("refused"), "type": "compute"})
         asserts.assert_equal(seen, (403, {"message": "Forbidden"}), "a ReadOnly user's POST /nodes")
-        self.client.delete(f"{API}/users/{name}", expect=(204,))
-        asserts.assert_equal(status_and_body(reader, "GET", f"{API}/nodes")[0], 401,
+        self.client.delete(f"{API_ROOT}/users/{name}", expect=(204,))
+        asserts.assert_equal(status_and_body(reader, "GET", f"{API_ROOT}/nodes")[0], 401,
                              "a deleted user's token should no longer open the API")
 
     @test(depends_on=[login_returns_a_jwt_for_the_configured_user])

@@ -11,12 +11,12 @@ import datetime as dt
 import secrets
 import uuid
 
+from rackharness.api_paths import API_ROOT
 from rackharness.clients.seed import CATALOGS
 from rackharness.suite.checks import assert_error
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
-API = "/api/2.0"
 VIEW_KEYS = {"id", "node", "createdAt", "updatedAt", "source", "data"}
 
 
@@ -30,7 +30,7 @@ def dmi(serial, product):
 def assert_catalog_view(catalog, node_id, what):
     missing = VIEW_KEYS - set(catalog)
     asserts.assert_equal(missing, set(), f"{what}: catalog view lacks {sorted(missing)}: {catalog!r:.300}")
-    asserts.assert_equal(catalog["node"], f"{API}/nodes/{node_id}", f"{what}: a listed catalog's node is the node URL")
+    asserts.assert_equal(catalog["node"], f"{API_ROOT}/nodes/{node_id}", f"{what}: a listed catalog's node is the node URL")
 
 
 
@@ -63,7 +63,7 @@ class NodeCatalogs:
         self.ids["bmc"] = seeder.catalog(self.node_id, "bmc", self.data["bmc"])
         self.ids["unique"] = seeder.catalog(self.node_id, self.unique_source, self.data["unique"])
 
-        listed = ctx.api.get(f"{API}/nodes/{self.node_id}/catalogs")
+        listed = ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/catalogs")
         asserts.assert_equal(sorted(c.get("id") for c in listed), sorted(self.ids.values()),
                              "GET /nodes/{id}/catalogs should list exactly the node's seeded catalogs")
         by_id = {catalog_id: key for key, catalog_id in self.ids.items()}
@@ -78,7 +78,7 @@ class NodeCatalogs:
     @test(depends_on=[seeded_catalogs_are_listed_as_views])
     def by_source_answers_latest_raw(self):
         """GET /nodes/{id}/catalogs/dmi answers the newest dmi catalog raw: node is the node id, not a URL."""
-        catalog = suite_context().api.get(f"{API}/nodes/{self.node_id}/catalogs/dmi")
+        catalog = suite_context().api.get(f"{API_ROOT}/nodes/{self.node_id}/catalogs/dmi")
         missing = VIEW_KEYS - set(catalog)
         asserts.assert_equal(missing, set(), f"raw catalog lacks {sorted(missing)}: {catalog!r:.300}")
         asserts.assert_equal(catalog["id"], self.ids["dmi"],
@@ -91,10 +91,10 @@ class NodeCatalogs:
     def node_routes_resolve_a_mac(self):
         """GET /nodes/{mac}/catalogs and /nodes/{mac}/catalogs/bmc answer the same as by id."""
         ctx = suite_context()
-        listed = ctx.api.get(f"{API}/nodes/{self.mac}/catalogs")
+        listed = ctx.api.get(f"{API_ROOT}/nodes/{self.mac}/catalogs")
         asserts.assert_equal(sorted(c.get("id") for c in listed), sorted(self.ids.values()),
                              f"GET /nodes/{self.mac}/catalogs lists other catalogs than by id")
-        catalog = ctx.api.get(f"{API}/nodes/{self.mac}/catalogs/bmc")
+        catalog = ctx.api.get(f"{API_ROOT}/nodes/{self.mac}/catalogs/bmc")
         asserts.assert_equal((catalog.get("id"), catalog.get("node"), catalog.get("data")),
                              (self.ids["bmc"], self.node_id, self.data["bmc"]),
                              f"GET /nodes/{self.mac}/catalogs/bmc answered another catalog")
@@ -103,7 +103,7 @@ class NodeCatalogs:
     def unknown_source_answers_404(self):
         """GET /nodes/{id}/catalogs/{source} of a source the node has no catalog of answers 404."""
         ctx = suite_context()
-        path = f"{API}/nodes/{self.node_id}/catalogs/rh-suite-no-such-source"
+        path = f"{API_ROOT}/nodes/{self.node_id}/catalogs/rh-suite-no-such-source"
         assert_error(anything(ctx, "GET", path), 404, f"GET {path}")
 
     @test(depends_on=[seeded_catalogs_are_listed_as_views])
@@ -111,7 +111,7 @@ class NodeCatalogs:
         """GET /catalogs/{id} answers that catalog in the view the node's list shows."""
         ctx = suite_context()
         for key in ("bmc", "dmi"):
-            catalog = ctx.api.get(f"{API}/catalogs/{self.ids[key]}")
+            catalog = ctx.api.get(f"{API_ROOT}/catalogs/{self.ids[key]}")
             assert_catalog_view(catalog, self.node_id, f"GET /catalogs/{{id}} ({key})")
             asserts.assert_equal(catalog, self.listed[self.ids[key]],
                                  f"GET /catalogs/{{id}} and /nodes/{{id}}/catalogs render the {key} catalog apart")
@@ -120,7 +120,7 @@ class NodeCatalogs:
     def list_filters_by_source(self):
         """GET /catalogs?source=<s> lists exactly the catalogs of that source, as views."""
         ctx = suite_context()
-        listed = ctx.api.get(f"{API}/catalogs", params={"source": self.unique_source})
+        listed = ctx.api.get(f"{API_ROOT}/catalogs", params={"source": self.unique_source})
         asserts.assert_equal([c.get("id") for c in listed], [self.ids["unique"]],
                              f"GET /catalogs?source={self.unique_source} should list only the one seeded catalog")
         assert_catalog_view(listed[0], self.node_id, "GET /catalogs?source=")
@@ -132,9 +132,9 @@ class NodeCatalogs:
     def deleting_the_node_deletes_its_catalogs(self):
         """DELETE /nodes/{id} answers 204 and its catalogs are gone: GET /catalogs/{id} answers 404 for each."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/nodes/{self.node_id}", expect=(204,))
+        ctx.api.delete(f"{API_ROOT}/nodes/{self.node_id}", expect=(204,))
         for key, catalog_id in sorted(self.ids.items()):
-            assert_error(anything(ctx, "GET", f"{API}/catalogs/{catalog_id}"), 404,
+            assert_error(anything(ctx, "GET", f"{API_ROOT}/catalogs/{catalog_id}"), 404,
                          f"GET /catalogs/{catalog_id} ({key}) after its node was deleted")
 
 
@@ -147,11 +147,11 @@ class CatalogsUnknown:
         """GET /nodes/{id}/catalogs and /nodes/{id}/catalogs/dmi of an unknown node answer 404."""
         ctx = suite_context()
         missing = secrets.token_hex(12)
-        for path in (f"{API}/nodes/{missing}/catalogs", f"{API}/nodes/{missing}/catalogs/dmi"):
+        for path in (f"{API_ROOT}/nodes/{missing}/catalogs", f"{API_ROOT}/nodes/{missing}/catalogs/dmi"):
             assert_error(anything(ctx, "GET", path), 404, f"GET {path}")
 
     @test
     def unknown_catalog_answers_404(self):
         """GET /catalogs/{id} of a uuid no catalog has answers 404."""
         missing = str(uuid.uuid4())
-        assert_error(anything(suite_context(), "GET", f"{API}/catalogs/{missing}"), 404, f"GET /catalogs/{missing}")
+        assert_error(anything(suite_context(), "GET", f"{API_ROOT}/catalogs/{missing}"), 404, f"GET /catalogs/{missing}")

@@ -14,13 +14,12 @@ from urllib.parse import urlsplit
 
 from bson import ObjectId
 
+from rackharness.api_paths import API_ROOT
 from rackharness.errors import HttpStatusError
-from rackharness.suite.checks import wait_for_power
+from rackharness.suite.checks import wait_for_power, wait_until_idle
 from rackharness.suite.context import MAC_PREFIX, PREFIX, suite_context
 from rackharness.suite.decorators import asserts, test
-from rackharness.wait import Condition, Observation
 
-API = "/api/2.0"
 #: seconds the Graph.GenerateSku runs a SKU deletion starts (one per node, on RackHD) may take
 GENERATE_SKU_TIMEOUT = 60.0
 
@@ -37,17 +36,11 @@ def _suite_objects(ctx, kind, listed, *, key="id", marked=_named_by_suite("name"
 
 
 def _suite_nodes(ctx):
-    return _suite_objects(ctx, "node", ctx.api.get(f"{API}/nodes"))
+    return _suite_objects(ctx, "node", ctx.api.get(f"{API_ROOT}/nodes"))
 
 
 def _suite_skus(ctx):
-    return _suite_objects(ctx, "sku", ctx.api.get(f"{API}/skus"))
-
-
-def _generate_sku_done(ctx):
-    active = [g.get("instanceId") for g in ctx.api.get(f"{API}/workflows", params={"active": "true"})
-              if g.get("injectableName") == "Graph.GenerateSku"]
-    return Observation(not active, f"{len(active)} active Graph.GenerateSku graph(s): {active[:5]}")
+    return _suite_objects(ctx, "sku", ctx.api.get(f"{API_ROOT}/skus"))
 
 
 def _suite_users(ctx):
@@ -56,7 +49,7 @@ def _suite_users(ctx):
         return None, []
     client = ctx.auth_client()
     client.login()
-    return client, _suite_objects(ctx, "user", client.get(f"{API}/users"), key="username",
+    return client, _suite_objects(ctx, "user", client.get(f"{API_ROOT}/users"), key="username",
                                   marked=_named_by_suite("username"))
 
 
@@ -64,17 +57,17 @@ def _suite_hooks(ctx):
     """Hooks recorded, named rh-suite-*, or pointing at a suite sink (URL path /rh-suite-...)."""
     def marked(hook):
         return _named_by_suite("name")(hook) or urlsplit(str(hook.get("url", ""))).path.startswith("/" + PREFIX)
-    return _suite_objects(ctx, "hook", ctx.api.get(f"{API}/hooks"), marked=marked)
+    return _suite_objects(ctx, "hook", ctx.api.get(f"{API_ROOT}/hooks"), marked=marked)
 
 
 def _suite_lookups(ctx):
     """Lookups recorded or holding a suite MAC (02:7e:...)."""
-    return _suite_objects(ctx, "lookup", ctx.api.get(f"{API}/lookups"),
+    return _suite_objects(ctx, "lookup", ctx.api.get(f"{API_ROOT}/lookups"),
                           marked=lambda record: str(record.get("macAddress", "")).lower().startswith(MAC_PREFIX))
 
 
 def _suite_tags(ctx):
-    return _suite_objects(ctx, "tag", ctx.api.get(f"{API}/tags"), key="name", marked=_named_by_suite("name"))
+    return _suite_objects(ctx, "tag", ctx.api.get(f"{API_ROOT}/tags"), key="name", marked=_named_by_suite("name"))
 
 
 @test(groups=["cleanup"], always_run=True)
@@ -87,14 +80,14 @@ class Cleanup:
         """Every hook the run recorded, named rh-suite-* or pointing at a suite sink is deleted (DELETE /hooks/{id})."""
         ctx = suite_context()
         for hook_id in _suite_hooks(ctx):
-            ctx.api.delete(f"{API}/hooks/{hook_id}", expect=(200, 204, 404))
+            ctx.api.delete(f"{API_ROOT}/hooks/{hook_id}", expect=(200, 204, 404))
 
     @test
     def cancel_active_graphs(self):
         """Every suite node's active graph is cancelled (PUT /nodes/{id}/workflows/action → 202, or 404: none)."""
         ctx = suite_context()
         for node_id in _suite_nodes(ctx):
-            ctx.api.put(f"{API}/nodes/{node_id}/workflows/action", {"command": "cancel"}, expect=(202, 404))
+            ctx.api.put(f"{API_ROOT}/nodes/{node_id}/workflows/action", {"command": "cancel"}, expect=(202, 404))
 
     @test
     def restore_rack_power(self):
@@ -117,45 +110,45 @@ class Cleanup:
         ctx = suite_context()
         deleted = _suite_skus(ctx)
         for sku_id in deleted:
-            ctx.api.delete(f"{API}/skus/{sku_id}", expect=(200, 204, 404))
+            ctx.api.delete(f"{API_ROOT}/skus/{sku_id}", expect=(200, 204, 404))
         if deleted:  # RackHD runs Graph.GenerateSku on every node; a node with an active graph cannot be deleted
-            Condition(probe=lambda: _generate_sku_done(ctx), what="the Graph.GenerateSku graphs to finish",
-                      timeout=GENERATE_SKU_TIMEOUT, interval=0.25).wait()
+            wait_until_idle(ctx.api, graph="Graph.GenerateSku", timeout=GENERATE_SKU_TIMEOUT,
+                            why="the SKU deletions started")
 
     @test
     def delete_suite_pollers(self):
         """Every poller the run recorded is deleted (DELETE /pollers/{id} → 204, 404 if gone), before its node."""
         ctx = suite_context()
         for poller_id in sorted({c.id for c in ctx.ledger if c.kind == "poller"}):
-            ctx.api.delete(f"{API}/pollers/{poller_id}", expect=(200, 204, 404))
+            ctx.api.delete(f"{API_ROOT}/pollers/{poller_id}", expect=(200, 204, 404))
 
     @test
     def delete_suite_nodes(self):
         """Every node the run recorded or named rh-suite-* is deleted (DELETE /nodes/{id} → 200/204, 404 if gone)."""
         ctx = suite_context()
         for node_id in _suite_nodes(ctx):
-            ctx.api.delete(f"{API}/nodes/{node_id}", expect=(200, 204, 404))
+            ctx.api.delete(f"{API_ROOT}/nodes/{node_id}", expect=(200, 204, 404))
 
     @test
     def delete_suite_tags(self):
         """Every tag the run recorded or named rh-suite-* is deleted (DELETE /tags/{name})."""
         ctx = suite_context()
         for name in _suite_tags(ctx):
-            ctx.api.delete(f"{API}/tags/{name}", expect=(200, 204, 404))
+            ctx.api.delete(f"{API_ROOT}/tags/{name}", expect=(200, 204, 404))
 
     @test
     def delete_suite_users(self):
         """Every user the run recorded or named rh-suite-* is deleted (DELETE /users/{name} on the auth endpoint)."""
         client, names = _suite_users(suite_context())
         for name in names:
-            client.delete(f"{API}/users/{name}", expect=(200, 204, 404))
+            client.delete(f"{API_ROOT}/users/{name}", expect=(200, 204, 404))
 
     @test
     def delete_suite_lookups(self):
         """Every lookup the run recorded or with a suite MAC (02:7e:…) is deleted (DELETE /lookups/{id})."""
         ctx = suite_context()
         for lookup_id in _suite_lookups(ctx):
-            ctx.api.delete(f"{API}/lookups/{lookup_id}", expect=(200, 204, 404))
+            ctx.api.delete(f"{API_ROOT}/lookups/{lookup_id}", expect=(200, 204, 404))
 
     @test
     def remove_seeded_documents(self):
@@ -173,7 +166,7 @@ class Cleanup:
         left += [f"hook {i}" for i in _suite_hooks(ctx)] + [f"lookup {i}" for i in _suite_lookups(ctx)]
         for kind, object_id in sorted({(c.kind, c.id) for c in ctx.ledger if c.kind in ("node", "poller")}):
             try:
-                ctx.api.get(f"{API}/{kind}s/{object_id}", expect=(404,))
+                ctx.api.get(f"{API_ROOT}/{kind}s/{object_id}", expect=(404,))
             except HttpStatusError as exc:
                 left.append(f"{kind} {object_id} (GET answered {exc.status})")
         for collection, object_id in self.seeded:

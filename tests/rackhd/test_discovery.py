@@ -20,15 +20,15 @@ discovered — every rack node known with its catalogs — and powered off, so t
 from a quiet rack. Rack nodes are real nodes: the cleanup group does not delete them.
 """
 
+from rackharness.api_paths import API_ROOT
 from rackharness.clients.rest import describe_graph, graph_status
 from rackharness.errors import HttpStatusError
-from rackharness.suite.checks import wait_for_power
+from rackharness.suite.checks import ACTIVE_STATES, wait_for_power, wait_until_idle
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 from rackharness.wait import Condition, Observation
 
-API = "/api/2.0"
-ACTIVE = ("pending", "running")
+
 GRAPH_CANCEL_TIMEOUT = 30.0
 EVENT_TIMEOUT = 15.0
 
@@ -39,14 +39,14 @@ def macs_of(rack):
 
 def target_node(ctx, rack):
     """The RackHD node whose identifiers include one of the rack node's MACs, or None."""
-    for node in ctx.api.get(f"{API}/nodes"):
+    for node in ctx.api.get(f"{API_ROOT}/nodes"):
         if set(macs_of(rack)) & {str(i).lower() for i in node.get("identifiers") or []}:
             return node
     return None
 
 
 def node_graphs(ctx, node_id):
-    return ctx.api.get(f"{API}/nodes/{node_id}/workflows")
+    return ctx.api.get(f"{API_ROOT}/nodes/{node_id}/workflows")
 
 
 def discovery_graph(graphs):
@@ -61,13 +61,13 @@ def discovered(ctx, rack):
     if node is None:
         return None, "unknown to RackHD"
     graphs = node_graphs(ctx, node["id"])
-    active = [g.get("injectableName") for g in graphs if graph_status(g) in ACTIVE]
+    active = [g.get("injectableName") for g in graphs if graph_status(g) in ACTIVE_STATES]
     if active:
         return None, f"node {node['id']}: graph(s) {', '.join(map(str, active))} active"
     graph = discovery_graph(graphs)
     if graph is not None and graph_status(graph) != "succeeded":
         return None, f"node {node['id']}: {graph.get('injectableName')} ended {describe_graph(graph)}"
-    catalogs = ctx.api.get(f"{API}/nodes/{node['id']}/catalogs")
+    catalogs = ctx.api.get(f"{API_ROOT}/nodes/{node['id']}/catalogs")
     if not catalogs:
         return None, f"node {node['id']}: no catalogs yet"
     return node["id"], f"node {node['id']}: {len(catalogs)} catalogs"
@@ -75,7 +75,7 @@ def discovered(ctx, rack):
 
 def catalog(ctx, node_id, source):
     """The node's latest catalog of ``source`` (raw: ``{id, node, source, data, ...}``)."""
-    return ctx.api.get(f"{API}/nodes/{node_id}/catalogs/{source}")
+    return ctx.api.get(f"{API_ROOT}/nodes/{node_id}/catalogs/{source}")
 
 
 def same_uuid(a, b):
@@ -108,17 +108,13 @@ class RackDiscovery:
             if node is None:
                 continue
             try:
-                ctx.api.put(f"{API}/nodes/{node['id']}/workflows/action", {"command": "cancel"}, expect=(202, 404))
+                ctx.api.put(f"{API_ROOT}/nodes/{node['id']}/workflows/action", {"command": "cancel"}, expect=(202, 404))
             except HttpStatusError:
                 pass
 
-            def idle(node_id=node["id"]):
-                active = [g.get("injectableName") for g in node_graphs(ctx, node_id) if graph_status(g) in ACTIVE]
-                return Observation(not active, f"active graphs: {active}")
-
-            Condition(probe=idle, what=f"{rack.name}'s graphs to end", timeout=GRAPH_CANCEL_TIMEOUT,
-                      interval=0.2, transient=()).wait()
-            ctx.api.delete(f"{API}/nodes/{node['id']}", expect=(204,))
+            wait_until_idle(ctx.api, node_id=node["id"], timeout=GRAPH_CANCEL_TIMEOUT, interval=0.2,
+                            why=f"(of {rack.name}) the cancel")
+            ctx.api.delete(f"{API_ROOT}/nodes/{node['id']}", expect=(204,))
         left = [rack.name for rack in self.racks if target_node(ctx, rack) is not None]
         asserts.assert_equal(left, [], "rack nodes RackHD still knows after DELETE /nodes/{id}")
 
@@ -159,7 +155,7 @@ class RackDiscovery:
         """A discovered node's identifiers are its MACs (lower case) and its name is them joined by ','."""
         ctx = suite_context()
         for rack in self.racks:
-            node = ctx.api.get(f"{API}/nodes/{self.node_ids[rack.name]}")
+            node = ctx.api.get(f"{API_ROOT}/nodes/{self.node_ids[rack.name]}")
             asserts.assert_equal(sorted(node.get("identifiers") or []), sorted(macs_of(rack)),
                                  f"{rack.name}'s identifiers: {node!r:.300}")
             asserts.assert_equal(sorted(str(node.get("name", "")).split(",")), sorted(macs_of(rack)),
@@ -246,4 +242,4 @@ class RackDiscovery:
         for rack in self.racks:
             node = target_node(ctx, rack)
             asserts.assert_true(node is not None, f"{rack.name} is no longer known to RackHD")
-            asserts.assert_true(ctx.api.get(f"{API}/nodes/{node['id']}/catalogs"), f"{rack.name} lost its catalogs")
+            asserts.assert_true(ctx.api.get(f"{API_ROOT}/nodes/{node['id']}/catalogs"), f"{rack.name} lost its catalogs")

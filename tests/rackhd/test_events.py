@@ -10,11 +10,11 @@ it acts, so it only sees what its action caused.
 """
 import datetime as dt
 
+from rackharness.api_paths import API_ROOT
 from rackharness.clients.amqp_transport import BrokerRefused, open_transport
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import SkipTest, asserts, test
 
-API = "/api/2.0"
 EXCHANGE = "on.events"
 ENVELOPE_KEYS = {"version", "type", "action", "severity", "typeId", "nodeId", "data", "createdAt"}
 #: the services that publish a heartbeat (contract §2)
@@ -96,7 +96,7 @@ class Events:
         ctx = suite_context()
         with ctx.events() as events:
             removed = events.expect(f"node.removed.information.{self.node}.{self.node}")
-            ctx.api.delete(f"{API}/nodes/{self.node}", expect=(200, 204))
+            ctx.api.delete(f"{API_ROOT}/nodes/{self.node}", expect=(200, 204))
             events.wait(EVENT_TIMEOUT)
         message = removed.matches[0]
         assert_envelope(message, type_="node", action="removed", severity="information", type_id=self.node,
@@ -108,7 +108,7 @@ class Events:
     def heartbeat_key_and_envelope(self):
         """A heartbeat.updated.information.<fqdn>.<service> arrives with nodeId null and data.currentTime/nextUpdate."""
         ctx = suite_context()
-        interval = ctx.api.get(f"{API}/config").get("heartbeatIntervalSec", 10)  # RackHD's default: 10 s
+        interval = ctx.api.get(f"{API_ROOT}/config").get("heartbeatIntervalSec", 10)  # RackHD's default: 10 s
         if not isinstance(interval, (int, float)) or interval > HEARTBEAT_BUDGET:
             raise SkipTest(f"heartbeatIntervalSec is {interval!r} (GET /config); the suite waits at most "
                            f"{HEARTBEAT_BUDGET:g} s for a heartbeat (for the local rack: `rackharness up "

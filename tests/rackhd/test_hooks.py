@@ -13,12 +13,12 @@ to the API host). Hooks are suite names; cleanup deletes them and any hook point
 """
 import uuid
 
+from rackharness.api_paths import API_ROOT
 from rackharness.suite.checks import assert_error, assert_same
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 from rackharness.wait import Condition, Observation
 
-API = "/api/2.0"
 ENVELOPE_KEYS = {"version", "type", "action", "severity", "typeId", "nodeId", "data", "createdAt"}
 #: seconds an event may take from the API call that causes it to the sink
 DELIVERY_TIMEOUT = 15.0
@@ -27,7 +27,7 @@ NOTHING = [{"type": "^rh-suite-no-such-type$"}]
 
 
 def hook_ids(ctx):
-    listed = ctx.api.get(f"{API}/hooks")
+    listed = ctx.api.get(f"{API_ROOT}/hooks")
     asserts.assert_true(isinstance(listed, list), f"GET /hooks should answer a list, got {listed!r:.300}")
     return [hook.get("id") for hook in listed]
 
@@ -73,19 +73,19 @@ class HookDefinitions:
         ctx = suite_context()
         ids = hook_ids(ctx)
         asserts.assert_equal(ids.count(self.id), 1, f"GET /hooks should list {self.id} once; ids: {ids}")
-        hook = ctx.api.get(f"{API}/hooks/{self.id}")
+        hook = ctx.api.get(f"{API_ROOT}/hooks/{self.id}")
         assert_same((hook.get("id"), hook.get("url")), (self.id, self.url), f"GET /hooks/{self.id}")
 
     @test(depends_on=[create_answers_201_with_the_hook])
     def duplicate_url_answers_409(self):
         """POST /hooks with a URL another hook has answers 409 with RackHD's error body; one hook keeps the URL."""
         ctx = suite_context()
-        response = ctx.api.send("POST", f"{API}/hooks", json={"url": self.url, "name": ctx.name("dup-hook")},
+        response = ctx.api.send("POST", f"{API_ROOT}/hooks", json={"url": self.url, "name": ctx.name("dup-hook")},
                                 expect=(409, 201))
         if response.status_code == 201:
             ctx.created("hook", response.json().get("id", ""))
         assert_error(response, 409, "POST /hooks with a URL already taken")
-        urls = [hook.get("url") for hook in ctx.api.get(f"{API}/hooks")]
+        urls = [hook.get("url") for hook in ctx.api.get(f"{API_ROOT}/hooks")]
         asserts.assert_equal(urls.count(self.url), 1, f"after the refused duplicate, {urls.count(self.url)} "
                                                       f"hooks have {self.url}")
 
@@ -99,7 +99,7 @@ class HookDefinitions:
                            ("filters that are not objects", {"url": f"http://192.0.2.1:9/{ctx.name('bad')}",
                                                              "filters": ["node"]})):
             before = set(hook_ids(ctx))
-            response = ctx.api.send("POST", f"{API}/hooks", json=body, expect=(400, 201))
+            response = ctx.api.send("POST", f"{API_ROOT}/hooks", json=body, expect=(400, 201))
             if response.status_code == 201:
                 ctx.created("hook", response.json().get("id", ""))
             assert_error(response, 400, f"POST /hooks with {what}")
@@ -112,20 +112,20 @@ class HookDefinitions:
         """PATCH /hooks/{id} {name, filters} answers 200 with the changed hook; GET shows the change."""
         ctx = suite_context()
         name, filters = ctx.name("patched-hook"), [{"type": "^rh-suite-patched$", "action": "^never$"}]
-        hook = ctx.api.patch(f"{API}/hooks/{self.id}", {"name": name, "filters": filters})
+        hook = ctx.api.patch(f"{API_ROOT}/hooks/{self.id}", {"name": name, "filters": filters})
         expected = {"id": self.id, "url": self.url, "name": name, "filters": filters}
         assert_same({key: hook.get(key) for key in expected}, expected, f"PATCH /hooks/{self.id} answer")
-        got = ctx.api.get(f"{API}/hooks/{self.id}")
+        got = ctx.api.get(f"{API_ROOT}/hooks/{self.id}")
         assert_same({key: got.get(key) for key in expected}, expected, f"GET /hooks/{self.id} after PATCH")
 
     @test(depends_on=[create_answers_201_with_the_hook], runs_after=[patch_changes_name_and_filters])
     def delete_answers_204_then_404(self):
         """DELETE /hooks/{id} answers 204; the hook is no longer listed, and deleting it again answers 404."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/hooks/{self.id}", expect=(204,))
+        ctx.api.delete(f"{API_ROOT}/hooks/{self.id}", expect=(204,))
         ids = hook_ids(ctx)
         asserts.assert_false(self.id in ids, f"GET /hooks still lists {self.id} after DELETE: {ids}")
-        response = ctx.api.send("DELETE", f"{API}/hooks/{self.id}", expect=(404, 200, 204))
+        response = ctx.api.send("DELETE", f"{API_ROOT}/hooks/{self.id}", expect=(404, 200, 204))
         assert_error(response, 404, f"a second DELETE /hooks/{self.id}")
 
 
@@ -158,7 +158,7 @@ class HookDelivery:
         through, as the JSON envelope {version 1.0, type, action, severity, typeId, nodeId, data, createdAt}."""
         ctx = suite_context()
         self.node = ctx.create_node("hooked")["id"]
-        ctx.api.delete(f"{API}/nodes/{self.node}", expect=(200, 204))
+        ctx.api.delete(f"{API_ROOT}/nodes/{self.node}", expect=(200, 204))
         for what, action in (("either", "added"), ("either", "removed"), ("all", "added"), ("all", "removed"),
                              ("added", "added")):
             wait_for_event(self.sink, what, self.node, action)
@@ -193,8 +193,8 @@ class HookDelivery:
     def a_deleted_hook_gets_nothing_more(self):
         """After DELETE /hooks/{id} (204) the hook's URL gets no further event; the other hooks still do."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/hooks/{self.hooks['all']['id']}", expect=(204,))
-        ctx.api.delete(f"{API}/nodes/{self.marker}", expect=(200, 204))
+        ctx.api.delete(f"{API_ROOT}/hooks/{self.hooks['all']['id']}", expect=(204,))
+        ctx.api.delete(f"{API_ROOT}/nodes/{self.marker}", expect=(200, 204))
         wait_for_event(self.sink, "either", self.marker, "removed")
         late = node_events(self.sink.received("all"), self.marker)
         asserts.assert_false(("node", "removed") in late,
@@ -206,7 +206,7 @@ class HookDelivery:
         ctx = suite_context()
         try:
             for hook in getattr(self, "hooks", {}).values():
-                ctx.api.delete(f"{API}/hooks/{hook['id']}", expect=(204, 404))
+                ctx.api.delete(f"{API_ROOT}/hooks/{hook['id']}", expect=(204, 404))
         finally:
             if self.sink is not None:
                 self.sink.close()

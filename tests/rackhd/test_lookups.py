@@ -6,18 +6,18 @@ record has); ``GET /lookups?q=<term>`` lists the records whose node id, MAC or I
 ``GET|PATCH|DELETE /lookups/{id}``. MACs are suite MACs (``02:7e:…``) and the node a suite node, so
 the cleanup group removes them.
 """
+from rackharness.api_paths import API_ROOT
 from rackharness.suite.checks import assert_error, assert_same
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
-API = "/api/2.0"
 RAW_KEYS = {"id", "macAddress", "createdAt", "updatedAt"}
 #: TEST-NET-2 addresses (RFC 5737): no real node has them
 IP, NEW_IP = "198.51.100.17", "198.51.100.18"
 
 
 def by_term(ctx, term):
-    listed = ctx.api.get(f"{API}/lookups", params={"q": term})
+    listed = ctx.api.get(f"{API_ROOT}/lookups", params={"q": term})
     asserts.assert_true(isinstance(listed, list), f"GET /lookups?q={term} should answer a list, got {listed!r:.300}")
     return listed
 
@@ -33,7 +33,7 @@ class Lookups:
         ctx = suite_context()
         self.node = ctx.create_node("looked-up")["id"]
         self.mac = ctx.mac()
-        record = ctx.api.post(f"{API}/lookups", {"macAddress": self.mac, "ipAddress": IP, "node": self.node},
+        record = ctx.api.post(f"{API_ROOT}/lookups", {"macAddress": self.mac, "ipAddress": IP, "node": self.node},
                               expect=(201,))
         self.id = ctx.created("lookup", record.get("id", ""), self.mac)
         missing = RAW_KEYS - set(record)
@@ -52,14 +52,14 @@ class Lookups:
     @test(depends_on=[create_answers_201_with_the_raw_record])
     def get_by_id_answers_the_record(self):
         """GET /lookups/{id} answers the record."""
-        record = suite_context().api.get(f"{API}/lookups/{self.id}")
+        record = suite_context().api.get(f"{API_ROOT}/lookups/{self.id}")
         assert_same((record.get("id"), record.get("macAddress")), (self.id, self.mac), f"GET /lookups/{self.id}")
 
     @test(depends_on=[create_answers_201_with_the_raw_record])
     def duplicate_mac_answers_409(self):
         """POST /lookups with a MAC another record has answers 409; the MAC still has one record."""
         ctx = suite_context()
-        response = ctx.api.send("POST", f"{API}/lookups", json={"macAddress": self.mac}, expect=(409, 201))
+        response = ctx.api.send("POST", f"{API_ROOT}/lookups", json={"macAddress": self.mac}, expect=(409, 201))
         if response.status_code == 201:
             ctx.created("lookup", response.json().get("id", ""), self.mac)
         assert_error(response, 409, "POST /lookups with a MAC already recorded")
@@ -70,7 +70,7 @@ class Lookups:
     def missing_mac_answers_400(self):
         """POST /lookups without macAddress answers 400 and creates nothing."""
         ctx = suite_context()
-        response = ctx.api.send("POST", f"{API}/lookups", json={"ipAddress": "198.51.100.99"}, expect=(400, 201))
+        response = ctx.api.send("POST", f"{API_ROOT}/lookups", json={"ipAddress": "198.51.100.99"}, expect=(400, 201))
         if response.status_code == 201:
             ctx.created("lookup", response.json().get("id", ""))
         assert_error(response, 400, "POST /lookups without macAddress")
@@ -82,7 +82,7 @@ class Lookups:
     def patch_changes_the_ip(self):
         """PATCH /lookups/{id} {ipAddress} answers 200 with the new IP; ?q= finds it by the new IP, not the old."""
         ctx = suite_context()
-        record = ctx.api.patch(f"{API}/lookups/{self.id}", {"ipAddress": NEW_IP})
+        record = ctx.api.patch(f"{API_ROOT}/lookups/{self.id}", {"ipAddress": NEW_IP})
         assert_same((record.get("id"), record.get("ipAddress"), record.get("macAddress")), (self.id, NEW_IP, self.mac),
                     f"PATCH /lookups/{self.id} answer")
         new = [r.get("id") for r in by_term(ctx, NEW_IP)]
@@ -94,7 +94,7 @@ class Lookups:
     def delete_then_404(self):
         """DELETE /lookups/{id} answers 204 (2.60.7's spec; 200 with the record also passes); GET then answers 404."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/lookups/{self.id}", expect=(204, 200))
-        response = ctx.api.send("GET", f"{API}/lookups/{self.id}", expect=(404, 200))
+        ctx.api.delete(f"{API_ROOT}/lookups/{self.id}", expect=(204, 200))
+        response = ctx.api.send("GET", f"{API_ROOT}/lookups/{self.id}", expect=(404, 200))
         assert_error(response, 404, f"GET /lookups/{self.id} after DELETE")
         asserts.assert_equal(by_term(ctx, self.mac), [], f"GET /lookups?q={self.mac} still lists the deleted record")

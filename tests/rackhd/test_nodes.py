@@ -10,11 +10,11 @@ are refused with 400, unknown nodes with 404. Every node here is created by the 
 import re
 import secrets
 
+from rackharness.api_paths import API_ROOT
 from rackharness.suite.checks import assert_error
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
-API = "/api/2.0"
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 RAW_KEYS = {"id", "name", "type", "identifiers", "autoDiscover", "relations", "tags", "createdAt", "updatedAt"}
 VIEW_KEYS = {"autoDiscover", "catalogs", "id", "identifiers", "name", "obms", "tags", "pollers", "relations",
@@ -36,7 +36,7 @@ def assert_raw_node(node, what):
 def assert_node_view(view, node_id, what):
     missing = VIEW_KEYS - set(view)
     asserts.assert_equal(missing, set(), f"{what}: node view lacks {sorted(missing)}: {view!r:.400}")
-    url = f"{API}/nodes/{node_id}"
+    url = f"{API_ROOT}/nodes/{node_id}"
     for key in ("catalogs", "tags", "pollers", "workflows"):
         asserts.assert_equal(view[key], f"{url}/{key}", f"{what}: view's {key} should be a URL, got {view[key]!r}")
     asserts.assert_false("createdAt" in view, f"{what}: the node view carries no timestamps, saw {sorted(view)}")
@@ -45,7 +45,7 @@ def assert_node_view(view, node_id, what):
 
 
 def listed(ctx, **filters):
-    return {node["id"]: node for node in ctx.api.get(f"{API}/nodes", params=filters or None)}
+    return {node["id"]: node for node in ctx.api.get(f"{API_ROOT}/nodes", params=filters or None)}
 
 
 @test(groups=["nodes"], depends_on_groups=["smoke"])
@@ -72,7 +72,7 @@ class NodeLifecycle:
     @test(depends_on=[create_answers_raw_node])
     def get_by_id_answers_view(self):
         """GET /nodes/{id} answers the node view: sub-resources as URLs, no timestamps, the posted fields."""
-        view = suite_context().api.get(f"{API}/nodes/{self.node_id}")
+        view = suite_context().api.get(f"{API_ROOT}/nodes/{self.node_id}")
         assert_node_view(view, self.node_id, f"GET /nodes/{self.node_id}")
         asserts.assert_equal(view["id"], self.node_id, "GET /nodes/{id} answered another node")
         asserts.assert_equal(view["name"], self.name, "GET /nodes/{id}: name")
@@ -87,7 +87,7 @@ class NodeLifecycle:
         ctx = suite_context()
         nodes = listed(ctx)
         asserts.assert_true(self.node_id in nodes, f"GET /nodes lacks node {self.node_id} ({len(nodes)} listed)")
-        asserts.assert_equal(nodes[self.node_id], ctx.api.get(f"{API}/nodes/{self.node_id}"),
+        asserts.assert_equal(nodes[self.node_id], ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}"),
                              "GET /nodes and GET /nodes/{id} render the node differently")
 
     @test(depends_on=[create_answers_raw_node])
@@ -109,12 +109,12 @@ class NodeLifecycle:
     def list_sorts_and_pages(self):
         """GET /nodes?sort=id|-id orders by id; $skip/$top answer that slice of the order, with a Link header."""
         ctx = suite_context()
-        ids = [n["id"] for n in ctx.api.get(f"{API}/nodes", params={"sort": "id"})]
+        ids = [n["id"] for n in ctx.api.get(f"{API_ROOT}/nodes", params={"sort": "id"})]
         asserts.assert_true({self.node_id, self.switch_id} <= set(ids), "GET /nodes?sort=id lacks the suite's nodes")
         asserts.assert_equal(ids, sorted(ids), "GET /nodes?sort=id is not in ascending id order")
-        descending = [n["id"] for n in ctx.api.get(f"{API}/nodes", params={"sort": "-id"})]
+        descending = [n["id"] for n in ctx.api.get(f"{API_ROOT}/nodes", params={"sort": "-id"})]
         asserts.assert_equal(descending, sorted(ids, reverse=True), "GET /nodes?sort=-id is not in descending id order")
-        response = ctx.api.send("GET", f"{API}/nodes", params={"sort": "id", "$skip": 1, "$top": 1})
+        response = ctx.api.send("GET", f"{API_ROOT}/nodes", params={"sort": "id", "$skip": 1, "$top": 1})
         asserts.assert_equal([n["id"] for n in response.json()], ids[1:2],
                              "GET /nodes?sort=id&$skip=1&$top=1 should answer the second node of the order")
         asserts.assert_true(response.headers.get("Link"), "GET /nodes?$top=1 answered without a Link header")
@@ -122,14 +122,14 @@ class NodeLifecycle:
     @test(depends_on=[create_answers_raw_node])
     def get_by_mac_is_not_resolved(self):
         """GET /nodes/{mac} answers 404: GET by id takes the real node id, not an identifier."""
-        response = suite_context().api.send("GET", f"{API}/nodes/{self.mac}", expect=range(100, 600))
+        response = suite_context().api.send("GET", f"{API_ROOT}/nodes/{self.mac}", expect=range(100, 600))
         assert_error(response, 404, f"GET /nodes/{self.mac} (a MAC of node {self.node_id})")
 
     @test
     def get_unknown_id_answers_404(self):
         """GET /nodes/{id} of an id no node has answers 404 with an error body."""
         missing = unknown_id()
-        response = suite_context().api.send("GET", f"{API}/nodes/{missing}", expect=range(100, 600))
+        response = suite_context().api.send("GET", f"{API_ROOT}/nodes/{missing}", expect=range(100, 600))
         assert_error(response, 404, f"GET /nodes/{missing}")
 
     @test(depends_on=[create_answers_raw_node])
@@ -137,12 +137,12 @@ class NodeLifecycle:
         """PATCH /nodes/{id} answers 200 with the raw node carrying the change; GET shows it."""
         ctx = suite_context()
         self.name = ctx.name("patched")
-        node = ctx.api.patch(f"{API}/nodes/{self.node_id}", {"name": self.name})
+        node = ctx.api.patch(f"{API_ROOT}/nodes/{self.node_id}", {"name": self.name})
         assert_raw_node(node, "PATCH /nodes/{id}")
         asserts.assert_equal(node["id"], self.node_id, "PATCH /nodes/{id} answered another node")
         asserts.assert_equal(node["name"], self.name, "PATCH /nodes/{id} did not answer the new name")
         asserts.assert_equal(node["identifiers"], [self.mac], "PATCH of the name changed the identifiers")
-        asserts.assert_equal(ctx.api.get(f"{API}/nodes/{self.node_id}")["name"], self.name,
+        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}")["name"], self.name,
                              "GET /nodes/{id} does not show the patched name")
 
     @test(depends_on=[patch_by_id_answers_raw_node])
@@ -150,10 +150,10 @@ class NodeLifecycle:
         """PATCH /nodes/{mac} resolves the node by a MAC in its identifiers and changes it."""
         ctx = suite_context()
         self.name = ctx.name("patched-by-mac")
-        node = ctx.api.patch(f"{API}/nodes/{self.mac}", {"name": self.name})
+        node = ctx.api.patch(f"{API_ROOT}/nodes/{self.mac}", {"name": self.name})
         assert_raw_node(node, "PATCH /nodes/{mac}")
         asserts.assert_equal(node["id"], self.node_id, f"PATCH /nodes/{self.mac} answered another node")
-        asserts.assert_equal(ctx.api.get(f"{API}/nodes/{self.node_id}")["name"], self.name,
+        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}")["name"], self.name,
                              "GET /nodes/{id} does not show the name patched by MAC")
 
     @test
@@ -161,7 +161,7 @@ class NodeLifecycle:
         """PATCH /nodes/{id} of an id no node has answers 404."""
         ctx = suite_context()
         missing = unknown_id()
-        response = ctx.api.send("PATCH", f"{API}/nodes/{missing}", json={"name": ctx.name("ghost")},
+        response = ctx.api.send("PATCH", f"{API_ROOT}/nodes/{missing}", json={"name": ctx.name("ghost")},
                                 expect=range(100, 600))
         assert_error(response, 404, f"PATCH /nodes/{missing}")
 
@@ -178,7 +178,7 @@ class NodeLifecycle:
             "identifiers not an array": {"name": ctx.name("bad"), "type": "compute", "identifiers": ctx.mac()},
         }
         for what, body in bodies.items():
-            response = ctx.api.send("POST", f"{API}/nodes", json=body, expect=range(100, 600))
+            response = ctx.api.send("POST", f"{API_ROOT}/nodes", json=body, expect=range(100, 600))
             if response.status_code in (200, 201):
                 created = response.json()
                 ctx.created("node", created["id"], created.get("name", ""))
@@ -188,8 +188,8 @@ class NodeLifecycle:
     def delete_by_mac_removes_the_node(self):
         """DELETE /nodes/{mac} answers 204 and the node is gone: GET /nodes/{id} 404, not listed."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/nodes/{self.mac}", expect=(204,))
-        response = ctx.api.send("GET", f"{API}/nodes/{self.node_id}", expect=range(100, 600))
+        ctx.api.delete(f"{API_ROOT}/nodes/{self.mac}", expect=(204,))
+        response = ctx.api.send("GET", f"{API_ROOT}/nodes/{self.node_id}", expect=range(100, 600))
         assert_error(response, 404, f"GET /nodes/{self.node_id} after DELETE /nodes/{self.mac}")
         asserts.assert_false(self.node_id in listed(ctx), "GET /nodes still lists the deleted node")
 
@@ -197,16 +197,16 @@ class NodeLifecycle:
     def delete_by_id_removes_the_node(self):
         """DELETE /nodes/{id} answers 204, the node is gone, and a second DELETE answers 404."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/nodes/{self.switch_id}", expect=(204,))
-        response = ctx.api.send("GET", f"{API}/nodes/{self.switch_id}", expect=range(100, 600))
+        ctx.api.delete(f"{API_ROOT}/nodes/{self.switch_id}", expect=(204,))
+        response = ctx.api.send("GET", f"{API_ROOT}/nodes/{self.switch_id}", expect=range(100, 600))
         assert_error(response, 404, f"GET /nodes/{self.switch_id} after its DELETE")
         asserts.assert_false(self.switch_id in listed(ctx), "GET /nodes still lists the deleted node")
-        response = ctx.api.send("DELETE", f"{API}/nodes/{self.switch_id}", expect=range(100, 600))
+        response = ctx.api.send("DELETE", f"{API_ROOT}/nodes/{self.switch_id}", expect=range(100, 600))
         assert_error(response, 404, f"a second DELETE /nodes/{self.switch_id}")
 
     @test
     def delete_unknown_id_answers_404(self):
         """DELETE /nodes/{id} of an id no node has answers 404."""
         missing = unknown_id()
-        response = suite_context().api.send("DELETE", f"{API}/nodes/{missing}", expect=range(100, 600))
+        response = suite_context().api.send("DELETE", f"{API_ROOT}/nodes/{missing}", expect=range(100, 600))
         assert_error(response, 404, f"DELETE /nodes/{missing}")

@@ -11,11 +11,11 @@ the rack's own nodes are never touched.
 import re
 import secrets
 
+from rackharness.api_paths import API_ROOT
 from rackharness.suite.checks import assert_error, ipmi_obm_config
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
-API = "/api/2.0"
 IPMI, NOOP = "ipmi-obm-service", "noop-obm-service"
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 SECRET_KEY = re.compile(r"(?i:password)|^community$|^productkey$")
@@ -54,7 +54,7 @@ def assert_obm_view(obm, node_id, service, what):
     missing = {"id", "node", "service", "config"} - set(obm)
     asserts.assert_equal(missing, set(), f"{what}: OBM view lacks {sorted(missing)}: {obm!r:.300}")
     asserts.assert_true(OBJECT_ID.match(str(obm["id"])), f"{what}: OBM id should be a Mongo ObjectId: {obm['id']!r}")
-    asserts.assert_equal(obm["node"], f"{API}/nodes/{node_id}", f"{what}: the OBM's node should be the node URL")
+    asserts.assert_equal(obm["node"], f"{API_ROOT}/nodes/{node_id}", f"{what}: the OBM's node should be the node URL")
     asserts.assert_equal(obm["service"], service, f"{what}: service")
 
 
@@ -75,7 +75,7 @@ class IpmiObm:
         self.bmc = ctx.bmc_nodes()[0].bmc
         self.node_id = ctx.create_node("ipmi-obm")["id"]
         body = {"nodeId": self.node_id, "service": IPMI, "config": ipmi_obm_config(self.bmc)}
-        response = ctx.api.send("PUT", f"{API}/nodes/{self.node_id}/obm", json=body, expect=(201,))
+        response = ctx.api.send("PUT", f"{API_ROOT}/nodes/{self.node_id}/obm", json=body, expect=(201,))
         obm = response.json()
         assert_obm_view(obm, self.node_id, IPMI, "PUT /nodes/{id}/obm")
         self.obm_id = obm["id"]
@@ -87,7 +87,7 @@ class IpmiObm:
     def node_obm_lists_it_without_password(self):
         """GET /nodes/{id}/obm lists exactly that OBM, without its password."""
         ctx = suite_context()
-        response = anything(ctx, "GET", f"{API}/nodes/{self.node_id}/obm")
+        response = anything(ctx, "GET", f"{API_ROOT}/nodes/{self.node_id}/obm")
         asserts.assert_equal(response.status_code, 200, f"GET /nodes/{{id}}/obm answered {response.status_code}")
         obms = response.json()
         asserts.assert_equal([o.get("id") for o in obms], [self.obm_id], "GET /nodes/{id}/obm lists other OBMs")
@@ -98,7 +98,7 @@ class IpmiObm:
     def obms_list_it_and_no_password_at_all(self):
         """GET /obms lists the OBM; no OBM in the list carries a password, community or product key."""
         ctx = suite_context()
-        response = anything(ctx, "GET", f"{API}/obms")
+        response = anything(ctx, "GET", f"{API_ROOT}/obms")
         asserts.assert_equal(response.status_code, 200, f"GET /obms answered {response.status_code}")
         mine = [o for o in response.json() if o.get("id") == self.obm_id]
         asserts.assert_equal(len(mine), 1, f"GET /obms lists the OBM {self.obm_id} {len(mine)} time(s)")
@@ -109,7 +109,7 @@ class IpmiObm:
     def get_by_id_answers_view_without_password(self):
         """GET /obms/{id} answers the OBM view with host and user and without the password."""
         ctx = suite_context()
-        response = anything(ctx, "GET", f"{API}/obms/{self.obm_id}")
+        response = anything(ctx, "GET", f"{API_ROOT}/obms/{self.obm_id}")
         asserts.assert_equal(response.status_code, 200, f"GET /obms/{{id}} answered {response.status_code}")
         obm = response.json()
         assert_obm_view(obm, self.node_id, IPMI, "GET /obms/{id}")
@@ -121,11 +121,11 @@ class IpmiObm:
     def node_views_link_it_without_password(self):
         """GET /nodes/{id} and GET /nodes link the OBM as {service, ref: /api/2.0/obms/<id>}, without secrets."""
         ctx = suite_context()
-        expected = [{"service": IPMI, "ref": f"{API}/obms/{self.obm_id}"}]
-        response = anything(ctx, "GET", f"{API}/nodes/{self.node_id}")
+        expected = [{"service": IPMI, "ref": f"{API_ROOT}/obms/{self.obm_id}"}]
+        response = anything(ctx, "GET", f"{API_ROOT}/nodes/{self.node_id}")
         asserts.assert_equal(response.json().get("obms"), expected, "GET /nodes/{id}: obms links")
         assert_no_secrets(response, self.bmc.password, "GET /nodes/{id}", self.bmc.user, self.bmc.host)
-        response = anything(ctx, "GET", f"{API}/nodes")
+        response = anything(ctx, "GET", f"{API_ROOT}/nodes")
         mine = [n for n in response.json() if n.get("id") == self.node_id]
         asserts.assert_equal(len(mine), 1, "GET /nodes does not list the node once")
         asserts.assert_equal(mine[0].get("obms"), expected, "GET /nodes: obms links of the node")
@@ -137,10 +137,10 @@ class IpmiObm:
         ctx = suite_context()
         self.user = f"{self.bmc.user}-rh"
         body = {"nodeId": self.node_id, "service": IPMI, "config": ipmi_obm_config(self.bmc, user=self.user)}
-        response = ctx.api.send("PUT", f"{API}/obms", json=body, expect=(201,))
+        response = ctx.api.send("PUT", f"{API_ROOT}/obms", json=body, expect=(201,))
         assert_obm_view(response.json(), self.node_id, IPMI, "PUT /obms")
         assert_no_secrets(response, self.bmc.password, "PUT /obms", self.user, self.bmc.host)
-        obms = ctx.api.get(f"{API}/nodes/{self.node_id}/obm")
+        obms = ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/obm")
         asserts.assert_equal([(o["id"], o["config"].get("user")) for o in obms], [(self.obm_id, self.user)],
                              "after a second PUT of the same service the node should have one OBM, updated")
 
@@ -149,26 +149,26 @@ class IpmiObm:
         """PATCH /obms/{id} with a new ipmi config answers 200 with the OBM view, changed, without the password."""
         ctx = suite_context()
         body = {"service": IPMI, "config": ipmi_obm_config(self.bmc)}
-        response = ctx.api.send("PATCH", f"{API}/obms/{self.obm_id}", json=body, expect=(200,))
+        response = ctx.api.send("PATCH", f"{API_ROOT}/obms/{self.obm_id}", json=body, expect=(200,))
         obm = response.json()
         assert_obm_view(obm, self.node_id, IPMI, "PATCH /obms/{id}")
         asserts.assert_equal(obm["config"].get("user"), self.bmc.user, "PATCH /obms/{id} did not answer the new user")
         assert_no_secrets(response, self.bmc.password, "PATCH /obms/{id}", self.bmc.user, self.bmc.host)
-        asserts.assert_equal(ctx.api.get(f"{API}/obms/{self.obm_id}")["config"].get("user"), self.bmc.user,
+        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/obms/{self.obm_id}")["config"].get("user"), self.bmc.user,
                              "GET /obms/{id} does not show the patched user")
 
     @test(depends_on=[put_node_obm_answers_view_without_password], runs_after=[patch_changes_config_without_password])
     def delete_removes_it(self):
         """DELETE /obms/{id} answers 204: GET /obms/{id} 404, the node lists and links no OBM, a second DELETE 404."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/obms/{self.obm_id}", expect=(204,))
-        assert_error(anything(ctx, "GET", f"{API}/obms/{self.obm_id}"), 404, "GET /obms/{id} after its DELETE")
-        asserts.assert_equal(ctx.api.get(f"{API}/nodes/{self.node_id}/obm"), [],
+        ctx.api.delete(f"{API_ROOT}/obms/{self.obm_id}", expect=(204,))
+        assert_error(anything(ctx, "GET", f"{API_ROOT}/obms/{self.obm_id}"), 404, "GET /obms/{id} after its DELETE")
+        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/obm"), [],
                              "GET /nodes/{id}/obm still lists the deleted OBM")
-        asserts.assert_equal(ctx.api.get(f"{API}/nodes/{self.node_id}").get("obms") or [], [],
+        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}").get("obms") or [], [],
                              "GET /nodes/{id} still links the deleted OBM")
-        assert_error(anything(ctx, "DELETE", f"{API}/obms/{self.obm_id}"), 404, "a second DELETE /obms/{id}")
-        ctx.api.delete(f"{API}/nodes/{self.node_id}", expect=(204,))
+        assert_error(anything(ctx, "DELETE", f"{API_ROOT}/obms/{self.obm_id}"), 404, "a second DELETE /obms/{id}")
+        ctx.api.delete(f"{API_ROOT}/nodes/{self.node_id}", expect=(204,))
 
 
 @test(groups=["obms"], depends_on_groups=["smoke"])
@@ -180,13 +180,13 @@ class NoopObm:
         """POST /nodes with obms [{service: noop-obm-service, config: {}}] gives the node that OBM, linked."""
         ctx = suite_context()
         self.node_id = ctx.create_node("noop-obm", obms=[{"service": NOOP, "config": {}}])["id"]
-        obms = ctx.api.get(f"{API}/nodes/{self.node_id}/obm")
+        obms = ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/obm")
         asserts.assert_equal(len(obms), 1, f"the node should have the one OBM of its body, has {obms!r:.300}")
         assert_obm_view(obms[0], self.node_id, NOOP, "GET /nodes/{id}/obm")
         asserts.assert_equal(obms[0]["config"], {}, "the noop OBM's config should be the {} posted")
         self.obm_id = obms[0]["id"]
-        view = ctx.api.get(f"{API}/nodes/{self.node_id}")
-        asserts.assert_equal(view.get("obms"), [{"service": NOOP, "ref": f"{API}/obms/{self.obm_id}"}],
+        view = ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}")
+        asserts.assert_equal(view.get("obms"), [{"service": NOOP, "ref": f"{API_ROOT}/obms/{self.obm_id}"}],
                              "GET /nodes/{id}: obms links")
 
     @test(depends_on=[node_created_with_inline_noop_obm_links_it])
@@ -196,14 +196,14 @@ class NoopObm:
         config = {"description": "rh-suite noop", "adminPassword": secrets.token_hex(8),
                   "community": secrets.token_hex(8), "productkey": secrets.token_hex(8)}
         body = {"nodeId": self.node_id, "service": NOOP, "config": config}
-        response = ctx.api.send("PUT", f"{API}/obms", json=body, expect=(201,))
+        response = ctx.api.send("PUT", f"{API_ROOT}/obms", json=body, expect=(201,))
         obm = response.json()
         assert_obm_view(obm, self.node_id, NOOP, "PUT /obms (noop)")
         asserts.assert_equal(obm["id"], self.obm_id, "PUT /obms of the node's existing service made a new OBM")
         asserts.assert_equal(obm["config"], {"description": "rh-suite noop"}, "PUT /obms (noop) answered secrets")
         for secret in (config["adminPassword"], config["community"], config["productkey"]):
             for path in (f"/obms/{self.obm_id}", f"/nodes/{self.node_id}/obm", "/obms", f"/nodes/{self.node_id}"):
-                response = anything(ctx, "GET", f"{API}{path}")
+                response = anything(ctx, "GET", f"{API_ROOT}{path}")
                 asserts.assert_false(secret in response.text, f"GET {path} returned a secret config value")
                 asserts.assert_equal(secret_keys(response.json()), [], f"GET {path} returned secret config keys")
 
@@ -212,10 +212,10 @@ class NoopObm:
     def delete_node_obm_then_node(self):
         """DELETE /obms/{id} of the noop OBM answers 204 and the node then has none; the node deletes with 204."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/obms/{self.obm_id}", expect=(204,))
-        asserts.assert_equal(ctx.api.get(f"{API}/nodes/{self.node_id}/obm"), [],
+        ctx.api.delete(f"{API_ROOT}/obms/{self.obm_id}", expect=(204,))
+        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/obm"), [],
                              "GET /nodes/{id}/obm still lists the deleted noop OBM")
-        ctx.api.delete(f"{API}/nodes/{self.node_id}", expect=(204,))
+        ctx.api.delete(f"{API_ROOT}/nodes/{self.node_id}", expect=(204,))
 
 
 @test(groups=["obms"], depends_on_groups=["smoke"])
@@ -235,24 +235,24 @@ class ObmBadInput:
             "an unknown top-level key": {"service": IPMI, "config": full, "colour": "red"},
             "a config that is not an object": {"service": NOOP, "config": "on"},
         }
-        for path in (f"{API}/obms", f"{API}/nodes/{node_id}/obm"):
+        for path in (f"{API_ROOT}/obms", f"{API_ROOT}/nodes/{node_id}/obm"):
             for what, body in bodies.items():
                 response = anything(ctx, "PUT", path, {"nodeId": node_id, **body})
                 assert_error(response, 400, f"PUT {path} with {what}")
-        asserts.assert_equal(ctx.api.get(f"{API}/nodes/{node_id}/obm"), [],
+        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{node_id}/obm"), [],
                              "a refused OBM body still left an OBM on the node")
-        ctx.api.delete(f"{API}/nodes/{node_id}", expect=(204,))
+        ctx.api.delete(f"{API_ROOT}/nodes/{node_id}", expect=(204,))
 
     @test
     def unknown_ids_answer_404(self):
         """Unknown ids answer 404: GET and DELETE /obms/{id}, GET /nodes/{id}/obm, PUT /obms for that node."""
         ctx = suite_context()
         missing = unknown_id()
-        assert_error(anything(ctx, "GET", f"{API}/obms/{missing}"), 404, f"GET /obms/{missing}")
-        assert_error(anything(ctx, "DELETE", f"{API}/obms/{missing}"), 404, f"DELETE /obms/{missing}")
-        assert_error(anything(ctx, "GET", f"{API}/nodes/{missing}/obm"), 404, f"GET /nodes/{missing}/obm")
+        assert_error(anything(ctx, "GET", f"{API_ROOT}/obms/{missing}"), 404, f"GET /obms/{missing}")
+        assert_error(anything(ctx, "DELETE", f"{API_ROOT}/obms/{missing}"), 404, f"DELETE /obms/{missing}")
+        assert_error(anything(ctx, "GET", f"{API_ROOT}/nodes/{missing}/obm"), 404, f"GET /nodes/{missing}/obm")
         body = {"nodeId": missing, "service": NOOP, "config": {}}
-        assert_error(anything(ctx, "PUT", f"{API}/obms", body), 404, f"PUT /obms for node {missing}")
+        assert_error(anything(ctx, "PUT", f"{API_ROOT}/obms", body), 404, f"PUT /obms for node {missing}")
 
 
 @test(groups=["obms"], depends_on_groups=["smoke"])
@@ -262,15 +262,15 @@ class ObmDefinitions:
     @test
     def definitions_list_ipmi_and_noop(self):
         """GET /obms/definitions lists the schema URIs, among them ipmi-obm-service.json and noop-obm-service.json."""
-        uris = suite_context().api.get(f"{API}/obms/definitions")
+        uris = suite_context().api.get(f"{API_ROOT}/obms/definitions")
         for service in (IPMI, NOOP):
-            uri = f"{API}/obms/definitions/{service}.json"
+            uri = f"{API_ROOT}/obms/definitions/{service}.json"
             asserts.assert_true(uri in uris, f"GET /obms/definitions does not list {uri}: {uris!r:.400}")
 
     @test
     def ipmi_definition_requires_host_user_password(self):
         """GET /obms/definitions/ipmi-obm-service.json answers the schema: Obm requires host, user and password."""
-        schema = suite_context().api.get(f"{API}/obms/definitions/{IPMI}.json")
+        schema = suite_context().api.get(f"{API_ROOT}/obms/definitions/{IPMI}.json")
         asserts.assert_equal(schema.get("title"), IPMI, "the ipmi schema's title")
         definitions = schema.get("definitions") or {}
         for name in ("ObmBase", "Obm", "ObmPatch"):

@@ -20,12 +20,12 @@ import re
 
 from bson import ObjectId
 
+from rackharness.api_paths import API_ROOT
 from rackharness.suite.checks import assert_error, ipmi_obm_config, wait_for_power
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 from rackharness.wait import Condition, Observation
 
-API = "/api/2.0"
 IPMI = "ipmi-obm-service"
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 VIEW_KEYS = {"id", "type", "pollInterval", "node", "config", "lastStarted", "lastFinished", "paused", "failureCount"}
@@ -45,7 +45,7 @@ def create_poller(ctx, node_id, command="chassis", **fields):
     """POST /pollers for an IPMI poller of ``node_id`` → 201; recorded for cleanup; returns the view."""
     body = {"type": "ipmi", "pollInterval": POLL_INTERVAL_MS, "node": node_id, "config": {"command": command},
             **fields}
-    poller = ctx.api.post(f"{API}/pollers", body, expect=(201,))
+    poller = ctx.api.post(f"{API_ROOT}/pollers", body, expect=(201,))
     asserts.assert_true(isinstance(poller, dict) and OBJECT_ID.match(str(poller.get("id"))),
                         f"POST /pollers should answer the poller with a 24-hex id: {poller!r:.300}")
     ctx.created("poller", poller["id"])
@@ -54,7 +54,7 @@ def create_poller(ctx, node_id, command="chassis", **fields):
 
 def current(ctx, poller_id):
     """/data/current's single entry, or None while it answers 204."""
-    response = answer(ctx, "GET", f"{API}/pollers/{poller_id}/data/current")
+    response = answer(ctx, "GET", f"{API_ROOT}/pollers/{poller_id}/data/current")
     if response.status_code == 204:
         return None
     asserts.assert_equal(response.status_code, 200, f"GET /pollers/{poller_id}/data/current: {response.text[:300]}")
@@ -83,10 +83,10 @@ def wait_for_current(ctx, poller_id, what, accept=lambda entry: True, timeout=FI
 
 def wait_for_polls(ctx, poller_id, count, timeout):
     """Wait until the poller has started ``count`` more polls (its view's lastStarted changed that often)."""
-    seen = [ctx.api.get(f"{API}/pollers/{poller_id}").get("lastStarted")]
+    seen = [ctx.api.get(f"{API_ROOT}/pollers/{poller_id}").get("lastStarted")]
 
     def probe():
-        started = ctx.api.get(f"{API}/pollers/{poller_id}").get("lastStarted")
+        started = ctx.api.get(f"{API_ROOT}/pollers/{poller_id}").get("lastStarted")
         if started != seen[-1]:
             seen.append(started)
         return Observation(len(seen) > count, f"{len(seen) - 1} new poll(s); lastStarted {started!r}")
@@ -108,24 +108,24 @@ class PollerApi:
         asserts.assert_equal(VIEW_KEYS - set(self.poller), set(), f"the view lacks keys: {seen}")
         asserts.assert_equal((self.poller.get("type"), self.poller.get("pollInterval"), self.poller.get("config")),
                              ("ipmi", POLL_INTERVAL_MS, {"command": "sdr"}), f"type, pollInterval, config: {seen}")
-        asserts.assert_equal(self.poller.get("node"), f"{API}/nodes/{self.node_id}", f"node: {seen}")
+        asserts.assert_equal(self.poller.get("node"), f"{API_ROOT}/nodes/{self.node_id}", f"node: {seen}")
         asserts.assert_equal((self.poller.get("paused"), self.poller.get("failureCount")), (True, 0), seen)
 
     @test(depends_on=[post_answers_the_poller_view])
     def get_and_list_answer_the_view(self):
         """GET /pollers/{id} answers the view; GET /pollers lists the poller."""
         ctx = suite_context()
-        shown = ctx.api.get(f"{API}/pollers/{self.poller['id']}")
+        shown = ctx.api.get(f"{API_ROOT}/pollers/{self.poller['id']}")
         asserts.assert_equal((shown.get("id"), shown.get("type"), shown.get("config")),
                              (self.poller["id"], "ipmi", {"command": "sdr"}), f"GET /pollers/{{id}}: {shown!r:.300}")
-        listed = [p.get("id") for p in ctx.api.get(f"{API}/pollers")]
+        listed = [p.get("id") for p in ctx.api.get(f"{API_ROOT}/pollers")]
         asserts.assert_true(self.poller["id"] in listed, f"GET /pollers does not list {self.poller['id']}")
 
     @test(depends_on=[post_answers_the_poller_view])
     def node_pollers_are_raw_work_items(self):
         """GET /nodes/{id}/pollers lists the raw work item: name Pollers.IPMI, node the id, config."""
         ctx = suite_context()
-        items = {p.get("id"): p for p in ctx.api.get(f"{API}/nodes/{self.node_id}/pollers")}
+        items = {p.get("id"): p for p in ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/pollers")}
         asserts.assert_equal(list(items), [self.poller["id"]], "GET /nodes/{id}/pollers lists the node's pollers")
         item = items[self.poller["id"]]
         asserts.assert_equal((item.get("name"), item.get("node"), item.get("config"), item.get("pollInterval")),
@@ -137,17 +137,17 @@ class PollerApi:
         """GET /pollers/{id}/data and /data/current answer 204 for a poller that has not polled."""
         ctx = suite_context()
         for path in ("data", "data/current"):
-            response = answer(ctx, "GET", f"{API}/pollers/{self.poller['id']}/{path}")
+            response = answer(ctx, "GET", f"{API_ROOT}/pollers/{self.poller['id']}/{path}")
             asserts.assert_equal(response.status_code, 204, f"GET /pollers/{{id}}/{path}: {response.text[:200]}")
 
     @test(depends_on=[post_answers_the_poller_view])
     def patch_answers_the_changed_view(self):
         """PATCH /pollers/{id} {pollInterval} answers the view with the new interval; GET shows it too."""
         ctx = suite_context()
-        patched = ctx.api.patch(f"{API}/pollers/{self.poller['id']}", {"pollInterval": 2 * POLL_INTERVAL_MS})
+        patched = ctx.api.patch(f"{API_ROOT}/pollers/{self.poller['id']}", {"pollInterval": 2 * POLL_INTERVAL_MS})
         asserts.assert_equal((patched.get("pollInterval"), patched.get("paused")), (2 * POLL_INTERVAL_MS, True),
                              f"PATCH answered {patched!r:.300}")
-        shown = ctx.api.get(f"{API}/pollers/{self.poller['id']}")
+        shown = ctx.api.get(f"{API_ROOT}/pollers/{self.poller['id']}")
         asserts.assert_equal(shown.get("pollInterval"), 2 * POLL_INTERVAL_MS, "GET after PATCH")
 
     @test(depends_on=[post_answers_the_poller_view])
@@ -160,11 +160,11 @@ class PollerApi:
                      "an unknown type": {**good, "type": "telnet"}, "an unknown key": {**good, "color": "red"},
                      "a string pollInterval": {**good, "pollInterval": "often"}}
         for what, body in bad_posts.items():
-            assert_error(answer(ctx, "POST", f"{API}/pollers", body), 400, f"POST /pollers with {what}")
+            assert_error(answer(ctx, "POST", f"{API_ROOT}/pollers", body), 400, f"POST /pollers with {what}")
         for what, body in {"an unknown key": {"color": "red"}, "a string paused": {"paused": "yes"}}.items():
-            assert_error(answer(ctx, "PATCH", f"{API}/pollers/{self.poller['id']}", body), 400,
+            assert_error(answer(ctx, "PATCH", f"{API_ROOT}/pollers/{self.poller['id']}", body), 400,
                          f"PATCH /pollers/{{id}} with {what}")
-        pollers = [p.get("id") for p in ctx.api.get(f"{API}/nodes/{self.node_id}/pollers")]
+        pollers = [p.get("id") for p in ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/pollers")]
         asserts.assert_equal(pollers, [self.poller["id"]], "a refused POST created no poller")
 
     @test
@@ -174,7 +174,7 @@ class PollerApi:
         unknown = str(ObjectId())
         for method, path, body in (("GET", "", None), ("PATCH", "", {"paused": True}), ("DELETE", "", None),
                                    ("GET", "/data", None), ("GET", "/data/current", None)):
-            assert_error(answer(ctx, method, f"{API}/pollers/{unknown}{path}", body), 404,
+            assert_error(answer(ctx, method, f"{API_ROOT}/pollers/{unknown}{path}", body), 404,
                          f"{method} /pollers/<unknown>{path}")
 
     @test(depends_on=[get_and_list_answer_the_view, node_pollers_are_raw_work_items, data_answers_204_while_there_is_none,
@@ -182,9 +182,9 @@ class PollerApi:
     def delete_answers_204_then_404(self):
         """DELETE /pollers/{id} answers 204; the poller is gone (GET 404) and the node lists none."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/pollers/{self.poller['id']}", expect=(204,))
-        assert_error(answer(ctx, "GET", f"{API}/pollers/{self.poller['id']}"), 404, "GET of a deleted poller")
-        asserts.assert_equal(ctx.api.get(f"{API}/nodes/{self.node_id}/pollers"), [],
+        ctx.api.delete(f"{API_ROOT}/pollers/{self.poller['id']}", expect=(204,))
+        assert_error(answer(ctx, "GET", f"{API_ROOT}/pollers/{self.poller['id']}"), 404, "GET of a deleted poller")
+        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/pollers"), [],
                              "GET /nodes/{id}/pollers after the delete")
 
 
@@ -199,7 +199,7 @@ class IpmiPolling:
         self.rack = ctx.bmc_nodes(power=True)[0]
         self.obm = ctx.obm(self.rack)
         self.node_id = ctx.create_node("pollers-ipmi")["id"]
-        ctx.api.put(f"{API}/nodes/{self.node_id}/obm",
+        ctx.api.put(f"{API_ROOT}/nodes/{self.node_id}/obm",
                     {"nodeId": self.node_id, "service": IPMI, "config": ipmi_obm_config(self.rack.bmc)}, expect=(201,))
         self.obm.power_on()
         wait_for_power(self.obm, self.rack.name, "on")
@@ -228,12 +228,12 @@ class IpmiPolling:
         ctx = suite_context()
 
         def two_entries():
-            data = ctx.api.get(f"{API}/pollers/{self.poller_id}/data", expect=(200, 204)) or []
+            data = ctx.api.get(f"{API_ROOT}/pollers/{self.poller_id}/data", expect=(200, 204)) or []
             return Observation(len(data) >= 2, f"{len(data)} entries")
 
         wait_for(two_entries, f"two results of poller {self.poller_id}", FIRST_DATA_TIMEOUT + POLL_INTERVAL_MS / 1000)
         latest = current(ctx, self.poller_id)  # first: a poll between the two requests only adds to /data
-        data = ctx.api.get(f"{API}/pollers/{self.poller_id}/data")
+        data = ctx.api.get(f"{API_ROOT}/pollers/{self.poller_id}/data")
         asserts.assert_true(2 <= len(data) <= CACHE_SIZE, f"/data answered {len(data)} entries")
         asserts.assert_true(latest in data[-2:], f"/data/current {latest!r:.200} is not among /data's newest")
 
@@ -261,21 +261,21 @@ class IpmiPolling:
         """PATCH {paused: true} stops the poller (no new poll while another poller of the node polls twice); false resumes it."""
         ctx = suite_context()
         clock = create_poller(ctx, self.node_id, "selInformation")["id"]
-        patched = ctx.api.patch(f"{API}/pollers/{self.poller_id}", {"paused": True})
+        patched = ctx.api.patch(f"{API_ROOT}/pollers/{self.poller_id}", {"paused": True})
         asserts.assert_equal(patched.get("paused"), True, f"PATCH answered {patched!r:.300}")
         polls = 2 * POLL_INTERVAL_MS / 1000 + EVENT_TIMEOUT
         wait_for_polls(ctx, clock, 2, polls)  # a poll in flight when PATCH came has ended by now
-        settled = ctx.api.get(f"{API}/pollers/{self.poller_id}").get("lastStarted")
+        settled = ctx.api.get(f"{API_ROOT}/pollers/{self.poller_id}").get("lastStarted")
         wait_for_polls(ctx, clock, 2, polls)
-        asserts.assert_equal(ctx.api.get(f"{API}/pollers/{self.poller_id}").get("lastStarted"), settled,
+        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/pollers/{self.poller_id}").get("lastStarted"), settled,
                              "the paused poller polled while another poller of its node polled twice")
-        ctx.api.patch(f"{API}/pollers/{self.poller_id}", {"paused": False})
+        ctx.api.patch(f"{API_ROOT}/pollers/{self.poller_id}", {"paused": False})
         wait_for_polls(ctx, self.poller_id, 1, polls)
-        ctx.api.delete(f"{API}/pollers/{clock}", expect=(204,))
+        ctx.api.delete(f"{API_ROOT}/pollers/{clock}", expect=(204,))
 
     @test(depends_on=[a_paused_poller_does_not_poll])
     def a_deleted_poller_has_no_data(self):
         """DELETE /pollers/{id} answers 204; its /data then answers 404."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/pollers/{self.poller_id}", expect=(204,))
-        assert_error(answer(ctx, "GET", f"{API}/pollers/{self.poller_id}/data"), 404, "GET /data of a deleted poller")
+        ctx.api.delete(f"{API_ROOT}/pollers/{self.poller_id}", expect=(204,))
+        assert_error(answer(ctx, "GET", f"{API_ROOT}/pollers/{self.poller_id}/data"), 404, "GET /data of a deleted poller")

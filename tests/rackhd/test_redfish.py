@@ -19,12 +19,12 @@ it back; the cleanup group restores any recorded state a failed test left change
 """
 import json
 
+from rackharness.api_paths import API_ROOT
 from rackharness.suite.checks import wait_for_power
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import SkipTest, asserts, test
 from rackharness.wait import Condition, Observation
 
-API = "/api/2.0"
 REDFISH = "/redfish/v1"
 SESSIONS = f"{REDFISH}/SessionService/Sessions"
 RESET_TYPES = {"On", "ForceOff", "GracefulRestart", "ForceRestart", "ForceOn", "PushPowerButton"}
@@ -39,7 +39,7 @@ def answer(ctx, method, path, body=None):
 
 def rack_node_ids(ctx):
     """{rack node name: RackHD node id} for every rack node RackHD knows (by one of its MACs)."""
-    nodes = ctx.api.get(f"{API}/nodes")
+    nodes = ctx.api.get(f"{API_ROOT}/nodes")
     found = {}
     for rack in ctx.target.nodes:
         macs = {mac.lower() for mac in rack.macs}
@@ -99,7 +99,7 @@ def reset(ctx, node_id, reset_type):
 
 
 def needs_obm(ctx, node_id, rack):
-    if not ctx.api.get(f"{API}/nodes/{node_id}/obm"):
+    if not ctx.api.get(f"{API_ROOT}/nodes/{node_id}/obm"):
         raise SkipTest(f"{rack.name} (node {node_id}) has no OBM: RackHD cannot power it (autoCreateObm off?)")
 
 
@@ -144,7 +144,7 @@ class RedfishService:
         ctx = suite_context()
         for name, nid in self.node_ids.items():
             system = ctx.api.get(f"{REDFISH}/Systems/{nid}")
-            dmi = ctx.api.get(f"{API}/nodes/{nid}/catalogs/dmi")["data"].get("System Information", {})
+            dmi = ctx.api.get(f"{API_ROOT}/nodes/{nid}/catalogs/dmi")["data"].get("System Information", {})
             seen = {k: system.get(k) for k in ("Id", "UUID", "SerialNumber", "Model", "Manufacturer", "PowerState")}
             asserts.assert_equal(system.get("Id"), nid, f"{name}: {seen}")
             asserts.assert_true(same_uuid(system.get("UUID"), dmi.get("UUID")),
@@ -191,7 +191,7 @@ class RedfishService:
         """A ResetType RackHD does not know is 400, a reset of an unknown system 404; neither runs a graph."""
         ctx = suite_context()
         nid = next(iter(self.node_ids.values()))
-        before = len(ctx.api.get(f"{API}/nodes/{nid}/workflows"))
+        before = len(ctx.api.get(f"{API_ROOT}/nodes/{nid}/workflows"))
         response = answer(ctx, "POST", f"{REDFISH}/Systems/{nid}/Actions/ComputerSystem.Reset", {"ResetType": "Bogus"})
         asserts.assert_equal(response.status_code, 400, f"ResetType Bogus: {response.text[:300]}")
         unknown = "5f00000000000000000000ff"
@@ -199,7 +199,7 @@ class RedfishService:
         asserts.assert_equal(response.status_code, 404, f"reset of unknown system: {response.text[:300]}")
         response = answer(ctx, "GET", f"{REDFISH}/Systems/{unknown}")
         asserts.assert_equal(response.status_code, 404, f"GET unknown system: {response.text[:300]}")
-        asserts.assert_equal(len(ctx.api.get(f"{API}/nodes/{nid}/workflows")), before, "a refused reset ran a graph")
+        asserts.assert_equal(len(ctx.api.get(f"{API_ROOT}/nodes/{nid}/workflows")), before, "a refused reset ran a graph")
 
     @test(depends_on=[systems_list_every_discovered_node], runs_after=[bad_resets_are_refused])
     def reset_is_seen_on_the_bmc(self):

@@ -10,10 +10,10 @@ relations of the nodes it was related to. The path resolves a node by id or by a
 """
 import secrets
 
+from rackharness.api_paths import API_ROOT
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
-API = "/api/2.0"
 
 
 def assert_same(actual, expected, what):
@@ -31,7 +31,7 @@ def targets_of(relations, relation_type):
 
 
 def relations(ctx, node_id):
-    return ctx.api.get(f"{API}/nodes/{node_id}/relations")
+    return ctx.api.get(f"{API_ROOT}/nodes/{node_id}/relations")
 
 
 def by_id(nodes, what):
@@ -52,7 +52,7 @@ class Relations:
         rack = ctx.create_node("rack", type="rack")
         self.rack, self.rack_mac = rack["id"], rack["identifiers"][0]
         self.a = ctx.create_node("contained")["id"]
-        changed = by_id(ctx.api.put(f"{API}/nodes/{self.rack}/relations", {"contains": [self.a]}), "PUT relations")
+        changed = by_id(ctx.api.put(f"{API_ROOT}/nodes/{self.rack}/relations", {"contains": [self.a]}), "PUT relations")
         asserts.assert_true({self.rack, self.a} <= set(changed),
                             f"PUT relations should answer the rack and its target; answered {sorted(changed)}")
         asserts.assert_equal(targets_of(changed[self.rack].get("relations"), "contains"), [self.a],
@@ -66,7 +66,7 @@ class Relations:
         ctx = suite_context()
         assert_same(targets_of(relations(ctx, self.rack), "contains"), [self.a], "GET rack relations")
         assert_same(targets_of(relations(ctx, self.a), "containedBy"), [self.rack], "GET target relations")
-        view = ctx.api.get(f"{API}/nodes/{self.rack}")
+        view = ctx.api.get(f"{API_ROOT}/nodes/{self.rack}")
         asserts.assert_equal(targets_of(view.get("relations"), "contains"), [self.a],
                              f"the rack's node view lists relations {view.get('relations')}")
 
@@ -76,7 +76,7 @@ class Relations:
         ctx = suite_context()
         node = ctx.create_node("contained")
         self.b = node["id"]
-        ctx.api.put(f"{API}/nodes/{node['identifiers'][0]}/relations", {"containedBy": [self.rack]})
+        ctx.api.put(f"{API_ROOT}/nodes/{node['identifiers'][0]}/relations", {"containedBy": [self.rack]})
         assert_same(targets_of(relations(ctx, self.b), "containedBy"), [self.rack], "GET relations of b")
         contains = targets_of(relations(ctx, self.rack), "contains")
         assert_same(sorted(contains or []), sorted([self.a, self.b]), "the rack's contains after b joined")
@@ -85,7 +85,7 @@ class Relations:
     def deleting_a_node_removes_it_from_the_rack(self):
         """Deleting node b (DELETE /nodes/{b}) removes b from the rack's contains."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/nodes/{self.b}", expect=(200, 204))
+        ctx.api.delete(f"{API_ROOT}/nodes/{self.b}", expect=(200, 204))
         rack_relations = relations(ctx, self.rack)
         asserts.assert_false(self.b in (targets_of(rack_relations, "contains") or []),
                              f"the rack still contains deleted node {self.b}: {rack_relations}")
@@ -94,7 +94,7 @@ class Relations:
     def put_by_rack_mac_is_the_same_rack(self):
         """PUT /nodes/{rack MAC}/relations with a target the rack already contains changes nothing (no duplicates)."""
         ctx = suite_context()
-        ctx.api.put(f"{API}/nodes/{self.rack_mac}/relations", {"contains": [self.a]})
+        ctx.api.put(f"{API_ROOT}/nodes/{self.rack_mac}/relations", {"contains": [self.a]})
         contains = targets_of(relations(ctx, self.rack), "contains") or []
         asserts.assert_equal(contains.count(self.a), 1, f"the rack's contains after a repeated PUT: {contains}")
         assert_same(targets_of(relations(ctx, self.a), "containedBy"), [self.rack], "a's containedBy")
@@ -107,7 +107,7 @@ class Relations:
         for what, body in (("an empty target list", {"contains": []}),
                            ("targets that are not a list", {"contains": self.a}),
                            ("neither contains nor containedBy", {"encloses": [self.a]})):
-            response = ctx.api.send("PUT", f"{API}/nodes/{self.rack}/relations", json=body, expect=(400, 200))
+            response = ctx.api.send("PUT", f"{API_ROOT}/nodes/{self.rack}/relations", json=body, expect=(400, 200))
             asserts.assert_equal(response.status_code, 400, f"PUT relations with {what}: {response.text[:300]}")
         assert_same(relations(ctx, self.rack), before, "refused PUTs changed the rack's relations")
 
@@ -115,7 +115,7 @@ class Relations:
     def delete_removes_the_relation_and_its_mirror(self):
         """DELETE /nodes/{rack}/relations {"contains": [a]} answers 200 (not 204); neither side lists the other."""
         ctx = suite_context()
-        changed = by_id(ctx.api.delete(f"{API}/nodes/{self.rack}/relations", {"contains": [self.a]}, expect=(200,)),
+        changed = by_id(ctx.api.delete(f"{API_ROOT}/nodes/{self.rack}/relations", {"contains": [self.a]}, expect=(200,)),
                         "DELETE relations")
         asserts.assert_true(self.rack in changed,
                             f"DELETE relations should answer the rack; answered {sorted(changed)}")
@@ -127,4 +127,4 @@ class Relations:
     @test
     def unknown_node_answers_404(self):
         """GET /nodes/{id}/relations of an id no node has answers 404."""
-        suite_context().api.get(f"{API}/nodes/{secrets.token_hex(12)}/relations", expect=(404,))
+        suite_context().api.get(f"{API_ROOT}/nodes/{secrets.token_hex(12)}/relations", expect=(404,))

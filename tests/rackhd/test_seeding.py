@@ -13,10 +13,10 @@ only bound topics are delivered.
 """
 import datetime as dt
 
+from rackharness.api_paths import API_ROOT
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
-API = "/api/2.0"
 EVENT_TIMEOUT = 5.0
 
 
@@ -44,14 +44,14 @@ class MongoSeeding:
         self.name, self.mac = ctx.name("seeded"), ctx.mac()
         self.node = seeder.node(name=self.name, identifiers=[self.mac])
         ctx.created("node", self.node, self.name)
-        view = ctx.api.get(f"{API}/nodes/{self.node}")
-        url = f"{API}/nodes/{self.node}"
+        view = ctx.api.get(f"{API_ROOT}/nodes/{self.node}")
+        url = f"{API_ROOT}/nodes/{self.node}"
         expected = {"id": self.node, "name": self.name, "identifiers": [self.mac], "type": "compute",
                     "autoDiscover": False, "relations": [], "catalogs": f"{url}/catalogs", "tags": f"{url}/tags",
                     "pollers": f"{url}/pollers", "workflows": f"{url}/workflows"}
         assert_same({key: view.get(key) for key in expected}, expected, "the seeded node's view")
         asserts.assert_false("createdAt" in view, f"the node view carries no timestamps: {sorted(view)}")
-        listed = [node.get("id") for node in ctx.api.get(f"{API}/nodes")]
+        listed = [node.get("id") for node in ctx.api.get(f"{API_ROOT}/nodes")]
         asserts.assert_true(self.node in listed, f"GET /nodes does not list the seeded node {self.node}")
 
     @test(depends_on=[seeded_node_is_served_in_the_node_view])
@@ -59,12 +59,12 @@ class MongoSeeding:
         """An OBM seeded for the node shows as {service, ref} in its view and in GET /nodes/{id}/obm."""
         ctx = suite_context()
         obm = ctx.seeder.obm(self.node, "noop-obm-service", {})
-        view = ctx.api.get(f"{API}/nodes/{self.node}")
-        assert_same(view.get("obms"), [{"service": "noop-obm-service", "ref": f"{API}/obms/{obm}"}],
+        view = ctx.api.get(f"{API_ROOT}/nodes/{self.node}")
+        assert_same(view.get("obms"), [{"service": "noop-obm-service", "ref": f"{API_ROOT}/obms/{obm}"}],
                     "the seeded node view's obms")
-        obms = ctx.api.get(f"{API}/nodes/{self.node}/obm")
+        obms = ctx.api.get(f"{API_ROOT}/nodes/{self.node}/obm")
         asserts.assert_equal([(o.get("id"), o.get("node"), o.get("service")) for o in obms],
-                             [(obm, f"{API}/nodes/{self.node}", "noop-obm-service")],
+                             [(obm, f"{API_ROOT}/nodes/{self.node}", "noop-obm-service")],
                              f"GET /nodes/{{id}}/obm of the seeded node: {obms!r:.400}")
 
     @test(depends_on=[seeded_node_is_served_in_the_node_view])
@@ -74,29 +74,29 @@ class MongoSeeding:
         self.data = {"System Information": {"Manufacturer": "rackharness", "Product Name": ctx.name("product")}}
         self.catalog = ctx.seeder.catalog(self.node, "dmi", self.data)
         stored = ctx.seeder.db["catalogs"].find_one({"_id": self.catalog})["createdAt"]
-        listed = {c.get("id"): c for c in ctx.api.get(f"{API}/nodes/{self.node}/catalogs")}
+        listed = {c.get("id"): c for c in ctx.api.get(f"{API_ROOT}/nodes/{self.node}/catalogs")}
         asserts.assert_true(self.catalog in listed, f"GET /nodes/{{id}}/catalogs lacks the seeded catalog: {listed}")
         view = listed[self.catalog]
         assert_same((view.get("node"), view.get("source"), view.get("data")),
-                    (f"{API}/nodes/{self.node}", "dmi", self.data), "the catalog in the list view")
+                    (f"{API_ROOT}/nodes/{self.node}", "dmi", self.data), "the catalog in the list view")
         asserts.assert_equal(parse_stamp(view.get("createdAt"), "catalog createdAt"), stored,
                              f"the catalog's createdAt {view.get('createdAt')!r} is not the stored {stored}")
-        raw = ctx.api.get(f"{API}/nodes/{self.node}/catalogs/dmi")
+        raw = ctx.api.get(f"{API_ROOT}/nodes/{self.node}/catalogs/dmi")
         assert_same((raw.get("id"), raw.get("node"), raw.get("source"), raw.get("data")),
                     (self.catalog, self.node, "dmi", self.data), "GET /nodes/{id}/catalogs/dmi (raw)")
 
     @test(depends_on=[seeded_catalog_is_served])
     def seeded_node_resolves_by_its_mac(self):
         """GET /nodes/{mac}/catalogs/dmi finds the seeded node by the MAC in its identifiers."""
-        raw = suite_context().api.get(f"{API}/nodes/{self.mac}/catalogs/dmi")
+        raw = suite_context().api.get(f"{API_ROOT}/nodes/{self.mac}/catalogs/dmi")
         asserts.assert_equal(raw.get("id"), self.catalog, f"GET /nodes/{self.mac}/catalogs/dmi answered {raw!r:.300}")
 
     @test(depends_on=[seeded_catalog_is_served])
     def deleting_the_seeded_node_removes_its_catalogs(self):
         """DELETE /nodes/{id} of the seeded node removes it (GET answers 404) and its catalogs from Mongo."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/nodes/{self.node}", expect=(200, 204))
-        ctx.api.get(f"{API}/nodes/{self.node}", expect=(404,))
+        ctx.api.delete(f"{API_ROOT}/nodes/{self.node}", expect=(200, 204))
+        ctx.api.get(f"{API_ROOT}/nodes/{self.node}", expect=(404,))
         left = ctx.seeder.db["catalogs"].count_documents({"_id": self.catalog})
         asserts.assert_equal(left, 0, f"catalog {self.catalog} of the deleted node is still in Mongo")
 
@@ -108,9 +108,9 @@ class MongoSeeding:
         rules = [{"path": "dmi.System Information.Product Name", "equals": ctx.name("product")}]
         ctx.seeder.tag(name, rules)
         ctx.created("tag", name, name)
-        tag = ctx.api.get(f"{API}/tags/{name}")
+        tag = ctx.api.get(f"{API_ROOT}/tags/{name}")
         assert_same((tag.get("name"), tag.get("rules")), (name, rules), f"GET /tags/{name}")
-        asserts.assert_true(name in [t.get("name") for t in ctx.api.get(f"{API}/tags")], f"GET /tags lacks {name}")
+        asserts.assert_true(name in [t.get("name") for t in ctx.api.get(f"{API_ROOT}/tags")], f"GET /tags lacks {name}")
 
 
 @test(groups=["seeding"], depends_on_groups=["smoke"])

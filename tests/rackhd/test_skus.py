@@ -18,12 +18,12 @@ another node of the rack; names are suite names (``rh-suite-<run>-...``).
 """
 import uuid
 
-from rackharness.suite.checks import assert_error
+from rackharness.api_paths import API_ROOT
+from rackharness.suite.checks import assert_error, wait_until_idle
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import SkipTest, asserts, test
 from rackharness.wait import Condition, Observation
 
-API = "/api/2.0"
 #: RackHD answers while the Graph.GenerateSku graphs it started run; the reference target evaluates first
 MATCH_TIMEOUT = 30.0
 EVENT_TIMEOUT = 10.0
@@ -43,17 +43,12 @@ def product_rule(product):
 
 def wait_generate_sku_done(ctx, why):
     """Return once no Graph.GenerateSku is active: a node's active graph refuses the next one."""
-    def done():
-        active = [graph.get("instanceId") for graph in ctx.api.get(f"{API}/workflows", params={"active": "true"})
-                  if graph.get("injectableName") == GENERATE_SKU]
-        return Observation(not active, f"{len(active)} active {GENERATE_SKU} graph(s): {active[:5]}")
-    Condition(probe=done, what=f"the {GENERATE_SKU} graphs {why} started to finish", timeout=MATCH_TIMEOUT,
-              interval=0.25).wait()
+    wait_until_idle(ctx.api, graph=GENERATE_SKU, timeout=MATCH_TIMEOUT, why=f"{why} started")
 
 
 def create_sku(ctx, name, rules, **fields):
     """POST /skus → 201, recorded for the cleanup group; returns once the re-evaluation finished."""
-    sku = ctx.api.post(f"{API}/skus", {"name": name, "rules": rules, **fields}, expect=(201,))
+    sku = ctx.api.post(f"{API_ROOT}/skus", {"name": name, "rules": rules, **fields}, expect=(201,))
     asserts.assert_true(isinstance(sku, dict) and sku.get("id"), f"POST /skus answered {sku!r:.300}")
     ctx.created("sku", sku["id"], name)
     wait_generate_sku_done(ctx, "POST /skus")
@@ -62,26 +57,26 @@ def create_sku(ctx, name, rules, **fields):
 
 def change_sku(ctx, method, path, body, expect):
     """PUT or PATCH a SKU; returns the answer once the re-evaluation it started finished."""
-    answer = ctx.api.request(method, f"{API}{path}", json=body, expect=expect)
+    answer = ctx.api.request(method, f"{API_ROOT}{path}", json=body, expect=expect)
     wait_generate_sku_done(ctx, f"{method} {path}")
     return answer
 
 
 def sku_names(ctx):
-    listed = ctx.api.get(f"{API}/skus")
+    listed = ctx.api.get(f"{API_ROOT}/skus")
     asserts.assert_true(isinstance(listed, list), f"GET /skus should answer a list, got {listed!r:.300}")
     return [sku.get("name") for sku in listed]
 
 
 def sku_node_ids(ctx, sku_id):
-    nodes = ctx.api.get(f"{API}/skus/{sku_id}/nodes")
+    nodes = ctx.api.get(f"{API_ROOT}/skus/{sku_id}/nodes")
     asserts.assert_true(isinstance(nodes, list), f"GET /skus/{sku_id}/nodes should answer a list, got {nodes!r:.300}")
     return {node.get("id") for node in nodes}
 
 
 def node_sku_link(ctx, node_id):
     """The node view's ``sku``: ``/api/2.0/skus/<id>``, or None when the node has no SKU (key absent)."""
-    return ctx.api.get(f"{API}/nodes/{node_id}").get("sku")
+    return ctx.api.get(f"{API_ROOT}/nodes/{node_id}").get("sku")
 
 
 def wait_for_sku_nodes(ctx, sku_id, candidates, expected, what):
@@ -116,14 +111,14 @@ class SkuDefinitions:
     @test(depends_on=[create_answers_201_with_the_sku])
     def list_includes_the_sku(self):
         """GET /skus lists the new SKU once, with its id."""
-        listed = suite_context().api.get(f"{API}/skus")
+        listed = suite_context().api.get(f"{API_ROOT}/skus")
         ids = [sku.get("id") for sku in listed if sku.get("name") == self.name]
         assert_same(ids, [self.id], f"the ids GET /skus lists for {self.name}")
 
     @test(depends_on=[create_answers_201_with_the_sku])
     def get_by_id_answers_the_sku(self):
         """GET /skus/{id} answers the SKU with its id, name and rules."""
-        sku = suite_context().api.get(f"{API}/skus/{self.id}")
+        sku = suite_context().api.get(f"{API_ROOT}/skus/{self.id}")
         assert_same((sku.get("id"), sku.get("name"), sku.get("rules")), (self.id, self.name, self.body["rules"]),
                     f"GET /skus/{self.id}")
 
@@ -131,7 +126,7 @@ class SkuDefinitions:
     def duplicate_name_answers_409(self):
         """POST /skus with a name already taken answers 409 and leaves one SKU of that name."""
         ctx = suite_context()
-        response = ctx.api.send("POST", f"{API}/skus", json={"name": self.name, "rules": self.body["rules"]},
+        response = ctx.api.send("POST", f"{API_ROOT}/skus", json={"name": self.name, "rules": self.body["rules"]},
                                 expect=(409, 201))
         if response.status_code == 201:
             ctx.created("sku", response.json().get("id", ""), self.name)
@@ -145,7 +140,7 @@ class SkuDefinitions:
         rules = [product_rule(ctx.name("product"))]
         sku = change_sku(ctx, "PUT", "/skus", {"name": self.name, "rules": rules}, expect=(201,))
         assert_same((sku.get("id"), sku.get("rules")), (self.id, rules), "PUT /skus with a taken name answered")
-        assert_same(ctx.api.get(f"{API}/skus/{self.id}").get("rules"), rules, f"GET /skus/{self.id} rules after PUT")
+        assert_same(ctx.api.get(f"{API_ROOT}/skus/{self.id}").get("rules"), rules, f"GET /skus/{self.id} rules after PUT")
         assert_same(sku_names(ctx).count(self.name), 1, f"SKUs named {self.name} after PUT")
         self.body["rules"] = rules
 
@@ -169,7 +164,7 @@ class SkuDefinitions:
         name = ctx.name("sku")
         sku = change_sku(ctx, "PATCH", f"/skus/{self.id}", {"name": name}, expect=(200,))
         assert_same((sku.get("id"), sku.get("name")), (self.id, name), f"PATCH /skus/{self.id} answered")
-        assert_same(ctx.api.get(f"{API}/skus/{self.id}").get("name"), name, f"GET /skus/{self.id} name after PATCH")
+        assert_same(ctx.api.get(f"{API_ROOT}/skus/{self.id}").get("name"), name, f"GET /skus/{self.id} name after PATCH")
         self.name = name
 
     @test(depends_on=[patch_renames_the_sku])
@@ -179,7 +174,7 @@ class SkuDefinitions:
         change_sku(ctx, "DELETE", f"/skus/{self.id}", None, expect=(204,))
         names = sku_names(ctx)
         asserts.assert_false(self.name in names, f"GET /skus still lists {self.name} after DELETE: {names}")
-        assert_error(ctx.api.send("GET", f"{API}/skus/{self.id}", expect=(404, 200)), 404,
+        assert_error(ctx.api.send("GET", f"{API_ROOT}/skus/{self.id}", expect=(404, 200)), 404,
                      f"GET /skus/{self.id} after DELETE")
 
     @test
@@ -192,7 +187,7 @@ class SkuDefinitions:
                            ("a rule without a path", {"rules": [{"equals": "x"}]}),
                            ("a rule with an unknown operator", {"rules": [{"path": PRODUCT_PATH, "sameAs": "x"}]})):
             name = body.setdefault("name", ctx.name("bad-sku")) if what != "no name" else None
-            response = ctx.api.send("POST", f"{API}/skus", json=body, expect=(400, 201))
+            response = ctx.api.send("POST", f"{API_ROOT}/skus", json=body, expect=(400, 201))
             if response.status_code == 201:  # wrongly accepted: leave it to the cleanup group
                 ctx.created("sku", response.json().get("id", ""), name or "")
                 wait_generate_sku_done(ctx, "a wrongly accepted POST /skus")
@@ -209,7 +204,7 @@ class SkuDefinitions:
                                    ("PATCH", f"/skus/{unknown}", {"name": ctx.name("sku")}),
                                    ("DELETE", f"/skus/{unknown}", None),
                                    ("GET", f"/skus/{unknown}/nodes", None)):
-            response = ctx.api.send(method, f"{API}{path}", json=body, expect=(404, 200, 204))
+            response = ctx.api.send(method, f"{API_ROOT}{path}", json=body, expect=(404, 200, 204))
             assert_error(response, 404, f"{method} {path} (no such SKU)")
 
 
@@ -231,7 +226,7 @@ class SkuAssignment:
         seeder.catalog(self.match, "dmi", {"System Information": {"Product Name": product}})
         seeder.catalog(self.other, "dmi", {"System Information": {"Product Name": product + "-other"}})
         self.track_events_while(ctx, lambda: create_sku(ctx, ctx.name("sku"), [product_rule(product)]))
-        self.link = f"{API}/skus/{self.id}"
+        self.link = f"{API_ROOT}/skus/{self.id}"
         wait_for_sku_nodes(ctx, self.id, [self.match, self.other], [self.match], "the node matching the rule")
         assert_same(node_sku_link(ctx, self.match), self.link, f"the view of node {self.match} (sku)")
 
@@ -270,9 +265,9 @@ class SkuAssignment:
     def sku_nodes_answers_node_views(self):
         """GET /skus/{id}/nodes answers node views: the sku and tags of each are links (/api/2.0/...)."""
         ctx = suite_context()
-        for node in ctx.api.get(f"{API}/skus/{self.id}/nodes"):
+        for node in ctx.api.get(f"{API_ROOT}/skus/{self.id}/nodes"):
             assert_same(node.get("sku"), self.link, f"the sku of node {node.get('id')} in GET /skus/{self.id}/nodes")
-            assert_same(node.get("tags"), f"{API}/nodes/{node.get('id')}/tags",
+            assert_same(node.get("tags"), f"{API_ROOT}/nodes/{node.get('id')}/tags",
                         f"the tags of node {node.get('id')} in GET /skus/{self.id}/nodes (a node view)")
 
     @test(depends_on=[matching_node_gets_the_sku])
@@ -352,9 +347,9 @@ class SkuRuleOperators:
         loser = "B" if winner == "A" else "A"
         wait_for_sku_nodes(ctx, self.id, self.nodes.values(), [self.nodes[winner]],
                            f"node {winner} passes {rule}, node {loser} does not")
-        assert_same(node_sku_link(ctx, self.nodes[winner]), f"{API}/skus/{self.id}",
+        assert_same(node_sku_link(ctx, self.nodes[winner]), f"{API_ROOT}/skus/{self.id}",
                     f"the view of node {winner} (sku) under {rule}")
-        asserts.assert_not_equal(node_sku_link(ctx, self.nodes[loser]), f"{API}/skus/{self.id}",
+        asserts.assert_not_equal(node_sku_link(ctx, self.nodes[loser]), f"{API_ROOT}/skus/{self.id}",
                                  f"node {loser} fails {rule} but its view links the SKU")
 
     @test(depends_on=[both_seeded_nodes_get_the_sku])

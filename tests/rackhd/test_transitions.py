@@ -17,13 +17,13 @@ by IPMI 2.0 table 42-3 (sensor type, sensor-specific offset), not by any decoder
 """
 from dataclasses import dataclass
 
+from rackharness.api_paths import API_ROOT
 from rackharness.clients.rest import describe_graph, graph_status, graph_tasks
 from rackharness.errors import ReadinessTimeout
 from rackharness.suite.checks import ipmi_obm_config, wait_for_power
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
-API = "/api/2.0"
 IPMI = "ipmi-obm-service"
 GRAPH_TIMEOUT = 30.0  # seconds a power graph may take (it takes well under one on the virtual rack)
 SENSOR_SPECIFIC = 0x6F  # event/reading type of the events below
@@ -98,18 +98,18 @@ def check_transition(row, index):
     rack = nodes[(index + 1) % len(nodes)]  # spread over the rack; the workflows group uses the first node
     obm = ctx.obm(rack)
     node_id = ctx.create_node(f"transition-{row.case_id}")["id"]
-    ctx.api.put(f"{API}/nodes/{node_id}/obm",
+    ctx.api.put(f"{API_ROOT}/nodes/{node_id}/obm",
                 {"nodeId": node_id, "service": IPMI, "config": ipmi_obm_config(rack.bmc)}, expect=(201,))
 
     obm.power_on() if row.start == "on" else obm.power_off()
     wait_for_power(obm, rack.name, row.start)
     before = last_record_id(obm.sel())
 
-    graph = ctx.api.post(f"{API}/nodes/{node_id}/workflows", {"name": row.graph}, expect=(201,))
+    graph = ctx.api.post(f"{API_ROOT}/nodes/{node_id}/workflows", {"name": row.graph}, expect=(201,))
     try:
         graph = ctx.api.wait_for_workflow(graph["instanceId"], GRAPH_TIMEOUT, interval=0.05)
     except ReadinessTimeout:  # leave nothing running
-        ctx.api.put(f"{API}/nodes/{node_id}/workflows/action", {"command": "cancel"}, expect=(202, 404))
+        ctx.api.put(f"{API_ROOT}/nodes/{node_id}/workflows/action", {"command": "cancel"}, expect=(202, 404))
         raise
     errors = [f"{t.get('label')}: {t['error']}" for t in graph_tasks(graph) if t.get("error")]
     hint = ""

@@ -21,13 +21,13 @@ it, RackHD's ipmitool command line (``-H host``) has no port.
 """
 import re
 
+from rackharness.api_paths import API_ROOT
 from rackharness.clients.rest import describe_graph, graph_status, graph_tasks
 from rackharness.errors import HttpStatusError, ReadinessTimeout
 from rackharness.suite.checks import ipmi_obm_config, wait_for_power
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
-API = "/api/2.0"
 IPMI = "ipmi-obm-service"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 LIFECYCLE = ("pending", "running", "succeeded", "failed", "cancelled", "timeout")
@@ -44,7 +44,7 @@ def node_with_ipmi_obm(ctx, rack_node, what):
     """A suite node whose ipmi OBM drives ``rack_node``'s BMC; returns its id."""
     node_id = ctx.create_node(what)["id"]
     body = {"nodeId": node_id, "service": IPMI, "config": ipmi_obm_config(rack_node.bmc)}
-    obm = ctx.api.put(f"{API}/nodes/{node_id}/obm", body, expect=(201,))
+    obm = ctx.api.put(f"{API_ROOT}/nodes/{node_id}/obm", body, expect=(201,))
     asserts.assert_equal(obm.get("service"), IPMI, f"PUT /nodes/{node_id}/obm answered {obm!r:.300}")
     return node_id
 
@@ -70,7 +70,7 @@ def finish(ctx, instance_id, expected, rack_node=None):
     try:
         graph = ctx.api.wait_for_workflow(instance_id, GRAPH_TIMEOUT, interval=0.05)
     except ReadinessTimeout:
-        ctx.api.put(f"{API}/workflows/{instance_id}/action", {"command": "cancel"}, expect=(202, 400, 404))
+        ctx.api.put(f"{API_ROOT}/workflows/{instance_id}/action", {"command": "cancel"}, expect=(202, 400, 404))
         raise
     errors = [f"{t.get('label')}: {t['error']}" for t in graph_tasks(graph) if t.get("error")]
     asserts.assert_equal(graph_status(graph), expected,
@@ -83,7 +83,7 @@ def finish(ctx, instance_id, expected, rack_node=None):
 def cancel_if_active(ctx, node_id):
     """Cleanup for a test that fails midway: cancel the node's active graph, if any (202 or 404)."""
     try:
-        ctx.api.put(f"{API}/nodes/{node_id}/workflows/action", {"command": "cancel"}, expect=(202, 404))
+        ctx.api.put(f"{API_ROOT}/nodes/{node_id}/workflows/action", {"command": "cancel"}, expect=(202, 404))
     except HttpStatusError:
         pass
 
@@ -104,7 +104,7 @@ def message_of(response):
 
 def active_ids(ctx, node_id):
     """Instance ids of the node's active graphs (GET /nodes/{id}/workflows?active=true)."""
-    return [g["instanceId"] for g in ctx.api.get(f"{API}/nodes/{node_id}/workflows", params={"active": "true"})]
+    return [g["instanceId"] for g in ctx.api.get(f"{API_ROOT}/nodes/{node_id}/workflows", params={"active": "true"})]
 
 
 @test(groups=["workflows"], depends_on_groups=["smoke"])
@@ -119,7 +119,7 @@ class PowerGraphs:
         self.node_id = node_with_ipmi_obm(ctx, self.rack, "power-graphs")
         self.finished = []
         set_power(ctx, self.rack, "on")
-        graph = ctx.api.post(f"{API}/nodes/{self.node_id}/workflows", {"name": "Graph.PowerOff.Node"},
+        graph = ctx.api.post(f"{API_ROOT}/nodes/{self.node_id}/workflows", {"name": "Graph.PowerOff.Node"},
                              expect=(201,))
         self.power_off_id = graph.get("instanceId")
         seen = f"{graph!r:.400}"
@@ -127,7 +127,7 @@ class PowerGraphs:
         asserts.assert_equal(graph.get("injectableName"), "Graph.PowerOff.Node", f"injectableName: {seen}")
         asserts.assert_equal(graph.get("node"), self.node_id, f"the graph's node: {seen}")
         asserts.assert_true(graph.get("_status") in LIFECYCLE, f"raw graph _status {graph.get('_status')!r}")
-        definition = ctx.api.get(f"{API}/workflows/graphs/Graph.PowerOff.Node")
+        definition = ctx.api.get(f"{API_ROOT}/workflows/graphs/Graph.PowerOff.Node")
         asserts.assert_equal(graph.get("name"), definition.get("friendlyName"),
                              "the graph's name should be the definition's friendlyName")
 
@@ -143,7 +143,7 @@ class PowerGraphs:
     def power_on_graph_by_query_name_turns_the_bmc_on(self):
         """POST /nodes/{id}/workflows?name=Graph.PowerOn.Node answers 201; the graph succeeds and the BMC reports on."""
         ctx = suite_context()
-        graph = ctx.api.post(f"{API}/nodes/{self.node_id}/workflows", {},
+        graph = ctx.api.post(f"{API_ROOT}/nodes/{self.node_id}/workflows", {},
                              params={"name": "Graph.PowerOn.Node"}, expect=(201,))
         asserts.assert_equal(graph.get("injectableName"), "Graph.PowerOn.Node",
                              f"?name= started another graph: {graph!r:.300}")
@@ -160,7 +160,7 @@ class PowerGraphs:
             started = events.expect(f"graph.started.information.*.{self.node_id}")
             finished = events.expect(f"graph.finished.information.*.{self.node_id}")
             short = events.expect("graph.finished.*", where=lambda body: body.get("graphId") == this["id"])
-            graph = ctx.api.post(f"{API}/nodes/{self.node_id}/workflows", {"name": "Graph.PowerOff.Node"},
+            graph = ctx.api.post(f"{API_ROOT}/nodes/{self.node_id}/workflows", {"name": "Graph.PowerOff.Node"},
                                  expect=(201,))
             this["id"] = graph_id = graph["instanceId"]
             self.finished.append(graph_id)
@@ -186,14 +186,14 @@ class PowerGraphs:
     def node_workflows_list_the_finished_graphs(self):
         """GET /nodes/{id}/workflows lists the node's graphs raw (_status succeeded); ?active=true lists none."""
         ctx = suite_context()
-        listed = {g.get("instanceId"): g for g in ctx.api.get(f"{API}/nodes/{self.node_id}/workflows")}
+        listed = {g.get("instanceId"): g for g in ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/workflows")}
         missing = [i for i in self.finished if i not in listed]
         asserts.assert_equal(missing, [], f"GET /nodes/{{id}}/workflows lacks graphs; it lists {sorted(listed)}")
         statuses = {i: listed[i].get("_status") for i in self.finished}
         asserts.assert_equal(set(statuses.values()), {"succeeded"}, f"raw _status of the finished graphs: {statuses}")
         asserts.assert_equal(active_ids(ctx, self.node_id), [], "?active=true lists graphs of an idle node")
         inactive = [g.get("instanceId") for g in
-                    ctx.api.get(f"{API}/nodes/{self.node_id}/workflows", params={"active": "false"})]
+                    ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/workflows", params={"active": "false"})]
         asserts.assert_equal(sorted(set(self.finished) - set(inactive)), [],
                              f"?active=false lacks finished graphs; it lists {inactive}")
 
@@ -201,7 +201,7 @@ class PowerGraphs:
     def workflow_view_by_instance_id(self):
         """GET /workflows/{instanceId} answers the view: status succeeded, tasks as a list, definition as a URL."""
         ctx = suite_context()
-        view = ctx.api.get(f"{API}/workflows/{self.power_off_id}")
+        view = ctx.api.get(f"{API_ROOT}/workflows/{self.power_off_id}")
         seen = f"{view!r:.400}"
         asserts.assert_equal(view.get("instanceId"), self.power_off_id, f"GET /workflows/{{id}} answered {seen}")
         asserts.assert_equal(view.get("status"), "succeeded", f"view status: {seen}")
@@ -209,7 +209,7 @@ class PowerGraphs:
                             f"view tasks should be a list: {seen}")
         asserts.assert_equal([t.get("state") for t in view["tasks"]], ["succeeded"] * len(view["tasks"]),
                              f"task states: {describe_graph(view)}")
-        asserts.assert_equal(view.get("definition"), f"{API}/workflows/graphs/Graph.PowerOff.Node",
+        asserts.assert_equal(view.get("definition"), f"{API_ROOT}/workflows/graphs/Graph.PowerOff.Node",
                              f"view definition: {seen}")
 
     @test
@@ -217,7 +217,7 @@ class PowerGraphs:
         """Graph.PowerOn.Node on a node without an OBM is accepted (201) and ends failed."""
         ctx = suite_context()
         node_id = ctx.create_node("no-obm")["id"]
-        graph = ctx.api.post(f"{API}/nodes/{node_id}/workflows", {"name": "Graph.PowerOn.Node"}, expect=(201,))
+        graph = ctx.api.post(f"{API_ROOT}/nodes/{node_id}/workflows", {"name": "Graph.PowerOn.Node"}, expect=(201,))
         try:
             finish(ctx, graph["instanceId"], "failed")
         finally:
@@ -233,7 +233,7 @@ class ActiveGraphs:
         """Graph.noop-example with a long noop-1 delay answers 201 and is listed by ?active=true as running."""
         ctx = suite_context()
         self.node_id = ctx.create_node("active-graph")["id"]
-        graph = ctx.api.post(f"{API}/nodes/{self.node_id}/workflows", LONG_GRAPH, expect=(201,))
+        graph = ctx.api.post(f"{API_ROOT}/nodes/{self.node_id}/workflows", LONG_GRAPH, expect=(201,))
         self.graph_id = graph["instanceId"]
         try:
             asserts.assert_equal(active_ids(ctx, self.node_id), [self.graph_id], "?active=true should list the graph")
@@ -247,9 +247,9 @@ class ActiveGraphs:
     def second_graph_on_the_node_is_refused(self):
         """A second POST /nodes/{id}/workflows while one is active is refused ("Unable to run multiple task graphs")."""
         ctx = suite_context()
-        response = answer(ctx, "POST", f"{API}/nodes/{self.node_id}/workflows", {"name": "Graph.noop-example"})
+        response = answer(ctx, "POST", f"{API_ROOT}/nodes/{self.node_id}/workflows", {"name": "Graph.noop-example"})
         if response.status_code < 300:  # accepted: stop the intruder before failing
-            ctx.api.put(f"{API}/workflows/{response.json().get('instanceId')}/action", {"command": "cancel"},
+            ctx.api.put(f"{API_ROOT}/workflows/{response.json().get('instanceId')}/action", {"command": "cancel"},
                         expect=(202, 400, 404))
         asserts.assert_true(400 <= response.status_code < 600,
                             f"a second graph answered {response.status_code}: {response.text[:300]}")
@@ -262,11 +262,11 @@ class ActiveGraphs:
     def node_delete_is_refused_while_a_graph_is_active(self):
         """DELETE /nodes/{id} while a graph is active is refused (non-2xx); the node and its graph remain."""
         ctx = suite_context()
-        response = answer(ctx, "DELETE", f"{API}/nodes/{self.node_id}")
+        response = answer(ctx, "DELETE", f"{API_ROOT}/nodes/{self.node_id}")
         asserts.assert_true(response.status_code >= 300,
                             f"DELETE /nodes/{{id}} with an active graph answered {response.status_code}: "
                             f"{response.text[:300]}")
-        ctx.api.get(f"{API}/nodes/{self.node_id}")
+        ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}")
         asserts.assert_equal(active_ids(ctx, self.node_id), [self.graph_id], "the active graph after the refusal")
 
     @test(depends_on=[long_graph_stays_active])
@@ -274,7 +274,7 @@ class ActiveGraphs:
         """PUT /nodes/{id}/workflows/action {command: cancel} answers 202 with the graph, which ends cancelled."""
         ctx = suite_context()
         try:
-            answer = ctx.api.put(f"{API}/nodes/{self.node_id}/workflows/action", {"command": "cancel"},
+            answer = ctx.api.put(f"{API_ROOT}/nodes/{self.node_id}/workflows/action", {"command": "cancel"},
                                  expect=(202,))
             asserts.assert_equal((answer or {}).get("instanceId"), self.graph_id,
                                  f"the cancel answer should be the active graph: {answer!r:.300}")
@@ -286,16 +286,16 @@ class ActiveGraphs:
     def cancel_without_active_graph_answers_404(self):
         """PUT /nodes/{id}/workflows/action {command: cancel} on a node with no active graph answers 404."""
         ctx = suite_context()
-        response = answer(ctx, "PUT", f"{API}/nodes/{self.node_id}/workflows/action", {"command": "cancel"})
+        response = answer(ctx, "PUT", f"{API_ROOT}/nodes/{self.node_id}/workflows/action", {"command": "cancel"})
         asserts.assert_equal(response.status_code, 404, f"cancel with nothing active: {response.text[:300]}")
 
     @test(depends_on=[cancel_by_node_action])
     def cancel_by_instance_action(self):
         """After the cancel the node takes a new graph; PUT /workflows/{id}/action cancel → 202, it ends cancelled."""
         ctx = suite_context()
-        graph = ctx.api.post(f"{API}/nodes/{self.node_id}/workflows", LONG_GRAPH, expect=(201,))
+        graph = ctx.api.post(f"{API_ROOT}/nodes/{self.node_id}/workflows", LONG_GRAPH, expect=(201,))
         try:
-            ctx.api.put(f"{API}/workflows/{graph['instanceId']}/action", {"command": "cancel"}, expect=(202,))
+            ctx.api.put(f"{API_ROOT}/workflows/{graph['instanceId']}/action", {"command": "cancel"}, expect=(202,))
             finish(ctx, graph["instanceId"], "cancelled")
         finally:
             cancel_if_active(ctx, self.node_id)
@@ -304,14 +304,14 @@ class ActiveGraphs:
     def finished_graph_is_deleted(self):
         """DELETE /workflows/{id} of a finished graph answers 204; GET /workflows/{id} then answers 404."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/workflows/{self.graph_id}", expect=(204,))
-        response = answer(ctx, "GET", f"{API}/workflows/{self.graph_id}")
+        ctx.api.delete(f"{API_ROOT}/workflows/{self.graph_id}", expect=(204,))
+        response = answer(ctx, "GET", f"{API_ROOT}/workflows/{self.graph_id}")
         asserts.assert_equal(response.status_code, 404, f"GET of a deleted graph: {response.text[:300]}")
 
     @test(depends_on=[cancel_by_node_action])
     def node_delete_is_allowed_once_no_graph_is_active(self):
         """DELETE /nodes/{id} answers 204 once the node's graphs are cancelled; GET /nodes/{id} then answers 404."""
         ctx = suite_context()
-        ctx.api.delete(f"{API}/nodes/{self.node_id}", expect=(204,))
-        response = answer(ctx, "GET", f"{API}/nodes/{self.node_id}")
+        ctx.api.delete(f"{API_ROOT}/nodes/{self.node_id}", expect=(204,))
+        response = answer(ctx, "GET", f"{API_ROOT}/nodes/{self.node_id}")
         asserts.assert_equal(response.status_code, 404, f"GET of a deleted node: {response.text[:300]}")
