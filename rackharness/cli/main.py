@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from rackharness.cli import config_cmd, down, inventory, logs, matrix, status, up
 from rackharness.config import load_config
 from rackharness.config.loader import Config
+from rackharness.config.schema import BY_KEY
 from rackharness.errors import RackHarnessError, UsageError
+from rackharness.redaction import MASK
 
 COMMANDS = (up, down, status, logs, config_cmd, matrix, inventory)
 
@@ -47,9 +49,12 @@ def config_from_args(args: argparse.Namespace, environ=None) -> Config:
         flags["state_dir"] = (args.state_dir, "--state-dir")
     for item in args.set:
         key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--set {item!r}: expected KEY=VALUE", hint="e.g. --set bmc.base_port=18230")
-        flags[key.strip()] = (value, f"--set {item}")
+        if not sep or not key.strip():
+            shown = item if not sep else f"{key}=..."  # the value may be a password: never echoed
+            raise UsageError(f"--set {shown!r}: expected KEY=VALUE", hint="e.g. --set bmc.base_port=18230")
+        key = key.strip()
+        secret = key in BY_KEY and BY_KEY[key].secret
+        flags[key] = (value, f"--set {key}={MASK if secret else value}")
     for attr, key in args.flag_map.items():
         value = getattr(args, attr, None)
         if value is not None:

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from rackharness.config.schema import BY_KEY, SETTINGS, Setting, coerce
+from rackharness.config.yaml_file import compose_file
 from rackharness.errors import ConfigError
 from rackharness.redaction import MASK
 
@@ -113,19 +114,7 @@ def _checked(setting: Setting, raw: Any, where: str) -> Sourced:
 
 def read_config_file(path: Path) -> dict[str, tuple[Any, str]]:
     """Read a YAML config into {dotted key: (raw value, "file:line")}; unknown keys are errors."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist", hint="check the --config path") from None
-    except OSError as exc:
-        raise ConfigError(f"config file {path} cannot be read: {exc.strerror}") from exc
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{where}: not valid YAML: {problem}") from None
+    root = compose_file(path, "config file")
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
@@ -150,7 +139,11 @@ def _walk(node: yaml.MappingNode, prefix: str, path: Path, out: dict) -> None:
                               hint="`rackharness config --list` shows every setting")
         if isinstance(value_node, yaml.SequenceNode):
             raise ConfigError(f"{where}: {key}: expected a single value, got a list")
-        out[key] = (yaml.safe_load(yaml.serialize(value_node)), where)
+        try:
+            out[key] = (yaml.safe_load(yaml.serialize(value_node)), where)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. a date YAML cannot build
+            raise ConfigError(f"{where}: {key}: not a value this setting takes ({type(exc).__name__})",
+                              hint=f"quote it if it is text; {key}: {BY_KEY[key].help}") from None
 
 
 def _did_you_mean(key: str) -> str:

@@ -8,6 +8,7 @@ kernel's ephemeral range (32768-60999 on Linux), where any client socket may bri
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,8 @@ class Setting:
     choices: tuple[str, ...] | None = None
     secret: bool = False
     optional: bool = False  # None allowed (e.g. an external URL that is usually unset)
+    min_length: int | None = None  # text settings: fewest characters (a password policy)
+    max_length: int | None = None
     #: older environment names still read (after env_var), so a renamed setting keeps users' words working
     env_aliases: tuple[str, ...] = ()
 
@@ -76,7 +79,8 @@ SETTINGS: tuple[Setting, ...] = (
             "suite's auth group; default: the reference target's", optional=True),
     Setting("target.auth_user", str, "admin", "user the suite logs in as (the reference target creates it as an "
             "Administrator; RackHD's FIT uses admin)"),
-    Setting("target.auth_password", str, "admin123", "password of target.auth_user (6-50 characters)", secret=True),
+    Setting("target.auth_password", str, "admin123", "password of target.auth_user (RackHD's policy: 6-50 characters)",
+            secret=True, min_length=6, max_length=50),
     Setting("target.auth_token_secret", str, "RackHDRocks!", "RackHD's authTokenSecret: the key tokens are signed "
             "with (the suite signs an expired token with it)", secret=True),
     Setting("target.auth_token_expire", int, 86400, "RackHD's authTokenExpireIn: seconds a token lives (0: forever)",
@@ -87,8 +91,10 @@ SETTINGS: tuple[Setting, ...] = (
     # Virtual BMCs
     Setting("bmc.host", str, "127.0.0.1", "address every virtual BMC binds to"),
     _port("bmc.base_port", 18230, "UDP port of node 1's BMC; node N uses base_port + N - 1"),
-    Setting("bmc.user", str, "admin", "BMC administrator user name of every node"),
-    Setting("bmc.password", str, "admin", "BMC administrator password of every node", secret=True),
+    Setting("bmc.user", str, "admin", "BMC administrator user name of every node (IPMI: 1-16 bytes)",
+            min_length=1, max_length=16),
+    Setting("bmc.password", str, "admin", "BMC administrator password of every node (IPMI 2.0: 1-20 bytes)",
+            secret=True, min_length=1, max_length=20),
     Setting("bmc.power_on_delay", float, 0.0, "seconds a node takes to power on", minimum=0, maximum=600),
     Setting("rack.mac_prefix", str, "52:54:00", "first three octets of every generated MAC"),
     Setting("rack.faults", str, "", "fault injection for tests: NODE=FAULT,... with FAULT bmc-silent, "
@@ -128,26 +134,41 @@ def coerce(setting: Setting, raw: Any) -> Any:
         value = _to_bool(raw)
     elif kind is int:
         if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
-            raise ValueError(f"expected a whole number, got {raw!r}")
+            raise ValueError(f"expected a whole number, got {_shown(setting, raw)}")
         try:
             value = int(str(raw).strip(), 10) if not isinstance(raw, (int, float)) else int(raw)
-        except ValueError:
-            raise ValueError(f"expected a whole number, got {raw!r}") from None
+        except (ValueError, OverflowError):
+            raise ValueError(f"expected a whole number, got {_shown(setting, raw)}") from None
     elif kind is float:
         if isinstance(raw, bool):
             raise ValueError(f"expected a number, got {raw!r}")
         try:
             value = float(raw)
-        except (TypeError, ValueError):
-            raise ValueError(f"expected a number, got {raw!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(f"expected a number, got {_shown(setting, raw)}") from None
+        if not math.isfinite(value):
+            raise ValueError(f"expected a finite number, got {_shown(setting, raw)}")
     else:
         if isinstance(raw, (dict, list)):
             raise ValueError(f"expected a text value, got a {type(raw).__name__}")
         value = str(raw)
         if setting.optional and value == "":
             return None
+        _check_length(setting, value)
     _check_bounds(setting, value)
     return value
+
+
+def _shown(setting: Setting, raw: Any) -> str:
+    """A raw value as an error message may quote it: a secret's never."""
+    return "(a value, not shown: secret)" if setting.secret else repr(raw)
+
+
+def _check_length(setting: Setting, value: str) -> None:
+    if setting.min_length is not None and len(value) < setting.min_length:
+        raise ValueError(f"must be at least {setting.min_length} characters, got {len(value)}")
+    if setting.max_length is not None and len(value) > setting.max_length:
+        raise ValueError(f"must be at most {setting.max_length} characters, got {len(value)}")
 
 
 def _to_bool(raw: Any) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from rackharness.config.yaml_file import compose_file
 from rackharness.errors import ConfigError
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -124,27 +125,12 @@ def _kind(node: yaml.Node) -> str:
     return {yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}.get(type(node), f"{node.value!r}")
 
 
-def _compose(path: Path, what: str) -> yaml.Node | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{what} {path} does not exist") from None
-    except OSError as exc:
-        raise ConfigError(f"{what} {path} cannot be read: {exc.strerror}") from None
-    try:
-        return yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
-
-
 def _load_secrets(reader: _Reader, path: Path, explicit: bool) -> None:
     if not path.is_file():
         if explicit:
             raise ConfigError(f"{reader.path}: secrets_file: {path} does not exist")
         return
-    root = _compose(path, "secrets file")
+    root = compose_file(path, "secrets file", secret=True)
     reader.secrets_path = path
     if root is None:
         return
@@ -158,7 +144,7 @@ def load_inventory(path: str | os.PathLike, environ: Mapping[str, str] | None = 
     """The validated inventory with secrets resolved; ConfigError (exit 2) naming file:line and field."""
     path = Path(path)
     reader = _Reader(path, os.environ if environ is None else environ)
-    root = _compose(path, "inventory")
+    root = compose_file(path, "inventory")
     if root is None:
         raise ConfigError(f"{path}: the inventory is empty", hint="see physical/example-lab.yaml")
     top = reader.mapping(root, "(top level)", TOP_KEYS)
