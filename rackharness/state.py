@@ -8,12 +8,13 @@ never silently overwritten.
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rackharness.config.loader import write_private
+from rackharness.config.loader import Config, write_private
 from rackharness.errors import StateFileError
 
 FORMAT = "rackharness-state/1"
@@ -78,7 +79,37 @@ class StateStore:
 
     def save(self, state: RackState) -> None:
         state.updated_at = time.time()
+        make_private_dir(self.dir)
         write_private(self.path, json.dumps(state.to_dict(), indent=2, sort_keys=True) + "\n")
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+#: settings whose change does not make a running stack a different one
+RUNTIME_ONLY = frozenset({"discover_timeout", "ready_timeout", "keep_data", "state_dir", "suite.callback_host",
+                          "suite.callback_port", "suite.api_timeout"})
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` (and its parents) and make it private to its owner (0700): the state dir holds
+    secrets (state.json, config.json, the BMC credentials of rack.json)."""
+    path.mkdir(parents=True, exist_ok=True)
+    if path.stat().st_uid == os.geteuid():
+        os.chmod(path, 0o700)
+
+
+def changed_settings(saved: Config, asked: Config) -> list[str]:
+    """``key: running X, asked Y`` for every setting that makes the stack ``asked`` describes another one
+    than the stack ``saved`` describes (secrets masked)."""
+    out = []
+    for key in sorted(set(saved.to_dict()) | set(asked.to_dict())):
+        if key in RUNTIME_ONLY:
+            continue
+        before, after = saved.to_dict(show_secrets=True).get(key), asked.to_dict(show_secrets=True).get(key)
+        if before != after:
+            shown = saved.to_dict().get(key), asked.to_dict().get(key)
+            if shown[0] == shown[1]:  # a secret: say that it changed, not what it is
+                shown = ("***", "another value")
+            out.append(f"{key}: running {shown[0]!r}, asked {shown[1]!r}")
+    return out

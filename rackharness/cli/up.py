@@ -19,7 +19,7 @@ NAME = "up"
 HELP = "bring a rack up: services, virtual nodes and their BMCs"
 FLAGS = {"nodes": "nodes", "provider": "provider", "mongo_url": "mongo.url", "amqp_url": "amqp.url",
          "target": "target.url", "discover_timeout": "discover_timeout",
-         "inventory": "inventory"}
+         "inventory": "inventory", "keep_data": "keep_data"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "give its --amqp-url and --mongo-url too")
     parser.add_argument("--inventory", metavar="FILE",
                         help="with --provider physical: the lab's inventory (validated and recorded, nothing provisioned)")
+    parser.add_argument("--keep-data", action="store_true", default=None,
+                        help="keep the store's and broker's data of earlier runs (default: `up` starts them empty)")
+    parser.add_argument("--restart", action="store_true",
+                        help="a rack that is up with other settings is taken down first, then brought up")
     parser.add_argument("--discover", action="store_true",
                         help="then power every node on (IPMI, boot device pxe) and wait until the target has "
                              "discovered them all; exit 1 with a per-node report if not")
@@ -52,6 +56,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
         raise UsageError(f"--discover cannot run with the {provider.NAME} provider: its rack only exists inside nose2",
                          hint="run the suite (its discovery group discovers the nodes), or use --provider local")
     started = time.monotonic()
+    if args.restart and existing is not None and existing.status == "up":
+        print(f"restarting the rack in {store.dir} (down, then up)")
+        provider.down()
+        existing = store.load()
     before = existing.updated_at if existing else None
     state = provider.up()
     if state.updated_at != before:  # not the "already up" no-op

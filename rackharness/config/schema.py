@@ -45,6 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("profiles", str, "quanta-d51,dell-r630",
             "hardware profiles (fixtures/hardware/<name>.yaml), comma-separated, cycled over the nodes"),
     Setting("profiles_dir", str, "", "directory of hardware profiles; empty means the packaged fixtures/hardware"),
+    Setting("keep_data", bool, False, "`up` keeps the data of earlier runs in the store and broker it starts "
+            "(default: they start empty; a store or RackHD you point at is never emptied)"),
     Setting("ready_timeout", float, 60.0, "seconds to wait for each service to become ready", minimum=1, maximum=3600),
     # RabbitMQ (AMQP)
     Setting("amqp.url", str, None, "use this existing broker instead of starting RabbitMQ", optional=True, secret=True),

@@ -8,7 +8,8 @@ from typing import Any, Callable, Iterable
 
 from rackharness.config import Config
 from rackharness.stack_info import BmcAccess, NodeInfo
-from rackharness.state import RackState, StateStore
+from rackharness.errors import UsageError
+from rackharness.state import RackState, StateStore, changed_settings
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,21 @@ class RackProvider(ABC):
     @abstractmethod
     def down(self, *, force: bool = False) -> None:
         """Stop everything ``up`` started; with ``force``, also what a lost state file started."""
+
+    def purge(self) -> list[Path]:
+        """Delete the data ``down`` keeps for inspection (after ``down``); what was deleted."""
+        return []
+
+    def refuse_other_settings(self) -> None:
+        """Raise UsageError (exit 2) when this provider's config describes another stack than the one up."""
+        saved_path = self.state_dir / "config.json"
+        if not saved_path.is_file():
+            return
+        changes = changed_settings(Config.load_saved(saved_path), self.config)
+        if changes:
+            raise UsageError(f"a rack is already up in {self.state_dir} with other settings: " + "; ".join(changes),
+                             hint="`rackharness up --restart` replaces it (down, then up), or `rackharness down` "
+                                  "first; `rackharness status` shows the one that is up")
 
     @abstractmethod
     def health(self, state: RackState) -> dict[str, bool]:

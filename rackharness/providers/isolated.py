@@ -257,6 +257,7 @@ class IsolatedProvider(RackProvider):
     def up(self) -> RackState:
         state = self.store.load()
         if state is not None and state.status == "up":
+            self.refuse_other_settings()
             self.say(f"isolated rack already recorded in {self.state_dir}; nothing changed")
             return state
         self.preflight()

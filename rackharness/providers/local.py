@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -23,11 +24,10 @@ from rackharness.rack.spec import RackSpec
 from rackharness.services import MongoService, RabbitMqService, Service
 from rackharness.services.external_amqp import ExternalAmqpService
 from rackharness.services.process import ProcessRecord, find_by_cmdline, is_running, stop
-from rackharness.services.rabbitmq import blocked_parent
 from rackharness.services.rack import RackService
 from rackharness.services.target import TargetService
 from rackharness.stack_info import StackInfo
-from rackharness.state import RackState
+from rackharness.state import RackState, make_private_dir
 from rackharness.reference.auth.settings import auth_settings
 
 CONFIG_FILE = "config.json"
@@ -97,8 +97,9 @@ class LocalProvider(RackProvider):
 
     def _rabbitmq_dirs(self, data: Path, logs: Path) -> tuple[Path, Path]:
         """RabbitMQ runs as user rabbitmq when we are root: if that user cannot reach the state dir
-        (a checkout under /root, mode 0700), its files go to /var/lib/rackharness/<digest> instead."""
-        if os.geteuid() != 0 or blocked_parent(self.state_dir.absolute()) is None:
+        (the state dir is private: mode 0700), its files go to /var/lib/rackharness/<digest> instead."""
+        # as root, rabbitmq (another user) cannot enter the state dir, which is private (0700)
+        if os.geteuid() != 0:
             return data, logs
         digest = hashlib.sha256(str(self.state_dir.absolute()).encode()).hexdigest()[:12]
         root = RABBITMQ_FALLBACK_ROOT / digest
@@ -126,6 +127,7 @@ class LocalProvider(RackProvider):
         if state is not None and state.status == "up":
             health = self.health(state)
             if all(health.values()):
+                self.refuse_other_settings()
                 self.say(f"rack already up in {self.state_dir} ({len(state.endpoints.get('nodes', []))} nodes); "
                          "nothing changed")
                 return state
@@ -147,8 +149,10 @@ class LocalProvider(RackProvider):
         return state
 
     def _step_prepare(self, state: RackState) -> None:
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.state_dir)
         (self.state_dir / "logs").mkdir(exist_ok=True)
+        if not self.config["keep_data"]:
+            self._empty_data()
         self.config.save(self.state_dir / CONFIG_FILE)
         spec = self._rack_spec
         write_private(self.state_dir / RACK_FILE, spec.to_json())
@@ -173,6 +177,40 @@ class LocalProvider(RackProvider):
         state.status = "failed"
         state.endpoints["failure"] = f"step {step}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
         self.store.save(state)
+
+    # -- data policy -------------------------------------------------------------------------
+    def _owned_data_dirs(self) -> list[Path]:
+        """The data this provider's own services keep: never a store or broker the user points at, and
+        never the store of a RackHD the user runs (``target.url``: its state lives there)."""
+        c, data = self.config, self.state_dir.absolute() / "data"
+        dirs = []
+        if not c["mongo.url"] and not c["target.url"]:
+            dirs.append(data / "mongo")
+        if not c["amqp.url"]:
+            dirs.append(self._rabbitmq_dirs(data / "rabbitmq", self.state_dir / "logs")[0])
+        return dirs
+
+    def _empty_data(self) -> None:
+        emptied = [d for d in self._owned_data_dirs() if d.exists()]
+        for directory in emptied:
+            shutil.rmtree(directory)
+        if emptied:
+            self.say("starting from empty data (the store and broker kept nothing of earlier runs; "
+                     "--keep-data keeps it)")
+
+    def purge(self) -> list[Path]:
+        """Delete the data ``down`` keeps (the store's, RabbitMQ's wherever it lives); the caller stopped
+        everything first. Returns what was deleted."""
+        removed = []
+        for directory in [*self._owned_data_dirs(), self.state_dir.absolute() / "data"]:
+            if directory.exists():
+                shutil.rmtree(directory)
+                removed.append(directory)
+        fallback = self._rabbitmq_dirs(self.state_dir / "data" / "rabbitmq", self.state_dir / "logs")[0].parent
+        if fallback.is_relative_to(RABBITMQ_FALLBACK_ROOT) and fallback.exists():
+            shutil.rmtree(fallback)
+            removed.append(fallback)
+        return removed
 
     def down(self, *, force: bool = False) -> None:
         try:

@@ -62,7 +62,7 @@ class PrivateStack:
         return self.cli("down")
 
     def cleanup(self) -> None:
-        self.cli("down", "--force")
+        self.cli("down", "--force", "--purge")
         self.tmp.cleanup()
 
 
