@@ -44,7 +44,8 @@ class PluginTestCase(unittest.TestCase):
         self.workdir = Path(tempfile.mkdtemp(prefix="rh-nose2-"))
         self.addCleanup(lambda: subprocess.run(["rm", "-rf", str(self.workdir)], check=False))
 
-    def nose2(self, sample: str, *args: str, prelude: str = "", extra_env: dict | None = None) -> Run:
+    def nose2(self, sample: str, *args: str, prelude: str = "", extra_env: dict | None = None,
+              config: Path = SAMPLES / "nose2.cfg") -> Run:
         log = self.workdir / "order.log"
         log.unlink(missing_ok=True)
         env = {**os.environ, "SAMPLE_LOG": str(log), "RACKHARNESS_TARGET_URL": "http://127.0.0.1:9",
@@ -52,7 +53,7 @@ class PluginTestCase(unittest.TestCase):
         for key in ("SAMPLE_FAIL", "SAMPLE_SKIP"):
             if key not in (extra_env or {}):
                 env.pop(key, None)
-        argv = ["-c", str(SAMPLES / "nose2.cfg"), "--no-user-config", "-s", str(SAMPLES / sample),
+        argv = ["-c", str(config), "--no-user-config", "-s", str(SAMPLES / sample),
                 "-t", str(SAMPLES / sample), *args]
         boot = prelude + "\nimport sys, nose2\nsys.argv = ['nose2'] + sys.argv[1:]\nnose2.discover()\n"
         completed = subprocess.run([sys.executable, "-c", boot, *argv], cwd=self.workdir, env=env,
