@@ -25,6 +25,7 @@ from rackharness.clients.rest import RackHDClient
 from rackharness.clients.seed import MongoSeeder
 from rackharness.stack_info import NodeInfo
 from rackharness.suite.decorators import SkipTest
+from rackharness.suite.run_lock import SuiteRunLock
 from rackharness.suite.sink import WebhookSink, local_address_towards
 from rackharness.suite.sut import SystemUnderTest, from_stack, isolated_config, resolve_system_under_test
 
@@ -177,6 +178,7 @@ class SuiteContext:
 _context: SuiteContext | None = None
 _configured: dict[str, Any] = {}
 _isolated: Any = None  # the IsolatedStack this process started, if any
+_lock: SuiteRunLock | None = None  # held while this process tests a shared rack
 
 
 def configure(config_file: str | None = None, say=None) -> SystemUnderTest:
@@ -185,7 +187,7 @@ def configure(config_file: str | None = None, say=None) -> SystemUnderTest:
     In isolated mode (:func:`~rackharness.suite.sut.isolated_config`) this starts the isolated
     rack in this process; :func:`shutdown` stops it.
     """
-    global _context, _isolated
+    global _context, _isolated, _lock
     config = isolated_config(config_file)
     if config is not None:
         from rackharness.providers.isolated import IsolatedStack
@@ -195,16 +197,21 @@ def configure(config_file: str | None = None, say=None) -> SystemUnderTest:
         target = from_stack(_isolated.info(), config, config, source="isolated rack in this process")
     else:
         target = resolve_system_under_test(config_file)
+        if _lock is None:  # one run at a time against a shared rack: a second is refused now, not broken later
+            _lock = SuiteRunLock(target.api_url).acquire()
     _configured["config_file"] = config_file
     _context = SuiteContext(target)
     return target
 
 
 def shutdown() -> None:
-    """Close the run's clients and stop the isolated rack this process started (idempotent)."""
-    global _context, _isolated
+    """Close the run's clients, stop the isolated rack this process started, free the run lock (idempotent)."""
+    global _context, _isolated, _lock
     if _context is not None:
         _context.close()
+    if _lock is not None:
+        _lock.release()
+        _lock = None
     if _isolated is not None:
         stack, _isolated = _isolated, None
         _context = None
