@@ -28,6 +28,8 @@ class RackState:
     steps: dict[str, float] = field(default_factory=dict)  # step name → time done
     processes: dict[str, dict[str, Any]] = field(default_factory=dict)  # service → ProcessRecord dict
     endpoints: dict[str, Any] = field(default_factory=dict)  # api_url, amqp_url, mongo_url, nodes ...
+    #: the `up` or `down` process changing the stack while status is starting/stopping
+    pid: int | None = None
     updated_at: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +72,7 @@ class StateStore:
                 processes=dict(raw.get("processes", {})),
                 endpoints=dict(raw.get("endpoints", {})),
                 updated_at=float(raw.get("updated_at", 0.0)),
+                pid=int(raw["pid"]) if raw.get("pid") is not None else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise StateFileError(
@@ -113,3 +116,16 @@ def changed_settings(saved: Config, asked: Config) -> list[str]:
                 shown = ("***", "another value")
             out.append(f"{key}: running {shown[0]!r}, asked {shown[1]!r}")
     return out
+
+
+def interrupted(state: RackState) -> bool:
+    """The ``up`` or ``down`` that was changing the stack is gone (killed) before it finished."""
+    if state.status not in ("starting", "stopping") or state.pid is None:
+        return False
+    try:
+        os.kill(state.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

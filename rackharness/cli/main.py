@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -62,11 +63,20 @@ def config_from_args(args: argparse.Namespace, environ=None) -> Config:
     return load_config(args.config, environ=environ, flags=flags)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, so its clean-up (``up`` stops what it started) runs."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    previous = signal.signal(signal.SIGTERM, _terminate)  # a SIGTERM unwinds like ^C: what `up` started is stopped
     try:
         args = build_parser().parse_args(argv)
         config = config_from_args(args)
@@ -79,6 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `rackharness status | head`
         sys.stderr.close()
         return 0
+    except Terminated:
+        print("rackharness: terminated (SIGTERM); what this command started was stopped", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("rackharness: interrupted", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)

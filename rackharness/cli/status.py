@@ -12,7 +12,7 @@ import json
 from rackharness.config import Config
 from rackharness.providers import make_provider
 from rackharness.stack_info import StackInfo
-from rackharness.state import StateStore
+from rackharness.state import StateStore, interrupted
 
 NAME = "status"
 HELP = "show the rack's endpoints, nodes and services"
@@ -33,6 +33,8 @@ def build_report(config: Config, show_secrets: bool) -> dict:
     status = state.status
     if status == "up" and not all(health.values()):
         status = "degraded"
+    if interrupted(state):  # the `up`/`down` that wrote "starting"/"stopping" was killed
+        status = "interrupted"
     # Endpoints are only reported while something serves them.
     info = StackInfo.from_endpoints(state.provider, store.dir, state.endpoints if state.status == "up" else {})
     report = {**info.report(show_secrets=show_secrets), "status": status, "state_dir": str(store.dir),
@@ -41,6 +43,9 @@ def build_report(config: Config, show_secrets: bool) -> dict:
                   for name, record in state.processes.items()}}
     if state.endpoints.get("failure"):
         report["failure"] = state.endpoints["failure"]
+    if status == "interrupted":
+        report["failure"] = (f"`rackharness {'up' if state.status == 'starting' else 'down'}` (pid {state.pid}) was "
+                             "killed before it finished; `rackharness up` or `down` stops what it left running")
     return report
 
 

@@ -133,18 +133,22 @@ class LocalProvider(RackProvider):
                 return state
             dead = ", ".join(name for name, ok in health.items() if not ok)
             self.say(f"rack in {self.state_dir} was up but {dead} stopped running; cleaning up before starting again")
-        if state is not None and state.processes:
+        if state is not None and (state.processes or state.status in ("starting", "stopping")):
             self._stop_recorded(state)
+            self._stop_unrecorded()  # an `up` killed between starting a process and recording it
         self.preflight()
-        state = RackState(provider=self.NAME, status="starting")
-        self._step_prepare(state)
-        for service in self.services():
-            try:
+        state = RackState(provider=self.NAME, status="starting", pid=os.getpid())
+        step = "prepare"
+        try:
+            self._step_prepare(state)
+            for service in self.services():
+                step = service.NAME
                 self._step_service(state, service)
-            except BaseException as exc:  # a user error, a bug or ^C: leave nothing running
-                self._fail(state, service.NAME, exc)
-                raise
+        except BaseException as exc:  # a user error, a bug, ^C or SIGTERM: leave nothing running
+            self._fail(state, step, exc)
+            raise
         state.status = "up"
+        state.pid = None
         self.store.save(state)
         return state
 
@@ -174,7 +178,8 @@ class LocalProvider(RackProvider):
 
     def _fail(self, state: RackState, step: str, exc: BaseException) -> None:
         self._stop_recorded(state)
-        state.status = "failed"
+        self._stop_unrecorded()
+        state.status, state.pid = "failed", None
         state.endpoints["failure"] = f"step {step}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
         self.store.save(state)
 
@@ -220,16 +225,20 @@ class LocalProvider(RackProvider):
                 raise
             state = None  # corrupt: find its processes below
         if state is not None:
-            state.status = "stopping"
+            state.status, state.pid = "stopping", os.getpid()
             self.store.save(state)
             self._stop_recorded(state)
-            state.status = "down"
+            state.status, state.pid = "down", None
             state.endpoints.pop("failure", None)
             self.store.save(state)
         if force:
-            for record in find_by_cmdline(self._process_markers()):
-                stop(record)
+            self._stop_unrecorded()
             self.store.remove()
+
+    def _stop_unrecorded(self) -> None:
+        """Stop every process whose command line marks it as this rack's, recorded or not."""
+        for record in find_by_cmdline(self._process_markers()):
+            stop(record)
 
     def _process_markers(self) -> list[str]:
         """What the command line of every process ``up`` starts contains: the state dir (rack,

@@ -1,4 +1,5 @@
 """A private rack for functional tests: own state dir and ports, brought up and down via the CLI."""
+import hashlib
 import itertools
 import json
 import os
@@ -73,3 +74,20 @@ def alive(pid: int) -> bool:
             return stat.read().rpartition(")")[2].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def marked_processes(stack: PrivateStack) -> list[int]:
+    """Any live process whose command line names this rack's state dir, or RabbitMQ's fallback dir for it
+    (beam, nx-27017, the rack, the target)."""
+    digest = hashlib.sha256(str(stack.state_dir.absolute()).encode()).hexdigest()[:12]
+    markers = [str(stack.state_dir).encode(), f"/var/lib/rackharness/{digest}".encode()]
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and alive(int(proc.name)):
+            try:
+                cmdline = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if any(marker in cmdline for marker in markers):
+                found.append(int(proc.name))
+    return found

@@ -7,7 +7,7 @@ import subprocess
 import unittest
 from pathlib import Path
 
-from tests.functional.stack_fixture import BMC_PASSWORD, REPO, PrivateStack, alive
+from tests.functional.stack_fixture import BMC_PASSWORD, REPO, PrivateStack, alive, marked_processes
 
 
 class LifecycleTest(unittest.TestCase):
@@ -67,22 +67,11 @@ class LifecycleTest(unittest.TestCase):
         result = self.stack.down()
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual([pid for pid in pids if alive(pid)], [])
-        self.assertEqual(self._marked_processes(self.stack), [])
+        self.assertEqual(marked_processes(self.stack), [])
         self.assertEqual(self.stack.status()["status"], "down")
         again = self.stack.down()
         self.assertEqual(again.returncode, 0)
 
-    def _marked_processes(self, stack):
-        """Any process whose command line mentions this rack's state dir (beam, nx-27017, rack)."""
-        found = []
-        for proc in Path("/proc").iterdir():
-            if proc.name.isdigit() and alive(int(proc.name)):
-                try:
-                    if str(stack.state_dir).encode() in (proc / "cmdline").read_bytes():
-                        found.append(int(proc.name))
-                except OSError:
-                    continue
-        return found
 
 
 class BadUpTest(unittest.TestCase):
@@ -143,7 +132,7 @@ class FailedUpTest(unittest.TestCase):
         report = stack.status()
         self.assertEqual((report["status"], report["nodes"]), ("failed", []))
         self.assertIn("step rabbitmq", report["failure"])
-        self.assertEqual(LifecycleTest._marked_processes(self, stack), [])
+        self.assertEqual(marked_processes(stack), [])
         stack.env["RACKHARNESS_READY_TIMEOUT"] = "60"  # same state dir, a sane timeout: up recovers
         self.assertEqual(stack.cli("up").returncode, 0)
         self.assertEqual(stack.status()["status"], "up")
@@ -165,5 +154,5 @@ class ForceDownTest(unittest.TestCase):
         forced = stack.cli("down", "--force")
         self.assertEqual(forced.returncode, 0, forced.stderr)
         self.assertEqual([pid for pid in pids if alive(pid)], [])
-        self.assertEqual(LifecycleTest._marked_processes(self, stack), [])
+        self.assertEqual(marked_processes(stack), [])
         self.assertFalse((stack.state_dir / "state.json").exists())
