@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import shutil
 import time
 from pathlib import Path
 
+from rackharness import secret_channel
 from rackharness.config.loader import write_private
 from rackharness.errors import ConfigError, RackHarnessError
 from rackharness.providers.base import Capabilities, RackProvider, node_infos
@@ -159,7 +161,8 @@ class LocalProvider(RackProvider):
             self._empty_data()
         self.config.save(self.state_dir / CONFIG_FILE)
         spec = self._rack_spec
-        write_private(self.state_dir / RACK_FILE, spec.to_json())
+        public, _secrets = secret_channel.split(json.loads(spec.to_json()))  # the rack process gets them on stdin
+        write_private(self.state_dir / RACK_FILE, json.dumps(public, indent=2))
         state.endpoints = self._endpoints(spec)
         self._done(state, "prepare")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import signal
 import sys
@@ -17,6 +18,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from rackharness import secret_channel
 from rackharness.bmc.commands.app import ipmi_guid
 from rackharness.bmc.commands.dispatch import NodeCommandHandler
 from rackharness.bmc.server import BmcEndpoint, BmcServer
@@ -87,11 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rackharness.rack", description=__doc__.splitlines()[0])
     parser.add_argument("--spec", required=True, help="rack.json written by `rackharness up`")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--secrets-on-stdin", action="store_true",
+                        help="read the BMC passwords rack.json leaves out from stdin (what `rackharness up` does)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
-        spec = RackSpec.load(args.spec)
+        raw = json.loads(Path(args.spec).read_text(encoding="utf-8"))
+        spec = RackSpec.from_dict(secret_channel.join(raw, secret_channel.read_stdin() if args.secrets_on_stdin else []))
         asyncio.run(serve(spec, Path(args.spec).parent / STATUS_FILE))
     except RackHarnessError as exc:
         log.error("%s", exc)

@@ -34,6 +34,7 @@ import pymongo
 from flask import Flask
 from waitress.server import create_server
 
+from rackharness import secret_channel
 from rackharness.clients.ipmi_session import BmcCaller
 from rackharness.clients.mongo_connect import connect
 from rackharness.errors import RackHarnessError
@@ -165,11 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rackharness.reference", description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True, help="target.json written by `rackharness up`")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--secrets-on-stdin", action="store_true",
+                        help="read the secrets target.json leaves out from stdin (what `rackharness up` does)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
-        settings = json.loads(Path(args.config).read_text(encoding="utf-8"))
+        settings = secret_channel.join(json.loads(Path(args.config).read_text(encoding="utf-8")),
+                                       secret_channel.read_stdin() if args.secrets_on_stdin else [])
         serve(settings)
     except (OSError, ValueError, KeyError, pymongo.errors.PyMongoError, RackHarnessError) as exc:
         log.error("the reference target cannot run from %s: %s", args.config, exc)

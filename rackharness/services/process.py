@@ -103,6 +103,7 @@ class ManagedProcess:
         cwd: Path | None = None,
         user: str | None = None,
         group: str | int | None = None,
+        stdin_data: bytes | None = None,
     ) -> None:
         self.name = name
         self.argv = tuple(str(a) for a in argv)
@@ -111,6 +112,7 @@ class ManagedProcess:
         self.cwd = cwd
         self.user = user
         self.group = group
+        self.stdin_data = stdin_data  # written to the child's stdin, then closed (secrets: never a file)
 
     def start(self) -> ProcessRecord:
         """Spawn the command and return at once; readiness is the caller's wait strategy."""
@@ -123,7 +125,7 @@ class ManagedProcess:
             try:
                 popen = subprocess.Popen(
                     self.argv,
-                    stdin=subprocess.DEVNULL,
+                    stdin=subprocess.DEVNULL if self.stdin_data is None else subprocess.PIPE,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     cwd=self.cwd,
@@ -137,6 +139,12 @@ class ManagedProcess:
                     f"cannot start {self.name}: {self.argv[0]}: {exc.strerror or exc}",
                     hint=f"check that {self.argv[0]} exists and is executable",
                 ) from exc
+        if self.stdin_data is not None:
+            try:
+                popen.stdin.write(self.stdin_data)
+                popen.stdin.close()
+            except BrokenPipeError:  # it died at once: its log says why, and wait_ready reports it
+                pass
         # The child is not reaped before we read it, so its stat exists even if it crashed.
         stat = procfs.read_stat(popen.pid)
         ticks = stat.start_ticks if stat else -1

@@ -19,8 +19,10 @@ directly instead and, as root, drop to the ``rabbitmq`` user ourselves; that use
 ``data_dir`` and ``log_dir`` and must be able to enter every directory above them.
 
 The AMQP user is created by RabbitMQ on first boot (``default_user``/``default_pass`` in
-advanced.config, where any character can be quoted; cuttlefish's rabbitmq.conf cannot hold '#'). A data dir
-first booted with other credentials keeps them: readiness then fails with that explanation.
+advanced.config, where any character can be quoted; cuttlefish's rabbitmq.conf cannot hold '#'); once
+the node accepts that login, advanced.config is rewritten without the password (RabbitMQ keeps only a
+salted hash, in mnesia). A data dir first booted with other credentials keeps them: readiness then
+fails with that explanation.
 """
 from __future__ import annotations
 
@@ -145,6 +147,13 @@ class RabbitMqService(Service):
             ).wait()
         finally:
             pika_log.setLevel(level)
+        self._forget_credentials()
+
+    def _forget_credentials(self) -> None:
+        """Once the node accepted our login, the user lives (hashed) in mnesia: advanced.config, read only at
+        boot, no longer needs the password, so no file under the data dir keeps it."""
+        _write(self.data_dir / "advanced.config", "%% Written by rackharness: the first-boot user was created; "
+                                                  "its password is not kept here.\n[].\n", 0o600)
 
     def _epmd_answers(self) -> Observation:
         """Ask epmd for its node list (NAMES_REQ): a real answer, not just an open port."""

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import errno
+import json
 import socket
 import sys
 from pathlib import Path
 
+from rackharness import secret_channel
 from rackharness.bmc.probe import bmc_answers
 from rackharness.errors import PortInUseError
 from rackharness.rack.spec import RackSpec
@@ -43,8 +45,10 @@ class RackService(Service):
             ensure_udp_free(node.bmc.host, node.bmc.port, f"bmc.base_port (port of {node.name})")
 
     def start(self) -> ProcessRecord:
-        argv = [sys.executable, "-m", "rackharness.rack", "--spec", str(self.spec_path)]
-        return ManagedProcess(self.NAME, argv, self.log_files[0]).start()
+        """rack.json (written by the provider) holds no password: the BMC passwords go on stdin."""
+        _public, secrets = secret_channel.split(json.loads(self.spec.to_json()))
+        argv = [sys.executable, "-m", "rackharness.rack", "--spec", str(self.spec_path), "--secrets-on-stdin"]
+        return ManagedProcess(self.NAME, argv, self.log_files[0], stdin_data=secret_channel.encode(secrets)).start()
 
     def wait_ready(self, record: ProcessRecord | None, timeout: float = 30.0) -> None:
         pending = [n for n in self.spec.nodes if n.fault != "bmc-silent"]

@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from rackharness import secret_channel
 from rackharness.api_paths import API_ROOT
 from rackharness.config.loader import write_private
 from rackharness.services.base import Service
@@ -50,9 +51,10 @@ class TargetService(Service):
         return ports
 
     def start(self) -> ProcessRecord:
-        write_private(self.config_path, json.dumps(self.settings, indent=2))
-        argv = [sys.executable, "-m", "rackharness.reference", "--config", str(self.config_path)]
-        return ManagedProcess(self.NAME, argv, self.log_files[0]).start()
+        public, secrets = secret_channel.split(self.settings)  # target.json holds no secret: they go on stdin
+        write_private(self.config_path, json.dumps(public, indent=2))
+        argv = [sys.executable, "-m", "rackharness.reference", "--config", str(self.config_path), "--secrets-on-stdin"]
+        return ManagedProcess(self.NAME, argv, self.log_files[0], stdin_data=secret_channel.encode(secrets)).start()
 
     def wait_ready(self, record: ProcessRecord | None, timeout: float = 30.0) -> None:
         probe_url = f"{self.url}{API_ROOT}/config"
