@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from pymongo.database import Database
 
 from rackharness.api_paths import API_ROOT
+from rackharness.reference.obm_sealing import ObmSealer
 from rackharness.reference.southbound import CommandChannel
 
 
@@ -59,6 +60,8 @@ class TargetContext:
     #: RackHD's flat config object served by GET/PATCH /config (secrets never served)
     config: dict[str, Any] = field(default_factory=dict)
     base_path: str = API_ROOT
+    #: encrypts OBM/IBM secrets for the store and decrypts them for use (RackHD's sharedKey)
+    sealer: ObmSealer = field(default_factory=ObmSealer)
     #: where jobs offer commands to a node's task runner and GET/POST /tasks/{id} meet them
     southbound: CommandChannel = field(default_factory=CommandChannel)
     pollers: PollerRuntime | None = None  # set by the server; None: pollers are stored, never run

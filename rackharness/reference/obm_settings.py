@@ -62,6 +62,7 @@ def upsert_settings(ctx: TargetContext, node: dict[str, Any], service: str, conf
     records = ctx.db[collection]
     had_obms = collection == OBMS and records.count_documents({"node": refers_to_node(nid)}) > 0
     stamp = now()
+    config = ctx.sealer.seal(config)  # secrets encrypted at rest, as RackHD does
     existing = records.find_one({"node": refers_to_node(nid), "service": service})
     if existing is not None:
         records.update_one({"_id": existing["_id"]}, {"$set": {"config": config, "updatedAt": stamp}})

@@ -40,6 +40,7 @@ from rackharness.clients.mongo_connect import connect
 from rackharness.errors import RackHarnessError
 from rackharness.redaction import redact_url
 from rackharness.reference.app import create_app
+from rackharness.reference.obm_sealing import ObmSealer
 from rackharness.reference.auth.service import AuthService
 from rackharness.reference.auth.tokens import DEFAULT_EXPIRE_IN, DEFAULT_SECRET, TokenSigner
 from rackharness.reference.auth.users import LocalUsers
@@ -102,9 +103,10 @@ def build(settings: dict[str, Any], *, caller: BmcCaller | None = None):
     hooks = HookDelivery.from_collection(db[HOOKS], timeout=settings.get("hook_timeout", 5.0))
     events = HookedEventBus(AmqpEventBus(settings["amqp_url"]), hooks)  # AMQP, and POSTs to matching hooks
     ctx = TargetContext(db=db, events=events, config=rackhd_config(settings), hooks=hooks)
+    ctx.sealer = ObmSealer.from_config(ctx.config)
     ctx.auth = auth_service(db, settings)
     caller = caller or BmcCaller()  # one per process: pyghmi's session cache is process-wide (see ipmi_session)
-    obms = ObmRegistry()
+    obms = ObmRegistry(sealer=ctx.sealer)
     obms.services["ipmi-obm-service"] = IpmiObmService(caller)
     ctx.engine = WorkflowEngine(ctx, obms=obms)
     ctx.pollers = PollerService(ctx, caller=caller, interval_scale=settings.get("poller_interval_scale", 1.0))

@@ -60,6 +60,8 @@ def blueprint(ctx: TargetContext) -> Blueprint:
             raise ApiError(400, "the body must be an object with any of nodeId, service, config")
         validate_obm("obmsPatchById", {"service": record.get("service"), **body})
         changes = {key: body[key] for key in ("service", "config") if key in body}
+        if "config" in changes:
+            changes["config"] = ctx.sealer.seal(changes["config"])
         if "nodeId" in body:
             changes["node"] = need_node(ctx.db, body["nodeId"], by_id_only=True)["_id"]
         node_ref, service = changes.get("node", record.get("node")), changes.get("service", record.get("service"))

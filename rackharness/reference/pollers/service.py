@@ -146,7 +146,7 @@ class PollerService:
         obm = None
         if node is not None:
             obm = self.ctx.db[OBMS].find_one({"node": refers_to_node(str(node)), "service": IPMI_OBM})
-            settings.update((obm or {}).get("config") or {})
+            settings.update(self.ctx.sealer.unseal((obm or {}).get("config") or {}))
         settings.update({key: value for key, value in config.items() if key != "command"})
         missing = [key for key in ("host", "user") if not settings.get(key)] + \
                   (["password"] if settings.get("password") is None else [])

@@ -18,9 +18,10 @@ from typing import Any, Protocol
 
 from pymongo.database import Database
 
-from rackharness.reference.documents import OBMS, refers_to_node
 from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
 from rackharness.errors import BmcError
+from rackharness.reference.documents import OBMS, refers_to_node
+from rackharness.reference.obm_sealing import ObmSealer
 
 ACTIONS = ("powerOn", "powerOff", "reboot", "reset", "soft", "powerStatus")
 #: IPMI 2.0 §28.3 Chassis Control codes for RackHD's power actions
@@ -87,7 +88,8 @@ def _chassis_control(command: Any, code: int) -> None:
 class ObmRegistry:
     """The OBM services the engine can drive, by RackHD service name."""
 
-    def __init__(self, services: dict[str, ObmService] | None = None) -> None:
+    def __init__(self, services: dict[str, ObmService] | None = None, *, sealer: ObmSealer | None = None) -> None:
+        self.sealer = sealer or ObmSealer()  # OBM secrets are encrypted in the store
         self.services: dict[str, ObmService] = services if services is not None else {
             "ipmi-obm-service": IpmiObmService(),
             "noop-obm-service": NoopObmService(),
@@ -101,7 +103,7 @@ class ObmRegistry:
         if service is None:
             raise ObmError(f"OBM service {obm['service']!r} of node {node_id} is not supported by this target "
                            f"(supported: {', '.join(sorted(self.services))})")
-        return service.run(action, node_id, obm.get("config") or {})
+        return service.run(action, node_id, self.sealer.unseal(obm.get("config") or {}))
 
 
 def choose_obm(db: Database, node_id: str, service_name: str | None = None) -> dict[str, Any]:
