@@ -84,6 +84,7 @@ def discover(config: Config) -> None:
                           say=lambda line: print(line, flush=True))
     discovery.listen(stack.amqp_url)
     try:
+        discovery.forget_unfinished()
         discovery.power_on_all()
         print(f"waiting up to {config['discover_timeout']:g}s for {len(stack.nodes)} nodes to be discovered ...",
               flush=True)

@@ -49,7 +49,8 @@ class FailureSummary(Plugin):
         test_id = event.test.id() if hasattr(event.test, "id") else str(event.test)
         if event.outcome == result.SKIP:
             self.skips[test_id] = str(event.reason or "no reason given")
-        elif event.outcome in (result.FAIL, result.ERROR) and not event.expected:
+        elif (event.outcome in (result.FAIL, result.ERROR) and not event.expected) or \
+                (event.outcome == result.SUBTEST and event.exc_info is not None):
             self.failed[test_id] = "failed" if event.outcome == result.FAIL else "errored"
 
     def root_cause(self, reason: str, seen: frozenset[str] = frozenset()) -> str:

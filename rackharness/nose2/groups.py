@@ -131,7 +131,8 @@ class ProboscisGroups(Plugin):
             shutdown()
 
     def testOutcome(self, event: Any) -> None:  # noqa: N802
-        if event.outcome in (result.PASS, result.FAIL, result.ERROR):
+        if event.outcome in (result.PASS, result.FAIL, result.ERROR) or \
+                (event.outcome == result.SUBTEST and event.exc_info is not None):
             self.decided += 1
 
     def wasSuccessful(self, event: Any) -> None:  # noqa: N802

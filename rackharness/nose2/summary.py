@@ -1,7 +1,7 @@
 """A closing line any CI can read: ``nose2: N passed, N failed, N skipped``.
 
 nose2's own summary ("Ran 12 tests ... FAILED (failures=1)") is meant for people; this line is
-for tools that look for the plain ``passed, failed`` form. Errors count as failed.
+for tools that look for the plain ``passed, failed`` form. Errors and failed subTests count as failed.
 """
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ class PlainSummary(Plugin):
         elif event.outcome == result.SKIP:
             self.counts["skipped"] += 1
         elif event.outcome in (result.FAIL, result.ERROR) and not event.expected:
+            self.counts["failed"] += 1
+        elif event.outcome == result.SUBTEST and event.exc_info is not None:  # a failed subTest
             self.counts["failed"] += 1
         elif event.outcome == result.PASS:  # unexpected success
             self.counts["failed"] += 1

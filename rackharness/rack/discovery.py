@@ -19,9 +19,8 @@ Where a node stopped comes from three independent sources, strongest first:
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import concurrent.futures
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +39,7 @@ ACTIVE = ("pending", "running")
 FAILED = ("failed", "cancelled", "timeout")
 POWER_WORKERS = 8
 IPMI_TIMEOUT = 10.0
+IDLE_TIMEOUT = 30.0  # seconds a cancelled graph may take to end
 
 
 class DiscoveryFailed(RackHarnessError):
@@ -82,6 +82,48 @@ class Discovery:
         self.started = self.clock()
         #: RackHD's createdAt format, to tell a discovery from before this run (data kept across `down`)
         self.started_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+    # -- 0. a node whose earlier discovery never finished is discovered again ------------------------
+    def forget_unfinished(self) -> None:
+        """Delete from the target every rack node whose latest discovery graph did not succeed.
+
+        RackHD treats a node with any catalog as discovered and never netboots it into discovery again,
+        so a node whose discovery was interrupted (powered off midway, a graph cancelled at ``down``)
+        would stay half-discovered — no bmc catalog, no OBM — forever. Deleting it (after cancelling a
+        graph still active) makes RackHD discover it from the start, as a new server would be.
+        """
+        by_mac = self._nodes_by_mac()
+        graphs = self.api.get(f"{API_ROOT}/workflows")
+        for progress in self.nodes.values():
+            node = next((by_mac[m.lower()] for m in progress.rack.macs if m.lower() in by_mac), None)
+            if node is None:
+                continue
+            mine = [g for g in graphs if _belongs(g, node["id"])]
+            latest = max((g for g in mine if "Discovery" in str(g.get("injectableName", ""))), key=_created,
+                         default=None)
+            status = graph_status(latest) if latest else None
+            if latest is None or status == "succeeded":
+                continue
+            if any(graph_status(g) in ACTIVE for g in mine):
+                self.api.put(f"{API_ROOT}/nodes/{node['id']}/workflows/action", {"command": "cancel"},
+                             expect=(202, 404))
+                Condition(probe=lambda nid=node["id"]: self._idle(nid), what=f"{progress.rack.name}'s graphs to end",
+                          timeout=IDLE_TIMEOUT, interval=0.2, transient=(), clock=self.clock).wait()
+            self.api.delete(f"{API_ROOT}/nodes/{node['id']}", expect=(200, 204, 404))
+            self.say(f"  {progress.rack.name}: its discovery of {_created(latest) or 'an earlier run'} ended {status}; "
+                     f"node {node['id']} deleted so that it is discovered again")
+
+    def _idle(self, node_id: str) -> Observation:
+        active = [g.get("injectableName") for g in self.api.get(f"{API_ROOT}/workflows")
+                  if _belongs(g, node_id) and graph_status(g) in ACTIVE]
+        return Observation(not active, f"active graphs: {active}")
+
+    def _nodes_by_mac(self) -> dict[str, dict[str, Any]]:
+        by_mac: dict[str, dict[str, Any]] = {}
+        for node in self.api.get(f"{API_ROOT}/nodes"):
+            for identifier in node.get("identifiers") or []:
+                by_mac[str(identifier).lower()] = node
+        return by_mac
 
     # -- 1. power on through the BMC, like a user would ---------------------------------------------
     def power_on_all(self) -> None:
@@ -171,10 +213,7 @@ class Discovery:
             self._events = None
 
     def _observe(self) -> None:
-        by_mac: dict[str, dict[str, Any]] = {}
-        for node in self.api.get(f"{API_ROOT}/nodes"):
-            for identifier in node.get("identifiers") or []:
-                by_mac[str(identifier).lower()] = node
+        by_mac = self._nodes_by_mac()
         graphs = self.api.get(f"{API_ROOT}/workflows")
         for progress in self.nodes.values():
             if progress.outcome is not None:
@@ -190,13 +229,19 @@ class Discovery:
             if any(graph_status(g) in ACTIVE for g in mine):
                 continue
             status = graph_status(progress.graph) if progress.graph else None
-            if status in FAILED:
+            if status in FAILED and not self._before_this_run(progress.graph):
                 self._settle(progress, "failed")
+                continue
+            if status in FAILED:  # an earlier run's graph (kept data): this run's discovery is still to come
                 continue
             if status == "succeeded" or progress.graph is None:
                 progress.catalogs = len(self.api.get(f"{API_ROOT}/nodes/{progress.node_id}/catalogs"))
                 if progress.catalogs:
                     self._settle(progress, "discovered")
+
+    def _before_this_run(self, graph: dict[str, Any]) -> bool:
+        created = _created(graph)
+        return bool(created) and created < self.started_at
 
     def _settle(self, progress: NodeProgress, outcome: str) -> None:
         progress.outcome = outcome

@@ -11,7 +11,18 @@ from rackharness.stack_info import BmcAccess, NodeInfo, StackInfo
 
 class FakeApi:
     def __init__(self):
-        self.nodes, self.graphs, self.catalogs = [], [], {}
+        self.nodes, self.graphs, self.catalogs, self.calls = [], [], {}, []
+
+    def put(self, path, body, **_):
+        self.calls.append(("PUT", path, body))
+        node_id = path.split("/")[4]
+        for graph in self.graphs:  # a cancel ends the node's active graphs
+            if graph.get("node") == node_id and graph.get("status") in ("pending", "running"):
+                graph["status"] = "cancelled"
+
+    def delete(self, path, **_):
+        self.calls.append(("DELETE", path))
+        self.nodes = [n for n in self.nodes if n["id"] != path.split("/")[4]]
 
     def get(self, path, **_):
         if path == "/api/2.0/nodes":
@@ -141,3 +152,49 @@ class DiscoveryReportTest(unittest.TestCase):
                    "tasks": [{"label": "catalog-bmc", "state": "running"}, {"label": "x", "state": "succeeded"}]}
         self.assertEqual(describe_discovery_graph(running),
                          "graph Graph.Discovery still running; waiting on: catalog-bmc=running")
+
+
+class UnfinishedDiscoveryTest(unittest.TestCase):
+    """A node whose earlier discovery never finished is deleted, so the target discovers it again."""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.stack = StackInfo("local", Path(tmp.name), "http://x", None, None, (rack(1), rack(2), rack(3)))
+        self.api = FakeApi()
+        self.api.nodes = [{"id": "a1", "identifiers": ["52:54:00:00:01:00"]},
+                          {"id": "a2", "identifiers": ["52:54:00:00:02:00"]},
+                          {"id": "a3", "identifiers": ["52:54:00:00:03:00"]}]
+        self.api.catalogs = {"a1": [{}], "a2": [{}], "a3": [{}]}  # each has a catalog: "discovered" to RackHD
+        self.api.graphs = [
+            {"injectableName": "Graph.SKU.Discovery", "status": "succeeded", "node": "a1",
+             "createdAt": "2001-01-01T00:00:00.000Z"},
+            {"injectableName": "Graph.SKU.Discovery", "status": "cancelled", "node": "a2",
+             "createdAt": "2001-01-01T00:00:00.000Z"},
+            {"injectableName": "Graph.SKU.Discovery", "status": "running", "node": "a3",
+             "createdAt": "2001-01-01T00:00:00.000Z"},
+        ]
+        self.lines = []
+
+    def discovery(self, timeout=5.0):
+        return Discovery(self.stack, self.api, timeout=timeout, interval=1.0, say=self.lines.append,
+                         obm_factory=lambda node: FakeObm())
+
+    def test_interrupted_and_running_discoveries_are_forgotten_a_finished_one_kept(self):
+        self.discovery().forget_unfinished()
+        self.assertEqual([n["id"] for n in self.api.nodes], ["a1"])
+        self.assertEqual(self.api.calls, [("DELETE", "/api/2.0/nodes/a2"),
+                                          ("PUT", "/api/2.0/nodes/a3/workflows/action", {"command": "cancel"}),
+                                          ("DELETE", "/api/2.0/nodes/a3")])
+        self.assertIn("  node-02: its discovery of 2001-01-01T00:00:00.000Z ended cancelled; node a2 deleted so "
+                      "that it is discovered again", self.lines)
+
+    def test_an_earlier_runs_failed_graph_does_not_fail_this_run(self):
+        self.api.graphs[2]["status"] = "failed"
+        d = self.discovery(timeout=0.5)
+        d.clock = iter(range(100)).__next__
+        with self.assertRaises(DiscoveryFailed) as caught:
+            d.wait()
+        self.assertIn("discovery timed out", caught.exception.message)  # waited for this run's discovery
+        self.assertEqual(d.nodes["node-01"].outcome, "already discovered")
+        self.assertIsNone(d.nodes["node-02"].outcome)
