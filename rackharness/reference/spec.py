@@ -1,87 +1,56 @@
 """The 2.60.7 contract as the target enforces it: request bodies checked against the schema each
 operation names in ``x-swagger-schema`` (on-http ``lib/fittings/rackhd_validator.js``).
 
-``x-swagger-schema: obm`` means ``schemas/obms/<body.service>.json#/definitions/Obm`` (PATCH:
-``ObmPatch``), with ``noop-obm-service`` when no service is given. A body that breaks its schema
-is answered 400 with the schema errors. The two formats the schemas use are checked as RackHD's
-ajv checks them: ``uri`` (a scheme, then no whitespace) and ``ipv4`` (dotted quad). The spec and schemas are the verbatim upstream files in
-``fixtures/rackhd/on-http/static`` (see fixtures/rackhd/MANIFEST.md).
+The operations and schemas are the project's own definitions (:mod:`rackharness.reference.contract`).
+``x-swagger-schema: obm`` means ``obms/<body.service>.json#/definitions/Obm`` (PATCH: ``ObmPatch``),
+with ``noop-obm-service`` when no service is given; ``ibm`` is not checked. A body that breaks its
+schema is answered 400 with the schema errors, secrets masked; a schema RackHD cannot resolve
+(``vmrun-obm-service``, a PATCH of ``dell-wsman-obm-service``) fails with 500, as it does in RackHD.
+The ``uri`` and ``ipv4`` formats are checked as RackHD's ajv checks them (:mod:`.contract.formats`).
 """
 from __future__ import annotations
 
 import functools
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT4
 
+from rackharness.reference.contract.body_schemas import BODY_DOCUMENTS, body_document
+from rackharness.reference.contract.formats import FORMATS
+from rackharness.reference.contract.obm_services import obm_document, obm_service_names
+from rackharness.reference.contract.operations import api_operation
 from rackharness.reference.documents import ApiError
 
-STATIC = Path(__file__).resolve().parents[2] / "fixtures" / "rackhd" / "on-http" / "static"
-SPEC_FILE = STATIC / "monorail-2.0.yaml"
+__all__ = ["FORMATS", "obm_schema", "obm_services", "validate_body", "validate_schema"]
+
 PATCH_OPERATIONS = {"obmsPatchById"}
-
-#: ajv's "fast" format checks (RackHD validates with ajv's defaults)
-FORMATS = jsonschema.FormatChecker(formats=())
-_URI = re.compile(r"^[a-z][a-z0-9+\-.]*:(//)?\S*$", re.IGNORECASE)
-_IPV4 = re.compile(r"^((25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(25[0-5]|2[0-4]\d|[01]?\d\d?)$")
-
-
-@FORMATS.checks("uri")
-def _is_uri(value: Any) -> bool:
-    return not isinstance(value, str) or bool(_URI.match(value))
-
-
-@FORMATS.checks("ipv4")
-def _is_ipv4(value: Any) -> bool:
-    return not isinstance(value, str) or bool(_IPV4.match(value))
-
-
-@functools.lru_cache(maxsize=1)
-def spec() -> dict[str, Any]:
-    """monorail-2.0.yaml, parsed once."""
-    return yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
-
-
-@functools.lru_cache(maxsize=1)
-def operations() -> dict[str, dict[str, Any]]:
-    """operationId → {method, path, operation}."""
-    out = {}
-    for path, item in spec()["paths"].items():
-        for method, operation in item.items():
-            if isinstance(operation, dict) and "operationId" in operation:
-                out[operation["operationId"]] = {"method": method.upper(), "path": path, "operation": operation}
-    return out
+DEFAULT_OBM_SERVICE = "noop-obm-service"
+SCHEMA_BASE = "https://contract.rackharness.invalid/schemas/"  # where the documents sit for $ref
 
 
 def obm_services() -> list[str]:
-    return sorted(p.stem for p in (STATIC / "schemas" / "obms").glob("*.json"))
-
-
-@functools.lru_cache(maxsize=64)
-def _schema_file(relative: str) -> dict[str, Any]:
-    return json.loads((STATIC / "schemas" / relative).read_text(encoding="utf-8"))
+    return obm_service_names()
 
 
 def obm_schema(service: str) -> dict[str, Any]:
     """The JSON schema served at /obms/definitions/<service>.json (404 if unknown)."""
     if service not in obm_services():
         raise ApiError(404, f"OBM schema Not Found: {service}")
-    return _schema_file(f"obms/{service}.json")
+    return obm_document(service)
 
 
 def validate_body(operation_id: str, body: Any) -> None:
     """Raise ApiError(400) if ``body`` breaks the schema the operation names; no schema, no check."""
-    ref = operations().get(operation_id, {}).get("operation", {}).get("x-swagger-schema")
+    operation = api_operation(operation_id)
+    ref = operation.body if operation is not None else None
     if ref is None or ref == "ibm":
         return
     if ref == "obm":
-        service = body.get("service", "noop-obm-service") if isinstance(body, dict) else "noop-obm-service"
+        service = body.get("service", DEFAULT_OBM_SERVICE) if isinstance(body, dict) else DEFAULT_OBM_SERVICE
         if service not in obm_services():
             raise ApiError(400, f"unknown OBM service {service!r}",
                            errors=[f"service must be one of: {', '.join(obm_services())}"])
@@ -93,19 +62,30 @@ def validate_body(operation_id: str, body: Any) -> None:
 
 
 def validate_schema(ref: str, body: Any) -> None:
-    """Raise ApiError(400) if ``body`` breaks ``ref`` (``node.2.0.json#/definitions/PartialNode``, a
-    file under schemas/2.0): for operations the spec gives a body schema but no x-swagger-schema."""
+    """Raise ApiError(400) if ``body`` breaks ``ref`` (``node.2.0.json#/definitions/PartialNode``, an
+    API 2.0 body schema): for operations the spec gives a body schema but no x-swagger-schema."""
     name, _, fragment = ref.partition("#")
     _validate(f"2.0/{name}", fragment, body, label=ref)
 
 
+@functools.lru_cache(maxsize=1)
+def _registry() -> Registry:
+    documents = {f"2.0/{name}": body_document(name) for name in BODY_DOCUMENTS}
+    documents.update({f"obms/{service}.json": obm_document(service) for service in obm_services()})
+    return Registry().with_resources(
+        (SCHEMA_BASE + relative, Resource.from_contents(document, default_specification=DRAFT4))
+        for relative, document in documents.items())
+
+
 def _validate(relative: str, pointer: str, body: Any, *, label: str) -> None:
-    document = _schema_file(relative)
-    uri = f"urn:rackhd-schema:{relative}"
-    registry = Registry().with_resource(uri, Resource.from_contents(document, default_specification=DRAFT4))
+    uri = SCHEMA_BASE + relative
     resolver_schema = {"allOf": [{"$ref": f"{uri}#{pointer}"}]} if pointer else {"$ref": uri}
-    validator = jsonschema.Draft4Validator(resolver_schema, registry=registry, format_checker=FORMATS)
-    errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    validator = jsonschema.Draft4Validator(resolver_schema, registry=_registry(), format_checker=FORMATS)
+    try:
+        errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    except Unresolvable as exc:  # RackHD's own schema refers to a definition it does not have
+        raise ApiError(500, f"schema {relative}#{pointer} cannot be resolved: "
+                            f"{getattr(exc, 'ref', '?')} is not defined") from None
     if errors:
         secrets = _secret_values(body)
         details = [_masked(f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}", secrets)

@@ -3,10 +3,11 @@
 on-http mounts its swagger specs on every endpoint; on one with ``authEnabled`` the ``swagger_authn``
 fitting authenticates every operation that names ``x-authentication-type`` (operations that do not
 are open) and ``swagger_authz`` then checks ``x-privileges`` against the caller's role (403
-``{"message": "Forbidden"}``). This module finds the operation of a request in the same specs —
-``monorail-2.0.yaml`` (``/api/2.0``), ``redfish.yaml`` (``/redfish/v1``), ``redfish-root.yaml``
-(``/redfish``) — and runs both checks from a Flask ``before_request`` hook. A request no spec
-describes is not gated (RackHD would not route it at all).
+``{"message": "Forbidden"}``). This module finds the operation of a request in the project's
+tables of those specs (:mod:`rackharness.reference.contract.operations`: API 2.0 under
+``/api/2.0``, Redfish under ``/redfish/v1``, the Redfish root ``/redfish``) and runs both checks
+from a Flask ``before_request`` hook. A request no operation describes is not gated (RackHD would
+not route it at all).
 """
 from __future__ import annotations
 
@@ -15,23 +16,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from flask import Flask, g, request
 
 from rackharness.reference.auth.service import AuthFailed, AuthService, credentials_from
+from rackharness.reference.contract.operation_table import Operation
+from rackharness.reference.contract.operations import all_operations
 from rackharness.reference.http import json_response
-from rackharness.reference.spec import STATIC
 
-SPEC_FILES = ("monorail-2.0.yaml", "redfish.yaml", "redfish-root.yaml")
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
-
-
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    path: str  # basePath + the spec's path template
-    authentication: tuple[str, ...]  # x-authentication-type; empty: open
-    privileges: tuple[str, ...]  # x-privileges
+__all__ = ["Operation", "install", "operation_for", "routes"]
 
 
 @dataclass(frozen=True)
@@ -48,21 +40,19 @@ def _compile(template: str) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=1)
 def routes() -> tuple[_Route, ...]:
-    """Every operation of the three specs, literal paths before templated ones."""
-    found: list[_Route] = []
-    for name in SPEC_FILES:
-        document = yaml.safe_load((STATIC / name).read_text(encoding="utf-8"))
-        base = document.get("basePath", "").rstrip("/")
-        for template, item in document["paths"].items():
-            full = base + (template if template != "/" else "")
-            operations = {
-                method.upper(): Operation(method.upper(), full, tuple(op.get("x-authentication-type") or ()),
-                                          tuple(op.get("x-privileges") or ()))
-                for method, op in item.items() if method in METHODS and isinstance(op, dict)}
-            literal = sum(1 for segment in full.split("/") if segment and not segment.startswith("{"))
-            found.append(_Route(_compile(full or "/"), literal, operations))
+    """Every path of the three APIs with its operations by method, literal paths before templated
+    ones (among equals, the order of RackHD's specs)."""
+    by_path: dict[str, dict[str, Operation]] = {}
+    for operation in all_operations():
+        by_path.setdefault(operation.path, {})[operation.method] = operation
+    found = [_Route(_compile(path or "/"), _literal_segments(path), operations)
+             for path, operations in by_path.items()]
     found.sort(key=lambda route: -route.literal_segments)
     return tuple(found)
+
+
+def _literal_segments(path: str) -> int:
+    return sum(1 for segment in path.split("/") if segment and not segment.startswith("{"))
 
 
 def operation_for(method: str, path: str) -> Operation | None:
