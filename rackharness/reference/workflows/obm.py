@@ -19,7 +19,8 @@ from typing import Any, Protocol
 from pymongo.database import Database
 
 from rackharness.reference.documents import OBMS, refers_to_node
-from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
+from rackharness.transports.ipmi.base import BmcAddress
+from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 from rackharness.errors import BmcError
 
 ACTIONS = ("powerOn", "powerOff", "reboot", "reset", "soft", "powerStatus")
