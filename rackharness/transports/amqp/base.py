@@ -43,6 +43,12 @@ class BrokerRefused(ClientError):
         self.reply_code, self.reply_text = reply_code, reply_text
 
 
+def not_declared(queue: str) -> ClientError:
+    """The error for ``get()`` on a queue the transport did not declare (the same on every side)."""
+    return ClientError(f"queue {queue!r} was not declared by this transport",
+                       hint="get() reads only queues from this transport's declare_exclusive_queue()")
+
+
 def topic_matches(pattern: str, routing_key: str) -> bool:
     """Whether ``routing_key`` matches the topic ``pattern`` the way RabbitMQ routes it.
 

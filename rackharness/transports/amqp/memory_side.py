@@ -13,7 +13,7 @@ import threading
 from urllib.parse import urlsplit
 
 from rackharness.errors import ClientError, ServiceUnavailable
-from rackharness.transports.amqp.base import NOT_FOUND, AmqpTransport, BrokerRefused, Message
+from rackharness.transports.amqp.base import NOT_FOUND, AmqpTransport, BrokerRefused, Message, not_declared
 from rackharness.transports.amqp.memory_broker import DEFAULT_BROKER, MemoryBroker
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -111,8 +111,7 @@ class MemoryTransport(AmqpTransport):
         self._check_usable(f"receive from {queue}")
         tag = self._consumers.get(queue)
         if tag is None:
-            raise ClientError(f"queue {queue!r} was not declared by this transport",
-                              hint="get() reads only queues from this transport's declare_exclusive_queue()")
+            raise not_declared(queue)
         delivery = self._call("receive", self.connection.next_delivery, tag, timeout)
         return delivery.message() if delivery is not None else None
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import collections
 import time
 
-from rackharness.errors import ClientError, ServiceUnavailable
+from rackharness.errors import ServiceUnavailable
 from rackharness.redaction import redact_url
 from rackharness.transports.amqp.base import (DEFAULT_CONNECT_TIMEOUT, NOT_FOUND, AmqpTransport, BrokerRefused,
-                                              Message)
+                                              Message, not_declared)
 
 
 class PikaTransport(AmqpTransport):
@@ -109,8 +109,7 @@ class PikaTransport(AmqpTransport):
         self._check_usable(f"receive from {queue}")
         inbox = self._inbox.get(queue)
         if inbox is None:
-            raise ClientError(f"queue {queue!r} was not declared by this transport",
-                              hint="get() reads only queues from this transport's declare_exclusive_queue()")
+            raise not_declared(queue)
         deadline = time.monotonic() + max(timeout, 0.0)
         while not inbox:
             remaining = deadline - time.monotonic()
