@@ -27,7 +27,7 @@ setup(
     extras_require={
         # The embedded Mongo-wire store, used when no mongod is on PATH and no --mongo-url is given.
         "embedded-mongo": ["nx-27017==0.8.1"],
-        # Isolated mode: Mongo in memory (mongomock:// URLs, rackharness.clients.mongo_connect).
+        # Isolated mode: Mongo in memory (mongomock:// URLs, rackharness.transports.mongo.mongomock_side).
         "isolated": ["mongomock==4.3.0"],
         # on-http-api2-0: RackHD's own generated API client, used by the tests as an independent checker;
         # mongomock: the Mongo contract tests and the unit tests' in-memory database

@@ -26,7 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from rackharness.clients.mongo_connect import connect, forget, in_memory_url  # noqa: E402
+from rackharness.transports.mongo.chooser import connect
+from rackharness.transports.mongo.mongomock_side import forget, in_memory_url  # noqa: E402
 from rackharness.suite.sink import WebhookSink  # noqa: E402
 from rackharness.reference.hooks import HookDelivery, HookedEventBus  # noqa: E402
 from rackharness.wait import Condition  # noqa: E402

@@ -29,7 +29,7 @@ from bson import ObjectId
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from rackharness.clients.mongo_connect import connect  # noqa: E402
+from rackharness.transports.mongo.mongomock_side import connect  # noqa: E402
 from rackharness.clients.obm import ObmClient  # noqa: E402
 from rackharness.config.loader import load_config  # noqa: E402
 from rackharness.providers.isolated import IsolatedStack  # noqa: E402

@@ -23,30 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rackharness.clients.amqp_transport import DEFAULT_CONNECT_TIMEOUT, AmqpTransport, Message, open_transport
 from rackharness.errors import ClientError, ReadinessTimeout
+from rackharness.transports.amqp.base import DEFAULT_CONNECT_TIMEOUT, AmqpTransport, Message, topic_matches
+from rackharness.transports.amqp.chooser import open_transport
 from rackharness.wait import Condition, Observation
 
 EXCHANGE = "on.events"
-
-
-def topic_matches(pattern: str, routing_key: str) -> bool:
-    """Whether ``routing_key`` matches the topic ``pattern`` the way RabbitMQ routes it.
-
-    As in RabbitMQ, an empty key or pattern has no words at all (``#`` matches ``""``, ``*`` does not).
-    """
-    words = pattern.split(".") if pattern else []
-    keys = routing_key.split(".") if routing_key else []
-    # reachable[j]: the pattern words consumed so far can match exactly keys[:j]
-    reachable = [True] + [False] * len(keys)
-    for word in words:
-        if word == "#":
-            for j in range(1, len(keys) + 1):
-                reachable[j] = reachable[j] or reachable[j - 1]
-        else:
-            reachable = [False] + [reachable[j - 1] and (word == "*" or word == keys[j - 1])
-                                   for j in range(1, len(keys) + 1)]
-    return reachable[-1]
 
 
 class ExpectationFailed(ClientError, AssertionError):

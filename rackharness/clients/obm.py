@@ -8,7 +8,7 @@ effect of a RackHD workflow without trusting RackHD's own report::
 
 Every call is bounded by ``timeout`` and fails with :class:`~rackharness.errors.BmcCommandError`
 naming the node, the BMC address and what to check. The bounding and pyghmi session-cache
-handling come from :class:`rackharness.clients.ipmi_session.BmcCaller` (one logged-in ``Command``
+handling come from :class:`rackharness.transports.ipmi.pyghmi_caller.BmcCaller` (one logged-in ``Command``
 per BMC per process, calls on a daemon thread, a failed or overdue link dropped), which the
 reference target's workflow engine uses too. All ``ObmClient`` instances share one caller, each
 call with its client's timeout, because
@@ -21,7 +21,8 @@ import time
 import uuid
 from typing import Any
 
-from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
+from rackharness.transports.ipmi.base import BmcAddress
+from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 from rackharness.errors import BmcCommandError, BmcError
 
 #: one process-wide set of pyghmi logins; each client passes its own timeout per call

@@ -1,8 +1,12 @@
 """The RackHD REST client tests use: JSON in and out, typed errors, optional auth, workflow waits.
 
-Built on :class:`requests.Session`; the transport seam is the session's adapter, so a fake
-(:class:`~rackharness.clients.fake_transport.FakeTransport`) or a recorder plugs in with
-``client.session.mount("http://", adapter)`` without changing any test.
+Built on the HTTP-out seam (:mod:`rackharness.transports.http_out`): ``open_http(base_url)`` picks
+requests for ``http://`` or an in-process handler for ``inprocess://<name>``, or pass ``http=``
+any :class:`~rackharness.transports.http_out.base.HttpOut` (a fake, a recorder). On the requests
+side a fake adapter (:class:`~rackharness.transports.http_out.fake_adapter.FakeTransport`) still
+plugs in below with ``client.session.mount("http://", adapter)``. Answers are
+:class:`~rackharness.transports.http_out.base.HttpAnswer` (``status_code``, ``headers``, ``text``,
+``json()`` as on a ``requests.Response``).
 
 Every call names the status it expects. Anything else raises
 :class:`~rackharness.errors.HttpStatusError` (method, URL, status, body); an unreachable API
@@ -15,11 +19,11 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-import requests
-
 from rackharness.api_paths import API_ROOT
 from rackharness.errors import ClientError, HttpStatusError, ServiceUnavailable
 from rackharness.redaction import MASK
+from rackharness.transports.http_out.base import HttpAnswer, HttpOut, HttpUnreachable
+from rackharness.transports.http_out.chooser import open_http
 from rackharness.wait import Condition, Observation
 
 log = logging.getLogger(__name__)
@@ -31,14 +35,20 @@ TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled", "timeout"})
 class RackHDClient:
     """A RackHD northbound API at ``base_url`` (``http://host:port``, no ``/api/2.0``)."""
 
-    def __init__(self, base_url: str, *, session: requests.Session | None = None, timeout: float = 10,
-                 username: str | None = None, password: str | None = None) -> None:
+    def __init__(self, base_url: str, *, session: Any = None, timeout: float = 10,
+                 username: str | None = None, password: str | None = None, http: HttpOut | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self.session = session or requests.Session()
         self.timeout = timeout
+        #: the HTTP-out transport every request goes through
+        self.http = http or open_http(self.base_url, timeout=timeout, session=session)
         self.username = username
         self._password = password
         self._auth_headers: dict[str, str] = {}
+
+    @property
+    def session(self) -> Any:
+        """The ``requests.Session`` below the transport (requests side only; None otherwise)."""
+        return getattr(self.http, "session", None)
 
     def __repr__(self) -> str:
         auth = f", user={self.username!r}" if self.username else ""
@@ -79,18 +89,19 @@ class RackHDClient:
         return text
 
     def send(self, method: str, path: str, *, json: Any = None, expect: Iterable[int] = (200,),
-             params: dict[str, Any] | None = None) -> requests.Response:
-        """Send one request; return the response if its status is in ``expect``, else raise."""
+             params: dict[str, Any] | None = None) -> HttpAnswer:
+        """Send one request; return the answer if its status is in ``expect``, else raise."""
         url = self.url(path)
         try:
-            response = self.session.request(method, url, json=json, params=params, timeout=self.timeout,
-                                            headers=self._auth_headers or None)
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            reason = self._redact(f"{type(exc).__name__}: {exc}")
+            response = self.http.request(method, url, json=json, params=params, timeout=self.timeout,
+                                         headers=self._auth_headers or None)
+        except HttpUnreachable as exc:
+            cause = exc.__cause__ or exc
+            reason = self._redact(f"{type(cause).__name__}: {cause}")
             raise ServiceUnavailable(
                 f"{method} {url}: RackHD did not answer within the {self.timeout:g}s timeout ({reason})",
                 hint="is the rack up? `./stack.sh status` shows api_url; a slow API needs a larger timeout",
-            ) from exc
+            ) from cause
         log.debug("%s %s -> %s", method, url, response.status_code)
         expected = tuple(expect)
         if response.status_code not in expected:

@@ -24,7 +24,7 @@ from bson import ObjectId
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
-from rackharness.clients.mongo_connect import connect
+from rackharness.transports.mongo.chooser import connect
 from rackharness.errors import ClientError
 
 NODES, OBMS, CATALOGS, LOOKUPS, SKUS, TAGS = "nodes", "obms", "catalogs", "lookups", "skus", "tags"
@@ -58,7 +58,7 @@ class MongoSeeder:
     @classmethod
     def from_url(cls, mongo_url: str, database: str = "pxe", *, timeout: float = 3.0) -> "MongoSeeder":
         """Connect to ``mongo_url`` (``mongodb://`` or an in-memory ``mongomock://<name>``, see
-        :mod:`.mongo_connect`); :class:`ServiceUnavailable` if Mongo does not answer in ``timeout`` s."""
+        :mod:`rackharness.transports.mongo.chooser`); :class:`ServiceUnavailable` if Mongo does not answer in ``timeout`` s."""
         return cls(connect(mongo_url, database, timeout=timeout, socket_timeout=timeout), owns_client=True)
 
     # -- builders ------------------------------------------------------------------------------

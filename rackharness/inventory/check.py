@@ -1,7 +1,7 @@
 """``rackharness inventory check``: reach every BMC and endpoint an inventory names; a table and hints.
 
 Every probe is bounded by ``timeout`` seconds. BMCs go through :class:`~rackharness.clients.obm.ObmClient`
-(the process's one shared :class:`~rackharness.clients.ipmi_session.BmcCaller`): Get Device ID, then
+(the process's one shared :class:`~rackharness.transports.ipmi.pyghmi_caller.BmcCaller`): Get Device ID, then
 the power status. The API, AMQP and Mongo are first reached over TCP (which tells a refused
 connection from a timeout or an unknown host), then spoken to (HTTP GET, AMQP open, Mongo ping).
 No password is ever printed: every detail is scrubbed of the inventory's secrets.
@@ -71,13 +71,13 @@ def _http(url: str, timeout: float) -> str:
 
 
 def _amqp(url: str, timeout: float) -> str:
-    from rackharness.clients.amqp_transport import open_transport
+    from rackharness.transports.amqp.chooser import open_transport
     open_transport(url, timeout=timeout).close()
     return "connected"
 
 
 def _mongo(url: str, timeout: float) -> str:
-    from rackharness.clients.mongo_connect import connect
+    from rackharness.transports.mongo.chooser import connect
     db = connect(url, "admin", timeout=timeout, ping=True)
     db.client.close()
     return "ping ok"

@@ -10,7 +10,7 @@
 
 The in-memory Mongo and broker are per process (named stores), so the suite's own clients must run
 in the same process: they reach them by the same URLs through the same seams
-(:func:`rackharness.clients.mongo_connect.connect`, :func:`rackharness.clients.amqp_transport.open_transport`).
+(:func:`rackharness.transports.mongo.chooser.connect`, :func:`rackharness.transports.amqp.chooser.open_transport`).
 Ports are ephemeral unless ``bmc.base_port`` / ``target.port`` are set explicitly (file, env or flag);
 ``bmc.host`` / ``target.host`` are ignored: everything binds 127.0.0.1. ``stop()`` undoes it all.
 
@@ -99,7 +99,7 @@ class IsolatedStack:
         return self
 
     def _start(self) -> None:
-        from rackharness.clients.mongo_connect import _mongomock
+        from rackharness.transports.mongo.mongomock_side import require_mongomock
         from rackharness.clients.obm import shared_caller
         from rackharness.rack.layout import build_rack_spec
         from rackharness.rack.process import Rack
@@ -107,7 +107,7 @@ class IsolatedStack:
         from rackharness.reference.server import build, listen
         from waitress.server import create_server
 
-        _mongomock()  # PrerequisiteError with the pip command when mongomock is missing
+        require_mongomock()  # PrerequisiteError with the pip command when mongomock is missing
         spec = build_rack_spec(self.config)
         base = self._port("bmc.base_port")
         for index, node in enumerate(spec.nodes):
@@ -184,8 +184,8 @@ class IsolatedStack:
 
     def stop(self) -> None:
         """Stop everything ``start`` started (idempotent) and drop the in-memory broker and store."""
-        from rackharness.clients.memory_broker import forget_broker
-        from rackharness.clients.mongo_connect import forget
+        from rackharness.transports.amqp.memory_side import forget_broker
+        from rackharness.transports.mongo.mongomock_side import forget
 
         if self._heartbeat is not None:
             self._heartbeat.stop()
@@ -247,12 +247,12 @@ class IsolatedProvider(RackProvider):
         return []
 
     def preflight(self) -> None:
-        from rackharness.clients.mongo_connect import _mongomock
+        from rackharness.transports.mongo.mongomock_side import require_mongomock
         from rackharness.rack.layout import build_rack_spec
 
         check_config(self.config)
         build_rack_spec(self.config)  # profiles, faults, MAC prefix: the errors local would give
-        _mongomock()
+        require_mongomock()
 
     def up(self) -> RackState:
         state = self.store.load()

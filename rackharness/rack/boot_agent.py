@@ -34,22 +34,22 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import http.client
 import json
 import logging
 import os
 import re
-import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from rackharness.rack.agent_commands import MicrokernelShell, redact_command
 from rackharness.rack.node import VirtualNode
 from rackharness.rack.spec import AgentSpec
+from rackharness.transports.http_out.base import HttpAnswer, HttpOut, HttpUnreachable
+from rackharness.transports.http_out.chooser import open_http
 
 log = logging.getLogger("rackharness.rack.agent")
 
@@ -63,88 +63,6 @@ POST_RETRIES = 5  # bootstrap.js's RETRIES
 FALLS_THROUGH = ("none", "disk", "safe")
 _TASKS_PATH = re.compile(r"""tasksPath\s*=\s*['"]([^'"]*/tasks/([^'"/?]+))['"]""")
 _KERNEL = re.compile(r"^\s*kernel\s", re.MULTILINE)
-
-
-# -- the HTTP seam ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class HttpAnswer:
-    status: int
-    body: bytes = b""
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
-
-    def json(self) -> Any:
-        """The decoded body, or None when it is not JSON."""
-        try:
-            return json.loads(self.body or b"null")
-        except ValueError:
-            return None
-
-    def excerpt(self, limit: int = 160) -> str:
-        text = " ".join(self.text.split())
-        return text if len(text) <= limit else text[:limit] + "..."
-
-
-class SouthboundUnavailable(Exception):
-    """The request did not get an HTTP answer (refused, reset, timed out)."""
-
-
-class SouthboundTransport(Protocol):
-    """Blocking HTTP to the target's southbound API; called from worker threads."""
-
-    def request(self, method: str, path: str, *, params: list[tuple[str, str]] | None = None,
-                body: Any = None) -> HttpAnswer: ...
-
-
-class HttpTransport:
-    """``http.client`` with one keep-alive connection per worker thread."""
-
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
-        parts = urllib.parse.urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"southbound URL {base_url!r} is not http://host:port")
-        self.scheme, self.host = parts.scheme, parts.hostname
-        self.port = parts.port or (443 if parts.scheme == "https" else 80)
-        self.prefix = parts.path.rstrip("/")
-        self.timeout = timeout
-        self._local = threading.local()
-
-    def _connection(self, fresh: bool) -> http.client.HTTPConnection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or fresh:
-            if conn is not None:
-                conn.close()
-            cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
-            conn = self._local.conn = cls(self.host, self.port, timeout=self.timeout)
-        return conn
-
-    def request(self, method: str, path: str, *, params: list[tuple[str, str]] | None = None,
-                body: Any = None) -> HttpAnswer:
-        target = self.prefix + path + ("?" + urllib.parse.urlencode(params) if params else "")
-        payload = None if body is None else json.dumps(body).encode()
-        headers = {"Content-Type": "application/json"} if payload is not None else {}
-        for attempt in (1, 2):  # a kept-alive connection the server closed meanwhile: once more, fresh
-            conn = self._connection(fresh=attempt == 2)
-            try:
-                conn.request(method, target, body=payload, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-                if response.will_close:
-                    conn.close()
-                    self._local.conn = None
-                return HttpAnswer(response.status, data)
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
-                conn.close()
-                self._local.conn = None
-                if attempt == 2:
-                    raise SouthboundUnavailable(f"{type(exc).__name__}: {exc}") from exc
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                self._local.conn = None
-                raise SouthboundUnavailable(f"{type(exc).__name__}: {exc}") from exc
-        raise SouthboundUnavailable("unreachable")  # pragma: no cover
 
 
 # -- what each node reached ------------------------------------------------------------------------
@@ -193,13 +111,13 @@ class BootAgent:
     """The boot agents of one rack: attach every node, then power events drive them."""
 
     def __init__(self, spec: AgentSpec, loop: asyncio.AbstractEventLoop, *,
-                 transport: SouthboundTransport | None = None, status_path: Path | None = None,
+                 transport: HttpOut | None = None, status_path: Path | None = None,
                  wall_clock=time.time) -> None:
         self.spec = spec
         self.loop = loop
         self.transport = transport
         if self.transport is None and spec.southbound_url:
-            self.transport = HttpTransport(spec.southbound_url, timeout=spec.request_timeout)
+            self.transport = open_http(spec.southbound_url, timeout=spec.request_timeout, pool_size=spec.workers)
         self.status_path = Path(status_path) if status_path else None
         self.clock = wall_clock
         self.status: dict[str, NodeBootStatus] = {}
@@ -327,11 +245,11 @@ class BootAgent:
             status.task_fetches += 1
             try:
                 answer = await self._http("GET", tasks_path)
-            except SouthboundUnavailable as exc:
+            except HttpUnreachable as exc:
                 status.error = f"GET {tasks_path}: {exc}"
                 await asyncio.sleep(self.spec.poll_interval)
                 continue
-            document = answer.json() if answer.status == 200 else None
+            document = answer.json_or_none() if answer.status_code == 200 else None
             if not isinstance(document, dict) or not isinstance(document.get("tasks"), list):
                 await asyncio.sleep(self.spec.poll_interval)
                 continue
@@ -372,11 +290,11 @@ class BootAgent:
                 status.profile_requests += 1
             try:
                 answer = await self._http(method, path, params=params)
-                seen = str(answer.status) if answer.status == 200 else f"{answer.status} {answer.excerpt()}"
-            except SouthboundUnavailable as exc:
+                seen = str(answer.status_code) if answer.status_code == 200 else f"{answer.status_code} {answer.excerpt()}"
+            except HttpUnreachable as exc:
                 answer, seen = None, f"unreachable: {exc}"
             setattr(status, f"{stage}_status", seen)
-            if answer is not None and answer.status == 200:
+            if answer is not None and answer.status_code == 200:
                 status.error = None
                 return answer
             status.error = f"{method} {path}: {seen}"
@@ -422,12 +340,12 @@ class BootAgent:
         name = parts.path.rsplit("/", 1)[-1]
         try:
             answer = await self._http("GET", parts.path, params=urllib.parse.parse_qsl(parts.query) or None)
-        except SouthboundUnavailable as exc:
+        except HttpUnreachable as exc:
             status.download_failures.append(f"{path}: {exc}")
             return f"Error: download of {path} failed: {exc}\n"
-        if answer.status != 200:
-            status.download_failures.append(f"{path}: HTTP {answer.status}")
-            return f"Error: download of {path} answered HTTP {answer.status}: {answer.excerpt(120)}\n"
+        if answer.status_code != 200:
+            status.download_failures.append(f"{path}: HTTP {answer.status_code}")
+            return f"Error: download of {path} answered HTTP {answer.status_code}: {answer.excerpt(120)}\n"
         shell.files.add(name)
         return None
 
@@ -435,9 +353,9 @@ class BootAgent:
         for attempt in range(1, POST_RETRIES + 1):
             try:
                 answer = await self._http("POST", path, body=document)
-                status.post_status = str(answer.status)
+                status.post_status = str(answer.status_code)
                 return
-            except SouthboundUnavailable as exc:
+            except HttpUnreachable as exc:
                 status.post_status = f"unreachable: {exc}"
                 await asyncio.sleep(self.spec.poll_interval * attempt)
 
@@ -449,7 +367,7 @@ class BootAgent:
         assert self.transport is not None
         transport = self.transport
         return await self.loop.run_in_executor(
-            self._executor, lambda: transport.request(method, path, params=params, body=body))
+            self._executor, lambda: transport.request(method, path, params=params, json=body))
 
     # -- the status file ---------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rackharness.api_paths import API_ROOT
-from rackharness.clients.amqp_transport import AmqpTransport, open_transport
+from rackharness.transports.amqp.base import AmqpTransport
+from rackharness.transports.amqp.chooser import open_transport
 from rackharness.clients.obm import ObmClient
 from rackharness.clients.rest import RackHDClient, graph_status, graph_tasks
 from rackharness.errors import ClientError, ReadinessTimeout, RackHarnessError, ServiceUnavailable

@@ -13,8 +13,8 @@ never blocks or fails a request or a graph, and messages leave in the order they
 failure, at most every ``retry_seconds``; while RabbitMQ is unreachable events are dropped and
 counted (``dropped``), the outage logged once, with the URL's password hidden.
 
-The bus talks to the broker only through the client seam
-:class:`~rackharness.clients.amqp_transport.AmqpTransport`: ``open_transport(url)`` by default
+The bus talks to the broker only through the AMQP seam
+:class:`~rackharness.transports.amqp.base.AmqpTransport`: ``open_transport(url)`` by default
 (RabbitMQ for ``amqp://``, the in-process broker for ``memory://<name>``), or any ``connect``
 callable that returns a transport.
 """
@@ -33,7 +33,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from rackharness.clients.amqp_transport import AmqpTransport, open_transport
+from rackharness.transports.amqp.base import AmqpTransport
+from rackharness.transports.amqp.chooser import open_transport
 from rackharness.redaction import redact_url
 from rackharness.reference.documents import iso, now
 

@@ -13,7 +13,7 @@ https on 8443): the same API, plus ``POST /login``, with every operation the spe
 ``x-authentication-type`` requiring a token. ``auth_user``/``auth_password`` is the Administrator
 the target makes sure exists at start (RackHD ships none: its first user is created from localhost).
 
-``mongo_url`` goes through :func:`rackharness.clients.mongo_connect.connect`: ``mongodb://`` is a
+``mongo_url`` goes through :func:`rackharness.transports.mongo.chooser.connect`: ``mongodb://`` is a
 real server; ``mongomock://<name>`` is an in-memory store private to this process, so only a target
 built in the test's own process (``build``) shares it with the test's seeder.
 """
@@ -35,8 +35,8 @@ from flask import Flask
 from waitress.server import create_server
 
 from rackharness import secret_channel
-from rackharness.clients.ipmi_session import BmcCaller
-from rackharness.clients.mongo_connect import connect
+from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
+from rackharness.transports.mongo.chooser import connect
 from rackharness.errors import RackHarnessError
 from rackharness.redaction import redact_url
 from rackharness.reference.app import create_app
@@ -105,7 +105,7 @@ def build(settings: dict[str, Any], *, caller: BmcCaller | None = None):
     ctx = TargetContext(db=db, events=events, config=rackhd_config(settings), hooks=hooks)
     ctx.sealer = ObmSealer.from_config(ctx.config)
     ctx.auth = auth_service(db, settings)
-    caller = caller or BmcCaller()  # one per process: pyghmi's session cache is process-wide (see ipmi_session)
+    caller = caller or BmcCaller()  # one per process: pyghmi's session cache is process-wide (see transports/ipmi/pyghmi_caller.py)
     obms = ObmRegistry(sealer=ctx.sealer)
     obms.services["ipmi-obm-service"] = IpmiObmService(caller)
     ctx.engine = WorkflowEngine(ctx, obms=obms)

@@ -172,7 +172,7 @@ class SuiteContext:
         if self._seeder is not None:
             self._seeder.close()
         if self._api is not None:
-            self._api.session.close()
+            self._api.http.close()
 
 
 _context: SuiteContext | None = None

@@ -7,24 +7,25 @@ the target's API host (:func:`local_address_towards`: a UDP ``connect``, which s
 Against the local or isolated rack that is 127.0.0.1; against a RackHD on another machine, the
 runner's address on the route to it. ``suite.callback_port`` fixes the port (0: any free one).
 
+It receives through the HTTP-in seam (:mod:`rackharness.transports.http_in`): a threaded
+``http.server`` listener, whose ``responder`` records each body.
+
 Sink URLs have the path ``/<rh-suite-run>/<what>``, so the cleanup group recognises a hook of the
 suite by its URL even after an interrupted run.
 """
 from __future__ import annotations
 
-import ipaddress
 import json
 import socket
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from rackharness.errors import UsageError
-
-MAX_BODY = 1 << 20  # bytes; RackHD's events are a few kB
+from rackharness.transports.http_in.base import IncomingRequest, url_host
+from rackharness.transports.http_in.chooser import listen
 
 
 def local_address_towards(url: str) -> str:
@@ -45,24 +46,11 @@ def local_address_towards(url: str) -> str:
                               "target reaches this machine on") from exc
 
 
-def url_host(host: str) -> str:
-    """``host`` as it goes in a URL (IPv6 literals in brackets)."""
-    try:
-        return f"[{host}]" if ipaddress.ip_address(host).version == 6 else host
-    except ValueError:
-        return host
-
-
 class Received(NamedTuple):
     path: str
     body: Any  # the JSON body, or the text when it is not JSON
     content_type: str | None
     at: float  # time.perf_counter() when the body had been read
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
 
 
 class WebhookSink:
@@ -77,47 +65,30 @@ class WebhookSink:
         self.answer = answer
         self._lock = threading.Lock()
         self._received: list[Received] = []
-        self._server = self._bind(host, port)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="rackharness-webhook-sink", daemon=True)
-        self._thread.start()
-
-    def _bind(self, host: str, port: int) -> _Server:
-        sink = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive: RackHD's and the target's senders reuse connections
-
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(min(length, MAX_BODY))
-                try:
-                    body: Any = json.loads(raw)
-                except ValueError:
-                    body = raw.decode("utf-8", "replace")
-                got = Received(self.path, body, self.headers.get("Content-Type"), time.perf_counter())
-                status = sink.answer(self.path)
-                with sink._lock:
-                    sink._received.append(got)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:  # quiet: the test reports what arrived
-                pass
-
-        server = type("_Server", (_Server,), {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET})
         try:
-            return server((host, port), Handler)
-        except OSError as exc:
-            raise UsageError(f"the webhook sink cannot listen on {host}:{port}: {exc.strerror or exc}",
+            self._listener = listen(f"http://{url_host(host)}:{port}", self._on_request)
+        except UsageError as exc:
+            raise UsageError(f"the webhook sink {exc}",
                              hint="set suite.callback_host to an address of this machine (and "
                                   "suite.callback_port to a free port, or 0)") from exc
+        self.port = self._listener.port
+
+    def _on_request(self, request: IncomingRequest) -> int:
+        if request.method != "POST":
+            return 405
+        try:
+            body: Any = json.loads(request.body)
+        except ValueError:
+            body = request.body.decode("utf-8", "replace")
+        got = Received(request.path, body, request.content_type, time.perf_counter())
+        status = self.answer(request.path)
+        with self._lock:
+            self._received.append(got)
+        return status
 
     @property
     def base_url(self) -> str:
-        return f"http://{url_host(self.host)}:{self.port}{self.prefix}"
+        return self._listener.base_url + self.prefix
 
     def url(self, what: str) -> str:
         return f"{self.base_url}/{what.strip('/')}"
@@ -133,9 +104,7 @@ class WebhookSink:
             return [got for got in self._received if path is None or got.path == path]
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._listener.close()
 
     def __enter__(self) -> "WebhookSink":
         return self

@@ -11,7 +11,8 @@ it acts, so it only sees what its action caused.
 import datetime as dt
 
 from rackharness.api_paths import API_ROOT
-from rackharness.clients.amqp_transport import BrokerRefused, open_transport
+from rackharness.transports.amqp.base import BrokerRefused
+from rackharness.transports.amqp.chooser import open_transport
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import SkipTest, asserts, test
 

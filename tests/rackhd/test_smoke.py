@@ -3,8 +3,8 @@
 Every other group depends on this one: when the rack is not there, one failure here skips the
 rest with that reason instead of failing a hundred tests the same way.
 """
-from rackharness.clients.amqp_transport import open_transport
-from rackharness.clients.mongo_connect import connect
+from rackharness.transports.amqp.chooser import open_transport
+from rackharness.transports.mongo.chooser import connect
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 

@@ -6,7 +6,7 @@ For each due, unpaused ``Pollers.IPMI`` work item (:mod:`.scheduler`):
 2. the BMC is the node's ``ipmi-obm-service`` OBM config, overridden by the poller's own config keys
    (a poller without a node names ``host``/``user``/``password`` itself); ``port`` is the target's
    extension (default 623);
-3. the command (:mod:`.commands`) runs over the shared :class:`~rackharness.clients.ipmi_session.BmcCaller`
+3. the command (:mod:`.commands`) runs over the shared :class:`~rackharness.transports.ipmi.pyghmi_caller.BmcCaller`
    (one pyghmi session per BMC for the whole process: the workflow engine uses the same caller);
 4. success: the entry ``{<BMC config minus secrets>, node, <command>: <data>, timestamp}`` goes to
    the cache (:mod:`.cache`), ``failureCount`` is reset and ``state`` becomes "accessible";
@@ -30,7 +30,8 @@ import threading
 import time
 from typing import Any, Callable
 
-from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
+from rackharness.transports.ipmi.base import BmcAddress
+from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 from rackharness.errors import BmcError
 from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import NODES, OBMS, object_id, refers_to_node

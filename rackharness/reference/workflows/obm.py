@@ -18,10 +18,11 @@ from typing import Any, Protocol
 
 from pymongo.database import Database
 
-from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
 from rackharness.errors import BmcError
 from rackharness.reference.documents import OBMS, refers_to_node
 from rackharness.reference.obm_sealing import ObmSealer
+from rackharness.transports.ipmi.base import BmcAddress
+from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 
 ACTIONS = ("powerOn", "powerOff", "reboot", "reset", "soft", "powerStatus")
 #: IPMI 2.0 §28.3 Chassis Control codes for RackHD's power actions

@@ -6,7 +6,7 @@ import unittest
 import pymongo
 from bson import ObjectId
 
-from rackharness.clients.fake_transport import FakeTransport
+from rackharness.transports.http_out.fake_adapter import FakeTransport
 from rackharness.clients.rest import RackHDClient
 from rackharness.clients.seed import MongoSeeder
 from rackharness.errors import HttpStatusError, ServiceUnavailable

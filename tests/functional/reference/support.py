@@ -13,7 +13,8 @@ import uuid
 import pymongo
 from waitress.server import create_server
 
-from rackharness.clients.mongo_connect import connect, forget, in_memory_url
+from rackharness.transports.mongo.chooser import connect
+from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
 from rackharness.errors import PrerequisiteError
 from rackharness.services import MongoService
 from rackharness.services.mongo import NX_27017

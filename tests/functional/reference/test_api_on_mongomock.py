@@ -9,7 +9,7 @@ import logging
 import unittest
 import uuid
 
-from rackharness.clients import mongo_connect
+from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
 from rackharness.clients.seed import MongoSeeder
 from rackharness.reference import server
 from tests.functional.reference import (test_node_attributes_api, test_nodes_api, test_obms_api, test_pollers_api,
@@ -42,8 +42,8 @@ class ServerBuildOnMongomockTest(unittest.TestCase):
 
     def test_build_serves_what_a_seeder_on_the_same_url_wrote(self):
         in_memory_db(type(self))  # skips without mongomock
-        url = mongo_connect.in_memory_url(f"server-build-{uuid.uuid4().hex[:8]}")
-        self.addCleanup(mongo_connect.forget, url)
+        url = in_memory_url(f"server-build-{uuid.uuid4().hex[:8]}")
+        self.addCleanup(forget, url)
         settings = {"host": "127.0.0.1", "port": 9, "mongo_url": url, "database": "pxe",
                     "amqp_url": "amqp://guest:guest@127.0.0.1:9/", "heartbeat_interval": 10, "threads": 2}
         logging.disable(logging.CRITICAL)  # no broker on port 9: the event bus logs its outage

@@ -8,7 +8,8 @@ import time
 import unittest
 
 from rackharness.clients.events import EventTracker
-from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
+from rackharness.transports.ipmi.base import BmcAddress
+from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 from rackharness.reference.app import create_app
 from rackharness.reference.context import TargetContext
 from rackharness.reference.events import AmqpEventBus

@@ -1,7 +1,7 @@
 """EventTracker logic against an in-memory transport and a fake clock: no broker, no waiting."""
 import unittest
 
-from rackharness.clients.amqp_transport import AmqpTransport, Message
+from rackharness.transports.amqp.base import AmqpTransport, Message
 from rackharness.clients.events import EventPublisher, EventTracker, ExpectationFailed, topic_matches
 from rackharness.errors import ClientError
 

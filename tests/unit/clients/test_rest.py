@@ -5,7 +5,7 @@ import unittest
 
 import requests
 
-from rackharness.clients.fake_transport import FakeTransport
+from rackharness.transports.http_out.fake_adapter import FakeTransport
 from rackharness.clients.rest import RackHDClient, normalize_graph
 from rackharness.errors import ClientError, HttpStatusError, ReadinessTimeout, ServiceUnavailable
 

@@ -1,4 +1,4 @@
-"""A fake RackHD southbound API behind the boot agent's HTTP seam (no sockets, no threads of its own).
+"""A fake RackHD southbound API on the boot agent's HTTP-out seam (an HttpOut) (no sockets, no threads of its own).
 
 It plays on-taskgraph's side of discovery just enough to drive an agent through every stage:
 ``GET /profiles`` creates the node (id ``node-<n>``) and answers an iPXE script that boots the
@@ -9,10 +9,10 @@ queued documents one by one (404 in between when ``gaps`` is set); ``POST`` reco
 from __future__ import annotations
 
 import copy
-import json
+import json as jsonlib
 import threading
 
-from rackharness.rack.boot_agent import HttpAnswer, SouthboundUnavailable
+from rackharness.transports.http_out.base import HttpAnswer, HttpOut, HttpUnreachable
 
 #: the commands RackHD 2.60.7's discovery graph sends, by task (on-tasks lib/task-data/tasks)
 CATALOG_BMC = ["sudo ipmitool lan print", "sudo ipmitool sel", "sudo ipmitool sel list -c", "sudo ipmitool mc info",
@@ -52,7 +52,9 @@ def discovery_documents(node_id: str) -> list[dict]:
     ]
 
 
-class FakeSouthbound:
+class FakeSouthbound(HttpOut):
+    base_url = "inprocess://fake-southbound"
+
     def __init__(self, *, documents=discovery_documents, gaps: bool = False, down: bool = False) -> None:
         self.make_documents = documents
         self.gaps = gaps
@@ -65,11 +67,12 @@ class FakeSouthbound:
         self.served_gap: dict[str, bool] = {}
         self.profile_params: list[list] = []
 
-    def request(self, method, path, *, params=None, body=None):
+    def request(self, method, path, *, params=None, json=None, headers=None, timeout=None):
+        body = json
         with self.lock:
             self.requests.append((method, path, params or []))
             if self.down:
-                raise SouthboundUnavailable("ConnectionRefusedError: [Errno 111] Connection refused")
+                raise HttpUnreachable("ConnectionRefusedError: [Errno 111] Connection refused")
             if path == "/api/current/profiles":
                 self.profile_params.append(list(params or []))
                 macs = [v for k, v in params if k == "macs"]
@@ -100,7 +103,7 @@ class FakeSouthbound:
                     self.served_gap[node_id] = True
                     return HttpAnswer(404, b'{"message": "no active task"}')
                 self.served_gap[node_id] = False
-                return HttpAnswer(200, json.dumps(queue.pop(0)).encode())
+                return HttpAnswer(200, jsonlib.dumps(queue.pop(0)).encode())
             return HttpAnswer(404, b'{"message": "Not Found"}')
 
     def results(self, node_id: str) -> dict[str, dict]:

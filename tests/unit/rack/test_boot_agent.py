@@ -8,9 +8,11 @@ import unittest
 from pathlib import Path
 
 from rackharness.bmc.commands import NodeCommandHandler
-from rackharness.rack.boot_agent import BootAgent, HttpTransport, SouthboundUnavailable, read_status
+from rackharness.rack.boot_agent import BootAgent, read_status
 from rackharness.rack.node import VirtualNode
 from rackharness.rack.spec import AgentSpec
+from rackharness.transports.http_out.base import HttpUnreachable
+from rackharness.transports.http_out.chooser import open_http
 from tests.support.virtual_node import PROFILES, node_spec
 from tests.unit.rack.fake_southbound import FakeSouthbound
 
@@ -139,8 +141,8 @@ class BootAgentTest(unittest.TestCase):
 
     def test_bootstrap_without_a_task_path_fails_clearly(self):
         class Broken(FakeSouthbound):
-            def request(self, method, path, *, params=None, body=None):
-                answer = super().request(method, path, params=params, body=body)
+            def request(self, method, path, *, params=None, json=None, headers=None, timeout=None):
+                answer = super().request(method, path, params=params, json=json)
                 if path.endswith("bootstrap.js"):
                     return type(answer)(200, b"console.log('hello');")
                 return answer
@@ -179,7 +181,9 @@ class BootAgentTest(unittest.TestCase):
         self.assertIn("netboot disabled", agent.status[node.name].events[-1])
 
 
-class HttpTransportTest(unittest.TestCase):
+class SouthboundOverRequestsTest(unittest.TestCase):
+    """What the agent sends through the real side of the HTTP-out seam (the one test with sockets)."""
+
     def test_get_post_and_refused(self):
         seen = []
 
@@ -208,14 +212,14 @@ class HttpTransportTest(unittest.TestCase):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         self.addCleanup(server.server_close)
         self.addCleanup(server.shutdown)
-        transport = HttpTransport(f"http://127.0.0.1:{server.server_address[1]}", timeout=2)
+        transport = open_http(f"http://127.0.0.1:{server.server_address[1]}", timeout=2, pool_size=4)
         answer = transport.request("GET", "/api/current/profiles", params=[("macs", "a"), ("macs", "b")])
-        self.assertEqual((answer.status, answer.text), (200, "#!ipxe\nexit\n"))
-        self.assertEqual(transport.request("POST", "/api/current/tasks/x", body={"tasks": []}).status, 201)
+        self.assertEqual((answer.status_code, answer.text), (200, "#!ipxe\nexit\n"))
+        self.assertEqual(transport.request("POST", "/api/current/tasks/x", json={"tasks": []}).status_code, 201)
         self.assertEqual(seen, [("GET", "/api/current/profiles?macs=a&macs=b"),
                                 ("POST", "/api/current/tasks/x", {"tasks": []})])
         port = server.server_address[1]
         server.shutdown()
         server.server_close()
-        with self.assertRaises(SouthboundUnavailable):
-            HttpTransport(f"http://127.0.0.1:{port}", timeout=1).request("GET", "/")
+        with self.assertRaises(HttpUnreachable):
+            open_http(f"http://127.0.0.1:{port}", timeout=1).request("GET", "/")

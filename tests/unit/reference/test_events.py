@@ -62,7 +62,7 @@ class MemoryBrokerBusTest(unittest.TestCase):
     def setUp(self):
         import uuid
 
-        from rackharness.clients.memory_broker import forget_broker
+        from rackharness.transports.amqp.memory_side import forget_broker
 
         name = f"target-events-{uuid.uuid4().hex[:8]}"
         self.url = f"memory://{name}"
@@ -101,7 +101,7 @@ class MemoryBrokerBusTest(unittest.TestCase):
         self.assertEqual(bus.dropped, 0)
 
     def test_a_custom_connect_is_the_seam(self):
-        from rackharness.clients.memory_broker import MemoryTransport, named_broker
+        from rackharness.transports.amqp.memory_side import MemoryTransport, named_broker
 
         broker = named_broker(self.url.removeprefix("memory://"))
         opened = []

@@ -3,7 +3,8 @@ import json
 import unittest
 import uuid
 
-from rackharness.clients.mongo_connect import connect, forget, in_memory_url
+from rackharness.transports.mongo.chooser import connect
+from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
 from rackharness.errors import PrerequisiteError
 from rackharness.reference.app import create_app
 from rackharness.reference.context import TargetContext

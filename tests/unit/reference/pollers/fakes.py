@@ -1,7 +1,7 @@
 """Stand-ins behind the pollers' seams: a BMC caller over in-process virtual nodes, and a small Mongo.
 
-``FakeCaller`` fulfils what the service uses of :class:`rackharness.clients.ipmi_session.BmcCaller`
-(``call(address, what, fn, timeout=None)``, errors as :class:`BmcError` naming the BMC, never the
+``FakeCaller`` is the IPMI seam's fake side (:class:`rackharness.transports.ipmi.in_process_caller.InProcessCaller`:
+``call(address, what, fn, timeout=None)``, errors as :class:`BmcError` naming the BMC, never the
 password) and hands ``fn`` a session whose ``raw_command`` is answered by the rack's own IPMI
 command handler (tests.support.virtual_node.Bmc): the same bytes the rack process sends over UDP.
 The poll contract (tests/unit/reference/pollers/contract.py) runs against it here and against real
@@ -12,7 +12,7 @@ import threading
 
 from bson import ObjectId
 
-from rackharness.errors import BmcError
+from rackharness.transports.ipmi.in_process_caller import InProcessCaller
 from tests.support.virtual_node import Bmc
 
 
@@ -33,32 +33,17 @@ class FakeSession:
         return answer
 
 
-class FakeCaller:
-    """BmcCaller's seam over in-process BMCs keyed by (host, port); ``silent`` ones never answer."""
+class FakeCaller(InProcessCaller):
+    """The IPMI seam's fake side over in-process BMCs keyed by (host, port); ``silent`` ones never answer."""
 
     def __init__(self, password="admin"):
+        super().__init__(password)
         self.bmcs = {}
-        self.password = password
-        self.silent = set()
-        self.calls = []
 
     def add(self, host="127.0.0.1", port=16001, profile="quanta-d51"):
         bmc = self.bmcs[(host, port)] = Bmc(profile)
+        self.serve(host, port, lambda: FakeSession(bmc))
         return bmc
-
-    def call(self, address, what, fn, *, timeout=None):
-        self.calls.append((address.host, address.port, what))
-        bmc = self.bmcs.get((address.host, address.port))
-        if bmc is None or (address.host, address.port) in self.silent:
-            raise BmcError(f"{address} did not complete {what} within 10 s: check that the BMC is up and "
-                           f"reachable on UDP {address.port}")
-        if address.password != self.password:
-            raise BmcError(f"{address}: {what} failed: no IPMI session could be established (wrong user or "
-                           "password, or the BMC is not answering)")
-        try:
-            return fn(FakeSession(bmc))
-        except Exception as exc:  # BmcCaller reports every failure of fn as a BmcError
-            raise BmcError(f"{address}: {what} failed: {exc}") from None
 
 
 def _value(document, dotted):

@@ -1,7 +1,7 @@
 """The poll contract against in-process virtual nodes through FakeCaller (no network)."""
 import unittest
 
-from rackharness.clients.ipmi_session import BmcAddress
+from rackharness.transports.ipmi.base import BmcAddress
 from rackharness.errors import BmcError
 from tests.unit.reference.pollers.contract import PollContract
 from tests.unit.reference.pollers.fakes import FakeCaller

@@ -8,10 +8,11 @@ import time
 import unittest
 import uuid
 
-from rackharness.clients.amqp_transport import (NOT_FOUND, PRECONDITION_FAILED, RESOURCE_LOCKED, BrokerRefused,
-                                                PikaTransport, open_transport)
+from rackharness.transports.amqp.base import NOT_FOUND, PRECONDITION_FAILED, RESOURCE_LOCKED, BrokerRefused
+from rackharness.transports.amqp.chooser import open_transport
+from rackharness.transports.amqp.pika_side import PikaTransport
 from rackharness.clients.events import EventPublisher, EventTracker, ExpectationFailed
-from rackharness.clients.memory_broker import MemoryTransport, forget_broker
+from rackharness.transports.amqp.memory_side import MemoryTransport, forget_broker
 from rackharness.errors import ClientError, ServiceUnavailable
 from rackharness.services import RabbitMqService
 from rackharness.reference.events import AmqpEventBus

@@ -2,7 +2,7 @@
 once; every other wait reaches pyghmi's own _io_wait unchanged; installing twice wraps once."""
 import unittest
 
-from rackharness.clients import pyghmi_fixes
+from rackharness.transports.ipmi import pyghmi_fixes
 
 
 class FakeSession:

@@ -2,7 +2,7 @@
 
 Sides: the real stores - nx-27017 (started here; skipped when not installed) and mongod (when on
 PATH) - and the in-memory fake, mongomock (skipped when not installed). Every side's database is
-made by the seam, ``rackharness.clients.mongo_connect.connect``, from a URL.
+made by the seam, ``rackharness.transports.mongo.chooser.connect``, from a URL.
 
 The tests cover the operations rackharness.reference and MongoSeeder use, most through the product
 code itself (documents.find_node, lookups, queries.find_listed, WorkitemStore, MongoSeeder); a few
@@ -30,7 +30,8 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 from werkzeug.datastructures import MultiDict
 
-from rackharness.clients import mongo_connect
+from rackharness.transports.mongo.chooser import connect
+from rackharness.transports.mongo.mongomock_side import forget
 from rackharness.clients.seed import MongoSeeder
 from rackharness.errors import PrerequisiteError, ServiceUnavailable
 from rackharness.services import MongoService
@@ -305,7 +306,7 @@ class MongoContract:
 class UnreachableMongoTest(unittest.TestCase):
     def test_ping_fails_in_time_with_the_password_masked(self):
         with self.assertRaises(ServiceUnavailable) as caught:
-            mongo_connect.connect("mongodb://rackhd:s3cret@127.0.0.1:9/", "pxe", timeout=0.3)
+            connect("mongodb://rackhd:s3cret@127.0.0.1:9/", "pxe", timeout=0.3)
         self.assertIn("mongodb://rackhd:***@127.0.0.1:9/", str(caught.exception))
         self.assertNotIn("s3cret", str(caught.exception))
 
@@ -321,7 +322,7 @@ class _RealMongo:
         (port,) = free_ports(1)
         service = MongoService(port, directory / "mongo", directory / "logs", engine=cls.ENGINE)
         cls.url = start_for_class(cls, service, 30).url
-        cls.db = mongo_connect.connect(cls.url, "contract", timeout=5.0)
+        cls.db = connect(cls.url, "contract", timeout=5.0)
         cls.addClassCleanup(cls.db.client.close)
 
 
@@ -340,10 +341,10 @@ class MongomockContractTest(MongoContract, unittest.TestCase):
     def setUpClass(cls):
         cls.url = f"mongomock://contract-{uuid.uuid4().hex[:8]}"
         try:
-            cls.db = mongo_connect.connect(cls.url, "contract")
+            cls.db = connect(cls.url, "contract")
         except PrerequisiteError as exc:
             _skip(cls, exc)
-        cls.addClassCleanup(mongo_connect.forget, cls.url)
+        cls.addClassCleanup(forget, cls.url)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ from unittest import mock
 
 from pymongo.database import Database
 
-from rackharness.clients import mongo_connect
-from rackharness.clients.mongo_connect import connect, forget, in_memory_url, is_in_memory
+from rackharness.transports.mongo import chooser, mongomock_side, pymongo_side
+from rackharness.transports.mongo.base import is_in_memory
+from rackharness.transports.mongo.chooser import connect
+from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
 from rackharness.clients.seed import MongoSeeder
 from rackharness.errors import ConfigError, PrerequisiteError
 
@@ -77,7 +79,8 @@ class RealUrlTest(unittest.TestCase):
             connect("mongomock://x", "")
 
     def test_mongomock_is_imported_lazily(self):
-        self.assertNotIn("mongomock", mongo_connect.__dict__, "mongomock is imported only when asked for")
+        for module in (chooser, mongomock_side, pymongo_side):
+            self.assertNotIn("mongomock", module.__dict__, "mongomock is imported only when asked for")
 
 
 if __name__ == "__main__":

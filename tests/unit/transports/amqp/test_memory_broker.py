@@ -1,16 +1,16 @@
 """The in-memory broker's internals: acks and redelivery, consumers, auto-delete, refusals, the URL registry,
 blocking receives across threads. The behaviour shared with RabbitMQ is checked against both in
-tests/functional/clients/test_amqp_transport_contract.py."""
+tests/functional/transports/test_amqp_contract.py."""
 import threading
 import time
 import unittest
 import uuid
 
-from rackharness.clients.amqp_transport import (ACCESS_REFUSED, NOT_FOUND, PRECONDITION_FAILED, RESOURCE_LOCKED,
-                                                BrokerRefused, open_transport)
+from rackharness.transports.amqp.base import ACCESS_REFUSED, NOT_FOUND, PRECONDITION_FAILED, RESOURCE_LOCKED, BrokerRefused
+from rackharness.transports.amqp.chooser import open_transport
 from rackharness.clients.events import topic_matches
-from rackharness.clients.memory_broker import (MemoryBroker, MemoryTransport, broker_for_url, forget_broker,
-                                               named_broker)
+from rackharness.transports.amqp.memory_broker import MemoryBroker
+from rackharness.transports.amqp.memory_side import MemoryTransport, broker_for_url, forget_broker, named_broker
 from rackharness.errors import ClientError, ServiceUnavailable
 
 

@@ -3,7 +3,8 @@ import threading
 import time
 import unittest
 
-from rackharness.clients.ipmi_session import BmcAddress, BmcCaller
+from rackharness.transports.ipmi.base import BmcAddress
+from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 from rackharness.errors import BmcError
 
 SECRET = "s3cret-Pw"
@@ -131,7 +132,7 @@ class IdleLoginTest(unittest.TestCase):
 
 class ForgetSessionTest(unittest.TestCase):
     def test_a_dropped_session_leaves_pyghmis_caches(self):
-        from rackharness.clients.ipmi_session import _forget_session
+        from rackharness.transports.ipmi.pyghmi_caller import _forget_session
 
         FakeSession.initting_sessions.clear()
         FakeSession.bmc_handlers.clear()

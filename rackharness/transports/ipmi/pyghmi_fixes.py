@@ -11,7 +11,7 @@ requests took 1-4 s instead of 50-400 ms); with the fix, none of 3,084.
 :func:`install` wraps pyghmi's ``_io_wait`` so that a caller waiting on a BMC whose session already
 holds filed packets returns at once and processes them (awaitresponse's next step). Only the
 awaitresponse wait (an address, no event queue) is affected; pyghmi's other waits are untouched.
-Installed once, by :class:`rackharness.clients.ipmi_session.BmcCaller` when it first imports pyghmi.
+Installed once, by :class:`rackharness.transports.ipmi.pyghmi_caller.BmcCaller` when it first imports pyghmi.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bounded IPMI calls to BMCs with pyghmi, safe against pyghmi's per-process session cache.
+"""The real side of the IPMI seam: bounded calls to BMCs with pyghmi, safe against its session cache.
 
 pyghmi 1.6.19 caches sessions per process, keyed by (host, user, password, port). Two traps,
 both seen against the rack's virtual BMCs:
@@ -19,42 +19,25 @@ and pyghmi keeps a session alive only while something runs its event loop, so a 
 sessions stalled whichever call ran its loop (10 s timeouts, or a pyghmi internal error).
 Forgetting sends nothing to the BMC, which drops the session at its own idle timeout.
 pyghmi's lost wake-up on a reply that arrives before its caller waits (a 0.5-1.5 s stall) is fixed
-by :mod:`rackharness.clients.pyghmi_fixes`, installed with the first real ``Command``.
-Passwords are never logged or put in errors.
+by :mod:`.pyghmi_fixes`, installed with the first real ``Command``.
+Passwords are never logged or put in errors. :class:`BmcCaller` implements
+:class:`~rackharness.transports.ipmi.base.IpmiCaller`; the fake side is :mod:`.in_process_caller`.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from rackharness.errors import BmcError
+from rackharness.transports.ipmi.base import DEFAULT_TIMEOUT, BmcAddress, failed_message, overdue_message
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 10.0  # seconds for login + command; pyghmi gives up on a silent BMC after ~5-6 s
 #: seconds a login may sit unused before it is replaced: well below a BMC's 60 s idle timeout, and below
 #: the ~24 s after which pyghmi's event loop would start sending keepalives into it
 IDLE_RELOGIN = 20.0
-
-
-@dataclass(frozen=True)
-class BmcAddress:
-    host: str
-    port: int
-    user: str
-    password: str = field(repr=False)
-
-    @property
-    def key(self) -> tuple[str, int, str, str]:
-        digest = hashlib.sha256(self.password.encode("utf-8")).hexdigest()
-        return (self.host, self.port, self.user, digest)
-
-    def __str__(self) -> str:
-        return f"BMC {self.host}:{self.port} (user {self.user!r})"
 
 
 class _Link:
@@ -115,7 +98,7 @@ class BmcCaller:
         if self._factory is None:
             from pyghmi.ipmi.command import Command  # imported on first use: no I/O at import time
 
-            from rackharness.clients import pyghmi_fixes
+            from rackharness.transports.ipmi import pyghmi_fixes
             pyghmi_fixes.install()  # pyghmi's lost wake-up (see pyghmi_fixes)
             self._factory = Command
         return self._factory
@@ -177,14 +160,10 @@ class BmcCaller:
         threading.Thread(target=work, daemon=True, name=f"rackharness-ipmi-{address.host}:{address.port}").start()
         if not done.wait(timeout):
             self._drop(address, link)
-            raise BmcError(f"{address} did not complete {what} within {timeout:g} s: check that the BMC "
-                           f"is up and reachable on UDP {address.port}")
+            raise BmcError(overdue_message(address, what, timeout))
         if "error" in outcome:
             self._drop(address, link)
-            detail = str(outcome["error"]).strip()
-            if not detail or detail == "None":
-                detail = "no IPMI session could be established (wrong user or password, or the BMC is not answering)"
-            raise BmcError(f"{address}: {what} failed: {detail}")
+            raise BmcError(failed_message(address, what, outcome["error"]))
         return outcome["value"]
 
     def close(self) -> None:

@@ -1,4 +1,4 @@
-"""A fake HTTP transport for :class:`~rackharness.clients.rest.RackHDClient`, httpx-MockTransport style.
+"""A fake below the HTTP-out seam's real side: a ``requests`` adapter, httpx-MockTransport style.
 
 Mount it on the client's session and every request is answered by a handler function instead of
 the network, so unit tests can produce any status (500, 401, a Redfish session header) on demand::

@@ -1,0 +1,1 @@
+"""The amqp seam; see :mod:`rackharness.transports` and this package's ``base``."""

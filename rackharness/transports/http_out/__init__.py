@@ -1,0 +1,1 @@
+"""The http_out seam; see :mod:`rackharness.transports` and this package's ``base``."""

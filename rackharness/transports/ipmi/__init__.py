@@ -1,0 +1,1 @@
+"""The ipmi seam; see :mod:`rackharness.transports` and this package's ``base``."""
