@@ -26,8 +26,8 @@ from typing import Any
 import yaml
 
 from rackharness.errors import ConfigError
+from rackharness.ipmi.chassis_types import CHASSIS_TYPE_CODES
 from rackharness.rack.profile_fields import FieldReader
-from rackharness.rack.sensor_codes import CHASSIS_TYPES
 from rackharness.rack.sensor_definition import SensorDefinition
 
 TEMPLATE_FIELDS = {"serial": "S", "name": "N", "index": 0, "uuid": "U"}
@@ -151,7 +151,7 @@ def _fru(f: FieldReader) -> FruData:
     except ValueError:
         board.fail("expected 'YYYY-MM-DD HH:MM'", "mfg_date")
     data = dict(
-        chassis_type=chassis.code("type", CHASSIS_TYPES),
+        chassis_type=chassis.code("type", CHASSIS_TYPE_CODES),
         chassis_part_number=_template(chassis, "part_number"),
         chassis_serial=_template(chassis, "serial"),
         board_mfg_date=mfg_date.replace(tzinfo=dt.timezone.utc),
