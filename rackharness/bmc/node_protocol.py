@@ -1,19 +1,23 @@
 """What the IPMI command set needs of the node it manages: the protocol the node model plugs into.
 
 The command set (:mod:`rackharness.bmc.commands`) is written against :class:`ManagedNode` and the
-smaller protocols here, never against the node model (``rackharness.rack``), which satisfies them
-structurally: :class:`~rackharness.rack.node.VirtualNode` is a ``ManagedNode``, its profile a
-:class:`NodeProfile`, a profile's sensor a :class:`ManagedSensor`, and so on. A test can serve the
-command set any object with these members.
+smaller protocols here, never against the node model (the rack's ``VirtualNode``, which imports
+this package, not the other way round). The node model satisfies them structurally: a
+``VirtualNode`` is a ``ManagedNode``, its hardware profile a :class:`NodeProfile`, and so on.
+The plain data the BMC serves as it is are BMC classes the node model builds or extends:
+:class:`~rackharness.bmc.node_description.DeviceIdentity`,
+:class:`~rackharness.bmc.node_description.FruData` and
+:class:`~rackharness.bmc.sensor_record.SensorRecord`. A test can serve the command set any object
+with these members.
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
+from rackharness.bmc.node_description import DeviceIdentity, FruData
+from rackharness.bmc.sensor_record import SensorRecord
 from rackharness.bmc.users import UserTable
 from rackharness.ipmi.chassis_status import PowerRestorePolicy
-from rackharness.ipmi.sensor_conversion import Conversion
 
 
 class BmcSettings(Protocol):
@@ -32,66 +36,6 @@ class NodeIdentity(Protocol):
     bmc: BmcSettings
 
 
-class DeviceIdentity(Protocol):
-    """Get Device ID data (IPMI 2.0 table 20-2) and the BMC's locator record name."""
-
-    device_id: int
-    device_revision: int
-    firmware_major: int
-    firmware_minor: int
-    ipmi_version: int
-    additional_device_support: int
-    manufacturer_id: int
-    product_id: int
-    aux_firmware: bytes
-    controller_name: str
-
-
-class FruFields(Protocol):
-    """FRU 0 fields; the text fields are templates the node renders with its identity."""
-
-    chassis_type: int
-    chassis_part_number: str
-    chassis_serial: str
-    board_mfg_date: dt.datetime
-    board_manufacturer: str
-    board_product: str
-    board_serial: str
-    board_part_number: str
-    product_manufacturer: str
-    product_name: str
-    product_part_number: str
-    product_version: str
-    product_serial: str
-    product_asset_tag: str
-    six_bit_fields: frozenset[str]
-
-
-class ManagedSensor(Protocol):
-    """One sensor as its SDR describes it (full or compact sensor record, IPMI 2.0 chapter 43)."""
-
-    name: str
-    number: int
-    entity_id: int
-    entity_instance: int
-    sensor_type: int
-    event_type: int
-    unit: int
-    conversion: Conversion
-    thresholds: tuple[tuple[str, float], ...]  # (name, value) in THRESHOLD_NAMES order
-    hysteresis: int
-    nominal: float | None
-    supported_states: tuple[int, ...]
-
-    @property
-    def is_threshold(self) -> bool: ...
-
-    @property
-    def threshold_mask(self) -> int: ...
-
-    def threshold_raw(self, name: str) -> int: ...
-
-
 class SensorReading(Protocol):
     """What Get Sensor Reading reports (section 35.14)."""
 
@@ -104,11 +48,11 @@ class NodeProfile(Protocol):
     """The immutable hardware description a node's BMC serves (shared by nodes of a profile)."""
 
     device: DeviceIdentity
-    fru: FruFields
-    sensors: Sequence[ManagedSensor]
+    fru: FruData
+    sensors: Sequence[SensorRecord]
     catalogs: Mapping[str, Any]  # "dmi" -> "BIOS Information" -> "Version" is the firmware version
 
-    def sensor(self, number: int) -> ManagedSensor | None: ...
+    def sensor(self, number: int) -> SensorRecord | None: ...
 
 
 class BootOptionsState(Protocol):
@@ -177,7 +121,7 @@ class ManagedNode(Protocol):
     def render(self, template: str) -> str:
         """A profile template (``"QTF{serial}"``) filled with this node's identity."""
 
-    def read_sensor(self, sensor: ManagedSensor) -> SensorReading:
+    def read_sensor(self, sensor: SensorRecord) -> SensorReading:
         """The sensor's reading now, computed from the node's state."""
 
     # Chassis Control (table 28-4): each answers False when refused in the present state.

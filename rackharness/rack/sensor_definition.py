@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rackharness.bmc.sensor_record import SensorRecord
 from rackharness.ipmi.entities import ENTITY_CODES
 from rackharness.ipmi.sensor_conversion import Conversion
-from rackharness.ipmi.sensor_thresholds import THRESHOLD_NAMES, threshold_mask
-from rackharness.ipmi.sensor_types import EVENT_READING_TYPE_CODES, SENSOR_TYPE_CODES, THRESHOLD
+from rackharness.ipmi.sensor_thresholds import THRESHOLD_NAMES
+from rackharness.ipmi.sensor_types import EVENT_READING_TYPE_CODES, SENSOR_TYPE_CODES
 from rackharness.ipmi.units import UNIT_CODES
 from rackharness.rack.profile_fields import FieldReader
 
@@ -29,18 +30,9 @@ MAX_SENSOR_NAME_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
-class SensorDefinition:
-    name: str
-    number: int
-    entity_id: int
-    entity_instance: int
-    sensor_type: int
-    event_type: int
-    unit: int
-    conversion: Conversion
-    thresholds: tuple[tuple[str, float], ...]  # (name, value) in THRESHOLD_NAMES order
-    hysteresis: int  # raw counts, both directions
-    nominal: float | None
+class SensorDefinition(SensorRecord):
+    """A sensor's SDR fields (:class:`SensorRecord`) and how its reading follows the node."""
+
     reading_off: float | None
     reading_on: float | None
     jitter: float
@@ -48,22 +40,6 @@ class SensorDefinition:
     domain: str
     states_off: tuple[int, ...]
     states_on: tuple[int, ...]
-    supported_states: tuple[int, ...]
-
-    @property
-    def is_threshold(self) -> bool:
-        return self.event_type == THRESHOLD
-
-    @property
-    def threshold_mask(self) -> int:
-        """Readable (and settable) threshold bits, IPMI 2.0 section 35.9 layout."""
-        return threshold_mask(name for name, _ in self.thresholds)
-
-    def threshold_raw(self, name: str) -> int:
-        for threshold, value in self.thresholds:
-            if threshold == name:
-                return self.conversion.to_raw(value)
-        return 0
 
     @classmethod
     def from_fields(cls, f: FieldReader) -> "SensorDefinition":

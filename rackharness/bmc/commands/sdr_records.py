@@ -14,7 +14,8 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from rackharness.bmc.node_protocol import ManagedSensor, NodeProfile
+from rackharness.bmc.node_protocol import NodeProfile
+from rackharness.bmc.sensor_record import SensorRecord
 from rackharness.ipmi.entities import ENTITY_CODES
 from rackharness.ipmi.sensor_thresholds import is_lower
 
@@ -23,7 +24,8 @@ FULL_SENSOR, COMPACT_SENSOR, FRU_LOCATOR, MC_LOCATOR = 0x01, 0x02, 0x11, 0x12
 BMC_ADDRESS = 0x20
 LAST_RECORD_ID = 0xFFFF
 TEXT_8BIT = 0xC0  # type/length byte: 8-bit ASCII + Latin-1 (section 43.15)
-ENTITY_SYSTEM_BOARD, ENTITY_MANAGEMENT_MODULE = ENTITY_CODES["system_board"], ENTITY_CODES["system_management_module"]
+ENTITY_SYSTEM_BOARD = ENTITY_CODES["system_board"]
+ENTITY_MANAGEMENT_MODULE = ENTITY_CODES["system_management_module"]
 
 # Threshold -> (assertion event bit, comparison-returned bit in the lower/upper reading masks)
 # (table 43-1 bytes 15-18).
@@ -46,7 +48,7 @@ def _ten_bit(value: int) -> tuple[int, int]:
     return value & 0xFF, (value >> 8) << 6
 
 
-def threshold_masks(sensor: ManagedSensor) -> tuple[int, int, int]:
+def threshold_masks(sensor: SensorRecord) -> tuple[int, int, int]:
     """Assertion / deassertion event masks with comparison bits, readable+settable mask."""
     assertion = deassertion = 0
     for name, _ in sensor.thresholds:
@@ -61,7 +63,7 @@ def threshold_masks(sensor: ManagedSensor) -> tuple[int, int, int]:
     return assertion, deassertion, readable  # settable mask stays 0: Set Sensor Thresholds absent
 
 
-def full_sensor_record(record_id: int, s: ManagedSensor) -> bytes:
+def full_sensor_record(record_id: int, s: SensorRecord) -> bytes:
     c = s.conversion
     assertion, deassertion, readable = threshold_masks(s)
     capabilities = 0x40 | 0x10 | (0x04 if s.thresholds else 0)  # auto re-arm, hysteresis readable
@@ -85,11 +87,11 @@ def full_sensor_record(record_id: int, s: ManagedSensor) -> bytes:
     return _record(record_id, FULL_SENSOR, body)
 
 
-def discrete_mask(sensor: ManagedSensor) -> int:
+def discrete_mask(sensor: SensorRecord) -> int:
     return sum(1 << offset for offset in sensor.supported_states)
 
 
-def compact_sensor_record(record_id: int, s: ManagedSensor) -> bytes:
+def compact_sensor_record(record_id: int, s: SensorRecord) -> bytes:
     mask = discrete_mask(s)
     body = bytes([
         BMC_ADDRESS, 0x00, s.number, s.entity_id, s.entity_instance & 0x7F,

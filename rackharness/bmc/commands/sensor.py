@@ -12,7 +12,7 @@ from rackharness.bmc.commands import sdr
 from rackharness.bmc.commands.sdr_records import discrete_mask, repository_for, threshold_masks
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable, require
 from rackharness.bmc.message import NetFn, Privilege
-from rackharness.bmc.node_protocol import ManagedSensor
+from rackharness.bmc.sensor_record import SensorRecord
 from rackharness.ipmi.completion_codes import Completion
 from rackharness.ipmi.sel_records import EVM_REV, SYSTEM_EVENT_RECORD
 from rackharness.ipmi.sensor_thresholds import THRESHOLD_NAMES
@@ -26,7 +26,7 @@ BYTE4_RESERVED = 0x80  # Get Sensor Reading byte 4 bit 7 "returned as 1b"
 REMOTE_CONSOLE_GENERATOR = 0x81  # software id 40h (remote console), as a generator id byte
 
 
-def _sensor(ctx: CommandContext, number: int) -> ManagedSensor:
+def _sensor(ctx: CommandContext, number: int) -> SensorRecord:
     sensor = ctx.node.profile.sensor(number)
     if sensor is None:
         raise CommandError(Completion.REQUESTED_DATA_NOT_PRESENT)
