@@ -10,7 +10,8 @@ an unauthenticated IPMI 2.0 header with session id 0) and inside one:
 from __future__ import annotations
 
 from rackharness.bmc.crypto import SUPPORTED_SUITES
-from rackharness.bmc.message import Completion, IpmiResponse, NetFn, Privilege
+from rackharness.bmc.message import IpmiResponse, NetFn, Privilege
+from rackharness.ipmi.completion_codes import Completion
 
 CMD_GET_SYSTEM_GUID = 0x37
 CMD_GET_CHANNEL_AUTH_CAPABILITIES = 0x38

@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
+from rackharness.ipmi.completion_codes import Completion
+
 
 class Privilege(enum.IntEnum):
     """IPMI privilege levels (IPMI 2.0 table 22-28 "Privilege Level")."""
@@ -31,36 +33,6 @@ class NetFn(enum.IntEnum):
     STORAGE = 0x0A
     TRANSPORT = 0x0C
     GROUP_EXTENSION = 0x2C
-
-
-class Completion(enum.IntEnum):
-    """Completion codes (IPMI 2.0 table 5-2) the virtual BMC answers with."""
-
-    OK = 0x00
-    NODE_BUSY = 0xC0
-    INVALID_COMMAND = 0xC1
-    INVALID_FOR_LUN = 0xC2
-    TIMEOUT = 0xC3
-    OUT_OF_SPACE = 0xC4
-    RESERVATION_CANCELLED = 0xC5
-    REQUEST_DATA_TRUNCATED = 0xC6
-    REQUEST_DATA_LENGTH_INVALID = 0xC7
-    REQUEST_DATA_FIELD_LENGTH_EXCEEDED = 0xC8
-    PARAMETER_OUT_OF_RANGE = 0xC9
-    CANNOT_RETURN_REQUESTED_BYTES = 0xCA
-    REQUESTED_DATA_NOT_PRESENT = 0xCB
-    INVALID_DATA_FIELD = 0xCC
-    ILLEGAL_FOR_SENSOR_OR_RECORD = 0xCD
-    CANNOT_RESPOND = 0xCE
-    DUPLICATE_REQUEST = 0xCF
-    SDR_IN_UPDATE_MODE = 0xD0
-    FIRMWARE_UPDATE_MODE = 0xD1
-    BMC_INITIALIZING = 0xD2
-    DESTINATION_UNAVAILABLE = 0xD3
-    INSUFFICIENT_PRIVILEGE = 0xD4
-    NOT_SUPPORTED_IN_PRESENT_STATE = 0xD5
-    PARAMETER_NOT_SUPPORTED = 0x80  # command-specific (e.g. boot option / LAN parameter not supported)
-    UNSPECIFIED = 0xFF
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from collections.abc import Callable
 
 from rackharness.bmc import crypto, rakp, wire
 from rackharness.bmc.capabilities import answer_capability, is_capability_command
-from rackharness.bmc.message import (Completion, CommandHandler, IpmiRequest, IpmiResponse,
-                                     SessionContext)
+from rackharness.bmc.message import CommandHandler, IpmiRequest, IpmiResponse, SessionContext
 from rackharness.bmc.session_commands import answer_session_command, is_session_command
 from rackharness.bmc.session_table import (DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS,
                                            Session, SessionTable, SeqVerdict)
 from rackharness.bmc.users import UserTable
+from rackharness.ipmi.completion_codes import Completion
 
 log = logging.getLogger("rackharness.bmc")
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import ipaddress
 import struct
 
-from rackharness.bmc.message import Completion, IpmiResponse, NetFn, Privilege
+from rackharness.bmc.message import IpmiResponse, NetFn, Privilege
 from rackharness.bmc.session_table import Session, SessionTable
+from rackharness.ipmi.completion_codes import Completion
 
 CMD_SET_SESSION_PRIVILEGE = 0x3B
 CMD_CLOSE_SESSION = 0x3C

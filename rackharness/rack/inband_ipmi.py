@@ -25,9 +25,13 @@ import ipaddress
 import struct
 from dataclasses import dataclass
 
-from rackharness import ipmi_names
 from rackharness.bmc.message import IpmiRequest, IpmiResponse, NetFn, Privilege, SessionContext
-from rackharness.rack import ipmi_text
+from rackharness.ipmi.chassis_types import chassis_type_name
+from rackharness.ipmi.completion_codes import completion_text
+from rackharness.ipmi.events import event_description
+from rackharness.ipmi.manufacturers import manufacturer_name
+from rackharness.ipmi.sensor_types import sel_list_sensor_type_name
+from rackharness.ipmi.text import device_support_names, privilege_name
 
 SYSTEM_INTERFACE = 0x0F
 LAN_MEDIUM = 0x04
@@ -52,7 +56,7 @@ class IpmiFailure(Exception):
     """A command answered a non-zero completion code."""
 
     def __init__(self, completion: int) -> None:
-        super().__init__(ipmi_text.completion_text(completion))
+        super().__init__(completion_text(completion))
         self.completion = completion
 
 
@@ -292,13 +296,13 @@ class IpmiTool:
                f"Firmware Revision         : {d[2] & 0x7F}.{d[3]:02x}",
                f"IPMI Version              : {d[4] & 0xF:x}.{(d[4] & 0xF0) >> 4:x}",
                f"Manufacturer ID           : {manufacturer}",
-               f"Manufacturer Name         : {ipmi_text.MANUFACTURERS.get(manufacturer, 'Unknown')}",
+               f"Manufacturer Name         : {manufacturer_name(manufacturer)}",
                f"Product ID                : {product} (0x{d[10]:02x}{d[9]:02x})",
                f"Product Name              : Unknown (0x{product:X})",
                f"Device Available          : {'no' if d[2] & 0x80 else 'yes'}",
                f"Provides Device SDRs      : {'yes' if d[1] & 0x80 else 'no'}",
                "Additional Device Support :"]
-        out += [f"    {name}" for bit, name in enumerate(ipmi_text.DEVICE_SUPPORT) if d[5] & (1 << bit)]
+        out += [f"    {name}" for name in device_support_names(d[5])]
         if len(d) >= 15:
             out.append("Aux Firmware Rev Info     : ")
             out += [f"    0x{b:02x}" for b in d[11:15]]
@@ -332,7 +336,7 @@ class IpmiTool:
             name = self.ipmi.call(NetFn.APP, 0x46, bytes([user_id])).split(b"\0", 1)[0].decode("utf-8", "replace")
             bits = access[3]
             fields = (str(user_id), name, "false" if bits & 0x40 else "true", "true" if bits & 0x20 else "false",
-                      "true" if bits & 0x10 else "false", ipmi_text.PRIVILEGE_NAMES.get(bits & 0x0F, "Unknown"))
+                      "true" if bits & 0x10 else "false", privilege_name(bits))
             if csv:
                 out.append(",".join(fields))
             else:
@@ -407,8 +411,8 @@ def format_sel_record(record: bytes, csv: bool) -> str:
                          record[10:16].hex()])
     sensor_type, number, direction_type, data1 = record[10], record[11], record[12], record[13]
     event_type = direction_type & 0x7F
-    name = f"{ipmi_text.sensor_type_name(sensor_type)} #0x{number:02x}"
-    description = ipmi_names.event_description(sensor_type, event_type, data1 & 0x0F)
+    name = f"{sel_list_sensor_type_name(sensor_type)} #0x{number:02x}"
+    description = event_description(sensor_type, event_type, data1 & 0x0F)
     state = "Deasserted" if direction_type & 0x80 else "Asserted"
     return sep.join([head, date, time_, name, description, state])
 
@@ -453,7 +457,7 @@ def decode_fru(image: bytes) -> list[tuple[str, str]]:
     chassis_at, board_at, product_at = image[2] * 8, image[3] * 8, image[4] * 8
     if chassis_at:
         area = image[chassis_at:chassis_at + image[chassis_at + 1] * 8]
-        pairs.append(("Chassis Type", ipmi_text.CHASSIS_TYPE_NAMES.get(area[2], "Unknown")))
+        pairs.append(("Chassis Type", chassis_type_name(area[2])))
         fields = _fields(area, 3)
         for label, value in zip(("Chassis Part Number", "Chassis Serial"), fields):
             add(label, value)

@@ -25,26 +25,21 @@ from typing import Any, Callable, Protocol
 
 from rackharness.bmc.message import Privilege
 from rackharness.bmc.users import BmcUser, UserTable
-from rackharness.rack import sel as sel_codes
+from rackharness.ipmi import events
+from rackharness.ipmi.chassis_status import (DEFAULT_IDENTIFY_SECONDS, IDENTIFY_INDEFINITE, IDENTIFY_OFF,
+                                             IDENTIFY_TIMED, LAST_POWER_ON_BY_COMMAND, PowerRestorePolicy)
+from rackharness.ipmi.sensor_types import ACPI_POWER_STATE, CRITICAL_INTERRUPT, POWER_UNIT, SYSTEM_RESTART
 from rackharness.rack.boot_options import BootOptions
 from rackharness.rack.profile import HardwareProfile, render_template
 from rackharness.rack.sel import SystemEventLog
+from rackharness.rack.sensor_definition import SensorDefinition
+from rackharness.rack.sensor_readings import SensorReading, read_sensor
 from rackharness.rack.spec import NodeSpec
 
 log = logging.getLogger(__name__)
 
 SOFT_OFF_DELAY = 2.0  # seconds an ACPI shutdown takes
 INITIAL_UPTIME = 3600.0  # a node that starts "on" has been running (warm) for this long
-DEFAULT_IDENTIFY_SECONDS = 15  # Chassis Identify without an interval (section 28.5)
-
-# Sensor types the node's SEL events name (table 42-3).
-POWER_UNIT = 0x09
-ACPI_POWER_STATE = 0x22
-SYSTEM_RESTART = 0x1D
-CRITICAL_INTERRUPT = 0x13
-
-# Chassis Status "last power event" bits (table 28-3, byte 2).
-LAST_POWER_ON_BY_COMMAND = 0x10
 
 
 class Scheduler(Protocol):
@@ -57,14 +52,6 @@ class PowerState(str, enum.Enum):
     OFF = "off"
     POWERING_ON = "powering-on"
     ON = "on"
-
-
-class PowerRestorePolicy(enum.IntEnum):
-    """Chassis Status byte 1 bits 6:5 and Set Power Restore Policy (section 28.8)."""
-
-    ALWAYS_OFF = 0
-    PREVIOUS = 1
-    ALWAYS_ON = 2
 
 
 PowerListener = Callable[["VirtualNode", str], None]  # event: "on" | "off" | "reset"
@@ -131,7 +118,7 @@ class VirtualNode:
         self.last_power_event = LAST_POWER_ON_BY_COMMAND
         if self.spec.fault == "power-on-fails":
             self.power_control_fault = True
-            self._log(POWER_UNIT, sel_codes.POWER_UNIT_SOFT_CONTROL_FAILURE)
+            self._log(POWER_UNIT, events.POWER_UNIT_SOFT_CONTROL_FAILURE)
             return True
         self.power_state = PowerState.POWERING_ON
         if self.spec.power_on_delay <= 0:
@@ -150,9 +137,9 @@ class VirtualNode:
         self.power_state = PowerState.OFF
         self.on_since = None
         if was_on:
-            self._log(ACPI_POWER_STATE, sel_codes.ACPI_S5_G2_SOFT_OFF)
-            self._log(POWER_UNIT, sel_codes.POWER_UNIT_POWER_CYCLE if cycle
-                      else sel_codes.POWER_UNIT_POWER_OFF)
+            self._log(ACPI_POWER_STATE, events.ACPI_S5_G2_SOFT_OFF)
+            self._log(POWER_UNIT, events.POWER_UNIT_POWER_CYCLE if cycle
+                      else events.POWER_UNIT_POWER_OFF)
         self._notify("off")
         return True
 
@@ -167,7 +154,7 @@ class VirtualNode:
         """Reset a running host: it boots again (boot flags apply); refused when not on."""
         if not self.is_on:
             return False
-        self._log(SYSTEM_RESTART, sel_codes.RESTART_HARD_RESET)
+        self._log(SYSTEM_RESTART, events.RESTART_HARD_RESET)
         self._boot("reset")
         return True
 
@@ -175,7 +162,7 @@ class VirtualNode:
         """The running OS restarts the host (``reboot``): a warm reset, boot flags apply; refused when not on."""
         if not self.is_on:
             return False
-        self._log(SYSTEM_RESTART, sel_codes.RESTART_WARM_RESET)
+        self._log(SYSTEM_RESTART, events.RESTART_WARM_RESET)
         self._boot("reset")
         return True
 
@@ -188,7 +175,7 @@ class VirtualNode:
     def diagnostic_interrupt(self) -> bool:
         """Pulse a diagnostic interrupt (NMI); logged when the host is running."""
         if self.is_on:
-            self._log(CRITICAL_INTERRUPT, sel_codes.CRITICAL_INTERRUPT_FRONT_PANEL_NMI)
+            self._log(CRITICAL_INTERRUPT, events.CRITICAL_INTERRUPT_FRONT_PANEL_NMI)
         return True
 
     def powered_on_seconds(self) -> float:
@@ -200,8 +187,8 @@ class VirtualNode:
         self.power_state = PowerState.ON
         self.on_since = self.scheduler.time()
         self.power_control_fault = False
-        self._log(ACPI_POWER_STATE, sel_codes.ACPI_S0_G0_WORKING)
-        self._log(SYSTEM_RESTART, sel_codes.RESTART_POWER_UP)
+        self._log(ACPI_POWER_STATE, events.ACPI_S0_G0_WORKING)
+        self._log(SYSTEM_RESTART, events.RESTART_POWER_UP)
         self._boot("on")
 
     def _finish_soft_off(self) -> None:
@@ -243,8 +230,13 @@ class VirtualNode:
     def identify_state(self) -> int:
         """0 off, 1 temporary (timed) on, 2 indefinite on (Chassis Status byte 3 bits 5:4)."""
         if self.identify_forced:
-            return 2
-        return 1 if self.scheduler.time() < self.identify_until else 0
+            return IDENTIFY_INDEFINITE
+        return IDENTIFY_TIMED if self.scheduler.time() < self.identify_until else IDENTIFY_OFF
+
+    # --- sensors ----------------------------------------------------------------------------
+    def read_sensor(self, sensor: SensorDefinition) -> SensorReading:
+        """The sensor's reading now (what Get Sensor Reading reports)."""
+        return read_sensor(sensor, self, self.scheduler.time())
 
     def __repr__(self) -> str:
         return f"VirtualNode({self.name!r}, {self.profile.name}, {self.power_state.value})"

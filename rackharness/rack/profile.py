@@ -25,49 +25,13 @@ from typing import Any
 
 import yaml
 
+from rackharness.bmc.node_description import DeviceIdentity, FruData
 from rackharness.errors import ConfigError
+from rackharness.ipmi.chassis_types import CHASSIS_TYPE_CODES
 from rackharness.rack.profile_fields import FieldReader
-from rackharness.rack.sensor_codes import CHASSIS_TYPES
 from rackharness.rack.sensor_definition import SensorDefinition
 
 TEMPLATE_FIELDS = {"serial": "S", "name": "N", "index": 0, "uuid": "U"}
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceIdentity:
-    """Get Device ID reply data (IPMI 2.0 table 20-2)."""
-
-    device_id: int
-    device_revision: int
-    firmware_major: int
-    firmware_minor: int  # printed as BCD by ipmitool: 0x25 reads "2.25"
-    ipmi_version: int  # BCD, 0x02 = IPMI 2.0
-    additional_device_support: int
-    manufacturer_id: int  # IANA enterprise number: Quanta 7244, Dell 674, Intel 343
-    product_id: int
-    aux_firmware: bytes  # 4 bytes
-    controller_name: str  # ID string of the BMC's management controller locator SDR
-
-
-@dataclass(frozen=True, slots=True)
-class FruData:
-    """FRU 0 fields; ``*_serial`` and asset tag are templates such as ``"QTF{serial}"``."""
-
-    chassis_type: int
-    chassis_part_number: str
-    chassis_serial: str
-    board_mfg_date: dt.datetime
-    board_manufacturer: str
-    board_product: str
-    board_serial: str
-    board_part_number: str
-    product_manufacturer: str
-    product_name: str
-    product_part_number: str
-    product_version: str
-    product_serial: str
-    product_asset_tag: str
-    six_bit_fields: frozenset[str]  # field names stored as 6-bit packed ASCII
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +115,7 @@ def _fru(f: FieldReader) -> FruData:
     except ValueError:
         board.fail("expected 'YYYY-MM-DD HH:MM'", "mfg_date")
     data = dict(
-        chassis_type=chassis.code("type", CHASSIS_TYPES),
+        chassis_type=chassis.code("type", CHASSIS_TYPE_CODES),
         chassis_part_number=_template(chassis, "part_number"),
         chassis_serial=_template(chassis, "serial"),
         board_mfg_date=mfg_date.replace(tzinfo=dt.timezone.utc),

@@ -8,9 +8,25 @@ from __future__ import annotations
 from typing import Any
 
 from rackharness.errors import ConfigError
-from rackharness.rack.sensor_codes import code_for
 
 _MISSING = object()
+
+
+def code_for(table: dict[str, int], value: object) -> int | None:
+    """The code for a symbolic name (``"fan"``) or a number given as int / "0x04"; None if unknown."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower().replace(" ", "_").replace("-", "_")
+        if text in table:
+            return table[text]
+        try:
+            return int(text, 0)
+        except ValueError:
+            return None
+    return None
 
 
 class FieldReader:

@@ -1,11 +1,6 @@
 """The System Event Log of one node's BMC (IPMI 2.0 chapter 31, record format section 32.1).
 
-Records are the 16-byte SEL format:
-
-    0-1  record id (LS byte first)       2  record type (0x02 system event)
-    3-6  timestamp, seconds since 1970   7-8  generator id (0x20 0x00 = BMC, LUN 0)
-    9    EvM revision 0x04               10 sensor type   11 sensor number
-    12   event dir (bit 7) | event/reading type          13-15 event data 1-3
+Records are the 16-byte SEL format (:mod:`rackharness.ipmi.sel_records`).
 
 The log holds at most ``capacity`` records; once full, new events are dropped and the overflow
 flag is set (the spec's behaviour for a non-circular SEL). A reservation (section 31.4.1) is
@@ -18,29 +13,10 @@ import struct
 import time
 from typing import Callable
 
-SEL_RECORD_BYTES = 16
-SYSTEM_EVENT_RECORD = 0x02
-BMC_GENERATOR_ID = 0x0020
-EVM_REV = 0x04
-FIRST_RECORD = 0x0000
-LAST_RECORD = 0xFFFF
+from rackharness.ipmi.sel_records import (BMC_GENERATOR_ID, EVM_REV, FIRST_RECORD, LAST_RECORD,
+                                          SEL_RECORD_BYTES, SYSTEM_EVENT_RECORD, timestamped)
+
 DEFAULT_CAPACITY = 512
-
-# Sensor-specific offsets the node logs on power transitions (IPMI 2.0 table 42-3).
-POWER_UNIT_POWER_OFF = 0x00  # Power Unit (0x09): power off / power down
-POWER_UNIT_POWER_CYCLE = 0x01
-POWER_UNIT_SOFT_CONTROL_FAILURE = 0x05
-ACPI_S0_G0_WORKING = 0x00  # System ACPI Power State (0x22)
-ACPI_S5_G2_SOFT_OFF = 0x05
-RESTART_POWER_UP = 0x00  # System Boot / Restart Initiated (0x1D)
-RESTART_HARD_RESET = 0x01
-RESTART_WARM_RESET = 0x02
-CRITICAL_INTERRUPT_FRONT_PANEL_NMI = 0x00  # Critical Interrupt (0x13)
-
-
-def timestamped(record_type: int) -> bool:
-    """Record types whose timestamp the BMC fills in on Add SEL Entry (section 31.6)."""
-    return record_type < 0xE0
 
 
 class SystemEventLog:

@@ -1,11 +1,8 @@
 """One sensor of a hardware profile: identity, units, linear conversion, thresholds, behaviour.
 
-The conversion is the IPMI "linear" formula (IPMI 2.0 section 36.3):
-
-    y = (M * x + B * 10**B_exp) * 10**R_exp
-
-where ``x`` is the raw 8-bit reading and ``y`` the value in the sensor's unit. Profiles write
-thresholds and readings in engineering units; they are turned into raw bytes here once, at load.
+The conversion is the IPMI "linear" formula (:class:`~rackharness.ipmi.sensor_conversion.Conversion`).
+Profiles write thresholds and readings in engineering units; they are turned into raw bytes here
+once, at load.
 
 Behaviour (how the reading follows the node) is data too:
 
@@ -21,52 +18,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rackharness.bmc.sensor_record import SensorRecord
+from rackharness.ipmi.entities import ENTITY_CODES
+from rackharness.ipmi.sensor_conversion import Conversion
+from rackharness.ipmi.sensor_thresholds import THRESHOLD_NAMES
+from rackharness.ipmi.sensor_types import EVENT_READING_TYPE_CODES, SENSOR_TYPE_CODES
+from rackharness.ipmi.units import UNIT_CODES
 from rackharness.rack.profile_fields import FieldReader
-from rackharness.rack.sensor_codes import (ENTITIES, EVENT_READING_TYPES, SENSOR_TYPES, THRESHOLD,
-                                           UNITS)
 
-# Threshold names in the bit order of the readable/settable masks and of Get Sensor Thresholds
-# (IPMI 2.0 section 35.9): bit0 LNC, bit1 LC, bit2 LNR, bit3 UNC, bit4 UC, bit5 UNR.
-THRESHOLD_NAMES = ("lnc", "lc", "lnr", "unc", "uc", "unr")
 MAX_SENSOR_NAME_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
-class Conversion:
-    """The linear conversion factors of a full sensor record (table 43-1 bytes 25-30)."""
+class SensorDefinition(SensorRecord):
+    """A sensor's SDR fields (:class:`SensorRecord`) and how its reading follows the node."""
 
-    m: int = 1
-    b: int = 0
-    b_exp: int = 0
-    r_exp: int = 0
-    signed: bool = False  # analog data format 2's complement instead of unsigned
-
-    def to_value(self, raw: int) -> float:
-        if self.signed and raw >= 0x80:
-            raw -= 0x100
-        return (self.m * raw + self.b * 10 ** self.b_exp) * 10 ** self.r_exp
-
-    def to_raw(self, value: float) -> int:
-        """The raw byte closest to ``value``, clamped to the 8-bit range."""
-        raw = round((value / 10 ** self.r_exp - self.b * 10 ** self.b_exp) / self.m)
-        if self.signed:
-            return max(-128, min(127, raw)) & 0xFF
-        return max(0, min(255, raw))
-
-
-@dataclass(frozen=True, slots=True)
-class SensorDefinition:
-    name: str
-    number: int
-    entity_id: int
-    entity_instance: int
-    sensor_type: int
-    event_type: int
-    unit: int
-    conversion: Conversion
-    thresholds: tuple[tuple[str, float], ...]  # (name, value) in THRESHOLD_NAMES order
-    hysteresis: int  # raw counts, both directions
-    nominal: float | None
     reading_off: float | None
     reading_on: float | None
     jitter: float
@@ -74,23 +40,6 @@ class SensorDefinition:
     domain: str
     states_off: tuple[int, ...]
     states_on: tuple[int, ...]
-    supported_states: tuple[int, ...]
-
-    @property
-    def is_threshold(self) -> bool:
-        return self.event_type == THRESHOLD
-
-    @property
-    def threshold_mask(self) -> int:
-        """Readable (and settable) threshold bits, IPMI 2.0 section 35.9 layout."""
-        present = {name for name, _ in self.thresholds}
-        return sum(1 << i for i, name in enumerate(THRESHOLD_NAMES) if name in present)
-
-    def threshold_raw(self, name: str) -> int:
-        for threshold, value in self.thresholds:
-            if threshold == name:
-                return self.conversion.to_raw(value)
-        return 0
 
     @classmethod
     def from_fields(cls, f: FieldReader) -> "SensorDefinition":
@@ -100,7 +49,7 @@ class SensorDefinition:
         if not name or len(name.encode("latin-1", "replace")) > MAX_SENSOR_NAME_BYTES:
             f.fail(f"sensor name must be 1..{MAX_SENSOR_NAME_BYTES} characters", "name")
         entity_id, entity_instance = _parse_entity(f)
-        event_type = f.code("event_type", EVENT_READING_TYPES, "threshold")
+        event_type = f.code("event_type", EVENT_READING_TYPE_CODES, "threshold")
         conversion = Conversion()
         thresholds: tuple[tuple[str, float], ...] = ()
         if f.has("conversion"):
@@ -128,9 +77,9 @@ class SensorDefinition:
             number=f.integer("number", low=0, high=0xFE),
             entity_id=entity_id,
             entity_instance=entity_instance,
-            sensor_type=f.code("type", SENSOR_TYPES),
+            sensor_type=f.code("type", SENSOR_TYPE_CODES),
             event_type=event_type,
-            unit=f.code("unit", UNITS, "unspecified"),
+            unit=f.code("unit", UNIT_CODES, "unspecified"),
             conversion=conversion,
             thresholds=thresholds,
             hysteresis=f.integer("hysteresis", 0, low=0, high=255),
@@ -153,4 +102,4 @@ def _parse_entity(f: FieldReader) -> tuple[int, int]:
     if not kind:
         kind, instance = text, "1"
     sub = FieldReader(f.source, {"entity": kind, "instance": instance}, f.where)
-    return sub.code("entity", ENTITIES), sub.integer("instance", low=0, high=0x7F)
+    return sub.code("entity", ENTITY_CODES), sub.integer("instance", low=0, high=0x7F)

@@ -12,14 +12,15 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rackharness.rack.sensor_definition import THRESHOLD_NAMES, SensorDefinition
+from rackharness.ipmi.events import POWER_UNIT_SOFT_CONTROL_FAILURE
+from rackharness.ipmi.sensor_thresholds import THRESHOLD_NAMES, is_lower
+from rackharness.ipmi.sensor_types import POWER_UNIT
+from rackharness.rack.sensor_definition import SensorDefinition
 
 if TYPE_CHECKING:
     from rackharness.rack.node import VirtualNode
 
 JITTER_PERIOD_SECONDS = 5.0  # a jittering reading changes at most this often
-POWER_UNIT = 0x09
-SOFT_POWER_CONTROL_FAILURE = 5  # Power Unit offset asserted after a failed power on
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ def threshold_state(sensor: SensorDefinition, raw: int) -> int:
     state = 0
     for name, _ in sensor.thresholds:
         limit = sensor.conversion.to_value(sensor.threshold_raw(name))
-        crossed = value <= limit if name.startswith("l") else value >= limit
+        crossed = value <= limit if is_lower(name) else value >= limit
         if crossed:
             state |= 1 << THRESHOLD_NAMES.index(name)
     return state
@@ -79,5 +80,5 @@ def _discrete_state(sensor: SensorDefinition, node: "VirtualNode") -> int:
     offsets = sensor.states_on if node.is_on else sensor.states_off
     state = sum(1 << offset for offset in offsets)
     if sensor.sensor_type == POWER_UNIT and node.power_control_fault:
-        state |= 1 << SOFT_POWER_CONTROL_FAILURE
+        state |= 1 << POWER_UNIT_SOFT_CONTROL_FAILURE  # asserted after a failed power on
     return state

@@ -12,8 +12,8 @@ import threading
 import unittest
 import uuid
 
-from rackharness.bmc.commands import NodeCommandHandler
 from rackharness.bmc.commands.app import ipmi_guid
+from rackharness.bmc.commands.dispatch import NodeCommandHandler
 from rackharness.bmc.message import IpmiRequest, Privilege, SessionContext
 from rackharness.bmc.server import BmcEndpoint, BmcServer
 from rackharness.rack.agent_commands import MicrokernelShell

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rackharness.bmc.commands import NodeCommandHandler
+from rackharness.bmc.commands.dispatch import NodeCommandHandler
 from rackharness.bmc.message import IpmiRequest, IpmiResponse, Privilege, SessionContext
 from rackharness.rack.node import VirtualNode
 from rackharness.rack.profile import ProfileLibrary

@@ -9,18 +9,8 @@
 - :mod:`.fru`        Storage netfn 0x0A: FRU inventory (ch. 34); bytes in :mod:`.fru_image`
 - :mod:`.transport`  Transport netfn 0x0C: LAN configuration parameters (ch. 23)
 
-:class:`~.dispatch.NodeCommandHandler` is the entry point the session layer calls.
+:class:`~.dispatch.NodeCommandHandler` is the entry point the session layer calls; the commands
+are written against :class:`~rackharness.bmc.node_protocol.ManagedNode`, not the node model.
+This package module imports nothing, so an area module never pulls in the dispatcher (which
+imports every area).
 """
-from __future__ import annotations
-
-
-def __getattr__(name: str):
-    # Lazy so that importing one area module does not import every other one.
-    if name == "NodeCommandHandler":
-        from rackharness.bmc.commands.dispatch import NodeCommandHandler
-
-        return NodeCommandHandler
-    raise AttributeError(name)
-
-
-__all__ = ["NodeCommandHandler"]

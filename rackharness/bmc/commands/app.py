@@ -9,8 +9,9 @@ import struct
 import uuid
 
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable, require
-from rackharness.bmc.message import Completion, NetFn, Privilege
+from rackharness.bmc.message import NetFn, Privilege
 from rackharness.bmc.users import MAX_NAME_BYTES, MAX_PASSWORD_BYTES, MAX_USERS, BmcUser
+from rackharness.ipmi.completion_codes import Completion
 
 COMMANDS = CommandTable()
 APP = NetFn.APP

@@ -7,8 +7,10 @@ the selector byte is set when the parameter was marked invalid/locked by a Set w
 from __future__ import annotations
 
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable
-from rackharness.bmc.message import Completion, NetFn, Privilege
-from rackharness.rack.boot_options import COMMIT_WRITE, SET_COMPLETE, SET_IN_PROGRESS, BootOptions
+from rackharness.bmc.message import NetFn, Privilege
+from rackharness.bmc.node_protocol import BootOptionsState
+from rackharness.ipmi.boot_parameters import COMMIT_WRITE, SET_COMPLETE, SET_IN_PROGRESS
+from rackharness.ipmi.completion_codes import Completion
 
 COMMANDS = CommandTable()
 
@@ -17,7 +19,7 @@ SET_IN_PROGRESS_NOT_COMPLETE = 0x81  # table 28-13 completion: set-in-progress a
 PARAMETER_LENGTHS = {0: 1, 1: 1, 2: 1, 3: 1, 4: 2, 5: 5}
 
 
-def _read(boot: BootOptions, selector: int) -> bytes:
+def _read(boot: BootOptionsState, selector: int) -> bytes:
     if selector == 0:
         return bytes([boot.set_in_progress])
     if selector == 1:
@@ -31,7 +33,7 @@ def _read(boot: BootOptions, selector: int) -> bytes:
     return bytes(boot.flags)
 
 
-def _write(boot: BootOptions, selector: int, value: bytes) -> None:
+def _write(boot: BootOptionsState, selector: int, value: bytes) -> None:
     if selector == 0:
         state = value[0] & 0x03
         if state == SET_IN_PROGRESS and boot.set_in_progress == SET_IN_PROGRESS:

@@ -4,19 +4,16 @@ from __future__ import annotations
 import struct
 
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable, require
-from rackharness.bmc.message import Completion, NetFn, Privilege
-from rackharness.rack.node import PowerRestorePolicy
+from rackharness.bmc.message import NetFn, Privilege
+from rackharness.ipmi.chassis_status import (IDENTIFY_STATE_SHIFT, IDENTIFY_SUPPORTED, POWER_CONTROL_FAULT,
+                                             POWER_IS_ON, POWER_RESTORE_SHIFT, PowerRestorePolicy)
+from rackharness.ipmi.completion_codes import Completion
 
 COMMANDS = CommandTable()
 CHASSIS = NetFn.CHASSIS
 
 BMC_ADDRESS = 0x20
 POH_MINUTES_PER_COUNT = 60
-
-# Chassis Status (table 28-3)
-POWER_IS_ON = 0x01
-POWER_CONTROL_FAULT = 0x10
-IDENTIFY_SUPPORTED = 0x40
 
 
 @COMMANDS.command(CHASSIS, 0x00, Privilege.USER)
@@ -32,8 +29,8 @@ def get_chassis_status(ctx: CommandContext, data: bytes) -> bytes:
     power = POWER_IS_ON if node.is_on else 0
     if node.power_control_fault:
         power |= POWER_CONTROL_FAULT
-    power |= int(node.power_restore_policy) << 5
-    misc = IDENTIFY_SUPPORTED | (node.identify_state() << 4)
+    power |= int(node.power_restore_policy) << POWER_RESTORE_SHIFT
+    misc = IDENTIFY_SUPPORTED | (node.identify_state() << IDENTIFY_STATE_SHIFT)
     return bytes([power, node.last_power_event, misc, 0x00])
 
 

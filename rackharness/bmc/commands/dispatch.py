@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 
 from rackharness.bmc.commands import app, boot_options, chassis, fru, sdr, sel, sensor, transport
-from rackharness.bmc.commands.table import Command, CommandContext, CommandError
-from rackharness.bmc.message import Completion, IpmiRequest, IpmiResponse, SessionContext
-from rackharness.rack.node import VirtualNode
+from rackharness.bmc.commands.table import Command, CommandContext, CommandError, HandlerState
+from rackharness.bmc.message import IpmiRequest, IpmiResponse, SessionContext
+from rackharness.bmc.node_protocol import ManagedNode
+from rackharness.ipmi.completion_codes import Completion
 
 log = logging.getLogger(__name__)
 
@@ -31,22 +32,12 @@ def _merged_commands() -> dict[tuple[int, int], Command]:
 COMMANDS = _merged_commands()
 
 
-class HandlerState:
-    """BMC-side state not part of the node model: SDR reservation, cached FRU bytes."""
-
-    __slots__ = ("sdr_reservation", "fru_image")
-
-    def __init__(self) -> None:
-        self.sdr_reservation = 0
-        self.fru_image: bytes | None = None  # built on the first FRU read
-
-
 class NodeCommandHandler:
-    """Serves the IPMI command set of one :class:`VirtualNode`."""
+    """Serves the IPMI command set of one node (anything that is a :class:`ManagedNode`)."""
 
     __slots__ = ("node", "state")
 
-    def __init__(self, node: VirtualNode) -> None:
+    def __init__(self, node: ManagedNode) -> None:
         self.node = node
         self.state = HandlerState()
 

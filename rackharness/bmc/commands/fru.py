@@ -9,7 +9,8 @@ import struct
 
 from rackharness.bmc.commands.fru_image import build_fru_image
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable, require
-from rackharness.bmc.message import Completion, NetFn, Privilege
+from rackharness.bmc.message import NetFn, Privilege
+from rackharness.ipmi.completion_codes import Completion
 
 COMMANDS = CommandTable()
 STORAGE = NetFn.STORAGE

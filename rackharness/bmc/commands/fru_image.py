@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rackharness.rack.node import VirtualNode
+from rackharness.bmc.node_protocol import ManagedNode
 
 FORMAT_VERSION = 0x01
 END_OF_FIELDS = 0xC1
@@ -62,7 +62,7 @@ def fru_minutes(when: dt.datetime) -> bytes:
     return minutes.to_bytes(3, "little")
 
 
-def build_fru_image(node: VirtualNode) -> bytes:
+def build_fru_image(node: ManagedNode) -> bytes:
     fru = node.profile.fru
 
     def field(name: str) -> bytes:

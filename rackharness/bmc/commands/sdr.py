@@ -10,7 +10,8 @@ import struct
 
 from rackharness.bmc.commands.sdr_records import SDR_VERSION, repository_for
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable
-from rackharness.bmc.message import Completion, NetFn, Privilege
+from rackharness.bmc.message import NetFn, Privilege
+from rackharness.ipmi.completion_codes import Completion
 
 COMMANDS = CommandTable()
 STORAGE = NetFn.STORAGE

@@ -14,15 +14,18 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from rackharness.rack.profile import HardwareProfile
-from rackharness.rack.sensor_definition import SensorDefinition
+from rackharness.bmc.node_protocol import NodeProfile
+from rackharness.bmc.sensor_record import SensorRecord
+from rackharness.ipmi.entities import ENTITY_CODES
+from rackharness.ipmi.sensor_thresholds import is_lower
 
 SDR_VERSION = 0x51
 FULL_SENSOR, COMPACT_SENSOR, FRU_LOCATOR, MC_LOCATOR = 0x01, 0x02, 0x11, 0x12
 BMC_ADDRESS = 0x20
 LAST_RECORD_ID = 0xFFFF
 TEXT_8BIT = 0xC0  # type/length byte: 8-bit ASCII + Latin-1 (section 43.15)
-ENTITY_SYSTEM_BOARD, ENTITY_MANAGEMENT_MODULE = 0x07, 0x06
+ENTITY_SYSTEM_BOARD = ENTITY_CODES["system_board"]
+ENTITY_MANAGEMENT_MODULE = ENTITY_CODES["system_management_module"]
 
 # Threshold -> (assertion event bit, comparison-returned bit in the lower/upper reading masks)
 # (table 43-1 bytes 15-18).
@@ -45,14 +48,14 @@ def _ten_bit(value: int) -> tuple[int, int]:
     return value & 0xFF, (value >> 8) << 6
 
 
-def threshold_masks(sensor: SensorDefinition) -> tuple[int, int, int]:
+def threshold_masks(sensor: SensorRecord) -> tuple[int, int, int]:
     """Assertion / deassertion event masks with comparison bits, readable+settable mask."""
     assertion = deassertion = 0
     for name, _ in sensor.thresholds:
         bit = 1 << _EVENT_BITS[name]
         assertion |= bit
         deassertion |= bit
-        if name.startswith("l"):
+        if is_lower(name):
             assertion |= 1 << _COMPARISON_BITS[name]
         else:
             deassertion |= 1 << _COMPARISON_BITS[name]
@@ -60,7 +63,7 @@ def threshold_masks(sensor: SensorDefinition) -> tuple[int, int, int]:
     return assertion, deassertion, readable  # settable mask stays 0: Set Sensor Thresholds absent
 
 
-def full_sensor_record(record_id: int, s: SensorDefinition) -> bytes:
+def full_sensor_record(record_id: int, s: SensorRecord) -> bytes:
     c = s.conversion
     assertion, deassertion, readable = threshold_masks(s)
     capabilities = 0x40 | 0x10 | (0x04 if s.thresholds else 0)  # auto re-arm, hysteresis readable
@@ -84,11 +87,11 @@ def full_sensor_record(record_id: int, s: SensorDefinition) -> bytes:
     return _record(record_id, FULL_SENSOR, body)
 
 
-def discrete_mask(sensor: SensorDefinition) -> int:
+def discrete_mask(sensor: SensorRecord) -> int:
     return sum(1 << offset for offset in sensor.supported_states)
 
 
-def compact_sensor_record(record_id: int, s: SensorDefinition) -> bytes:
+def compact_sensor_record(record_id: int, s: SensorRecord) -> bytes:
     mask = discrete_mask(s)
     body = bytes([
         BMC_ADDRESS, 0x00, s.number, s.entity_id, s.entity_instance & 0x7F,
@@ -143,7 +146,7 @@ class SdrRepository:
         return sum(len(r) for r in self.records)
 
 
-def build_repository(profile: HardwareProfile) -> SdrRepository:
+def build_repository(profile: NodeProfile) -> SdrRepository:
     records: list[bytes] = []
     for sensor in profile.sensors:
         build = full_sensor_record if sensor.is_threshold else compact_sensor_record
@@ -157,10 +160,10 @@ def build_repository(profile: HardwareProfile) -> SdrRepository:
     return SdrRepository(tuple(records), addition_timestamp=1_420_070_400 + digest % 157_680_000)
 
 
-_REPOSITORIES: dict[int, tuple[HardwareProfile, SdrRepository]] = {}
+_REPOSITORIES: dict[int, tuple[NodeProfile, SdrRepository]] = {}
 
 
-def repository_for(profile: HardwareProfile) -> SdrRepository:
+def repository_for(profile: NodeProfile) -> SdrRepository:
     """The shared repository of a profile (built on first use, kept for the process)."""
     cached = _REPOSITORIES.get(id(profile))
     if cached is None or cached[0] is not profile:

@@ -1,5 +1,5 @@
 """SEL commands (storage netfn 0x0A, IPMI 2.0 chapter 31) over the node's
-:class:`~rackharness.rack.sel.SystemEventLog`.
+:class:`~rackharness.bmc.node_protocol.EventLog`.
 
 Erasure completes at once: Clear SEL answers "erase completed" for both initiate and status.
 """
@@ -8,8 +8,9 @@ from __future__ import annotations
 import struct
 
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable, require
-from rackharness.bmc.message import Completion, NetFn, Privilege
-from rackharness.rack.sel import SEL_RECORD_BYTES
+from rackharness.bmc.message import NetFn, Privilege
+from rackharness.ipmi.completion_codes import Completion
+from rackharness.ipmi.sel_records import SEL_RECORD_BYTES
 
 COMMANDS = CommandTable()
 STORAGE = NetFn.STORAGE

@@ -1,7 +1,7 @@
 """Sensor/Event netfn (0x04) commands (IPMI 2.0 chapters 29 and 35).
 
 Readings are computed from the node state on every request
-(:func:`rackharness.rack.sensor_readings.read_sensor`). The device-SDR commands (0x20-0x22)
+(:meth:`~rackharness.bmc.node_protocol.ManagedNode.read_sensor`). The device-SDR commands (0x20-0x22)
 answer from the same repository as the storage-netfn SDR commands.
 """
 from __future__ import annotations
@@ -11,21 +11,22 @@ import struct
 from rackharness.bmc.commands import sdr
 from rackharness.bmc.commands.sdr_records import discrete_mask, repository_for, threshold_masks
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable, require
-from rackharness.bmc.message import Completion, NetFn, Privilege
-from rackharness.rack.sensor_definition import THRESHOLD_NAMES, SensorDefinition
-from rackharness.rack.sensor_readings import read_sensor
+from rackharness.bmc.message import NetFn, Privilege
+from rackharness.bmc.sensor_record import SensorRecord
+from rackharness.ipmi.completion_codes import Completion
+from rackharness.ipmi.sel_records import EVM_REV, SYSTEM_EVENT_RECORD
+from rackharness.ipmi.sensor_thresholds import THRESHOLD_NAMES
 
 COMMANDS = CommandTable()
 SENSOR_EVENT = NetFn.SENSOR_EVENT
 
-EVM_REV = 0x04
 READING_FLAGS = 0x40 | 0x80  # byte 2: sensor scanning and event messages enabled
 READING_UNAVAILABLE = 0x20
 BYTE4_RESERVED = 0x80  # Get Sensor Reading byte 4 bit 7 "returned as 1b"
 REMOTE_CONSOLE_GENERATOR = 0x81  # software id 40h (remote console), as a generator id byte
 
 
-def _sensor(ctx: CommandContext, number: int) -> SensorDefinition:
+def _sensor(ctx: CommandContext, number: int) -> SensorRecord:
     sensor = ctx.node.profile.sensor(number)
     if sensor is None:
         raise CommandError(Completion.REQUESTED_DATA_NOT_PRESENT)
@@ -54,7 +55,7 @@ def reserve_device_sdr_repository(ctx: CommandContext, data: bytes) -> bytes:
 def get_sensor_reading(ctx: CommandContext, data: bytes) -> bytes:
     """Section 35.14: reading, flags, threshold comparison bits or discrete state bits."""
     sensor = _sensor(ctx, data[0])
-    reading = read_sensor(sensor, ctx.node, ctx.node.scheduler.time())
+    reading = ctx.node.read_sensor(sensor)
     flags = READING_FLAGS | (0 if reading.available else READING_UNAVAILABLE)
     return bytes([reading.raw, flags, reading.state & 0xFF,
                   BYTE4_RESERVED | ((reading.state >> 8) & 0x7F)])
@@ -110,7 +111,7 @@ def platform_event(ctx: CommandContext, data: bytes) -> bytes:
         generator, body = REMOTE_CONSOLE_GENERATOR, data
     require(body[0] in (0x03, 0x04))  # EvMRev: IPMI 1.0 / 1.5+
     event_data = bytes(body[4:]) + b"\xff" * (3 - len(body[4:]))
-    record = struct.pack("<HBIBB", 0, 0x02, 0, generator, ctx.session.channel << 4) + bytes(
+    record = struct.pack("<HBIBB", 0, SYSTEM_EVENT_RECORD, 0, generator, ctx.session.channel << 4) + bytes(
         [EVM_REV, body[1], body[2], body[3]]) + event_data[:3]
     if ctx.node.sel.add_record(record) is None:
         raise CommandError(Completion.OUT_OF_SPACE)

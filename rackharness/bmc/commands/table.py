@@ -4,20 +4,19 @@ Each area module (app, chassis, sensor, ...) declares its commands on its own
 :class:`CommandTable` with the :meth:`CommandTable.command` decorator; the dispatcher merges them.
 Privileges follow IPMI 2.0 appendix G ("Command Assignments").
 
-A handler function receives a :class:`CommandContext` (the node, its per-node handler state and
+A handler function receives a :class:`CommandContext` (the node - any
+:class:`~rackharness.bmc.node_protocol.ManagedNode` -, its per-node :class:`HandlerState` and
 the caller's session) and the request data bytes, already length-checked. It returns the
 response data bytes (completion 0x00) or raises :class:`CommandError` with a completion code.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-from rackharness.bmc.message import Completion, Privilege, SessionContext
-
-if TYPE_CHECKING:
-    from rackharness.bmc.commands.dispatch import HandlerState
-    from rackharness.rack.node import VirtualNode
+from rackharness.bmc.message import Privilege, SessionContext
+from rackharness.bmc.node_protocol import ManagedNode
+from rackharness.ipmi.completion_codes import Completion
 
 
 class CommandError(Exception):
@@ -29,10 +28,20 @@ class CommandError(Exception):
         self.data = data
 
 
+class HandlerState:
+    """BMC-side state not part of the node model: SDR reservation, cached FRU bytes."""
+
+    __slots__ = ("sdr_reservation", "fru_image")
+
+    def __init__(self) -> None:
+        self.sdr_reservation = 0
+        self.fru_image: bytes | None = None  # built on the first FRU read
+
+
 @dataclass(frozen=True, slots=True)
 class CommandContext:
-    node: "VirtualNode"
-    state: "HandlerState"
+    node: ManagedNode
+    state: HandlerState
     session: SessionContext
 
 

@@ -1,6 +1,6 @@
 """LAN configuration parameters (transport netfn 0x0C, IPMI 2.0 section 23.1-23.2, table 23-4).
 
-Values come from the node's :class:`~rackharness.rack.spec.BmcSpec` (address, MAC, netmask,
+Values come from the node's :class:`~rackharness.bmc.node_protocol.BmcSettings` (address, MAC, netmask,
 gateway, UDP port); a Set LAN Configuration Parameters stores an override on the node and later
 reads return it. Setting the address does not move the BMC's socket (the rack binds it from the
 spec). Cipher suites 3 and 17 are the ones the session layer offers.
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable, require
-from rackharness.bmc.message import Completion, NetFn, Privilege
-from rackharness.rack.spec import BmcSpec
+from rackharness.bmc.message import NetFn, Privilege
+from rackharness.bmc.node_protocol import BmcSettings
+from rackharness.ipmi.completion_codes import Completion
 
 COMMANDS = CommandTable()
 TRANSPORT = NetFn.TRANSPORT
@@ -44,7 +45,7 @@ def _cipher_suite_privileges() -> bytes:
 class LanParameter:
     name: str
     length: int | None  # exact length accepted by Set; None = read-only
-    default: Callable[[BmcSpec], bytes]
+    default: Callable[[BmcSettings], bytes]
 
 
 PARAMETERS: dict[int, LanParameter] = {

@@ -21,7 +21,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from rackharness.reference.pollers import ipmi_names as names
+from rackharness.ipmi.entities import entity_name
+from rackharness.ipmi.events import trimmed_event_description
+from rackharness.ipmi.sensor_types import sensor_type_name
+from rackharness.ipmi.units import unit_name
 from rackharness.reference.pollers.bmc_reads import SensorReading
 
 FULL_SENSOR, COMPACT_SENSOR = 0x01, 0x02
@@ -117,10 +120,10 @@ class SensorRecord:
         percent = "% " if self.units1 & 0x01 else ""
         relation = (self.units1 >> 1) & 0x03
         if relation == 1:
-            return f"{percent}{names.unit(self.base_unit)}/{names.unit(self.modifier_unit)}"
+            return f"{percent}{unit_name(self.base_unit)}/{unit_name(self.modifier_unit)}"
         if relation == 2:
-            return f"{percent}{names.unit(self.base_unit)}*{names.unit(self.modifier_unit)}"
-        return "percent" if self.base_unit == 0 and percent else f"{percent}{names.unit(self.base_unit)}"
+            return f"{percent}{unit_name(self.base_unit)}*{unit_name(self.modifier_unit)}"
+        return "percent" if self.base_unit == 0 and percent else f"{percent}{unit_name(self.base_unit)}"
 
 
 def decode_record(record: bytes) -> SensorRecord | None:
@@ -141,7 +144,7 @@ def _number(value: float) -> str:
 
 
 def _state_names(record: SensorRecord, bits: int) -> list[str]:
-    return [names.event_description(record.sensor_type, record.event_type, offset)
+    return [trimmed_event_description(record.sensor_type, record.event_type, offset)
             for offset in range(15) if bits & (1 << offset)]
 
 
@@ -187,8 +190,8 @@ def sdr_entry(record: SensorRecord, reading: SensorReading | None) -> dict[str, 
     sdr_type = "Threshold" if record.is_threshold else "Discrete"
     entry: dict[str, Any] = {
         "sensorId": f"{record.name} (0x{record.number:x})", "entityId": f"{record.entity_id}.{record.entity_instance}",
-        "entryIdName": names.entity(record.entity_id), "sdrType": sdr_type,
-        "sensorType": names.sensor_type(record.sensor_type), "sensorReading": "", "sensorReadingUnits": "",
+        "entryIdName": entity_name(record.entity_id), "sdrType": sdr_type,
+        "sensorType": sensor_type_name(record.sensor_type), "sensorReading": "", "sensorReadingUnits": "",
         "nominalReading": "", "normalMinimum": "", "normalMaximum": "", "statesAsserted": [],
     }
     if record.is_threshold:

@@ -26,7 +26,8 @@ import struct
 import time
 from typing import Any
 
-from rackharness.reference.pollers import ipmi_names as names
+from rackharness.ipmi.events import trimmed_event_description
+from rackharness.ipmi.sensor_types import event_type_name, sensor_type_name
 from rackharness.reference.pollers.bmc_reads import SelInfo
 
 SEL_LIST_LAST = 25  # ipmitool -c sel list last 25
@@ -92,8 +93,8 @@ def sel(records: list[bytes], last: int = SEL_LIST_LAST) -> list[dict[str, str]]
         date, clock = _date_time(f["stamp"])
         listed.append({
             "logId": f"{f['id']:x}", "date": date, "time": clock,
-            "sensorType": names.sensor_type(f["sensor_type"]), "sensorNumber": f"#0x{f['sensor']:02x}",
-            "event": names.event_description(f["sensor_type"], f["event_type"], f["data"][0]),
+            "sensorType": sensor_type_name(f["sensor_type"]), "sensorNumber": f"#0x{f['sensor']:02x}",
+            "event": trimmed_event_description(f["sensor_type"], f["event_type"], f["data"][0]),
             "value": "Deasserted" if f["deassertion"] else "Asserted",
         })
     return listed
@@ -109,10 +110,10 @@ def sel_entry(record: bytes) -> dict[str, str]:
     return {
         "SEL Record ID": f"{record_id:04x}", "Record Type": f"{record_type:02x}", "Timestamp": _timestamp(f["stamp"]),
         "Generator ID": f"{f['generator']:04x}", "EvM Revision": f"{f['evm']:02x}",
-        "Sensor Type": names.sensor_type(f["sensor_type"]), "Sensor Number": f"{f['sensor']:02x}",
-        "Event Type": names.event_type(f["event_type"]),
+        "Sensor Type": sensor_type_name(f["sensor_type"]), "Sensor Number": f"{f['sensor']:02x}",
+        "Event Type": event_type_name(f["event_type"]),
         "Event Direction": "Deassertion Event" if f["deassertion"] else "Assertion Event",
-        "Event Data": f["data"].hex(), "Description": names.event_description(f["sensor_type"], f["event_type"],
+        "Event Data": f["data"].hex(), "Description": trimmed_event_description(f["sensor_type"], f["event_type"],
                                                                               f["data"][0]),
         "Event Type Code": f"{f['event_type']:02x}", "Sensor Type Code": f"{f['sensor_type']:02x}",
     }

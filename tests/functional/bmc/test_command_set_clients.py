@@ -14,8 +14,8 @@ import threading
 import unittest
 import uuid
 
-from rackharness.bmc.commands import NodeCommandHandler
 from rackharness.bmc.commands.app import ipmi_guid
+from rackharness.bmc.commands.dispatch import NodeCommandHandler
 from rackharness.bmc.server import BmcEndpoint, BmcServer
 from rackharness.rack.node import VirtualNode
 from tests.support.virtual_node import PROFILES, node_spec

@@ -13,11 +13,12 @@ import time
 import unittest
 import uuid
 
-from rackharness.bmc.message import Completion, IpmiResponse, Privilege
+from rackharness.bmc.message import IpmiResponse, Privilege
 from rackharness.bmc.probe import async_bmc_answers, bmc_answers
 from rackharness.bmc.server import BmcEndpoint, BmcServer
 from rackharness.bmc.users import BmcUser, UserTable
 from rackharness.errors import BmcError
+from rackharness.ipmi.completion_codes import Completion
 
 HOST = "127.0.0.1"
 FAST = 2.0  # seconds: refusals must be at least this quick

@@ -7,7 +7,7 @@ import threading
 import unittest
 from pathlib import Path
 
-from rackharness.bmc.commands import NodeCommandHandler
+from rackharness.bmc.commands.dispatch import NodeCommandHandler
 from rackharness.rack.boot_agent import BootAgent, read_status
 from rackharness.rack.node import VirtualNode
 from rackharness.rack.spec import AgentSpec

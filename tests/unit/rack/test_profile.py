@@ -7,7 +7,6 @@ import yaml
 
 from rackharness.errors import ConfigError
 from rackharness.rack.profile import HardwareProfile, ProfileLibrary
-from rackharness.rack.sensor_definition import Conversion
 from tests.support.virtual_node import PROFILES_DIR
 
 MINIMAL = {
@@ -120,22 +119,6 @@ class ValidationTest(unittest.TestCase):
             with self.assertRaises(ConfigError) as caught:
                 ProfileLibrary(tmp).get("broken")
             self.assertIn("broken.yaml", str(caught.exception))
-
-
-class ConversionTest(unittest.TestCase):
-    def test_linear_formula_round_trips(self):
-        volts = Conversion(m=6, r_exp=-2)
-        self.assertEqual(volts.to_raw(12.06), 201)
-        self.assertAlmostEqual(volts.to_value(201), 12.06)
-
-    def test_signed_readings_use_twos_complement(self):
-        signed = Conversion(signed=True)
-        self.assertEqual(signed.to_raw(-7), 0xF9)
-        self.assertEqual(signed.to_value(0xF9), -7)
-
-    def test_raw_is_clamped_to_a_byte(self):
-        self.assertEqual(Conversion(m=100).to_raw(99999), 255)
-        self.assertEqual(Conversion().to_raw(-5), 0)
 
 
 if __name__ == "__main__":

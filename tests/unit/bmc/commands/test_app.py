@@ -3,7 +3,8 @@ import struct
 import unittest
 import uuid
 
-from rackharness.bmc.message import Completion, Privilege
+from rackharness.bmc.message import Privilege
+from rackharness.ipmi.completion_codes import Completion
 from tests.support.virtual_node import Bmc
 
 APP = 0x06

@@ -2,7 +2,7 @@
 import struct
 import unittest
 
-from rackharness.bmc.message import Completion
+from rackharness.ipmi.completion_codes import Completion
 from tests.support.virtual_node import Bmc
 
 CHASSIS = 0x00

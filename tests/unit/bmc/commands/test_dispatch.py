@@ -3,7 +3,8 @@ import unittest
 from unittest import mock
 
 from rackharness.bmc.commands import dispatch
-from rackharness.bmc.message import Completion, Privilege
+from rackharness.bmc.message import Privilege
+from rackharness.ipmi.completion_codes import Completion
 from tests.support.virtual_node import Bmc
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from pyghmi.ipmi.fru import FRU, unpack6bitascii
 
 from rackharness.bmc.commands.fru_image import encode_field, pack_6bit_ascii
-from rackharness.bmc.message import Completion
+from rackharness.ipmi.completion_codes import Completion
 from tests.support.virtual_node import Bmc
 
 STORAGE = 0x0A

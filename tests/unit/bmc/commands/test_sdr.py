@@ -3,7 +3,7 @@ import struct
 import unittest
 
 from rackharness.bmc.commands.sdr_records import repository_for
-from rackharness.bmc.message import Completion
+from rackharness.ipmi.completion_codes import Completion
 from tests.support.virtual_node import Bmc
 from tests.unit.bmc.commands.pyghmi_decoders import read_all_sdrs, sdr_entry
 

@@ -2,7 +2,8 @@
 import struct
 import unittest
 
-from rackharness.bmc.message import Completion, Privilege
+from rackharness.bmc.message import Privilege
+from rackharness.ipmi.completion_codes import Completion
 from tests.support.virtual_node import WALL_CLOCK_START, Bmc
 
 STORAGE = 0x0A

@@ -2,9 +2,9 @@
 import struct
 import unittest
 
+from rackharness.ipmi.completion_codes import Completion
 from rackharness.rack.sensor_readings import threshold_state
 
-from rackharness.bmc.message import Completion
 from tests.support.virtual_node import Bmc
 from tests.unit.bmc.commands.pyghmi_decoders import NoCommand, read_all_sdrs, sdr_entry
 

@@ -1,7 +1,8 @@
 """LAN configuration parameters from the BMC spec, and Set LAN Configuration Parameters."""
 import unittest
 
-from rackharness.bmc.message import Completion, Privilege
+from rackharness.bmc.message import Privilege
+from rackharness.ipmi.completion_codes import Completion
 from tests.support.virtual_node import Bmc
 
 TRANSPORT = 0x0C

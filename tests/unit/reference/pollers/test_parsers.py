@@ -11,7 +11,7 @@ import pyghmi.ipmi.private.constants as event_constants
 from pyghmi.ipmi.sdr import SDREntry
 
 from rackharness.bmc.commands.sdr_records import repository_for
-from rackharness.reference.pollers import ipmi_names, sdr, sel
+from rackharness.reference.pollers import sdr, sel
 from rackharness.reference.pollers.bmc_reads import SelInfo, SensorReading
 from rackharness.reference.pollers.cache import PollerCache, js_date
 from rackharness.reference.pollers.commands import parse_chassis
@@ -170,14 +170,7 @@ class SdrTest(unittest.TestCase):
         self.assertEqual(sdr.drive_health(self.records, {}), [], "no drive sensors")
 
 
-class NamesAndCacheTest(unittest.TestCase):
-    def test_names_of_unknown_codes(self):
-        self.assertEqual(ipmi_names.sensor_type(0x99), "reserved")
-        self.assertEqual(ipmi_names.sensor_type(0xC3), "OEM reserved")
-        self.assertEqual(ipmi_names.event_description(0x09, 0x6F, 0x0E), "Unknown event 0x0e")
-        self.assertEqual(ipmi_names.event_type(0x6F | 0x80), "Sensor-specific Discrete")
-        self.assertEqual(ipmi_names.unit(200), "unspecified")
-
+class DateAndCacheTest(unittest.TestCase):
     def test_js_date(self):
         self.assertEqual(js_date(STAMP), "Tue Nov 14 2023 22:13:20 GMT+0000 (UTC)")
         self.assertRegex(js_date(), re.compile(r"^\w{3} \w{3} \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT\+0000 \(UTC\)$"))

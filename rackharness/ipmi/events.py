@@ -1,26 +1,13 @@
-"""ipmitool's names for IPMI codes: sensor types, generic and sensor-specific event offsets; shared by the
-virtual node's in-band ipmitool and the target's pollers (data only; no I/O).
+"""Event offsets (IPMI 2.0 tables 42-2 and 42-3) and the text ipmitool prints for them.
 
-The strings are ipmitool 1.8.19's, quirks included (a trailing space after the "going low" threshold
-events, "Drive Slot / Bay"): ``sensor_type_desc`` (``ipmi_sdr.h``) and the ``generic_event_types`` and
-``sensor_specific_event_types`` tables (``ipmi_sel.h``) for the codes of IPMI 2.0 tables 42-1, 42-2 and
-42-3, as ``ipmitool sel list`` prints them. An offset ipmitool has no name for is ``""`` in a table.
-:mod:`rackharness.rack.ipmi_text` and :mod:`rackharness.reference.pollers.ipmi_names` add what only one of
-them needs, and say what each prints for a code missing here.
+The strings are ipmitool 1.8.19's ``generic_event_types`` and ``sensor_specific_event_types``
+(``ipmi_sel.h``), quirks included (a trailing space after the "going low" threshold events), as
+``ipmitool sel list`` prints them. An offset ipmitool has no name for is ``""`` in a table.
+RackHD's parser keeps ``sel get`` and ``sdr`` text trimmed: :func:`trimmed_event_description`.
 """
 from __future__ import annotations
 
-#: IPMI 2.0 table 42-3 sensor type codes, as ipmitool's ``sensor_type_desc``
-SENSOR_TYPES: tuple[str, ...] = (
-    "reserved", "Temperature", "Voltage", "Current", "Fan", "Physical Security", "Platform Security",
-    "Processor", "Power Supply", "Power Unit", "Cooling Device", "Other", "Memory", "Drive Slot / Bay",
-    "POST Memory Resize", "System Firmwares", "Event Logging Disabled", "Watchdog1", "System Event",
-    "Critical Interrupt", "Button", "Module / Board", "Microcontroller", "Add-in Card", "Chassis",
-    "Chip Set", "Other FRU", "Cable / Interconnect", "Terminator", "System Boot Initiated", "Boot Error",
-    "OS Boot", "OS Critical Stop", "Slot / Connector", "System ACPI Power State", "Watchdog2",
-    "Platform Alert", "Entity Presence", "Monitor ASIC", "LAN", "Management Subsys Health", "Battery",
-    "Session Audit", "Version Change", "FRU State",
-)
+from rackharness.ipmi.sensor_types import SENSOR_SPECIFIC, THRESHOLD
 
 #: IPMI 2.0 table 42-2 event/reading types 01h (threshold) to 0Ch: offset -> ipmitool's ``generic_event_types``
 GENERIC_EVENTS: dict[int, tuple[str, ...]] = {
@@ -88,11 +75,35 @@ SENSOR_SPECIFIC_EVENTS: dict[int, tuple[str, ...]] = {
     0x29: ("Low", "Failed", "Presence Detected"),
 }
 
+#: event/reading type 01h (threshold) offsets without the trailing space ipmitool prints after "going low"
+THRESHOLD_EVENTS: tuple[str, ...] = tuple(name.rstrip() for name in GENERIC_EVENTS[THRESHOLD])
+
+# Sensor-specific offsets a node logs on power transitions (table 42-3).
+POWER_UNIT_POWER_OFF = 0x00  # Power Unit (0x09): power off / power down
+POWER_UNIT_POWER_CYCLE = 0x01
+POWER_UNIT_SOFT_CONTROL_FAILURE = 0x05
+ACPI_S0_G0_WORKING = 0x00  # System ACPI Power State (0x22)
+ACPI_S5_G2_SOFT_OFF = 0x05
+RESTART_POWER_UP = 0x00  # System Boot / Restart Initiated (0x1D)
+RESTART_HARD_RESET = 0x01
+RESTART_WARM_RESET = 0x02
+CRITICAL_INTERRUPT_FRONT_PANEL_NMI = 0x00  # Critical Interrupt (0x13)
+
 
 def event_description(sensor_type: int, event_type: int, offset: int, unknown: str = "") -> str:
-    """ipmitool's text for an event of a standard SEL record; ``unknown`` where it has none."""
-    if event_type == 0x6F:
+    """ipmitool's text for an event of a standard SEL record (``sel list``); ``unknown`` where it has none."""
+    if event_type == SENSOR_SPECIFIC:
         table = SENSOR_SPECIFIC_EVENTS.get(sensor_type, ())
     else:
         table = GENERIC_EVENTS.get(event_type, ())
     return (table[offset] if offset < len(table) else "") or unknown
+
+
+def trimmed_event_description(sensor_type: int, event_type: int, offset: int) -> str:
+    """An event (or asserted state) as RackHD's poller data holds it: trimmed, ``Unknown event 0x..``."""
+    event_type &= 0x7F
+    offset &= 0x0F
+    unknown = f"Unknown event 0x{offset:02x}"
+    if event_type == THRESHOLD:
+        return THRESHOLD_EVENTS[offset] if offset < len(THRESHOLD_EVENTS) else unknown
+    return event_description(sensor_type, event_type, offset, unknown)
