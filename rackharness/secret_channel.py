@@ -9,9 +9,11 @@ dir that hold secrets are then ``state.json`` and ``config.json``, both 0600.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
+from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -79,3 +81,15 @@ def read_stdin(stream: IO[str] | None = None) -> list[list[Any]]:
     if not isinstance(secrets, list):
         raise ValueError("standard input holds no rackharness secrets")
     return secrets
+
+
+def add_stdin_flag(parser: argparse.ArgumentParser, document: str) -> None:
+    """A child's ``--secrets-on-stdin``: what ``rackharness up`` passes when it pipes the secrets."""
+    parser.add_argument("--secrets-on-stdin", action="store_true",
+                        help=f"read the secrets {document} leaves out from stdin (what `rackharness up` does)")
+
+
+def read_document(path: str | Path, *, secrets_on_stdin: bool) -> Any:
+    """The JSON document at ``path`` with the secrets piped to this process put back."""
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    return join(document, read_stdin() if secrets_on_stdin else [])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import signal
 import sys
@@ -89,14 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rackharness.rack", description=__doc__.splitlines()[0])
     parser.add_argument("--spec", required=True, help="rack.json written by `rackharness up`")
     parser.add_argument("--log-level", default="INFO")
-    parser.add_argument("--secrets-on-stdin", action="store_true",
-                        help="read the BMC passwords rack.json leaves out from stdin (what `rackharness up` does)")
+    secret_channel.add_stdin_flag(parser, "rack.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
-        raw = json.loads(Path(args.spec).read_text(encoding="utf-8"))
-        spec = RackSpec.from_dict(secret_channel.join(raw, secret_channel.read_stdin() if args.secrets_on_stdin else []))
+        spec = RackSpec.from_dict(secret_channel.read_document(args.spec, secrets_on_stdin=args.secrets_on_stdin))
         asyncio.run(serve(spec, Path(args.spec).parent / STATUS_FILE))
     except RackHarnessError as exc:
         log.error("%s", exc)

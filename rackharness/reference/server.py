@@ -20,14 +20,12 @@ built in the test's own process (``build``) shares it with the test's seeder.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import signal
 import socket
 import sys
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pymongo
@@ -168,15 +166,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rackharness.reference", description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True, help="target.json written by `rackharness up`")
     parser.add_argument("--log-level", default="INFO")
-    parser.add_argument("--secrets-on-stdin", action="store_true",
-                        help="read the secrets target.json leaves out from stdin (what `rackharness up` does)")
+    secret_channel.add_stdin_flag(parser, "target.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
-        settings = secret_channel.join(json.loads(Path(args.config).read_text(encoding="utf-8")),
-                                       secret_channel.read_stdin() if args.secrets_on_stdin else [])
-        serve(settings)
+        serve(secret_channel.read_document(args.config, secrets_on_stdin=args.secrets_on_stdin))
     except (OSError, ValueError, KeyError, pymongo.errors.PyMongoError, RackHarnessError) as exc:
         log.error("the reference target cannot run from %s: %s", args.config, exc)
         return 1

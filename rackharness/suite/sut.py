@@ -113,7 +113,7 @@ def isolated_config(config_file: str | os.PathLike | None = None,
     if suite_mode(environ) == "isolated":
         if environ.get(URL_ENV):
             raise UsageError(f"{MODE_ENV}=isolated and {URL_ENV} are both set",
-                             hint=f"isolated mode tests its own in-process target; unset one of them")
+                             hint="isolated mode tests its own in-process target; unset one of them")
         if config_file and not Path(config_file).is_file():
             raise UsageError(f"rack config {config_file}: no such file",
                              hint=f"pass an existing YAML file to --rack-config (or {CONFIG_ENV})")

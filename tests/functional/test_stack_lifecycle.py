@@ -5,7 +5,6 @@ import signal
 import socket
 import subprocess
 import unittest
-from pathlib import Path
 
 from tests.functional.stack_fixture import BMC_PASSWORD, REPO, PrivateStack, alive, marked_processes
 

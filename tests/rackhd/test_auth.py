@@ -20,7 +20,6 @@ import time
 import jwt
 
 from rackharness.api_paths import API_ROOT
-from rackharness.errors import HttpStatusError
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 

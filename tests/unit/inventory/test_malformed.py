@@ -2,7 +2,6 @@
 import contextlib
 import io
 import tempfile
-import textwrap
 import unittest
 from pathlib import Path
 from unittest import mock
