@@ -17,13 +17,14 @@ The password is never logged, shown in ``repr`` or put in an error.
 """
 from __future__ import annotations
 
-import time
+import threading
 import uuid
 from typing import Any
 
+from rackharness.bmc.login_diagnosis import Diagnosis, Verdict, diagnose_login
+from rackharness.errors import BmcCommandError, BmcError
 from rackharness.transports.ipmi.base import BmcAddress
 from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
-from rackharness.errors import BmcCommandError, BmcError
 
 #: one process-wide set of pyghmi logins; each client passes its own timeout per call
 _SHARED_CALLER = BmcCaller()
@@ -33,6 +34,13 @@ def shared_caller() -> BmcCaller:
     """The process's one :class:`BmcCaller`; anything else calling BMCs in this process (the isolated
     mode's in-process target) must use it too, since pyghmi's session cache is per process."""
     return _SHARED_CALLER
+
+#: seconds a call may go unanswered before the BMC is asked why (a healthy BMC answers in milliseconds)
+EARLY_CHECK = 1.0
+DIAGNOSIS_TIMEOUT = 3.0
+#: what the diagnosis finds that no waiting will change: the call fails at once
+FATAL = frozenset({Verdict.REFUSED, Verdict.NOT_A_BMC, Verdict.NO_CIPHER, Verdict.UNKNOWN_USER, Verdict.ROLE,
+                   Verdict.WRONG_PASSWORD})
 
 _HEALTH = ((4, "failed"), (2, "critical"), (1, "warning"))  # pyghmi.constants.Health bits, worst first
 _CHASSIS_CONTROL_POWER_CYCLE = 2  # IPMI Chassis Control (netfn 0, cmd 2) data byte
@@ -76,38 +84,47 @@ class ObmClient:
 
     # -- the one place calls go through --------------------------------------------------------
     def _call(self, command: str, fn):
-        began, logged_in = time.monotonic(), []
+        """``fn`` on the BMC's session. A call still unanswered after EARLY_CHECK seconds, or one that
+        failed, is explained by asking the BMC itself (:func:`diagnose_login`): a port nothing listens
+        on fails at once instead of at the timeout, and a refused login says whether the user or the
+        password is wrong."""
+        outcome: dict[str, Any] = {}
 
-        def run(ipmi_command):
-            logged_in.append(True)  # pyghmi logs in inside Command(): reaching here means the login worked
-            return fn(ipmi_command)
+        def work() -> None:
+            try:
+                outcome["value"] = _SHARED_CALLER.call(self._address, command, fn, timeout=self.timeout)
+            except BmcError as exc:
+                outcome["error"] = exc
 
-        try:
-            return _SHARED_CALLER.call(self._address, command, run, timeout=self.timeout)
-        except BmcError as exc:
-            raise self._error(command, str(exc), time.monotonic() - began, bool(logged_in)) from exc
+        worker = threading.Thread(target=work, daemon=True, name=f"rackharness-obm-{self.address}")
+        worker.start()
+        worker.join(min(EARLY_CHECK, self.timeout))
+        early = None
+        if worker.is_alive():  # slow: a silent BMC, a refused port, or just a slow BMC
+            early = self._diagnose()
+            if early.verdict in FATAL:
+                raise self._error(command, early)
+            worker.join()
+        if "error" in outcome:
+            raise self._error(command, early or self._diagnose(), detail=str(outcome["error"])) from outcome["error"]
+        return outcome["value"]
 
-    def _error(self, command: str, detail: str, elapsed: float, logged_in: bool) -> BmcCommandError:
-        if elapsed >= self.timeout or "did not complete" in detail:
-            return BmcCommandError(
-                self.node, self.address, command, f"no answer within {self.timeout:g} s",
-                hint=f"the BMC did not answer in {self.timeout:g} s: check the node's BMC is up and listening on "
-                     f"UDP {self.address} (`./stack.sh status`), and that no bmc-silent fault is configured")
-        marker = f"{command} failed: "
-        reason = detail.split(marker, 1)[1] if marker in detail else detail
-        if self._address.password:
-            reason = reason.replace(self._address.password, "***")
-        if not logged_in:
-            # pyghmi 1.6.19 often loses "Incorrect password provided" on the way out of a failed
-            # synchronous login (AttributeError on Session.errormsg), so any fast login failure
-            # is reported as a refused login; a silent BMC ends up in the timeout branch above
-            return BmcCommandError(
-                self.node, self.address, command,
-                f"the BMC refused the IPMI login for user {self._address.user!r} (pyghmi: {reason})",
-                hint="Incorrect password provided or unknown user: check the credentials in "
-                     "`./stack.sh status --show-secrets` / the inventory")
-        return BmcCommandError(self.node, self.address, command, reason,
-                               hint="run the same command with ipmitool to compare (`ipmitool -I lanplus ...`)")
+    def _diagnose(self) -> Diagnosis:
+        a = self._address
+        return diagnose_login(a.host, a.port, a.user, a.password, timeout=min(DIAGNOSIS_TIMEOUT, self.timeout))
+
+    def _error(self, command: str, diagnosis: Diagnosis, *, detail: str = "") -> BmcCommandError:
+        """The failure as the BMC explains it; when the login works, the command's own error."""
+        if diagnosis.verdict is Verdict.OK:
+            marker = f"{command} failed: "
+            reason = detail.split(marker, 1)[1] if marker in detail else detail
+            if "did not complete" in detail:
+                reason = f"no answer within {self.timeout:g} s after a working login"
+            reason = reason.replace(self._address.password, "***") if self._address.password else reason
+            return BmcCommandError(self.node, self.address, command, reason,
+                                   hint="run the same command with ipmitool to compare (`ipmitool -I lanplus ...`)")
+        what = f"{diagnosis.verdict.value}" + (f" ({diagnosis.detail})" if diagnosis.detail else "")
+        return BmcCommandError(self.node, self.address, command, what, hint=diagnosis.hint)
 
     # -- identity ------------------------------------------------------------------------------
     def device_id(self) -> dict[str, Any]:

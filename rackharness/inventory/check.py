@@ -89,18 +89,12 @@ def check_bmc(node: InventoryNode, timeout: float) -> Result:
     try:
         ident = obm.device_id()
         power = obm.power_status()
-    except BmcCommandError as exc:
-        reason = exc.reason
-        if "refused the IPMI login" in reason:
-            return Result(f"bmc {node.name}", address, False, f"wrong password (or user {node.bmc_user!r}): "
-                          "the BMC refused the login",
-                          f"check the password of node {node.name!r} (its ${{VAR}} or the secrets file) and the user")
-        if "no answer" in reason:
-            local = " or the SSH/UDP tunnel is down" if node.bmc_host in LOCAL_HOSTS else ""
-            return Result(f"bmc {node.name}", address, False, f"timeout: {reason}",
-                          f"nothing answered IPMI on UDP {address}: the BMC is off the network, the address is "
-                          f"wrong{local}, or a firewall drops UDP 623")
-        return Result(f"bmc {node.name}", address, False, reason, exc.hint or "")
+    except BmcCommandError as exc:  # the reason is the BMC's own diagnosis: refused, silent, wrong password ...
+        local = " (or the SSH/UDP tunnel is down)" if node.bmc_host in LOCAL_HOSTS and "silent" in exc.reason else ""
+        hint = exc.hint or ""
+        if exc.reason.startswith(("wrong password", "the BMC does not know the user")):
+            hint = f"check the password of node {node.name!r} (its ${{VAR}} or the secrets file) and the user"
+        return Result(f"bmc {node.name}", address, False, exc.reason + local, hint)
     detail = (f"device id {ident['device_id']}, fw {ident['firmware']}, mfr {ident['manufacturer_id']}, "
               f"power {power}" + ("" if node.power_control else ", power_control false"))
     return Result(f"bmc {node.name}", address, True, detail)

@@ -167,25 +167,26 @@ class ObmClientTest(unittest.TestCase):
         self.assertLess(time.monotonic() - began, 3)
         error = caught.exception
         self.assertEqual((error.node, error.address), ("node-03", f"{target.bmc.host}:{target.bmc.port}"))
-        self.assertIn("refused the IPMI login for user 'admin'", str(error))
-        self.assertIn("Incorrect password provided", str(error))  # in the hint
-        self.assertIn("--show-secrets", str(error))
+        self.assertIn("wrong password (user 'admin')", str(error))  # the BMC's own RAKP 2 says so
+        self.assertIn("--show-secrets", str(error))  # the hint
         self.assertNotIn("not-the-password", str(error))
         # the right password still works afterwards (the failed login left no stuck session behind)
         self.assertIn(ObmClient.for_node(target, timeout=5).power_status(), ("on", "off"))
 
-    def test_silent_bmc_and_closed_port_fail_within_the_timeout(self):
+    def test_a_silent_bmc_takes_the_timeout_and_a_closed_port_fails_at_once(self):
         silent = node("node-02")
         closed_port = free_ports(1)[0]  # a TCP-free port; nothing of ours listens on it over UDP either
-        for name, port in (("node-02", silent.bmc.port), ("nowhere", closed_port)):
+        for name, port, verdict, slowest in (("node-02", silent.bmc.port, "silent: no answer at all", 4),
+                                             ("nowhere", closed_port, "refused: nothing listens", 1.5)):
             with self.subTest(node=name):
                 obm = ObmClient(name, "127.0.0.1", port, silent.bmc.user, BMC_PASSWORD, timeout=3)
                 began = time.monotonic()
                 with self.assertRaises(BmcCommandError) as caught:
                     obm.power_status()
                 elapsed = time.monotonic() - began
-                self.assertGreaterEqual(elapsed, 2.9)
-                self.assertLess(elapsed, 4)
+                self.assertLess(elapsed, slowest)
+                if name == "node-02":
+                    self.assertGreaterEqual(elapsed, 2.9)
                 self.assertEqual(caught.exception.node, name)
-                self.assertIn("did not answer in 3 s", str(caught.exception))
+                self.assertIn(verdict, str(caught.exception))
                 self.assertNotIn(BMC_PASSWORD, str(caught.exception))
