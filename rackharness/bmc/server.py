@@ -8,6 +8,7 @@ no threads). Handlers are called synchronously in the loop and must be quick.
 from __future__ import annotations
 
 import asyncio
+import random
 import logging
 
 from rackharness.bmc.message import CommandHandler
@@ -23,7 +24,8 @@ class BmcEndpoint:
     """One virtual BMC on ``host:port`` (port 0: any free port, known after binding).
 
     ``silent`` drops every datagram unanswered (a dead BMC, for fault injection); it can be
-    flipped at any time from the loop's thread.
+    flipped at any time from the loop's thread. ``loss`` (0..1) drops that share of the datagrams
+    coming in, at random but repeatably (seeded by the BMC's name): a lossy network or a busy BMC.
     """
 
     def __init__(self, host: str, port: int, users: UserTable, handler: CommandHandler,
@@ -33,6 +35,8 @@ class BmcEndpoint:
         self.port = port
         self.name = name
         self.silent = False
+        self.loss = 0.0
+        self._dice = random.Random(name)
         self.sessions = SessionManager(users, handler, guid, name=name,
                                        max_sessions=max_sessions, idle_timeout=idle_timeout)
         self.transport: asyncio.DatagramTransport | None = None
@@ -54,6 +58,8 @@ class _BmcProtocol(asyncio.DatagramProtocol):
     def datagram_received(self, data: bytes, addr) -> None:
         endpoint = self.endpoint
         if endpoint.silent or endpoint.transport is None:
+            return
+        if endpoint.loss and endpoint._dice.random() < endpoint.loss:
             return
         try:
             reply = endpoint.sessions.handle_datagram(data, addr)

@@ -100,7 +100,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bmc.power_on_delay", float, 0.0, "seconds a node takes to power on", minimum=0, maximum=600),
     Setting("rack.mac_prefix", str, "52:54:00", "first three octets of every generated MAC"),
     Setting("rack.faults", str, "", "fault injection for tests: NODE=FAULT,... with FAULT bmc-silent, "
-            "power-on-fails or bmc-password-differs, e.g. node-02=bmc-silent"),
+            "bmc-lossy (drops a third of its packets), power-on-fails or bmc-password-differs, e.g. node-02=bmc-silent"),
     # Boot agents (netboot / discovery)
     Setting("rack.boot_delay", float, 1.0, "seconds from a node's power on (or reset) to its iPXE asking the "
             "target for a profile", minimum=0, maximum=600),

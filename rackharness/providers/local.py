@@ -134,7 +134,11 @@ class LocalProvider(RackProvider):
                          "nothing changed")
                 return state
             dead = ", ".join(name for name, ok in health.items() if not ok)
-            self.say(f"rack in {self.state_dir} was up but {dead} stopped running; cleaning up before starting again")
+            self.say(f"rack in {self.state_dir} was up but {dead} stopped running; cleaning up before starting again "
+                     "(its data is kept: this is a recovery, not a new rack)")
+            recovering = True
+        else:
+            recovering = False
         if state is not None and (state.processes or state.status in ("starting", "stopping")):
             self._stop_recorded(state)
             self._stop_unrecorded()  # an `up` killed between starting a process and recording it
@@ -142,7 +146,7 @@ class LocalProvider(RackProvider):
         state = RackState(provider=self.NAME, status="starting", pid=os.getpid())
         step = "prepare"
         try:
-            self._step_prepare(state)
+            self._step_prepare(state, keep_data=recovering or self.config["keep_data"])
             for service in self.services():
                 step = service.NAME
                 self._step_service(state, service)
@@ -154,10 +158,10 @@ class LocalProvider(RackProvider):
         self.store.save(state)
         return state
 
-    def _step_prepare(self, state: RackState) -> None:
+    def _step_prepare(self, state: RackState, *, keep_data: bool) -> None:
         make_private_dir(self.state_dir)
         (self.state_dir / "logs").mkdir(exist_ok=True)
-        if not self.config["keep_data"]:
+        if not keep_data:
             self._empty_data()
         self.config.save(self.state_dir / CONFIG_FILE)
         spec = self._rack_spec

@@ -24,7 +24,7 @@ BMC_NIC = 0xB0
 #: the PXE NIC of node N gets HOST_NETWORK + N + 1 (RackHD's default DHCP range 172.31.128.2-131.254)
 HOST_NETWORK = ipaddress.IPv4Address("172.31.128.0")
 _MAC_PREFIX = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
-FAULTS = ("bmc-silent", "power-on-fails", "bmc-password-differs")
+FAULTS = ("bmc-silent", "bmc-lossy", "power-on-fails", "bmc-password-differs")
 PACKAGED_PROFILES = Path(__file__).resolve().parents[2] / "fixtures" / "hardware"
 
 

@@ -27,6 +27,9 @@ from rackharness.rack.node import VirtualNode
 from rackharness.rack.profile import ProfileLibrary
 from rackharness.rack.spec import RackSpec
 
+#: the share of datagrams a ``bmc-lossy`` node's BMC drops
+LOSSY_SHARE = 1 / 3
+
 log = logging.getLogger("rackharness.rack")
 
 
@@ -52,6 +55,7 @@ class Rack:
                     handler=handler, guid=ipmi_guid(uuid.UUID(node_spec.uuid)), name=node_spec.name,
                 )
                 endpoint.silent = node_spec.fault == "bmc-silent"
+                endpoint.loss = LOSSY_SHARE if node_spec.fault == "bmc-lossy" else 0.0
                 await self.server.add(endpoint)
                 self.nodes[node_spec.name] = node
                 self.agent.attach(node, handler)  # in-band IPMI goes to the same handler

@@ -41,7 +41,7 @@ class NodeSpec:
     bmc: BmcSpec
     power_on_delay: float = 0.0  # seconds from "power on" to the node reporting on
     initial_power: str = "off"  # on | off
-    # Fault injection for tests: None, "bmc-silent" (BMC drops every packet),
+    # Fault injection for tests: None, "bmc-silent" (BMC drops every packet), "bmc-lossy" (a third),
     # "power-on-fails" (power on is accepted but the node never turns on),
     # "bmc-password-differs" (its BMC password is not the rack's bmc.password, see layout.py).
     fault: str | None = None
