@@ -18,6 +18,7 @@ The password is never logged, shown in ``repr`` or put in an error.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -36,7 +37,7 @@ def shared_caller() -> BmcCaller:
     return _SHARED_CALLER
 
 #: seconds a call may go unanswered before the BMC is asked why (a healthy BMC answers in milliseconds)
-EARLY_CHECK = 1.0
+EARLY_CHECK = 0.3
 DIAGNOSIS_TIMEOUT = 3.0
 #: what the diagnosis finds that no waiting will change: the call fails at once
 FATAL = frozenset({Verdict.REFUSED, Verdict.NOT_A_BMC, Verdict.NO_CIPHER, Verdict.UNKNOWN_USER, Verdict.ROLE,
@@ -96,22 +97,24 @@ class ObmClient:
             except BmcError as exc:
                 outcome["error"] = exc
 
+        began = time.monotonic()
         worker = threading.Thread(target=work, daemon=True, name=f"rackharness-obm-{self.address}")
         worker.start()
         worker.join(min(EARLY_CHECK, self.timeout))
         early = None
         if worker.is_alive():  # slow: a silent BMC, a refused port, or just a slow BMC
-            early = self._diagnose()
+            early = self._diagnose(self.timeout - (time.monotonic() - began))
             if early.verdict in FATAL:
                 raise self._error(command, early)
             worker.join()
         if "error" in outcome:
-            raise self._error(command, early or self._diagnose(), detail=str(outcome["error"])) from outcome["error"]
+            raise self._error(command, early or self._diagnose(DIAGNOSIS_TIMEOUT),
+                              detail=str(outcome["error"])) from outcome["error"]
         return outcome["value"]
 
-    def _diagnose(self) -> Diagnosis:
+    def _diagnose(self, within: float) -> Diagnosis:
         a = self._address
-        return diagnose_login(a.host, a.port, a.user, a.password, timeout=min(DIAGNOSIS_TIMEOUT, self.timeout))
+        return diagnose_login(a.host, a.port, a.user, a.password, timeout=max(0.2, min(DIAGNOSIS_TIMEOUT, within)))
 
     def _error(self, command: str, diagnosis: Diagnosis, *, detail: str = "") -> BmcCommandError:
         """The failure as the BMC explains it; when the login works, the command's own error."""
