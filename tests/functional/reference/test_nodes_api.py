@@ -4,6 +4,7 @@ import json
 
 from bson import ObjectId
 
+from rackharness.reference.obm_sealing import ObmSealer
 from tests.functional.reference.support import TargetApiTestCase
 
 IPMI = {"service": "ipmi-obm-service", "config": {"host": "10.0.0.5", "user": "admin", "password": "ipmi-Pa55"}}
@@ -155,7 +156,9 @@ class NodeObmTest(TargetApiTestCase):
         listed = self.client.get(f"/api/2.0/nodes/{node['id']}/obm")
         self.assertEqual([o["id"] for o in listed.get_json()], [first["id"]])
         self.assertNotIn(b"n3w-Pw", listed.data)
-        self.assertEqual(self.db.obms.find_one()["config"]["password"], "n3w-Pw")
+        stored = self.db.obms.find_one()["config"]["password"]  # encrypted at rest, as RackHD stores it
+        self.assertNotIn("n3w-Pw", stored)
+        self.assertEqual(ObmSealer().unseal({"password": stored}), {"password": "n3w-Pw"})
         nid = node["id"]
         self.assertEqual([k for k in self.events.keys() if ".obms." in k],
                          [f"node.obms.assigned.information.{nid}.{nid}", f"node.obms.updated.information.{nid}.{nid}"])
