@@ -77,22 +77,31 @@ case "$verb" in
 esac
 ensure_venv
 
-harness_tests() { "$venv/bin/python" -m nose2 --config tests/harness.cfg --full-tracebacks tests.unit tests.functional; }
+# time budgets (seconds): CI as a whole stays under 45 minutes
+harness_tests() { timeout --kill-after=30 1800 "$venv/bin/python" -m nose2 --config tests/harness.cfg --full-tracebacks tests.unit tests.functional; }
+# stage NAME FUNCTION: run a stage and say how long it took (each stage's commands carry their budget)
+stage() {
+    local name=$1 began=$SECONDS rc=0
+    shift
+    "$@" || rc=$?
+    echo "stack.sh: stage $name took $((SECONDS - began)) s (exit $rc)" >&2
+    return $rc
+}
 # the suite prints failures in short; on a failure CI shows the whole report too
 show_failures() { [ -s nose2-failures.log ] && { echo "stack.sh: the full failure report (nose2-failures.log):" >&2; cat nose2-failures.log >&2; }; return 0; }
 isolated_suite() {
     echo "stack.sh: the black-box suite, isolated: RACKHARNESS_MODE=isolated nose2" >&2
     env -u RACKHARNESS_STATE_DIR -u RACKHARNESS_TARGET_URL -u RACKHARNESS_CONFIG RACKHARNESS_MODE=isolated \
-        "$venv/bin/python" -m nose2 || { local rc=$?; show_failures; return $rc; }
+        timeout --kill-after=30 300 "$venv/bin/python" -m nose2 || { local rc=$?; show_failures; return $rc; }
 }
 stack_suite() {  # a private local stack on ports clear of the defaults and of the functional tests'
     local state rc=0
     state="$(mktemp -d "${TMPDIR:-/tmp}/rackharness-ci.XXXXXX")"
     echo "stack.sh: the black-box suite against a local stack with real services (state $state)" >&2
     local -a run=(env -u RACKHARNESS_MODE -u RACKHARNESS_TARGET_URL -u RACKHARNESS_CONFIG "RACKHARNESS_STATE_DIR=$state")
-    "${run[@]}" "$venv/bin/rackharness" up --nodes 8 --set amqp.port=23672 --set amqp.dist_port=23673 \
+    "${run[@]}" timeout 180 "$venv/bin/rackharness" up --nodes 8 --set amqp.port=23672 --set amqp.dist_port=23673 \
         --set amqp.epmd_port=23369 --set mongo.port=23017 --set target.port=23080 --set target.auth_port=23443 --set bmc.base_port=23230 &&
-        "${run[@]}" "$venv/bin/python" -m nose2 || { rc=$?; show_failures; }
+        "${run[@]}" timeout --kill-after=30 420 "$venv/bin/python" -m nose2 || { rc=$?; show_failures; }
     "${run[@]}" "$venv/bin/rackharness" down --force --purge >/dev/null || { [ $rc -ne 0 ] || rc=1; }
     rm -rf "$state"
     return $rc
@@ -104,10 +113,10 @@ if [ "$verb" = "test" ]; then
         harness) harness_tests; exit ;;
         isolated) isolated_suite; exit ;;
         stack) stack_suite; exit ;;
-        all) failed=()
-             harness_tests || failed+=(harness)
-             isolated_suite || failed+=(isolated)
-             stack_suite || failed+=(stack)
+        all) failed=()  # each stage has a time budget (seconds): CI as a whole stays under 45 minutes
+             stage harness harness_tests || failed+=(harness)
+             stage isolated isolated_suite || failed+=(isolated)
+             stage stack stack_suite || failed+=(stack)
              [ ${#failed[@]} -eq 0 ] || die "failed: ${failed[*]} (see above)" "" 1
              exit 0 ;;
         *) exec "$venv/bin/python" -m nose2 --config tests/harness.cfg "$@" ;;
