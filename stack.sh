@@ -5,7 +5,7 @@
 #   ./stack.sh up --discover                       ... and have the target discover every node
 #   ./stack.sh status [--json] [--show-secrets]    what is up
 #   ./stack.sh logs [SERVICE]                      service logs
-#   ./stack.sh down                                stop everything up started
+#   ./stack.sh down [--purge]                      stop everything up started (--purge: and delete its data)
 #   ./stack.sh up --provider isolated              record an isolated rack (nose2 runs it in-process)
 #   ./stack.sh up --provider physical --inventory FILE   record a lab (docs/inventory.md); provisions nothing
 #   ./stack.sh test                                what CI runs: the harness's own tests, then the

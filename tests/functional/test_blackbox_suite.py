@@ -75,6 +75,26 @@ class BlackBoxSuiteTest(unittest.TestCase):
             self.assertIsNotNone(skipped, f"{case.get('name')} ran although smoke failed")
             self.assertIn("prerequisite tests.rackhd.test_smoke.Smoke.api_serves_config failed",
                           skipped.get("message"))
+        # on screen: each failure in a few lines, the skips counted by their root cause, no traceback
+        self.assertNotIn("Traceback", run.stderr)
+        self.assertRegex(run.stderr, r"skipped \d+ test\(s\), by cause:\n +\d+  prerequisite "
+                                     r"tests\.rackhd\.test_smoke\.Smoke\.api_serves_config (failed|errored)")
+
+    def test_a_second_run_against_the_same_rack_is_refused_at_once(self):
+        first = subprocess.Popen([sys.executable, "-m", "nose2", "--group", "smoke"], cwd=REPO, env=self.stack.env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(lambda: first.poll() is None and first.kill())
+        for line in first.stdout:  # the first run holds the lock once it says what it tests
+            if line.startswith("rackharness: testing"):
+                break
+        second = nose2(self.stack.env, "--group", "smoke", timeout=60)
+        first.wait(timeout=120)
+        self.assertEqual(second.returncode, 2, second.stderr[-2000:])
+        self.assertIn("another suite run is testing", second.stderr)
+        self.assertIn(f"pid {first.pid}", second.stderr)
+        self.assertEqual(first.returncode, 0)
+        again = nose2(self.stack.env, "--group", "smoke", timeout=120)  # the lock went with the first run
+        self.assertEqual(again.returncode, 0, again.stderr[-2000:])
 
 
 if __name__ == "__main__":
