@@ -93,6 +93,12 @@ class _Probe:
                 continue
         return None
 
+    def ask(self, request_type: int, payload: bytes, reply_type: int) -> bytes | None:
+        """Send an RMCP+ session-setup message; the reply's payload, or None when none came."""
+        reply = self.exchange(wire.encode_ipmi20(request_type, payload),
+                              lambda r: _payload(r, reply_type) is not None)
+        return None if reply is None else _payload(reply, reply_type)
+
     def close(self) -> None:
         self.sock.close()
 
@@ -138,11 +144,9 @@ def _diagnose(probe: _Probe, address: str, name: bytes, password: str) -> Diagno
         request = struct.pack("<BBxxI", 1, ADMINISTRATOR, console_sid) + bytes(
             (0, 0, 0, 8, suite.auth_algorithm, 0, 0, 0, 1, 0, 0, 8, suite.integrity_algorithm, 0, 0, 0,
              2, 0, 0, 8, suite.confidentiality_algorithm, 0, 0, 0))
-        reply = probe.exchange(wire.encode_ipmi20(wire.PayloadType.OPEN_SESSION_REQUEST, request),
-                               lambda r: _payload(r, wire.PayloadType.OPEN_SESSION_RESPONSE) is not None)
-        if reply is None:
+        opened = probe.ask(wire.PayloadType.OPEN_SESSION_REQUEST, request, wire.PayloadType.OPEN_SESSION_RESPONSE)
+        if opened is None:
             return Diagnosis(Verdict.SILENT, address, "no answer to the Open Session Request")
-        opened = _payload(reply, wire.PayloadType.OPEN_SESSION_RESPONSE)
         status = opened[1]
         if status in _CIPHER_REFUSALS:
             refusals.append(f"suite {suite.suite_id}: {RmcpStatus(status).name.lower()}")
@@ -158,11 +162,9 @@ def _rakp(probe: _Probe, address: str, suite: crypto.CipherSuite, console_sid: i
     console_random = os.urandom(16)
     role = ADMINISTRATOR | NAME_ONLY_LOOKUP
     rakp1 = struct.pack("<BxxxI", 2, bmc_sid) + console_random + struct.pack("BxxB", role, len(name)) + name
-    reply = probe.exchange(wire.encode_ipmi20(wire.PayloadType.RAKP1, rakp1),
-                           lambda r: _payload(r, wire.PayloadType.RAKP2) is not None)
-    if reply is None:
+    rakp2 = probe.ask(wire.PayloadType.RAKP1, rakp1, wire.PayloadType.RAKP2)
+    if rakp2 is None:
         return Diagnosis(Verdict.SILENT, address, "no answer to RAKP 1")
-    rakp2 = _payload(reply, wire.PayloadType.RAKP2)
     status = rakp2[1]
     if status == RmcpStatus.UNAUTHORIZED_NAME:
         return Diagnosis(Verdict.UNKNOWN_USER, address, f"user {name.decode('utf-8', 'replace')!r}")
