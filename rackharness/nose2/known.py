@@ -56,6 +56,19 @@ class KnownDifferencesPlugin(Plugin):
             sys.stderr.flush()
             raise SystemExit(exc.exit_code)
 
+    def startTestRun(self, event: Any) -> None:  # noqa: N802 - nose2 hook
+        if not len(self.known):
+            return
+        target = self._target()
+        if target is None:
+            return
+        applying = [entry for entry in self.known if entry.applies_to(target.kind, target.version)]
+        if applying:
+            say = f"its {len(applying)} known difference(s) ({self.path}) are expected failures"
+        else:
+            say = f"no known difference of {self.path} applies: every test must pass"
+        sys.stderr.write(f"rackharness: the system under test is {target.what()}; {say}\n")
+
     def _target(self):
         from rackharness.suite.context import identified_target
         try:
