@@ -120,6 +120,8 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0.1, maximum=3600, env_aliases=("RACKHARNESS_API_TIMEOUT",)),
     Setting("suite.callback_port", int, 0, "TCP port of the suite's webhook sinks; 0 picks a free port (set one a "
             "firewall between the target and the runner lets through)", minimum=0, maximum=65535),
+    Setting("suite.rackhd_version", str, None, "the version of the RackHD the suite tests (RackHD's API tells "
+            "none); selects its known differences (tests/rackhd/known_differences.yaml)", optional=True),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

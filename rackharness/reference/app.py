@@ -17,6 +17,7 @@ import logging
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
+from rackharness import __version__
 from rackharness.reference.api.users import login_blueprint
 from rackharness.reference.auth import gate
 from rackharness.reference.auth.service import AuthService
@@ -51,6 +52,10 @@ class _PrefixAliases:
         return self.wsgi_app(environ, start_response)
 
 
+#: on every answer: ``reference/<rackharness version>`` — RackHD sends no such header
+TARGET_HEADER = "X-Rackharness-Target"
+
+
 def create_app(ctx: TargetContext, *, auth_enabled: bool = False) -> Flask:
     if ctx.auth is None:
         ctx.auth = AuthService(LocalUsers(ctx.db), TokenSigner())
@@ -66,6 +71,12 @@ def create_app(ctx: TargetContext, *, auth_enabled: bool = False) -> Flask:
     if auth_enabled:
         app.register_blueprint(login_blueprint(ctx))
         gate.install(app, ctx.auth)
+
+    @app.after_request
+    def _say_what_it_is(response):
+        # the suite tells the reference from a RackHD by this (rackharness.suite.sut.TARGET_HEADER)
+        response.headers[TARGET_HEADER] = f"reference/{__version__}"
+        return response
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):

@@ -5,7 +5,8 @@ Shape (contract §1.3, §3; on-core ``lib/models/lookup.js``)::
     {_id: ObjectId, node?: ObjectId (the node), macAddress: "52:54:00:00:01:00",
      ipAddress?: "172.31.128.5", proxy?: "http://...", createdAt, updatedAt}
 
-``macAddress`` is unique and so is ``ipAddress``: the model's ``setIp`` moves an address that
+The API refuses a second record of the same (macAddress, ipAddress) pair (RackHD's unique index);
+DHCP-side, the model's ``setIp`` moves an address that
 another MAC held to the new MAC (the old record keeps its MAC and node, loses the IP). The
 raw record is what the API answers (no ``x-view``): ``{id, node?, ipAddress?, macAddress,
 proxy?, createdAt, updatedAt}`` with ``node`` as the node id.

@@ -107,6 +107,22 @@ def obm_view(obm: dict[str, Any], base_path: str) -> dict[str, Any]:
     }
 
 
+def obm_raw(obm: dict[str, Any]) -> dict[str, Any]:
+    """The raw OBM record, as PATCH /obms/{id} answers it (the spec gives that operation no ``x-view``;
+    RackHD 2.60.7 answers ``{config, createdAt, id, node: <node id>, nodeId, service, updatedAt}``),
+    the config without secrets."""
+    node = reference_id(obm.get("node"))
+    return {
+        "config": redact_config(obm.get("config")),
+        "createdAt": iso(obm.get("createdAt")),
+        "id": document_id(obm),
+        "node": node,
+        "nodeId": node,
+        "service": obm.get("service"),
+        "updatedAt": iso(obm.get("updatedAt")),
+    }
+
+
 def catalog_view(catalog: dict[str, Any], base_path: str) -> dict[str, Any]:
     """A catalog in lists (``catalogs.2.0.json``): ``node`` is the node's URL."""
     return {

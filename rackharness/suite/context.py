@@ -15,9 +15,10 @@ import atexit
 import itertools
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from rackharness import __version__
 from rackharness.api_paths import API_ROOT
 from rackharness.clients.events import EventPublisher, EventTracker
 from rackharness.clients.obm import ObmClient
@@ -27,10 +28,12 @@ from rackharness.stack_info import NodeInfo
 from rackharness.suite.decorators import SkipTest
 from rackharness.suite.run_lock import SuiteRunLock
 from rackharness.suite.sink import WebhookSink, local_address_towards
-from rackharness.suite.sut import SystemUnderTest, from_stack, isolated_config, resolve_system_under_test
+from rackharness.suite.sut import SystemUnderTest, from_stack, identify, isolated_config, resolve_system_under_test
 
 #: every object the suite creates has a name (or tag) starting with this
 PREFIX = "rh-suite-"
+#: the port RackHD's ipmitool calls reach a BMC on (it passes no -p)
+IPMI_PORT = 623
 #: every MAC the suite makes up starts with this (locally administered: no real or virtual node has it)
 MAC_PREFIX = "02:7e:"
 
@@ -56,6 +59,12 @@ class SuiteContext:
 
     def __repr__(self) -> str:
         return f"SuiteContext(run {self.run_id}, {self.target.describe()})"
+
+    def identify(self) -> SystemUnderTest:
+        """The target with ``kind`` and ``version`` known (asked once: :func:`~rackharness.suite.sut.identify`)."""
+        if self.target.kind is None:
+            self.target = identify(self.target)
+        return self.target
 
     # -- clients -----------------------------------------------------------------------------
     @property
@@ -96,14 +105,23 @@ class SuiteContext:
         return value
 
     # -- nodes and their BMCs -------------------------------------------------------------------
-    def bmc_nodes(self, minimum: int = 1, *, power: bool = False) -> tuple[NodeInfo, ...]:
+    def bmc_nodes(self, minimum: int = 1, *, power: bool = False, driven_by_target: bool = False) -> tuple[NodeInfo, ...]:
         """Nodes whose BMC the suite may drive; skips the test when there are fewer than ``minimum``.
         ``power=True`` (destructive tests): only nodes with ``power_control`` (inventory), and the
-        skip message names the nodes left out."""
+        skip message names the nodes left out. ``driven_by_target=True`` (the target itself talks IPMI
+        to the BMC: OBM power, pollers): against RackHD, only nodes whose BMC answers on UDP 623 —
+        RackHD runs ``ipmitool -H host`` with no ``-p``, so a BMC on another port is out of its reach."""
         nodes = self.target.nodes
         excluded = [n.name for n in nodes if not n.power_control] if power else []
         if power:
             nodes = tuple(n for n in nodes if n.power_control)
+        if driven_by_target and self.identify().kind == "rackhd":
+            unreachable = [f"{n.name} at {n.bmc.host}:{n.bmc.port}" for n in nodes if n.bmc.port != IPMI_PORT]
+            nodes = tuple(n for n in nodes if n.bmc.port == IPMI_PORT)
+            if len(nodes) < minimum:
+                raise SkipTest(f"needs {minimum} BMC(s) RackHD can reach: RackHD runs ipmitool without -p, so a BMC "
+                               f"must answer on UDP {IPMI_PORT} of its own address; {', '.join(unreachable)} "
+                               "(give each BMC its own address and port 623)")
         if len(nodes) < minimum:
             why = f" ({', '.join(excluded)} excluded: power_control false)" if excluded else ""
             raise SkipTest(f"needs {minimum} node(s) with a known BMC{' the suite may power' if power else ''}; "
@@ -195,6 +213,7 @@ def configure(config_file: str | None = None, say=None) -> SystemUnderTest:
         shutdown()
         _isolated = IsolatedStack(config, say=say).start()
         target = from_stack(_isolated.info(), config, config, source="isolated rack in this process")
+        target = replace(target, kind="reference", version=__version__)  # the reference, in this process
     else:
         target = resolve_system_under_test(config_file)
         if _lock is None:  # one run at a time against a shared rack: a second is refused now, not broken later
@@ -216,6 +235,11 @@ def shutdown() -> None:
         stack, _isolated = _isolated, None
         _context = None
         stack.stop()
+
+
+def identified_target() -> SystemUnderTest | None:
+    """The run's target, identified (reference or RackHD, and which version); None before :func:`configure`."""
+    return _context.identify() if _context is not None else None
 
 
 def suite_context() -> SuiteContext:

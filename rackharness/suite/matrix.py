@@ -3,7 +3,9 @@
 :func:`load_suite` imports every ``test_*.py`` of the suite directory (which registers its tests
 with proboscis; test modules do no I/O at import), and :func:`render_matrix` writes, from the
 resulting plan: the groups in run order with what each depends on, then every test with what it
-verifies (its docstring's first line), its prerequisites and its source line.
+verifies (its docstring's first line), its prerequisites and its source line, and the known
+differences of RackHD versions (``known_differences.yaml`` of the suite directory,
+:mod:`rackharness.suite.known_differences`), each test listed there marked in its group's table.
 ``rackharness matrix --write docs/tested-matrix.md`` regenerates the page; a unit test fails when
 the page and the suite disagree.
 """
@@ -15,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from rackharness.errors import UsageError
+from rackharness.suite.known_differences import KnownDifferences, KnownDifferencesError
+from rackharness.suite.known_differences import load as load_known
 from rackharness.suite.plan import SuitePlan
+
+#: the known differences of a suite directory (tests/rackhd/known_differences.yaml)
+KNOWN_FILE = "known_differences.yaml"
 
 HEADER = """# What the black-box suite tests
 
@@ -42,7 +49,12 @@ def load_suite(suite_dir: str | Path = "tests/rackhd", root: str | Path = ".") -
     return names
 
 
-def render_matrix(plan: SuitePlan, suite_dir: str = "tests/rackhd") -> str:
+def render_matrix(plan: SuitePlan, suite_dir: str = "tests/rackhd", known: KnownDifferences | None = None) -> str:
+    known = known or KnownDifferences()
+    unknown = known.unknown_tests([entry.id for entry in plan.entries])
+    if unknown:
+        raise KnownDifferencesError(f"known differences {known.source}: no such test in the suite: {', '.join(unknown)}",
+                                    hint="a test was renamed or removed: update the file")
     lines = [HEADER.format(suite=suite_dir.rstrip("/"))]
     groups: dict[str, dict[str, Any]] = {}
     for entry in plan.entries:
@@ -67,7 +79,20 @@ def render_matrix(plan: SuitePlan, suite_dir: str = "tests/rackhd") -> str:
         needs = ", ".join(entry.depends_on_groups) or ("always runs" if entry.always_run else "")
         what = entry.description.replace("|", "\\|") or "(no docstring)"
         state = "" if entry.enabled else " (disabled)"
+        difference = known.get(entry.id)
+        if difference is not None:
+            state += f" (known difference of RackHD {', '.join(difference.rackhd)})"
         lines.append(f"| {plan.entries.index(entry) + 1} | `{short}`{state} | {what} | {needs} |")
+    if len(known):
+        lines += ["", f"## Known differences of RackHD {', '.join(known.versions())}", "",
+                  f"From `{suite_dir.rstrip('/')}/{KNOWN_FILE}`: tests that RackHD version fails because it contradicts "
+                  "its own contract. Against that version their failure is an expected failure (the run does not "
+                  "fail on it); against the reference target they must pass.", "",
+                  "| test | RackHD | reason | evidence |", "|---|---|---|---|"]
+        for difference in known:
+            short = difference.test.split(".", 2)[-1] if difference.test.startswith("tests.") else difference.test
+            cells = [difference.reason.replace("|", "\\|"), difference.evidence.replace("|", "\\|")]
+            lines.append(f"| `{short}` | {', '.join(difference.rackhd)} | {cells[0]} | {cells[1]} |")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -75,4 +100,5 @@ def build_matrix(suite_dir: str = "tests/rackhd", root: str | Path = ".", final_
     from rackharness.suite.decorators import DEFAULT_REGISTRY
     load_suite(suite_dir, root)
     plan = SuitePlan.build(DEFAULT_REGISTRY, final_groups=final_groups)
-    return render_matrix(plan, suite_dir)
+    path = Path(root) / suite_dir / KNOWN_FILE
+    return render_matrix(plan, suite_dir, load_known(path) if path.is_file() else None)

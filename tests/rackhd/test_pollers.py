@@ -196,7 +196,7 @@ class IpmiPolling:
     def first_data_comes_within_two_poll_intervals(self):
         """A chassis poller's /data/current has an entry {host, user, node, chassis, timestamp}, no password, within two intervals."""
         ctx = suite_context()
-        self.rack = ctx.bmc_nodes(power=True)[0]
+        self.rack = ctx.bmc_nodes(power=True, driven_by_target=True)[0]  # the target polls it over IPMI
         self.obm = ctx.obm(self.rack)
         self.node_id = ctx.create_node("pollers-ipmi")["id"]
         ctx.api.put(f"{API_ROOT}/nodes/{self.node_id}/obm",

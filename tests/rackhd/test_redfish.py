@@ -205,7 +205,7 @@ class RedfishService:
     def reset_is_seen_on_the_bmc(self):
         """Reset On / ForceOff of a rack node: each task reaches Completed and the BMC reports the power it asked."""
         ctx = suite_context()
-        rack = next(r for r in ctx.bmc_nodes(power=True) if r.name in self.node_ids)
+        rack = next(r for r in ctx.bmc_nodes(power=True, driven_by_target=True) if r.name in self.node_ids)
         nid = self.node_ids[rack.name]
         needs_obm(ctx, nid, rack)
         obm = ctx.obm(rack)
@@ -228,7 +228,7 @@ class RedfishService:
         api = RedfishvApi(client)
         api.list_systems()
         listed = members(json.loads(client.last_response.data))
-        racks = [r for r in ctx.bmc_nodes(power=True) if r.name in self.node_ids]
+        racks = [r for r in ctx.bmc_nodes(power=True, driven_by_target=True) if r.name in self.node_ids]
         rack = racks[1 % len(racks)]
         nid = self.node_ids[rack.name]
         asserts.assert_true(f"{REDFISH}/Systems/{nid}" in listed, f"list_systems lacks {nid}: {listed}")

@@ -94,7 +94,7 @@ def last_record_id(entries):
 def check_transition(row, index):
     """Set ``row.start`` on a rack node's BMC, run ``row.graph`` through RackHD, check the BMC afterwards."""
     ctx = suite_context()
-    nodes = ctx.bmc_nodes(power=True)
+    nodes = ctx.bmc_nodes(power=True, driven_by_target=True)  # RackHD powers it over IPMI
     rack = nodes[(index + 1) % len(nodes)]  # spread over the rack; the workflows group uses the first node
     obm = ctx.obm(rack)
     node_id = ctx.create_node(f"transition-{row.case_id}")["id"]

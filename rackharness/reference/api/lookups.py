@@ -3,8 +3,9 @@
 ``GET /lookups[?q=<node id|MAC|IP>]`` lists raw records (RackHD's ``findByTerm``; all without
 ``q``), ``POST /lookups`` creates one (``lookups.2.0.json#/definitions/LookupPost``: macAddress
 required), ``GET|PATCH|DELETE /lookups/{id}`` (PATCH: ``LookupBase``; DELETE answers 204 as the
-spec says). A MAC or an IP that another record already holds answers 409 (both are unique in
-RackHD's model).
+spec says). A (macAddress, ipAddress) pair that another record already holds answers 409: that pair
+is what RackHD 2.60.7's unique index covers (``macAddress_1_ipAddress_1``; ``ipAddress_1`` is not
+unique), so the same MAC with another IP, or with none, is a second record, as RackHD answers it.
 """
 from __future__ import annotations
 
@@ -31,13 +32,14 @@ def blueprint(ctx: TargetContext) -> Blueprint:
             raise ApiError(404, f"Lookup Not Found: {identifier}")
         return record
 
-    def check_unique(fields: dict[str, Any], own_id: Any = None) -> None:
-        for key in ("macAddress", "ipAddress"):
-            if fields.get(key) is None:
-                continue
-            holder = records.find_one({key: fields[key]})
-            if holder is not None and holder["_id"] != own_id:
-                raise ApiError(409, f"a lookup for {key} {fields[key]} already exists: {holder['_id']}",
+    def check_unique(fields: dict[str, Any], own: dict[str, Any] | None = None) -> None:
+        merged = {**(own or {}), **fields}
+        mac, ip = merged.get("macAddress"), merged.get("ipAddress")
+        if mac is None:
+            return
+        for holder in records.find({"macAddress": mac}):  # MongoDB: a missing ipAddress indexes as null
+            if holder.get("ipAddress") == ip and (own is None or holder["_id"] != own["_id"]):
+                raise ApiError(409, f"a lookup for macAddress {mac} and ipAddress {ip} already exists: {holder['_id']}",
                                errors=[f"PATCH /api/2.0/lookups/{holder['_id']} or DELETE it first"])
 
     def stored_fields(body: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +75,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         body = request_json()
         validate_schema("lookups.2.0.json#/definitions/LookupBase", body)
         fields = stored_fields(body)
-        check_unique(fields, record["_id"])
+        check_unique(fields, record)
         record.update(fields)
         record["updatedAt"] = now()
         records.replace_one({"_id": record["_id"]}, record)  # whole document: nx-27017 and $set datetimes

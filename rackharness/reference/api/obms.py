@@ -1,5 +1,7 @@
 """OBM settings: /obms (list, PUT upsert), /obms/{id} (GET, PATCH, DELETE) and the OBM service
-schemas under /obms/definitions. Every answer is the OBM view, without secrets.
+schemas under /obms/definitions. Every answer is the OBM view, without secrets — but PATCH's, which
+the spec gives no view: the raw record (node as the node id, nodeId, createdAt, updatedAt), as
+RackHD 2.60.7 answers it; without secrets too.
 
 PUT bodies ``{nodeId, service, config}`` are checked against
 ``schemas/obms/<service>.json#/definitions/Obm`` (PATCH: ``ObmPatch``, the stored service when the
@@ -17,7 +19,7 @@ from rackharness.reference.obm_settings import (
 )
 from rackharness.reference.queries import find_listed
 from rackharness.reference.spec import obm_schema, obm_services
-from rackharness.reference.views import obm_view
+from rackharness.reference.views import obm_raw, obm_view
 
 SCHEMA_SUFFIX = ".json"
 
@@ -75,7 +77,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         node = find_node(ctx.db, str(record.get("node")), by_id_only=True)
         if node is not None:
             publish_obms_change(ctx, node, True, True)
-        return json_response(obm_view(record, base))
+        return json_response(obm_raw(record))  # no x-view in the spec: the raw record, as RackHD answers
 
     @bp.delete("/obms/<identifier>")
     def remove_obm(identifier: str):

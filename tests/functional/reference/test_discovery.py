@@ -263,7 +263,11 @@ class DiscoveryTest(unittest.TestCase):
         created = self.api("POST", "/lookups", {"macAddress": "02:00:00:00:00:AA", "ipAddress": "10.9.8.7"}, 201)
         self.assertEqual((created["macAddress"], created["ipAddress"]), ("02:00:00:00:00:aa", "10.9.8.7"))
         self.assertEqual(self.api("GET", "/lookups?q=10.9.8.7"), [created])
-        self.api("POST", "/lookups", {"macAddress": "02:00:00:00:00:aa"}, 409)
+        # unique is the (macAddress, ipAddress) pair, as RackHD's index: the MAC without an IP is a second record, once
+        second = self.api("POST", "/lookups", {"macAddress": "02:00:00:00:00:aa"}, 201)
+        self.api("POST", "/lookups", {"macAddress": "02:00:00:00:00:AA"}, 409)
+        self.api("POST", "/lookups", {"macAddress": "02:00:00:00:00:aa", "ipAddress": "10.9.8.7"}, 409)
+        self.api("DELETE", f"/lookups/{second['id']}", status=204)
         self.api("POST", "/lookups", {"ipAddress": "10.9.8.6"}, 400)
         node = self.api("POST", "/nodes", {"name": "n", "type": "compute"}, 201)
         patched = self.api("PATCH", f"/lookups/{created['id']}", {"node": node["id"]})

@@ -29,6 +29,10 @@ class ObmsTest(TargetApiTestCase):
         patched = self.call("PATCH", f"/obms/{created['id']}",
                             {"config": {"host": "10.0.0.9", "user": "root", "password": PASSWORD}})
         self.assertEqual(patched["config"], {"host": "10.0.0.9", "user": "root"})
+        # the raw record, as RackHD 2.60.7 answers PATCH (the spec gives it no view)
+        self.assertEqual({k: patched[k] for k in ("id", "node", "nodeId", "service")},
+                         {"id": created["id"], "node": self.nid, "nodeId": self.nid, "service": "ipmi-obm-service"})
+        self.assertTrue(patched["createdAt"] and patched["updatedAt"], patched)
         self.call("DELETE", f"/obms/{created['id']}", status=204)
         self.assert_rackhd_error(self.call("GET", f"/obms/{created['id']}", status=404), 404)
         self.assertEqual(self.call("GET", f"/nodes/{self.nid}")["obms"], [])

@@ -1,0 +1,157 @@
+"""Known differences: suite tests a given RackHD version fails because RackHD contradicts its own contract.
+
+The list is one YAML file of the project's own (``tests/rackhd/known_differences.yaml``)::
+
+    version: 1
+    differences:
+      - test: tests.rackhd.test_redfish.RedfishSessions.session_lifecycle   # the test id nose2 prints
+        rackhd: ["2.60.7"]                  # the RackHD versions it applies to
+        reason: POST .../Sessions answers 200 where RackHD's redfish.yaml documents 201
+        evidence: the captured exchange, in a sentence
+
+A test listed here stays as it is: it states the contract. When the system under test is a RackHD
+whose version the entry names, the nose2 plugin (:mod:`rackharness.nose2.known`) reports its failure
+as an expected failure ("known difference of RackHD 2.60.7: <reason>") and the run does not fail on
+it; a listed test that passes is reported as passing ("known difference no longer seen"). Against the
+reference target, or a RackHD of another or unknown version, the marks do not apply.
+
+API: :func:`load` (validates, raises :class:`KnownDifferencesError`, exit 2), then
+:meth:`KnownDifferences.applying` / :meth:`KnownDifferences.get` / iteration. The differential
+report and ``rackharness matrix`` read the same file through this module.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from rackharness.config.yaml_file import compose_file
+from rackharness.errors import ConfigError
+
+#: the project's list, relative to the repository root
+DEFAULT_PATH = Path("tests/rackhd/known_differences.yaml")
+#: overrides the path the nose2 plugin reads
+PATH_ENV = "RACKHARNESS_KNOWN_DIFFERENCES"
+SCHEMA_VERSION = 1
+FIELDS = ("test", "rackhd", "reason", "evidence")
+_TEST_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+_VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*([-+][0-9A-Za-z.-]+)?$")
+
+
+class KnownDifferencesError(ConfigError):
+    """The known-differences file is missing or malformed (exit 2)."""
+
+
+@dataclass(frozen=True)
+class KnownDifference:
+    test: str
+    rackhd: tuple[str, ...]
+    reason: str
+    evidence: str
+
+    def applies_to(self, kind: str | None, version: str | None) -> bool:
+        """True for a RackHD (``kind == "rackhd"``) whose version this entry names; never for the reference."""
+        return kind == "rackhd" and version is not None and version in self.rackhd
+
+    def label(self, version: str) -> str:
+        return f"known difference of RackHD {version}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class KnownDifferences:
+    entries: tuple[KnownDifference, ...] = ()
+    source: str = "(none)"
+
+    def __iter__(self) -> Iterator[KnownDifference]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, test_id: str) -> KnownDifference | None:
+        return next((entry for entry in self.entries if entry.test == test_id), None)
+
+    def applying(self, test_id: str, kind: str | None, version: str | None) -> KnownDifference | None:
+        """The entry for ``test_id`` when it applies to that system under test, else None."""
+        entry = self.get(test_id)
+        return entry if entry is not None and entry.applies_to(kind, version) else None
+
+    def versions(self) -> list[str]:
+        return sorted({v for entry in self.entries for v in entry.rackhd}, key=_version_key)
+
+    def unknown_tests(self, test_ids: set[str] | list[str]) -> list[str]:
+        """Entries naming a test that is not among ``test_ids`` (a renamed or deleted test)."""
+        known = set(test_ids)
+        return [entry.test for entry in self.entries if entry.test not in known]
+
+
+def _version_key(version: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.+-]", version))
+
+
+def parse(data: Any, source: str) -> KnownDifferences:
+    """Validate ``data`` (the file's YAML content) into :class:`KnownDifferences`."""
+    def bad(message: str, hint: str = "see docs/black-box-suite.md, \"Known differences\"") -> KnownDifferencesError:
+        return KnownDifferencesError(f"known differences {source}: {message}", hint=hint)
+
+    if data is None:
+        return KnownDifferences((), source)
+    if not isinstance(data, dict):
+        raise bad(f"expected a mapping with `version` and `differences`, found {type(data).__name__}")
+    extra = sorted(set(data) - {"version", "differences"})
+    if extra:
+        raise bad(f"unknown top-level key(s) {', '.join(map(str, extra))}")
+    if data.get("version") != SCHEMA_VERSION:
+        raise bad(f"`version` must be {SCHEMA_VERSION}, found {data.get('version')!r}")
+    items = data.get("differences")
+    items = [] if items is None else items
+    if not isinstance(items, list):
+        raise bad("`differences` must be a list")
+    entries: list[KnownDifference] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        where = f"differences[{index}]"
+        if not isinstance(item, dict):
+            raise bad(f"{where} must be a mapping with {', '.join(FIELDS)}")
+        missing = [f for f in FIELDS if f not in item]
+        unknown = sorted(str(k) for k in set(item) - set(FIELDS))
+        if missing or unknown:
+            raise bad(f"{where}: " + "; ".join(filter(None, [missing and f"missing {', '.join(missing)}",
+                                                              unknown and f"unknown key(s) {', '.join(unknown)}"])))
+        test_id = item["test"]
+        if not isinstance(test_id, str) or not _TEST_ID.match(test_id):
+            raise bad(f"{where}.test must be a dotted test id (tests.rackhd.test_x.Class.method), found {test_id!r}")
+        if test_id in seen:
+            raise bad(f"{where}: test {test_id} is listed twice")
+        seen.add(test_id)
+        versions = item["rackhd"]
+        if isinstance(versions, str):
+            versions = [versions]
+        if not isinstance(versions, list) or not versions or \
+                not all(isinstance(v, str) and _VERSION.match(v) for v in versions):
+            raise bad(f"{where}.rackhd must be a non-empty list of RackHD versions (\"2.60.7\"), found {item['rackhd']!r}")
+        for field in ("reason", "evidence"):
+            value = item[field]
+            if not isinstance(value, str) or not value.strip():
+                raise bad(f"{where}.{field} must be a non-empty string")
+        entries.append(KnownDifference(test_id, tuple(versions), " ".join(item["reason"].split()),
+                                       " ".join(item["evidence"].split())))
+    return KnownDifferences(tuple(entries), source)
+
+
+def load(path: str | Path = DEFAULT_PATH) -> KnownDifferences:
+    """Read and validate the known-differences file; :class:`KnownDifferencesError` (exit 2) says what is wrong."""
+    path = Path(path)
+    try:
+        node = compose_file(path, "known-differences file")
+    except KnownDifferencesError:
+        raise
+    except ConfigError as exc:
+        raise KnownDifferencesError(exc.message, hint=exc.hint) from exc
+    if node is None:
+        return KnownDifferences((), str(path))
+    data = yaml.SafeLoader("").construct_document(node)
+    return parse(data, str(path))
