@@ -231,10 +231,12 @@ class LocalProvider(RackProvider):
     def _say_rackhd_config(self, state: RackState) -> None:
         """``up --services-only``: what RackHD's config.json needs to use these services."""
         endpoints = state.endpoints
+        amqp = redact_url(endpoints.get("amqp_url")) or ""
+        amqp = amqp[:-len("/%2F")] if amqp.endswith("/%2F") else amqp  # the default vhost, as RackHD writes it
         database = self.config["target.database"]
         mongo = (endpoints.get("mongo_url") or "").rstrip("/")
         self.say("services up for a RackHD you run; in its config.json:")
-        self.say(f'  "amqp": "{redact_url(endpoints.get("amqp_url"))}",'
+        self.say(f'  "amqp": "{amqp}",'
                  + ("  (the password: `rackharness status --json --show-secrets`)"
                     if redact_url(endpoints.get("amqp_url")) != endpoints.get("amqp_url") else ""))
         self.say(f'  "mongo": "{mongo}/{database}",')
