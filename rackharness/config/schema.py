@@ -98,8 +98,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bmc.address_mode", str, "auto", "how BMCs are reached: ports (every BMC on bmc.host, node N on "
             "bmc.base_port + N - 1), addresses (node N's BMC on UDP 623 of its own address bmc.address_base + N, "
             "and node N talks from rack.node_address_base + N: what a real RackHD's ipmitool needs; binding 623 "
-            "needs root or CAP_NET_BIND_SERVICE), auto (addresses with target.url when port 623 can be bound, "
-            "else ports)", choices=("auto", "ports", "addresses")),
+            "needs root or CAP_NET_BIND_SERVICE), auto (addresses with a target.url on this host when port 623 can be "
+            "bound, else ports)", choices=("auto", "ports", "addresses")),
     Setting("bmc.address_base", str, "127.1.0.0", "address mode addresses: node N's BMC gets this address + N "
             "(127.0.0.0/8 is all loopback on Linux; give each stack its own range)"),
     Setting("bmc.user", str, "admin", "BMC administrator user name of every node (IPMI: 1-16 bytes)",

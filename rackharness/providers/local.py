@@ -209,8 +209,10 @@ class LocalProvider(RackProvider):
         spec = self._rack_spec
         if mode == "addresses":
             first, last = spec.nodes[0], spec.nodes[-1]
+            talk = (f"each node talking from its own ({first.ip} .. {last.ip})" if spec.agent.bind_node_ip else
+                    "the nodes talking from this host (the southbound URL is not on it: a 127.x source cannot reach it)")
             self.say(f"BMC addresses: each BMC on UDP 623 of its own address ({first.bmc.host} .. {last.bmc.host}), "
-                     f"each node talking from its own ({first.ip} .. {last.ip}) [{why}]")
+                     f"{talk} [{why}]")
         else:
             first = spec.nodes[0]
             self.say(f"BMC ports: every BMC on {first.bmc.host}, node-01 on UDP {first.bmc.port} .. [{why}]")

@@ -11,6 +11,7 @@ import hashlib
 import ipaddress
 import re
 import socket
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -53,10 +54,24 @@ def address_mode(config: Config, *, can_bind=can_bind_ipmi_port) -> tuple[str, s
         return mode, f"bmc.address_mode={mode}"
     if not config["target.url"]:
         return "ports", "auto: the reference target reaches each BMC by its port"
+    if not on_this_host(config["target.url"]):
+        return "ports", ("auto: the target is not on this host, and 127.x addresses are loopback (give bmc.host "
+                         "an address it reaches)")
     first = nth_address(config, "bmc.address_base", 1)
     if can_bind(first):
         return "addresses", "auto: this process can bind UDP 623"
     return "ports", f"auto: this process cannot bind UDP 623 ({PRIVILEGE_HINT})"
+
+
+def on_this_host(url: str | None) -> bool:
+    """Whether ``url``'s host is a loopback address (no name is resolved: ``localhost`` counts)."""
+    host = urllib.parse.urlsplit(url or "").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def nth_address(config: Config, key: str, index: int) -> str:
@@ -119,7 +134,10 @@ def build_rack_spec(config: Config, mode: str | None = None) -> RackSpec:
         if fault == "bmc-password-differs":
             node.bmc.users[0].password = differing_password(config["bmc.password"], name)
     agent = AgentSpec(boot_delay=config["rack.boot_delay"], poll_interval=config["rack.agent_poll_interval"],
-                      southbound_url=config["rack.southbound_url"], bind_node_ip=mode == "addresses")
+                      southbound_url=config["rack.southbound_url"],
+                      # a loopback source address reaches only this host
+                      bind_node_ip=mode == "addresses" and on_this_host(config["rack.southbound_url"]
+                                                                        or config["target.url"] or "http://127.0.0.1"))
     return RackSpec(nodes=nodes, profiles_dir=str(directory), agent=agent, address_mode=mode)
 
 

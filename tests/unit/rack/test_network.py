@@ -28,12 +28,24 @@ class AddressModeTest(unittest.TestCase):
 
     def test_auto_with_a_target_is_addresses_when_623_can_be_bound(self):
         tried = []
-        mode, _ = address_mode(config(TARGET_URL="http://10.0.0.5:8080"),
+        mode, _ = address_mode(config(TARGET_URL="http://127.0.0.1:8080"),
                                can_bind=lambda host: tried.append(host) or True)
         self.assertEqual((mode, tried), ("addresses", ["127.1.0.1"]))
-        mode, why = address_mode(config(TARGET_URL="http://10.0.0.5:8080"), can_bind=lambda host: False)
+        mode, why = address_mode(config(TARGET_URL="http://127.0.0.1:8080"), can_bind=lambda host: False)
         self.assertEqual(mode, "ports")
         self.assertIn("CAP_NET_BIND_SERVICE", why)
+
+    def test_auto_with_a_target_elsewhere_is_ports_and_nodes_bind_only_for_a_southbound_on_this_host(self):
+        mode, why = address_mode(config(TARGET_URL="http://10.0.0.5:8080"), can_bind=lambda host: True)
+        self.assertEqual(mode, "ports")
+        self.assertIn("not on this host", why)
+        self.assertEqual(address_mode(config(TARGET_URL="http://localhost:8080"), can_bind=lambda h: True)[0],
+                         "addresses")
+        remote = build_rack_spec(config(TARGET_URL="http://10.0.0.5:8080"), "addresses")
+        self.assertFalse(remote.agent.bind_node_ip)
+        local = build_rack_spec(config(TARGET_URL="http://10.0.0.5:8080", RACK_SOUTHBOUND_URL="http://127.0.0.1:9030"),
+                                "addresses")
+        self.assertTrue(local.agent.bind_node_ip)
 
     def test_an_explicit_mode_is_taken_as_it_is(self):
         self.assertEqual(address_mode(config(BMC_ADDRESS_MODE="addresses"), can_bind=lambda h: False)[0], "addresses")
