@@ -27,7 +27,12 @@ def build_report(config: Config, show_secrets: bool) -> dict:
     store = StateStore(config["state_dir"])
     state = store.load()
     if state is None:
-        return {**StackInfo(provider=config["provider"], state_dir=store.dir).report(), "status": "down",
+        # nothing serves an endpoint: only what the config would test
+        planned = StackInfo(provider=config["provider"], state_dir=store.dir, api_url=config["target.url"],
+                            sut_kind="none" if config["services_only"] else "rackhd" if config["target.url"]
+                            else "reference")
+        return {**StackInfo(provider=config["provider"], state_dir=store.dir).report(),
+                "system_under_test": planned.report()["system_under_test"], "status": "down",
                 "state_dir": str(store.dir), "services": {}}
     health = make_provider(state.provider, config, store).health(state) if state.status == "up" else {}
     status = state.status
