@@ -3,6 +3,8 @@
 #
 #   ./stack.sh up [--nodes N] [--provider local]   bring a rack up
 #   ./stack.sh up --discover                       ... and have the target discover every node
+#   ./stack.sh up --target URL --southbound-url URL   test a RackHD you run (docs/real-rackhd.md)
+#   ./stack.sh up --services-only                  RabbitMQ and the Mongo store only, for a RackHD you run
 #   ./stack.sh status [--json] [--show-secrets]    what is up
 #   ./stack.sh logs [SERVICE]                      service logs
 #   ./stack.sh down [--purge]                      stop everything up started (--purge: and delete its data)

@@ -91,6 +91,18 @@ class StackInfo:
     #: the rack runs inside the test process (isolated): nothing serves these endpoints between runs
     in_process: bool = False
     nodes_planned: int | None = None  # in-process racks: how many nodes the test process will start
+    #: the system under test: "reference" (the harness's reference target), "rackhd" (a RackHD at api_url),
+    #: "none" (``up --services-only``: RabbitMQ and the store for a RackHD the user runs, nothing tested)
+    sut_kind: str = "reference"
+    sut_version: str | None = None  # the RackHD's version, when its API tells one (2.60.7's does not)
+    address_mode: str | None = None  # how the BMCs are reached: "ports" | "addresses" (None: no virtual rack)
+
+    @property
+    def system_under_test(self) -> dict[str, Any]:
+        """``{"kind": "reference"}``, ``{"kind": "rackhd", "url": ..., "version": ...}`` or ``{"kind": "none"}``."""
+        if self.sut_kind == "rackhd":
+            return {"kind": "rackhd", "url": self.api_url, "version": self.sut_version}
+        return {"kind": self.sut_kind}
 
     def with_nodes(self, nodes: tuple[NodeInfo, ...]) -> "StackInfo":
         return replace(self, nodes=tuple(nodes))
@@ -101,6 +113,9 @@ class StackInfo:
         out: dict[str, Any] = {key: getattr(self, key) for key in (*URL_KEYS, "southbound_url")}
         if self.in_process:
             out.update(in_process=True, nodes_planned=self.nodes_planned)
+        out["system_under_test"] = self.system_under_test
+        if self.address_mode:
+            out["address_mode"] = self.address_mode
         out["nodes"] = [node.to_dict() for node in self.nodes]
         return out
 
@@ -109,7 +124,8 @@ class StackInfo:
         return cls(provider=provider, state_dir=Path(state_dir),
                    **{key: endpoints.get(key) for key in (*URL_KEYS, "southbound_url")},
                    nodes=tuple(NodeInfo.from_dict(n) for n in endpoints.get("nodes", [])),
-                   in_process=bool(endpoints.get("in_process", False)), nodes_planned=endpoints.get("nodes_planned"))
+                   in_process=bool(endpoints.get("in_process", False)), nodes_planned=endpoints.get("nodes_planned"),
+                   address_mode=endpoints.get("address_mode"), **_sut_fields(provider, endpoints))
 
     # -- what `status --json` prints --------------------------------------------------------------
     def report(self, *, show_secrets: bool = False) -> dict[str, Any]:
@@ -121,7 +137,22 @@ class StackInfo:
         out["nodes"] = [node.to_dict(show_secrets=show_secrets) for node in self.nodes]
         if self.in_process:
             out.update(in_process=True, nodes_planned=self.nodes_planned)
+        out["system_under_test"] = self.system_under_test
+        if out["system_under_test"].get("url"):
+            out["system_under_test"]["url"] = redact_url(out["system_under_test"]["url"]) if not show_secrets \
+                else out["system_under_test"]["url"]
+        if self.address_mode:
+            out["address_mode"] = self.address_mode
         return out
+
+
+def _sut_fields(provider: str, endpoints: dict[str, Any]) -> dict[str, Any]:
+    """The system under test as a state file records it; a state file from before it was recorded: a
+    physical lab's RackHD, else the reference target."""
+    recorded = endpoints.get("system_under_test")
+    if isinstance(recorded, dict) and recorded.get("kind"):
+        return {"sut_kind": str(recorded["kind"]), "sut_version": recorded.get("version")}
+    return {"sut_kind": "rackhd" if provider == "physical" else "reference"}
 
 
 def state_dir_setting() -> Path:

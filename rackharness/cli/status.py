@@ -1,7 +1,7 @@
 """``rackharness status [--json] [--show-secrets]``: what is up, where, and whether it still runs.
 
-The JSON keys ``provider, api_url, auth_url, amqp_url, mongo_url, nodes[].name, .macs, .bmc.{host, port,
-user, password}`` are a stable interface other tools read. Exit 0 when the rack is up and every
+The JSON keys ``provider, api_url, auth_url, amqp_url, mongo_url, system_under_test.{kind, url, version},
+nodes[].name, .macs, .bmc.{host, port, user, password}`` are a stable interface other tools read. Exit 0 when the rack is up and every
 service runs, 1 otherwise (down, or degraded).
 """
 from __future__ import annotations
@@ -27,7 +27,12 @@ def build_report(config: Config, show_secrets: bool) -> dict:
     store = StateStore(config["state_dir"])
     state = store.load()
     if state is None:
-        return {**StackInfo(provider=config["provider"], state_dir=store.dir).report(), "status": "down",
+        # nothing serves an endpoint: only what the config would test
+        planned = StackInfo(provider=config["provider"], state_dir=store.dir, api_url=config["target.url"],
+                            sut_kind="none" if config["services_only"] else "rackhd" if config["target.url"]
+                            else "reference")
+        return {**StackInfo(provider=config["provider"], state_dir=store.dir).report(),
+                "system_under_test": planned.report()["system_under_test"], "status": "down",
                 "state_dir": str(store.dir), "services": {}}
     health = make_provider(state.provider, config, store).health(state) if state.status == "up" else {}
     status = state.status
@@ -65,6 +70,16 @@ def print_table(report: dict) -> None:
     if report.get("in_process"):
         print(f"  recorded only: `nose2` starts the rack ({report['nodes_planned']} nodes), the reference target, an "
               "in-memory broker and Mongo inside its own process; no service runs now")
+    sut = report.get("system_under_test") or {}
+    if sut.get("kind") == "rackhd":
+        print(f"  system under test: RackHD at {sut.get('url')} (version {sut.get('version') or 'not exposed'})")
+    elif sut.get("kind") == "none":
+        print("  services only (RabbitMQ and the Mongo store for a RackHD you run): no rack, no target")
+    elif report["status"] != "down":
+        print("  system under test: the reference target")
+    if report.get("address_mode"):
+        print(f"  BMCs: {'each on UDP 623 of its own address' if report['address_mode'] == 'addresses' else 'one host, a port each'}"
+              f" (address mode {report['address_mode']})")
     for key in ("api_url", "auth_url", "amqp_url", "mongo_url"):
         if report.get(key):
             print(f"  {key:<10} {report[key]}")

@@ -19,7 +19,8 @@ NAME = "up"
 HELP = "bring a rack up: services, virtual nodes and their BMCs"
 FLAGS = {"nodes": "nodes", "provider": "provider", "mongo_url": "mongo.url", "amqp_url": "amqp.url",
          "target": "target.url", "discover_timeout": "discover_timeout",
-         "inventory": "inventory", "keep_data": "keep_data"}
+         "inventory": "inventory", "keep_data": "keep_data", "southbound_url": "rack.southbound_url",
+         "services_only": "services_only", "bmc_address_mode": "bmc.address_mode"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +31,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", metavar="URL",
                         help="test this RackHD (http://host:port) instead of starting the reference target; "
                              "give its --amqp-url and --mongo-url too")
+    parser.add_argument("--southbound-url", metavar="URL",
+                        help="where the nodes netboot from (setting rack.southbound_url; default: the target's URL); "
+                             "RackHD 2.60.7 serves the southbound API on on-taskgraph's taskGraphEndpoint, "
+                             "e.g. http://127.0.0.1:9030")
+    parser.add_argument("--bmc-address-mode", metavar="MODE", choices=("auto", "ports", "addresses"),
+                        help="ports (one host, a port each), addresses (UDP 623 of an own 127.x address each; "
+                             "root or CAP_NET_BIND_SERVICE) or auto (default: addresses with --target when "
+                             "possible)")
+    parser.add_argument("--services-only", action="store_true", default=None,
+                        help="start RabbitMQ and the Mongo store only (no rack, no target), for a RackHD you run; "
+                             "prints what its config.json needs")
     parser.add_argument("--inventory", metavar="FILE",
                         help="with --provider physical: the lab's inventory (validated and recorded, nothing provisioned)")
     parser.add_argument("--keep-data", action="store_true", default=None,
@@ -55,6 +67,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if args.discover and not provider.CAPABILITIES.discovers:
         raise UsageError(f"--discover cannot run with the {provider.NAME} provider: its rack only exists inside nose2",
                          hint="run the suite (its discovery group discovers the nodes), or use --provider local")
+    if args.discover and config["services_only"]:
+        raise UsageError("--discover cannot run with --services-only: there is no rack to discover",
+                         hint="bring the services up, start your RackHD on them, then `rackharness up --target URL "
+                              "--discover` in another state dir (docs/real-rackhd.md)")
     started = time.monotonic()
     if args.restart and existing is not None and existing.status == "up":
         print(f"restarting the rack in {store.dir} (down, then up)")
@@ -64,8 +80,12 @@ def run(args: argparse.Namespace, config: Config) -> int:
     state = provider.up()
     if state.updated_at != before:  # not the "already up" no-op
         nodes = state.endpoints.get("nodes_planned", len(state.endpoints.get("nodes", [])))
-        print(f"rack up ({provider.NAME}, {nodes} nodes) in {time.monotonic() - started:.1f}s; "
-              f"see `rackharness status`")
+        if config["services_only"]:
+            print(f"services up ({provider.NAME}: RabbitMQ and the Mongo store, no rack, no target) in "
+                  f"{time.monotonic() - started:.1f}s; see `rackharness status`")
+        else:
+            print(f"rack up ({provider.NAME}, {nodes} nodes) in {time.monotonic() - started:.1f}s; "
+                  f"see `rackharness status`")
     if args.discover:
         discover(config)
     return 0
@@ -81,7 +101,8 @@ def discover(config: Config) -> None:
         raise UsageError("--discover needs the target's API URL, which the stack state does not give")
     began = time.monotonic()
     discovery = Discovery(stack, RackHDClient(stack.api_url, timeout=15), timeout=config["discover_timeout"],
-                          say=lambda line: print(line, flush=True))
+                          say=lambda line: print(line, flush=True),
+                          create_obms=stack.system_under_test["kind"] == "rackhd")
     discovery.listen(stack.amqp_url)
     try:
         discovery.forget_unfinished()

@@ -47,6 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("profiles_dir", str, "", "directory of hardware profiles; empty means the packaged fixtures/hardware"),
     Setting("keep_data", bool, False, "`up` keeps the data of earlier runs in the store and broker it starts "
             "(default: they start empty; a store or RackHD you point at is never emptied)"),
+    Setting("services_only", bool, False, "`up` starts RabbitMQ and the Mongo store only (no rack, no target): "
+            "the services for a RackHD you run"),
     Setting("ready_timeout", float, 60.0, "seconds to wait for each service to become ready", minimum=1, maximum=3600),
     # RabbitMQ (AMQP)
     Setting("amqp.url", str, None, "use this existing broker instead of starting RabbitMQ", optional=True, secret=True),
@@ -92,7 +94,14 @@ SETTINGS: tuple[Setting, ...] = (
             "bmc.password, checked with a power status (RackHD's autoCreateObm, off by default in RackHD)"),
     # Virtual BMCs
     Setting("bmc.host", str, "127.0.0.1", "address every virtual BMC binds to"),
-    _port("bmc.base_port", 18230, "UDP port of node 1's BMC; node N uses base_port + N - 1"),
+    _port("bmc.base_port", 18230, "UDP port of node 1's BMC; node N uses base_port + N - 1 (address mode ports)"),
+    Setting("bmc.address_mode", str, "auto", "how BMCs are reached: ports (every BMC on bmc.host, node N on "
+            "bmc.base_port + N - 1), addresses (node N's BMC on UDP 623 of its own address bmc.address_base + N, "
+            "and node N talks from rack.node_address_base + N: what a real RackHD's ipmitool needs; binding 623 "
+            "needs root or CAP_NET_BIND_SERVICE), auto (addresses with a target.url on this host when port 623 can be "
+            "bound, else ports)", choices=("auto", "ports", "addresses")),
+    Setting("bmc.address_base", str, "127.1.0.0", "address mode addresses: node N's BMC gets this address + N "
+            "(127.0.0.0/8 is all loopback on Linux; give each stack its own range)"),
     Setting("bmc.user", str, "admin", "BMC administrator user name of every node (IPMI: 1-16 bytes)",
             min_length=1, max_length=16),
     Setting("bmc.password", str, "admin", "BMC administrator password of every node (IPMI 2.0: 1-20 bytes)",
@@ -106,6 +115,8 @@ SETTINGS: tuple[Setting, ...] = (
             "target for a profile", minimum=0, maximum=600),
     Setting("rack.agent_poll_interval", float, 0.25, "seconds between a booted node's task fetches while the "
             "target has none for it (the real microkernel waits 5)", minimum=0.01, maximum=60),
+    Setting("rack.node_address_base", str, "127.2.0.0", "address mode addresses: node N's boot agent talks "
+            "from this address + N and reports it as its IP (so RackHD's lookups tell the nodes apart)"),
     Setting("rack.southbound_url", str, None, "where nodes netboot from (RackHD's southbound API, http://host:port);"
             " default: the target's URL", optional=True),
     Setting("inventory", str, None, "physical-lab inventory YAML for `up --provider physical` (docs/inventory.md)",

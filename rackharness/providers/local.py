@@ -21,7 +21,8 @@ from rackharness import secret_channel
 from rackharness.config.loader import write_private
 from rackharness.errors import ConfigError, RackHarnessError
 from rackharness.providers.base import Capabilities, RackProvider, node_infos
-from rackharness.rack.layout import build_rack_spec
+from rackharness.rack.layout import PRIVILEGE_HINT, address_mode, build_rack_spec
+from rackharness.redaction import redact_url
 from rackharness.rack.spec import RackSpec
 from rackharness.services import MongoService, RabbitMqService, Service
 from rackharness.services.external_amqp import ExternalAmqpService
@@ -46,8 +47,13 @@ class LocalProvider(RackProvider):
 
     # -- composition -----------------------------------------------------------------------
     @functools.cached_property
+    def _address_mode(self) -> tuple[str, str]:
+        """("ports" | "addresses", why): ``bmc.address_mode``, ``auto`` decided once by trying UDP 623."""
+        return address_mode(self.config)
+
+    @functools.cached_property
     def _rack_spec(self) -> RackSpec:
-        spec = build_rack_spec(self.config)
+        spec = build_rack_spec(self.config, self._address_mode[0])
         if spec.agent.southbound_url is None:  # nodes netboot from the target under test
             spec.agent.southbound_url = self.southbound_url()
         return spec
@@ -76,6 +82,8 @@ class LocalProvider(RackProvider):
             rabbit_data, rabbit_logs = self._rabbitmq_dirs(data / "rabbitmq", logs)
             amqp = RabbitMqService(c["amqp.host"], c["amqp.port"], c["amqp.dist_port"], c["amqp.epmd_port"],
                                    c["amqp.user"], c["amqp.password"], rabbit_data, rabbit_logs)
+        if c["services_only"]:  # for a RackHD the user runs: no rack, no target
+            return [mongo, amqp]
         rack = RackService(self._rack_spec, root / RACK_FILE, logs)
         if c["target.url"]:  # an existing RackHD: start no reference target
             return [mongo, amqp, rack]
@@ -143,6 +151,8 @@ class LocalProvider(RackProvider):
             self._stop_recorded(state)
             self._stop_unrecorded()  # an `up` killed between starting a process and recording it
         self.preflight()
+        rackhd = self._probe_rackhd()
+        self._say_network(rackhd)
         state = RackState(provider=self.NAME, status="starting", pid=os.getpid())
         step = "prepare"
         try:
@@ -155,8 +165,88 @@ class LocalProvider(RackProvider):
             raise
         state.status = "up"
         state.pid = None
+        if rackhd:
+            state.endpoints["system_under_test"]["version"] = rackhd.get("version")
         self.store.save(state)
+        if self.config["services_only"]:
+            self._say_rackhd_config(state)
         return state
+
+    # -- a RackHD under test -----------------------------------------------------------------
+    def _probe_rackhd(self) -> dict | None:
+        """With ``target.url``: what its ``GET /api/2.0/config`` tells (best effort, a few seconds at most):
+        ``version`` (RackHD 2.60.7 exposes none: None) and where it tells nodes to call (apiServerAddress/Port)."""
+        url = self.config["target.url"]
+        if not url or self.config["services_only"]:
+            return None
+        from rackharness.transports.http_out.base import HttpUnreachable
+        from rackharness.transports.http_out.chooser import open_http
+
+        transport = open_http(url, timeout=3.0)
+        try:
+            answer = transport.request("GET", "/api/2.0/config")
+            body = answer.json_or_none() if answer.status_code == 200 else None
+        except (HttpUnreachable, RackHarnessError) as exc:
+            self.say(f"RackHD at {redact_url(url)}: GET /api/2.0/config did not answer ({exc}); going on")
+            return {}
+        finally:
+            transport.close()
+        if not isinstance(body, dict):
+            return {}
+        version = body.get("version") or body.get("rackhdVersion")
+        found: dict = {"version": str(version) if version else None}
+        address, port = body.get("apiServerAddress"), body.get("apiServerPort")
+        if address and port:
+            found["southbound_url"] = f"http://{address}:{port}"
+        return found
+
+    def _say_network(self, rackhd: dict | None) -> None:
+        """Which BMC address mode, and what a real RackHD needs that this setup does not give."""
+        c = self.config
+        if c["services_only"]:
+            return
+        mode, why = self._address_mode
+        spec = self._rack_spec
+        if mode == "addresses":
+            first, last = spec.nodes[0], spec.nodes[-1]
+            talk = (f"each node talking from its own ({first.ip} .. {last.ip})" if spec.agent.bind_node_ip else
+                    "the nodes talking from this host (the southbound URL is not on it: a 127.x source cannot reach it)")
+            self.say(f"BMC addresses: each BMC on UDP 623 of its own address ({first.bmc.host} .. {last.bmc.host}), "
+                     f"{talk} [{why}]")
+        else:
+            first = spec.nodes[0]
+            self.say(f"BMC ports: every BMC on {first.bmc.host}, node-01 on UDP {first.bmc.port} .. [{why}]")
+            if c["target.url"]:
+                self.say("warning: RackHD's ipmitool (-I lanplus -H <host>, no -p) reaches UDP 623 only: it cannot "
+                         f"reach port-mode BMCs, so its OBMs and pollers will fail; run as root (or with "
+                         f"CAP_NET_BIND_SERVICE) for bmc.address_mode=addresses ({PRIVILEGE_HINT})")
+        southbound = spec.agent.southbound_url
+        told = (rackhd or {}).get("southbound_url")
+        if c["target.url"]:
+            self.say(f"nodes netboot from {redact_url(southbound)}"
+                     + ("" if c["rack.southbound_url"] else " (the target's URL; RackHD 2.60.7 serves the southbound "
+                        "API on on-taskgraph's taskGraphEndpoint: give it with --southbound-url)"))
+            if told and told.rstrip("/") != (southbound or "").rstrip("/"):
+                self.say(f"note: this RackHD tells nodes to call {told} (apiServerAddress/apiServerPort in its "
+                         "config.json)")
+
+    def _say_rackhd_config(self, state: RackState) -> None:
+        """``up --services-only``: what RackHD's config.json needs to use these services."""
+        endpoints = state.endpoints
+        amqp = redact_url(endpoints.get("amqp_url")) or ""
+        amqp = amqp[:-len("/%2F")] if amqp.endswith("/%2F") else amqp  # the default vhost, as RackHD writes it
+        database = self.config["target.database"]
+        mongo = (endpoints.get("mongo_url") or "").rstrip("/")
+        self.say("services up for a RackHD you run; in its config.json:")
+        self.say(f'  "amqp": "{amqp}",'
+                 + ("  (the password: `rackharness status --json --show-secrets`)"
+                    if redact_url(endpoints.get("amqp_url")) != endpoints.get("amqp_url") else ""))
+        self.say(f'  "mongo": "{mongo}/{database}",')
+        self.say('  "apiServerAddress" / "apiServerPort": where the nodes reach the southbound API (on-taskgraph\'s '
+                 '"taskGraphEndpoint"), e.g. 127.0.0.1 and its port;')
+        self.say("then `rackharness up --state-dir <another dir> --target http://<on-http address:port> "
+                 "--southbound-url http://<apiServerAddress:apiServerPort> --amqp-url ... --mongo-url ...` "
+                 "(docs/real-rackhd.md)")
 
     def _step_prepare(self, state: RackState, *, keep_data: bool) -> None:
         make_private_dir(self.state_dir)
@@ -269,10 +359,14 @@ class LocalProvider(RackProvider):
     # -- what the suite reads ------------------------------------------------------------------
     def _endpoints(self, spec: RackSpec) -> dict:
         services = {s.NAME: s for s in self.services()}
+        if self.config["services_only"]:
+            return StackInfo(provider=self.NAME, state_dir=self.state_dir, amqp_url=services["rabbitmq"].url,
+                             mongo_url=services["mongo"].url, sut_kind="none").to_endpoints()
         info = StackInfo(
             provider=self.NAME, state_dir=self.state_dir,
             api_url=self.config["target.url"] or services["target"].url,
             auth_url=self.config["target.auth_url"] or (services["target"].auth_url if "target" in services else None),
             southbound_url=spec.agent.southbound_url, amqp_url=services["rabbitmq"].url,
-            mongo_url=services["mongo"].url, nodes=node_infos(spec.nodes))
+            mongo_url=services["mongo"].url, nodes=node_infos(spec.nodes),
+            sut_kind="rackhd" if self.config["target.url"] else "reference", address_mode=spec.address_mode)
         return info.to_endpoints()

@@ -45,7 +45,7 @@ class PhysicalProvider(RackProvider):
         state = RackState(provider=self.NAME, status="up")
         info = StackInfo(
             provider=self.NAME, state_dir=self.state_dir, api_url=inventory.api_url, amqp_url=inventory.amqp_url,
-            mongo_url=inventory.mongo_url,
+            mongo_url=inventory.mongo_url, sut_kind="rackhd",
             nodes=tuple(NodeInfo(name=n.name, macs=tuple(n.macs), sku=n.sku, power_control=n.power_control,
                                  bmc=BmcAccess(n.bmc_host, n.bmc_port, n.bmc_user, n.bmc_password))
                         for n in inventory.nodes))

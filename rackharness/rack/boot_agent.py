@@ -116,7 +116,9 @@ class BootAgent:
         self.spec = spec
         self.loop = loop
         self.transport = transport
-        if self.transport is None and spec.southbound_url:
+        #: with ``bind_node_ip``, each node's own transport, its connections leaving from the node's address
+        self._node_transports: dict[str, HttpOut] = {}
+        if self.transport is None and spec.southbound_url and not spec.bind_node_ip:
             self.transport = open_http(spec.southbound_url, timeout=spec.request_timeout, pool_size=spec.workers)
         self.status_path = Path(status_path) if status_path else None
         self.clock = wall_clock
@@ -133,7 +135,20 @@ class BootAgent:
 
     @property
     def enabled(self) -> bool:
-        return self.transport is not None
+        return self.transport is not None or bool(self.spec.southbound_url and self.spec.bind_node_ip)
+
+    def transport_for(self, name: str) -> HttpOut:
+        """The transport node ``name`` speaks over: the shared one, or (``bind_node_ip``) its own from its IP."""
+        if self.transport is not None:
+            return self.transport
+        transport = self._node_transports.get(name)
+        if transport is None:
+            node = self._nodes[name]
+            assert self.spec.southbound_url
+            transport = self._node_transports[name] = open_http(
+                self.spec.southbound_url, timeout=self.spec.request_timeout, pool_size=2,
+                source_address=node.spec.ip or None)
+        return transport
 
     def attach(self, node: VirtualNode, handler: Any) -> None:
         """Follow ``node``'s power events; ``handler`` is its BMC's command handler (in-band IPMI)."""
@@ -244,7 +259,7 @@ class BootAgent:
                 return self._fail(status, f"no `exit` within {self.spec.boot_timeout:g}s of booting")
             status.task_fetches += 1
             try:
-                answer = await self._http("GET", tasks_path)
+                answer = await self._http("GET", tasks_path, node=status.name)
             except HttpUnreachable as exc:
                 status.error = f"GET {tasks_path}: {exc}"
                 await asyncio.sleep(self.spec.poll_interval)
@@ -289,7 +304,7 @@ class BootAgent:
             if stage == "profile":
                 status.profile_requests += 1
             try:
-                answer = await self._http(method, path, params=params)
+                answer = await self._http(method, path, params=params, node=status.name)
                 seen = str(answer.status_code) if answer.status_code == 200 else f"{answer.status_code} {answer.excerpt()}"
             except HttpUnreachable as exc:
                 answer, seen = None, f"unreachable: {exc}"
@@ -339,7 +354,8 @@ class BootAgent:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         name = parts.path.rsplit("/", 1)[-1]
         try:
-            answer = await self._http("GET", parts.path, params=urllib.parse.parse_qsl(parts.query) or None)
+            answer = await self._http("GET", parts.path, params=urllib.parse.parse_qsl(parts.query) or None,
+                                      node=status.name)
         except HttpUnreachable as exc:
             status.download_failures.append(f"{path}: {exc}")
             return f"Error: download of {path} failed: {exc}\n"
@@ -352,7 +368,7 @@ class BootAgent:
     async def _post(self, path: str, document: dict[str, Any], status: NodeBootStatus) -> None:
         for attempt in range(1, POST_RETRIES + 1):
             try:
-                answer = await self._http("POST", path, body=document)
+                answer = await self._http("POST", path, body=document, node=status.name)
                 status.post_status = str(answer.status_code)
                 return
             except HttpUnreachable as exc:
@@ -360,12 +376,11 @@ class BootAgent:
                 await asyncio.sleep(self.spec.poll_interval * attempt)
 
     async def _http(self, method: str, path: str, *, params: list[tuple[str, str]] | None = None,
-                    body: Any = None) -> HttpAnswer:
+                    body: Any = None, node: str = "") -> HttpAnswer:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=max(1, self.spec.workers),
                                                 thread_name_prefix="boot-agent")
-        assert self.transport is not None
-        transport = self.transport
+        transport = self.transport_for(node)
         return await self.loop.run_in_executor(
             self._executor, lambda: transport.request(method, path, params=params, json=body))
 
@@ -398,6 +413,8 @@ class BootAgent:
         self.flush()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
+        for transport in self._node_transports.values():
+            transport.close()
 
 
 def read_status(state_dir: str | os.PathLike) -> dict[str, Any] | None:

@@ -9,6 +9,10 @@ contains ``Discovery`` and that belongs to the node by ``node``, ``context.targe
 that ended ``failed``/``cancelled``/``timeout`` settles the node as failed at once (the wait goes on
 for the others); its failed tasks and their errors go into the report.
 
+With ``create_obms`` (``up --discover`` against a RackHD: its ``autoCreateObm`` is off by default, and
+RackHD's own stack-init made the OBMs), each node discovered that has no ``ipmi-obm-service`` OBM gets one
+(``PUT /api/2.0/nodes/<id>/obm`` with its BMC's address and the rack's credentials), and the output says so.
+
 Where a node stopped comes from three independent sources, strongest first:
 
 1. the target's graph: which task failed and why, or which tasks were still pending/running;
@@ -41,6 +45,8 @@ FAILED = ("failed", "cancelled", "timeout")
 POWER_WORKERS = 8
 IPMI_TIMEOUT = 10.0
 IDLE_TIMEOUT = 30.0  # seconds a cancelled graph may take to end
+IPMI_OBM_SERVICE = "ipmi-obm-service"
+IPMI_PORT = 623  # an OBM names its port only when the BMC is elsewhere (port-mode racks)
 
 
 class DiscoveryFailed(RackHarnessError):
@@ -74,6 +80,8 @@ class Discovery:
     obm_factory: Callable[[NodeInfo], Any] = field(default=lambda node: ObmClient.for_node(node, timeout=IPMI_TIMEOUT))
     clock: Callable[[], float] = time.monotonic
     nodes: dict[str, NodeProgress] = field(default_factory=dict)
+    #: give each discovered node without an ipmi-obm-service OBM one (RackHD without autoCreateObm)
+    create_obms: bool = False
 
     def __post_init__(self) -> None:
         self.nodes = {n.name: NodeProgress(n) for n in self.stack.nodes}
@@ -252,9 +260,35 @@ class Discovery:
             progress.outcome = "already discovered"
             when = f"by graph of {_created(progress.graph)}" if progress.graph else "(catalogs, no graph)"
             self.say(f"  {progress.rack.name}: already discovered {when} (node {progress.node_id})")
+            self.ensure_obm(progress)
             return
         word = "discovered" if outcome == "discovered" else "FAILED"
         self.say(f"  {progress.rack.name}: {word} after {progress.settled_at:.1f}s (node {progress.node_id})")
+        if outcome == "discovered":
+            self.ensure_obm(progress)
+
+    # -- 2b. the OBM RackHD's own stack-init would have made ------------------------------------------
+    def ensure_obm(self, progress: NodeProgress) -> str | None:
+        """With ``create_obms``: give a discovered node without an ipmi-obm-service OBM one; what was done."""
+        if not self.create_obms or not progress.node_id:
+            return None
+        path = f"{API_ROOT}/nodes/{progress.node_id}/obm"
+        bmc = progress.rack.bmc
+        try:
+            obms = self.api.get(path)
+            if any(isinstance(o, dict) and o.get("service") == IPMI_OBM_SERVICE for o in obms or []):
+                return "present"
+            config: dict[str, Any] = {"host": bmc.host, "user": bmc.user, "password": bmc.password}
+            if bmc.port != IPMI_PORT:
+                config["port"] = bmc.port
+            self.api.put(path, {"service": IPMI_OBM_SERVICE, "config": config}, expect=(200, 201))
+        except ClientError as exc:
+            self.say(f"  {progress.rack.name}: no {IPMI_OBM_SERVICE} OBM, and creating one failed: {exc.message}")
+            return "failed"
+        where = bmc.host if bmc.port == IPMI_PORT else f"{bmc.host}:{bmc.port}"
+        self.say(f"  {progress.rack.name}: created its {IPMI_OBM_SERVICE} OBM (host {where}, user {bmc.user}): "
+                 "the target has autoCreateObm off, as RackHD's stack-init would have")
+        return "created"
 
     # -- 3. the report ---------------------------------------------------------------------------------
     def report(self, headline: str) -> str:

@@ -6,9 +6,12 @@ saved config alone.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import ipaddress
 import re
+import socket
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -26,6 +29,58 @@ HOST_NETWORK = ipaddress.IPv4Address("172.31.128.0")
 _MAC_PREFIX = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
 FAULTS = ("bmc-silent", "bmc-lossy", "power-on-fails", "bmc-password-differs")
 PACKAGED_PROFILES = Path(__file__).resolve().parents[2] / "fixtures" / "hardware"
+#: the UDP port of a real BMC (RMCP/RMCP+), where RackHD's ipmitool (no -p) sends
+IPMI_PORT = 623
+PRIVILEGE_HINT = "binding UDP 623 needs root or CAP_NET_BIND_SERVICE (setcap cap_net_bind_service+ep on the python)"
+
+
+def can_bind_ipmi_port(host: str = "127.0.0.1") -> bool:
+    """Whether this process may bind UDP 623 (root or CAP_NET_BIND_SERVICE), found by trying on ``host``.
+
+    Only a refusal for lack of privilege counts as no: 623 already taken on ``host`` (a rack of ours that
+    is up) still shows the privilege."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind((host, IPMI_PORT))
+    except OSError as exc:
+        return exc.errno not in (errno.EACCES, errno.EPERM)
+    return True
+
+
+def address_mode(config: Config, *, can_bind=can_bind_ipmi_port) -> tuple[str, str]:
+    """``bmc.address_mode`` resolved: ("ports" | "addresses", why), ``auto`` decided by trying to bind UDP 623."""
+    mode = config["bmc.address_mode"]
+    if mode != "auto":
+        return mode, f"bmc.address_mode={mode}"
+    if not config["target.url"]:
+        return "ports", "auto: the reference target reaches each BMC by its port"
+    if not on_this_host(config["target.url"]):
+        return "ports", ("auto: the target is not on this host, and 127.x addresses are loopback (give bmc.host "
+                         "an address it reaches)")
+    first = nth_address(config, "bmc.address_base", 1)
+    if can_bind(first):
+        return "addresses", "auto: this process can bind UDP 623"
+    return "ports", f"auto: this process cannot bind UDP 623 ({PRIVILEGE_HINT})"
+
+
+def on_this_host(url: str | None) -> bool:
+    """Whether ``url``'s host is a loopback address (no name is resolved: ``localhost`` counts)."""
+    host = urllib.parse.urlsplit(url or "").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def nth_address(config: Config, key: str, index: int) -> str:
+    """``key``'s base address + ``index`` (node N's BMC or boot-agent address in address mode)."""
+    try:
+        return str(ipaddress.IPv4Address(config[key]) + index)
+    except (ValueError, ipaddress.AddressValueError) as exc:
+        raise ConfigError(f"{config.source(key)}: {key}: expected an IPv4 base address like 127.1.0.0 with room "
+                          f"for node {index}, got {config[key]!r} ({exc})") from None
 
 
 def node_name(index: int) -> str:
@@ -40,15 +95,18 @@ def profiles_dir(config: Config) -> Path:
     return Path(config["profiles_dir"]) if config["profiles_dir"] else PACKAGED_PROFILES
 
 
-def build_rack_spec(config: Config) -> RackSpec:
-    """The rack the config describes; ConfigError names the setting when it cannot be built."""
+def build_rack_spec(config: Config, mode: str | None = None) -> RackSpec:
+    """The rack the config describes; ConfigError names the setting when it cannot be built.
+
+    ``mode`` is the resolved address mode (:func:`address_mode`; resolved here when not given)."""
+    mode = mode or address_mode(config)[0]
     count = config["nodes"]
     prefix = config["rack.mac_prefix"].lower()
     if not _MAC_PREFIX.match(prefix):
         raise ConfigError(f"{config.source('rack.mac_prefix')}: rack.mac_prefix: expected three hex octets "
                           f"like 52:54:00, got {config['rack.mac_prefix']!r}")
     base = config["bmc.base_port"]
-    if base + count - 1 > 65535:
+    if mode == "ports" and base + count - 1 > 65535:
         raise ConfigError(
             f"{config.source('bmc.base_port')}: bmc.base_port {base} leaves no room for {count} BMC ports "
             f"(the last would be {base + count - 1})",
@@ -69,15 +127,18 @@ def build_rack_spec(config: Config) -> RackSpec:
     nodes = []
     for index in range(1, count + 1):
         profile = profiles[(index - 1) % len(profiles)]
-        nodes.append(_node(config, index, profile, prefix, nic_counts[profile]))
+        nodes.append(_node(config, index, profile, prefix, nic_counts[profile], mode))
     for name, fault in parse_faults(config, {n.name for n in nodes}).items():
         node = next(n for n in nodes if n.name == name)
         node.fault = fault
         if fault == "bmc-password-differs":
             node.bmc.users[0].password = differing_password(config["bmc.password"], name)
     agent = AgentSpec(boot_delay=config["rack.boot_delay"], poll_interval=config["rack.agent_poll_interval"],
-                      southbound_url=config["rack.southbound_url"])
-    return RackSpec(nodes=nodes, profiles_dir=str(directory), agent=agent)
+                      southbound_url=config["rack.southbound_url"],
+                      # a loopback source address reaches only this host
+                      bind_node_ip=mode == "addresses" and on_this_host(config["rack.southbound_url"]
+                                                                        or config["target.url"] or "http://127.0.0.1"))
+    return RackSpec(nodes=nodes, profiles_dir=str(directory), agent=agent, address_mode=mode)
 
 
 def differing_password(password: str, node: str) -> str:
@@ -105,7 +166,7 @@ def parse_faults(config: Config, names: set[str]) -> dict[str, str]:
     return faults
 
 
-def _node(config: Config, index: int, profile: str, prefix: str, nics: int) -> NodeSpec:
+def _node(config: Config, index: int, profile: str, prefix: str, nics: int, mode: str = "ports") -> NodeSpec:
     admin = BmcUserSpec(user_id=2, name=config["bmc.user"], password=config["bmc.password"],
                         privilege="administrator")
     return NodeSpec(
@@ -114,11 +175,11 @@ def _node(config: Config, index: int, profile: str, prefix: str, nics: int) -> N
         uuid=str(uuid.uuid5(NODE_NAMESPACE, f"{prefix}/{index}")),
         serial=f"RH{index:06d}",
         macs=[node_mac(prefix, index, nic) for nic in range(nics)],
-        ip=node_ip(index),
+        ip=nth_address(config, "rack.node_address_base", index) if mode == "addresses" else node_ip(index),
         profile=profile,
         bmc=BmcSpec(
-            host=config["bmc.host"],
-            port=config["bmc.base_port"] + index - 1,
+            host=nth_address(config, "bmc.address_base", index) if mode == "addresses" else config["bmc.host"],
+            port=IPMI_PORT if mode == "addresses" else config["bmc.base_port"] + index - 1,
             mac=node_mac(prefix, index, BMC_NIC),
             users=[admin],
         ),

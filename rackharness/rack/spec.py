@@ -58,6 +58,8 @@ class AgentSpec:
     request_timeout: float = 10.0  # seconds one HTTP request may take
     boot_timeout: float = 600.0  # a netboot gives up after this long without an `exit`
     workers: int = 16  # HTTP requests in flight at once (all nodes together)
+    #: each node's requests leave from its own address (NodeSpec.ip), so the target tells nodes apart by peer
+    bind_node_ip: bool = False
 
 
 @dataclass
@@ -65,6 +67,8 @@ class RackSpec:
     nodes: list[NodeSpec]
     profiles_dir: str  # directory holding <profile>.yaml files
     agent: AgentSpec = field(default_factory=AgentSpec)
+    #: "ports" (every BMC on one host, its own port) or "addresses" (each BMC on UDP 623 of its own address)
+    address_mode: str = "ports"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -76,7 +80,8 @@ class RackSpec:
             bmc = dict(n["bmc"])
             bmc["users"] = [BmcUserSpec(**u) for u in bmc.get("users", [])]
             nodes.append(NodeSpec(**{**n, "bmc": BmcSpec(**bmc)}))
-        return cls(nodes=nodes, profiles_dir=raw["profiles_dir"], agent=AgentSpec(**raw.get("agent", {})))
+        return cls(nodes=nodes, profiles_dir=raw["profiles_dir"], agent=AgentSpec(**raw.get("agent", {})),
+                   address_mode=raw.get("address_mode", "ports"))
 
     @classmethod
     def load(cls, path: Path) -> "RackSpec":

@@ -42,7 +42,10 @@ class RackService(Service):
 
     def check_ports(self) -> None:
         for node in self.spec.nodes:
-            ensure_udp_free(node.bmc.host, node.bmc.port, f"bmc.base_port (port of {node.name})")
+            if self.spec.address_mode == "addresses":  # UDP 623 of the node's own address
+                ensure_udp_free(node.bmc.host, node.bmc.port, f"bmc.address_base (address of {node.name})")
+            else:
+                ensure_udp_free(node.bmc.host, node.bmc.port, f"bmc.base_port (port of {node.name})")
 
     def start(self) -> ProcessRecord:
         """rack.json (written by the provider) holds no password: the BMC passwords go on stdin."""
@@ -78,5 +81,8 @@ def ensure_udp_free(host: str, port: int, setting: str) -> None:
             probe.bind((host, port))
         except OSError as exc:
             what = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
-            raise PortInUseError(f"UDP port {port} on {host} ({setting}) {what}",
-                                 hint=f"set {setting} to a free range, or stop what holds UDP {port}{ephemeral_note(port)}") from exc
+            hint = f"set {setting} to a free range, or stop what holds UDP {port}{ephemeral_note(port)}"
+            if exc.errno in (errno.EACCES, errno.EPERM) and port < 1024:
+                hint = ("a port below 1024 needs root or CAP_NET_BIND_SERVICE (bmc.address_mode addresses); "
+                        "or use --bmc-address-mode ports")
+            raise PortInUseError(f"UDP port {port} on {host} ({setting}) {what}", hint=hint) from exc

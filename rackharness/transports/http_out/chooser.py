@@ -15,14 +15,16 @@ from rackharness.transports.http_out.base import DEFAULT_TIMEOUT, HttpOut
 
 
 def open_http(base_url: str, *, timeout: float = DEFAULT_TIMEOUT, session: Any = None,
-              pool_size: int | None = None) -> HttpOut:
-    """The transport to ``base_url``; ``session`` and ``pool_size`` apply to the requests side."""
+              pool_size: int | None = None, source_address: str | None = None) -> HttpOut:
+    """The transport to ``base_url``; ``session``, ``pool_size`` and ``source_address`` (the local IP
+    connections leave from) apply to the requests side; the in-process side has no addresses and ignores it."""
     parts = urlsplit(base_url or "")
     scheme = parts.scheme.lower()
     if scheme in ("http", "https") and parts.hostname:
         from rackharness.transports.http_out.requests_side import RequestsHttpOut
 
-        return RequestsHttpOut(base_url, session=session, timeout=timeout, pool_size=pool_size)
+        return RequestsHttpOut(base_url, session=session, timeout=timeout, pool_size=pool_size,
+                               source_address=source_address)
     if scheme == "inprocess":
         from rackharness.transports.http_out.in_process import open_in_process
 

@@ -38,17 +38,36 @@ def _stale_connection(exc: BaseException) -> bool:
     return False
 
 
+class SourceAddressAdapter(HTTPAdapter):
+    """An adapter whose connections leave from ``source_address`` (an IP this host has; any port)."""
+
+    def __init__(self, source_address: str, **kwargs: Any) -> None:
+        self.source_address = (source_address, 0)
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = self.source_address
+        super().init_poolmanager(*args, **kwargs)
+
+
 class RequestsHttpOut(HttpOut):
-    """HTTP to ``base_url`` over ``session`` (a new ``requests.Session`` by default)."""
+    """HTTP to ``base_url`` over ``session`` (a new ``requests.Session`` by default).
+
+    ``source_address``: every connection leaves from this local IP (a virtual node's own 127.x address,
+    so the server sees one peer per node); a new session is made for it."""
 
     def __init__(self, base_url: str, *, session: requests.Session | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 pool_size: int | None = None) -> None:
+                 pool_size: int | None = None, source_address: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.source_address = source_address
         self.session = session or requests.Session()
-        if session is None and pool_size:  # one kept-alive connection per worker thread
+        if session is None and (pool_size or source_address):  # one kept-alive connection per worker thread
+            size = pool_size or 1
             for prefix in ("http://", "https://"):
-                self.session.mount(prefix, HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size))
+                adapter = (SourceAddressAdapter(source_address, pool_connections=size, pool_maxsize=size)
+                           if source_address else HTTPAdapter(pool_connections=size, pool_maxsize=size))
+                self.session.mount(prefix, adapter)
 
     def request(self, method: str, target: str, *, params: Params = None, json: Any = None,
                 headers: Mapping[str, str] | None = None, timeout: float | None = None) -> HttpAnswer:
@@ -72,4 +91,5 @@ class RequestsHttpOut(HttpOut):
         self.session.close()
 
     def __repr__(self) -> str:
-        return f"<RequestsHttpOut {redact_url(self.base_url)}>"
+        via = f" from {self.source_address}" if self.source_address else ""
+        return f"<RequestsHttpOut {redact_url(self.base_url)}{via}>"

@@ -4,7 +4,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from rackharness.errors import BmcCommandError
+from rackharness.errors import BmcCommandError, ClientError
 from rackharness.rack.discovery import Discovery, DiscoveryFailed, describe_agent, describe_discovery_graph
 from rackharness.stack_info import BmcAccess, NodeInfo, StackInfo
 
@@ -12,10 +12,16 @@ from rackharness.stack_info import BmcAccess, NodeInfo, StackInfo
 class FakeApi:
     def __init__(self):
         self.nodes, self.graphs, self.catalogs, self.calls = [], [], {}, []
+        self.obms = {}  # node id → [obm]
 
     def put(self, path, body, **_):
         self.calls.append(("PUT", path, body))
         node_id = path.split("/")[4]
+        if path.endswith("/obm"):  # RackHD answers 201 with the OBM, its password not shown
+            obm = {"id": f"obm-{node_id}", "node": f"/api/2.0/nodes/{node_id}", "service": body["service"],
+                   "config": {k: v for k, v in body["config"].items() if k != "password"}}
+            self.obms.setdefault(node_id, []).append(obm)
+            return obm
         for graph in self.graphs:  # a cancel ends the node's active graphs
             if graph.get("node") == node_id and graph.get("status") in ("pending", "running"):
                 graph["status"] = "cancelled"
@@ -31,6 +37,8 @@ class FakeApi:
             return self.graphs
         if path.endswith("/catalogs"):
             return self.catalogs.get(path.split("/")[4], [])
+        if path.endswith("/obm"):
+            return self.obms.get(path.split("/")[4], [])
         raise AssertionError(path)
 
 
@@ -64,11 +72,55 @@ class DiscoveryReportTest(unittest.TestCase):
         self.lines = []
         self.time = [0.0]
 
-    def discovery(self, timeout=3.0, obms=None):
+    def discovery(self, timeout=3.0, obms=None, create_obms=False):
         obms = obms or {}
         return Discovery(self.stack, self.api, timeout=timeout, interval=1.0, say=self.lines.append,
                          obm_factory=lambda node: obms.setdefault(node.name, FakeObm()),
-                         clock=lambda: self.time[0])
+                         clock=lambda: self.time[0], create_obms=create_obms)
+
+    def discovered_pair(self):
+        """node-01 (BMC on 623 of its own address) and node-02 (port mode) both discovered in this run."""
+        self.stack = StackInfo("local", self.state, "http://x", None, None, (
+            NodeInfo("node-01", ("52:54:00:00:01:00",), BmcAccess("127.1.0.1", 623, "admin", "pw")),
+            NodeInfo("node-02", ("52:54:00:00:02:00",), BmcAccess("127.0.0.1", 18231, "admin", "pw"))),
+            sut_kind="rackhd")
+        self.api.nodes = [{"id": "a1", "identifiers": ["52:54:00:00:01:00"]},
+                          {"id": "a2", "identifiers": ["52:54:00:00:02:00"]}]
+        self.api.catalogs = {"a1": [{}], "a2": [{}]}
+        self.api.graphs = [{"injectableName": "Graph.SKU.Discovery", "status": "succeeded", "node": node,
+                            "createdAt": "2999-01-01T00:00:00.000Z"} for node in ("a1", "a2")]
+
+    def test_against_a_rackhd_each_discovered_node_without_an_ipmi_obm_gets_one(self):
+        self.discovered_pair()
+        self.api.obms = {"a2": [{"id": "o2", "service": "ipmi-obm-service", "config": {"host": "127.0.0.1"}}]}
+        self.discovery(create_obms=True).wait()
+        puts = [c for c in self.api.calls if c[0] == "PUT"]
+        self.assertEqual(puts, [("PUT", "/api/2.0/nodes/a1/obm", {
+            "service": "ipmi-obm-service", "config": {"host": "127.1.0.1", "user": "admin", "password": "pw"}})])
+        self.assertIn("  node-01: created its ipmi-obm-service OBM (host 127.1.0.1, user admin): the target has "
+                      "autoCreateObm off, as RackHD's stack-init would have", self.lines)
+        self.assertFalse(any("pw" in line for line in self.lines))
+        self.assertFalse(any("node-02: created" in line for line in self.lines))
+
+    def test_a_port_mode_bmc_gets_its_port_in_the_obm_and_a_refusal_is_said(self):
+        self.discovered_pair()
+        self.api.obms = {"a1": [{"id": "o1", "service": "ipmi-obm-service", "config": {}}]}
+        self.discovery(create_obms=True).wait()
+        self.assertIn(("PUT", "/api/2.0/nodes/a2/obm", {"service": "ipmi-obm-service", "config": {
+            "host": "127.0.0.1", "user": "admin", "password": "pw", "port": 18231}}), self.api.calls)
+
+        def refuse(path, body, **_):
+            raise ClientError("PUT /obm: 400 bad config")
+        self.api.obms, self.lines[:] = {}, []
+        self.api.put = refuse
+        self.discovery(create_obms=True).wait()
+        self.assertIn("  node-01: no ipmi-obm-service OBM, and creating one failed: PUT /obm: 400 bad config",
+                      self.lines)
+
+    def test_without_create_obms_nothing_is_created(self):
+        self.discovered_pair()
+        self.discovery().wait()
+        self.assertEqual([c for c in self.api.calls if c[0] == "PUT"], [])
 
     def advance(self, seconds):
         self.time[0] += seconds
