@@ -81,18 +81,20 @@ class BlackBoxSuiteTest(unittest.TestCase):
                                      r"tests\.rackhd\.test_smoke\.Smoke\.api_serves_config (failed|errored)")
 
     def test_a_second_run_against_the_same_rack_is_refused_at_once(self):
-        first = subprocess.Popen([sys.executable, "-m", "nose2", "--group", "smoke"], cwd=REPO, env=self.stack.env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.addCleanup(lambda: first.poll() is None and first.kill())
-        for line in first.stdout:  # the first run holds the lock once it says what it tests
-            if line.startswith("rackharness: testing"):
-                break
+        # the first run is held open deterministically: a process holding the same lock nose2 takes
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import sys, time\nfrom rackharness.suite.run_lock import SuiteRunLock\n"
+             f"lock = SuiteRunLock({self.stack.status()['api_url']!r}).acquire()\nprint('held', flush=True)\n"
+             "time.sleep(120)\n"], cwd=REPO, env=self.stack.env, stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: holder.poll() is None and holder.kill())
+        self.assertEqual(holder.stdout.readline().strip(), "held")
         second = nose2(self.stack.env, "--group", "smoke", timeout=60)
-        first.wait(timeout=120)
         self.assertEqual(second.returncode, 2, second.stderr[-2000:])
         self.assertIn("another suite run is testing", second.stderr)
-        self.assertIn(f"pid {first.pid}", second.stderr)
-        self.assertEqual(first.returncode, 0)
+        self.assertIn(f"pid {holder.pid}", second.stderr)
+        self.assertNotIn("Traceback", second.stderr)
+        holder.kill()  # a run killed with SIGKILL frees the lock
+        holder.wait(timeout=10)
         again = nose2(self.stack.env, "--group", "smoke", timeout=120)  # the lock went with the first run
         self.assertEqual(again.returncode, 0, again.stderr[-2000:])
 
