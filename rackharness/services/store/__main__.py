@@ -23,14 +23,19 @@ def main(argv: list[str] | None = None) -> int:
 
     level = logging.DEBUG if args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s [%(process)d] %(message)s")
+    if not args.verbose:  # the engine's SQL-tier fallbacks are expected for the rewritten filters
+        logging.getLogger("neosqlite").setLevel(logging.ERROR)
     if args.log_file:
         handler = logging.FileHandler(args.log_file)
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s [%(process)d] %(message)s"))
         logging.getLogger().addHandler(handler)
     if args.pid_file and not daemon.write_pid_file(args.pid_file):
         return 1
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    def stop(*_):  # as nx-27017 itself: unwind the loop (its sockets close, the port is free at once)
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     logging.getLogger("rackharness.store").warning("store on %s:%s, data in %s", args.host, args.port,
                                                   args.data_dir)
     try:

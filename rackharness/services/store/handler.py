@@ -332,7 +332,9 @@ class StoreHandler(NeoSQLiteHandler):
         if pipeline and isinstance(cmd.get("aggregate"), str) and "$match" in pipeline[0]:
             ids = self.matching_ids(db_name, cmd["aggregate"], pipeline[0]["$match"])
             if ids is not None:
-                cmd = {**cmd, "pipeline": [{"$match": self._by_ids(ids)}] + pipeline[1:]}
+                # the engine's aggregation binds ids as they come: give it its own ObjectId type
+                match = convert_bson_to_neo_objectids(self._by_ids(ids))
+                cmd = {**cmd, "pipeline": [{"$match": match}] + pipeline[1:]}
         return self._engine(msg, cmd)[1]
 
     def _cmd_insert(self, db_name, cmd, msg, rest):
