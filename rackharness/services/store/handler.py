@@ -308,6 +308,32 @@ class StoreHandler(NeoSQLiteHandler):
             raise
 
     # -- commands carried out here --------------------------------------------------------------
+    def _cmd_getMore(self, db_name, cmd, msg, rest):
+        """A cursor that does not exist (or is exhausted) is CursorNotFound, as in MongoDB."""
+        cursor_id = int(cmd.get("getMore") or 0)
+        with self._cursors_lock:
+            known = cursor_id in self._cursors
+        if not known and self._change_stream_manager.get_stream(cursor_id) is None:
+            return {"ok": 0, "errmsg": f"cursor id {cursor_id} not found", "code": 43,
+                    "codeName": "CursorNotFound"}
+        return self._engine(msg, cmd)[1]
+
+    def _cmd_createIndexes(self, db_name, cmd, msg, rest):
+        """A unique index the documents already violate is refused (missing and null key fields alike)."""
+        coll = cmd["createIndexes"]
+        unique = [i for i in cmd.get("indexes") or [] if i.get("unique")]
+        if unique:
+            docs = self._all(db_name, coll)
+            for index in unique:
+                try:
+                    self._check_unique(db_name, coll, [index], docs, [])
+                except DuplicateKey as exc:
+                    return {"ok": 0, "errmsg": str(exc), "code": DUPLICATE_KEY, "codeName": "DuplicateKey"}
+        self._indexes.clear()
+        reply = self._engine(msg, cmd)[1]
+        self._indexes.clear()
+        return reply
+
     def _cmd_find(self, db_name, cmd, msg, rest):
         ids = self.matching_ids(db_name, cmd["find"], cmd.get("filter") or {})
         if ids is not None:

@@ -237,6 +237,8 @@ def matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
             ok = not any(matches(doc, q) for q in cond)
         elif key == "$comment":
             continue
+        elif key == "$expr":
+            ok = bool(_truthy(evaluate(doc, cond)))
         elif key.startswith("$"):
             raise Unsupported(f"unknown top level operator: {key}")
         else:
@@ -245,6 +247,57 @@ def matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
         if not ok:
             return False
     return True
+
+
+def _truthy(value: Any) -> bool:
+    return not (value is MISSING or value is None or value is False or (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0))
+
+
+_AGG_COMPARE = {"$eq": lambda c: c == 0, "$ne": lambda c: c != 0, "$gt": lambda c: c > 0,
+                "$gte": lambda c: c >= 0, "$lt": lambda c: c < 0, "$lte": lambda c: c <= 0}
+
+
+def _agg_compare(a: Any, b: Any) -> int:
+    """Aggregation comparison: whole values, a missing field below null."""
+    if a is MISSING or b is MISSING:
+        return 0 if a is b else (-1 if a is MISSING else 1)
+    return compare(a, b)
+
+
+def evaluate(doc: dict[str, Any], expr: Any) -> Any:
+    """An aggregation expression (the part of ``$expr`` RackHD uses): ``"$field"`` paths, literals,
+    comparisons, ``$and $or $not $in $size $literal``."""
+    if isinstance(expr, str) and expr.startswith("$") and not expr.startswith("$$"):
+        values = resolve(doc, expr[1:].split("."))
+        return values[0] if len(values) == 1 else values
+    if isinstance(expr, list):
+        return [evaluate(doc, e) for e in expr]
+    if not _is_operator_doc(expr):
+        return {k: evaluate(doc, v) for k, v in expr.items()} if isinstance(expr, dict) else expr
+    (op, arg), = expr.items() if len(expr) == 1 else (_unsupported(expr),)
+    if op == "$literal":
+        return arg
+    args = arg if isinstance(arg, list) else [arg]
+    if op in _AGG_COMPARE:
+        a, b = (evaluate(doc, x) for x in args)
+        return _AGG_COMPARE[op](_agg_compare(a, b))
+    if op == "$and":
+        return all(_truthy(evaluate(doc, x)) for x in args)
+    if op == "$or":
+        return any(_truthy(evaluate(doc, x)) for x in args)
+    if op == "$not":
+        return not _truthy(evaluate(doc, args[0]))
+    if op == "$in":
+        needle, hay = (evaluate(doc, x) for x in args)
+        return any(equal(needle, h) for h in hay)
+    if op == "$size":
+        return len(evaluate(doc, args[0]))
+    raise Unsupported(f"unknown aggregation expression operator: {op}")
+
+
+def _unsupported(expr):
+    raise Unsupported(f"an expression object must have exactly one field: {list(expr)}")
 
 
 def sort_key_compare(spec: list[tuple[str, int]]):
