@@ -414,6 +414,8 @@ class StoreHandler(NeoSQLiteHandler):
             if indexes:
                 wanted = {_hashable(i) for i in ids}
                 before = {d["_id"]: d for d in self._all(db_name, coll) if _hashable(d["_id"]) in wanted}
+            if not replace and ("$addToSet" in update or "$push" in update):
+                update = self._array_ops_as_set(db_name, coll, ids, update)
             neo_update = convert_bson_to_neo_objectids(update)
             if replace:
                 replacement = {k: v for k, v in neo_update.items() if k != "_id"}
@@ -444,6 +446,27 @@ class StoreHandler(NeoSQLiteHandler):
                                       convert_bson_to_neo_objectids(ops))
             self._verify_after_write(db_name, coll, indexes, [doc["_id"]], {doc["_id"]: None})
         return [doc["_id"]], 1, 0, doc["_id"]
+
+    def _array_ops_as_set(self, db_name, coll, ids, update):
+        """``$addToSet``/``$push`` (``$each`` too) done here, as a ``$set`` per document: the engine
+        does not create the array when the field is missing. Returns the rest of the update."""
+        collection = self.get_database(db_name)[coll]
+        for _id in ids:
+            doc = _bson(collection.find_one({"_id": convert_bson_to_neo_objectids(_id)})) or {}
+            changes = {}
+            for op in ("$addToSet", "$push"):
+                for field, spec in (update.get(op) or {}).items():
+                    current = changes.get(field, matching.resolve(doc, field.split("."))[0])
+                    current = [] if current is matching.MISSING or current is None else list(current)
+                    items = spec["$each"] if isinstance(spec, dict) and "$each" in spec else [spec]
+                    for item in items:
+                        if op == "$push" or not any(matching.equal(item, c) for c in current):
+                            current.append(item)
+                    changes[field] = current
+            if changes:
+                collection.update_one({"_id": convert_bson_to_neo_objectids(_id)},
+                                      {"$set": convert_bson_to_neo_objectids(changes)})
+        return {k: v for k, v in update.items() if k not in ("$addToSet", "$push")}
 
     def _cmd_update(self, db_name, cmd, msg, rest):
         coll = cmd["update"]
