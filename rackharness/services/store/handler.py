@@ -341,8 +341,13 @@ class StoreHandler(NeoSQLiteHandler):
         return self._engine(msg, cmd)[1]
 
     def _cmd_count(self, db_name, cmd, msg, rest):
-        ids = self._ids(db_name, cmd["count"], cmd.get("query") or {})
-        n = len(ids[int(cmd.get("skip") or 0):])
+        ids = self.matching_ids(db_name, cmd["count"], cmd.get("query") or {})
+        if ids is None:  # plain: the engine counts without reading the documents
+            collection = self.get_database(db_name)[cmd["count"]]
+            total = collection.count_documents(convert_bson_to_neo_objectids(cmd.get("query") or {}))
+        else:
+            total = len(ids)
+        n = max(0, total - int(cmd.get("skip") or 0))
         if cmd.get("limit"):
             n = min(n, abs(int(cmd["limit"])))
         return {"n": n, "ok": 1}
