@@ -308,6 +308,12 @@ class StoreHandler(NeoSQLiteHandler):
             raise
 
     # -- commands carried out here --------------------------------------------------------------
+    def _cmd_isMaster(self, db_name, cmd, msg, rest):
+        """As a MongoDB server: minWireVersion 0, so a pre-OP_MSG driver does not refuse the server."""
+        return {**self._engine(msg, cmd)[1], "minWireVersion": 0, "ismaster": True}
+
+    _cmd_hello = _cmd_isMaster
+
     def _cmd_getMore(self, db_name, cmd, msg, rest):
         """A cursor that does not exist (or is exhausted) is CursorNotFound, as in MongoDB."""
         cursor_id = int(cmd.get("getMore") or 0)
