@@ -193,6 +193,10 @@ class StoreHandler(NeoSQLiteHandler):
             return self._engine(msg, cmd, rest)
         except matching.Unsupported as exc:
             return msg["request_id"], {"ok": 0, "errmsg": str(exc), "code": 2, "codeName": "BadValue"}
+        except Exception as exc:  # noqa: BLE001 - always an answer: a silent socket hangs the driver
+            logger.exception("%s failed", canonical)
+            return msg["request_id"], {"ok": 0, "errmsg": f"{type(exc).__name__}: {exc}", "code": 1,
+                                       "codeName": "InternalError"}
 
     # -- plumbing -------------------------------------------------------------------------------
     @staticmethod
