@@ -6,18 +6,21 @@ Engine choice, first match wins (see :attr:`MongoService.engine`):
 2. ``mongod`` on PATH: **mongod** with its own ``--dbpath`` and ``--port``, bound to ``host``.
 3. otherwise: **nx-27017** (``pip install nx-27017==0.8.1``), the embedded SQLite-backed wire
    server, run in the foreground under our ManagedProcess (never its ``-d`` daemon mode) with
-   ``--data-dir`` (one SQLite file per database) and its pid file in ``data_dir``.
+   ``--data-dir`` (one SQLite file per database) and its pid file in ``data_dir``. By default it
+   runs inside rackharness's own layer, ``python -m rackharness.services.store``
+   (:mod:`rackharness.services.store`, docs/store.md), which gives MongoDB's semantics for the
+   forms RackHD's old drivers send; ``layer=False`` runs the bare engine (the pinned-defect tests).
 
 Files: ``data_dir`` holds the database (and ``nx-27017.pid``); ``log_dir`` holds
 ``mongo.console.log`` (stdout/stderr, crash tracebacks) and the engine's own log,
 ``nx-27017.log`` or ``mongod.log``.
 
-Design rule - no indexes on array fields with nx-27017
-    nx-27017 0.8.1 has a defect: once an index exists on a field holding arrays, an equality
+Design rule - no indexes on array fields with bare nx-27017
+    nx-27017 0.8.1 has a defect (the store layer corrects it): once an index exists on a field holding arrays, an equality
     match on that field (``{"identifiers": "52:54:00:aa:bb:cc"}``) finds nothing, although
     ``$in``/``$elemMatch`` and the same query without the index work. RackHD looks nodes up by
     MAC exactly that way on ``nodes.identifiers``. So rackharness never creates an index on an
-    array field when :attr:`MongoService.supports_array_indexes` is False (engine nx-27017);
+    array field when :attr:`MongoService.supports_array_indexes` is False (bare nx-27017);
     whoever prepares RackHD's database checks that property. The pinned test
     ``tests/functional/services/test_mongo.py::NxArrayIndexDefectTest`` fails once nx-27017 is
     fixed, which is the signal to drop this rule.
@@ -25,6 +28,7 @@ Design rule - no indexes on array fields with nx-27017
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -50,8 +54,10 @@ class MongoService(Service):
     def __init__(
         self, port: int, data_dir: Path, log_dir: Path, *, url: str | None = None,
         host: str = "127.0.0.1", mongod: str | None = None, engine: str | None = None,
+        layer: bool = True,
     ) -> None:
-        """``engine`` forces ``mongod`` or ``nx-27017`` (tests); by default it is chosen as above."""
+        """``engine`` forces ``mongod`` or ``nx-27017`` (tests); by default it is chosen as above.
+        ``layer=False`` runs nx-27017 bare, without rackharness's store layer."""
         if url is not None and not url.startswith(("mongodb://", "mongodb+srv://")):
             raise ConfigError(f"mongo url {redact_url(url)!r} does not start with mongodb://",
                               hint="give a URL like mongodb://127.0.0.1:27017/ or leave it unset")
@@ -62,6 +68,7 @@ class MongoService(Service):
         self._external_url = url
         self._mongod = mongod or shutil.which("mongod")
         self._forced_engine = engine
+        self.layer = layer
 
     @property
     def engine(self) -> str:
@@ -74,8 +81,8 @@ class MongoService(Service):
 
     @property
     def supports_array_indexes(self) -> bool:
-        """False for nx-27017: indexing an array field breaks equality matches on it."""
-        return self.engine != NX_27017
+        """False for bare nx-27017: indexing an array field breaks equality matches on it."""
+        return self.engine != NX_27017 or self.layer
 
     @property
     def url(self) -> str:
@@ -114,7 +121,10 @@ class MongoService(Service):
                     "--bind_ip", self.host, "--logpath", str(self.log_dir / "mongod.log"),
                     "--logappend"]
         script = Path(sys.executable).parent / "nx-27017"
-        launcher = [str(script)] if script.is_file() else [sys.executable, "-m", "nx_27017.nx_27017"]
+        if self.layer:
+            launcher = [sys.executable, "-m", "rackharness.services.store"]
+        else:
+            launcher = [str(script)] if script.is_file() else [sys.executable, "-m", "nx_27017.nx_27017"]
         return launcher + [
             "--host", self.host, "-p", str(self.port), "--data-dir", str(self.data_dir),
             "--log-file", str(self.log_dir / "nx-27017.log"), "--pid-file", str(self._pid_file),
@@ -133,7 +143,16 @@ class MongoService(Service):
         self.log_dir.mkdir(parents=True, exist_ok=True)
         if self.engine == NX_27017:
             self._clear_stale_pid_file()
-        return ManagedProcess(self.NAME, self.command(), self.console_log, cwd=self.data_dir).start()
+        return ManagedProcess(self.NAME, self.command(), self.console_log, cwd=self.data_dir,
+                              env=self._env()).start()
+
+    def _env(self) -> dict[str, str]:
+        """The layer imports this very rackharness (its checkout first on PYTHONPATH)."""
+        if self.engine != NX_27017 or not self.layer:
+            return {}
+        root = str(Path(__file__).resolve().parents[2])
+        rest = os.environ.get("PYTHONPATH", "")
+        return {"PYTHONPATH": root + (os.pathsep + rest if rest else "")}
 
     def wait_ready(self, record: ProcessRecord | None, timeout: float = 30.0) -> None:
         """Ready = the server answers ``ping``; an auth or config refusal fails at once."""
@@ -167,7 +186,7 @@ class MongoService(Service):
         except (OSError, ValueError):
             pid = None
         argv = " ".join(procfs.read_cmdline(pid) or []) if pid else ""
-        if "nx_27017" in argv or "nx-27017" in argv:
+        if "nx_27017" in argv or "nx-27017" in argv or "rackharness.services.store" in argv:
             raise ServiceError(
                 f"another nx-27017 (pid {pid}) already serves {self.data_dir}",
                 hint=f"stop it (kill {pid}) or give this stack its own state directory")

@@ -57,8 +57,14 @@ class MongoConfigTest(unittest.TestCase):
         with mock.patch("shutil.which", return_value=None):
             service = MongoService(**base)
         self.assertEqual(service.engine, NX_27017)
-        self.assertFalse(service.supports_array_indexes)
-        self.assertIn("nx-27017", service.command()[0] + " ".join(service.command()))
+        self.assertTrue(service.supports_array_indexes, "the store layer corrects the array-index defect")
+        self.assertEqual(service.command()[1:3], ["-m", "rackharness.services.store"])
+        self.assertIn("nx-27017", " ".join(service.command()))
+        with mock.patch("shutil.which", return_value=None):
+            bare = MongoService(**base, layer=False)
+        self.assertFalse(bare.supports_array_indexes)
+        self.assertIn("nx", " ".join(bare.command()[:3]))
+        self.assertNotIn("rackharness.services.store", " ".join(bare.command()))
 
     def test_bad_url_is_a_config_error_without_the_password(self):
         with self.assertRaises(ConfigError) as caught:
