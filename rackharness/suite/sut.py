@@ -36,6 +36,9 @@ CONFIG_ENV = "RACKHARNESS_CONFIG"
 URL_ENV = "RACKHARNESS_TARGET_URL"
 MODE_ENV = "RACKHARNESS_MODE"
 MODES = ("stack", "isolated")
+#: the RackHD release the suite and its known differences were checked against; assumed (and said so)
+#: for a RackHD whose version neither its API nor suite.rackhd_version tells
+ASSUMED_RACKHD_VERSION = "2.60.7"
 
 
 @dataclass(frozen=True)
@@ -82,12 +85,17 @@ class SystemUnderTest:
     kind: str | None = None
     #: the reference's own version, or RackHD's from suite.rackhd_version (None: not known)
     version: str | None = None
+    #: RackHD told no version and none was configured: the version the suite was checked against is assumed
+    version_assumed: bool = False
 
     def what(self) -> str:
         """"reference target 0.1.0", "RackHD 2.60.7", "RackHD (version unknown)", "unknown target"."""
         if self.kind == "reference":
             return f"reference target {self.version or ''}".rstrip()
         if self.kind == "rackhd":
+            if self.version and self.version_assumed:
+                return (f"RackHD {self.version} (assumed: RackHD's API tells no version; set suite.rackhd_version "
+                        "if it is another)")
             return f"RackHD {self.version}" if self.version else "RackHD (version unknown: set suite.rackhd_version)"
         return "unknown target" if self.kind == "unknown" else "target not identified yet"
 
@@ -196,7 +204,8 @@ def identity_from_answer(target: SystemUnderTest, status: int | None, headers: M
 
     No guessing: the reference target names itself in :data:`TARGET_HEADER`; a target that answers
     without it is RackHD, whose version is ``suite.rackhd_version`` (RackHD 2.60.7 exposes none: its
-    ``GET /api/2.0/config`` has no version key and there is no version endpoint), else unknown.
+    ``GET /api/2.0/config`` has no version key and there is no version endpoint), else
+    :data:`ASSUMED_RACKHD_VERSION` — the version the suite was checked against — said as assumed.
     """
     from dataclasses import replace
     if status is None or status >= 500:
@@ -206,7 +215,9 @@ def identity_from_answer(target: SystemUnderTest, status: int | None, headers: M
         name, _, version = said.strip().partition("/")
         if name == "reference":
             return replace(target, kind="reference", version=version or None)
-    return replace(target, kind="rackhd", version=target.rackhd_version)
+    if target.rackhd_version:
+        return replace(target, kind="rackhd", version=target.rackhd_version)
+    return replace(target, kind="rackhd", version=ASSUMED_RACKHD_VERSION, version_assumed=True)
 
 
 def identify(target: SystemUnderTest, timeout: float | None = None) -> SystemUnderTest:

@@ -104,8 +104,10 @@ class AppliesTest(unittest.TestCase):
         self.assertEqual((rackhd.kind, rackhd.version), ("rackhd", "2.60.7"))
         self.assertEqual(rackhd.what(), "RackHD 2.60.7")
         unversioned = identity_from_answer(SystemUnderTest(api_url="http://x", amqp_url=None, mongo_url=None), 200, {})
-        self.assertEqual((unversioned.kind, unversioned.version), ("rackhd", None))
-        self.assertIn("version unknown", unversioned.what())
+        # RackHD tells no version and none is configured: the version the suite was checked against, said assumed
+        self.assertEqual((unversioned.kind, unversioned.version, unversioned.version_assumed),
+                         ("rackhd", "2.60.7", True))
+        self.assertIn("assumed: RackHD's API tells no version; set suite.rackhd_version", unversioned.what())
         self.assertEqual(identity_from_answer(base, None, {}).kind, "unknown")
 
 
