@@ -114,7 +114,7 @@ def _payload(reply: bytes, payload_type: int) -> bytes | None:
 
 
 def diagnose_login(host: str, port: int, user: str, password: str, *, timeout: float = 2.0,
-                   tries: int = 2) -> Diagnosis:
+                   tries: int = 3) -> Diagnosis:
     """Ask the BMC at ``host:port`` why ``user``/``password`` would (not) log in; never raises for the BMC."""
     address = f"{host}:{port}"
     try:
