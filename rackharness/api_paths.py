@@ -7,7 +7,5 @@ from __future__ import annotations
 
 #: the northbound REST API 2.0 (on-http's ``/api/2.0``)
 API_ROOT = "/api/2.0"
-#: the aliases on-http serves API 2.0 under as well
-API_ALIASES = ("/api/current", "/api/common")
 #: the Redfish 1.0 service root
 REDFISH_ROOT = "/redfish/v1"

@@ -9,7 +9,7 @@ with what to do when no rack is up (it never guesses addresses).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -103,9 +103,6 @@ class StackInfo:
         if self.sut_kind == "rackhd":
             return {"kind": "rackhd", "url": self.api_url, "version": self.sut_version}
         return {"kind": self.sut_kind}
-
-    def with_nodes(self, nodes: tuple[NodeInfo, ...]) -> "StackInfo":
-        return replace(self, nodes=tuple(nodes))
 
     # -- the state file ---------------------------------------------------------------------------
     def to_endpoints(self) -> dict[str, Any]:
