@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rackharness import clock as clock_seam
 from rackharness.errors import ReadinessTimeout
 
 
@@ -37,8 +38,9 @@ class WaitStrategy(ABC):
     is_alive: Callable[[], bool] | None = field(default=None, repr=False)
     #: optional: a log whose tail goes into the failure message
     log_file: Path | None = None
-    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    #: default: the harness's current clock (:mod:`rackharness.clock`; virtual during a replay)
+    clock: Callable[[], float] = field(default=clock_seam.monotonic, repr=False)
+    sleep: Callable[[float], None] = field(default=clock_seam.sleep, repr=False)
 
     @property
     @abstractmethod

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import collections
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rackharness import clock as clock_seam
 from rackharness.errors import ClientError, ReadinessTimeout
 from rackharness.transports.amqp.base import DEFAULT_CONNECT_TIMEOUT, AmqpTransport, Message, topic_matches
 from rackharness.transports.amqp.chooser import open_transport
@@ -82,7 +82,7 @@ class EventTracker:
 
     def __init__(self, amqp_url: str | None = None, exchange: str = EXCHANGE, *,
                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, transport: AmqpTransport | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = clock_seam.monotonic) -> None:
         if transport is None:
             if not amqp_url:
                 raise ClientError("EventTracker needs an amqp_url or a transport",

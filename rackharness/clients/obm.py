@@ -56,15 +56,18 @@ class ObmClient:
     """One node's BMC over IPMI (lanplus, via pyghmi); every method bounded by ``timeout`` seconds."""
 
     def __init__(self, node_name: str, host: str, port: int, user: str, password: str, *,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, caller: Any = None) -> None:
+        """``caller``: the IPMI seam to call through (default: the process's :func:`shared_caller`); one with a
+        ``diagnosis(address, live)`` method (a recorder) also gets the login diagnoses."""
         self.node, self.timeout = node_name, timeout
         self._address = BmcAddress(host, int(port), user, password)
+        self._caller = caller
 
     @classmethod
-    def for_node(cls, node: Any, *, timeout: float = 10.0) -> "ObmClient":
+    def for_node(cls, node: Any, *, timeout: float = 10.0, caller: Any = None) -> "ObmClient":
         """From a :class:`rackharness.stack_info.NodeInfo`."""
         bmc = node.bmc
-        return cls(node.name, bmc.host, bmc.port, bmc.user, bmc.password, timeout=timeout)
+        return cls(node.name, bmc.host, bmc.port, bmc.user, bmc.password, timeout=timeout, caller=caller)
 
     @classmethod
     def from_stack(cls, stack: Any, node_name: str, *, timeout: float = 10.0) -> "ObmClient":
@@ -93,7 +96,8 @@ class ObmClient:
 
         def work() -> None:
             try:
-                outcome["value"] = _SHARED_CALLER.call(self._address, command, fn, timeout=self.timeout)
+                caller = self._caller or _SHARED_CALLER
+                outcome["value"] = caller.call(self._address, command, fn, timeout=self.timeout)
             except BmcError as exc:
                 outcome["error"] = exc
 
@@ -114,7 +118,17 @@ class ObmClient:
 
     def _diagnose(self, within: float) -> Diagnosis:
         a = self._address
-        return diagnose_login(a.host, a.port, a.user, a.password, timeout=max(0.2, min(DIAGNOSIS_TIMEOUT, within)))
+        timeout = max(0.2, min(DIAGNOSIS_TIMEOUT, within))
+        recorder = getattr(self._caller, "diagnosis", None)
+        if recorder is None:
+            return diagnose_login(a.host, a.port, a.user, a.password, timeout=timeout)
+
+        def live() -> dict[str, Any]:
+            found = diagnose_login(a.host, a.port, a.user, a.password, timeout=timeout)
+            return {"verdict": found.verdict.value, "address": found.address, "detail": found.detail}
+
+        kept = recorder(a, live)
+        return Diagnosis(Verdict(kept["verdict"]), kept["address"], kept.get("detail") or "")
 
     def _error(self, command: str, diagnosis: Diagnosis, *, detail: str = "") -> BmcCommandError:
         """The failure as the BMC explains it; when the login works, the command's own error."""

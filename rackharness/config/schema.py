@@ -133,6 +133,12 @@ SETTINGS: tuple[Setting, ...] = (
             "firewall between the target and the runner lets through)", minimum=0, maximum=65535),
     Setting("suite.rackhd_version", str, None, "the version of the RackHD the suite tests (RackHD's API tells "
             "none); selects its known differences (tests/rackhd/known_differences.yaml)", optional=True),
+    # Record/replay (docs/record-replay.md); the mode is the switch RACKHARNESS_RECORD_MODE / nose2 --record-mode
+    Setting("tapes.set", str, "reference", "the tape set RACKHARNESS_RECORD_MODE=none replays: reference, "
+            "rackhd-<version>, lab-rackhd-<version> (a directory under tapes.dir)"),
+    Setting("tapes.dir", str, "fixtures/tapes", "where promoted tape sets live (in the repository, scrubbed)"),
+    Setting("tapes.record_dir", str, ".rackharness-tapes", "where recordings go before `rackharness tapes "
+            "promote` (git-ignored: they hold the run's secrets)"),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

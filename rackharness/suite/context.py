@@ -21,14 +21,23 @@ from typing import Any
 from rackharness import __version__
 from rackharness.api_paths import API_ROOT
 from rackharness.clients.events import EventPublisher, EventTracker
+from rackharness.config.loader import load_config
 from rackharness.clients.obm import ObmClient
 from rackharness.clients.rest import RackHDClient
 from rackharness.clients.seed import MongoSeeder
 from rackharness.stack_info import NodeInfo
+from rackharness.suite import recording
 from rackharness.suite.decorators import SkipTest
 from rackharness.suite.run_lock import SuiteRunLock
 from rackharness.suite.sink import WebhookSink, local_address_towards
+from rackharness.suite.recording import TapedClients
 from rackharness.suite.sut import SystemUnderTest, from_stack, identify, isolated_config, resolve_system_under_test
+from rackharness.tapes import modes
+from rackharness.tapes.deck import Deck
+from rackharness.tapes.modes import RecordMode
+from rackharness.transports.amqp.base import DEFAULT_CONNECT_TIMEOUT, AmqpTransport
+from rackharness.transports.amqp.chooser import open_transport
+from rackharness.transports.http_out.urllib3_pool import PoolOnHttpOut
 
 #: every object the suite creates has a name (or tag) starting with this
 PREFIX = "rh-suite-"
@@ -48,14 +57,17 @@ class Created:
 class SuiteContext:
     """Clients for one target, names for what the run creates, and the ledger of what it created."""
 
-    def __init__(self, target: SystemUnderTest, *, run_id: str | None = None) -> None:
+    def __init__(self, target: SystemUnderTest, *, run_id: str | None = None, taped: TapedClients | None = None) -> None:
         self.target = target
         self.run_id = run_id or secrets.token_hex(3)
+        #: record/replay: every client's transport goes through the run's tape deck (None: live)
+        self.taped = taped
         self.ledger: list[Created] = []
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._api: RackHDClient | None = None
         self._seeder: MongoSeeder | None = None
+        self._caller: Any = None
 
     def __repr__(self) -> str:
         return f"SuiteContext(run {self.run_id}, {self.target.describe()})"
@@ -71,8 +83,12 @@ class SuiteContext:
     def api(self) -> RackHDClient:
         """The RackHD API client (``/api/2.0`` paths), shared by the run."""
         if self._api is None:
-            self._api = RackHDClient(self.target.api_url, timeout=self.target.api_timeout)
+            self._api = RackHDClient(self.target.api_url, timeout=self.target.api_timeout,
+                                     http=self._http("api", self.target.api_url))
         return self._api
+
+    def _http(self, channel: str, url: str) -> Any:
+        return self.taped.http(channel, url, self.target.api_timeout) if self.taped else None
 
     def auth_client(self, *, username: str | None = None, password: str | None = None) -> RackHDClient:
         """A new client of the auth-enabled endpoint, not logged in, for ``username`` (default: the configured
@@ -81,21 +97,39 @@ class SuiteContext:
         if auth is None:
             raise SkipTest(f"needs an auth-enabled endpoint, which {self.target.source} does not give "
                            "(set target.auth_url to RackHD's, e.g. https://rackhd:8443)")
-        return RackHDClient(auth.url, timeout=self.target.api_timeout,
+        return RackHDClient(auth.url, timeout=self.target.api_timeout, http=self._http("auth", auth.url),
                             username=username or auth.user, password=auth.password if password is None else password)
 
     def events(self, exchange: str = "on.events") -> EventTracker:
         """A new tracker with its own exclusive queue; the caller closes it (``with ctx.events() as t``)."""
-        return EventTracker(self.need("amqp_url", "AMQP events"), exchange)
+        url = self.need("amqp_url", "AMQP events")
+        return EventTracker(url, exchange, transport=self.taped.amqp(url, DEFAULT_CONNECT_TIMEOUT) if self.taped else None)
+
+    def amqp(self) -> AmqpTransport:
+        """A transport to the broker (for tests of the broker itself); the caller closes it."""
+        url = self.need("amqp_url", "AMQP")
+        return self.taped.amqp(url, DEFAULT_CONNECT_TIMEOUT) if self.taped else open_transport(url)
+
+    def generated_client(self, client: Any) -> Any:
+        """``client`` (a swagger-generated ApiClient: RackHD's ``on_http_*`` packages) sending through the run's
+        HTTP-out seam when the run is taped (its own urllib3 pool otherwise); returns it."""
+        if self.taped:
+            client.rest_client.pool_manager = PoolOnHttpOut(self._http("api", self.target.api_url))
+        return client
 
     def publisher(self, exchange: str = "on.events") -> EventPublisher:
-        return EventPublisher(self.need("amqp_url", "AMQP publishing"), exchange)
+        url = self.need("amqp_url", "AMQP publishing")
+        return EventPublisher(url, exchange, transport=self.taped.amqp(url, DEFAULT_CONNECT_TIMEOUT) if self.taped else None)
 
     @property
     def seeder(self) -> MongoSeeder:
         """Seeds RackHD's Mongo store; everything seeded is removed by the cleanup group."""
         if self._seeder is None:
-            self._seeder = MongoSeeder.from_url(self.need("mongo_url", "Mongo seeding"), self.target.database)
+            url = self.need("mongo_url", "Mongo seeding")
+            if self.taped:
+                self._seeder = MongoSeeder(self.taped.mongo(url, self.target.database), owns_client=True)
+            else:
+                self._seeder = MongoSeeder.from_url(url, self.target.database)
         return self._seeder
 
     def need(self, endpoint: str, purpose: str) -> str:
@@ -138,7 +172,14 @@ class SuiteContext:
             raise UsageError(f"node {node.name!r} (BMC {node.bmc.host}:{node.bmc.port}) is not in "
                              f"{self.target.source}: the harness refuses to drive its BMC",
                              hint="add it to the inventory, or use a node from `./stack.sh status`")
-        return ObmClient.for_node(node, timeout=timeout)
+        return ObmClient.for_node(node, timeout=timeout, caller=self._ipmi())
+
+    def _ipmi(self) -> Any:
+        if self.taped is None:
+            return None
+        if self._caller is None:
+            self._caller = self.taped.ipmi()
+        return self._caller
 
     # -- what the run creates ---------------------------------------------------------------------
     def name(self, what: str) -> str:
@@ -159,6 +200,8 @@ class SuiteContext:
         """A started :class:`~rackharness.suite.sink.WebhookSink` on the callback host, its URLs under
         ``/rh-suite-<run>/``; the caller closes it (``with ctx.webhook_sink() as sink``)."""
         host = self.target.callback_host or local_address_towards(self.target.api_url)
+        if self.taped:
+            return WebhookSink(host, self.target.callback_port, prefix=f"{PREFIX}{self.run_id}", listen=self.taped.listen)
         return WebhookSink(host, self.target.callback_port, prefix=f"{PREFIX}{self.run_id}")
 
     def create_hook(self, url: str, what: str = "hook", **fields: Any) -> dict[str, Any]:
@@ -197,20 +240,34 @@ _context: SuiteContext | None = None
 _configured: dict[str, Any] = {}
 _isolated: Any = None  # the IsolatedStack this process started, if any
 _lock: SuiteRunLock | None = None  # held while this process tests a shared rack
+_deck: Deck | None = None  # the tape deck of a recorded or replayed run
+_requested_mode: RecordMode | str | None = None
+_report: dict[str, str] = {}
 
 
-def configure(config_file: str | None = None, say=None) -> SystemUnderTest:
+def configure(config_file: str | None = None, say=None, record_mode: RecordMode | None = None) -> SystemUnderTest:
     """Resolve the target now (the plugin does, so a missing rack is reported before any test).
 
     In isolated mode (:func:`~rackharness.suite.sut.isolated_config`) this starts the isolated
-    rack in this process; :func:`shutdown` stops it.
+    rack in this process; :func:`shutdown` stops it. With a record mode (``record_mode``, else
+    ``RACKHARNESS_RECORD_MODE``) the run goes through a tape deck (:mod:`rackharness.suite.recording`):
+    ``none`` takes the target from the tapes and reaches no service at all.
     """
-    global _context, _isolated, _lock
+    global _context, _isolated, _lock, _deck
+    if record_mode is None:
+        record_mode = modes.from_environment() if _requested_mode is None else \
+            (None if _requested_mode == "live" else _requested_mode)
+    mode = record_mode
+    shutdown()
+    if mode is RecordMode.NONE:
+        _deck, target, run_id = recording.replay_session(mode, load_config(config_file))
+        _configured["config_file"] = config_file
+        _context = SuiteContext(target, run_id=run_id, taped=recording.TapedClients(_deck))
+        return target
     config = isolated_config(config_file)
     if config is not None:
         from rackharness.providers.isolated import IsolatedStack
 
-        shutdown()
         _isolated = IsolatedStack(config, say=say).start()
         target = from_stack(_isolated.info(), config, config, source="isolated rack in this process")
         target = replace(target, kind="reference", version=__version__)  # the reference, in this process
@@ -219,15 +276,43 @@ def configure(config_file: str | None = None, say=None) -> SystemUnderTest:
         if _lock is None:  # one run at a time against a shared rack: a second is refused now, not broken later
             _lock = SuiteRunLock(target.api_url).acquire()
     _configured["config_file"] = config_file
-    _context = SuiteContext(target)
+    run_id, taped = None, None
+    if mode is not None:
+        target = identify(target)
+        callback_host = target.callback_host or local_address_towards(target.api_url)
+        _deck, run_id = recording.recording_session(mode, load_config(config_file), target,
+                                                    secrets.token_hex(3), callback_host)
+        taped = recording.TapedClients(_deck)
+    _context = SuiteContext(target, run_id=run_id, taped=taped)
     return target
 
 
+def request_record_mode(mode: RecordMode | str) -> None:
+    """The record mode of ``nose2 --record-mode`` (``"live"``: none); it wins over RACKHARNESS_RECORD_MODE."""
+    global _requested_mode
+    _requested_mode = mode
+
+
+def last_deck_report() -> str:
+    """What the last recorded or replayed run did with its tapes ("" after a live run)."""
+    return _report.get("deck", "")
+
+
+def current_deck() -> Deck | None:
+    """The run's tape deck (None: a live run)."""
+    return _deck
+
+
 def shutdown() -> None:
-    """Close the run's clients, stop the isolated rack this process started, free the run lock (idempotent)."""
-    global _context, _isolated, _lock
+    """Close the run's clients, write the session's tape, stop the isolated rack this process started, free
+    the run lock (idempotent)."""
+    global _context, _isolated, _lock, _deck
     if _context is not None:
         _context.close()
+    if _deck is not None:
+        deck, _deck = _deck, None
+        deck.close()
+        _report["deck"] = deck.report()
     if _lock is not None:
         _lock.release()
         _lock = None

@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from rackharness import clock as clock_seam
 from rackharness.errors import UsageError
 from rackharness.transports.http_in.base import IncomingRequest, url_host
 from rackharness.transports.http_in.chooser import listen
@@ -50,7 +50,7 @@ class Received(NamedTuple):
     path: str
     body: Any  # the JSON body, or the text when it is not JSON
     content_type: str | None
-    at: float  # time.perf_counter() when the body had been read
+    at: float  # the clock's monotonic time when the body had been read
 
 
 class WebhookSink:
@@ -59,7 +59,9 @@ class WebhookSink:
     ``answer(path)`` gives the status to answer (default 200); it may block, to play a slow receiver."""
 
     def __init__(self, host: str, port: int = 0, *, prefix: str = "/sink",
-                 answer: Callable[[str], int] = lambda _path: 200) -> None:
+                 answer: Callable[[str], int] = lambda _path: 200,
+                 listen: Callable[[str, Callable[[IncomingRequest], int]], Any] = listen) -> None:
+        """``listen``: the HTTP-in seam's chooser, or a stand-in for it (a recorder)."""
         self.host = host
         self.prefix = "/" + prefix.strip("/")
         self.answer = answer
@@ -80,7 +82,7 @@ class WebhookSink:
             body: Any = json.loads(request.body)
         except ValueError:
             body = request.body.decode("utf-8", "replace")
-        got = Received(request.path, body, request.content_type, time.perf_counter())
+        got = Received(request.path, body, request.content_type, clock_seam.monotonic())
         status = self.answer(request.path)
         with self._lock:
             self._received.append(got)

@@ -21,7 +21,7 @@ when the run ends). ``RACKHARNESS_MODE=stack`` (or unset) is the resolution abov
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import quote
@@ -207,7 +207,6 @@ def identity_from_answer(target: SystemUnderTest, status: int | None, headers: M
     ``GET /api/2.0/config`` has no version key and there is no version endpoint), else
     :data:`ASSUMED_RACKHD_VERSION` — the version the suite was checked against — said as assumed.
     """
-    from dataclasses import replace
     if status is None or status >= 500:
         return replace(target, kind="unknown", version=None)
     said = next((value for key, value in headers.items() if key.lower() == TARGET_HEADER.lower()), None)
@@ -243,3 +242,32 @@ def _from_config(config: Config, source: str) -> SystemUnderTest:
     return SystemUnderTest(api_url=api.rstrip("/"), amqp_url=amqp, mongo_url=mongo,
                        database=config["target.database"], source=source, auth=auth_access(auth, config),
                        **runner_settings(config))
+
+
+def to_record(target: SystemUnderTest, **overrides: object) -> dict[str, object]:
+    """``target`` as a JSON object (secrets included: a tape is scrubbed before it leaves the machine)."""
+    record = asdict(replace(target, **overrides))
+    record["nodes"] = [{**asdict(n), "macs": list(n.macs)} for n in target.nodes]
+    return record
+
+
+def from_record(record: Mapping[str, object], *, source: str) -> SystemUnderTest:
+    """The :class:`SystemUnderTest` :func:`to_record` wrote (a replay's, from its session tape)."""
+    from rackharness.stack_info import BmcAccess
+    fields = dict(record)
+    nodes = tuple(NodeInfo(**{**n, "macs": tuple(n.get("macs") or ()), "bmc": BmcAccess(**n["bmc"])})
+                  for n in fields.pop("nodes", None) or ())
+    auth = fields.pop("auth", None)
+    known = set(SystemUnderTest.__dataclass_fields__)
+    kept = {k: v for k, v in fields.items() if k in known and k not in ("source", "nodes", "auth")}
+    return SystemUnderTest(**kept, nodes=nodes, auth=AuthAccess(**auth) if auth else None, source=source)
+
+
+def tape_set_name(target: SystemUnderTest) -> str:
+    """The tape set a recording of ``target`` goes to: ``reference``, ``rackhd-<version>``, or ``lab-<version>``."""
+    if target.kind == "reference":
+        return "reference"
+    version = target.version or "unknown"
+    if target.provider == "physical":
+        return f"lab-rackhd-{version}"
+    return f"rackhd-{version}"

@@ -15,10 +15,10 @@ The endpoint and the user come from ``target.auth_url`` / ``target.auth_user`` /
 import base64
 import json
 import re
-import time
 
 import jwt
 
+from rackharness import clock
 from rackharness.api_paths import API_ROOT
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
@@ -104,7 +104,7 @@ class Auth:
     def an_expired_token_is_answered_401_jwt_expired(self):
         """A token signed with RackHD's secret that expired an hour ago → 401 [{"method": "jwt", "message": "jwt expired"}]."""
         ctx = suite_context()
-        now = int(time.time())
+        now = int(clock.now())  # the run's clock: a replay's is the recording's
         expired = jwt.encode({"user": ctx.target.auth.user, "iat": now - 7200, "exp": now - 3600},
                              rackhd_key(ctx.target.auth.token_secret), algorithm="HS256")
         client = ctx.auth_client()

@@ -12,7 +12,6 @@ import datetime as dt
 
 from rackharness.api_paths import API_ROOT
 from rackharness.transports.amqp.base import BrokerRefused
-from rackharness.transports.amqp.chooser import open_transport
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import SkipTest, asserts, test
 
@@ -63,7 +62,7 @@ class Events:
     @test
     def on_events_is_a_durable_topic_exchange(self):
         """on.events exists and is a durable, not auto-deleted topic exchange (declaring it so is accepted)."""
-        transport = open_transport(suite_context().need("amqp_url", "AMQP"))
+        transport = suite_context().amqp()
         try:
             asserts.assert_true(transport.exchange_exists(EXCHANGE), f"exchange {EXCHANGE} does not exist")
             try:

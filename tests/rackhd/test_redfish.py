@@ -224,7 +224,7 @@ class RedfishService:
         from on_http_redfish_1_0.models import RackHDResetActionResetAction
 
         ctx = suite_context()
-        client = ApiClient(host=ctx.target.api_url + REDFISH)
+        client = ctx.generated_client(ApiClient(host=ctx.target.api_url + REDFISH))
         api = RedfishvApi(client)
         api.list_systems()
         listed = members(json.loads(client.last_response.data))

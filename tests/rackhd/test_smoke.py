@@ -3,7 +3,6 @@
 Every other group depends on this one: when the rack is not there, one failure here skips the
 rest with that reason instead of failing a hundred tests the same way.
 """
-from rackharness.transports.amqp.chooser import open_transport
 from rackharness.transports.mongo.chooser import connect
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
@@ -20,7 +19,7 @@ class Smoke:
     @test
     def amqp_accepts_a_connection(self):
         """The AMQP broker RackHD publishes events on accepts a connection (and a queue on it)."""
-        transport = open_transport(suite_context().need("amqp_url", "AMQP"))
+        transport = suite_context().amqp()
         try:
             transport.keep_alive()
             asserts.assert_true(transport.declare_exclusive_queue(), "the broker named no queue")
