@@ -10,9 +10,10 @@
 #   ./stack.sh down [--purge]                      stop everything up started (--purge: and delete its data)
 #   ./stack.sh up --provider isolated              record an isolated rack (nose2 runs it in-process)
 #   ./stack.sh up --provider physical --inventory FILE   record a lab (docs/inventory.md); provisions nothing
-#   ./stack.sh test                                what CI runs: the harness's own tests, then the
-#                                                  black-box suite isolated, then against a local stack
-#   ./stack.sh test harness|isolated|stack         one of those three; test MODULE... runs those tests
+#   ./stack.sh test                                what CI runs: the harness's own tests, the suite
+#                                                  isolated, replayed from tapes, and against a local stack
+#   ./stack.sh test harness|isolated|replay|stack  one of those; test MODULE... runs those tests
+#                                                  (replay: the suite from fixtures/tapes, no service)
 #
 # Bootstrap (idempotent, quick when done): the Debian packages (rabbitmq-server, ipmitool,
 # freeipmi-tools, python3-venv) when run as root, else the exact apt command and exit 2; a
@@ -75,7 +76,7 @@ case "$verb" in
             *" --provider isolated "*|*" --provider=isolated "*|*" --provider physical "*|*" --provider=physical "*) ;;
             *) need_debs rabbitmq-server ipmitool freeipmi-tools ;;
         esac ;;
-    test) [ "${2:-}" = "isolated" ] || need_debs rabbitmq-server ipmitool freeipmi-tools ;;
+    test) case "${2:-}" in isolated|replay) ;; *) false ;; esac || need_debs rabbitmq-server ipmitool freeipmi-tools faketime ;;
 esac
 ensure_venv
 
@@ -96,6 +97,12 @@ isolated_suite() {
     env -u RACKHARNESS_STATE_DIR -u RACKHARNESS_TARGET_URL -u RACKHARNESS_CONFIG RACKHARNESS_MODE=isolated \
         timeout --kill-after=30 300 "$venv/bin/python" -m nose2 || { local rc=$?; show_failures; return $rc; }
 }
+replay_suite() {  # the committed reference tapes, no service at all (docs/record-replay.md)
+    echo "stack.sh: the black-box suite replayed from fixtures/tapes: RACKHARNESS_RECORD_MODE=none nose2" >&2
+    env -u RACKHARNESS_STATE_DIR -u RACKHARNESS_TARGET_URL -u RACKHARNESS_CONFIG -u RACKHARNESS_MODE \
+        -u RACKHARNESS_TAPES_DIR -u RACKHARNESS_TAPES_SET RACKHARNESS_RECORD_MODE=none \
+        timeout --kill-after=30 120 "$venv/bin/python" -m nose2 || { local rc=$?; show_failures; return $rc; }
+}
 stack_suite() {  # a private local stack on ports clear of the defaults and of the functional tests'
     local state rc=0
     state="$(mktemp -d "${TMPDIR:-/tmp}/rackharness-ci.XXXXXX")"
@@ -114,10 +121,12 @@ if [ "$verb" = "test" ]; then
     case "${1:-all}" in
         harness) harness_tests; exit ;;
         isolated) isolated_suite; exit ;;
+        replay) replay_suite; exit ;;
         stack) stack_suite; exit ;;
         all) failed=()  # each stage has a time budget (seconds): CI as a whole stays under 45 minutes
              stage harness harness_tests || failed+=(harness)
              stage isolated isolated_suite || failed+=(isolated)
+             stage replay replay_suite || failed+=(replay)
              stage stack stack_suite || failed+=(stack)
              [ ${#failed[@]} -eq 0 ] || die "failed: ${failed[*]} (see above)" "" 1
              exit 0 ;;

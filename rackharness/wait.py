@@ -8,7 +8,6 @@ anything that waits goes through :meth:`WaitStrategy.wait`.
 from __future__ import annotations
 
 import socket
-import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field

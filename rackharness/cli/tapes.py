@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     imported.add_argument("source", help="the set's directory (with _session.json)")
     imported.add_argument("--tape-set", help="the name to give it (default: the system its session tape names)")
     imported.add_argument("--fake-config", default=str(FAKE_CONFIG), help=f"placeholders (default {FAKE_CONFIG})")
-    check = verbs.add_parser("check", help="prove a set holds no known secret and no token")
+    check = verbs.add_parser("check", help="prove a set holds no token and none of the secrets the config, the "
+                                           "stack or the inventory give (set them: RACKHARNESS_BMC_PASSWORD=...)")
     check.add_argument("directory", nargs="?", help="the set (default: tapes.dir/tapes.set)")
     check.add_argument("--fake-config", default=str(FAKE_CONFIG), help=f"placeholders (default {FAKE_CONFIG})")
 
@@ -71,13 +72,16 @@ def placeholders(path: str) -> dict[str, str]:
     return out
 
 
-def run_secrets(config: Config, session: dict | None) -> dict[str, str]:
-    """Every secret of the run: the session tape's system under test, the config, the stack, the inventory."""
+def run_secrets(config: Config, session: dict | None, *, given_only: bool = False) -> dict[str, str]:
+    """Every secret of the run: the session tape's system under test, the config, the stack, the inventory.
+    ``given_only``: the config's secrets only where the user set them (a default such as ``admin`` is a user
+    name too, and is in every tape as that)."""
     found: dict[str, str] = {}
     for key, role in SECRET_SETTINGS.items():
-        found[role] = config[key] or ""
-    for role, url in (("amqp.password", config["amqp.url"]), ("mongo.password", config["mongo.url"])):
-        _url_password(found, role, url)
+        if not given_only or config.source(key) != "default":
+            found[role] = config[key] or ""
+    for role, key in (("amqp.password", "amqp.url"), ("mongo.password", "mongo.url")):
+        _url_password(found, role, config[key])
     sut = (session or {}).get("system_under_test") or {}
     _url_password(found, "amqp.password", sut.get("amqp_url"))
     _url_password(found, "mongo.password", sut.get("mongo_url"))
@@ -89,7 +93,7 @@ def run_secrets(config: Config, session: dict | None) -> dict[str, str]:
         found[f"node.{node['name']}.bmc.password"] = node["bmc"].get("password", "")
     try:
         from rackharness.stack_info import current_stack
-        stack = current_stack(config["state_dir"])
+        stack = None if given_only else current_stack(config["state_dir"])
     except UsageError:
         stack = None
     if stack is not None:
@@ -161,7 +165,7 @@ def _system_name(source: Path) -> str:
 def _check(args: argparse.Namespace, config: Config) -> int:
     from rackharness.tapes.promote import check_set
     directory = Path(args.directory) if args.directory else Path(config["tapes.dir"]) / config["tapes.set"]
-    leaks = check_set(directory, run_secrets(config, None), placeholders(args.fake_config))
+    leaks = check_set(directory, run_secrets(config, None, given_only=True), placeholders(args.fake_config))
     for leak in leaks:
         print(leak)
     print(f"{directory}: {len(leaks)} leak(s)" if leaks else f"{directory}: no known secret and no token")

@@ -24,15 +24,17 @@ from bson import ObjectId
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
-from rackharness.transports.mongo.chooser import connect
+from rackharness import clock as clock_seam
 from rackharness.errors import ClientError
+from rackharness.transports.mongo.chooser import connect
 
 NODES, OBMS, CATALOGS, LOOKUPS, SKUS, TAGS = "nodes", "obms", "catalogs", "lookups", "skus", "tags"
 
 
 def now() -> dt.datetime:
-    """UTC now, truncated to milliseconds as Mongo (and so RackHD) keeps it."""
-    stamp = dt.datetime.now(dt.timezone.utc)
+    """UTC now (the harness's clock: a replay's is the recording's), truncated to milliseconds as Mongo (and so
+    RackHD) keeps it."""
+    stamp = dt.datetime.fromtimestamp(clock_seam.now(), dt.timezone.utc)
     return stamp.replace(microsecond=stamp.microsecond // 1000 * 1000)
 
 

@@ -38,6 +38,7 @@ from rackharness.tapes.modes import RecordMode
 from rackharness.transports.amqp.base import DEFAULT_CONNECT_TIMEOUT, AmqpTransport
 from rackharness.transports.amqp.chooser import open_transport
 from rackharness.transports.http_out.urllib3_pool import PoolOnHttpOut
+from rackharness.transports.mongo.chooser import connect
 
 #: every object the suite creates has a name (or tag) starting with this
 PREFIX = "rh-suite-"
@@ -131,6 +132,14 @@ class SuiteContext:
             else:
                 self._seeder = MongoSeeder.from_url(url, self.target.database)
         return self._seeder
+
+    def mongo(self, timeout: float = 5.0) -> Any:
+        """A new connection to RackHD's Mongo database (for tests of the store itself); the caller closes
+        ``db.client``. Seeding goes through :attr:`seeder`."""
+        url = self.need("mongo_url", "Mongo")
+        if self.taped:
+            return self.taped.mongo(url, self.target.database, timeout)
+        return connect(url, self.target.database, timeout=timeout, ping=False)
 
     def need(self, endpoint: str, purpose: str) -> str:
         value = getattr(self.target, endpoint)

@@ -36,11 +36,15 @@ def replay_session(mode: RecordMode, config: Config) -> tuple[Deck, SystemUnderT
                          hint="record one (RACKHARNESS_RECORD_MODE=all against a running system, then "
                               "`rackharness tapes promote`), or set tapes.set / RACKHARNESS_TAPES_SET")
     deck = Deck(mode, replay_dir=directory, record_dir=None)
-    data = deck.session_data
-    if SUT_KEY not in data or RUN_KEY not in data:
-        raise UsageError(f"{session}: the session tape does not say which system it recorded "
-                         f"({SUT_KEY!r} and {RUN_KEY!r} are missing)", hint="re-record the set")
-    target = from_record(data[SUT_KEY], source=f"tape set {config['tapes.set']} in {directory}")
+    try:
+        data = deck.session_data
+        if SUT_KEY not in data or RUN_KEY not in data:
+            raise UsageError(f"{session}: the session tape does not say which system it recorded "
+                             f"({SUT_KEY!r} and {RUN_KEY!r} are missing)", hint="re-record the set")
+        target = from_record(data[SUT_KEY], source=f"tape set {config['tapes.set']} in {directory}")
+    except BaseException:
+        deck.close()  # the deck installed its virtual clock: give the real one back
+        raise
     return deck, target, str(data[RUN_KEY])
 
 
@@ -54,7 +58,7 @@ def recording_session(mode: RecordMode, config: Config, target: SystemUnderTest,
     deck = Deck(mode, replay_dir=directory, record_dir=directory, header=header)
     data = deck.session_data
     if deck.session.recording:
-        data[RUN_KEY] = run_id
+        data.setdefault(RUN_KEY, run_id)  # new_episodes extends a recorded session: its names keep its run id
         data[SUT_KEY] = to_record(replace(target, callback_host=callback_host))
     return deck, str(data.get(RUN_KEY, run_id))
 

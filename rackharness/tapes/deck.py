@@ -52,6 +52,7 @@ class Reel:
     first_unplayed_call: int = 0
     released: set[int] = field(default_factory=set)
     existed: bool = False
+    clocked: bool = False  # the virtual clock has taken this reel's offset (once: a reel keeps it when put back in)
 
 
 class Mailbox:
@@ -88,6 +89,8 @@ class Deck:
         self.correspondence = matching.Correspondence()
         self.mailboxes: dict[tuple[str, str], Mailbox] = collections.defaultdict(Mailbox)
         self.saved: list[Path] = []
+        #: test → how many recorded calls its replay did not make (the suite changed, or a call made only when slow)
+        self.unplayed: dict[str, int] = {}
         self._lock = threading.RLock()
         self._clock: clock_seam.VirtualClock | None = None
         self._previous_clock: clock_seam.Clock | None = None
@@ -126,9 +129,10 @@ class Deck:
         if self._clock is None:
             self._clock = clock_seam.VirtualClock(_epoch(self.session.tape.header.get("recorded_at")))
         started = _epoch(reel.tape.header.get("recorded_at"), None)
-        if started is not None:
-            self._clock.advance_to(started - self._clock.time() + self._clock.monotonic())
-        reel.offset = self._clock.monotonic()
+        if not reel.clocked:  # the session's reel goes back in after each test: its "at"s still count from its start
+            if started is not None:
+                self._clock.advance_to(started - self._clock.time() + self._clock.monotonic())
+            reel.offset, reel.clocked = self._clock.monotonic(), True
         previous = clock_seam.install(self._clock)
         if self._previous_clock is None:
             self._previous_clock = previous
@@ -145,6 +149,10 @@ class Deck:
         with self._lock:
             reel, self.reel = self.reel, self.session
             self._use_clock(self.session)
+            if reel.replaying and not reel.recording:
+                left = sum(1 for i in reel.tape.interactions if i.get("kind") == "call" and i["seq"] not in reel.played)
+                if left:
+                    self.unplayed[reel.tape.test] = left
             return self._save(reel)
 
     def close(self) -> Path | None:
@@ -161,7 +169,13 @@ class Deck:
         if self.saved:
             where = self.saved[-1].parent
             return f"record mode {self.mode.value}: wrote {len(self.saved)} tape(s) to {where}"
-        return f"record mode {self.mode.value}: replayed tapes from {self.replay_dir}"
+        line = f"record mode {self.mode.value}: replayed tapes from {self.replay_dir}"
+        if self.unplayed:
+            tests = sorted(self.unplayed)
+            shown = ", ".join(tests[:3]) + (f" and {len(tests) - 3} more" if len(tests) > 3 else "")
+            line += (f"; {len(tests)} tape(s) hold {sum(self.unplayed.values())} request(s) this run did not make "
+                     f"({shown}): if the suite changed, re-record them")
+        return line
 
     def _save(self, reel: Reel) -> Path | None:
         if not reel.recording or reel.tape.path is None:
@@ -194,11 +208,17 @@ class Deck:
                     return self._play(reel, found)
                 if not reel.recording:
                     raise self._miss(reel, seam, channel, request)
-            started = time.monotonic()
+            started, position = time.monotonic(), len(reel.tape.interactions)
         response = live()
         with self._lock:
-            self.reel.tape.append({"seam": seam, "kind": "call", "channel": channel, "request": request,
-                                   "response": response, "at": round(started - self.reel.started, 3)})
+            interaction = {"seam": seam, "kind": "call", "channel": channel, "request": request,
+                           "response": response, "at": round(started - self.reel.started, 3)}
+            if self.reel is reel:  # before what arrived while it ran: a delivery it caused is released after it
+                reel.tape.interactions.insert(position, interaction)
+                for seq, later in enumerate(reel.tape.interactions[position:], position):
+                    later["seq"] = seq
+            else:
+                self.reel.tape.append(interaction)
         return response
 
     def delivered(self, seam: str, channel: str, message: dict[str, Any]) -> None:
@@ -279,7 +299,7 @@ def _matched_part(request: dict[str, Any]) -> dict[str, Any]:
 
 def _one_line(request: dict[str, Any], limit: int = 200) -> str:
     text = " ".join(str(v) if not isinstance(v, (dict, list)) else matching.canonical(v).replace("\n", "")
-                    for k, v in request.items() if k != "headers" and v not in (None, [], {}))
+                    for k, v in request.items() if k not in INFORMATIVE and v not in (None, [], {}))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
 

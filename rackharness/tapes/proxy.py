@@ -27,13 +27,12 @@ import builtins
 import contextlib
 import difflib
 import json
-import os
-import tempfile
 import types
 from pathlib import Path
 from typing import Any, Iterator
 
 from rackharness.errors import RackHarnessError, UsageError
+from rackharness.tapes.tape import write_atomically
 from rackharness.tapes.values import RecordedError, decode, encode, error_value, is_error
 
 FORMAT = "rackharness-calls/1"
@@ -58,20 +57,10 @@ class CallLog:
 
     def save(self, path: Path | str) -> Path:
         """Write the log as JSON, atomically (a reader never sees half of it)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"format": FORMAT, "entries": self.entries}, indent=2, sort_keys=True,
                           ensure_ascii=False) + "\n"
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".calls-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        self.path = path
-        return path
+        self.path = write_atomically(Path(path), text)
+        return self.path
 
     @classmethod
     def load(cls, path: Path | str) -> CallLog:

@@ -236,8 +236,8 @@ class Scrubber:
                 encoded = base64.b64encode(self._scrub_bytes(data)).decode("ascii")
                 if "-" in run or "_" in run:
                     encoded = encoded.translate(_TO_URLSAFE)
-                if not run.endswith("="):
-                    encoded = encoded.rstrip("=")
+                if not run.endswith("=") and ((len(run) - start) % 4 or "-" in run or "_" in run):
+                    encoded = encoded.rstrip("=")  # unpadded stays unpadded; padded base64 that needed none keeps valid padding
                 return run[:start] + encoded + run.rstrip("=")[end:]
         return run
 

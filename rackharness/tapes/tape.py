@@ -57,19 +57,23 @@ class Tape:
                           indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     def save(self, path: Path | None = None) -> Path:
-        """Write atomically (a reader never sees half a tape)."""
-        path = Path(path or self.path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tape-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(self.to_json())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        self.path = path
-        return path
+        """Write atomically (a reader never sees half a tape); the file is private (0600): it may hold secrets."""
+        self.path = write_atomically(Path(path or self.path), self.to_json())
+        return self.path
+
+
+def write_atomically(path: Path, text: str) -> Path:
+    """``text`` into ``path`` (0600) through a temporary file beside it, so a reader never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:20]}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def load(path: Path) -> Tape:

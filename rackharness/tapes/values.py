@@ -56,7 +56,7 @@ def encode(value: Any) -> Any:
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, dict):
-        if all(isinstance(k, str) for k in value) and not (len(value) == 1 and next(iter(value)) in TAGS):
+        if all(isinstance(k, str) for k in value) and not _looks_tagged(value):
             return {k: encode(v) for k, v in value.items()}
         return {"$map": [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, dt.datetime):
@@ -95,6 +95,12 @@ def decode(value: Any) -> Any:
         if tag == "$error":
             return RecordedError(value["$error"], value.get("message", ""))
     return {k: decode(v) for k, v in value.items()}
+
+
+def _looks_tagged(value: dict) -> bool:
+    """Whether :func:`decode` would read this plain dict as a tag (it then goes as a ``$map``)."""
+    return (len(value) == 1 and next(iter(value)) in TAGS) or (
+        len(value) == 2 and ("$object" in value or "$error" in value))
 
 
 def _hashable(key: Any) -> Any:

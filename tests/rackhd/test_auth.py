@@ -23,6 +23,9 @@ from rackharness.api_paths import API_ROOT
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 
+#: seconds the target's clock may differ from the suite's
+SKEW = 300
+
 SESSIONS = "/redfish/v1/SessionService/Sessions"
 
 
@@ -62,15 +65,20 @@ class Auth:
 
     @test
     def login_returns_a_jwt_for_the_configured_user(self):
-        """POST /login with the configured user → 200 {"token"}: a JWT whose payload names the user, with iat and exp."""
+        """POST /login with the configured user → 200 {"token"}: a JWT whose payload names the user, issued now
+        (iat, on a clock within SKEW of the suite's) and not expired (exp)."""
         ctx = suite_context()
         self.client = ctx.auth_client()
         self.token = self.client.login()
         claims = claims_of(self.token)
         asserts.assert_equal(claims.get("user"), ctx.target.auth.user, f"token payload {claims!r}")
         asserts.assert_true(isinstance(claims.get("iat"), int), f"token payload has no iat: {claims!r}")
+        now = clock.now()  # the run's clock: on replay, the recording's
+        asserts.assert_true(abs(claims["iat"] - now) <= SKEW, f"token issued at {claims['iat']}, the suite's clock says "
+                            f"{now:.0f}: more than {SKEW} s apart (is the target's clock right?)")
         if "exp" in claims:  # authTokenExpireIn 0 leaves it out
             asserts.assert_true(claims["exp"] > claims["iat"], f"token expires before it is issued: {claims!r}")
+            asserts.assert_true(claims["exp"] > now, f"a fresh token has expired already (exp {claims['exp']}, now {now:.0f})")
 
     @test(depends_on=[login_returns_a_jwt_for_the_configured_user])
     def a_token_opens_the_api_by_header_or_query(self):

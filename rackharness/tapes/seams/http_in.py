@@ -57,7 +57,7 @@ def taped_listen(deck: Deck, url: str, responder: Responder,
         opened["listener"] = listen(url, recording)
         return {"base_url": opened["listener"].base_url, "port": getattr(opened["listener"], "port", 0)}
 
-    got = deck.call(SEAM, "listen", {"url": url}, live)
+    got = deck.call(SEAM, "listen", {"requested": url}, live)  # not "url": the deck does not match on that key
     if "listener" in opened:
         return opened["listener"]
     return ReplayedListener(got["base_url"], int(got.get("port") or 0), responder, deck)

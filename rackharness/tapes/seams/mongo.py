@@ -39,6 +39,24 @@ def _mongo_error(message: str) -> Exception:
     return PyMongoError(message)
 
 
+def _on_deck(database: "TapedDatabase", request: dict[str, Any], what: str, run: Any) -> Any:
+    """``run()`` (on the live store) as one call on the deck: its result, or the pymongo error it raised, again."""
+    def live() -> dict[str, Any]:
+        if database.inner is None:
+            raise _mongo_error(f"{what}: no live store while replaying")
+        try:
+            return {"result": values.encode(run())}
+        except Exception as exc:  # noqa: BLE001 - pymongo's errors are recorded and raised again
+            if type(exc).__module__.split(".")[0] != "pymongo":
+                raise
+            return {"raised": values.error_value(exc)}
+
+    response = database.deck.call(SEAM, database.name, request, live)
+    if "raised" in response:
+        raise _mongo_error(response["raised"].get("message", ""))
+    return values.decode(response.get("result"))
+
+
 class TapedCollection:
     """One collection of a :class:`TapedDatabase`."""
 
@@ -52,22 +70,10 @@ class TapedCollection:
         keep, give = _RESULTS[op]
         inner = self.database.inner
 
-        def live() -> dict[str, Any]:
-            if inner is None:
-                raise _mongo_error(f"{op} on {self.name}: no live store while replaying")
-            try:
-                return {"result": values.encode(keep(getattr(inner[self.name], op)(*args, **kwargs)))}
-            except Exception as exc:  # noqa: BLE001 - pymongo's errors are recorded and raised again
-                if type(exc).__module__.split(".")[0] != "pymongo":
-                    raise
-                return {"raised": values.error_value(exc)}
-
         request = {"collection": self.name, "op": op, "args": values.encode(list(args)),
                    "kwargs": values.encode(kwargs)}
-        response = self.database.deck.call(SEAM, self.database.name, request, live)
-        if "raised" in response:
-            raise _mongo_error(response["raised"].get("message", ""))
-        return give(values.decode(response.get("result")))
+        return give(_on_deck(self.database, request, f"{op} on {self.name}",
+                             lambda: keep(getattr(inner[self.name], op)(*args, **kwargs))))
 
     def insert_one(self, document: dict[str, Any], **kwargs: Any) -> Any:
         result = self._call("insert_one", document, **kwargs)
@@ -117,6 +123,11 @@ class TapedDatabase:
 
     def __repr__(self) -> str:
         return f"TapedDatabase({self.name!r}, {'live' if self.inner is not None else 'replay only'})"
+
+    def command(self, name: str, **kwargs: Any) -> Any:
+        """A database command (``ping``), as one call on the deck."""
+        return _on_deck(self, {"command": name, "kwargs": values.encode(kwargs)}, f"command {name}",
+                        lambda: dict(self.inner.command(name, **kwargs)))
 
     def _close(self) -> None:
         if self.inner is not None:

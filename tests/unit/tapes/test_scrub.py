@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 import json
 import unittest
-import warnings
 from urllib.parse import quote, quote_plus
 
 import jwt
@@ -12,6 +11,7 @@ import jwt
 from rackharness.errors import UsageError
 from rackharness.reference.auth.tokens import node_base64_key
 from rackharness.tapes.scrub import Leak, Scrubber, Secret, placeholders_for, rackhd_signing_key
+from tests.support.jwt_tokens import sign, verify
 
 BMC_PW = "Bmc-S3cret!"
 API_PW = "p@ss/w:rd+1"
@@ -32,17 +32,6 @@ def secrets(**extra: str) -> list[Secret]:
 def scrubber(token_placeholder: str | None = FAKE["target.auth_token_secret"]) -> Scrubber:
     return Scrubber(secrets(), token_secret_placeholder=token_placeholder)
 
-
-def sign(claims: dict, secret: str) -> str:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return jwt.encode(claims, rackhd_signing_key(secret), algorithm="HS256")
-
-
-def verify(token: str, secret: str) -> dict:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return jwt.decode(token, rackhd_signing_key(secret), algorithms=["HS256"], options={"verify_exp": False})
 
 
 def basic(user: str, password: str) -> str:
