@@ -100,6 +100,8 @@ class ObmClient:
                 outcome["value"] = caller.call(self._address, command, fn, timeout=self.timeout)
             except BmcError as exc:
                 outcome["error"] = exc
+            except BaseException as exc:  # noqa: BLE001 - anything else goes to the caller as it is
+                outcome["raised"] = exc
 
         began = time.monotonic()
         worker = threading.Thread(target=work, daemon=True, name=f"rackharness-obm-{self.address}")
@@ -111,6 +113,8 @@ class ObmClient:
             if early.verdict in FATAL:
                 raise self._error(command, early)
             worker.join()
+        if "raised" in outcome:
+            raise outcome["raised"]
         if "error" in outcome:
             raise self._error(command, early or self._diagnose(DIAGNOSIS_TIMEOUT),
                               detail=str(outcome["error"])) from outcome["error"]

@@ -41,14 +41,22 @@ class ApiError(Exception):
         self.errors = errors
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"message": self.message, "status": self.status, "UUID": str(uuid.uuid4())}
+        # RackHD's status is the code as a string ("404"), as its error middleware writes it
+        body: dict[str, Any] = {"message": self.message, "status": str(self.status), "UUID": str(uuid.uuid4())}
         if self.errors:
             body["errors"] = self.errors
         return body
 
 
 def not_found(what: str, identifier: str) -> ApiError:
-    return ApiError(404, f"{what} Not Found: {identifier}")
+    """RackHD's 404 for a document looked up by its identifier (on-core's NotFoundError): ``what`` is RackHD's
+    word for it — node, hook, obm, catalog, skus, workitem (a poller)."""
+    return ApiError(404, f"Could not find {what} with identifier {identifier}")
+
+
+def node_not_found(identifier: str) -> ApiError:
+    """What ``GET /nodes/{id}`` and ``GET /nodes/{id}/obm`` answer for an unknown node, in RackHD's words."""
+    return ApiError(404, f"Node not Found {identifier}")
 
 
 def now() -> dt.datetime:
@@ -111,10 +119,11 @@ def find_node(db: Database, identifier: str, *, by_id_only: bool = False) -> dic
     return None
 
 
-def need_node(db: Database, identifier: str, *, by_id_only: bool = False) -> dict[str, Any]:
+def need_node(db: Database, identifier: str, *, by_id_only: bool = False, read: bool = False) -> dict[str, Any]:
+    """The node, else RackHD's 404 (``read``: the words of GET /nodes/{id}, else on-core's)."""
     node = find_node(db, identifier, by_id_only=by_id_only)
     if node is None:
-        raise not_found("Node", identifier)
+        raise node_not_found(identifier) if read else not_found("node", identifier)
     return node
 
 

@@ -13,7 +13,10 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def no_content() -> Response:
-    return Response(status=204)
+    """204 with no Content-Type, as RackHD answers it (Flask would say text/html)."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response
 
 
 def request_json(*, required: bool = True) -> Any:

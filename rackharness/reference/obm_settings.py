@@ -80,7 +80,7 @@ def find_obm(ctx: TargetContext, identifier: str) -> dict[str, Any]:
     oid = ObjectId(identifier) if ObjectId.is_valid(identifier) else None
     record = ctx.db[OBMS].find_one({"_id": oid}) if oid is not None else None
     if record is None:
-        raise ApiError(404, f"OBM Not Found: {identifier}")
+        raise ApiError(404, f"Could not find obm with identifier {identifier}")
     return record
 
 

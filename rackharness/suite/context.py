@@ -187,7 +187,7 @@ class SuiteContext:
         if self.taped is None:
             return None
         if self._caller is None:
-            self._caller = self.taped.ipmi()
+            self._caller = self.taped.ipmi(self.target.nodes)
         return self._caller
 
     # -- what the run creates ---------------------------------------------------------------------

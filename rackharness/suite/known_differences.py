@@ -9,6 +9,16 @@ The list is one YAML file of the project's own (``tests/rackhd/known_differences
         reason: POST .../Sessions answers 200 where RackHD's redfish.yaml documents 201
         evidence: the captured exchange, in a sentence
 
+The same file lists, under ``answers:``, the known differences between the reference's answers and a
+RackHD's that ``rackharness diff`` finds (an endpoint, where in the answer, and which side is right)::
+
+    answers:
+      - endpoint: "POST /redfish/v1/SessionService/Sessions"   # as the diff report names it
+        where: status                       # or "header content-type", "body.obms[].ref"
+        rackhd: ["2.60.7"]
+        right: contract                      # rackhd, reference or contract (neither: the contract says)
+        reason: RackHD answers 200 where its redfish.yaml documents 201; the reference follows the contract
+
 A test listed here stays as it is: it states the contract. When the system under test is a RackHD
 whose version the entry names, the nose2 plugin (:mod:`rackharness.nose2.known`) reports its failure
 as an expected failure ("known difference of RackHD 2.60.7: <reason>") and the run does not fail on
@@ -37,6 +47,8 @@ DEFAULT_PATH = Path("tests/rackhd/known_differences.yaml")
 PATH_ENV = "RACKHARNESS_KNOWN_DIFFERENCES"
 SCHEMA_VERSION = 1
 FIELDS = ("test", "rackhd", "reason", "evidence")
+ANSWER_FIELDS = ("endpoint", "where", "rackhd", "right", "reason")
+SIDES = ("rackhd", "reference", "contract")
 _TEST_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*([-+][0-9A-Za-z.-]+)?$")
 
@@ -61,9 +73,28 @@ class KnownDifference:
 
 
 @dataclass(frozen=True)
+class KnownAnswer:
+    """A difference of answers ``rackharness diff`` reports that is known, and which side is right."""
+
+    endpoint: str
+    where: str
+    rackhd: tuple[str, ...]
+    right: str
+    reason: str
+
+    def names(self, endpoint: str, where: str, version: str | None) -> bool:
+        return self.endpoint == endpoint and self.where == where and (version is None or version in self.rackhd)
+
+
+@dataclass(frozen=True)
 class KnownDifferences:
     entries: tuple[KnownDifference, ...] = ()
     source: str = "(none)"
+    answers: tuple[KnownAnswer, ...] = ()
+
+    def answer(self, endpoint: str, where: str, version: str | None) -> KnownAnswer | None:
+        """The ``answers:`` entry for a difference the diff found at ``endpoint``/``where``, if any."""
+        return next((entry for entry in self.answers if entry.names(endpoint, where, version)), None)
 
     def __iter__(self) -> Iterator[KnownDifference]:
         return iter(self.entries)
@@ -101,7 +132,7 @@ def parse(data: Any, source: str) -> KnownDifferences:
         return KnownDifferences((), source)
     if not isinstance(data, dict):
         raise bad(f"expected a mapping with `version` and `differences`, found {type(data).__name__}")
-    extra = sorted(set(data) - {"version", "differences"})
+    extra = sorted(set(data) - {"version", "differences", "answers"})
     if extra:
         raise bad(f"unknown top-level key(s) {', '.join(map(str, extra))}")
     if data.get("version") != SCHEMA_VERSION:
@@ -139,7 +170,35 @@ def parse(data: Any, source: str) -> KnownDifferences:
                 raise bad(f"{where}.{field} must be a non-empty string")
         entries.append(KnownDifference(test_id, tuple(versions), " ".join(item["reason"].split()),
                                        " ".join(item["evidence"].split())))
-    return KnownDifferences(tuple(entries), source)
+    return KnownDifferences(tuple(entries), source, _answers(data.get("answers"), bad))
+
+
+def _answers(items: Any, bad: Any) -> tuple[KnownAnswer, ...]:
+    items = [] if items is None else items
+    if not isinstance(items, list):
+        raise bad("`answers` must be a list")
+    out: list[KnownAnswer] = []
+    for index, item in enumerate(items):
+        where = f"answers[{index}]"
+        if not isinstance(item, dict):
+            raise bad(f"{where} must be a mapping with {', '.join(ANSWER_FIELDS)}")
+        missing = [f for f in ANSWER_FIELDS if f not in item]
+        unknown = sorted(str(k) for k in set(item) - set(ANSWER_FIELDS))
+        if missing or unknown:
+            raise bad(f"{where}: " + "; ".join(filter(None, [missing and f"missing {', '.join(missing)}",
+                                                              unknown and f"unknown key(s) {', '.join(unknown)}"])))
+        for field in ("endpoint", "where", "reason"):
+            if not isinstance(item[field], str) or not item[field].strip():
+                raise bad(f"{where}.{field} must be a non-empty string")
+        if item["right"] not in SIDES:
+            raise bad(f"{where}.right must be one of {', '.join(SIDES)}, found {item['right']!r}")
+        versions = [item["rackhd"]] if isinstance(item["rackhd"], str) else item["rackhd"]
+        if not isinstance(versions, list) or not versions or \
+                not all(isinstance(v, str) and _VERSION.match(v) for v in versions):
+            raise bad(f"{where}.rackhd must be a non-empty list of RackHD versions, found {item['rackhd']!r}")
+        out.append(KnownAnswer(item["endpoint"].strip(), item["where"].strip(), tuple(versions), item["right"],
+                               " ".join(item["reason"].split())))
+    return tuple(out)
 
 
 def load(path: str | Path = DEFAULT_PATH) -> KnownDifferences:

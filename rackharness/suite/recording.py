@@ -87,10 +87,13 @@ class TapedClients:
         inner = connect(url, database, timeout=timeout, socket_timeout=timeout) if self.live else None
         return TapedDatabase(self.deck, database, inner)
 
-    def ipmi(self) -> Any:
+    def ipmi(self, nodes: Any = ()) -> Any:
+        """The IPMI seam on tape; calls name the node (of ``nodes``) whose BMC they reach."""
         from rackharness.clients.obm import shared_caller
         from rackharness.tapes.seams.ipmi import TapedCaller
-        return TapedCaller(self.deck, shared_caller() if self.live else None)
+        names = {(n.bmc.host, int(n.bmc.port)): n.name for n in nodes}
+        return TapedCaller(self.deck, shared_caller() if self.live else None,
+                           node_of=lambda address: names.get((address.host, int(address.port))))
 
     def listen(self, url: str, responder: Any) -> Any:
         from rackharness.tapes.seams.http_in import taped_listen

@@ -31,8 +31,8 @@ from rackharness.tapes import matching
 from rackharness.tapes.modes import RecordMode
 from rackharness.tapes.tape import SESSION, Tape, file_name, load
 
-#: request fields kept on the tape for the reader but not matched on
-INFORMATIVE = frozenset({"url", "headers"})
+#: request fields kept on the tape for the reader but not matched on (an HTTP request's host and headers, a BMC's address)
+INFORMATIVE = frozenset({"url", "headers", "bmc"})
 
 
 class TapeMiss(ClientError, AssertionError):

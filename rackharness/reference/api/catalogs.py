@@ -25,7 +25,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         oid = object_id(identifier)
         catalog = catalogs.find_one({"_id": {"$in": [identifier, oid]} if oid is not None else identifier})
         if catalog is None:
-            raise ApiError(404, f"Catalog Not Found: {identifier}")
+            raise ApiError(404, f"Could not find catalog with identifier {identifier}")
         return json_response(catalog_view(catalog, ctx.base_path))
 
     return bp

@@ -64,7 +64,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def need(identifier: str) -> dict[str, Any]:
         hook = hooks.find_one({"_id": identifier})
         if hook is None:
-            raise not_found("Hook", identifier)
+            raise not_found("hook", identifier)
         return hook
 
     def check_unique_url(url: str, own_id: str | None = None) -> None:

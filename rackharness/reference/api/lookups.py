@@ -29,7 +29,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         oid = object_id(identifier)
         record = records.find_one({"_id": oid}) if oid is not None else None
         if record is None:
-            raise ApiError(404, f"Lookup Not Found: {identifier}")
+            raise ApiError(404, f"Could not find lookup with criteria {{&#34;id&#34;:&#34;{identifier}&#34;}}.")  # sic: RackHD HTML-escapes it
         return record
 
     def check_unique(fields: dict[str, Any], own: dict[str, Any] | None = None) -> None:

@@ -107,7 +107,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     @bp.get("/nodes/<identifier>")
     def get_node(identifier: str):
-        return json_response(view_of(need_node(ctx.db, identifier, by_id_only=True)))
+        return json_response(view_of(need_node(ctx.db, identifier, by_id_only=True, read=True)))
 
     @bp.patch("/nodes/<identifier>")
     def patch_node(identifier: str):
@@ -145,7 +145,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     @bp.get("/nodes/<identifier>/obm")
     def node_obms(identifier: str):
-        node = need_node(ctx.db, identifier, by_id_only=True)
+        node = need_node(ctx.db, identifier, by_id_only=True, read=True)
         return json_response([obm_view(obm, base) for obm in settings_of(ctx, node, OBMS)])
 
     @bp.put("/nodes/<identifier>/obm")
@@ -173,7 +173,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         latest = list(ctx.db[CATALOGS].find({"node": refers_to_node(nid), "source": source})
                       .sort("createdAt", -1).limit(1))
         if not latest:
-            raise ApiError(404, f"Catalog Not Found: node {nid} has no catalog with source {source!r}")
+            raise ApiError(404, f"No Catalogs Found for Source ({source}).")
         return json_response(catalog_raw(latest[0]))
 
     return bp

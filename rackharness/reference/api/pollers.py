@@ -65,7 +65,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def need_poller(identifier: str) -> dict[str, Any]:
         doc = store.get(identifier)
         if doc is None:
-            raise ApiError(404, f"Poller Not Found: {identifier}")
+            raise ApiError(404, f"Could not find workitem with identifier {identifier}")
         return doc
 
     def notify(poller_id: str) -> None:
@@ -107,7 +107,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         validate_body("pollersPatch", body)
         doc = store.update(poller_id, _changes(ctx, body))
         if doc is None:  # deleted meanwhile
-            raise ApiError(404, f"Poller Not Found: {identifier}")
+            raise ApiError(404, f"Could not find workitem with identifier {identifier}")
         notify(poller_id)
         return json_response(poller_view(doc, base))
 

@@ -80,7 +80,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def need_sku(identifier: str) -> dict[str, Any]:
         sku = skus.find_one({"_id": identifier})
         if sku is None:
-            raise ApiError(404, f"Sku Not Found: {identifier}")
+            raise ApiError(404, f"Could not find skus with identifier {identifier}")
         return sku
 
     def refuse_taken(name: str, own_id: str | None = None) -> None:

@@ -76,7 +76,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def need_tag(name: str) -> dict[str, Any]:
         tag = tags.find_one({"name": name})
         if tag is None:
-            raise ApiError(404, f"Tag Not Found: {name}")
+            raise ApiError(404, f"name {name} was not found")
         return tag
 
     @bp.get("/tags")

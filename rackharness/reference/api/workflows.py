@@ -19,7 +19,7 @@ from typing import Any
 from flask import Blueprint, request
 
 from rackharness.reference.context import TargetContext
-from rackharness.reference.documents import ApiError, iso, need_node, node_id, not_found, object_id
+from rackharness.reference.documents import ApiError, iso, need_node, node_id, object_id
 from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.spec import validate_body
 from rackharness.reference.workflows.instance import ACTIVE_GRAPH_STATES, check_run_options
@@ -99,7 +99,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         if graph is None and object_id(identifier) is not None:
             graph = engine().graphs.find_one({"_id": object_id(identifier)})
         if graph is None:
-            raise not_found("Graph", identifier)
+            raise ApiError(404, f"Graph instance not found for {identifier}")
         return graph
 
     def run_config() -> tuple[str, dict[str, Any] | None]:

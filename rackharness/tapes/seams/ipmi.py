@@ -3,8 +3,8 @@
 ``call(address, what, fn)`` runs ``fn`` on a BMC session. Recording, the session ``fn`` gets is the
 real pyghmi one wrapped in a :class:`~rackharness.tapes.proxy.RecordingProxy`: every method ``fn``
 calls on it (``get_power``, ``raw_command``, ``get_sensor_data`` ...) is kept with its arguments and
-result, in order. The deck's call is matched on the BMC (host, port, user — never the password) and
-``what``; replaying, ``fn`` runs again on a :class:`~rackharness.tapes.proxy.ReplayProxy` that answers
+result, in order. The deck's call is matched on the node (its name; else the BMC's host and port), the user (never the
+password) and ``what``; replaying, ``fn`` runs again on a :class:`~rackharness.tapes.proxy.ReplayProxy` that answers
 those methods from the tape, so whatever ``fn`` computes comes out the same, with no BMC.
 The login diagnosis a slow or failed call asks for (:meth:`TapedCaller.diagnosis`) is on the tape too.
 """
@@ -23,12 +23,15 @@ SEAM = "ipmi"
 class TapedCaller:
     """``inner`` (the real :class:`IpmiCaller`; None when only replaying) behind the deck."""
 
-    def __init__(self, deck: Deck, inner: Any = None) -> None:
-        self.deck, self.inner = deck, inner
+    def __init__(self, deck: Deck, inner: Any = None, *, node_of: Callable[[BmcAddress], str | None] | None = None) -> None:
+        """``node_of``: the name of the node whose BMC is at an address (matched on, where the address may
+        change from run to run: a rack's BMC ports); without it, the address is matched on."""
+        self.deck, self.inner, self.node_of = deck, inner, node_of
 
-    @staticmethod
-    def _request(address: BmcAddress, what: str) -> dict[str, Any]:
-        return {"bmc": f"{address.host}:{address.port}", "user": address.user, "what": what}
+    def _request(self, address: BmcAddress, what: str) -> dict[str, Any]:
+        node = self.node_of(address) if self.node_of else None
+        where = {"node": node} if node else {"at": f"{address.host}:{address.port}"}
+        return {**where, "bmc": f"{address.host}:{address.port}", "user": address.user, "what": what}
 
     def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any], *,
              timeout: float | None = None) -> Any:

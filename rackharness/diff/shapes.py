@@ -1,0 +1,115 @@
+"""What of an answer is compared, and how run-specific values are taken out.
+
+A request's *endpoint* is its method and path template: ids (uuids, hex ids, MACs) become ``{id}``/
+``{mac}``, the suite's generated names (``rh-suite-<run>-...``) ``{name}``. In an answer: the status;
+the headers clients rely on (Content-Type, Location, Allow, WWW-Authenticate); the JSON body's shape
+(keys, types, nesting); and its string and boolean values once run-specific parts are masked
+(timestamps, ids, MACs, generated names, tokens, the host and port of a URL). Numbers are compared by type only
+(counters, readings and durations are the run's own).
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+from rackharness.tapes.matching import tokens
+
+HEADERS = ("content-type", "location", "allow", "www-authenticate")
+_NAME = re.compile(r"rh-suite-[0-9a-f]{6}(?:-[A-Za-z0-9_.]+)*")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+_HOST = re.compile(r"(?<=://)[^/\s\"']+")
+_MASKS = {"uuid": "{id}", "hex": "{id}", "mac": "{mac}", "timestamp": "{time}"}
+
+
+def mask(text: str) -> str:
+    """``text`` with every run-specific part replaced by its kind."""
+    literals, values = tokens(_HOST.sub("{host}", _NAME.sub("{name}", _JWT.sub("{token}", text))))
+    out = [literals[0]]
+    for (kind, _value), literal in zip(values, literals[1:]):
+        out.append(_MASKS.get(kind, "{value}"))
+        out.append(literal)
+    return "".join(out)
+
+
+def template(path: str) -> str:
+    """A path as an endpoint template: ``/api/2.0/nodes/5f.../obm`` → ``/api/2.0/nodes/{id}/obm``."""
+    return mask(path)
+
+
+def kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def header(headers: dict[str, str], name: str) -> str | None:
+    found = next((v for k, v in headers.items() if k.lower() == name), None)
+    if found is None:
+        return None
+    if name == "content-type":  # the media type and charset, spelled either way
+        return ";".join(part.strip().lower().replace('"', "") for part in found.split(";"))
+    return mask(found)
+
+
+def body_differences(rackhd: Any, reference: Any, where: str = "body", *,
+                     values: bool = True) -> Iterator[tuple[str, str, Any, Any]]:
+    """(where, kind, RackHD's, the reference's) for every way the two bodies differ. Inside an array only the
+    shape counts (``values=False``): which item comes first, and what it holds, is the run's own."""
+    a, b = kind_of(rackhd), kind_of(reference)
+    if a != b:
+        yield where, "type", _short(rackhd), _short(reference)
+        return
+    if a == "object" and _keyed_by_ids(rackhd) and _keyed_by_ids(reference):  # a map by id: its items compared
+        if rackhd and reference:
+            yield from body_differences(rackhd[min(rackhd)], reference[min(reference)], f"{where}{{id}}", values=False)
+    elif a == "object":
+        for key in sorted(set(rackhd) | set(reference)):
+            if key not in reference:
+                yield f"{where}.{key}", "missing key", _short(rackhd[key]), "(absent)"
+            elif key not in rackhd:
+                yield f"{where}.{key}", "extra key", "(absent)", _short(reference[key])
+            else:
+                yield from body_differences(rackhd[key], reference[key], f"{where}.{key}", values=values)
+    elif a == "array":
+        if rackhd and reference:  # how many is the run's own; what an item is like is compared
+            yield from _item_differences(rackhd, reference, f"{where}[]")
+    elif a in ("string", "boolean") and values:
+        left, right = (mask(rackhd), mask(reference)) if a == "string" else (rackhd, reference)
+        if left != right:
+            yield where, "value", _short(rackhd), _short(reference)
+
+
+def _item_differences(rackhd: list, reference: list, where: str) -> Iterator[tuple[str, str, Any, Any]]:
+    """The items of two arrays by shape: every key any object item has on one side and none on the other,
+    and the kinds of items each side holds."""
+    kinds = lambda items: sorted({kind_of(i) for i in items})  # noqa: E731
+    if kinds(rackhd) != kinds(reference):
+        yield where, "type", " | ".join(kinds(rackhd)), " | ".join(kinds(reference))
+        return
+    objects_a = [i for i in rackhd if isinstance(i, dict)]
+    objects_b = [i for i in reference if isinstance(i, dict)]
+    if not objects_a or not objects_b:
+        return
+    merged_a = {k: v for item in objects_a for k, v in item.items()}
+    merged_b = {k: v for item in objects_b for k, v in item.items()}
+    yield from body_differences(merged_a, merged_b, where, values=False)
+
+
+def _keyed_by_ids(value: dict) -> bool:
+    """An object whose keys are all ids (a graph's ``tasks`` by instance id): a map, not a record."""
+    return bool(value) and all(mask(str(key)) in ("{id}", "{mac}") for key in value)
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """The value as JSON (so "404" and 404 read differently), cut to ``limit`` characters."""
+    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
