@@ -68,8 +68,9 @@ def body_differences(rackhd: Any, reference: Any, where: str = "body", *,
     if a != b:
         yield where, "type", _short(rackhd), _short(reference)
         return
-    if a == "object" and _keyed_by_ids(rackhd) and _keyed_by_ids(reference):  # a map by id: its items compared
-        if rackhd and reference:
+    if a == "object" and (_keyed_by_ids(rackhd) or _keyed_by_ids(reference)) and \
+            all(_keyed_by_ids(side) or not side for side in (rackhd, reference)):  # a map by id (one may be empty)
+        if rackhd and reference:  # like an array: how many is the run's own; its items are compared
             yield from body_differences(rackhd[min(rackhd)], reference[min(reference)], f"{where}{{id}}", values=False)
     elif a == "object":
         for key in sorted(set(rackhd) | set(reference)):

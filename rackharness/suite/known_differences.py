@@ -145,13 +145,7 @@ def parse(data: Any, source: str) -> KnownDifferences:
     seen: set[str] = set()
     for index, item in enumerate(items):
         where = f"differences[{index}]"
-        if not isinstance(item, dict):
-            raise bad(f"{where} must be a mapping with {', '.join(FIELDS)}")
-        missing = [f for f in FIELDS if f not in item]
-        unknown = sorted(str(k) for k in set(item) - set(FIELDS))
-        if missing or unknown:
-            raise bad(f"{where}: " + "; ".join(filter(None, [missing and f"missing {', '.join(missing)}",
-                                                              unknown and f"unknown key(s) {', '.join(unknown)}"])))
+        _check_fields(item, FIELDS, where, bad)
         test_id = item["test"]
         if not isinstance(test_id, str) or not _TEST_ID.match(test_id):
             raise bad(f"{where}.test must be a dotted test id (tests.rackhd.test_x.Class.method), found {test_id!r}")
@@ -173,6 +167,17 @@ def parse(data: Any, source: str) -> KnownDifferences:
     return KnownDifferences(tuple(entries), source, _answers(data.get("answers"), bad))
 
 
+def _check_fields(item: Any, fields: tuple[str, ...], where: str, bad: Any) -> None:
+    """``item`` is a mapping with exactly ``fields``; else the error says which are missing or unknown."""
+    if not isinstance(item, dict):
+        raise bad(f"{where} must be a mapping with {', '.join(fields)}")
+    missing = [f for f in fields if f not in item]
+    unknown = sorted(str(k) for k in set(item) - set(fields))
+    if missing or unknown:
+        raise bad(f"{where}: " + "; ".join(filter(None, [missing and f"missing {', '.join(missing)}",
+                                                          unknown and f"unknown key(s) {', '.join(unknown)}"])))
+
+
 def _answers(items: Any, bad: Any) -> tuple[KnownAnswer, ...]:
     items = [] if items is None else items
     if not isinstance(items, list):
@@ -180,13 +185,7 @@ def _answers(items: Any, bad: Any) -> tuple[KnownAnswer, ...]:
     out: list[KnownAnswer] = []
     for index, item in enumerate(items):
         where = f"answers[{index}]"
-        if not isinstance(item, dict):
-            raise bad(f"{where} must be a mapping with {', '.join(ANSWER_FIELDS)}")
-        missing = [f for f in ANSWER_FIELDS if f not in item]
-        unknown = sorted(str(k) for k in set(item) - set(ANSWER_FIELDS))
-        if missing or unknown:
-            raise bad(f"{where}: " + "; ".join(filter(None, [missing and f"missing {', '.join(missing)}",
-                                                              unknown and f"unknown key(s) {', '.join(unknown)}"])))
+        _check_fields(item, ANSWER_FIELDS, where, bad)
         for field in ("endpoint", "where", "reason"):
             if not isinstance(item[field], str) or not item[field].strip():
                 raise bad(f"{where}.{field} must be a non-empty string")

@@ -54,7 +54,7 @@ def recording_session(mode: RecordMode, config: Config, target: SystemUnderTest,
     (a recorded session's, so names match its tapes)."""
     name = tape_set_name(target)
     directory = Path(config["tapes.record_dir"]) / name
-    header = {"system": name, "target": target.what(), "rackharness": __version__}
+    header = {"system": name, "target": target.what(), "version": target.version, "rackharness": __version__}
     deck = Deck(mode, replay_dir=directory, record_dir=directory, header=header)
     data = deck.session_data
     if deck.session.recording:

@@ -109,13 +109,29 @@ class TapedCallerTest(SeamTestCase):
         TapedCaller(deck, FakeCaller()).call(BMC, "get device id", device_id)
         self.stop(deck)
         (interaction,) = self.interactions()
-        self.assertEqual(interaction["request"], {"bmc": "10.0.0.5:623", "user": "admin", "what": "get device id"})
+        self.assertEqual(interaction["request"], {"at": "10.0.0.5:623", "bmc": "10.0.0.5:623", "user": "admin",
+                                                  "what": "get device id"})
         (entry,) = interaction["response"]["calls"]
         self.assertEqual(entry["name"], "ipmi.raw_command")
         self.assertEqual(entry["args"], [6, 1])
         self.assertEqual(entry["kwargs"], {"data": [170]})
         self.assertNotIn(BMC.password, self.tape_text())
         self.assertNotIn(BMC.password, (self.tapes / "_session.json").read_text())
+
+    def test_a_node_named_for_its_bmc_is_matched_by_name_not_address(self):
+        deck = self.record()
+        TapedCaller(deck, FakeCaller(), node_of=lambda address: "node-01").call(BMC, "get power", power)
+        self.stop(deck)
+        (interaction,) = self.interactions()
+        self.assertEqual(interaction["request"]["node"], "node-01")
+        self.assertNotIn("at", interaction["request"])
+        moved = BmcAddress("10.0.0.9", 16230, BMC.user, BMC.password)  # the same node's BMC, elsewhere this run
+        replay = self.replay()
+        self.assertEqual(TapedCaller(replay, None, node_of=lambda address: "node-01").call(moved, "get power", power),
+                         power(FakeSession()))
+        with self.assertRaises(TapeMiss):  # another node is another request
+            TapedCaller(replay, None, node_of=lambda address: "node-02").call(moved, "get power", power)
+        replay.close()
 
     def test_replay_of_another_bmc_or_call_misses(self):
         deck = self.record()
