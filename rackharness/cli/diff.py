@@ -41,8 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     del config
-    from rackharness.diff.compare import compare
-    from rackharness.diff.exchanges import load_answers
+    from rackharness.diff.compare import compare, compare_events
+    from rackharness.diff.exchanges import events_of, load_answers
     from rackharness.diff.report import classify, render, write_json
     from rackharness.suite.known_differences import load as load_known
     from rackharness.suite.sut import ASSUMED_RACKHD_VERSION
@@ -51,15 +51,14 @@ def run(args: argparse.Namespace, config: Config) -> int:
     rackhd = load_answers(source, api_port=args.api_port, auth_port=args.auth_port)
     known = load_known(args.known)
     version = args.rackhd_version or _tape_version(source) or ASSUMED_RACKHD_VERSION
-    if args.reference_tapes:
-        reference = load_answers(Path(args.reference_tapes))
-    else:
-        scratch = Path(tempfile.mkdtemp(prefix="rh-diff-"))
-        try:
-            reference = load_answers(record_reference(scratch))
-        finally:
+    scratch = None if args.reference_tapes else Path(tempfile.mkdtemp(prefix="rh-diff-"))
+    try:
+        recorded = Path(args.reference_tapes) if args.reference_tapes else record_reference(scratch)
+        reference, reference_events = load_answers(recorded), events_of(recorded)
+    finally:
+        if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-    comparison = compare(rackhd, reference)
+    comparison = compare_events(events_of(source), reference_events, compare(rackhd, reference))
     new, intended = classify(comparison, known, version)
     print(render(comparison, new, intended, against=f"RackHD {version} ({source})", limit=args.show))
     if args.report:

@@ -1,6 +1,7 @@
 """Pairing two systems' requests and listing how their answers differ.
 
-Both sides ran the same suite in the same order, so their requests line up: the two sequences of
+Both sides ran the same suite in the same order, so their requests line up: a poll (the same GET
+asked again and again in a row) is kept once, with its last answer; then the two sequences of
 endpoints (channel, method, path template) are aligned with :class:`difflib.SequenceMatcher`; a
 request one side made and the other did not (a poll answered sooner, a test only one side ran) is
 counted as unpaired, not as a difference. Each pair's answers are compared (:mod:`.shapes`), and the
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rackharness.diff import shapes
-from rackharness.diff.exchanges import Exchange
+from rackharness.diff.exchanges import Event, Exchange
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Difference:
 @dataclass
 class Comparison:
     operations: int = 0  # pairs of requests compared
+    event_kinds: int = 0  # routing keys (as templates) whose messages were compared
     endpoints: set[str] = field(default_factory=set)
     unpaired_rackhd: int = 0
     unpaired_reference: int = 0
@@ -89,8 +91,22 @@ def _charset_only(a: str, b: str) -> bool:
     return strip(a) == strip(b)
 
 
+def settled(exchanges: list[Exchange]) -> list[Exchange]:
+    """A poll kept once: of the same GET asked again and again in a row, the last answer (the state it waited
+    for); how many polls it took is the run's own."""
+    out: list[Exchange] = []
+    for exchange in exchanges:
+        if out and exchange.method == "GET" and (out[-1].channel, out[-1].method, out[-1].path, out[-1].query) == \
+                (exchange.channel, exchange.method, exchange.path, exchange.query):
+            out[-1] = exchange
+        else:
+            out.append(exchange)
+    return out
+
+
 def compare(rackhd: list[Exchange], reference: list[Exchange]) -> Comparison:
-    """Align the two sides' requests and compare every pair's answers."""
+    """Align the two sides' requests (polls settled) and compare every pair's answers."""
+    rackhd, reference = settled(rackhd), settled(reference)
     result = Comparison()
     left, right = [endpoint(e) for e in rackhd], [endpoint(e) for e in reference]
     matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
@@ -104,4 +120,26 @@ def compare(rackhd: list[Exchange], reference: list[Exchange]) -> Comparison:
             result.endpoints.add(endpoint(a))
             for difference in answer_differences(a, b):
                 result.add(difference)
+    return result
+
+
+def compare_events(rackhd: list[Event], reference: list[Event], result: Comparison) -> Comparison:
+    """The messages of each routing key (as a template: ``graph.finished.{id}``) both sides published, compared
+    by shape (keys, types, nesting); a routing key only the reference published is a difference (a capture has
+    every message RackHD published, a tape only those the suite waited for: a key only RackHD's is none)."""
+    def by_key(events: list[Event]) -> dict[str, list[Any]]:
+        grouped: dict[str, list[Any]] = {}
+        for event in events:
+            grouped.setdefault(f"AMQP {event.exchange} {shapes.mask(event.routing_key)}", []).append(event.body)
+        return grouped
+
+    theirs, ours = by_key(rackhd), by_key(reference)
+    for name in sorted(ours):
+        if name not in theirs:
+            if rackhd:  # against a source with no AMQP at all there is nothing to say
+                result.add(Difference(name, "routing key", "extra key", "(never published)", "published"))
+            continue
+        result.event_kinds += 1
+        for where, kind, a, b in shapes.body_differences({"body": theirs[name]}, {"body": ours[name]}, "message"):
+            result.add(Difference(name, where.replace("message.body[]", "body", 1), kind, a, b))
     return result

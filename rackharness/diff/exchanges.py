@@ -2,6 +2,8 @@
 
 * a tape set (``rackharness`` tapes: a directory with ``_session.json``): every ``http_out`` call of every
   test's tape, tests in the order they ran (their tapes' ``recorded_at``), channels ``api`` and ``auth``;
+AMQP messages come out of either as :class:`Event` s (:func:`events_of`).
+
 * a capture file (``suite-run.jsonl[.gz]``, one JSON object a line: ``{"kind": "http", "via": PORT,
   "method", "path", "request": {...}, "response": {...}}``), as recorded outside the project by a logging
   proxy in front of RackHD: the port says the endpoint (``--api-port``, ``--auth-port``); what came
@@ -35,6 +37,15 @@ class Exchange:
     test: str = ""  # the test that made it, when the source says
 
 
+@dataclass(frozen=True)
+class Event:
+    """One AMQP message the system published (a capture: all of them; a tape: those the suite's trackers took)."""
+
+    exchange: str
+    routing_key: str
+    body: Any
+
+
 def _decoded(body: Any) -> Any:
     """A tape's ``{"json": ...}`` / ``{"text": ...}`` body, or a capture's JSON body, as a value."""
     if isinstance(body, dict) and len(body) == 1 and next(iter(body)) in ("json", "text", "base64"):
@@ -60,6 +71,20 @@ def from_tape_set(directory: Path) -> list[Exchange]:
                                 int(response["status"]), dict(response.get("headers") or {}),
                                 _decoded(response.get("body")), tape.test))
     return out
+
+
+def events_of(source: Path) -> list[Event]:
+    """The AMQP messages of a tape set (its deliveries) or of a capture file (its ``amqp`` lines)."""
+    if source.is_dir():
+        out = []
+        for path in sorted(source.glob("*" + SUFFIX)):
+            for i in load(path).interactions:
+                if i.get("seam") == "amqp" and i.get("kind") == "delivery":
+                    message = i.get("message") or {}
+                    out.append(Event(message.get("exchange", ""), message.get("routing_key", ""), message.get("body")))
+        return out
+    return [Event(r.get("exchange", ""), r.get("routing_key", ""), r.get("body"))
+            for r in _lines(source) if r.get("kind") == "amqp"]
 
 
 def _lines(path: Path) -> Iterator[dict[str, Any]]:

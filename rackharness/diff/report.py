@@ -1,6 +1,7 @@
 """The diff's output: a readable report grouped by endpoint, and the JSON report (``--report FILE``).
 
-JSON: ``{"operations": N (pairs of requests compared), "endpoints": N, "unpaired": {"rackhd": N,
+JSON: ``{"operations": N (pairs of requests compared), "endpoints": N, "event_routing_keys": N (AMQP routing
+keys whose messages were compared), "unpaired": {"rackhd": N,
 "reference": N}, "differences": [...] (not in the known-differences file), "intended": [...] (in it,
 with which side is right and why)}``; each item ``{endpoint, where, kind, rackhd, reference, count,
 tests}``. Exit status: 0 when every difference is known, 1 otherwise.
@@ -40,12 +41,14 @@ def render(comparison: Comparison, new: list[Difference], intended: list[Differe
         lines.append(f"  ... and {len(new) - limit} more (--report FILE has them all)")
     lines.append(f"{comparison.operations} request(s) compared on {len(comparison.endpoints)} endpoint(s) "
                  f"({comparison.unpaired_rackhd} of RackHD's and {comparison.unpaired_reference} of the reference's "
-                 f"unpaired); {len(new)} difference(s), {len(intended)} known")
+                 f"unpaired), events of {comparison.event_kinds} routing key(s); {len(new)} difference(s), "
+                 f"{len(intended)} known")
     return "\n".join(lines)
 
 
 def write_json(path: Path, comparison: Comparison, new: list[Difference], intended: list[Difference]) -> None:
     data = {"operations": comparison.operations, "endpoints": len(comparison.endpoints),
+            "event_routing_keys": comparison.event_kinds,
             "unpaired": {"rackhd": comparison.unpaired_rackhd, "reference": comparison.unpaired_reference},
             "differences": [d.to_json() for d in new], "intended": [d.to_json() for d in intended]}
     path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")

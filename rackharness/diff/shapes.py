@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from rackharness.tapes.matching import tokens
 
 HEADERS = ("content-type", "location", "allow", "www-authenticate")
-_NAME = re.compile(r"rh-suite-[0-9a-f]{6}(?:-[A-Za-z0-9_.]+)*")
+_NAME = re.compile(r"rh-suite[-.][0-9a-f]{6}(?:-[A-Za-z0-9_.]+)*")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _HOST = re.compile(r"(?<=://)[^/\s\"']+")
 _MASKS = {"uuid": "{id}", "hex": "{id}", "mac": "{mac}", "timestamp": "{time}"}

@@ -14,7 +14,7 @@ RackHD's that ``rackharness diff`` finds (an endpoint, where in the answer, and 
 
     answers:
       - endpoint: "POST /redfish/v1/SessionService/Sessions"   # as the diff report names it
-        where: status                       # or "header content-type", "body.obms[].ref"
+        where: status                       # or "header content-type", "body.obms[].ref", a pattern "body.*"
         rackhd: ["2.60.7"]
         right: contract                      # rackhd, reference or contract (neither: the contract says)
         reason: RackHD answers 200 where its redfish.yaml documents 201; the reference follows the contract
@@ -31,6 +31,7 @@ report and ``rackharness matrix`` read the same file through this module.
 """
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +84,9 @@ class KnownAnswer:
     reason: str
 
     def names(self, endpoint: str, where: str, version: str | None) -> bool:
-        return self.endpoint == endpoint and self.where == where and (version is None or version in self.rackhd)
+        """Whether this entry covers that difference: ``where`` may be a shell-style pattern (``body.*``)."""
+        return self.endpoint == endpoint and fnmatch.fnmatchcase(where, self.where) and \
+            (version is None or version in self.rackhd)
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ class KnownDifferences:
 
     def answer(self, endpoint: str, where: str, version: str | None) -> KnownAnswer | None:
         """The ``answers:`` entry for a difference the diff found at ``endpoint``/``where``, if any."""
-        return next((entry for entry in self.answers if entry.names(endpoint, where, version)), None)
+        return next((entry for entry in self.answers if entry.names(endpoint, where, version)), None)  # first wins
 
     def __iter__(self) -> Iterator[KnownDifference]:
         return iter(self.entries)

@@ -101,7 +101,7 @@ class DiffCommandTest(unittest.TestCase):
     def test_the_same_answers_no_difference(self):
         code, out, err = self.diff()
         self.assertEqual(code, 0, out + err)
-        self.assertIn("2 request(s) compared on 2 endpoint(s) (0 of RackHD's and 0 of the reference's unpaired); "
+        self.assertIn("2 request(s) compared on 2 endpoint(s) (0 of RackHD's and 0 of the reference's unpaired), events of 0 routing key(s); "
                       "0 difference(s), 0 known", out)
         self.assertIn(f"wrote {self.report}", out)
         report = self.read_report()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import unittest
 
-from rackharness.diff.compare import Comparison, Difference, answer_differences, compare, endpoint
-from rackharness.diff.exchanges import Exchange
+from rackharness.diff.compare import Comparison, Difference, answer_differences, compare, compare_events, endpoint
+from rackharness.diff.exchanges import Event, Exchange
 
 JSON = {"Content-Type": "application/json; charset=utf-8"}
 OBJECT_ID = "5f1c9a3b2e4d6f7a8b9c0d1e"
@@ -37,7 +37,7 @@ class AlignmentTest(unittest.TestCase):
         self.assertEqual(result.endpoints, {"GET /api/2.0/nodes", "POST /api/2.0/nodes", "GET /api/2.0/nodes/{id}"})
         self.assertEqual(result.differences, {})
 
-    def test_extra_polls_are_unpaired_not_differences(self):
+    def test_a_poll_is_compared_on_its_last_answer(self):
         poll = f"/api/2.0/workflows/{OBJECT_ID}"
         rackhd = [ex("POST", "/api/2.0/workflows", 201, {"instanceId": OBJECT_ID}),
                   ex("GET", poll, body={"status": "running"}), ex("GET", poll, body={"status": "running"}),
@@ -46,10 +46,22 @@ class AlignmentTest(unittest.TestCase):
                      ex("GET", f"/api/2.0/workflows/{OTHER_ID}", body={"status": "succeeded"}),
                      ex("DELETE", f"/api/2.0/nodes/{OTHER_ID}", 204), ex("GET", "/api/2.0/only-here", body={})]
         result = compare(rackhd, reference)
-        self.assertEqual((result.operations, result.unpaired_rackhd, result.unpaired_reference), (3, 2, 1))
-        # the first poll pairs with the reference's one poll: a status value is compared, "running" != "succeeded"
-        self.assertEqual(summary(result), [("GET /api/2.0/workflows/{id}", "body.status", "value", 1)])
+        # RackHD's three polls are one (its last answer): nothing unpaired on its side, no difference
+        self.assertEqual((result.operations, result.unpaired_rackhd, result.unpaired_reference), (3, 0, 1))
+        self.assertEqual(summary(result), [])
         self.assertNotIn("GET /api/2.0/only-here", result.endpoints)
+
+    def test_a_poll_settling_elsewhere_is_one_difference(self):
+        poll = f"/api/2.0/workflows/{OBJECT_ID}"
+        rackhd = [ex("GET", poll, body={"status": "running"}), ex("GET", poll, body={"status": "failed"})]
+        reference = [ex("GET", poll, body={"status": "succeeded"})]
+        result = compare(rackhd, reference)
+        self.assertEqual(summary(result), [("GET /api/2.0/workflows/{id}", "body.status", "value", 1)])
+
+    def test_the_same_get_apart_is_not_a_poll(self):
+        rackhd = [ex("GET", "/a", body={"n": "1"}), ex("POST", "/b", 201), ex("GET", "/a", body={"n": "2"})]
+        reference = [ex("GET", "/a", body={"n": "1"}), ex("POST", "/b", 201), ex("GET", "/a", body={"n": "2"})]
+        self.assertEqual(compare(rackhd, reference).operations, 3)
 
     def test_one_side_empty(self):
         result = compare([ex("GET", "/a"), ex("GET", "/b")], [])
@@ -126,3 +138,26 @@ class AggregationTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class EventsTest(unittest.TestCase):
+    def test_messages_of_one_routing_key_are_compared_by_shape(self):
+        rackhd = [Event("on.events", f"graph.finished.information.{OBJECT_ID}", {"data": {"status": "succeeded"}}),
+                  Event("on.events", "heartbeat.updated.information.localhost.on-http", {"data": {"uptime": 1}})]
+        reference = [Event("on.events", f"graph.finished.information.{OTHER_ID}", {"data": {"state": "succeeded"}})]
+        result = compare_events(rackhd, reference, Comparison())
+        self.assertEqual(result.event_kinds, 1)  # the heartbeat only RackHD published is no difference
+        found = sorted((d.endpoint, d.where, d.kind) for d in result.differences.values())
+        self.assertEqual(found, [("AMQP on.events graph.finished.information.{id}", "body.data.state", "extra key"),
+                                 ("AMQP on.events graph.finished.information.{id}", "body.data.status", "missing key")])
+
+    def test_a_routing_key_only_the_reference_publishes_is_a_difference(self):
+        rackhd = [Event("on.events", "node.added.information.x", {})]
+        reference = [Event("on.events", f"node.accessible.information.{OTHER_ID}", {})]
+        (difference,) = compare_events(rackhd, reference, Comparison()).differences.values()
+        self.assertEqual((difference.endpoint, difference.where), ("AMQP on.events node.accessible.information.{id}",
+                                                                  "routing key"))
+
+    def test_no_messages_at_all_on_rackhds_side_say_nothing(self):
+        reference = [Event("on.events", "node.added.information.x", {})]
+        self.assertEqual(compare_events([], reference, Comparison()).differences, {})

@@ -7,7 +7,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from rackharness.diff.exchanges import Exchange, from_capture, from_tape_set, load_answers
+from rackharness.diff.exchanges import Event, Exchange, events_of, from_capture, from_tape_set, load_answers
 from rackharness.errors import UsageError
 from rackharness.tapes.tape import SESSION, Tape, file_name
 
@@ -55,6 +55,9 @@ class TapeSetTest(TempDirTest):
             call("GET", "/api/2.0/files/x", 200, raw_body={"text": "plain words"}),
         ]).save(tapes / file_name("tests.rackhd.test_b.B.first"))
         return tapes
+
+    def test_its_amqp_deliveries_are_its_events(self):
+        self.assertEqual(events_of(self.make_set()), [Event("on.events", "node.added", {})])
 
     def test_http_calls_with_a_status_in_test_order(self):
         exchanges = from_tape_set(self.make_set())
@@ -151,3 +154,14 @@ class LoadAnswersTest(TempDirTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CaptureEventsTest(TempDirTest):
+    def test_the_amqp_lines_of_a_capture_are_its_events(self):
+        path = self.dir / "suite-run.jsonl.gz"
+        with gzip.open(path, "wt", encoding="utf-8") as out:
+            for record in (capture_line("24080", "GET", "/api/2.0/nodes", body=[]),
+                           {"kind": "amqp", "t": 1.0, "exchange": "on.events", "routing_key": "node.added.x",
+                            "body": {"data": {}}}):
+                out.write(json.dumps(record) + "\n")
+        self.assertEqual(events_of(path), [Event("on.events", "node.added.x", {"data": {}})])

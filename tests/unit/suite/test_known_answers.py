@@ -86,6 +86,13 @@ class LookupTest(unittest.TestCase):
     def test_an_empty_list(self):
         self.assertIsNone(KnownDifferences().answer("GET /x", "status", "2.60.7"))
 
+    def test_where_may_be_a_pattern_and_the_first_entry_wins(self):
+        known = KnownDifferences((), "k", (KnownAnswer("GET /c", "body.secret", ("2.60.7",), "reference", "secret"),
+                                           KnownAnswer("GET /c", "body.*", ("2.60.7",), "contract", "the rest")))
+        self.assertEqual(known.answer("GET /c", "body.secret", "2.60.7").reason, "secret")
+        self.assertEqual(known.answer("GET /c", "body.port", "2.60.7").reason, "the rest")
+        self.assertIsNone(known.answer("GET /c", "status", "2.60.7"), "a pattern covers only what it matches")
+
 
 class FileTest(unittest.TestCase):
     def test_a_file_with_answers_loads(self):
