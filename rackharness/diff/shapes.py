@@ -4,7 +4,7 @@ A request's *endpoint* is its method and path template: ids (uuids, hex ids, MAC
 ``{mac}``, the suite's generated names (``rh-suite-<run>-...``) ``{name}``. In an answer: the status;
 the headers clients rely on (Content-Type, Location, Allow, WWW-Authenticate); the JSON body's shape
 (keys, types, nesting); and its string and boolean values once run-specific parts are masked
-(timestamps, ids, MACs, generated names, tokens, the host and port of a URL). Numbers are compared by type only
+(timestamps, ids, MACs, IP addresses, generated names, tokens, the host and port of a URL). Numbers are compared by type only
 (counters, readings and durations are the run's own).
 """
 from __future__ import annotations
@@ -19,17 +19,20 @@ HEADERS = ("content-type", "location", "allow", "www-authenticate")
 _NAME = re.compile(r"rh-suite[-.][0-9a-f]{6}(?:-[A-Za-z0-9_.]+)*")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _HOST = re.compile(r"(?<=://)[^/\s\"']+")
+_IP = re.compile(r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:%\w+)?)(?![\w.:])",
+                 re.IGNORECASE)
 _MASKS = {"uuid": "{id}", "hex": "{id}", "mac": "{mac}", "timestamp": "{time}"}
 
 
 def mask(text: str) -> str:
     """``text`` with every run-specific part replaced by its kind."""
-    literals, values = tokens(_HOST.sub("{host}", _NAME.sub("{name}", _JWT.sub("{token}", text))))
+    text = _HOST.sub("{host}", _NAME.sub("{name}", _JWT.sub("{token}", text)))
+    literals, values = tokens(text)
     out = [literals[0]]
     for (kind, _value), literal in zip(values, literals[1:]):
         out.append(_MASKS.get(kind, "{value}"))
         out.append(literal)
-    return "".join(out)
+    return _IP.sub("{ip}", "".join(out))
 
 
 def template(path: str) -> str:
@@ -71,7 +74,7 @@ def body_differences(rackhd: Any, reference: Any, where: str = "body", *,
     if a == "object" and (_keyed_by_ids(rackhd) or _keyed_by_ids(reference)) and \
             all(_keyed_by_ids(side) or not side for side in (rackhd, reference)):  # a map by id (one may be empty)
         if rackhd and reference:  # like an array: how many is the run's own; its items are compared
-            yield from body_differences(rackhd[min(rackhd)], reference[min(reference)], f"{where}{{id}}", values=False)
+            yield from _item_differences(list(rackhd.values()), list(reference.values()), f"{where}{{id}}")
     elif a == "object":
         for key in sorted(set(rackhd) | set(reference)):
             if key not in reference:
@@ -90,24 +93,50 @@ def body_differences(rackhd: Any, reference: Any, where: str = "body", *,
 
 
 def _item_differences(rackhd: list, reference: list, where: str) -> Iterator[tuple[str, str, Any, Any]]:
-    """The items of two arrays by shape: every key any object item has on one side and none on the other,
-    and the kinds of items each side holds."""
-    kinds = lambda items: sorted({kind_of(i) for i in items})  # noqa: E731
-    if kinds(rackhd) != kinds(reference):
-        yield where, "type", " | ".join(kinds(rackhd)), " | ".join(kinds(reference))
-        return
-    objects_a = [i for i in rackhd if isinstance(i, dict)]
-    objects_b = [i for i in reference if isinstance(i, dict)]
-    if not objects_a or not objects_b:
-        return
-    merged_a = {k: v for item in objects_a for k, v in item.items()}
-    merged_b = {k: v for item in objects_b for k, v in item.items()}
-    yield from body_differences(merged_a, merged_b, where, values=False)
+    """Two collections of items by shape: the typed paths any item has on one side and none has on the other
+    (so which items a run holds, and in what order, does not count)."""
+    a, b = _paths(rackhd, where), _paths(reference, where)
+    reported: list[str] = []
+    for path in sorted(set(a) | set(b)):
+        if any(path.startswith(done + ".") or path.startswith(done + "[") or path.startswith(done + "{")
+               for done in reported):
+            continue  # under a path reported already
+        if path not in b:
+            yield path, "missing key", " | ".join(sorted(a[path])), "(absent)"
+        elif path not in a:
+            yield path, "extra key", "(absent)", " | ".join(sorted(b[path]))
+        elif a[path] != b[path] and "null" not in a[path] | b[path]:
+            yield path, "type", " | ".join(sorted(a[path])), " | ".join(sorted(b[path]))
+        else:
+            continue
+        reported.append(path)
+
+
+def _paths(items: list, where: str) -> dict[str, set[str]]:
+    """Every path in ``items`` (nested keys; ``[]`` for array items, ``{id}`` for the values of a map by id) → its kinds."""
+    found: dict[str, set[str]] = {}
+
+    def walk(value: Any, path: str) -> None:
+        found.setdefault(path, set()).add(kind_of(value))
+        if isinstance(value, dict):
+            if _keyed_by_ids(value):
+                for item in value.values():
+                    walk(item, f"{path}{{id}}")
+            else:
+                for key, item in value.items():
+                    walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, f"{path}[]")
+
+    for item in items:
+        walk(item, where)  # ``where`` itself: the kinds of the items
+    return found
 
 
 def _keyed_by_ids(value: dict) -> bool:
     """An object whose keys are all ids (a graph's ``tasks`` by instance id): a map, not a record."""
-    return bool(value) and all(mask(str(key)) in ("{id}", "{mac}") for key in value)
+    return bool(value) and all(mask(str(key)) in ("{id}", "{mac}", "{ip}") for key in value)
 
 
 def _short(value: Any, limit: int = 80) -> str:

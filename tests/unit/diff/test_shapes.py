@@ -87,14 +87,18 @@ class BodyDifferencesTest(unittest.TestCase):
     def test_nested_paths_and_arrays(self):
         rackhd = {"obms": [{"ref": "/api/2.0/obms/1", "config": {"host": "a"}}]}
         reference = {"obms": [{"ref": "/api/2.0/obms/1", "config": {"host": "a", "port": 623}}]}
-        self.assertEqual(differences(rackhd, reference), [("body.obms[].config.port", "extra key", "(absent)", "623")])
+        # inside an array an item's shape is compared: a difference shows the kinds, not one item's value
+        self.assertEqual(differences(rackhd, reference), [("body.obms[].config.port", "extra key", "(absent)", "number")])
         self.assertEqual(differences({"a": {"b": [{"c": 1}]}}, {"a": {"b": [{"c": "1"}]}}),
-                         [("body.a.b[].c", "type", "1", '"1"')])
+                         [("body.a.b[].c", "type", "number", "string")])
+        self.assertEqual(differences([{"a": {"b": 1}}], [{"c": {"b": 1}}]),  # only the top of a missing branch
+                         [("body[].a", "missing key", "object", "(absent)"), ("body[].c", "extra key", "(absent)", "object")])
 
     def test_array_items_by_shape(self):
         # every key any item has counts, whichever item has it; what the items say is the run's own
         self.assertEqual(differences([{"a": 1}, {"b": 1}], [{"b": 2}, {"a": 1}]), [])
-        self.assertEqual(differences([{"a": 1}], [{"b": 1}, {"a": 1}]), [("body[].b", "extra key", "(absent)", "1")])
+        self.assertEqual(differences([{"a": 1}], [{"b": 1}, {"a": 1}]), [("body[].b", "extra key", "(absent)", "number")])
+        self.assertEqual(differences([{"a": 1}], [{"a": None}]), [], "null is any kind: a value not set")
         self.assertEqual(differences([{"name": "node-1", "on": True}], [{"name": "other words", "on": False}]), [])
         self.assertEqual(differences(["a", "b"], ["c"]), [])
         self.assertEqual(differences([1, "a"], [2]), [("body[]", "type", "number | string", "number")])
@@ -107,8 +111,8 @@ class BodyDifferencesTest(unittest.TestCase):
         rackhd = {"tasks": {OBJECT_ID: {"state": "succeeded", "label": "a"}}}
         reference = {"tasks": {OTHER_ID: {"state": "pending", "title": "a"}}}
         self.assertEqual(differences(rackhd, reference), [
-            ("body.tasks{id}.label", "missing key", '"a"', "(absent)"),
-            ("body.tasks{id}.title", "extra key", "(absent)", '"a"'),
+            ("body.tasks{id}.label", "missing key", "string", "(absent)"),
+            ("body.tasks{id}.title", "extra key", "(absent)", "string"),
         ])
 
     def test_an_empty_map_against_a_full_one_is_no_difference(self):
