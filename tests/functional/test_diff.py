@@ -1,0 +1,84 @@
+"""`rackharness diff` end to end, on real tapes: the committed reference set, and RackHD 2.60.7's captured answers.
+
+* the reference's set against itself: no difference, exit 0;
+* a deliberate change (a key of GET /nodes renamed in a copy of the set): one clear line per side of it,
+  under that endpoint, exit 1, and the JSON report says the same;
+* against RackHD's captures (../shared/rackhd-captures, skipped with the path when absent), with the
+  reference recorded on the spot: the report compares the suite's requests and events and lists the
+  known differences as intended.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+from tests.functional.stack_fixture import REPO
+
+SET = REPO / "fixtures" / "tapes" / "reference"
+CAPTURE = Path(os.environ.get("RACKHARNESS_RACKHD_CAPTURES", REPO.parent / "shared" / "rackhd-captures")) / \
+    "suite-run.jsonl.gz"
+
+
+def diff(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
+    return subprocess.run([sys.executable, "-m", "rackharness", "diff", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+class DiffTest(unittest.TestCase):
+    def setUp(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="rh-diff-test-"))
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def test_the_reference_set_against_itself_has_no_difference(self):
+        done = diff("--against-tapes", str(SET), "--reference-tapes", str(SET), "--report", str(self.dir / "r.json"))
+        self.assertEqual(done.returncode, 0, done.stdout[-2000:] + done.stderr)
+        report = json.loads((self.dir / "r.json").read_text())
+        self.assertGreater(report["operations"], 500)
+        self.assertEqual(report["differences"], [])
+
+    def test_a_renamed_key_in_get_nodes_is_one_clear_difference(self):
+        changed = self.dir / "reference"
+        shutil.copytree(SET, changed)
+        renamed = 0
+        for path in changed.glob("tests.*.json"):
+            tape = json.loads(path.read_text())
+            for i in tape["interactions"]:
+                body = (i.get("response") or {}).get("body") or {}
+                if i["seam"] == "http_out" and i["request"]["method"] == "GET" and \
+                        i["request"]["path"] == "/api/2.0/nodes" and isinstance(body.get("json"), list):
+                    for node in body["json"]:
+                        if "name" in node:
+                            node["nodeName"] = node.pop("name")
+                            renamed += 1
+            path.write_text(json.dumps(tape, indent=2, sort_keys=True))
+        self.assertGreater(renamed, 0, "the set has no GET /api/2.0/nodes answer to change")
+        done = diff("--against-tapes", str(SET), "--reference-tapes", str(changed), "--report", str(self.dir / "r.json"))
+        self.assertEqual(done.returncode, 1, done.stdout[-2000:] + done.stderr)
+        lines = done.stdout.splitlines()
+        at = lines.index("  GET /api/2.0/nodes")
+        self.assertEqual([line.split(":")[0].strip() for line in lines[at + 1:at + 3]], ["body[].name", "body[].nodeName"])
+        self.assertIn("missing key", lines[at + 1])
+        self.assertIn("extra key", lines[at + 2])
+        report = json.loads((self.dir / "r.json").read_text())
+        self.assertEqual(sorted((d["endpoint"], d["where"]) for d in report["differences"]),
+                         [("GET /api/2.0/nodes", "body[].name"), ("GET /api/2.0/nodes", "body[].nodeName")])
+
+    def test_against_rackhds_captured_answers(self):
+        if not CAPTURE.is_file():
+            self.skipTest(f"RackHD's captured answers are not at {CAPTURE} (set RACKHARNESS_RACKHD_CAPTURES)")
+        done = diff("--against-tapes", str(CAPTURE), "--report", str(self.dir / "r.json"), "--show", "0")
+        self.assertIn(done.returncode, (0, 1), done.stdout[-2000:] + done.stderr)
+        self.assertNotIn("Traceback", done.stderr)
+        report = json.loads((self.dir / "r.json").read_text())
+        self.assertGreater(report["operations"], 400)
+        self.assertGreater(report["event_routing_keys"], 5)
+        self.assertTrue(any(d["endpoint"] == "GET /api/2.0/config" and d["right"] == "reference"
+                            for d in report["intended"]), "the known differences of GET /config are intended")
+        self.assertEqual(done.returncode, 1 if report["differences"] else 0)
