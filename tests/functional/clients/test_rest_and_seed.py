@@ -56,7 +56,7 @@ class RestAndSeedOnStackTest(unittest.TestCase):
         self.assertEqual((err.method, err.status), ("GET", 404))
         self.assertEqual(err.url, f"{self.info.api_url.rstrip('/')}/api/2.0/nodes/{missing}")
         body = json.loads(err.body)
-        self.assertEqual(body["status"], 404)
+        self.assertEqual(body["status"], "404")  # RackHD writes it as a string
         self.assertIn(missing, body["message"])
         self.assertIn("UUID", body)
 

@@ -102,9 +102,9 @@ class TargetApiTestCase(unittest.TestCase):
         return self.call("POST", "/nodes", {"name": name, "type": "compute", **fields}, 201)
 
     def assert_rackhd_error(self, body, status):
-        """RackHD's error body ``{message, status, UUID, errors?}``."""
+        """RackHD's error body ``{message, status, UUID, errors?}``; RackHD writes the status as a string ("404")."""
         self.assertIsInstance(body, dict)
-        self.assertEqual(body.get("status"), status, body)
+        self.assertEqual(body.get("status"), str(status), body)
         self.assertIsInstance(body.get("message"), str)
         self.assertIsInstance(body.get("UUID"), str)
 

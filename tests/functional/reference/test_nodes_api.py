@@ -74,7 +74,7 @@ class ReadNodesTest(TargetApiTestCase):
         self.assert_rackhd_error(self.call("GET", "/nodes/52:54:00:00:00:01", status=404), 404)
         error = self.call("GET", f"/nodes/{ObjectId()}", status=404)
         self.assert_rackhd_error(error, 404)
-        self.assertIn("Not Found", error["message"])
+        self.assertEqual(error["message"], f"Node not Found {error['message'].split()[-1]}")  # RackHD's words
 
     def test_current_and_common_prefixes_are_aliases(self):
         created = self.create_node()

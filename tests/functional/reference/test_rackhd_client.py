@@ -81,7 +81,7 @@ class RackhdClientTest(TargetApiTestCase):
         with self.assertRaises(ApiException) as bad:
             self.api.nodes_post(identifiers={"name": "bad", "type": "toaster"})
         error = json.loads(bad.exception.body)
-        self.assertEqual((bad.exception.status, error["status"]), (400, 400))
+        self.assertEqual((bad.exception.status, error["status"]), (400, "400"))
         self.assertTrue(any("toaster" in e for e in error["errors"]), error)
 
         with self.assertRaises(ApiException) as bad_obm:

@@ -147,7 +147,7 @@ class WorkflowsApiTest(unittest.TestCase):
                     {**graph, "tasks": [graph["tasks"][0], graph["tasks"][0]]},
                     {**graph, "tasks": [{**graph["tasks"][1], "waitOn": {"nowhere": "finished"}}]},
                     {**graph, "extra": 1}, [graph]):
-            self.assertEqual(self.call("PUT", "/workflows/graphs", bad, 400)["status"], 400)
+            self.assertEqual(self.call("PUT", "/workflows/graphs", bad, 400)["status"], "400")
         done = self.finished(self.call("POST", f"/nodes/{self.nid}/workflows?name=Graph.Test.Cycle", None, 201))
         self.assertEqual(done["_status"], "succeeded")
 
