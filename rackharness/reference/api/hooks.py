@@ -70,8 +70,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def check_unique_url(url: str, own_id: str | None = None) -> None:
         holder = hooks.find_one({"url": url})
         if holder is not None and holder["_id"] != own_id:
-            raise ApiError(409, f"duplicate hook found: hook {holder['_id']} already has url {url}",
-                           errors=[f"PATCH /api/2.0/hooks/{holder['_id']} or DELETE it first"])
+            raise ApiError(409, "duplicate hook found")  # RackHD's words, all of them
 
     def changed() -> None:
         if ctx.hooks is not None:

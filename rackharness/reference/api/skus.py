@@ -4,11 +4,13 @@ Model ``skus`` (uuid4 ``_id``, ``name``, ``rules``, ``discoveryGraphName``, ``di
 ``createdAt``, ``updatedAt``), as on-core's ``sku.js``; on-http's ``sku-pack-service.js`` behind
 ``lib/api/2.0/skus.js``:
 
-* ``GET /skus`` — the records (list filters, ``$skip``/``$top``, ``sort``);
+* ``GET /skus`` — the records without their timestamps, as RackHD 2.60.7 lists them (list filters,
+  ``$skip``/``$top``, ``sort``);
 * ``POST /skus`` — body checked against ``skus.2.0.json#/definitions/SkusUpsert`` (400); a name
   already taken answers 409; 201 with the record;
 * ``PUT /skus`` — the same body; upserts by name (a taken name updates that SKU); 201 with the record;
-* ``GET /skus/{id}`` — the record plus ``packInfo: {description, version}``; 404 when unknown;
+* ``GET /skus/{id}`` — the record without its timestamps, as RackHD 2.60.7 answers it (no ``packInfo``
+  either, although sku-pack-service.js would add one: RackHD was seen not to); 404 when unknown;
 * ``PATCH /skus/{id}`` — any of SkusUpsert's keys, each checked as SkusUpsert does (400); a name
   another SKU has answers 409; 200 with the record;
 * ``DELETE /skus/{id}`` — 204;
@@ -51,13 +53,14 @@ PACKS_NOT_SERVED = ("SKU pack upload refused: SKU packs (tar.gz files of templat
                     "static files) are not served by the rackharness reference target")
 
 
-def sku_record(sku: dict[str, Any]) -> dict[str, Any]:
+def sku_record(sku: dict[str, Any], *, stamps: bool = True) -> dict[str, Any]:
     """The SKU as RackHD answers it (the Waterline record): id, name, rules, the optional attributes
-    it has, timestamps."""
+    it has, and (``stamps``: what a write answers) its timestamps."""
     record: dict[str, Any] = {"id": document_id(sku), "name": sku.get("name"), "rules": sku.get("rules")}
     record.update((key, sku[key]) for key in OPTIONAL_KEYS if key in sku)
-    record["createdAt"] = iso(sku.get("createdAt"))
-    record["updatedAt"] = iso(sku.get("updatedAt"))
+    if stamps:
+        record["createdAt"] = iso(sku.get("createdAt"))
+        record["updatedAt"] = iso(sku.get("updatedAt"))
     return record
 
 
@@ -86,7 +89,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def refuse_taken(name: str, own_id: str | None = None) -> None:
         other = skus.find_one({"name": name})
         if other is not None and document_id(other) != own_id:
-            raise ApiError(409, f"duplicate name found: a SKU named {name!r} exists ({document_id(other)})")
+            raise ApiError(409, "duplicate name found")  # RackHD's words, all of them
 
     def create(body: dict[str, Any]) -> dict[str, Any]:
         stamp = now()
@@ -105,7 +108,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     @bp.get("/skus")
     def list_skus():
         found, headers = find_listed(skus, request.args, request.path)
-        return json_response([sku_record(sku) for sku in found], headers=headers)
+        return json_response([sku_record(sku, stamps=False) for sku in found], headers=headers)
 
     @bp.post("/skus")
     def create_sku():
@@ -129,9 +132,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     @bp.get("/skus/<identifier>")
     def get_sku(identifier: str):
-        sku = need_sku(identifier)
-        return json_response({**sku_record(sku), "packInfo": {"description": sku.get("description"),
-                                                              "version": sku.get("version")}})
+        return json_response(sku_record(need_sku(identifier), stamps=False))
 
     @bp.patch("/skus/<identifier>")
     def patch_sku(identifier: str):

@@ -54,7 +54,8 @@ class HooksApiTest(unittest.TestCase):
 
     def test_duplicate_url_is_409(self):
         first = self.call("POST", "/hooks", {"url": URL}, 201)
-        self.assert_error(self.call("POST", "/hooks", {"url": URL}, 409), 409, first["id"])
+        self.assert_error(self.call("POST", "/hooks", {"url": URL}, 409), 409, "duplicate hook found")  # RackHD says no more
+        self.assertEqual(self.call("GET", "/hooks"), [first])
         other = self.call("POST", "/hooks", {"url": URL + "/2"}, 201)
         self.assert_error(self.call("PATCH", f"/hooks/{other['id']}", {"url": URL}, 409), 409, "duplicate")
 
