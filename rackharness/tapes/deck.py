@@ -27,6 +27,7 @@ from typing import Any
 
 from rackharness import clock as clock_seam
 from rackharness.errors import ClientError
+from rackharness.redaction import redact_values
 from rackharness.tapes import matching
 from rackharness.tapes.modes import RecordMode
 from rackharness.tapes.tape import SESSION, Tape, file_name, load
@@ -271,8 +272,9 @@ class Deck:
                     self.correspondence.to_live(interaction.get("message")))
 
     def _miss(self, reel: Reel, seam: str, channel: str, request: dict[str, Any]) -> TapeMiss:
+        """The error for a request not on the tape; values under secret keys are masked in what it shows."""
         tape = reel.tape.path or "(no tape)"
-        shown = _one_line(request)
+        shown = _one_line(redact_values(request))
         if not reel.existed and not reel.tape.interactions:
             return TapeMiss(f"test {reel.tape.test}: no tape at {tape}; replay cannot answer {seam} {shown}",
                             hint="record it: RACKHARNESS_RECORD_MODE=once (or all) against a running system, "
@@ -285,10 +287,11 @@ class Deck:
             lines.append(f"  the tape has no {seam} request at all")
         else:
             state = "played already" if near["seq"] in reel.played else "not played yet"
-            lines.append(f"  nearest recorded (#{near['seq']}, {state}): {_one_line(near.get('request', {}))}")
+            recorded = redact_values(near.get("request", {}))
+            lines.append(f"  nearest recorded (#{near['seq']}, {state}): {_one_line(recorded)}")
             lines.append("  diff (recorded -> now):")
-            lines.extend("    " + line for line in matching.diff(_matched_part(near.get("request", {})),
-                                                                  _matched_part(request)).splitlines())
+            lines.extend("    " + line for line in matching.diff(_matched_part(recorded),
+                                                                  _matched_part(redact_values(request))).splitlines())
         return TapeMiss("\n".join(lines), hint="if the suite's requests changed on purpose, re-record: "
                                                "RACKHARNESS_RECORD_MODE=all, then `rackharness tapes promote`")
 

@@ -233,6 +233,20 @@ class ReplayTest(DeckTestCase):
         self.assertIn("RACKHARNESS_RECORD_MODE=all", caught.exception.hint)
         self.assertEqual(self.live_calls, [])
 
+    def test_a_miss_shows_no_password(self):
+        write_tape(self.tapes, TEST, [call("/api/2.0/obms", {"status": 201}, method="PUT",
+                                           body={"config": {"host": "h", "password": "Recorded-pw1"}})])
+        deck = self.deck(RecordMode.NONE, replay_dir=self.tapes)
+        deck.begin(TEST)
+        with self.assertRaises(TapeMiss) as caught:
+            deck.call("http_out", "api", request("/api/2.0/obms", "PUT", {"config": {"host": "g", "password": "Live-pw2"}}),
+                      self.must_not_run)
+        text = str(caught.exception)
+        self.assertNotIn("Recorded-pw1", text)
+        self.assertNotIn("Live-pw2", text)
+        self.assertIn('"password": "***"', text)
+        self.assertIn('+   "host": "g"', text)  # the difference that matters is still shown
+
     def test_a_miss_on_a_seam_the_tape_never_used(self):
         write_tape(self.tapes, TEST, [call("/api/2.0/nodes", {"status": 200})])
         deck = self.deck(RecordMode.NONE, replay_dir=self.tapes)
