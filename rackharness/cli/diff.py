@@ -19,6 +19,7 @@ from pathlib import Path
 
 from rackharness.config import Config
 from rackharness.errors import ServiceError, UsageError
+from rackharness.tapes.tape import is_set, session_header
 
 NAME = "diff"
 HELP = "compare the reference target's answers with RackHD's (recorded), request by request"
@@ -42,23 +43,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, config: Config) -> int:
     del config
     from rackharness.diff.compare import compare, compare_events
-    from rackharness.diff.exchanges import events_of, load_answers
+    from rackharness.diff.exchanges import read_answers
     from rackharness.diff.report import classify, render, write_json
     from rackharness.suite.known_differences import load as load_known
     from rackharness.suite.sut import ASSUMED_RACKHD_VERSION
 
     source = Path(args.against_tapes)
-    rackhd = load_answers(source, api_port=args.api_port, auth_port=args.auth_port)
+    rackhd = read_answers(source, api_port=args.api_port, auth_port=args.auth_port)
     known = load_known(args.known)
     version = args.rackhd_version or _tape_version(source) or ASSUMED_RACKHD_VERSION
     scratch = None if args.reference_tapes else Path(tempfile.mkdtemp(prefix="rh-diff-"))
     try:
-        recorded = Path(args.reference_tapes) if args.reference_tapes else record_reference(scratch)
-        reference, reference_events = load_answers(recorded), events_of(recorded)
+        reference = read_answers(Path(args.reference_tapes) if args.reference_tapes else record_reference(scratch))
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-    comparison = compare_events(events_of(source), reference_events, compare(rackhd, reference))
+    comparison = compare_events(rackhd.events, reference.events, compare(rackhd.exchanges, reference.exchanges))
     new, intended = classify(comparison, known, version)
     print(render(comparison, new, intended, against=f"RackHD {version} ({source})", limit=args.show))
     if args.report:
@@ -68,10 +68,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _tape_version(source: Path) -> str | None:
-    if not (source / "_session.json").is_file():
+    if not is_set(source):
         return None
-    from rackharness.tapes.tape import load
-    system = (load(source / "_session.json").header.get("session") or {}).get("system_under_test") or {}
+    system = (session_header(source).get("session") or {}).get("system_under_test") or {}
     return system.get("version") if system.get("kind") == "rackhd" else None
 
 
@@ -86,7 +85,7 @@ def record_reference(scratch: Path) -> Path:
           file=sys.stderr, flush=True)
     done = subprocess.run([sys.executable, "-m", "nose2"], env=env, capture_output=True, text=True, timeout=1200)
     recorded = scratch / "reference"
-    if not (recorded / "_session.json").is_file():
+    if not is_set(recorded):
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])
         raise ServiceError(f"recording the reference's answers failed (nose2 exit {done.returncode}):\n{tail}")
     return recorded

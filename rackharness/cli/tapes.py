@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from rackharness.config import Config
 from rackharness.config.loader import load_config
 from rackharness.errors import UsageError
+from rackharness.tapes.tape import is_set, session_header, sets_in
 
 NAME = "tapes"
 HELP = "record/replay tape sets: list, promote a recording into the repo (scrubbed), import, check"
@@ -45,14 +46,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
     return {"list": _list, "promote": _promote, "import": _import, "check": _check}[args.verb](args, config)
 
 
-def _sets(directory: Path) -> list[Path]:
-    return sorted((p for p in directory.glob("*") if (p / "_session.json").is_file()),
-                  key=lambda p: (p / "_session.json").stat().st_mtime) if directory.is_dir() else []
-
-
 def _list(args: argparse.Namespace, config: Config) -> int:
     for label, directory in (("recorded", Path(config["tapes.record_dir"])), ("promoted", Path(config["tapes.dir"]))):
-        found = _sets(directory)
+        found = sets_in(directory)
         print(f"{label} ({directory}): " + (", ".join(f"{p.name} ({len(list(p.glob('*.json')))} tapes)"
                                                       for p in found) or "none"))
     print(f"RACKHARNESS_RECORD_MODE=none replays: {config['tapes.set']}")
@@ -117,14 +113,9 @@ def _url_password(found: dict[str, str], role: str, url: str | None) -> None:
         found[role if role not in found or not found[role] else f"{role}.{len(found)}"] = password
 
 
-def _session(directory: Path) -> dict:
-    from rackharness.tapes.tape import load
-    return load(directory / "_session.json").header.get("session") or {}
-
-
 def _promote(args: argparse.Namespace, config: Config) -> int:
     from rackharness.tapes.promote import promote
-    recorded = _sets(Path(config["tapes.record_dir"]))
+    recorded = sets_in(Path(config["tapes.record_dir"]))
     if args.tape_set:
         source = Path(config["tapes.record_dir"]) / args.tape_set
         if source not in recorded:
@@ -135,7 +126,8 @@ def _promote(args: argparse.Namespace, config: Config) -> int:
                          hint="record first: RACKHARNESS_RECORD_MODE=all nose2 (against a running system)")
     else:
         source = recorded[-1]
-    done = promote(source, Path(config["tapes.dir"]) / source.name, run_secrets(config, _session(source)),
+    done = promote(source, Path(config["tapes.dir"]) / source.name,
+                   run_secrets(config, session_header(source).get("session") or {}),
                    placeholders(args.fake_config), keep_source=args.keep)
     print(done.summary())
     return 0
@@ -144,7 +136,7 @@ def _promote(args: argparse.Namespace, config: Config) -> int:
 def _import(args: argparse.Namespace, config: Config) -> int:
     from rackharness.tapes.promote import promote
     source = Path(args.source)
-    session = _session(source) if (source / "_session.json").is_file() else None
+    session = (session_header(source).get("session") or {}) if is_set(source) else None
     name = args.tape_set or _system_name(source)
     done = promote(source, Path(config["tapes.dir"]) / name, run_secrets(config, session),
                    placeholders(args.fake_config), keep_source=True)
@@ -153,10 +145,9 @@ def _import(args: argparse.Namespace, config: Config) -> int:
 
 
 def _system_name(source: Path) -> str:
-    from rackharness.tapes.tape import load
-    if not (source / "_session.json").is_file():
+    if not is_set(source):
         raise UsageError(f"{source} is not a tape set (no _session.json)")
-    name = load(source / "_session.json").header.get("system")
+    name = session_header(source).get("system")
     if not name or "/" in name or name.startswith("."):
         raise UsageError(f"{source}/_session.json names no usable system ({name!r})", hint="pass --tape-set NAME")
     return name

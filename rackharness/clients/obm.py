@@ -61,7 +61,7 @@ class ObmClient:
         ``diagnosis(address, live)`` method (a recorder) also gets the login diagnoses."""
         self.node, self.timeout = node_name, timeout
         self._address = BmcAddress(host, int(port), user, password)
-        self._caller = caller
+        self._caller = caller or _SHARED_CALLER
 
     @classmethod
     def for_node(cls, node: Any, *, timeout: float = 10.0, caller: Any = None) -> "ObmClient":
@@ -96,8 +96,7 @@ class ObmClient:
 
         def work() -> None:
             try:
-                caller = self._caller or _SHARED_CALLER
-                outcome["value"] = caller.call(self._address, command, fn, timeout=self.timeout)
+                outcome["value"] = self._caller.call(self._address, command, fn, timeout=self.timeout)
             except BmcError as exc:
                 outcome["error"] = exc
             except BaseException as exc:  # noqa: BLE001 - anything else goes to the caller as it is

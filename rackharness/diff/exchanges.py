@@ -2,7 +2,7 @@
 
 * a tape set (``rackharness`` tapes: a directory with ``_session.json``): every ``http_out`` call of every
   test's tape, tests in the order they ran (their tapes' ``recorded_at``), channels ``api`` and ``auth``;
-AMQP messages come out of either as :class:`Event` s (:func:`events_of`).
+Each is read once into :class:`Answers`: the exchanges, and the AMQP messages as :class:`Event` s.
 
 * a capture file (``suite-run.jsonl[.gz]``, one JSON object a line: ``{"kind": "http", "via": PORT,
   "method", "path", "request": {...}, "response": {...}}``), as recorded outside the project by a logging
@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 from rackharness.errors import UsageError
-from rackharness.tapes.tape import SESSION, SUFFIX, file_name, load
+from rackharness.tapes.tape import SESSION, SUFFIX, file_name, is_set, load
 
 
 @dataclass(frozen=True)
@@ -53,38 +53,35 @@ def _decoded(body: Any) -> Any:
     return body
 
 
-def from_tape_set(directory: Path) -> list[Exchange]:
-    """Every HTTP request of a tape set, test after test."""
-    if not (directory / file_name(SESSION)).is_file():
+@dataclass(frozen=True)
+class Answers:
+    """What one system answered: its HTTP exchanges in the order the suite made them, and its AMQP events."""
+
+    exchanges: list[Exchange]
+    events: list[Event]
+
+
+def read_tape_set(directory: Path) -> Answers:
+    """Every HTTP call (test after test) and every AMQP delivery of a tape set, read once."""
+    if not is_set(directory):
         raise UsageError(f"{directory} is not a tape set (no {file_name(SESSION)})",
                          hint="give a set recorded by rackharness (docs/record-replay.md), or a capture file")
-    tapes = [load(p) for p in directory.glob("*" + SUFFIX) if p.name != file_name(SESSION)]
-    tapes.sort(key=lambda t: (str(t.header.get("recorded_at", "")), t.test))
-    out = []
+    tapes = [load(p) for p in directory.glob("*" + SUFFIX)]
+    tapes.sort(key=lambda t: (t.test != SESSION, str(t.header.get("recorded_at", "")), t.test))
+    exchanges, events = [], []
     for tape in tapes:
         for i in tape.interactions:
-            if i.get("seam") != "http_out" or i.get("kind") != "call" or "status" not in (i.get("response") or {}):
-                continue
-            request, response = i["request"], i["response"]
-            out.append(Exchange(i.get("channel", "api"), request["method"], request["path"],
-                                tuple(tuple(q) for q in request.get("query") or ()), request.get("body"),
-                                int(response["status"]), dict(response.get("headers") or {}),
-                                _decoded(response.get("body")), tape.test))
-    return out
-
-
-def events_of(source: Path) -> list[Event]:
-    """The AMQP messages of a tape set (its deliveries) or of a capture file (its ``amqp`` lines)."""
-    if source.is_dir():
-        out = []
-        for path in sorted(source.glob("*" + SUFFIX)):
-            for i in load(path).interactions:
-                if i.get("seam") == "amqp" and i.get("kind") == "delivery":
-                    message = i.get("message") or {}
-                    out.append(Event(message.get("exchange", ""), message.get("routing_key", ""), message.get("body")))
-        return out
-    return [Event(r.get("exchange", ""), r.get("routing_key", ""), r.get("body"))
-            for r in _lines(source) if r.get("kind") == "amqp"]
+            if i.get("seam") == "amqp" and i.get("kind") == "delivery":
+                message = i.get("message") or {}
+                events.append(Event(message.get("exchange", ""), message.get("routing_key", ""), message.get("body")))
+            elif tape.test != SESSION and i.get("seam") == "http_out" and i.get("kind") == "call" \
+                    and "status" in (i.get("response") or {}):
+                request, response = i["request"], i["response"]
+                exchanges.append(Exchange(i.get("channel", "api"), request["method"], request["path"],
+                                          tuple(tuple(q) for q in request.get("query") or ()), request.get("body"),
+                                          int(response["status"]), dict(response.get("headers") or {}),
+                                          _decoded(response.get("body")), tape.test))
+    return Answers(exchanges, events)
 
 
 def _lines(path: Path) -> Iterator[dict[str, Any]]:
@@ -98,30 +95,34 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
                     raise UsageError(f"{path}:{number}: not a JSON line ({exc})") from exc
 
 
-def from_capture(path: Path, *, api_port: str = "24080", auth_port: str = "24443") -> list[Exchange]:
-    """Every HTTP exchange of a capture file that reached the API (``api_port``) or the auth endpoint."""
+def read_capture(path: Path, *, api_port: str = "24080", auth_port: str = "24443") -> Answers:
+    """Every HTTP exchange of a capture file that reached the API (``api_port``) or the auth endpoint, and every
+    AMQP message, read once."""
     channels = {str(api_port): "api", str(auth_port): "auth"}
-    out = []
+    exchanges, events = [], []
     for record in _lines(path):
+        if record.get("kind") == "amqp":
+            events.append(Event(record.get("exchange", ""), record.get("routing_key", ""), record.get("body")))
+            continue
         channel = channels.get(str(record.get("via")))
         if record.get("kind") != "http" or channel is None:
             continue
         parts = urlsplit(record["path"])
         response = record.get("response") or {}
-        out.append(Exchange(channel, record["method"].upper(), parts.path,
-                            tuple(parse_qsl(parts.query, keep_blank_values=True)),
-                            _decoded((record.get("request") or {}).get("body")), int(response.get("status", 0)),
-                            dict(response.get("headers") or {}), _decoded(response.get("body"))))
-    if not out:
+        exchanges.append(Exchange(channel, record["method"].upper(), parts.path,
+                                  tuple(parse_qsl(parts.query, keep_blank_values=True)),
+                                  _decoded((record.get("request") or {}).get("body")), int(response.get("status", 0)),
+                                  dict(response.get("headers") or {}), _decoded(response.get("body"))))
+    if not exchanges:
         raise UsageError(f"{path}: no HTTP exchange through port {api_port} or {auth_port}",
                          hint="set --api-port/--auth-port to the ports the capture's proxy listened on")
-    return out
+    return Answers(exchanges, events)
 
 
-def load_answers(source: Path, **ports: str) -> list[Exchange]:
+def read_answers(source: Path, **ports: str) -> Answers:
     """A tape set (a directory) or a capture file."""
     if source.is_dir():
-        return from_tape_set(source)
+        return read_tape_set(source)
     if source.is_file():
-        return from_capture(source, **ports)
+        return read_capture(source, **ports)
     raise UsageError(f"{source}: no such tape set or capture file")

@@ -21,22 +21,22 @@ from typing import Any
 from rackharness import __version__
 from rackharness.api_paths import API_ROOT
 from rackharness.clients.events import EventPublisher, EventTracker
-from rackharness.config.loader import load_config
 from rackharness.clients.obm import ObmClient
 from rackharness.clients.rest import RackHDClient
 from rackharness.clients.seed import MongoSeeder
+from rackharness.config.loader import load_config
 from rackharness.stack_info import NodeInfo
-from rackharness.suite import recording
 from rackharness.suite.decorators import SkipTest
 from rackharness.suite.run_lock import SuiteRunLock
+from rackharness.suite.recording import TapedClients, recording_session, replay_session
 from rackharness.suite.sink import WebhookSink, local_address_towards
-from rackharness.suite.recording import TapedClients
 from rackharness.suite.sut import SystemUnderTest, from_stack, identify, isolated_config, resolve_system_under_test
 from rackharness.tapes import modes
 from rackharness.tapes.deck import Deck
 from rackharness.tapes.modes import RecordMode
 from rackharness.transports.amqp.base import DEFAULT_CONNECT_TIMEOUT, AmqpTransport
 from rackharness.transports.amqp.chooser import open_transport
+from rackharness.transports.http_in.chooser import listen
 from rackharness.transports.http_out.urllib3_pool import PoolOnHttpOut
 from rackharness.transports.mongo.chooser import connect
 
@@ -209,9 +209,8 @@ class SuiteContext:
         """A started :class:`~rackharness.suite.sink.WebhookSink` on the callback host, its URLs under
         ``/rh-suite-<run>/``; the caller closes it (``with ctx.webhook_sink() as sink``)."""
         host = self.target.callback_host or local_address_towards(self.target.api_url)
-        if self.taped:
-            return WebhookSink(host, self.target.callback_port, prefix=f"{PREFIX}{self.run_id}", listen=self.taped.listen)
-        return WebhookSink(host, self.target.callback_port, prefix=f"{PREFIX}{self.run_id}")
+        return WebhookSink(host, self.target.callback_port, prefix=f"{PREFIX}{self.run_id}",
+                           listen=self.taped.listen if self.taped else listen)
 
     def create_hook(self, url: str, what: str = "hook", **fields: Any) -> dict[str, Any]:
         """POST /hooks with a suite name; returns RackHD's answer (201), recorded for cleanup."""
@@ -263,15 +262,15 @@ def configure(config_file: str | None = None, say=None, record_mode: RecordMode 
     ``none`` takes the target from the tapes and reaches no service at all.
     """
     global _context, _isolated, _lock, _deck
-    if record_mode is None:
-        record_mode = modes.from_environment() if _requested_mode is None else \
-            (None if _requested_mode == "live" else _requested_mode)
     mode = record_mode
+    if mode is None:
+        mode = modes.from_environment() if _requested_mode is None else \
+            (None if _requested_mode == "live" else _requested_mode)
     shutdown()
     if mode is RecordMode.NONE:
-        _deck, target, run_id = recording.replay_session(mode, load_config(config_file))
+        _deck, target, run_id = replay_session(mode, load_config(config_file))
         _configured["config_file"] = config_file
-        _context = SuiteContext(target, run_id=run_id, taped=recording.TapedClients(_deck))
+        _context = SuiteContext(target, run_id=run_id, taped=TapedClients(_deck))
         return target
     config = isolated_config(config_file)
     if config is not None:
@@ -289,9 +288,8 @@ def configure(config_file: str | None = None, say=None, record_mode: RecordMode 
     if mode is not None:
         target = identify(target)
         callback_host = target.callback_host or local_address_towards(target.api_url)
-        _deck, run_id = recording.recording_session(mode, load_config(config_file), target,
-                                                    secrets.token_hex(3), callback_host)
-        taped = recording.TapedClients(_deck)
+        _deck, run_id = recording_session(mode, load_config(config_file), target, secrets.token_hex(3), callback_host)
+        taped = TapedClients(_deck)
     _context = SuiteContext(target, run_id=run_id, taped=taped)
     return target
 

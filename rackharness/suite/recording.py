@@ -1,7 +1,7 @@
 """The suite's side of record/replay: the deck for a run, and the clients a test gets through it.
 
-:func:`open_deck` picks the tapes: ``none`` replays ``tapes.dir/<tapes.set>`` (promoted, scrubbed);
-``once``, ``new_episodes`` and ``all`` record into ``tapes.record_dir/<set>``, where ``<set>`` names the
+:func:`replay_session` opens the deck for ``none``, on ``tapes.dir/<tapes.set>`` (promoted, scrubbed);
+:func:`recording_session` for ``once``, ``new_episodes`` and ``all``, recording into ``tapes.record_dir/<set>``, where ``<set>`` names the
 system under test (:func:`~rackharness.suite.sut.tape_set_name`), reading what is there already.
 :class:`TapedClients` builds each client of :class:`~rackharness.suite.context.SuiteContext` on a
 taped seam: around the real side when the mode may reach a live system, with no real side at all in
@@ -19,7 +19,7 @@ from rackharness.errors import UsageError
 from rackharness.suite.sut import SystemUnderTest, from_record, tape_set_name, to_record
 from rackharness.tapes.deck import Deck
 from rackharness.tapes.modes import MODE_ENV, RecordMode
-from rackharness.tapes.tape import SESSION, file_name
+from rackharness.tapes.tape import SESSION, file_name, sets_in
 
 SUT_KEY, RUN_KEY = "system_under_test", "run_id"
 
@@ -29,8 +29,7 @@ def replay_session(mode: RecordMode, config: Config) -> tuple[Deck, SystemUnderT
     directory = Path(config["tapes.dir"]) / config["tapes.set"]
     session = directory / file_name(SESSION)
     if not session.is_file():
-        sets = sorted(p.name for p in Path(config["tapes.dir"]).glob("*") if (p / file_name(SESSION)).is_file()) \
-            if Path(config["tapes.dir"]).is_dir() else []
+        sets = sorted(p.name for p in sets_in(Path(config["tapes.dir"])))
         raise UsageError(f"{MODE_ENV}={mode.value}: no tape set {config['tapes.set']!r} at {directory} "
                          f"(no {session.name}); sets there: {', '.join(sets) or 'none'}",
                          hint="record one (RACKHARNESS_RECORD_MODE=all against a running system, then "

@@ -20,7 +20,7 @@ from typing import Mapping
 
 from rackharness.errors import UsageError
 from rackharness.tapes.scrub import Leak, Scrubber, placeholders_for
-from rackharness.tapes.tape import SESSION, SUFFIX, Tape, file_name, load
+from rackharness.tapes.tape import SESSION, SUFFIX, Tape, file_name, is_set, load
 
 TOKEN_SECRET_ROLE = "target.auth_token_secret"
 
@@ -42,7 +42,7 @@ class Promotion:
 
 def read_set(directory: Path) -> list[Tape]:
     """Every tape of a set; a set needs its session tape."""
-    if not (directory / file_name(SESSION)).is_file():
+    if not is_set(directory):
         raise UsageError(f"{directory} is not a tape set (no {file_name(SESSION)})",
                          hint="record one first: RACKHARNESS_RECORD_MODE=all nose2 (docs/record-replay.md)")
     return [load(path) for path in sorted(directory.glob("*" + SUFFIX))]

@@ -105,3 +105,21 @@ def file_name(test_id: str) -> str:
         return "_session" + SUFFIX
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", test_id).strip("._") or "test"
     return safe + SUFFIX
+
+
+def is_set(directory: Path) -> bool:
+    """Whether ``directory`` is a tape set: it has a session tape."""
+    return (Path(directory) / file_name(SESSION)).is_file()
+
+
+def sets_in(directory: Path) -> list[Path]:
+    """The tape sets in ``directory``, the one recorded last at the end; none when it does not exist."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    return sorted((p for p in directory.iterdir() if is_set(p)), key=lambda p: (p / file_name(SESSION)).stat().st_mtime)
+
+
+def session_header(directory: Path) -> dict[str, Any]:
+    """The header of a set's session tape (what the run tested, its run id)."""
+    return load(Path(directory) / file_name(SESSION)).header

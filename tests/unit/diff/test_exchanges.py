@@ -7,7 +7,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from rackharness.diff.exchanges import Event, Exchange, events_of, from_capture, from_tape_set, load_answers
+from rackharness.diff.exchanges import Event, Exchange, read_answers, read_capture, read_tape_set
 from rackharness.errors import UsageError
 from rackharness.tapes.tape import SESSION, Tape, file_name
 
@@ -57,10 +57,10 @@ class TapeSetTest(TempDirTest):
         return tapes
 
     def test_its_amqp_deliveries_are_its_events(self):
-        self.assertEqual(events_of(self.make_set()), [Event("on.events", "node.added", {})])
+        self.assertEqual(read_tape_set(self.make_set()).events, [Event("on.events", "node.added", {})])
 
     def test_http_calls_with_a_status_in_test_order(self):
-        exchanges = from_tape_set(self.make_set())
+        exchanges = read_tape_set(self.make_set()).exchanges
         self.assertEqual([(e.test, e.channel, e.method, e.path) for e in exchanges], [
             ("tests.rackhd.test_b.B.first", "api", "GET", "/api/2.0/nodes"),
             ("tests.rackhd.test_b.B.first", "auth", "POST", "/login"),
@@ -69,7 +69,7 @@ class TapeSetTest(TempDirTest):
         ])
 
     def test_fields_of_an_exchange(self):
-        first, login, text, delete = from_tape_set(self.make_set())
+        first, login, text, delete = read_tape_set(self.make_set()).exchanges
         self.assertEqual(first, Exchange("api", "GET", "/api/2.0/nodes", (("sort", "name"),), None, 200, JSON,
                                          [{"id": "5f1c9a3b2e4d6f7a8b9c0d1e"}], "tests.rackhd.test_b.B.first"))
         self.assertEqual(login.request_body, {"username": "admin"})
@@ -80,7 +80,7 @@ class TapeSetTest(TempDirTest):
     def test_a_directory_without_a_session_tape_is_not_a_set(self):
         (self.dir / "x.json").write_text("{}")
         with self.assertRaises(UsageError) as caught:
-            from_tape_set(self.dir)
+            read_tape_set(self.dir).exchanges
         self.assertIn("is not a tape set (no _session.json)", caught.exception.message)
 
 
@@ -112,26 +112,26 @@ class CaptureTest(TempDirTest):
         ]
 
     def test_jsonl_by_port(self):
-        self.assertEqual(from_capture(self.write("run.jsonl", self.LINES, raw="\n  \n")), self.expected())
+        self.assertEqual(read_capture(self.write("run.jsonl", self.LINES, raw="\n  \n")).exchanges, self.expected())
 
     def test_gzipped(self):
-        self.assertEqual(from_capture(self.write("run.jsonl.gz", self.LINES, gz=True)), self.expected())
+        self.assertEqual(read_capture(self.write("run.jsonl.gz", self.LINES, gz=True)).exchanges, self.expected())
 
     def test_other_ports(self):
-        exchanges = from_capture(self.write("run.jsonl", self.LINES), api_port="9090", auth_port="24030")
+        exchanges = read_capture(self.write("run.jsonl", self.LINES), api_port="9090", auth_port="24030").exchanges
         self.assertEqual([(e.channel, e.path) for e in exchanges], [("auth", "/api/common/nodes"), ("api", "/elsewhere")])
 
     def test_a_bad_line_names_the_file_and_line(self):
         path = self.write("run.jsonl", self.LINES[:2], raw="{not json\n")
         with self.assertRaises(UsageError) as caught:
-            from_capture(path)
+            read_capture(path).exchanges
         self.assertIn(f"{path}:3: not a JSON line", caught.exception.message)
         self.assertEqual(caught.exception.exit_code, 2)
 
     def test_no_exchange_through_the_ports_names_them(self):
         path = self.write("run.jsonl", self.LINES[1:3])
         with self.assertRaises(UsageError) as caught:
-            from_capture(path, api_port="18080", auth_port="18443")
+            read_capture(path, api_port="18080", auth_port="18443").exchanges
         self.assertIn(f"{path}: no HTTP exchange through port 18080 or 18443", caught.exception.message)
         self.assertIn("--api-port", caught.exception.hint)
 
@@ -140,15 +140,15 @@ class LoadAnswersTest(TempDirTest):
     def test_a_directory_is_a_tape_set_and_a_file_a_capture(self):
         Tape({"test": SESSION}).save(self.dir / "set" / file_name(SESSION))
         Tape({"test": "t.a.b", "recorded_at": "1"}, [call("GET", "/x", body={})]).save(self.dir / "set" / "t.json")
-        self.assertEqual([e.path for e in load_answers(self.dir / "set")], ["/x"])
+        self.assertEqual([e.path for e in read_answers(self.dir / "set").exchanges], ["/x"])
         capture = self.dir / "run.jsonl"
         capture.write_text(json.dumps(capture_line("1234", "GET", "/y", body={})) + "\n")
-        self.assertEqual([e.path for e in load_answers(capture, api_port="1234", auth_port="1")], ["/y"])
+        self.assertEqual([e.path for e in read_answers(capture, api_port="1234", auth_port="1").exchanges], ["/y"])
 
     def test_a_missing_path(self):
         missing = self.dir / "nowhere.jsonl.gz"
         with self.assertRaises(UsageError) as caught:
-            load_answers(missing)
+            read_answers(missing).exchanges
         self.assertIn(f"{missing}: no such tape set or capture file", caught.exception.message)
 
 
@@ -164,4 +164,4 @@ class CaptureEventsTest(TempDirTest):
                            {"kind": "amqp", "t": 1.0, "exchange": "on.events", "routing_key": "node.added.x",
                             "body": {"data": {}}}):
                 out.write(json.dumps(record) + "\n")
-        self.assertEqual(events_of(path), [Event("on.events", "node.added.x", {"data": {}})])
+        self.assertEqual(read_capture(path).events, [Event("on.events", "node.added.x", {"data": {}})])
