@@ -4,7 +4,9 @@ operation names in ``x-swagger-schema`` (on-http ``lib/fittings/rackhd_validator
 The operations and schemas are the project's own definitions (:mod:`rackharness.reference.contract`).
 ``x-swagger-schema: obm`` means ``obms/<body.service>.json#/definitions/Obm`` (PATCH: ``ObmPatch``),
 with ``noop-obm-service`` when no service is given; ``ibm`` is not checked. A body that breaks its
-schema is answered 400 with the schema errors, secrets masked; a schema RackHD cannot resolve
+schema is answered 400 in RackHD's words (:mod:`.contract.messages`: ``ValidationError: <the first
+error>`` where RackHD's model refuses the body, ``Validation errors`` with every error where its
+swagger validator does — hooks and tags), secrets masked; a schema RackHD cannot resolve
 (``vmrun-obm-service``, a PATCH of ``dell-wsman-obm-service``) fails with 500, as it does in RackHD.
 The ``uri`` and ``ipv4`` formats are checked as RackHD's ajv checks them (:mod:`.contract.formats`).
 """
@@ -21,6 +23,7 @@ from referencing.jsonschema import DRAFT4
 
 from rackharness.reference.contract.body_schemas import BODY_DOCUMENTS, body_document
 from rackharness.reference.contract.formats import FORMATS
+from rackharness.reference.contract.messages import swagger_type_message, zschema_message
 from rackharness.reference.contract.obm_services import obm_document, obm_service_names
 from rackharness.reference.contract.operations import api_operation
 from rackharness.reference.documents import ApiError
@@ -43,7 +46,10 @@ def obm_schema(service: str) -> dict[str, Any]:
     return obm_document(service)
 
 
-def validate_body(operation_id: str, body: Any) -> None:
+MODEL, SWAGGER = "model", "swagger"  # how RackHD words the refusal: ValidationError: ... / Validation errors
+
+
+def validate_body(operation_id: str, body: Any, *, style: str = MODEL) -> None:
     """Raise ApiError(400) if ``body`` breaks the schema the operation names; no schema, no check."""
     operation = api_operation(operation_id)
     ref = operation.body if operation is not None else None
@@ -56,16 +62,16 @@ def validate_body(operation_id: str, body: Any) -> None:
                            errors=[f"service must be one of: {', '.join(obm_services())}"])
         relative = f"obms/{service}.json"
         pointer = "/definitions/" + ("ObmPatch" if operation_id in PATCH_OPERATIONS else "Obm")
-        _validate(relative, pointer, body, label=relative)
+        _validate(relative, pointer, body, style=style)
     else:
-        validate_schema(ref, body)
+        validate_schema(ref, body, style=style)
 
 
-def validate_schema(ref: str, body: Any) -> None:
+def validate_schema(ref: str, body: Any, *, style: str = MODEL) -> None:
     """Raise ApiError(400) if ``body`` breaks ``ref`` (``node.2.0.json#/definitions/PartialNode``, an
     API 2.0 body schema): for operations the spec gives a body schema but no x-swagger-schema."""
     name, _, fragment = ref.partition("#")
-    _validate(f"2.0/{name}", fragment, body, label=ref)
+    _validate(f"2.0/{name}", fragment, body, style=style)
 
 
 @functools.lru_cache(maxsize=1)
@@ -77,7 +83,7 @@ def _registry() -> Registry:
         for relative, document in documents.items())
 
 
-def _validate(relative: str, pointer: str, body: Any, *, label: str) -> None:
+def _validate(relative: str, pointer: str, body: Any, *, style: str) -> None:
     uri = SCHEMA_BASE + relative
     resolver_schema = {"allOf": [{"$ref": f"{uri}#{pointer}"}]} if pointer else {"$ref": uri}
     validator = jsonschema.Draft4Validator(resolver_schema, registry=_registry(), format_checker=FORMATS)
@@ -88,9 +94,9 @@ def _validate(relative: str, pointer: str, body: Any, *, label: str) -> None:
                             f"{getattr(exc, 'ref', '?')} is not defined") from None
     if errors:
         secrets = _secret_values(body)
-        details = [_masked(f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}", secrets)
-                   for e in errors]
-        raise ApiError(400, f"request body breaks schema {label}: {details[0]}", errors=details)
+        if style == SWAGGER:
+            raise ApiError(400, "Validation errors", errors=[_masked(swagger_type_message(e), secrets) for e in errors])
+        raise ApiError(400, f"ValidationError: {_masked(zschema_message(errors[0]), secrets)}")
 
 
 SECRET_KEY = re.compile(r"password|^community$|^productkey$", re.IGNORECASE)

@@ -24,7 +24,7 @@ from rackharness.reference.documents import HOOKS, ApiError, not_found, now
 from rackharness.reference.hook_filters import check_filters
 from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.queries import find_listed
-from rackharness.reference.spec import validate_body
+from rackharness.reference.spec import SWAGGER, validate_body
 from rackharness.reference.views import document_id
 
 FIELDS = ("url", "name", "filters")
@@ -41,11 +41,10 @@ def hook_view(hook: dict[str, Any]) -> dict[str, Any]:
 
 def check_hook_body(operation_id: str, body: Any, *, post: bool) -> None:
     """400 for a body the schema refuses, a POST without ``url``, a non-http(s) URL or a bad regex."""
-    validate_body(operation_id, body)
+    validate_body(operation_id, body, style=SWAGGER)
     # HookPost is {$ref: HookBase, required: [url]}: draft 4 ignores a $ref's siblings, so check url here
     if post and "url" not in body:
-        raise ApiError(400, "request body breaks schema hooks.2.0.json#/definitions/HookPost: url is required",
-                       errors=["(body): 'url' is a required property"])
+        raise ApiError(400, "Validation errors", errors=["Missing required property: url"])
     if "url" in body:
         parts = urlsplit(body["url"])
         if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -37,6 +37,7 @@ from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.obm_settings import settings_by_node
 from rackharness.reference.queries import find_listed
 from rackharness.reference.skus import regenerate_skus
+from rackharness.reference.contract.messages import js_type
 from rackharness.reference.spec import validate_body, validate_schema
 from rackharness.reference.views import document_id, node_view
 
@@ -67,8 +68,7 @@ def sku_record(sku: dict[str, Any], *, stamps: bool = True) -> dict[str, Any]:
 def check_patch_body(body: Any) -> dict[str, Any]:
     """400 unless ``body`` is an object whose keys are SkusUpsert's, each valid as SkusUpsert says."""
     if not isinstance(body, dict):
-        raise ApiError(400, f"request body breaks schema {UPSERT_SCHEMA}: the body must be an object, "
-                            f"got {type(body).__name__}")
+        raise ApiError(400, f"ValidationError: Invalid type: {js_type(body)} (expected object)")
     # SkusUpsert with its required keys filled in: what fails is what the body sent
     validate_schema(UPSERT_SCHEMA, {"name": "-", "rules": [], **body})
     return body

@@ -8,6 +8,8 @@
   when a job offers commands; 200 with an empty body when the node was already sent its commands
   (RackHD's runOnlyOnce); 404 ``Not Found`` when the node has no active graph or no job offers
   anything within a second (RackHD: no active task, or its requestCommands RPC unanswered);
+* ``GET /templates/<name>`` → 200 ``text/plain``: the scripts catalog tasks download (``get_smart.sh``,
+  ``get_driveid.js``, ``set_interfaces.py``), 404 for any other name;
 * ``POST /tasks/<nodeId>`` (the fetched document with each task's ``stdout``, ``stderr``,
   ``error``) → 201, empty body, whether or not a job was waiting (RackHD publishes it regardless).
 """
@@ -21,6 +23,13 @@ from rackharness.reference.documents import ApiError, find_node, node_id, normal
 from rackharness.reference.http import json_response, request_json
 
 TEXT = "text/plain; charset=utf-8"
+# The scripts RackHD's catalog tasks download (``downloadUrl``) before running them: the virtual node's agent
+# answers them from the node's hardware profile, so each is a stand-in that says so.
+NODE_SCRIPTS = {name: f"#!/bin/sh\n# {name}: served by the rackharness reference target; a virtual node answers it "
+                      f"from its hardware profile ({what})\n"
+                for name, what in (("get_smart.sh", "smartctl of every disk"),
+                                   ("get_driveid.js", "the drives' ids as JSON"),
+                                   ("set_interfaces.py", "nothing to configure"))}
 
 
 def blueprint(ctx: TargetContext) -> Blueprint:
@@ -58,6 +67,14 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         if outcome == "empty":
             return Response(status=200)
         raise ApiError(404, "Not Found", errors=[f"no task of node {identifier} has commands for it now"])
+
+    @bp.get("/templates/<name>")
+    def get_template(name: str):
+        text = NODE_SCRIPTS.get(name)
+        if text is None:
+            raise ApiError(404, "templates not found", errors=[
+                f"this target serves the scripts its catalog tasks download: {', '.join(sorted(NODE_SCRIPTS))}"])
+        return Response(text, mimetype=TEXT)
 
     @bp.post("/tasks/<identifier>")
     def post_tasks(identifier: str):

@@ -31,7 +31,8 @@ from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.queries import find_listed
 from rackharness.reference.skus import add_node_tags as add_names
 from rackharness.reference.skus import regenerate_tags
-from rackharness.reference.spec import validate_body, validate_schema
+from rackharness.reference.contract.messages import js_type
+from rackharness.reference.spec import SWAGGER, validate_body, validate_schema
 from rackharness.reference.views import document_id, node_raw
 
 #: the rule grammar (rackharness.reference.catalog_rules, shared with SKUs); re-exported for callers
@@ -42,20 +43,20 @@ __all__ = ["MISSING", "OPERATORS", "blueprint", "check_tag_body", "rule_passes",
 # -- bodies ---------------------------------------------------------------------------------------
 
 def check_tag_body(body: Any) -> None:
-    """400 unless ``body`` is ``{name: non-empty string, rules: SkusRules}`` (tags.2.0.json#/TagsPost)."""
+    """400 unless ``body`` is ``{name: non-empty string, rules: SkusRules}`` (tags.2.0.json#/TagsPost), in the
+    words of RackHD's swagger validator (``Validation errors`` with every error)."""
     if not isinstance(body, dict):
-        raise ApiError(400, "request body breaks schema tags.2.0.json#/definitions/TagsPost: the body must be "
-                            "an object {name, rules}")
-    missing = [key for key in ("name", "rules") if key not in body]
-    extra = sorted(set(body) - {"name", "rules"})
-    if missing or extra:
-        problem = f"missing {', '.join(missing)}" if missing else f"unknown key(s) {', '.join(extra)}"
-        raise ApiError(400, f"request body breaks schema tags.2.0.json#/definitions/TagsPost: {problem}",
-                       errors=[problem])
-    if not isinstance(body["name"], str) or not body["name"]:
-        raise ApiError(400, "request body breaks schema tags.2.0.json#/definitions/TagsPost: name must be a "
-                            f"non-empty string, got {body['name']!r}")
-    validate_schema("skus.2.0.json#/definitions/SkusRules", body["rules"])
+        raise ApiError(400, "Validation errors", errors=[f"Expected type object but found type {js_type(body)}"])
+    problems = [f"Missing required property: {key}" for key in ("name", "rules") if key not in body]
+    if set(body) - {"name", "rules"}:
+        problems.append("Additional properties not allowed")
+    if "name" in body and not isinstance(body["name"], str):
+        problems.append(f"Expected type string but found type {js_type(body['name'])}")
+    elif body.get("name") == "":
+        problems.append("String is too short (0 chars), minimum 1")
+    if problems:
+        raise ApiError(400, "Validation errors", errors=problems)
+    validate_schema("skus.2.0.json#/definitions/SkusRules", body["rules"], style=SWAGGER)
 
 
 # -- the API --------------------------------------------------------------------------------------

@@ -22,14 +22,18 @@ command                                                           catalog source
 ``sudo lshw -json``                                               ``lshw`` (+ lookups of NIC MACs)
 ``sudo lsblk -o KNAME,TYPE,ROTA; echo BREAK; sudo lsscsi --size``  ``lsscsi``
 ``sudo /usr/sbin/lldpcli show neighbor -f keyvalue``              ``lldp``
+``sudo /opt/MegaRAID/storcli/storcli64 ... J`` (perccli too)       ``megaraid-*`` / ``perccli-*`` (none
+                                                                  without a controller)
+``sudo bash get_smart.sh`` (downloaded)                            ``smart``
+``sudo node get_driveid.js`` (downloaded)                          ``driveId`` (its JSON as printed)
 ================================================================  ==================================
 
 RackHD's quirks are kept on purpose, because SKU and tag rules are written against the catalogs
 RackHD makes: the dmidecode, FRU and mc info parsers keep only the text between a line's first
 and second ``:`` (``"Board Mfg Date : Mon Sep 21 08:00:00 2015"`` → ``"Mon Sep 21 08"``);
 ``lspci`` splits ``key:value`` with JavaScript's limited ``split`` (``"Slot: 00:1f.2"`` →
-``"00"``); ``ipmitool -c user list`` has no header line, so the first user's row names the
-columns. A ``lan print`` whose ``IP Address`` is not ``0.0.0.0`` yields a lookup (BMC MAC → IP).
+``"00"``); ``ipmitool -c user list`` prints no header line, so its columns are named as
+``ipmitool user list`` heads them (``ID``, ``Name``, ``Callin``, ...), one user a row, keyed by ID. A ``lan print`` whose ``IP Address`` is not ``0.0.0.0`` yields a lookup (BMC MAC → IP).
 """
 from __future__ import annotations
 
@@ -48,8 +52,11 @@ IPMI_SEL_INFORMATION = "sudo ipmitool sel"
 IPMI_SEL = "sudo ipmitool sel list -c"
 IPMI_FRU = "sudo ipmitool fru"
 LLDP = "sudo /usr/sbin/lldpcli show neighbor -f keyvalue"
+SMART = "sudo bash get_smart.sh"
+DRIVE_ID = "sudo node get_driveid.js"
 
 USER_LIST = re.compile(r"^sudo ipmitool -c user list \d+$")
+USER_LIST_COLUMNS = ("ID", "Name", "Callin", "Link Auth", "IPMI Msg", "Channel Priv Limit")
 USER_SUMMARY = re.compile(r"^sudo ipmitool user summary \d+$")
 LAN_PRINT = re.compile(r"^sudo ipmitool lan print\s?\d?\d?$")
 
@@ -143,18 +150,11 @@ def parse_user_list(task: dict[str, Any]) -> Parsed:
         stdout = _stdout(task)
         if not stdout:
             return Parsed(source=source, data="", store=False)
-        lines = [line for line in stdout.split("\n") if line]
-        header = lines.pop(0).split(",")
-        columns = [line.split(",") for line in lines]
         parsed: dict[str, dict[str, str]] = {}
-        for row, line in enumerate(lines):
-            user_id = line.split(",")[0]
-            for title in header:
-                user = parsed.setdefault(user_id, {})
-                if columns[row]:
-                    user[title] = columns[row].pop(0)
-                else:  # undefined in RackHD: JSON drops the key
-                    user.pop(title, None)
+        for line in stdout.split("\n"):
+            if line:
+                columns = line.split(",")
+                parsed[columns[0]] = dict(zip(USER_LIST_COLUMNS, columns))
         return Parsed(source=source, data=parsed, store=True)
     except Exception as exc:
         return _failed(source, exc)
@@ -460,13 +460,93 @@ def parse_lldp(task: dict[str, Any]) -> Parsed:
         return _failed("lldp", exc)
 
 
+def parse_smart(task: dict[str, Any]) -> Parsed:
+    """``get_smart.sh`` prints a block a disk (``####/dev/sda sda``, smartctl's banner and sections, then
+    ``###Controller Information###`` as ``key=value``): one item a disk, ``{"OS Device Name", "smartctl
+    Version", "SMART": {"Identity": {...}, "Self-Assessment": {...}}, "Controller": {...}}``; a key
+    printed twice in a section holds a list."""
+    if js_truthy(task.get("error")):
+        return _failed("smart", task.get("error"))
+    if not task.get("stdout"):
+        return Parsed(source="smart", error="No data")
+    try:
+        return Parsed(source="smart", data=[_smart_disk(block) for block in task["stdout"].split("####")[1:]],
+                      store=True)
+    except Exception as exc:
+        return _failed("smart", exc)
+
+
+SMART_TABLES = {"=== START OF INFORMATION SECTION": "Identity", "=== START OF READ SMART DATA SECTION": "Self-Assessment"}
+
+
+def _smart_disk(block: str) -> dict[str, Any]:
+    lines = block.split("\n")
+    disk: dict[str, Any] = {"OS Device Name": lines[0].strip(), "smartctl Version": "", "SMART": {}, "Controller": {}}
+    table: dict[str, Any] | None = None
+    for line in lines[1:]:
+        heading = next((name for prefix, name in SMART_TABLES.items() if line.startswith(prefix)), None)
+        if line.startswith("smartctl "):
+            disk["smartctl Version"] = line.split()[1]
+        elif line.startswith("###Controller Information"):
+            table = disk["Controller"]
+        elif heading:
+            table = disk["SMART"].setdefault(heading, {})
+        elif table is disk["Controller"] and "=" in line:
+            key, value = line.split("=", 1)
+            table[key.strip()] = value.strip()
+        elif table is not None and table is not disk["Controller"] and ":" in line:
+            key, value = (part.strip() for part in line.split(":", 1))
+            held = table.get(key)
+            table[key] = value if held is None else (held if isinstance(held, list) else [held]) + [value]
+    return disk
+
+
+def parse_drive_id(task: dict[str, Any]) -> Parsed:
+    """``get_driveid.js`` prints the drives as JSON (devName, scsiId, linuxWwid, esxiWwid, ...): stored as printed."""
+    if js_truthy(task.get("error")):
+        return _failed("driveId", task.get("error"))
+    if not task.get("stdout"):
+        return Parsed(source="driveId", error="No data")
+    try:
+        return Parsed(source="driveId", data=json.loads(task["stdout"]), store=True)
+    except ValueError as exc:
+        return _failed("driveId", exc)
+
+
+RAID_TOOL = re.compile(r"^sudo /opt/MegaRAID/(storcli/storcli64|perccli/perccli64) (.*) J$")
+RAID_SOURCES = {"show ctrlcount": "controller-count", "show all": "controllers", "/eall /sall show all": "physical-drives",
+                "/vall show all": "virtual-disks"}
+
+
+def parse_raid(task: dict[str, Any]) -> Parsed:
+    """storcli/perccli ``... J`` (JSON): ``megaraid-<what>`` / ``perccli-<what>`` when the tool found a
+    controller; a server without one (``Controller Count`` 0, or a ``Failure`` status) stores nothing."""
+    match = RAID_TOOL.match(task["cmd"])
+    assert match is not None
+    tool = "megaraid" if match.group(1).startswith("storcli") else "perccli"
+    what = re.sub(r"^/c\d+ ", "", match.group(2))
+    source = f"{tool}-{RAID_SOURCES.get(what, what)}"
+    if js_truthy(task.get("error")):
+        return _failed(source, task.get("error"))
+    try:
+        controllers = json.loads(task.get("stdout") or "{}").get("Controllers") or []
+        answered = [c for c in controllers if (c.get("Command Status") or {}).get("Status") == "Success"]
+        counts = [(c.get("Response Data") or {}).get("Controller Count") for c in answered]
+        if not answered or counts == [0]:
+            return Parsed(source=source, data="", store=False)
+        return Parsed(source=source, data=controllers, store=True)
+    except (ValueError, AttributeError) as exc:
+        return _failed(source, exc)
+
+
 PARSERS: dict[str, Callable[[dict[str, Any]], Parsed]] = {
     OHAI: parse_ohai, DMI: parse_dmi, LSHW: parse_lshw, LSPCI: parse_lspci, LSSCSI: parse_lsscsi,
     IPMI_MC_INFO: parse_mc_info, IPMI_SEL_INFORMATION: parse_sel_information, IPMI_SEL: parse_sel,
-    IPMI_FRU: parse_fru, LLDP: parse_lldp,
+    IPMI_FRU: parse_fru, LLDP: parse_lldp, SMART: parse_smart, DRIVE_ID: parse_drive_id,
 }
 PATTERN_PARSERS: tuple[tuple[re.Pattern[str], Callable[[dict[str, Any]], Parsed]], ...] = (
     (USER_LIST, parse_user_list), (USER_SUMMARY, parse_user_summary), (LAN_PRINT, parse_lan_print),
+    (RAID_TOOL, parse_raid),
 )
 
 

@@ -152,6 +152,17 @@ def check_remote_failures(nid: str, tasks: list[Any], offered: list[dict[str, An
                        f"{nid} failed ({detail})")
 
 
+def dotless_keys(value: Any) -> Any:
+    """``value`` with every ``.`` in an object key made ``_``, at any depth (RackHD stores a catalog so: MongoDB
+    keys hold no dots, so lshw's ``dmi-2.7`` is read back as ``dmi-2_7`` and ohai's address ``10.1.0.5`` as
+    ``10_1_0_5``)."""
+    if isinstance(value, dict):
+        return {str(key).replace(".", "_"): dotless_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [dotless_keys(item) for item in value]
+    return value
+
+
 def store_catalogs(run: JobRun, nid: str, results: list[parsers.Parsed]) -> list[str]:
     """RackHD's ``catalogParsedTasks``: a catalog per stored result (errors are logged, not stored)."""
     stored = []
@@ -163,7 +174,7 @@ def store_catalogs(run: JobRun, nid: str, results: list[parsers.Parsed]) -> list
             continue
         stamp = now()
         catalog = {"_id": str(uuid.uuid4()), "node": node_reference(nid), "source": result.source or "unknown",
-                   "data": result.data, "createdAt": stamp, "updatedAt": stamp}
+                   "data": dotless_keys(result.data), "createdAt": stamp, "updatedAt": stamp}
         run.db[CATALOGS].insert_one(catalog)
         stored.append(catalog["source"])
     return stored
@@ -214,9 +225,20 @@ def linux_bootstrap(run: JobRun) -> None:
         channel.unwatch_fetch(nid, fetched)
 
 
+TEMPLATES = "/api/current/templates"  # the node fetches a downloadUrl from the server it boots from
+
+
+def rendered_commands(run: JobRun, nid: str) -> list[dict[str, Any]]:
+    """The task's ``commands`` as :func:`build_commands` makes them, with ``{{ options.x }}``, ``{{ task.nodeId }}``
+    and ``{{ api.templates }}`` filled in (``/c{{ options.adapter }}``, ``downloadUrl``)."""
+    context = {"options": run.options, "task": {"nodeId": nid}, "api": {"templates": TEMPLATES}}
+    return [{key: render_value(value, context) for key, value in command.items()}
+            for command in build_commands(run.options.get("commands"))]
+
+
 def linux_catalog(run: JobRun) -> None:
     nid = target_node(run)
-    commands = build_commands(run.options.get("commands"))
+    commands = rendered_commands(run, nid)
     tasks = _exchange(run, nid, commands, repeat=True)
     check_remote_failures(nid, tasks, commands)
     try:
@@ -229,7 +251,7 @@ def linux_catalog(run: JobRun) -> None:
 
 def linux_commands(run: JobRun) -> None:
     nid = target_node(run)
-    commands = build_commands(run.options.get("commands"))
+    commands = rendered_commands(run, nid)
     run_only_once = run.options.get("runOnlyOnce", True)
     if not isinstance(run_only_once, bool):
         raise JobError(f"option 'runOnlyOnce' must be true or false, got {run_only_once!r}")

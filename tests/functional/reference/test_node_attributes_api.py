@@ -74,7 +74,7 @@ class RelationsTest(TargetApiTestCase):
         self.assert_rackhd_error(error, 400)
         # relations.2.0.json#/Relation requires contains or containedBy
         schema = self.call("PUT", f"/nodes/{rack['id']}/relations", {"encloses": [other["id"]]}, 400)
-        self.assertIn("relations.2.0.json", schema["message"])
+        self.assertEqual(schema["message"], "ValidationError: Data does not match any schemas from 'anyOf'")
         missing = self.call("PUT", f"/nodes/{rack['id']}/relations", {"contains": [str(ObjectId())]}, 404)
         self.assertIn("relation target", missing["message"])
         self.call("PUT", f"/nodes/{rack['id']}/relations", {"contains": [rack["id"]]}, 400)

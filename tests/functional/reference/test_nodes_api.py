@@ -38,8 +38,8 @@ class CreateNodeTest(TargetApiTestCase):
 
     def test_bad_bodies_get_400_with_the_schema_error_and_nothing_is_stored(self):
         cases = [({"name": "x", "type": "toaster"}, "toaster"),
-                 ({"type": "compute"}, "'name' is a required property"),
-                 ({"name": "x", "type": "compute", "color": "red"}, "color"),
+                 ({"type": "compute"}, "ValidationError: Missing required property: name"),
+                 ({"name": "x", "type": "compute", "color": "red"}, "ValidationError: Additional properties not allowed"),
                  ({"name": "x", "type": "compute", "obms": [{"service": "ipmi-obm-service", "config": {"host": "h"}}]},
                   "obms[0]")]
         for body, expected in cases:
@@ -108,7 +108,7 @@ class PatchNodeTest(TargetApiTestCase):
     def test_patch_checks_partial_node_and_unknown_node(self):
         created = self.create_node()
         error = self.call("PATCH", f"/nodes/{created['id']}", {"type": "toaster"}, 400)
-        self.assertIn("toaster", json.dumps(error["errors"]))
+        self.assertEqual(error["message"], 'ValidationError: No enum match for: "toaster"')
         self.assert_rackhd_error(self.call("PATCH", f"/nodes/{ObjectId()}", {"name": "x"}, 404), 404)
 
 
@@ -169,7 +169,7 @@ class NodeObmTest(TargetApiTestCase):
                                    json={"service": "ipmi-obm-service",
                                          "config": {"host": "h", "user": "u", "password": 424242}})
         self.assertEqual(response.status_code, 400)
-        self.assertIn("config/password", response.get_json()["message"])
+        self.assertEqual(response.get_json()["message"], "ValidationError: Invalid type: integer (expected string)")
         self.assertNotIn(b"424242", response.data)
         mismatch = self.call("PUT", f"/nodes/{node['id']}/obm", {**IPMI, "nodeId": str(ObjectId())}, 400)
         self.assertIn("nodeId", mismatch["message"])

@@ -1,5 +1,4 @@
 """/obms over a real nx-27017: upsert, view shape, PATCH/DELETE, schemas; passwords never returned."""
-import json
 
 from bson import ObjectId
 
@@ -42,7 +41,7 @@ class ObmsTest(TargetApiTestCase):
     def test_patch_is_checked_against_the_stored_service(self):
         created = self.call("PUT", "/obms", self.ipmi, 201)
         error = self.call("PATCH", f"/obms/{created['id']}", {"config": {"host": "only-host"}}, 400)
-        self.assertIn("'user' is a required property", json.dumps(error["errors"]))
+        self.assertEqual(error["message"], "ValidationError: Missing required property: user")
 
     def test_bad_put_bodies(self):
         missing = self.call("PUT", "/obms", {"service": "ipmi-obm-service", "config": self.ipmi["config"]}, 400)
@@ -50,7 +49,7 @@ class ObmsTest(TargetApiTestCase):
         unknown = self.call("PUT", "/obms", {**self.ipmi, "service": "toaster-obm-service"}, 400)
         self.assertIn("toaster-obm-service", unknown["message"])
         extra = self.call("PUT", "/obms", {**self.ipmi, "speed": 3}, 400)
-        self.assertIn("speed", extra["message"])
+        self.assertEqual(extra["message"], "ValidationError: Additional properties not allowed")
         self.assert_rackhd_error(self.call("PUT", "/obms", {**self.ipmi, "nodeId": str(ObjectId())}, 404), 404)
 
     def test_patch_cannot_make_a_second_obm_of_one_service(self):

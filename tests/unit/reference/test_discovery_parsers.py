@@ -129,11 +129,13 @@ class IpmiCatalogsTest(unittest.TestCase):
                                                            "Fixed Name Count": "1"}))
         users = parsers.parse_task(reply("sudo ipmitool -c user list 1", out.USER_LIST_CSV))
         self.assertEqual(users.source, "ipmi-user-list-1")
-        # ipmitool -c prints no header: RackHD's parser takes user 1's row for the column names
-        self.assertEqual(users.data, {"2": {"1": "2", "": "admin", "true": "true", "false": "true",
-                                            "NO ACCESS": "ADMINISTRATOR"},
-                                      "3": {"1": "3", "": "", "true": "true", "false": "false",
-                                            "NO ACCESS": "NO ACCESS"}})
+        # ipmitool -c prints no header: RackHD 2.60.7 names the columns as ipmitool's table does, every row a user
+        # (../shared/rackhd-captures: "1": {"ID": "1", "Name": "", "Callin": "true", ...})
+        row = {"Callin": "true", "Link Auth": "false"}
+        self.assertEqual(users.data, {
+            "1": {**row, "ID": "1", "Name": "", "IPMI Msg": "false", "Channel Priv Limit": "NO ACCESS"},
+            "2": {**row, "ID": "2", "Name": "admin", "IPMI Msg": "true", "Channel Priv Limit": "ADMINISTRATOR"},
+            "3": {**row, "ID": "3", "Name": "", "IPMI Msg": "false", "Channel Priv Limit": "NO ACCESS"}})
         self.assertEqual(parsers.parse_task(reply("sudo ipmitool -c user list 3", "1,a\n2,b\n")).source,
                          "rmm-user-list")
         channel_2 = parsers.parse_task(failure("sudo ipmitool user summary 2"))
