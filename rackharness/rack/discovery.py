@@ -281,7 +281,9 @@ class Discovery:
             config: dict[str, Any] = {"host": bmc.host, "user": bmc.user, "password": bmc.password}
             if bmc.port != IPMI_PORT:
                 config["port"] = bmc.port
-            self.api.put(path, {"service": IPMI_OBM_SERVICE, "config": config}, expect=(200, 201))
+            # RackHD 2.60.7's body parameter requires nodeId (400 "Validation errors" without it)
+            self.api.put(path, {"nodeId": progress.node_id, "service": IPMI_OBM_SERVICE, "config": config},
+                         expect=(200, 201))
         except ClientError as exc:
             self.say(f"  {progress.rack.name}: no {IPMI_OBM_SERVICE} OBM, and creating one failed: {exc.message}")
             return "failed"

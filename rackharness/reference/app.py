@@ -32,7 +32,7 @@ log = logging.getLogger("rackharness.reference")
 
 #: modules under rackharness.reference.api, each exposing ``blueprint(ctx) -> flask.Blueprint``
 API_MODULES = ("nodes", "obms", "catalogs", "tags", "relations", "config", "workflows", "skus", "pollers",
-               "lookups", "users", "hooks", "southbound")
+               "lookups", "users", "hooks", "southbound", "library", "ibms", "node_actions")
 ALIASES = ("/api/current/", "/api/common/")
 
 

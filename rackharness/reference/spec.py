@@ -4,9 +4,9 @@ operation names in ``x-swagger-schema`` (on-http ``lib/fittings/rackhd_validator
 The operations and schemas are the project's own definitions (:mod:`rackharness.reference.contract`).
 ``x-swagger-schema: obm`` means ``obms/<body.service>.json#/definitions/Obm`` (PATCH: ``ObmPatch``),
 with ``noop-obm-service`` when no service is given; ``ibm`` is not checked. A body that breaks its
-schema is answered 400 in RackHD's words (:mod:`.contract.messages`: ``ValidationError: <the first
-error>`` where RackHD's model refuses the body, ``Validation errors`` with every error where its
-swagger validator does — hooks and tags), secrets masked; a schema RackHD cannot resolve
+schema is answered 400 in RackHD's words: ``Validation errors`` with every error its swagger validator
+would find, else ``ValidationError: <the first error>`` as its model words it (:mod:`.contract.body_stages`,
+:mod:`.contract.messages`), secrets masked; a schema RackHD cannot resolve
 (``vmrun-obm-service``, a PATCH of ``dell-wsman-obm-service``) fails with 500, as it does in RackHD.
 The ``uri`` and ``ipv4`` formats are checked as RackHD's ajv checks them (:mod:`.contract.formats`).
 """
@@ -22,8 +22,9 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT4
 
 from rackharness.reference.contract.body_schemas import BODY_DOCUMENTS, body_document
+from rackharness.reference.contract.body_stages import SwaggerStage, swagger_stage
 from rackharness.reference.contract.formats import FORMATS
-from rackharness.reference.contract.messages import swagger_type_message, zschema_message
+from rackharness.reference.contract.messages import swagger_message, zschema_message
 from rackharness.reference.contract.obm_services import obm_document, obm_service_names
 from rackharness.reference.contract.operations import api_operation
 from rackharness.reference.documents import ApiError
@@ -46,11 +47,9 @@ def obm_schema(service: str) -> dict[str, Any]:
     return obm_document(service)
 
 
-MODEL, SWAGGER = "model", "swagger"  # how RackHD words the refusal: ValidationError: ... / Validation errors
-
-
-def validate_body(operation_id: str, body: Any, *, style: str = MODEL) -> None:
-    """Raise ApiError(400) if ``body`` breaks the schema the operation names; no schema, no check."""
+def validate_body(operation_id: str, body: Any, *, parameter: bool = True) -> None:
+    """Raise ApiError(400) if ``body`` breaks the schema the operation names; no schema, no check.
+    ``parameter=False``: the schema's check alone, without the body parameter's (:mod:`.contract.body_stages`)."""
     operation = api_operation(operation_id)
     ref = operation.body if operation is not None else None
     if ref is None or ref == "ibm":
@@ -62,16 +61,16 @@ def validate_body(operation_id: str, body: Any, *, style: str = MODEL) -> None:
                            errors=[f"service must be one of: {', '.join(obm_services())}"])
         relative = f"obms/{service}.json"
         pointer = "/definitions/" + ("ObmPatch" if operation_id in PATCH_OPERATIONS else "Obm")
-        _validate(relative, pointer, body, style=style)
+        _validate(relative, pointer, body, stage=swagger_stage(operation_id) if parameter else None)
     else:
-        validate_schema(ref, body, style=style)
+        validate_schema(ref, body, stage=swagger_stage(operation_id) if parameter else None)
 
 
-def validate_schema(ref: str, body: Any, *, style: str = MODEL) -> None:
+def validate_schema(ref: str, body: Any, *, stage: SwaggerStage | None = None) -> None:
     """Raise ApiError(400) if ``body`` breaks ``ref`` (``node.2.0.json#/definitions/PartialNode``, an
     API 2.0 body schema): for operations the spec gives a body schema but no x-swagger-schema."""
     name, _, fragment = ref.partition("#")
-    _validate(f"2.0/{name}", fragment, body, style=style)
+    _validate(f"2.0/{name}", fragment, body, stage=stage)
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,7 +82,8 @@ def _registry() -> Registry:
         for relative, document in documents.items())
 
 
-def _validate(relative: str, pointer: str, body: Any, *, style: str) -> None:
+def _validate(relative: str, pointer: str, body: Any, *, stage: SwaggerStage | None) -> None:
+    """``stage``: what RackHD's swagger validator checks first (None: only the model's schema check)."""
     uri = SCHEMA_BASE + relative
     resolver_schema = {"allOf": [{"$ref": f"{uri}#{pointer}"}]} if pointer else {"$ref": uri}
     validator = jsonschema.Draft4Validator(resolver_schema, registry=_registry(), format_checker=FORMATS)
@@ -92,10 +92,12 @@ def _validate(relative: str, pointer: str, body: Any, *, style: str) -> None:
     except Unresolvable as exc:  # RackHD's own schema refers to a definition it does not have
         raise ApiError(500, f"schema {relative}#{pointer} cannot be resolved: "
                             f"{getattr(exc, 'ref', '?')} is not defined") from None
+    secrets = _secret_values(body)
+    first = [f"Missing required property: {name}" for name in stage.missing(body)] if stage else []
+    first += [swagger_message(e) for e in errors if stage is not None and stage.catches(e)]
+    if first:
+        raise ApiError(400, "Validation errors", errors=[_masked(message, secrets) for message in first])
     if errors:
-        secrets = _secret_values(body)
-        if style == SWAGGER:
-            raise ApiError(400, "Validation errors", errors=[_masked(swagger_type_message(e), secrets) for e in errors])
         raise ApiError(400, f"ValidationError: {_masked(zschema_message(errors[0]), secrets)}")
 
 

@@ -239,11 +239,16 @@ def lshw(macs):
     }, indent=2)
 
 
+OHAI = """{{"hostname": "node-{serial}", "platform": "ubuntu", "platform_version": "14.04", "kernel": {{"name": "Linux"}}}}
+"""
+
+
 def outputs(serial, uuid, bmc_ip, bmc_mac, macs, product="D51B-2U (dual 10G LoM)"):
     """cmd → (exit code, stdout, stderr) for every command RackHD's discovery sends this node."""
     fill = {"serial": serial, "uuid": uuid, "bmc_ip": bmc_ip, "bmc_mac": bmc_mac, "product": product}
     table = {
         "sudo dmidecode": (0, DMIDECODE.format(**fill), ""),
+        "sudo ohai --directory /etc/ohai/plugins": (0, OHAI.format(**fill), ""),
         "sudo ipmitool lan print": (0, LAN_PRINT.format(**fill), ""),
         "sudo ipmitool sel": (0, SEL_INFO, ""),
         "sudo ipmitool sel list -c": (0, SEL_LIST, ""),

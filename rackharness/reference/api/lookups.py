@@ -18,6 +18,7 @@ from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import LOOKUPS, ApiError, node_reference, normalize_mac, now, object_id
 from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.lookups import find_by_term, lookup_raw
+from rackharness.reference.contract.body_stages import DEFAULT
 from rackharness.reference.spec import validate_body, validate_schema
 
 
@@ -73,7 +74,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def patch_lookup(identifier: str):
         record = need(identifier)
         body = request_json()
-        validate_schema("lookups.2.0.json#/definitions/LookupBase", body)
+        validate_schema("lookups.2.0.json#/definitions/LookupBase", body, stage=DEFAULT)
         fields = stored_fields(body)
         check_unique(fields, record)
         record.update(fields)

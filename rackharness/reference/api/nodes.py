@@ -23,6 +23,7 @@ from rackharness.reference.obm_settings import (
 )
 from rackharness.reference.queries import find_listed
 from rackharness.reference.relation_links import unlink_all
+from rackharness.reference.contract.body_stages import DEFAULT
 from rackharness.reference.spec import validate_body, validate_schema
 from rackharness.reference.views import catalog_raw, catalog_view, node_raw, node_view, obm_view
 
@@ -112,7 +113,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     @bp.patch("/nodes/<identifier>")
     def patch_node(identifier: str):
         body = request_json()
-        validate_schema("node.2.0.json#/definitions/PartialNode", body)
+        validate_schema("node.2.0.json#/definitions/PartialNode", body, stage=DEFAULT)  # the body parameter
         check_relations(body)
         node = need_node(ctx.db, identifier)
         nid = node_id(node)
@@ -150,14 +151,12 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     @bp.put("/nodes/<identifier>/obm")
     def put_node_obm(identifier: str):
-        node = need_node(ctx.db, identifier, by_id_only=True)
         body = request_json()
+        validate_obm("nodesPutObmsByNodeId", body)  # RackHD checks the body (nodeId required) before the node
+        node = need_node(ctx.db, identifier, by_id_only=True)
         nid = node_id(node)
-        if isinstance(body, dict):
-            if body.get("nodeId", nid) != nid:
-                raise ApiError(400, f"body nodeId {body['nodeId']!r} is not the node in the path ({nid})")
-            body = {**body, "nodeId": nid}
-        validate_obm("nodesPutObmsByNodeId", body)
+        if body["nodeId"] != nid:
+            raise ApiError(400, f"body nodeId {body['nodeId']!r} is not the node in the path ({nid})")
         record = upsert_settings(ctx, node, body["service"], body["config"], OBMS)
         return json_response(obm_view(record, base), 201)
 

@@ -32,7 +32,8 @@ from rackharness.reference.queries import find_listed
 from rackharness.reference.skus import add_node_tags as add_names
 from rackharness.reference.skus import regenerate_tags
 from rackharness.reference.contract.messages import js_type
-from rackharness.reference.spec import SWAGGER, validate_body, validate_schema
+from rackharness.reference.contract.body_stages import DEFAULT
+from rackharness.reference.spec import validate_body, validate_schema
 from rackharness.reference.views import document_id, node_raw
 
 #: the rule grammar (rackharness.reference.catalog_rules, shared with SKUs); re-exported for callers
@@ -43,20 +44,22 @@ __all__ = ["MISSING", "OPERATORS", "blueprint", "check_tag_body", "rule_passes",
 # -- bodies ---------------------------------------------------------------------------------------
 
 def check_tag_body(body: Any) -> None:
-    """400 unless ``body`` is ``{name: non-empty string, rules: SkusRules}`` (tags.2.0.json#/TagsPost), in the
-    words of RackHD's swagger validator (``Validation errors`` with every error)."""
+    """400 unless ``body`` is ``{name: non-empty string, rules: SkusRules}`` (tags.2.0.json#/TagsPost), refused
+    as RackHD refuses it (:mod:`..contract.body_stages`): the body parameter's types first (``Validation
+    errors``), then the schema's required and unknown keys (``ValidationError: ...``)."""
     if not isinstance(body, dict):
         raise ApiError(400, "Validation errors", errors=[f"Expected type object but found type {js_type(body)}"])
-    problems = [f"Missing required property: {key}" for key in ("name", "rules") if key not in body]
-    if set(body) - {"name", "rules"}:
-        problems.append("Additional properties not allowed")
     if "name" in body and not isinstance(body["name"], str):
-        problems.append(f"Expected type string but found type {js_type(body['name'])}")
-    elif body.get("name") == "":
-        problems.append("String is too short (0 chars), minimum 1")
-    if problems:
-        raise ApiError(400, "Validation errors", errors=problems)
-    validate_schema("skus.2.0.json#/definitions/SkusRules", body["rules"], style=SWAGGER)
+        raise ApiError(400, "Validation errors", errors=[f"Expected type string but found type {js_type(body['name'])}"])
+    if body.get("name") == "":
+        raise ApiError(400, "Validation errors", errors=["String is too short (0 chars), minimum 1"])
+    if "rules" in body:
+        validate_schema("skus.2.0.json#/definitions/SkusRules", body["rules"], stage=DEFAULT)
+    missing = [key for key in ("name", "rules") if key not in body]
+    if missing:
+        raise ApiError(400, f"ValidationError: Missing required property: {missing[0]}")
+    if set(body) - {"name", "rules"}:
+        raise ApiError(400, "ValidationError: Additional properties not allowed")
 
 
 # -- the API --------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@
   ``enableLocalHostException``); otherwise 401. A name already taken answers 409 (the spec's answer;
   RackHD's code answers 401).
 - ``GET /roles`` → the stored roles ``[{role, privileges}]`` (RackHD's fixed grants are not listed),
-  ``POST /roles {role, privileges}`` 201 (409 taken), ``GET|DELETE /roles/{name}``.
+  ``POST /roles {role, privileges}`` 201 (409 taken), ``GET|DELETE /roles/{name}``, ``PATCH /roles/{name}
+  {privileges}`` → 200 and the role (roles2.0.js keeps only ``privileges`` of the body); 404 for an unknown role.
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from flask import Blueprint, g, request
 
 from rackharness.reference.auth.users import role_view, user_view
 from rackharness.reference.context import TargetContext
-from rackharness.reference.documents import ApiError
+from rackharness.reference.documents import ApiError, now
 from rackharness.reference.http import json_response, no_content, request_json
+from rackharness.reference.contract.body_stages import DEFAULT
 from rackharness.reference.spec import validate_body, validate_schema
 
 LOCALHOST = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
@@ -81,7 +83,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     @bp.patch("/users/<name>")
     def modify_user(name: str):
         body = request_json()
-        validate_schema("user.2.0.json#/definitions/PartialUser", body)
+        validate_schema("user.2.0.json#/definitions/PartialUser", body, stage=DEFAULT)
         who = caller()
         if who is None:
             raise ApiError(401, "Unauthorized")
@@ -119,6 +121,19 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         record = users.role(name)
         if record is None:
             raise ApiError(404, f"Role Not Found: {name}")
+        return json_response(role_view(record))
+
+    @bp.patch("/roles/<name>")
+    def modify_role(name: str):
+        record = users.role(name)
+        if record is None:
+            raise ApiError(404, f"Role Not Found: {name}")
+        body = request_json()
+        privileges = body.get("privileges", record.get("privileges") or []) if isinstance(body, dict) else None
+        if not isinstance(privileges, list) or not all(isinstance(p, str) for p in privileges):
+            raise ApiError(400, "a role change is {\"privileges\": [<privilege>, ...]}", errors=[f"got {body!r:.200}"])
+        record = {**record, "privileges": list(privileges), "updatedAt": now()}
+        users.roles.replace_one({"_id": record["_id"]}, record)  # whole document, as LocalUsers.modify writes
         return json_response(role_view(record))
 
     @bp.delete("/roles/<name>")

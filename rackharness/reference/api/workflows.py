@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 
 from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import ApiError, iso, need_node, node_id, object_id
@@ -31,21 +31,37 @@ def raw_graph(graph: dict[str, Any]) -> dict[str, Any]:
     for key in ("createdAt", "updatedAt"):
         body[key] = iso(body.get(key))
     for task in body.get("tasks", {}).values():
-        if "taskStartTime" in task:
-            task["taskStartTime"] = iso(task["taskStartTime"])
+        for key in ("taskStartTime", "taskEndTime"):
+            if key in task:
+                task[key] = iso(task[key])
     return body
 
 
+def created_graph(graph: dict[str, Any]) -> dict[str, Any]:
+    """The answer to a graph run: the raw record as RackHD 2.60.7 answers it before storing it (no ``id``,
+    no ``serviceGraph``)."""
+    return {key: value for key, value in raw_graph(graph).items() if key not in ("id", "serviceGraph")}
+
+
+#: what the graph view (``graphobjects.2.0.json``) shows of each task
+VIEW_TASK_KEYS = ("instanceId", "label", "options", "runJob", "state", "taskStartTime", "terminalOnStates",
+                  "waitingOn", "error")
+
+
 def view_graph(graph: dict[str, Any], base: str) -> dict[str, Any]:
-    body = {}
+    """RackHD's graph view: ``status``, the definition as a link, ``tasks`` as a list of
+    :data:`VIEW_TASK_KEYS`, ``serviceGraph`` as text ("" unless true), no timestamps."""
+    body: dict[str, Any] = {}
     for key, value in raw_graph(graph).items():
         if key == "_status":
             body["status"] = value
         elif key == "definition":
             body["definition"] = f"{base}/workflows/graphs/{graph['injectableName']}"
         elif key == "tasks":
-            body["tasks"] = list(value.values())
-        else:
+            body["tasks"] = [{k: task[k] for k in VIEW_TASK_KEYS if k in task} for task in value.values()]
+        elif key == "serviceGraph":
+            body["serviceGraph"] = "true" if value else ""
+        elif key not in ("createdAt", "updatedAt", "parentGraphId", "parentTaskId"):
             body[key] = value
     return body
 
@@ -129,7 +145,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         target = graph_options.get("target") or defaults.get("nodeId")
         if target is not None:
             target = node_id(need_node(ctx.db, str(target)))
-        return json_response(raw_graph(engine().run_graph(name, options, target)), 201)
+        return json_response(created_graph(engine().run_graph(name, options, target)), 201)
 
     @bp.get("/workflows/<identifier>")
     def workflows_get_by_instance_id(identifier: str):
@@ -151,7 +167,8 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         cancelled = engine().cancel(graph["instanceId"])
         if cancelled is None:
             raise ApiError(400, f"{graph['instanceId']} is not an active workflow (status {graph.get('_status')})")
-        return json_response(raw_graph(cancelled), 202)
+        # RackHD 2.60.7 answers the bare instance id, as text
+        return Response(cancelled["instanceId"], status=202, mimetype="text/plain")
 
     # -- node workflows -------------------------------------------------------------------------
     @bp.get("/nodes/<identifier>/workflows")
@@ -164,16 +181,20 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def nodes_post_workflow_by_id(identifier: str):
         nid = node_id(need_node(ctx.db, identifier))
         name, options = run_config()
-        return json_response(raw_graph(engine().run_graph(name, options, nid)), 201)
+        return json_response(created_graph(engine().run_graph(name, options, nid)), 201)
 
     @bp.put("/nodes/<identifier>/workflows/action")
     def nodes_workflow_action_by_id(identifier: str):
         nid = node_id(need_node(ctx.db, identifier))
         command_is_cancel()
-        cancelled = engine().cancel_node(nid)
+        active = engine().graphs.find_one({"node": nid, "_status": {"$in": list(ACTIVE_GRAPH_STATES)}})
+        cancelled = engine().cancel_node(nid) if active is not None else None
         if cancelled is None:
-            raise ApiError(404, f"No active workflow found for node {nid}")
-        return json_response(raw_graph(cancelled), 202)
+            raise ApiError(404, f"No active workflow graph found for node {nid}")
+        # RackHD 2.60.7 answers the graph as it found it (still running), and where it is
+        answer = json_response(raw_graph(active), 202)
+        answer.headers["Location"] = f"{ctx.base_path}/workflows/{active['_id']}"
+        return answer
 
     # -- graph and task library -----------------------------------------------------------------
     @bp.get("/workflows/graphs")

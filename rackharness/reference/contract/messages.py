@@ -72,8 +72,11 @@ def zschema_message(error: ValidationError) -> str:
     return error.message
 
 
-def swagger_type_message(error: ValidationError) -> str:
-    """The swagger validator's wording of a type error (``Expected type array but found type string``)."""
+def swagger_message(error: ValidationError) -> str:
+    """The swagger validator's wording: ``Expected type array but found type string``, ``No enum match for:
+    toaster`` (the value as text), else z-schema's."""
     if error.validator == "type":
         return f"Expected type {_expected(error.validator_value)} but found type {js_type(error.instance)}"
+    if error.validator == "enum":
+        return f"No enum match for: {error.instance}"
     return zschema_message(error)

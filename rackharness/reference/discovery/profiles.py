@@ -168,14 +168,14 @@ def linux_ipxe(ctx: TargetContext, mac: str, options: dict[str, Any]) -> str:
 
 
 def render_profile(ctx: TargetContext, name: str, options: dict[str, Any], mac: str) -> str:
-    if name == "linux.ipxe":
+    if name in ("linux.ipxe", "rancherOS.ipxe"):  # the node's agent boots either microkernel alike
         return linux_ipxe(ctx, mac, options)
     if name == "ipxe-info.ipxe":
         return ipxe_info(ctx, mac, str(options.get("message", "")))
     if name == "redirect.ipxe":
         return redirect_ipxe(ctx)
     raise ApiError(404, f"Error: profile {name} not found", errors=[
-        "this target renders the profiles linux.ipxe, ipxe-info.ipxe and redirect.ipxe"])
+        "this target renders the profiles linux.ipxe, rancherOS.ipxe, ipxe-info.ipxe and redirect.ipxe"])
 
 
 def bootstrap_js(ctx: TargetContext, node_id_: str) -> str:

@@ -215,7 +215,14 @@ def _exchange(run: JobRun, nid: str, commands: list[dict[str, Any]], *, repeat: 
 # -- the jobs that talk to the node -----------------------------------------------------------
 
 def linux_bootstrap(run: JobRun) -> None:
+    """Without ``triggerGroup`` (Ubuntu): done at the node's first task fetch. With one (RackHD's Rancher
+    microkernel): the node stays booted until a ``finish`` trigger of that group is sent in this graph
+    (``finish-bootstrap-trigger``), while the catalog tasks run alongside."""
     nid = target_node(run)
+    group = run.options.get("triggerGroup")
+    if group:
+        _wait(run, run.engine.trigger(run.graph_id, str(group)), f"the finish trigger of group {group!r}")
+        return
     channel = _channel(run)
     fetched = threading.Event()
     channel.watch_fetch(nid, fetched)
@@ -223,6 +230,16 @@ def linux_bootstrap(run: JobRun) -> None:
         _wait(run, fetched, f"node {nid} to boot the microkernel and fetch its tasks (GET /api/current/tasks/{nid})")
     finally:
         channel.unwatch_fetch(nid, fetched)
+
+
+def send_trigger(run: JobRun) -> None:
+    """RackHD's ``Job.Trigger`` (``triggerMode: send``): signals the graph's tasks waiting on the group."""
+    if run.options.get("triggerMode", "send") != "send":
+        raise JobError(f"triggerMode {run.options.get('triggerMode')!r}: this target only sends triggers")
+    group = run.options.get("triggerGroup")
+    if not isinstance(group, str) or not group:
+        raise JobError("option 'triggerGroup' is missing: the group whose waiting tasks the trigger ends")
+    run.engine.trigger(run.graph_id, group).set()
 
 
 TEMPLATES = "/api/current/templates"  # the node fetches a downloadUrl from the server it boots from
@@ -302,7 +319,8 @@ def _run_subgraph(run: JobRun, name: str, options: dict[str, Any], target: str |
         raise JobError("this task runs graphs: it needs the target's workflow engine")
     where = f" for node {target}" if target else ""
     try:
-        child = run.engine.run_graph(name, {k: v for k, v in options.items() if isinstance(v, dict)}, target)
+        child = run.engine.run_graph(name, {k: v for k, v in options.items() if isinstance(v, dict)}, target,
+                                     parent=(str(run.graph_id), str(run.task_id)))
     except ApiError as exc:
         raise JobError(f"Unable to start graph {name}{where}: {exc.message}") from None
     child_id = child["instanceId"]
@@ -448,6 +466,7 @@ DISCOVERY_JOBS: dict[str, Callable[[JobRun], None]] = {
     "Job.Linux.ShellReboot": linux_shell_reboot,
     "Job.Evaluate.Condition": evaluate_condition,
     "Job.Graph.Run": run_graph,
+    "Job.Trigger": send_trigger,
     "Job.Graph.RunSku": run_sku_graph,
     "Job.Alert.Node.Discovered": node_discovered_alert,
     "Job.Obm.Ipmi.CreateSettings": create_ipmi_obm_settings,

@@ -6,7 +6,7 @@ Lifecycle (contract §1.3, §8): a graph is stored ``running`` as soon as it is 
 Tasks go pending → running → succeeded | failed | cancelled, in ``waitOn`` order, on a small
 thread pool, so a slow BMC blocks neither the HTTP server nor another node's graph.
 
-* A task ending in one of its ``terminalOnStates`` fails the graph at once: its running siblings
+* A task ending failed, timed out or cancelled, without ``ignoreFailure``, fails the graph at once: its running siblings
   are told to stop and recorded ``cancelled``, unstarted tasks stay ``pending``.
 * A graph whose remaining tasks can never run (their waitOn can no longer be met) ends when the
   last running task ends: ``failed`` if a task failed without ``ignoreFailure``, else succeeded.
@@ -30,7 +30,7 @@ from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import GRAPH_OBJECTS, ApiError, now
 from rackharness.reference.workflows import graph_events
 from rackharness.reference.workflows.instance import (ACTIVE_GRAPH_STATES, FINISHED_STATES, build_instance,
-                                                   check_run_options, graph_outcome, wait_satisfied)
+                                                   check_run_options, fails_graph, graph_outcome, wait_satisfied)
 from rackharness.reference.workflows.discovery_jobs import DISCOVERY_JOBS
 from rackharness.reference.workflows.jobs import JOBS, CancelToken, JobError, JobRun
 from rackharness.reference.workflows.library import Library
@@ -69,6 +69,7 @@ class WorkflowEngine:
         self._lock = threading.Lock()  # guards _runs and the one-graph-per-node check
         self._changed = threading.Condition(self._lock)  # notified when a graph starts or finishes
         self._runs: dict[str, _Run] = {}
+        self._triggers: dict[tuple[str, str], threading.Event] = {}  # (graph id, trigger group)
         self.library.seed()
         if recover:
             self._fail_orphans()
@@ -122,14 +123,15 @@ class WorkflowEngine:
 
     # -- starting -----------------------------------------------------------------------------
     def run_graph(self, name: str, options: dict[str, Any] | None = None, node_id: str | None = None,
-                  *, domain: str = "default") -> dict[str, Any]:
-        """Create and start graph ``name`` against ``node_id`` (None: no target); the stored document."""
+                  *, domain: str = "default", parent: tuple[str, str] | None = None) -> dict[str, Any]:
+        """Create and start graph ``name`` against ``node_id`` (None: no target); the stored document.
+        ``parent``: (graph id, task id) of the Task.Graph.Run that starts it."""
         if not isinstance(name, str) or not name:
             raise ApiError(400, "Graph name is missing or in wrong format",
                            errors=["give the graph's injectableName as body 'name' or query ?name="])
         options = check_run_options(options)
         definition = self.library.need_graph(name)
-        graph = build_instance(self.library, definition, options, node_id, domain)
+        graph = build_instance(self.library, definition, options, node_id, domain, parent=parent)
         graph["_status"] = "running"
         run = _Run(graph)
         with self._lock:
@@ -163,6 +165,11 @@ class WorkflowEngine:
     def cancel_node(self, node_id: str) -> dict[str, Any] | None:
         active = self.active_graph(node_id)
         return self.cancel(active["instanceId"]) if active else None
+
+    def trigger(self, graph_id: str | None, group: str) -> threading.Event:
+        """The event of a trigger group in one graph (RackHD's ``Job.Trigger``): set when a ``finish`` is sent."""
+        with self._lock:
+            return self._triggers.setdefault((str(graph_id), group), threading.Event())
 
     def close(self) -> None:
         """Stop taking tasks; running graphs are cancelled (a server shutting down)."""
@@ -206,12 +213,13 @@ class WorkflowEngine:
             if run.finished:
                 return  # cancelled or failed meanwhile: this result no longer counts
             task["state"] = "failed" if error else "succeeded"
+            task["taskEndTime"] = now()
             if error:
                 task["error"] = error
             self._save(run.graph)
             done = sum(1 for t in run.graph["tasks"].values() if t["state"] in FINISHED_STATES)
             graph_events.task_progress(self.ctx.events, run.graph, task, done)
-            if task["state"] in task["terminalOnStates"]:
+            if fails_graph(task):
                 self._finish(run, "failed")
             else:
                 self._advance(run)
@@ -221,12 +229,14 @@ class WorkflowEngine:
         run.cancelled.set()
         for task in run.graph["tasks"].values():
             if task["state"] == "running" or (status == "cancelled" and task["state"] == "pending"):
-                task["state"] = "cancelled"
+                task["state"], task["taskEndTime"] = "cancelled", now()
         run.graph["_status"] = status
         self._save(run.graph)
         graph_events.finished(self.ctx.events, run.graph, status)
         with self._lock:
             self._runs.pop(run.graph["instanceId"], None)
+            for key in [key for key in self._triggers if key[0] == run.graph["instanceId"]]:
+                del self._triggers[key]
             self._changed.notify_all()
         run.done.set()
         for event in run.listeners:

@@ -25,7 +25,7 @@ from tests.support.discovery_outputs import outputs
 
 BMC_CATALOGS = {"bmc", "ipmi-sel-information", "ipmi-sel", "ipmi-mc-info", "ipmi-user-summary-1",
                 "ipmi-user-list-1", "ipmi-fru"}
-ALL_CATALOGS = {"dmi", "lspci", "lshw", "lsscsi"} | BMC_CATALOGS
+ALL_CATALOGS = {"dmi", "ohai", "lspci", "lshw", "lsscsi"} | BMC_CATALOGS
 
 
 class DiscoveryTest(unittest.TestCase):
@@ -76,12 +76,12 @@ class DiscoveryTest(unittest.TestCase):
         return ScriptedAgent(self.server.url, node.macs, f"172.31.128.{10 + index}", table)
 
     def graphs_of(self, nid):
-        """(outer Graph.SKU.Discovery, inner Graph.Discovery) stored documents, once both finished."""
+        """(outer Graph.SKU.Discovery, inner Graph.rancherDiscovery) stored documents, once both finished."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             outer = self.db.graphobjects.find_one({"injectableName": "Graph.SKU.Discovery",
                                                    "definition.options.defaults.nodeId": nid})
-            inner = self.db.graphobjects.find_one({"injectableName": "Graph.Discovery", "node": nid})
+            inner = self.db.graphobjects.find_one({"injectableName": "Graph.rancherDiscovery", "node": nid})
             if outer and inner:
                 done = self.engine.wait(outer["instanceId"], max(0.1, deadline - time.monotonic()))
                 return done, self.engine.get(inner["instanceId"])
@@ -234,8 +234,8 @@ class DiscoveryTest(unittest.TestCase):
         time.sleep(0.3)
         self.assertEqual(self.engine.get(inner["instanceId"])["_status"], "running")
         began = time.monotonic()
-        cancelled = self.api("PUT", f"/nodes/{nid}/workflows/action", {"command": "cancel"}, 202)
-        self.assertEqual(cancelled["_status"], "cancelled")
+        self.api("PUT", f"/nodes/{nid}/workflows/action", {"command": "cancel"}, 202)
+        self.assertEqual(self.engine.get(inner["instanceId"])["_status"], "cancelled")
         outer, _ = self.graphs_of(nid)
         self.assertLess(time.monotonic() - began, 5)
         self.assertEqual(outer["_status"], "failed")

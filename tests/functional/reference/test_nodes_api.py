@@ -108,7 +108,7 @@ class PatchNodeTest(TargetApiTestCase):
     def test_patch_checks_partial_node_and_unknown_node(self):
         created = self.create_node()
         error = self.call("PATCH", f"/nodes/{created['id']}", {"type": "toaster"}, 400)
-        self.assertEqual(error["message"], 'ValidationError: No enum match for: "toaster"')
+        self.assertEqual((error["message"], error["errors"]), ("Validation errors", ["No enum match for: toaster"]))
         self.assert_rackhd_error(self.call("PATCH", f"/nodes/{ObjectId()}", {"name": "x"}, 404), 404)
 
 
@@ -147,7 +147,7 @@ class DeleteNodeTest(TargetApiTestCase):
 class NodeObmTest(TargetApiTestCase):
     def test_put_upserts_one_obm_per_service_and_never_returns_the_password(self):
         node = self.create_node()
-        first = self.call("PUT", f"/nodes/{node['id']}/obm", IPMI, 201)
+        first = self.call("PUT", f"/nodes/{node['id']}/obm", {"nodeId": node["id"], **IPMI}, 201)
         changed = {"service": "ipmi-obm-service", "config": {"host": "10.0.0.6", "user": "root", "password": "n3w-Pw"}}
         second = self.call("PUT", f"/nodes/{node['id']}/obm", {"nodeId": node["id"], **changed}, 201)
         self.assertEqual(first["id"], second["id"])
@@ -166,14 +166,18 @@ class NodeObmTest(TargetApiTestCase):
     def test_put_checks_the_service_schema_without_echoing_the_password(self):
         node = self.create_node()
         response = self.client.put(f"/api/2.0/nodes/{node['id']}/obm",
-                                   json={"service": "ipmi-obm-service",
+                                   json={"nodeId": node["id"], "service": "ipmi-obm-service",
                                          "config": {"host": "h", "user": "u", "password": 424242}})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.get_json()["message"], "ValidationError: Invalid type: integer (expected string)")
         self.assertNotIn(b"424242", response.data)
         mismatch = self.call("PUT", f"/nodes/{node['id']}/obm", {**IPMI, "nodeId": str(ObjectId())}, 400)
         self.assertIn("nodeId", mismatch["message"])
-        self.assert_rackhd_error(self.call("PUT", f"/nodes/{ObjectId()}/obm", IPMI, 404), 404)
+        unknown = str(ObjectId())
+        self.assert_rackhd_error(self.call("PUT", f"/nodes/{unknown}/obm", {"nodeId": unknown, **IPMI}, 404), 404)
+        # RackHD's body parameter requires nodeId: refused before anything else (../shared/rackhd-captures)
+        without = self.call("PUT", f"/nodes/{node['id']}/obm", IPMI, 400)
+        self.assertEqual((without["message"], without["errors"]), ("Validation errors", ["Missing required property: nodeId"]))
 
 
 class NodeCatalogsTest(TargetApiTestCase):

@@ -45,7 +45,7 @@ class ObmsTest(TargetApiTestCase):
 
     def test_bad_put_bodies(self):
         missing = self.call("PUT", "/obms", {"service": "ipmi-obm-service", "config": self.ipmi["config"]}, 400)
-        self.assertIn("nodeId", missing["message"])
+        self.assertEqual((missing["message"], missing["errors"]), ("Validation errors", ["Missing required property: nodeId"]))
         unknown = self.call("PUT", "/obms", {**self.ipmi, "service": "toaster-obm-service"}, 400)
         self.assertIn("toaster-obm-service", unknown["message"])
         extra = self.call("PUT", "/obms", {**self.ipmi, "speed": 3}, 400)

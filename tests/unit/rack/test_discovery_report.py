@@ -95,7 +95,7 @@ class DiscoveryReportTest(unittest.TestCase):
         self.api.obms = {"a2": [{"id": "o2", "service": "ipmi-obm-service", "config": {"host": "127.0.0.1"}}]}
         self.discovery(create_obms=True).wait()
         puts = [c for c in self.api.calls if c[0] == "PUT"]
-        self.assertEqual(puts, [("PUT", "/api/2.0/nodes/a1/obm", {
+        self.assertEqual(puts, [("PUT", "/api/2.0/nodes/a1/obm", {"nodeId": "a1",
             "service": "ipmi-obm-service", "config": {"host": "127.1.0.1", "user": "admin", "password": "pw"}})])
         self.assertIn("  node-01: created its ipmi-obm-service OBM (host 127.1.0.1, user admin): the target has "
                       "autoCreateObm off, as RackHD's stack-init would have", self.lines)
@@ -106,7 +106,7 @@ class DiscoveryReportTest(unittest.TestCase):
         self.discovered_pair()
         self.api.obms = {"a1": [{"id": "o1", "service": "ipmi-obm-service", "config": {}}]}
         self.discovery(create_obms=True).wait()
-        self.assertIn(("PUT", "/api/2.0/nodes/a2/obm", {"service": "ipmi-obm-service", "config": {
+        self.assertIn(("PUT", "/api/2.0/nodes/a2/obm", {"nodeId": "a2", "service": "ipmi-obm-service", "config": {
             "host": "127.0.0.1", "user": "admin", "password": "pw", "port": 18231}}), self.api.calls)
 
         def refuse(path, body, **_):

@@ -74,9 +74,10 @@ class CheckTagBodyTest(unittest.TestCase):
         check_tag_body({"name": "t", "rules": []})
 
     def test_bodies_breaking_tags_post_or_skus_rules_are_refused(self):
-        # RackHD's swagger validator words them: "Validation errors" and each error (../shared/rackhd-captures)
+        # as RackHD words them: the body parameter's types first ("Validation errors" and each), then the
+        # schema's required and unknown keys ("ValidationError: <the first>") (../shared/rackhd-captures)
         self.assertEqual(self.refused(["t"]), "Validation errors Expected type object but found type array")
-        self.assertEqual(self.refused({"name": "t"}), "Validation errors Missing required property: rules")
+        self.assertEqual(self.refused({"name": "t"}), "ValidationError: Missing required property: rules")
         self.assertIn("Additional properties not allowed", self.refused({"name": "t", "rules": [], "x": 1}))
         self.assertIn("String is too short (0 chars), minimum 1", self.refused({"name": "", "rules": []}))
         self.assertEqual(self.refused({"name": "t", "rules": "dmi.a"}),

@@ -2,6 +2,7 @@
 titles and definitions judging the same keywords, the same verdicts on PUT (``Obm``) and PATCH
 (``ObmPatch``) bodies and their mutations, and a served document with the properties, required
 settings and types the suite reads."""
+import functools
 import unittest
 
 from rackharness.reference import spec
@@ -15,8 +16,9 @@ OPERATIONS = {"Obm": "obmsPut", "ObmPatch": "obmsPatchById"}
 
 
 def ours(definition, body):
-    """The reference target's verdict (spec.validate_body, as the OBM routes call it)."""
-    return target_verdict(spec.validate_body, OPERATIONS[definition], body)
+    """The reference target's verdict on the schema (spec.validate_body as the OBM routes call it, without the
+    body parameter's own check, which RackHD makes before any schema: body_stages)."""
+    return target_verdict(functools.partial(spec.validate_body, parameter=False), OPERATIONS[definition], body)
 
 
 class ObmServiceAgreementTest(unittest.TestCase):

@@ -4,7 +4,7 @@ import unittest
 
 from rackharness.reference.documents import ApiError
 from rackharness.reference.workflows.instance import (build_instance, check_run_options, graph_outcome, merge_options,
-                                                   wait_satisfied)
+                                                   wait_satisfied, wait_states)
 from rackharness.reference.workflows.library import Library, defaults
 from tests.support.fake_mongo import FakeDatabase
 
@@ -83,7 +83,8 @@ class InstanceTest(unittest.TestCase):
                                                                         "unrelated": 2},
                                                           "poweron": {"extra": True}}, "node-1")
         (task,) = graph["tasks"].values()
-        self.assertEqual(task["options"], {"action": "powerOn", "obmServiceName": "ipmi-obm-service", "extra": True})
+        self.assertEqual(task["options"], {"action": "powerOn", "obmServiceName": "ipmi-obm-service", "extra": True,
+                                           "_taskTimeout": 86_400_000})  # RackHD's default, as it shows it
         self.assertEqual(graph["definition"]["options"]["defaults"], {"x": 1, "obmServiceName": "ipmi-obm-service",
                                                                       "unrelated": 2})
         self.assertEqual((graph["name"], graph["_status"], graph["context"]["target"]),
@@ -92,7 +93,10 @@ class InstanceTest(unittest.TestCase):
     def test_wait_on_uses_task_ids(self):
         graph = build_instance(self.library, self.library.graph("Graph.noop-example"), None, None)
         ids = {t["label"]: tid for tid, t in graph["tasks"].items()}
-        self.assertEqual(graph["tasks"][ids["noop-2"]]["waitingOn"], {ids["noop-1"]: "finished"})
+        self.assertEqual(graph["tasks"][ids["noop-2"]]["waitingOn"], {ids["noop-1"]: ["finished"]})
+        # RackHD 2.60.7 keys the instance's copy of the definition by task id too
+        waits = [entry.get("waitOn") for entry in graph["definition"]["tasks"]]
+        self.assertEqual(waits[:2], [None, {ids["noop-1"]: ["finished"]}])
 
     def test_optionoverrides_of_a_stored_graph_entry_apply(self):
         definition = {"friendlyName": "f", "injectableName": "Graph.F", "options": {},
@@ -112,6 +116,8 @@ class InstanceTest(unittest.TestCase):
         self.assertTrue(wait_satisfied(["failed", "timeout"], "timeout"))
         self.assertEqual(merge_options({"options": {"a": {"x": 1}}}, {"a": {"y": 2}, "b": 3}),
                          {"a": {"x": 1, "y": 2}, "b": 3})
-        failed = {"state": "failed", "terminalOnStates": ["failed"]}
-        ignored = {"state": "failed", "terminalOnStates": []}
+        self.assertEqual((wait_states("finished"), wait_states("failed"), wait_states(["succeeded"])),
+                         (["finished"], "failed", ["succeeded"]))  # as RackHD 2.60.7 keeps them
+        failed = {"state": "failed", "ignoreFailure": False}
+        ignored = {"state": "failed", "ignoreFailure": True}
         self.assertEqual((graph_outcome({"a": failed}), graph_outcome({"a": ignored})), ("failed", "succeeded"))
