@@ -5,7 +5,10 @@
 The reference's side is recorded now: the black-box suite runs against an isolated reference rack in
 a child process (``RACKHARNESS_MODE=isolated RACKHARNESS_RECORD_MODE=all``, into a temporary
 directory removed after), so a change in the reference target shows; ``--reference-tapes DIR`` compares
-an existing set instead. Differences named in the known-differences file (``answers:``) are intended.
+an existing set instead. Then one generated request per operation of RackHD's API 2.0 and Redfish specs
+(:mod:`rackharness.diff.generated`) goes to an isolated reference rack started in this process; each is
+compared with RackHD's answer to it where RackHD's answers hold it, else with the contract (the status it
+allows). Differences named in the known-differences file (``answers:``) are intended.
 """
 from __future__ import annotations
 
@@ -38,10 +41,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-port", default="24080", help="a capture's port of the API (default 24080)")
     parser.add_argument("--auth-port", default="24443", help="a capture's port of the auth endpoint (default 24443)")
     parser.add_argument("--show", type=int, default=200, metavar="N", help="lines of differences to print (default 200)")
+    parser.add_argument("--suite-only", action="store_true",
+                        help="compare the suite's requests only, not one generated request per spec operation")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
     del config
+    from rackharness.diff import generated
     from rackharness.diff.compare import compare, compare_events
     from rackharness.diff.exchanges import read_answers
     from rackharness.diff.report import classify, render, write_json
@@ -58,7 +64,13 @@ def run(args: argparse.Namespace, config: Config) -> int:
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-    comparison = compare_events(rackhd.events, reference.events, compare(rackhd.exchanges, reference.exchanges))
+    rackhd_suite, rackhd_generated = generated.split_generated(rackhd.exchanges)
+    reference_suite, _ = generated.split_generated(reference.exchanges)
+    comparison = compare_events(rackhd.events, reference.events, compare(rackhd_suite, reference_suite))
+    if not args.suite_only:
+        print("rackharness diff: one generated request per spec operation, to an isolated reference rack...",
+              file=sys.stderr, flush=True)
+        generated.compare_generated(generated.generate(), generated.reference_answers(), rackhd_generated, comparison)
     new, intended = classify(comparison, known, version)
     print(render(comparison, new, intended, against=f"RackHD {version} ({source})", limit=args.show))
     if args.report:

@@ -51,6 +51,9 @@ class Comparison:
     endpoints: set[str] = field(default_factory=set)
     unpaired_rackhd: int = 0
     unpaired_reference: int = 0
+    generated: int = 0  # generated requests (one per spec operation) compared
+    generated_against: str = ""  # "rackhd": with RackHD's answers to them; "contract": RackHD's not recorded
+    generated_skipped: int = 0  # not sent: not safe against a server people use
     differences: dict[tuple[str, str, str], Difference] = field(default_factory=dict)
 
     def add(self, difference: Difference) -> None:

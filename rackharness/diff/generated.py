@@ -41,7 +41,7 @@ import sys
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable
 
-from rackharness.diff.compare import Difference, endpoint
+from rackharness.diff.compare import Comparison, Difference, answer_differences, endpoint
 from rackharness.diff.exchanges import Exchange
 from rackharness.errors import ServiceError
 from rackharness.reference.contract.operation_table import Operation
@@ -92,12 +92,15 @@ EXPECTED: dict[str, tuple[tuple[int, ...], str]] = {
     "postTaskById": ((201,), "relays the body to the id's active task (respondCommands): no one listens"),
     "profilesPostSwitchError": ((201,), "logs the body, checks nothing"),
     "getBootstrap": ((404,), "no macAddress query: no node to render the task runner for"),
+    "modifyUser": ((401,), "asks for the logged-in user before looking the user up, on every endpoint"),
+    "modifyAccount": ((401,), "as modifyUser: the logged-in user first"),
+    "patchManager": ((405,), "refuses every manager but RackHD before any lookup (the spec lists 405)"),
 }
 SPEC_DEFAULT_ONLY = frozenset("""
     catalogsIdGet firmwareCatalogsIdGet ibmsPut ibmsDefinitionsGetByName ibmsGetById ibmsPatchById hooksPost
     hooksGetById lookupsPost lookupsGetById nodesPost nodesGetObmsByNodeId nodesPutObmsByNodeId obmsPut
     obmsDefinitionsGetByName obmsPostLed obmsGetById obmsPatchById pollersPost addRole removeRole getRole modifyRole
-    taskSchemasIdGet schemasIdGet skusPost skusPut skuPackPost getBootstrap addUser removeUser getUser modifyUser
+    taskSchemasIdGet schemasIdGet skusPost skusPut skuPackPost getBootstrap addUser removeUser getUser
     workflowsPost workflowsPutGraphs workflowsGetGraphsByName workflowsGetTasksByName workflowsGetByInstanceId
 """.split())  # declared codes leave this request's expected status to `default` (checked by the unit tests)
 _PARAMETER = re.compile(r"\{([^}]+)\}")
@@ -199,6 +202,38 @@ def contract_differences(requests: Iterable[GeneratedRequest], exchanges: Iterab
                               f"not recorded; the contract: {' or '.join(map(str, request.expected))}",
                               str(exchange.status), tests=[exchange.test or request.test]))
     return out
+
+
+GENERATED_TEST = "generated "  # the prefix of Exchange.test for these requests (GeneratedRequest.test)
+
+
+def split_generated(exchanges: Iterable[Exchange]) -> tuple[list[Exchange], list[Exchange]]:
+    """(the suite's exchanges, the generated requests' ones) of one side's answers."""
+    suite, generated = [], []
+    for exchange in exchanges:
+        (generated if exchange.test.startswith(GENERATED_TEST) else suite).append(exchange)
+    return suite, generated
+
+
+def compare_generated(requests: list[GeneratedRequest], reference: list[Exchange], rackhd: list[Exchange],
+                      comparison: Comparison) -> Comparison:
+    """Each generated request the reference answered, against RackHD's answer to it when RackHD's answers hold
+    it, else against the contract (:func:`contract_differences`); counted in ``comparison``."""
+    theirs = {(e.method, e.path): e for e in rackhd}
+    comparison.generated_skipped = len(skipped(requests))
+    comparison.generated_against = "rackhd" if theirs else "contract"
+    for exchange in reference:
+        comparison.generated += 1
+        comparison.endpoints.add(endpoint(exchange))
+        partner = theirs.get((exchange.method, exchange.path))
+        if partner is not None:
+            found = answer_differences(partner, exchange)
+        else:
+            found = contract_differences([r for r in requests if (r.method, r.path) == (exchange.method, exchange.path)],
+                                         [exchange])
+        for difference in found:
+            comparison.add(difference)
+    return comparison
 
 
 def reference_answers(config: Any = None) -> list[Exchange]:

@@ -1,6 +1,7 @@
 """The diff's output: a readable report grouped by endpoint, and the JSON report (``--report FILE``).
 
-JSON: ``{"operations": N (pairs of requests compared), "endpoints": N, "event_routing_keys": N (AMQP routing
+JSON: ``{"operations": N (requests compared: the suite's pairs and the generated ones), "suite_requests": N,
+"generated": {"compared": N, "against": "rackhd" | "contract", "skipped": N}, "endpoints": N, "event_routing_keys": N (AMQP routing
 keys whose messages were compared), "unpaired": {"rackhd": N,
 "reference": N}, "differences": [...] (not in the known-differences file), "intended": [...] (in it,
 with which side is right and why)}``; each item ``{endpoint, where, kind, rackhd, reference, count,
@@ -39,15 +40,26 @@ def render(comparison: Comparison, new: list[Difference], intended: list[Differe
         lines.extend(f"    {difference.line()}" for difference in group)
     if limit is not None and len(new) > limit:
         lines.append(f"  ... and {len(new) - limit} more (--report FILE has them all)")
-    lines.append(f"{comparison.operations} request(s) compared on {len(comparison.endpoints)} endpoint(s) "
-                 f"({comparison.unpaired_rackhd} of RackHD's and {comparison.unpaired_reference} of the reference's "
-                 f"unpaired), events of {comparison.event_kinds} routing key(s); {len(new)} difference(s), "
-                 f"{len(intended)} known")
+    generated = (f"{comparison.generated} generated request(s) compared with {_against(comparison)} "
+                 f"({comparison.generated_skipped} not sent: unsafe)") if comparison.generated_against else \
+        "no generated requests (--suite-only)"
+    lines.append(f"{comparison.operations} request(s) of the suite compared ({comparison.unpaired_rackhd} of "
+                 f"RackHD's and {comparison.unpaired_reference} of the reference's unpaired), {generated}, on "
+                 f"{len(comparison.endpoints)} endpoint(s); events of {comparison.event_kinds} routing key(s); "
+                 f"{len(new)} difference(s), {len(intended)} known")
     return "\n".join(lines)
 
 
+def _against(comparison: Comparison) -> str:
+    return "RackHD's answers" if comparison.generated_against == "rackhd" else \
+        "the contract (RackHD's answers to them not recorded)"
+
+
 def write_json(path: Path, comparison: Comparison, new: list[Difference], intended: list[Difference]) -> None:
-    data = {"operations": comparison.operations, "endpoints": len(comparison.endpoints),
+    data = {"operations": comparison.operations + comparison.generated, "endpoints": len(comparison.endpoints),
+            "suite_requests": comparison.operations,
+            "generated": {"compared": comparison.generated, "against": comparison.generated_against or None,
+                          "skipped": comparison.generated_skipped},
             "event_routing_keys": comparison.event_kinds,
             "unpaired": {"rackhd": comparison.unpaired_rackhd, "reference": comparison.unpaired_reference},
             "differences": [d.to_json() for d in new], "intended": [d.to_json() for d in intended]}

@@ -28,6 +28,7 @@ import platform
 import queue
 import resource
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -220,11 +221,17 @@ class Heartbeat:
     def data(self) -> dict[str, Any]:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         current = time.time()
+        # RackHD's heartbeat is Node's process facts (release, versions, memoryUsage, cpuUsage in µs): the same
+        # keys, filled with this Python process's nearest values
+        version = platform.python_version()
+        source = f"https://www.python.org/ftp/python/{version}/Python-{version}.tgz"
+        rss = usage.ru_maxrss * 1024
         data = {"name": self.service, "title": "rackharness-target", "pid": os.getpid(), "uid": os.getuid(),
-                "platform": platform.system().lower(), "arch": platform.machine(),
-                "release": {"name": "python", "version": platform.python_version()},
-                "memoryUsage": {"rss": usage.ru_maxrss * 1024},
-                "cpuUsage": {"user": usage.ru_utime, "system": usage.ru_stime},
+                "platform": platform.system().lower(),
+                "release": {"name": "python", "lts": "", "sourceUrl": source, "headersUrl": source},
+                "versions": {"python": version, "openssl": ssl.OPENSSL_VERSION.split()[1]},
+                "memoryUsage": {"rss": rss, "heapTotal": rss, "heapUsed": rss, "external": 0},
+                "cpuUsage": {"user": round(usage.ru_utime * 1e6), "system": round(usage.ru_stime * 1e6)},
                 "currentTime": _stamp(current), "nextUpdate": _stamp(current + self.interval),
                 "lastUpdate": self._last}
         self._last = data["currentTime"]

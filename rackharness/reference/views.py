@@ -50,8 +50,9 @@ def node_raw(node: dict[str, Any]) -> dict[str, Any]:
         "autoDiscover": bool(node.get("autoDiscover", False)),
         "relations": _relations(node),
         "tags": list(node.get("tags") or []),
-        "sku": reference_id(node.get("sku")),
     }
+    if node.get("sku") is not None:  # RackHD 2.60.7's raw node has no sku key until one is assigned
+        raw["sku"] = reference_id(node["sku"])
     if node.get("bootSettings") is not None:
         raw["bootSettings"] = node["bootSettings"]
     raw["createdAt"] = iso(node.get("createdAt"))
@@ -88,8 +89,7 @@ def node_view(node: dict[str, Any], obms: list[dict[str, Any]], base_path: str,
         "pollers": f"{url}/pollers",
         "relations": [_relation_view(r) for r in _relations(node)],
     }
-    if node.get("sku") is not None:
-        view["sku"] = f"{base_path}/skus/{node['sku']}"
+    view["sku"] = f"{base_path}/skus/{node['sku']}" if node.get("sku") is not None else None  # null: none yet
     view["type"] = node.get("type", "compute")
     view["workflows"] = f"{url}/workflows"
     view["ibms"] = _links(base_path, "ibms", ibms or [])

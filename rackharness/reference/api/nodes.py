@@ -3,7 +3,7 @@
 Shapes follow on-http 2.60.7: lists and GET by id render the node view, POST and PATCH answer the
 raw node (views.py). ``GET /nodes/{id}`` and ``/nodes/{id}/obm`` take the real id only; PATCH,
 DELETE and catalogs also resolve a MAC in ``identifiers`` or a lookup's MAC/IP. A node is not
-deleted while a graph runs against it (409).
+deleted while a graph runs against it (400, in RackHD's words).
 """
 from __future__ import annotations
 
@@ -134,8 +134,8 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         node = need_node(ctx.db, identifier)
         nid = node_id(node)
         if ctx.engine is not None and ctx.engine.has_active_graph(nid):
-            cancel = f'PUT /nodes/{nid}/workflows/action {{"command": "cancel"}}'
-            raise ApiError(409, f"Node {nid} has an active workflow; cancel it ({cancel}) before deleting the node")
+            # RackHD 2.60.7's words, HTML-escaped quotes included (its error renders the message escaped)
+            raise ApiError(400, f"&#34;Could not remove node {nid}, active workflow is running&#34;")
         unlink_all(ctx, node)
         for collection in OWNED_COLLECTIONS:
             ctx.db[collection].delete_many({"node": refers_to_node(nid)})

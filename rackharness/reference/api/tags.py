@@ -32,7 +32,7 @@ from rackharness.reference.queries import find_listed
 from rackharness.reference.skus import add_node_tags as add_names
 from rackharness.reference.skus import regenerate_tags
 from rackharness.reference.contract.messages import js_type
-from rackharness.reference.contract.body_stages import DEFAULT
+from rackharness.reference.contract.body_stages import RULES
 from rackharness.reference.spec import validate_body, validate_schema
 from rackharness.reference.views import document_id, node_raw
 
@@ -54,7 +54,7 @@ def check_tag_body(body: Any) -> None:
     if body.get("name") == "":
         raise ApiError(400, "Validation errors", errors=["String is too short (0 chars), minimum 1"])
     if "rules" in body:
-        validate_schema("skus.2.0.json#/definitions/SkusRules", body["rules"], stage=DEFAULT)
+        validate_schema("skus.2.0.json#/definitions/SkusRules", body["rules"], stage=RULES)
     missing = [key for key in ("name", "rules") if key not in body]
     if missing:
         raise ApiError(400, f"ValidationError: Missing required property: {missing[0]}")
@@ -107,7 +107,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     @bp.delete("/tags/<name>")
     def delete_tag(name: str):
-        tags.delete_one({"_id": need_tag(name)["_id"]})
+        tags.delete_many({"name": name})  # on-http destroys the tags of that name: none is nothing to do (204)
         return no_content()
 
     @bp.get("/tags/<name>/nodes")

@@ -34,6 +34,7 @@ class SwaggerStage:
     required: tuple[str, ...] = ()  # top-level properties the body parameter requires
     properties: frozenset[str] | None = ALL  # top-level properties it declares (ALL: the schema's own)
     shallow: frozenset[str] = frozenset()  # declared as a bare object or array: nothing inside is checked
+    required_inside: frozenset[str] | None = frozenset()  # properties whose items' required lists it checks (None: all)
 
     def missing(self, body: object) -> list[str]:
         """Properties the parameter requires and ``body`` lacks (none when ``body`` is not an object)."""
@@ -41,9 +42,11 @@ class SwaggerStage:
 
     def catches(self, error: ValidationError) -> bool:
         """Whether the swagger validator, not the model, refuses ``error`` of the schema check."""
+        path = list(error.absolute_path)
+        if error.validator == "required" and path:
+            return self.required_inside is None or path[0] in self.required_inside
         if error.validator not in VALUE_KEYWORDS:
             return False
-        path = list(error.absolute_path)
         if not path:
             return True  # the body itself has the wrong type
         declared = self.properties is ALL or path[0] in self.properties
@@ -53,6 +56,10 @@ class SwaggerStage:
 #: operations whose body parameter differs from "the schema's properties, nothing required"
 STAGES: dict[str, SwaggerStage] = {
     "hooksPost": SwaggerStage(required=("url",)),
+    # inline OBMs are declared as nodes_post_obm_by_id (service, config, nodeId required); rules as tag_rule (path)
+    "nodesPost": SwaggerStage(required_inside=frozenset({"obms"})),
+    "skusPost": SwaggerStage(required_inside=frozenset({"rules"})),
+    "skusPut": SwaggerStage(required_inside=frozenset({"rules"})),
     "obmsPut": SwaggerStage(required=("nodeId", "service", "config")),
     "nodesPutObmsByNodeId": SwaggerStage(required=("service", "config", "nodeId"),
                                          properties=frozenset({"service", "config", "nodeId"}),
@@ -66,6 +73,7 @@ STAGES: dict[str, SwaggerStage] = {
     "obmsPatchById": SwaggerStage(properties=frozenset()),
 }
 DEFAULT = SwaggerStage()
+RULES = SwaggerStage(required_inside=ALL)  # a rules array checked alone (tags): each rule's required path
 
 
 def swagger_stage(operation_id: str | None) -> SwaggerStage:

@@ -136,16 +136,15 @@ class WorkflowEngine:
         run = _Run(graph)
         with self._lock:
             if node_id is not None and self.has_active_graph(node_id):
-                raise ApiError(400, MULTIPLE_GRAPHS, errors=[
-                    f"node {node_id} is running a graph: wait for it or PUT /api/2.0/nodes/{node_id}/workflows/action "
-                    "{\"command\": \"cancel\"}"])
+                raise ApiError(400, MULTIPLE_GRAPHS)  # RackHD says no more
             self.graphs.insert_one(graph)  # sets graph["_id"]
             self._runs[graph["instanceId"]] = run
             self._changed.notify_all()
         graph_events.started(self.ctx.events, graph)
+        created = copy.deepcopy(graph)  # RackHD answers the run before any task starts
         with run.lock:
             self._advance(run)
-            return copy.deepcopy(graph)
+        return created
 
     # -- cancelling ---------------------------------------------------------------------------
     def cancel(self, instance_id: str) -> dict[str, Any] | None:

@@ -8,13 +8,23 @@
 * ``graph.finished.information.<graphId>[.<nodeId>]`` and ``graph.finished.<graphId>``, as started.
 
 ``graphName`` is the friendly name (the graph's ``name``), as RackHD sends it. Graphs without a
-node have no trailing nodeId segment and ``nodeId`` null.
+node have no trailing nodeId segment and no ``nodeId`` in the envelope (RackHD 2.60.7's is undefined,
+so JSON drops it; other events say ``nodeId: null``).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from rackharness.reference.context import EventBus
+from rackharness.reference.events import external_event, external_routing_key
+
+
+def _publish(bus: EventBus, graph: dict[str, Any], action: str, data: dict[str, Any]) -> None:
+    node = graph.get("node")
+    body = external_event("graph", action, "information", graph["instanceId"], node, data)
+    if node is None:
+        del body["nodeId"]
+    bus.publish(external_routing_key("graph", action, "information", graph["instanceId"], node), body)
 
 
 def _summary(graph: dict[str, Any], status: str) -> dict[str, Any]:
@@ -36,7 +46,7 @@ def finished(bus: EventBus, graph: dict[str, Any], status: str) -> None:
 
 def _lifecycle(bus: EventBus, graph: dict[str, Any], action: str, status: str) -> None:
     body = _summary(graph, status)
-    bus.publish_external("graph", action, "information", graph["instanceId"], graph.get("node"), dict(body))
+    _publish(bus, graph, action, dict(body))
     bus.publish(f"graph.{action}.{graph['instanceId']}", body)
 
 
@@ -55,4 +65,4 @@ def task_progress(bus: EventBus, graph: dict[str, Any], task: dict[str, Any], fi
             "progress": _progress(100, 100, f"Task {task['state']}"),
         },
     }
-    bus.publish_external("graph", "progress.updated", "information", graph["instanceId"], graph.get("node"), data)
+    _publish(bus, graph, "progress.updated", data)

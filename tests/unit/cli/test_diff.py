@@ -15,6 +15,7 @@ from pathlib import Path
 from unittest import mock
 
 from rackharness.cli.main import main
+from rackharness.diff import generated
 from rackharness.tapes.tape import SESSION, Tape, file_name
 
 JSON_UTF8 = {"Content-Type": "application/json; charset=utf-8"}
@@ -85,10 +86,11 @@ class DiffCommandTest(unittest.TestCase):
         return path
 
     def diff(self, *extra: str, against: Path | None = None, reference: Path | None = None,
-             known: Path | None = None) -> tuple[int, str, str]:
+             known: Path | None = None, generated: bool = False) -> tuple[int, str, str]:
         argv = ["diff", "--against-tapes", str(against or self.capture()),
                 "--reference-tapes", str(reference or self.reference()),
-                "--report", str(self.report), "--known", str(known or self.known()), *extra]
+                "--report", str(self.report), "--known", str(known or self.known()), *extra,
+                *([] if generated else ["--suite-only"])]
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(argv)
@@ -101,13 +103,22 @@ class DiffCommandTest(unittest.TestCase):
     def test_the_same_answers_no_difference(self):
         code, out, err = self.diff()
         self.assertEqual(code, 0, out + err)
-        self.assertIn("2 request(s) compared on 2 endpoint(s) (0 of RackHD's and 0 of the reference's unpaired), events of 0 routing key(s); "
-                      "0 difference(s), 0 known", out)
+        self.assertIn("2 request(s) of the suite compared (0 of RackHD's and 0 of the reference's unpaired), no generated "
+                      "requests (--suite-only), on 2 endpoint(s); events of 0 routing key(s); 0 difference(s), 0 known", out)
         self.assertIn(f"wrote {self.report}", out)
         report = self.read_report()
         self.assertEqual((report["operations"], report["endpoints"], report["differences"], report["intended"]),
                          (2, 2, [], []))
         self.assertEqual(report["unpaired"], {"rackhd": 0, "reference": 0})
+
+    def test_one_generated_request_per_spec_operation_is_compared_with_the_contract(self):
+        code, out, err = self.diff(generated=True)
+        report = self.read_report()
+        total = len(generated.generate())
+        self.assertEqual(report["generated"]["compared"] + report["generated"]["skipped"], total)
+        self.assertEqual((code, report["generated"]["against"]), (0, "contract"), out + err)
+        self.assertEqual(report["operations"], report["suite_requests"] + report["generated"]["compared"])
+        self.assertIn(f"{report['generated']['compared']} generated request(s) compared with the contract", out)
 
     def test_a_renamed_key_is_reported(self):
         code, out, err = self.diff(reference=self.reference(list_key="nodeName"))

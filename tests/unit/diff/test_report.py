@@ -73,7 +73,8 @@ class RenderTest(unittest.TestCase):
             '    body[].nodeName: extra key: RackHD (absent), reference "n"',
             "  GET /api/2.0/nodes/{id}",
             '    body.name: missing key (3x): RackHD "n", reference (absent)',
-            ("7 request(s) compared on 3 endpoint(s) (2 of RackHD's and 1 of the reference's unpaired), events of 0 routing key(s); "
+            ("7 request(s) of the suite compared (2 of RackHD's and 1 of the reference's unpaired), no generated requests "
+             "(--suite-only), on 3 endpoint(s); events of 0 routing key(s); "
              "3 difference(s), 1 known"),
         ])
         self.assertNotIn("SessionService", text, "a known difference is not listed")
@@ -88,8 +89,9 @@ class RenderTest(unittest.TestCase):
 
     def test_nothing_to_say(self):
         text = render(Comparison(operations=2, endpoints={"GET /x"}), [], [], against="x")
-        self.assertEqual(text.splitlines()[1:], [("2 request(s) compared on 1 endpoint(s) (0 of RackHD's and 0 of "
-                                                  "the reference's unpaired), events of 0 routing key(s); 0 difference(s), 0 known")])
+        self.assertEqual(text.splitlines()[1:], [("2 request(s) of the suite compared (0 of RackHD's and 0 of the "
+                                                  "reference's unpaired), no generated requests (--suite-only), on 1 "
+                                                  "endpoint(s); events of 0 routing key(s); 0 difference(s), 0 known")])
 
 
 class JsonTest(unittest.TestCase):
@@ -101,7 +103,8 @@ class JsonTest(unittest.TestCase):
         new, intended = classify(result, KNOWN, "2.60.7")
         write_json(path, result, new, intended)
         data = json.loads(path.read_text(encoding="utf-8"))
-        self.assertEqual(sorted(data), ["differences", "endpoints", "event_routing_keys", "intended", "operations", "unpaired"])
+        self.assertEqual(sorted(data), ["differences", "endpoints", "event_routing_keys", "generated", "intended",
+                                        "operations", "suite_requests", "unpaired"])
         self.assertEqual((data["operations"], data["endpoints"], data["unpaired"]),
                          (7, 3, {"rackhd": 2, "reference": 1}))
         self.assertEqual(data["differences"][2], {

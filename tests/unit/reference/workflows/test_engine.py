@@ -58,7 +58,8 @@ class EngineTest(unittest.TestCase):
         self.give_obm(OTHER, "noop-obm-service")
         graph = self.engine.run_graph("Graph.PowerOn.Node", None, NODE)
         self.assertEqual(graph["_status"], "running")
-        self.assertEqual([t["state"] for t in graph["tasks"].values()], ["running"])
+        self.assertEqual([t["state"] for t in graph["tasks"].values()], ["pending"])  # answered before it starts
+        self.assertEqual([t["state"] for t in self.engine.get(graph["instanceId"])["tasks"].values()], ["running"])
         with self.assertRaises(ApiError) as caught:
             self.engine.run_graph("Graph.PowerOff.Node", None, NODE)
         self.assertEqual((caught.exception.status, caught.exception.message), (400, MULTIPLE_GRAPHS))
