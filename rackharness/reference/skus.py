@@ -63,7 +63,7 @@ def _assign(ctx: TargetContext, node: dict[str, Any], skus: list[dict[str, Any]]
     chosen = choose_sku(skus, latest_catalogs(ctx.db, nid, sources))
     after = document_id(chosen) if chosen is not None else None
     before = reference_id(node.get("sku"))
-    if before != after or "sku" not in node:
+    if before != after or ("sku" not in node and skus):  # with no SKU at all, RackHD leaves the key unset
         ctx.db[NODES].update_one({"_id": node["_id"]}, {"$set": {"sku": after, "updatedAt": now()}})
     action = sku_action(before, after)
     if action is not None:

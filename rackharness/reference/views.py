@@ -51,7 +51,7 @@ def node_raw(node: dict[str, Any]) -> dict[str, Any]:
         "relations": _relations(node),
         "tags": list(node.get("tags") or []),
     }
-    if node.get("sku") is not None:  # RackHD 2.60.7's raw node has no sku key until one is assigned
+    if "sku" in node:  # as RackHD 2.60.7: no sku key until SKU matching ran for the node (then an id or null)
         raw["sku"] = reference_id(node["sku"])
     if node.get("bootSettings") is not None:
         raw["bootSettings"] = node["bootSettings"]
@@ -89,7 +89,8 @@ def node_view(node: dict[str, Any], obms: list[dict[str, Any]], base_path: str,
         "pollers": f"{url}/pollers",
         "relations": [_relation_view(r) for r in _relations(node)],
     }
-    view["sku"] = f"{base_path}/skus/{node['sku']}" if node.get("sku") is not None else None  # null: none yet
+    if "sku" in node:  # as the raw node: absent until SKU matching ran for the node, then a link or null
+        view["sku"] = f"{base_path}/skus/{node['sku']}" if node["sku"] is not None else None
     view["type"] = node.get("type", "compute")
     view["workflows"] = f"{url}/workflows"
     view["ibms"] = _links(base_path, "ibms", ibms or [])

@@ -16,7 +16,7 @@ RackHD's that ``rackharness diff`` finds (an endpoint, where in the answer, and 
       - endpoint: "POST /redfish/v1/SessionService/Sessions"   # as the diff report names it
         where: status                       # or "header content-type", "body.obms[].ref", a pattern "body.*"
         rackhd: ["2.60.7"]
-        right: contract                      # rackhd, reference or contract (neither: the contract says)
+        right: contract                      # rackhd, reference, contract (neither: the contract says) or run
         reason: RackHD answers 200 where its redfish.yaml documents 201; the reference follows the contract
 
 A test listed here stays as it is: it states the contract. When the system under test is a RackHD
@@ -31,7 +31,7 @@ report and ``rackharness matrix`` read the same file through this module.
 """
 from __future__ import annotations
 
-import fnmatch
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +49,9 @@ PATH_ENV = "RACKHARNESS_KNOWN_DIFFERENCES"
 SCHEMA_VERSION = 1
 FIELDS = ("test", "rackhd", "reason", "evidence")
 ANSWER_FIELDS = ("endpoint", "where", "rackhd", "right", "reason")
-SIDES = ("rackhd", "reference", "contract")
+#: who is right; "run": no behaviour differs, the two runs' data or timing do (which node a paired request
+#: asked about, whether a poller had run yet): each side answered its own state correctly
+SIDES = ("rackhd", "reference", "contract", "run")
 _TEST_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*([-+][0-9A-Za-z.-]+)?$")
 
@@ -84,9 +86,16 @@ class KnownAnswer:
     reason: str
 
     def names(self, endpoint: str, where: str, version: str | None) -> bool:
-        """Whether this entry covers that difference: ``where`` may be a shell-style pattern (``body.*``)."""
-        return self.endpoint == endpoint and fnmatch.fnmatchcase(where, self.where) and \
+        """Whether this entry covers that difference: in ``endpoint`` and ``where``, ``*`` stands for any text and
+        ``?`` for one character (``body.*``, ``body[].data.?``); brackets are plain text, as the report writes them."""
+        return _pattern(self.endpoint).fullmatch(endpoint) is not None and \
+            _pattern(self.where).fullmatch(where) is not None and \
             (version is None or version in self.rackhd)
+
+
+@functools.lru_cache(maxsize=512)
+def _pattern(where: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in where))
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@
 * ``graph.finished.information.<graphId>[.<nodeId>]`` and ``graph.finished.<graphId>``, as started.
 
 ``graphName`` is the friendly name (the graph's ``name``), as RackHD sends it. Graphs without a
-node have no trailing nodeId segment and no ``nodeId`` in the envelope (RackHD 2.60.7's is undefined,
-so JSON drops it; other events say ``nodeId: null``).
+node have no trailing nodeId segment; their ``graph.started`` envelope has no ``nodeId`` at all, the
+others ``nodeId: null`` (as RackHD 2.60.7 sends them).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from rackharness.reference.events import external_event, external_routing_key
 def _publish(bus: EventBus, graph: dict[str, Any], action: str, data: dict[str, Any]) -> None:
     node = graph.get("node")
     body = external_event("graph", action, "information", graph["instanceId"], node, data)
-    if node is None:
+    if node is None and action == "started":
         del body["nodeId"]
     bus.publish(external_routing_key("graph", action, "information", graph["instanceId"], node), body)
 

@@ -9,8 +9,8 @@ from on_http_api2_0.rest import ApiException
 from tests.functional.reference.support import TargetApiTestCase, WaitressServer
 
 VIEW_KEYS = {"autoDiscover", "catalogs", "id", "identifiers", "name", "obms", "tags", "pollers", "relations",
-             "sku", "type", "workflows", "ibms"}  # sku: null until assigned, as RackHD 2.60.7 shows it
-RAW_KEYS = {"id", "name", "type", "identifiers", "autoDiscover", "relations", "tags", "createdAt", "updatedAt"}  # no sku: none
+             "type", "workflows", "ibms"}  # no sku until SKU matching ran for the node, as RackHD 2.60.7
+RAW_KEYS = {"id", "name", "type", "identifiers", "autoDiscover", "relations", "tags", "createdAt", "updatedAt"}
 OBM_KEYS = {"id", "node", "service", "config"}
 PASSWORD = "Client-Pa55"
 
