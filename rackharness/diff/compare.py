@@ -83,7 +83,7 @@ def answer_differences(rackhd: Exchange, reference: Exchange) -> list[Difference
         if a != b and not (header == "content-type" and a and b and a.split(";")[0] == b.split(";")[0]
                            and _charset_only(a, b)):
             out.append(Difference(name, f"header {header}", "header", a or "(none)", b or "(none)", tests=list(test)))
-    for where, kind, a, b in shapes.body_differences(rackhd.body, reference.body):
+    for where, kind, a, b in shapes.with_renames(list(shapes.body_differences(rackhd.body, reference.body))):
         out.append(Difference(name, where, kind, a, b, tests=list(test)))
     return out
 

@@ -21,7 +21,10 @@ def classify(comparison: Comparison, known: Any, version: str | None) -> tuple[l
     """(new, intended): the differences the known-differences file does not name, and those it does."""
     new, intended = [], []
     for difference in sorted(comparison.differences.values(), key=lambda d: (d.endpoint, d.where)):
-        entry = known.answer(difference.endpoint, difference.where, version) if known is not None else None
+        entry = None
+        if known is not None:  # a renamed key is known when its whole line is, or either of its two sides
+            names = [difference.where] + (difference.where.split(" → ") if difference.kind == "renamed key" else [])
+            entry = next((e for e in (known.answer(difference.endpoint, where, version) for where in names) if e), None)
         if entry is None:
             new.append(difference)
         else:

@@ -9,6 +9,7 @@ the headers clients rely on (Content-Type, Location, Allow, WWW-Authenticate); t
 """
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from typing import Any, Iterator
@@ -90,6 +91,44 @@ def body_differences(rackhd: Any, reference: Any, where: str = "body", *,
         left, right = (mask(rackhd), mask(reference)) if a == "string" else (rackhd, reference)
         if left != right:
             yield where, "value", _short(rackhd), _short(reference)
+
+
+def with_renames(found: list[tuple[str, str, Any, Any]]) -> list[tuple[str, str, Any, Any]]:
+    """A key missing on one side and another extra on the other, of the same type under the same parent, as one
+    ``renamed key`` difference (``body[].name → body[].nodeName``): one change, one line. Where a parent has
+    several of a type, a pair is made only of names alike (difflib ratio ≥ 0.6), the most alike first."""
+    missing: dict[tuple[str, str], list[int]] = {}
+    extra: dict[tuple[str, str], list[int]] = {}
+    for index, (where, kind, rackhd, reference) in enumerate(found):
+        if kind in ("missing key", "extra key") and "." in where:
+            side, shown = (missing, rackhd) if kind == "missing key" else (extra, reference)
+            side.setdefault((where.rsplit(".", 1)[0], kind_words(shown)), []).append(index)
+    merged: dict[int, tuple[str, str, Any, Any] | None] = {}
+    for key, gone in missing.items():
+        come = extra.get(key, [])
+        alike = sorted(((difflib.SequenceMatcher(None, _key(found[m][0]), _key(found[e][0])).ratio(), m, e)
+                        for m in gone for e in come), reverse=True)
+        for ratio, m, e in alike:
+            if m in merged or e in merged or (ratio < 0.6 and (len(gone), len(come)) != (1, 1)):
+                continue
+            merged[m] = (f"{found[m][0]} → {found[e][0]}", "renamed key", found[m][2], found[e][3])
+            merged[e] = None
+    return [merged.get(i, item) for i, item in enumerate(found) if merged.get(i, item) is not None]
+
+
+def _key(where: str) -> str:
+    return where.rsplit(".", 1)[-1]
+
+
+def kind_words(shown: Any) -> str:
+    """The kind a shown side holds: the type names a path has (``string | null``), or a value's JSON type."""
+    if isinstance(shown, str) and shown and all(w in ("object", "array", "string", "number", "boolean", "null")
+                                                 for w in shown.split(" | ")):
+        return shown
+    try:
+        return kind_of(json.loads(shown))
+    except (TypeError, ValueError):
+        return "string"
 
 
 def _item_differences(rackhd: list, reference: list, where: str) -> Iterator[tuple[str, str, Any, Any]]:

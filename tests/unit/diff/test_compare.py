@@ -99,8 +99,19 @@ class AnswerTest(unittest.TestCase):
 
     def test_body_differences_are_listed(self):
         found = answer_differences(ex("GET", "/x", body={"name": "a"}), ex("GET", "/x", body={"nodeName": "a"}))
+        # a key gone on one side and another come on the other, alone under one parent: one rename, one line
         self.assertEqual([(d.endpoint, d.where, d.kind) for d in found],
-                         [("GET /x", "body.name", "missing key"), ("GET /x", "body.nodeName", "extra key")])
+                         [("GET /x", "body.name → body.nodeName", "renamed key")])
+        two = answer_differences(ex("GET", "/x", body={"name": "a", "size": 1}), ex("GET", "/x", body={"nodeName": "a"}))
+        self.assertEqual([(d.where, d.kind) for d in two],  # paired by type: the number is just missing
+                         [("body.name → body.nodeName", "renamed key"), ("body.size", "missing key")])
+        several = answer_differences(ex("GET", "/x", body={"name": "a", "color": "b"}),
+                                     ex("GET", "/x", body={"nodeName": "a", "zone": "c"}))
+        self.assertEqual(sorted((d.where, d.kind) for d in several),  # several of a type: only names alike pair
+                         [("body.color", "missing key"), ("body.name → body.nodeName", "renamed key"),
+                          ("body.zone", "extra key")])
+        retyped = answer_differences(ex("GET", "/x", body={"name": "a"}), ex("GET", "/x", body={"label": 2}))
+        self.assertEqual(sorted(d.kind for d in retyped), ["extra key", "missing key"])  # not a rename: another type
 
 
 class AggregationTest(unittest.TestCase):
@@ -111,11 +122,10 @@ class AggregationTest(unittest.TestCase):
             rackhd.append(ex("GET", f"/api/2.0/nodes/{node}", body={"id": node, "name": "n"}, test=test))
             reference.append(ex("GET", f"/api/2.0/nodes/{node}", body={"id": node, "nodeName": "n"}, test=test))
         result = compare(rackhd, reference)
-        self.assertEqual(summary(result), [("GET /api/2.0/nodes/{id}", "body.name", "missing key", 4),
-                                           ("GET /api/2.0/nodes/{id}", "body.nodeName", "extra key", 4)])
-        missing = result.differences[("GET /api/2.0/nodes/{id}", "body.name", "missing key")]
-        self.assertEqual(missing.tests, ["t.a.A.one", "t.b.B.two", "t.c.C.three"])
-        self.assertEqual(missing.line(), 'body.name: missing key (4x): RackHD "n", reference (absent)')
+        self.assertEqual(summary(result), [("GET /api/2.0/nodes/{id}", "body.name → body.nodeName", "renamed key", 4)])
+        renamed = result.differences[("GET /api/2.0/nodes/{id}", "body.name → body.nodeName", "renamed key")]
+        self.assertEqual(renamed.tests, ["t.a.A.one", "t.b.B.two", "t.c.C.three"])
+        self.assertEqual(renamed.line(), 'body.name → body.nodeName: renamed key (4x): RackHD "n", reference "n"')
 
     def test_the_auth_channel_is_its_own_endpoint(self):
         rackhd = [ex("POST", "/login", 200, {"token": "t"}, channel="auth"), ex("POST", "/login", 200, {"token": "t"})]

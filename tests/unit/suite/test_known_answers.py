@@ -36,7 +36,7 @@ class ParseTest(unittest.TestCase):
         self.assertEqual(len(known), 0, "answers are not test entries")
 
     def test_each_side_may_be_right(self):
-        for side in ("rackhd", "reference", "contract"):
+        for side in ("rackhd", "reference", "contract", "run"):
             with self.subTest(side):
                 self.assertEqual(parse(answer(right=side), "k").answers[0].right, side)
 
@@ -55,7 +55,7 @@ class ParseTest(unittest.TestCase):
             "empty endpoint": (answer(endpoint="  "), "answers[0].endpoint must be a non-empty string"),
             "where not a string": (answer(where=3), "answers[0].where must be a non-empty string"),
             "empty reason": (answer(reason=""), "answers[0].reason must be a non-empty string"),
-            "bad right": (answer(right="both"), "answers[0].right must be one of rackhd, reference, contract, found 'both'"),
+            "bad right": (answer(right="both"), "answers[0].right must be one of rackhd, reference, contract, run, found 'both'"),
             "right not a string": (answer(right=["rackhd"]), "answers[0].right must be one of"),
             "no versions": (answer(rackhd=[]), "answers[0].rackhd must be a non-empty list of RackHD versions, found []"),
             "bad version": (answer(rackhd=["latest"]), "answers[0].rackhd must be a non-empty list of RackHD versions"),
@@ -133,3 +133,16 @@ class FileTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PatternTest(unittest.TestCase):
+    def test_star_and_question_mark_match_brackets_are_plain(self):
+        known = parse(answers({"endpoint": "GET /api/2.0/nodes/{id}/catalogs", "where": "body[].data.?",
+                               "rackhd": ["2.60.7"], "right": "run", "reason": "r"},
+                              {"endpoint": "*", "where": "body.tasks{id}.jobOptionsSchema", "rackhd": ["2.60.7"],
+                               "right": "rackhd", "reason": "r"}), "k")
+        self.assertIsNotNone(known.answer("GET /api/2.0/nodes/{id}/catalogs", "body[].data.3", "2.60.7"))
+        self.assertIsNone(known.answer("GET /api/2.0/nodes/{id}/catalogs", "body[].data.10", "2.60.7"))
+        self.assertIsNone(known.answer("GET /api/2.0/nodes/{id}/catalogs", "bodyX.data.3", "2.60.7"))
+        self.assertIsNotNone(known.answer("PUT /x", "body.tasks{id}.jobOptionsSchema", "2.60.7"))
+        self.assertIsNone(known.answer("PUT /x", "body.tasks{id}.jobOptionsSchema", "2.61.0"))
