@@ -66,7 +66,7 @@ class WrongPasswordTest(unittest.TestCase):
         self.assertIn("  node-02: FAILED after", out)
         self.assertIn("discovery failed for 1 of 3 nodes", err)
         report = next(line for line in err.splitlines() if line.startswith("  node-02:"))
-        self.assertIn("graph Graph.Discovery failed", report)
+        self.assertIn("graph Graph.rancherDiscovery failed", report)
         self.assertIn("password", report.lower())
         self.assertIn("discovered: 2 of 3 (node-01, node-03)", err)
         self.assertNotIn(BMC_PASSWORD, out + err)

@@ -5,6 +5,6 @@
 - :mod:`.profiles`  ``GET /profiles`` and ``GET /tasks/bootstrap.js``: iPXE scripts, the bootstrap
                     script, creating unknown nodes and starting the discovery graph
 - ``rackharness.reference.southbound``            where jobs offer commands to a node's task runner
-- ``rackharness.reference.workflows.discovery_jobs``  the jobs of Graph.Discovery / Graph.SKU.Discovery
+- ``rackharness.reference.workflows.discovery_jobs``  the jobs of Graph.rancherDiscovery / Graph.SKU.Discovery
 - ``rackharness.reference.api.southbound``       the node-facing routes
 """

@@ -10,7 +10,7 @@
    a node without catalogs and without an active graph → discovery again;
 3. discovery = config ``discoveryGraph`` (default ``Graph.SKU.Discovery``) with RackHD's options
    (:func:`discovery_options`); a graph that runs sub-graphs is started without a target (the inner
-   ``Graph.Discovery`` holds the node, as in RackHD), then the answer waits until the node has an
+   ``Graph.rancherDiscovery`` holds the node, as in RackHD), then the answer waits until the node has an
    active graph (RackHD's ``waitForDiscoveryStart``);
 4. the answer, ``text/plain``: the profile of the node's active graph (its
    ``Task.Base.Linux.Bootstrap`` task's ``profile``, ``linux.ipxe``: kernel, initrd, and
@@ -269,7 +269,7 @@ def discovery_options(ctx: TargetContext, nid: str) -> tuple[str, dict[str, Any]
                 # up, skipReboot 'true', when autoCreateObm is set and reboots it after the BMC user).
                 "skip-reboot-post-discovery": {"skipReboot": "false"},
                 "shell-reboot": {"rebootCode": 127 if skip_reset == "true" else 1},
-                # This target makes the OBM in the inner Graph.Discovery (so it exists before the pollers).
+                # This target makes the OBM in the inner Graph.rancherDiscovery (so it exists before the pollers).
                 "obm-option": {"autoCreateObm": set_obm},
             },
             "nodeId": nid,
