@@ -70,7 +70,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if not args.suite_only:
         print("rackharness diff: one generated request per spec operation, to an isolated reference rack...",
               file=sys.stderr, flush=True)
-        generated.compare_generated(generated.generate(), generated.reference_answers(), rackhd_generated, comparison)
+        generated.compare_generated(generated.generate(private=True), generated.reference_answers(), rackhd_generated,
+                                    comparison)
     new, intended = classify(comparison, known, version)
     print(render(comparison, new, intended, against=f"RackHD {version} ({source})", limit=args.show))
     if args.report:

@@ -54,6 +54,7 @@ class Comparison:
     generated: int = 0  # generated requests (one per spec operation) compared
     generated_against: str = ""  # "rackhd": with RackHD's answers to them; "contract": RackHD's not recorded
     generated_skipped: int = 0  # not sent: not safe against a server people use
+    generated_private: int = 0  # sent only to the private reference rack (they would not be safe at a RackHD)
     differences: dict[tuple[str, str, str], Difference] = field(default_factory=dict)
 
     def add(self, difference: Difference) -> None:

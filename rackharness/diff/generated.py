@@ -15,7 +15,9 @@ RackHD's own answer was not recorded: :func:`contract_differences`). Kinds:
 * ``invalid-body``: any other method without path parameters, with the JSON array ``[]`` where an
   object is wanted; expected 400 (schema-checked or not).
 * ``no-op``: a request that is valid and changes nothing (only in :data:`UNSAFE`).
-* ``skipped``: no request is safe (``reason`` says why); generated but never sent.
+* ``skipped``: no request is safe (``reason`` says why); generated but never sent to a RackHD.
+* ``private``: what a private reference rack (:func:`reference_answers`, thrown away after) is sent
+  instead of a ``skipped`` one (:data:`PRIVATE`), so that every operation is compared.
 
 Path parameter values (:data:`PARAMETERS`):
 
@@ -71,8 +73,6 @@ UNSAFE: dict[str, tuple[str, Any, tuple[int, ...], str]] = {
                 "which the roles model refuses"),
     "createAccount": ("invalid-body", [], (400,), "no UserName, no Password: never an account (anonymous may call it)"),
     "postSession": ("invalid-body", [], (400, 401), "no credentials: logs nobody in (400 body, or 401 refused)"),
-    "createTag": ("skipped", None, (), "tags.2.0.json constrains nothing and tags.js creates whatever it gets, then "
-                  "runs Graph.GenerateTags on every node: no body is sure to be refused"),
     "workflowsPutTask": ("skipped", None, (), "defineTask persists the body as a task definition unchecked"),
     "notificationAlertsPost": ("skipped", None, (), "publishes any body as a node alert event"),
     "ucsCallbackPost": ("skipped", None, (), "relays any body to the UCS task waiting for it over AMQP"),
@@ -82,6 +82,21 @@ UNSAFE: dict[str, tuple[str, Any, tuple[int, ...], str]] = {
     "profilesPutLibByName": ("skipped", None, (), _CREATES),
     "templatesLibPut": ("skipped", None, (), _CREATES),
     "viewsPut": ("skipped", None, (), _CREATES),
+}
+_UPLOAD = "rackharness generated upload"
+UPLOAD_NAME = "rackharness-generated-upload"
+#: what a private reference rack (started for the diff, thrown away after) is sent for the operations to which
+#: nothing is sent at a RackHD people use (kind "skipped" above): operation id -> (body, expected, why)
+PRIVATE: dict[str, tuple[Any, tuple[int, ...], str]] = {
+    "filesPut": (_UPLOAD, (201,), "stores the body under the name"),
+    "profilesPutLibByName": (_UPLOAD, (201,), "stores the body under the name"),
+    "templatesLibPut": (_UPLOAD, (201,), "stores the body under the name"),
+    "viewsPut": (_UPLOAD, (201,), "stores the body under the name"),
+    "workflowsPutTask": ([], (400,), "the body parameter is a workflow_task object"),
+    "notificationAlertsPost": ([], (400,), "an alert is an object"),
+    "ucsCallbackPost": ([], (400,), "a callback is an object"),
+    "testEvent": ([], (400,), "a test event is an object (the spec lists no 400: any refusal would do)"),
+    "updateFirmware": ([], (400,), "an update is an object with ImageURI"),
 }
 #: operation id -> the status on-http answers this request, and why (its code finds nothing and fails nothing)
 EXPECTED: dict[str, tuple[tuple[int, ...], str]] = {
@@ -97,7 +112,7 @@ EXPECTED: dict[str, tuple[tuple[int, ...], str]] = {
     "patchManager": ((405,), "refuses every manager but RackHD before any lookup (the spec lists 405)"),
 }
 SPEC_DEFAULT_ONLY = frozenset("""
-    catalogsIdGet firmwareCatalogsIdGet ibmsPut ibmsDefinitionsGetByName ibmsGetById ibmsPatchById hooksPost
+    catalogsIdGet createTag firmwareCatalogsIdGet ibmsPut ibmsDefinitionsGetByName ibmsGetById ibmsPatchById hooksPost
     hooksGetById lookupsPost lookupsGetById nodesPost nodesGetObmsByNodeId nodesPutObmsByNodeId obmsPut
     obmsDefinitionsGetByName obmsPostLed obmsGetById obmsPatchById pollersPost addRole removeRole getRole modifyRole
     taskSchemasIdGet schemasIdGet skusPost skusPut skuPackPost getBootstrap addUser removeUser getUser
@@ -115,14 +130,15 @@ class GeneratedRequest:
     body: Any  # JSON value, None: no body
     kind: str  # unknown-target, read, invalid-body, no-op, skipped
     expected: tuple[int, ...]  # what a server keeping RackHD's contract answers
-    reason: str = ""  # why skipped / why this request (UNSAFE, EXPECTED)
+    reason: str = ""  # why skipped / why this request (UNSAFE, EXPECTED, PRIVATE)
+    private: bool = False  # sent only to a private reference rack (PRIVATE), never to a RackHD people use
 
     @property
     def test(self) -> str:
         return f"generated {self.operation_id}"
 
 
-def _request(operation: Operation) -> GeneratedRequest:
+def _request(operation: Operation, private: bool) -> GeneratedRequest:
     method, template = operation.method, operation.path
     names = _PARAMETER.findall(template)
     unknown = [name for name in names if name not in PARAMETERS]
@@ -137,6 +153,11 @@ def _request(operation: Operation) -> GeneratedRequest:
         request = GeneratedRequest(operation.operation_id, method, template, path, None, "read", (200,))
     else:
         request = GeneratedRequest(operation.operation_id, method, template, path, [], "invalid-body", (400,))
+    if private and operation.operation_id in PRIVATE:
+        body, expected, reason = PRIVATE[operation.operation_id]
+        # an upload goes under a name of its own, so that the absent names stay absent for the other requests
+        path = _PARAMETER.sub(UPLOAD_NAME, template) if body == _UPLOAD else request.path
+        return replace(request, kind="private", path=path, body=body, expected=expected, reason=reason, private=True)
     if operation.operation_id in UNSAFE:
         kind, body, expected, reason = UNSAFE[operation.operation_id]
         return replace(request, kind=kind, body=body, expected=expected, reason=reason)
@@ -146,12 +167,13 @@ def _request(operation: Operation) -> GeneratedRequest:
     return request
 
 
-def generate(operations: Iterable[Operation] | None = None) -> list[GeneratedRequest]:
-    """One request per operation (default: every operation of the project's table), in order."""
+def generate(operations: Iterable[Operation] | None = None, *, private: bool = False) -> list[GeneratedRequest]:
+    """One request per operation (default: every operation of the project's table), in order. ``private``: for a
+    target started for this and thrown away after, where the ``skipped`` ones get their :data:`PRIVATE` request."""
     if operations is None:
         from rackharness.reference.contract.operations import all_operations
         operations = all_operations()
-    return [_request(operation) for operation in operations]
+    return [_request(operation, private) for operation in operations]
 
 
 def skipped(requests: Iterable[GeneratedRequest]) -> list[GeneratedRequest]:
@@ -221,6 +243,7 @@ def compare_generated(requests: list[GeneratedRequest], reference: list[Exchange
     it, else against the contract (:func:`contract_differences`); counted in ``comparison``."""
     theirs = {(e.method, e.path): e for e in rackhd}
     comparison.generated_skipped = len(skipped(requests))
+    comparison.generated_private = sum(1 for request in requests if request.private)
     comparison.generated_against = "rackhd" if theirs else "contract"
     for exchange in reference:
         comparison.generated += 1
@@ -245,4 +268,4 @@ def reference_answers(config: Any = None) -> list[Exchange]:
     if config is None:
         config = load_config(None, environ={}, flags={"nodes": (1, "generated requests")})
     with IsolatedStack(config, say=lambda line: print(line, file=sys.stderr)) as stack:
-        return send(generate(), stack.info().api_url)
+        return send(generate(private=True), stack.info().api_url)

@@ -1,7 +1,8 @@
 """The diff's output: a readable report grouped by endpoint, and the JSON report (``--report FILE``).
 
 JSON: ``{"operations": N (requests compared: the suite's pairs and the generated ones), "suite_requests": N,
-"generated": {"compared": N, "against": "rackhd" | "contract", "skipped": N}, "endpoints": N, "event_routing_keys": N (AMQP routing
+"generated": {"compared": N, "against": "rackhd" | "contract", "private": N (sent only to the private
+reference rack), "skipped": N}, "endpoints": N, "event_routing_keys": N (AMQP routing
 keys whose messages were compared), "unpaired": {"rackhd": N,
 "reference": N}, "differences": [...] (not in the known-differences file), "intended": [...] (in it,
 with which side is right and why)}``; each item ``{endpoint, where, kind, rackhd, reference, count,
@@ -44,7 +45,8 @@ def render(comparison: Comparison, new: list[Difference], intended: list[Differe
     if limit is not None and len(new) > limit:
         lines.append(f"  ... and {len(new) - limit} more (--report FILE has them all)")
     generated = (f"{comparison.generated} generated request(s) compared with {_against(comparison)} "
-                 f"({comparison.generated_skipped} not sent: unsafe)") if comparison.generated_against else \
+                 f"({comparison.generated_private} of them sent only to the private reference rack, "
+                 f"{comparison.generated_skipped} not sent)") if comparison.generated_against else \
         "no generated requests (--suite-only)"
     lines.append(f"{comparison.operations} request(s) of the suite compared ({comparison.unpaired_rackhd} of "
                  f"RackHD's and {comparison.unpaired_reference} of the reference's unpaired), {generated}, on "
@@ -62,7 +64,7 @@ def write_json(path: Path, comparison: Comparison, new: list[Difference], intend
     data = {"operations": comparison.operations + comparison.generated, "endpoints": len(comparison.endpoints),
             "suite_requests": comparison.operations,
             "generated": {"compared": comparison.generated, "against": comparison.generated_against or None,
-                          "skipped": comparison.generated_skipped},
+                          "private": comparison.generated_private, "skipped": comparison.generated_skipped},
             "event_routing_keys": comparison.event_kinds,
             "unpaired": {"rackhd": comparison.unpaired_rackhd, "reference": comparison.unpaired_reference},
             "differences": [d.to_json() for d in new], "intended": [d.to_json() for d in intended]}

@@ -32,7 +32,8 @@ log = logging.getLogger("rackharness.reference")
 
 #: modules under rackharness.reference.api, each exposing ``blueprint(ctx) -> flask.Blueprint``
 API_MODULES = ("nodes", "obms", "catalogs", "tags", "relations", "config", "workflows", "skus", "pollers",
-               "lookups", "users", "hooks", "southbound", "library", "ibms", "node_actions")
+               "lookups", "users", "hooks", "southbound", "library", "files", "renderables", "ibms",
+               "node_actions", "notifications")
 ALIASES = ("/api/current/", "/api/common/")
 
 

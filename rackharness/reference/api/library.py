@@ -1,13 +1,7 @@
-"""RackHD's libraries of stored things — files, profiles, templates, views, schemas, poller types — as a
-fresh RackHD 2.60.7 has them with nothing uploaded.
+"""RackHD's libraries that are not uploads — schemas, poller types — and the switch error log.
 
-Served (on-http ``files.js``, ``profiles.js``, ``templates.js``, ``views.js``, ``schemas2.js``, ``pollers.js``):
+Served (on-http ``profiles.js``, ``schemas2.js``, ``pollers.js``):
 
-* ``GET /files`` and ``GET /files/static/list`` → ``[]``; ``GET|DELETE /files/{fileidentifier}``,
-  ``GET /files/{filename}/md5`` and ``/metadata`` → 404: no file was ever stored.
-* ``GET /profiles/metadata``, ``GET /templates/metadata``, ``GET /views`` → ``[]``;
-  ``GET /profiles/metadata/{name}``, ``GET /profiles/library/{name}``, ``GET /templates/metadata/{name}``,
-  ``GET|DELETE /templates/library/{name}``, ``GET|DELETE /views/{identifier}`` → 404.
 * ``POST /profiles/switch/error`` → 201 with no body, whatever the body (RackHD logs it; so does the target).
 * ``GET /schemas`` → the ids of the API 2.0 body schemas (``/api/2.0/schemas/node.2.0.json`` ...: the
   project's own definitions, :mod:`rackharness.reference.contract.body_schemas`); ``GET /schemas/{name}``
@@ -16,11 +10,8 @@ Served (on-http ``files.js``, ``profiles.js``, ``templates.js``, ``views.js``, `
   ``pollers-api-service`` list, in the project's words); ``GET /pollers/library/{type}`` → one, 404 otherwise.
   These rules are more specific than api/pollers.py's ``/pollers/<identifier>``, so they win.
 
-Left out, and why: the built-in templates, profiles and views RackHD ships (hundreds of files under
-on-http ``data/``; the target renders the few it needs in code: api/southbound.py, discovery/profiles.py),
-the on-tasks task option schemas (the target checks no task options), and every upload:
-``PUT /files/{id}``, ``PUT /profiles/library/{name}``, ``PUT /templates/library/{name}``,
-``PUT /views/{id}`` are not served (405), so nothing is stored and the lists above stay empty.
+The uploads live in their own modules: files in :mod:`.files`, profiles, templates and views in
+:mod:`.renderables`. Left out, and why: the on-tasks task option schemas (the target checks no task options).
 """
 from __future__ import annotations
 
@@ -59,45 +50,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     bp = Blueprint("library", __name__)
     base = ctx.base_path.rstrip("/")
 
-    # -- files ----------------------------------------------------------------------------------
-    @bp.get("/files")
-    @bp.get("/files/static/list")
-    def list_files():
-        return json_response([])
-
-    @bp.get("/files/<fileidentifier>")
-    @bp.delete("/files/<fileidentifier>")
-    @bp.get("/files/<fileidentifier>/md5")
-    @bp.get("/files/<fileidentifier>/metadata")
-    def file_not_found(fileidentifier: str):
-        raise ApiError(404, f"File not found: {fileidentifier}")
-
-    # -- profiles, templates, views (renderables) -------------------------------------------------
-    @bp.get("/profiles/metadata")
-    @bp.get("/templates/metadata")
-    @bp.get("/views")
-    def list_renderables():
-        return json_response([])
-
-    @bp.get("/profiles/metadata/<name>")
-    @bp.get("/profiles/library/<name>")
-    def profile_not_found(name: str):
-        raise ApiError(404, f"Profile not found: {name}")
-
-    @bp.get("/templates/metadata/<name>")
-    @bp.get("/templates/library/<name>")
-    @bp.delete("/templates/library/<name>")
-    def template_not_found(name: str):
-        raise ApiError(404, f"template not found: {name}")
-
-    @bp.get("/views/<identifier>")
-    def get_view(identifier: str):
-        raise ApiError(404, f"Could not find {identifier}")  # RackHD's words
-
-    @bp.delete("/views/<identifier>")
-    def delete_view(identifier: str):
-        raise ApiError(404, f"Could not delete {identifier}")  # RackHD's words
-
+    # -- switch errors (the uploads are api/files.py and api/renderables.py) -------------------------
     @bp.post("/profiles/switch/error")
     def post_switch_error():
         log.info("switch error posted to /profiles/switch/error: %.500s", request.get_data(as_text=True))

@@ -224,7 +224,11 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     @bp.put("/workflows/tasks")
     def workflows_put_task():
-        return json_response(view_task(engine().library.put_task(request_json())), 201)
+        from rackharness.reference.contract.messages import js_type  # (local: this function is all that changed)
+        body = request_json()
+        if not isinstance(body, dict):  # the body parameter is a workflow_task object: RackHD's validator refuses
+            raise ApiError(400, "Validation errors", errors=[f"Expected type object but found type {js_type(body)}"])
+        return json_response(view_task(engine().library.put_task(body)), 201)
 
     @bp.get("/workflows/tasks/<name>")
     def workflows_get_tasks_by_name(name: str):

@@ -10,10 +10,14 @@
 * ``GET /Subscriptions/{id}`` → the EventDestination; ``DELETE /Subscriptions/{id}`` → 204; 404 unknown
   (``EventDestination <id> Not Found``).
 
+* ``POST /EventService/Actions/EventService.SubmitTestEvent`` (body optional, an object: the spec's
+  ``testEvent``) → 202, no body, as the spec declares (RackHD 2.60.7's controller sets 200); a body
+  that is not an object → 400, which the spec does not list (RackHD's swagger validator refuses it).
+
 RackHD keeps subscriptions in on-http's memory, lost on restart; so does the target (per context,
 shared by its endpoints). Left out: delivering anything to a subscriber — RackHD posts poller alerts
-(threshold and discrete sensor readings) and test events; the target sends none, and
-``POST /EventService/Actions/EventService.SubmitTestEvent`` is not served.
+(threshold and discrete sensor readings) and, on SubmitTestEvent, an ``Alert`` EventRecord
+(``MessageId`` ``TestEvent.1.0.0``) to each subscription; the target sends none.
 """
 from __future__ import annotations
 
@@ -21,9 +25,10 @@ import threading
 import uuid
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, Response
 
 from rackharness.reference.context import TargetContext
+from rackharness.reference.contract.messages import js_type
 from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.redfish.errors import RedfishError
 from rackharness.reference.redfish.resources import BASE, collection, link
@@ -110,6 +115,15 @@ def blueprint(ctx: TargetContext) -> Blueprint:
             event["Id"] = str(uuid.uuid4())
             subscriptions[event["Id"]] = event
         return json_response(event, 201, headers={"Location": f"{SERVICE}/Subscription/{event['Id']}"})
+
+    @bp.post("/EventService/Actions/EventService.SubmitTestEvent")
+    def test_event():
+        body = request_json(required=False)
+        if body is not None and not isinstance(body, dict):
+            raise RedfishError(400, f"the body must be an object (testEvent), got {js_type(body)}")
+        response = Response(status=202)  # nothing delivered: the target posts to no subscriber
+        del response.headers["Content-Type"]
+        return response
 
     @bp.get("/EventService/Subscriptions/<index>")
     def get_event(index: str):
