@@ -2,6 +2,10 @@
 
 ``--against-tapes PATH``: RackHD's recorded answers — a tape set recorded with rackharness's recorder
 (``../shared/rackhd-tapes/<set>``), or a capture file (``../shared/rackhd-captures/suite-run.jsonl.gz``).
+``--against URL``: a live RackHD, recorded now: the suite against it (the rack of the stack state when that
+stack's target is this URL, else ``RACKHARNESS_TARGET_URL``, with the AMQP and Mongo URLs and the nodes of
+the ``RACKHARNESS_*`` settings or ``--rack-config``), then the generated requests that are safe at a RackHD
+people use; RackHD's answers to both are compared.
 The reference's side is recorded now: the black-box suite runs against an isolated reference rack in
 a child process (``RACKHARNESS_MODE=isolated RACKHARNESS_RECORD_MODE=all``, into a temporary
 directory removed after), so a change in the reference target shows; ``--reference-tapes DIR`` compares
@@ -19,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rackharness.config import Config
 from rackharness.errors import ServiceError, UsageError
@@ -29,8 +34,13 @@ HELP = "compare the reference target's answers with RackHD's (recorded), request
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--against-tapes", metavar="PATH", required=True,
-                        help="RackHD's answers: a tape set directory or a capture file (suite-run.jsonl.gz)")
+    against = parser.add_mutually_exclusive_group(required=True)
+    against.add_argument("--against-tapes", metavar="PATH",
+                         help="RackHD's answers: a tape set directory or a capture file (suite-run.jsonl.gz)")
+    against.add_argument("--against", metavar="URL",
+                         help="a live RackHD's API (http://host:port): its answers are recorded now")
+    parser.add_argument("--rack-config", metavar="FILE",
+                        help="with --against: the rack config the suite tests that RackHD with (AMQP, Mongo, nodes)")
     parser.add_argument("--reference-tapes", metavar="DIR",
                         help="the reference's answers from this tape set (default: record them now, isolated)")
     parser.add_argument("--report", metavar="FILE", help="write the JSON report to FILE")
@@ -54,16 +64,23 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from rackharness.suite.known_differences import load as load_known
     from rackharness.suite.sut import ASSUMED_RACKHD_VERSION
 
-    source = Path(args.against_tapes)
-    rackhd = read_answers(source, api_port=args.api_port, auth_port=args.auth_port)
     known = load_known(args.known)
-    version = args.rackhd_version or _tape_version(source) or ASSUMED_RACKHD_VERSION
-    scratch = None if args.reference_tapes else Path(tempfile.mkdtemp(prefix="rh-diff-"))
+    scratch = Path(tempfile.mkdtemp(prefix="rh-diff-"))
     try:
-        reference = read_answers(Path(args.reference_tapes) if args.reference_tapes else record_reference(scratch))
+        if args.against:
+            url = _live_url(args.against)
+            source = record_suite(scratch / "rackhd", live_environment(url, args.rack_config), f"the RackHD at {url}")
+        else:
+            source = Path(args.against_tapes)
+        rackhd = read_answers(source, api_port=args.api_port, auth_port=args.auth_port)
+        version = args.rackhd_version or _tape_version(source) or ASSUMED_RACKHD_VERSION
+        if args.against and not args.suite_only:
+            print(f"rackharness diff: the generated requests safe at a RackHD, to {url}...", file=sys.stderr, flush=True)
+            rackhd.exchanges.extend(generated.send(generated.generate(), url))
+        reference = read_answers(Path(args.reference_tapes) if args.reference_tapes else
+                                 record_suite(scratch / "reference", isolated_environment(), "an isolated reference rack"))
     finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     rackhd_suite, rackhd_generated = generated.split_generated(rackhd.exchanges)
     reference_suite, _ = generated.split_generated(reference.exchanges)
     comparison = compare_events(rackhd.events, reference.events, compare(rackhd_suite, reference_suite))
@@ -87,18 +104,48 @@ def _tape_version(source: Path) -> str | None:
     return system.get("version") if system.get("kind") == "rackhd" else None
 
 
-def record_reference(scratch: Path) -> Path:
-    """Record the suite against an isolated reference rack (a child nose2 in the repository); the set's path."""
-    if not Path("tests/rackhd").is_dir():
-        raise UsageError("rackharness diff records the reference with the black-box suite: run it from the "
-                         "repository's root (tests/rackhd), or pass --reference-tapes DIR")
+def _live_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--against {url!r}: expected the RackHD API's URL, e.g. http://rackhd:8080")
+    return url.rstrip("/")
+
+
+def isolated_environment() -> dict[str, str]:
+    """The suite against an isolated reference rack: none of the caller's RACKHARNESS_* settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
-    env.update(RACKHARNESS_MODE="isolated", RACKHARNESS_RECORD_MODE="all", RACKHARNESS_TAPES_RECORD_DIR=str(scratch))
-    print("rackharness diff: recording the reference's answers (the suite against an isolated reference rack)...",
-          file=sys.stderr, flush=True)
-    done = subprocess.run([sys.executable, "-m", "nose2"], env=env, capture_output=True, text=True, timeout=1200)
-    recorded = scratch / "reference"
-    if not is_set(recorded):
+    env["RACKHARNESS_MODE"] = "isolated"
+    return env
+
+
+def live_environment(url: str, rack_config: str | None) -> dict[str, str]:
+    """The suite against the RackHD at ``url``: the stack's rack when its target is that URL, else the URL with
+    the caller's settings (RACKHARNESS_* or ``rack_config``)."""
+    from rackharness.stack_info import current_stack
+    from rackharness.suite.sut import CONFIG_ENV, URL_ENV
+
+    env = {k: v for k, v in os.environ.items() if k not in ("RACKHARNESS_MODE", URL_ENV)}
+    if rack_config:
+        env[CONFIG_ENV] = rack_config
+    try:
+        stack = current_stack(env.get("RACKHARNESS_STATE_DIR"))  # None: the state_dir setting
+    except (UsageError, OSError):
+        stack = None
+    if rack_config or stack is None or (stack.api_url or "").rstrip("/") != url:
+        env[URL_ENV] = url
+    return env
+
+
+def record_suite(scratch: Path, env: dict[str, str], what: str) -> Path:
+    """Record the black-box suite (a child nose2 in the repository) against ``what``; the tape set's path."""
+    if not Path("tests/rackhd").is_dir():
+        raise UsageError("rackharness diff records answers with the black-box suite: run it from the "
+                         "repository's root (tests/rackhd), or pass --reference-tapes DIR")
+    env = {**env, "RACKHARNESS_RECORD_MODE": "all", "RACKHARNESS_TAPES_RECORD_DIR": str(scratch)}
+    print(f"rackharness diff: recording the answers of {what} (the black-box suite)...", file=sys.stderr, flush=True)
+    done = subprocess.run([sys.executable, "-m", "nose2"], env=env, capture_output=True, text=True, timeout=1800)
+    recorded = next((path for path in sorted(scratch.glob("*")) if is_set(path)), None)
+    if recorded is None:
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])
-        raise ServiceError(f"recording the reference's answers failed (nose2 exit {done.returncode}):\n{tail}")
+        raise ServiceError(f"recording the answers of {what} failed (nose2 exit {done.returncode}):\n{tail}")
     return recorded

@@ -19,7 +19,7 @@ import unittest
 from pathlib import Path
 
 from rackharness.diff.generated import generate
-from tests.functional.stack_fixture import REPO
+from tests.functional.stack_fixture import BMC_PASSWORD, REPO
 
 SET = REPO / "fixtures" / "tapes" / "reference"
 CAPTURE = Path(os.environ.get("RACKHARNESS_RACKHD_CAPTURES", REPO.parent / "shared" / "rackhd-captures")) / \
@@ -123,3 +123,32 @@ class DiffTest(unittest.TestCase):
                             for d in report["intended"]), "the known differences of GET /config are intended")
         # the gate: every difference from RackHD 2.60.7's answers is known (tests/rackhd/known_differences.yaml)
         self.assertEqual((done.returncode, report["differences"]), (0, []), done.stdout[-4000:])
+
+
+class LiveDiffTest(unittest.TestCase):
+    """``--against URL``: a live server's answers recorded now (here a local reference stack stands in for the
+    RackHD a user runs): the suite against it and every generated request safe at a RackHD, compared."""
+
+    def test_against_a_live_target(self):
+        from tests.functional.stack_fixture import PrivateStack
+
+        stack = PrivateStack(nodes=2)
+        self.addCleanup(stack.cleanup)
+        up = stack.up()
+        self.assertEqual(up.returncode, 0, up.stdout[-2000:] + up.stderr[-2000:])
+        url = stack.info().api_url
+        report = Path(stack.tmp.name) / "r.json"
+        done = subprocess.run([sys.executable, "-m", "rackharness", "diff", "--against", url, "--report", str(report),
+                               "--show", "0"], cwd=REPO, env=stack.env, capture_output=True, text=True, timeout=900)
+        self.assertIn(done.returncode, (0, 1), done.stdout[-2000:] + done.stderr[-3000:])
+        self.assertIn(f"recording the answers of the RackHD at {url}", done.stderr)
+        data = json.loads(report.read_text())
+        self.assertGreater(data["suite_requests"], 400)
+        generated_total = len(generate())
+        self.assertEqual((data["generated"]["against"], data["generated"]["compared"]), ("rackhd", generated_total))
+        # the same server code on both sides: no generated request answers differently
+        self.assertEqual([d for d in data["differences"] if any(t.startswith("generated ") for t in d["tests"])], [])
+        self.assertNotIn(BMC_PASSWORD, done.stdout + done.stderr + report.read_text())
+        bad = diff("--against", "not-a-url")
+        self.assertEqual(bad.returncode, 2, bad.stdout + bad.stderr)
+        self.assertIn("expected the RackHD API's URL", bad.stderr)
