@@ -90,7 +90,7 @@ class MicrokernelShell:
             "lshw": self._exact(["-json"], self.inventory.lshw),
             "lsblk": self._exact(["-o", "KNAME,TYPE,ROTA"], self.inventory.lsblk),
             "lsscsi": self._exact(["--size"], self.inventory.lsscsi),
-            "storcli64": self._storcli, "perccli64": self._storcli,
+            "storcli64": lambda a, s: self._raid_tool("storcli64", a), "perccli64": lambda a, s: self._raid_tool("perccli64", a),
             "lldpcli": self._exact(["show", "neighbor", "-f", "keyvalue"], self.inventory.lldp),
             "ip": self._ip,
             "bash": self._script, "sh": self._script, "node": self._script, "python": self._script,
@@ -143,9 +143,11 @@ class MicrokernelShell:
             return _not_emulated("dmidecode " + " ".join(args))
         return Result(0, self.inventory.dmidecode())
 
-    def _storcli(self, args: list[str], sudo: bool) -> Result:
+    def _raid_tool(self, program: str, args: list[str]) -> Result:
+        """storcli64 / perccli64 ``... J``: no controller; anything else (``perccli64 -v``) is not emulated,
+        so Task.Catalog.perccli fails on a virtual node as it did on RackHD 2.60.7's run."""
         if not args or args[-1] != "J":
-            return _not_emulated("storcli64 " + " ".join(args))
+            return _not_emulated(f"{program} " + " ".join(args))
         return Result(0, self.inventory.storcli(args[:-1]))
 
     def _ip(self, args: list[str], sudo: bool) -> Result:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +91,8 @@ class Discovery:
         self._event_by_node_id: dict[str, str] = {}
         self.started = self.clock()
         #: RackHD's createdAt format, to tell a discovery from before this run (data kept across `down`)
-        self.started_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        # to the second: a graph's creation is read from its ObjectId where the answer has no createdAt
+        self.started_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + ".000Z"
 
     # -- 0. a node whose earlier discovery never finished is discovered again ------------------------
     def forget_unfinished(self) -> None:
@@ -331,7 +333,15 @@ def _belongs(graph: dict[str, Any], node_id: str) -> bool:
 
 
 def _created(graph: dict[str, Any]) -> str:
-    return str(graph.get("createdAt") or graph.get("updatedAt") or "")
+    """When the graph was made: its ``createdAt``, else its Mongo id's timestamp (RackHD's graph view, as
+    ``GET /workflows`` answers it, has no timestamps); "" when neither says."""
+    stamp = graph.get("createdAt") or graph.get("updatedAt")
+    if stamp:
+        return str(stamp)
+    graph_id = str(graph.get("id") or "")
+    if not re.fullmatch(r"[0-9a-fA-F]{24}", graph_id):
+        return ""
+    return dt.datetime.fromtimestamp(int(graph_id[:8], 16), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + ".000Z"
 
 
 def describe_discovery_graph(graph: dict[str, Any]) -> str:
@@ -341,7 +351,10 @@ def describe_discovery_graph(graph: dict[str, Any]) -> str:
     tasks = graph_tasks(graph)
     failed = [t for t in tasks if t.get("state") in FAILED and not t.get("ignoreFailure")]
     if failed:
-        task = failed[0]
+        # the graph view (GET /workflows) does not say ignoreFailure: the task that ended the graph failed with an
+        # error and started last (a catalog task that may fail, perccli, fails earlier; running ones are cancelled)
+        task = max(failed, key=lambda t: (t.get("state") == "failed", bool(t.get("error")),
+                                          str(t.get("taskStartTime") or "")))
         error = task.get("error")
         if isinstance(error, dict):
             error = error.get("message") or error.get("name") or str(error)

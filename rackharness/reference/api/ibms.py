@@ -73,7 +73,7 @@ def ibm_document(service: str) -> Schema:
 def validate_ibm(body: Any) -> str:
     """400 unless ``body`` passes its service's ``Ibm`` definition; the service's name otherwise."""
     service = body.get("service", DEFAULT_SERVICE) if isinstance(body, dict) else DEFAULT_SERVICE
-    if service not in IBM_SERVICES:
+    if not isinstance(service, str) or service not in IBM_SERVICES:
         raise ApiError(400, f"unknown IBM service {service!r}",
                        errors=[f"service must be one of: {', '.join(sorted(IBM_SERVICES))}"])
     schema = {**ibm_document(service), "$ref": "#/definitions/Ibm"}
@@ -132,7 +132,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     @bp.get("/ibms/definitions/<name>")
     def get_definition(name: str):
         service = name.removesuffix(SCHEMA_SUFFIX)
-        if service not in IBM_SERVICES:
+        if not isinstance(service, str) or service not in IBM_SERVICES:
             raise ApiError(404, f"{base}/ibms/definitions/{name} Not Found")  # RackHD's words
         return json_response(ibm_document(service))
 

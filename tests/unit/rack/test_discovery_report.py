@@ -250,3 +250,23 @@ class UnfinishedDiscoveryTest(unittest.TestCase):
         self.assertIn("discovery timed out", caught.exception.message)  # waited for this run's discovery
         self.assertEqual(d.nodes["node-01"].outcome, "already discovered")
         self.assertIsNone(d.nodes["node-02"].outcome)
+
+
+class GraphCreationTest(unittest.TestCase):
+    def test_a_graph_view_without_timestamps_is_dated_by_its_object_id(self):
+        from rackharness.rack.discovery import _created
+        # RackHD's GET /workflows answers the graph view: no createdAt, a Mongo ObjectId as id
+        self.assertEqual(_created({"id": "6b1123c1eb03f742ecc403c3"}), "2026-12-03T08:09:37.000Z")
+        self.assertEqual(_created({"id": "x", "createdAt": "2026-12-03T08:09:37.064Z"}), "2026-12-03T08:09:37.064Z")
+        self.assertEqual(_created({"id": "not-an-object-id"}), "")
+
+    def test_of_two_failed_tasks_in_a_graph_view_the_one_that_ended_it_is_told(self):
+        # RackHD's graph view has no ignoreFailure: catalog-perccli failed (ignored) before the OBM step failed
+        view = {"injectableName": "Graph.rancherDiscovery", "status": "failed", "tasks": [
+            {"label": "create-ipmi-obm-settings", "state": "failed", "error": "Incorrect password",
+             "taskStartTime": "2026-12-03 08:09:40.100000"},
+            {"label": "catalog-perccli", "state": "failed", "error": "perccli64: not found",
+             "taskStartTime": "2026-12-03 08:09:38.200000"}]}
+        self.assertIn("task create-ipmi-obm-settings (?) failed: Incorrect password", describe_discovery_graph(view))
+        view["tasks"].append({"label": "shell-reboot", "state": "cancelled", "taskStartTime": "2026-12-03 08:09:41"})
+        self.assertIn("task create-ipmi-obm-settings (?) failed: Incorrect password", describe_discovery_graph(view))
