@@ -90,7 +90,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         generated.compare_generated(generated.generate(private=True), generated.reference_answers(), rackhd_generated,
                                     comparison)
     new, intended = classify(comparison, known, version)
-    print(render(comparison, new, intended, against=f"RackHD {version} ({source})", limit=args.show))
+    print(render(comparison, new, intended, against=f"RackHD {version} ({args.against or source})", limit=args.show))
     if args.report:
         write_json(Path(args.report), comparison, new, intended)
         print(f"wrote {args.report}")
