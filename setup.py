@@ -10,7 +10,8 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["rackharness", "rackharness.*"]),
     include_package_data=True,
-    package_data={"rackharness.reference.workflows": ["library.json"]},
+    package_data={"rackharness.reference.workflows": ["library.json"],
+                  "rackharness.vm": ["microkernel_init.sh", "microkernel_ohai.sh"]},
     install_requires=[
         "cryptography>=41",
         "PyYAML>=6",
@@ -29,6 +30,8 @@ setup(
         "embedded-mongo": ["nx-27017==0.8.1"],
         # Isolated mode: Mongo in memory (mongomock:// URLs, rackharness.transports.mongo.mongomock_side).
         "isolated": ["mongomock==4.3.0"],
+        # `up --provider vagrant`: vagrant driven from Python (rackharness.vm.vagrant_rack)
+        "vagrant": ["python-vagrant==1.0.0"],
         # on-http-api2-0: RackHD's own generated API client, used by the tests as an independent checker;
         # mongomock: the Mongo contract tests and the unit tests' in-memory database
         "test": ["nose2>=0.14", "proboscis==1.2.6.0", "on-http-api2-0==1.0.12", "on-http-redfish-1-0==1.0.9",

@@ -10,6 +10,7 @@
 #   ./stack.sh down [--purge]                      stop everything up started (--purge: and delete its data)
 #   ./stack.sh up --provider isolated              record an isolated rack (nose2 runs it in-process)
 #   ./stack.sh up --provider physical --inventory FILE   record a lab (docs/inventory.md); provisions nothing
+#   ./stack.sh up --provider vagrant [--nodes N] [--discover]   real VMs that PXE-boot (docs/vagrant.md)
 #   ./stack.sh test                                what CI runs: the harness's own tests, the suite
 #                                                  isolated, replayed from tapes, and against a local stack
 #   ./stack.sh test harness|isolated|replay|stack  one of those; test MODULE... runs those tests
@@ -64,19 +65,31 @@ ensure_venv() {
     if [ -x "$venv/bin/python" ] && [ "$(cat "$marker" 2>/dev/null)" = "$stamp" ]; then return 0; fi
     echo "stack.sh: preparing $venv" >&2
     [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check -e ".[embedded-mongo,test,isolated]" >&2 ||
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -e ".[embedded-mongo,test,isolated,vagrant]" >&2 ||
         die "pip install into $venv failed" "see the pip output above" 1
     echo "$stamp" > "$marker"
 }
 
+# the vagrant provider (docs/vagrant.md): libvirt/QEMU and vagrant, and the microkernel's inputs
+vagrant_debs=(vagrant vagrant-libvirt libvirt-daemon-system qemu-system-x86 ipxe-qemu)
+microkernel_debs=(busybox-static dmidecode pciutils iproute2 jq lshw cpio)
+
 case "$verb" in
-    ""|-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    ""|-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     up)  # the isolated provider runs no RabbitMQ, no Mongo and no ipmitool
         case " ${*:2} ${RACKHARNESS_PROVIDER:+--provider $RACKHARNESS_PROVIDER} " in
             *" --provider isolated "*|*" --provider=isolated "*|*" --provider physical "*|*" --provider=physical "*) ;;
+            *" --provider vagrant "*|*" --provider=vagrant "*)  # real VMs, and what the microkernel is built from
+                need_debs rabbitmq-server ipmitool freeipmi-tools "${vagrant_debs[@]}" "${microkernel_debs[@]}" ;;
             *) need_debs rabbitmq-server ipmitool freeipmi-tools ;;
         esac ;;
-    test) case "${2:-}" in isolated|replay) ;; *) false ;; esac || need_debs rabbitmq-server ipmitool freeipmi-tools faketime ;;
+    test) case "${2:-}" in
+              isolated|replay) ;;
+              # the harness's own tests boot the microkernel and a vagrant rack of one VM
+              harness|all|"") need_debs rabbitmq-server ipmitool freeipmi-tools faketime "${vagrant_debs[@]}" \
+                                  "${microkernel_debs[@]}" ;;
+              *) need_debs rabbitmq-server ipmitool freeipmi-tools faketime ;;
+          esac ;;
 esac
 ensure_venv
 

@@ -12,14 +12,14 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from rackharness.cli import config_cmd, diff, down, inventory, logs, matrix, status, tapes, up
+from rackharness.cli import config_cmd, diff, down, inventory, logs, matrix, microkernel, status, tapes, up
 from rackharness.config import load_config
 from rackharness.config.loader import Config
 from rackharness.config.schema import BY_KEY
 from rackharness.errors import RackHarnessError, UsageError
 from rackharness.redaction import MASK
 
-COMMANDS = (up, down, status, logs, config_cmd, matrix, inventory, tapes, diff)
+COMMANDS = (up, down, status, logs, config_cmd, matrix, inventory, tapes, diff, microkernel)
 
 
 class _Parser(argparse.ArgumentParser):

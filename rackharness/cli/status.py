@@ -34,7 +34,8 @@ def build_report(config: Config, show_secrets: bool) -> dict:
         return {**StackInfo(provider=config["provider"], state_dir=store.dir).report(),
                 "system_under_test": planned.report()["system_under_test"], "status": "down",
                 "state_dir": str(store.dir), "services": {}}
-    health = make_provider(state.provider, config, store).health(state) if state.status == "up" else {}
+    provider = make_provider(state.provider, config, store)
+    health = provider.health(state) if state.status == "up" else {}
     status = state.status
     if status == "up" and not all(health.values()):
         status = "degraded"
@@ -46,6 +47,10 @@ def build_report(config: Config, show_secrets: bool) -> dict:
               "services": {
                   name: {"pid": record.get("pid"), "running": health.get(name, False), "log": record.get("log_file")}
                   for name, record in state.processes.items()}}
+    if state.status == "up":
+        machines = provider.node_states(state)
+        for node in report.get("nodes", []):
+            node.update(machines.get(node["name"], {}))
     if state.endpoints.get("failure"):
         report["failure"] = state.endpoints["failure"]
     if status == "interrupted":
@@ -89,5 +94,6 @@ def print_table(report: dict) -> None:
         print(f"  {'node':<10} {'bmc':<22} {'user':<10} {'password':<10} macs")
         for node in report["nodes"]:
             bmc = node["bmc"]
+            vm = f"  (VM {node['vm']}: {node.get('vm_state', 'unknown')})" if node.get("vm") else ""
             print(f"  {node['name']:<10} {bmc['host'] + ':' + str(bmc['port']):<22} {bmc['user']:<10} "
-                  f"{bmc['password']:<10} {', '.join(node['macs'])}")
+                  f"{bmc['password']:<10} {', '.join(node['macs'])}{vm}")

@@ -20,7 +20,8 @@ HELP = "bring a rack up: services, virtual nodes and their BMCs"
 FLAGS = {"nodes": "nodes", "provider": "provider", "mongo_url": "mongo.url", "amqp_url": "amqp.url",
          "target": "target.url", "discover_timeout": "discover_timeout",
          "inventory": "inventory", "keep_data": "keep_data", "southbound_url": "rack.southbound_url",
-         "services_only": "services_only", "bmc_address_mode": "bmc.address_mode"}
+         "services_only": "services_only", "bmc_address_mode": "bmc.address_mode",
+         "vagrant_provider": "vagrant.provider"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "prints what its config.json needs")
     parser.add_argument("--inventory", metavar="FILE",
                         help="with --provider physical: the lab's inventory (validated and recorded, nothing provisioned)")
+    parser.add_argument("--vagrant-provider", metavar="NAME", choices=("libvirt", "virtualbox"),
+                        help="with --provider vagrant: libvirt (QEMU; the default) or virtualbox (setting "
+                             "vagrant.provider; docs/vagrant.md)")
     parser.add_argument("--keep-data", action="store_true", default=None,
                         help="keep the store's and broker's data of earlier runs (default: `up` starts them empty)")
     parser.add_argument("--restart", action="store_true",

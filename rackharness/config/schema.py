@@ -124,6 +124,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("discover_timeout", float, 120.0, "seconds `up --discover` (and the suite's discovery group) waits "
             "for every node to be discovered", minimum=1, maximum=86400,
             env_aliases=("RACKHARNESS_DISCOVERY_TIMEOUT",)),
+    # The vagrant provider (docs/vagrant.md): real VMs that PXE-boot
+    Setting("vagrant.provider", str, "libvirt", "which Vagrant provider runs the VMs of `up --provider vagrant`",
+            choices=("libvirt", "virtualbox")),
+    Setting("vagrant.memory", int, 160, "MB of RAM per VM (the microkernel needs 128)", minimum=128, maximum=65536),
+    Setting("vagrant.libvirt_uri", str, "qemu:///system", "the libvirt connection the VMs' domains live on"),
+    Setting("vagrant.storage_pool", str, "rackharness", "the libvirt storage pool vagrant-libvirt is given (the VMs "
+            "are diskless; `up` defines it when missing and `down` removes it again)"),
+    Setting("vagrant.host_address", str, "10.0.2.2", "the address this host has as the VMs see it (QEMU's and "
+            "VirtualBox's NAT: 10.0.2.2); the reference target tells nodes to call it there"),
+    Setting("vagrant.up_timeout", float, 600.0, "seconds `vagrant up` may take for the whole rack", minimum=10,
+            maximum=7200),
     # The black-box suite
     Setting("suite.callback_host", str, None, "address the target reaches the test runner on (the suite's "
             "webhook sinks); default: the local address the OS routes to the target's API host", optional=True),

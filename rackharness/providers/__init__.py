@@ -7,7 +7,9 @@
     physical   a lab described by an inventory (docs/inventory.md); `up` provisions nothing, it
                validates the inventory and records its endpoints and nodes
 
-Later providers (vagrant) register here the same way.
+    vagrant    the local provider's services, with real VMs (libvirt/QEMU or VirtualBox, through
+               python-vagrant) as nodes: they PXE-boot the microkernel and their virtual BMCs act
+               on them through the hypervisor (docs/vagrant.md)
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ REGISTRY: dict[str, str] = {
     "local": "rackharness.providers.local:LocalProvider",
     "isolated": "rackharness.providers.isolated:IsolatedProvider",
     "physical": "rackharness.providers.physical:PhysicalProvider",
+    "vagrant": "rackharness.providers.vagrant:VagrantProvider",
 }
 
 

@@ -85,6 +85,11 @@ class RackProvider(ABC):
                              hint="`rackharness up --restart` replaces it (down, then up), or `rackharness down` "
                                   "first; `rackharness status` shows the one that is up")
 
+    def node_states(self, state: RackState) -> dict[str, dict[str, str]]:
+        """Per node name, what the provider knows of the machine behind it beyond its BMC (a VM and its
+        state); merged into ``status``'s ``nodes[]``. Emulated and lab nodes: nothing."""
+        return {}
+
     @abstractmethod
     def health(self, state: RackState) -> dict[str, bool]:
         """For each service of ``state``, whether it is still running."""

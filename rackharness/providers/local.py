@@ -16,6 +16,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Callable
 
 from rackharness import secret_channel
 from rackharness.config.loader import write_private
@@ -157,9 +158,15 @@ class LocalProvider(RackProvider):
         step = "prepare"
         try:
             self._step_prepare(state, keep_data=recovering or self.config["keep_data"])
+            for step, run_step in self._steps_before_services():
+                run_step(state)
+                self._done(state, step)
             for service in self.services():
                 step = service.NAME
                 self._step_service(state, service)
+            for step, run_step in self._steps_after_services():
+                run_step(state)
+                self._done(state, step)
         except BaseException as exc:  # a user error, a bug, ^C or SIGTERM: leave nothing running
             self._fail(state, step, exc)
             raise
@@ -247,6 +254,14 @@ class LocalProvider(RackProvider):
         self.say("then `rackharness up --state-dir <another dir> --target http://<on-http address:port> "
                  "--southbound-url http://<apiServerAddress:apiServerPort> --amqp-url ... --mongo-url ...` "
                  "(docs/real-rackhd.md)")
+
+    def _steps_before_services(self) -> list[tuple[str, Callable[[RackState], None]]]:
+        """Named steps between ``prepare`` and the first service (a subclass's own; none here)."""
+        return []
+
+    def _steps_after_services(self) -> list[tuple[str, Callable[[RackState], None]]]:
+        """Named steps once every service is ready (a subclass's own; none here)."""
+        return []
 
     def _step_prepare(self, state: RackState, *, keep_data: bool) -> None:
         make_private_dir(self.state_dir)

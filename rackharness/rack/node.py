@@ -11,7 +11,9 @@ Power is a small state machine driven by Chassis Control (IPMI 2.0 section 28.3)
 on is accepted but the node stays off and the power-control-fault status bit is set. Every
 transition logs SEL events (ACPI power state S0/G0 or S5/G2, Power Unit, System Restart) and
 notifies power listeners, which is how other parts of the harness learn that a node booted and
-from which device (``last_boot_device``): the boot agent (rackharness.rack.boot_agent) netboots it.
+from which device (``last_boot_device``): the boot agent (rackharness.rack.boot_agent) netboots it,
+or the VM power link (rackharness.rack.vm_power) acts on the node's VM. A change that happened
+outside the BMC (the VM stopped by itself) comes in through ``observe_power``, which notifies nobody.
 
 ``scheduler`` is anything with ``call_later(delay, callback) -> handle`` (``handle.cancel()``)
 and ``time()``: the rack's asyncio loop, or a manual clock in tests.
@@ -177,6 +179,30 @@ class VirtualNode:
         if self.is_on:
             self._log(CRITICAL_INTERRUPT, events.CRITICAL_INTERRUPT_FRONT_PANEL_NMI)
         return True
+
+    def observe_power(self, on: bool) -> None:
+        """The machine behind this node was seen turning on or off by itself (a VM started or stopped outside
+        the BMC): follow it, logging the SEL events a BMC logs for that change, without notifying power
+        listeners (nothing is to act on a change that already happened). A power on is a boot: boot flags
+        apply, as they do for any POST."""
+        if on == self.is_on:
+            return
+        self._cancel_pending()
+        if on:
+            self.power_state = PowerState.ON
+            self.on_since = self.scheduler.time()
+            self.power_control_fault = False
+            self.last_power_event = 0
+            self._log(ACPI_POWER_STATE, events.ACPI_S0_G0_WORKING)
+            self._log(SYSTEM_RESTART, events.RESTART_POWER_UP)
+            self.last_boot_device = self.boot.consume_for_boot()
+            self.boot_count += 1
+            return
+        self._accumulate_on_time()
+        self.power_state = PowerState.OFF
+        self.on_since = None
+        self._log(ACPI_POWER_STATE, events.ACPI_S5_G2_SOFT_OFF)
+        self._log(POWER_UNIT, events.POWER_UNIT_POWER_OFF)
 
     def powered_on_seconds(self) -> float:
         running = self.scheduler.time() - self.on_since if self.on_since is not None else 0.0

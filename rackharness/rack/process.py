@@ -4,7 +4,10 @@
 ``rack ready: N nodes`` and serves until SIGTERM/SIGINT. Handlers never block, so a slow or
 failing node (power-on delay, ``bmc-silent`` fault) never delays another node's BMC. Each node's
 boot agent (:mod:`rackharness.rack.boot_agent`) netboots it against the spec's southbound URL when
-it powers on; their progress is written to ``agents.json`` next to ``rack.json``.
+it powers on; their progress is written to ``agents.json`` next to ``rack.json``. A node whose spec
+names a real VM (``NodeSpec.vm``) gets no boot agent: :mod:`rackharness.rack.vm_power` acts its BMC's
+power commands out on the VM through its hypervisor, and keeps the node in step with the VM; the VM's
+in-band IPMI device (:mod:`rackharness.bmc.vm_channel`) reaches the same BMC on TCP at the BMC's address and port.
 """
 from __future__ import annotations
 
@@ -21,11 +24,13 @@ from rackharness import secret_channel
 from rackharness.bmc.commands.app import ipmi_guid
 from rackharness.bmc.commands.dispatch import NodeCommandHandler
 from rackharness.bmc.server import BmcEndpoint, BmcServer
+from rackharness.bmc.vm_channel import serve_vm_channel
 from rackharness.errors import RackHarnessError
 from rackharness.rack.boot_agent import STATUS_FILE, BootAgent
 from rackharness.rack.node import VirtualNode
 from rackharness.rack.profile import ProfileLibrary
 from rackharness.rack.spec import RackSpec
+from rackharness.rack.vm_power import VmPowerLink
 
 #: the share of datagrams a ``bmc-lossy`` node's BMC drops
 LOSSY_SHARE = 1 / 3
@@ -37,12 +42,14 @@ class Rack:
     """The nodes of a :class:`RackSpec`, each behind its endpoint on one :class:`BmcServer`."""
 
     def __init__(self, spec: RackSpec, loop: asyncio.AbstractEventLoop, *, status_path: Path | None = None,
-                 agent: BootAgent | None = None) -> None:
+                 agent: BootAgent | None = None, vm_power: VmPowerLink | None = None) -> None:
         self.spec = spec
         self.loop = loop
         self.server = BmcServer()
         self.nodes: dict[str, VirtualNode] = {}
         self.agent = agent or BootAgent(spec.agent, loop, status_path=status_path)
+        self.vm_power = vm_power or VmPowerLink(loop)
+        self.channels: list[asyncio.AbstractServer] = []  # the VMs' in-band IPMI devices
 
     async def start(self) -> None:
         profiles = ProfileLibrary(self.spec.profiles_dir)
@@ -58,9 +65,17 @@ class Rack:
                 endpoint.loss = LOSSY_SHARE if node_spec.fault == "bmc-lossy" else 0.0
                 await self.server.add(endpoint)
                 self.nodes[node_spec.name] = node
-                self.agent.attach(node, handler)  # in-band IPMI goes to the same handler
+                if node_spec.vm:
+                    self.vm_power.attach(node)  # a real VM: power acts on it, and it netboots itself
+                    # its in-band IPMI device (QEMU's KCS + ipmi-bmc-extern) talks to the same handler over TCP,
+                    # on the BMC's address and port number
+                    self.channels.append(await serve_vm_channel(node_spec.bmc.host, endpoint.port, handler,
+                                                                node_spec.name))
+                else:
+                    self.agent.attach(node, handler)  # in-band IPMI goes to the same handler
+            await self.vm_power.start()
         except BaseException:
-            self.server.close()
+            self.close()
             raise
 
     def bmc_ports(self) -> dict[str, int]:
@@ -68,6 +83,9 @@ class Rack:
         return {endpoint.name: endpoint.port for endpoint in self.server.endpoints}
 
     def close(self) -> None:
+        for channel in self.channels:
+            channel.close()
+        self.vm_power.close()
         self.agent.close()
         self.server.close()
 

@@ -46,6 +46,11 @@ class NodeSpec:
     # "bmc-password-differs" (its BMC password is not the rack's bmc.password, see layout.py).
     fault: str | None = None
     ip: str = ""  # the address DHCP gave the PXE NIC (macs[0]); iPXE reports it as `ips=`
+    # A real VM behind this node (rackharness.rack.vm_power), None for an emulated node:
+    # {"hypervisor": "libvirt" | "virtualbox", "name": "<domain / VM name>", "uri": "qemu:///system"}
+    # ("uri" for libvirt only, qemu:///system by default). Its BMC's power and reset commands act on the VM,
+    # chassis status follows the VM's real state, and no boot agent is attached: the VM netboots itself.
+    vm: dict | None = None
 
 
 @dataclass

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+from pathlib import Path
 
-from flask import Flask
+from flask import Flask, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from rackharness import __version__
@@ -57,6 +58,23 @@ class _PrefixAliases:
 TARGET_HEADER = "X-Rackharness-Target"
 
 
+def _serve_static_files(app: Flask, ctx: TargetContext) -> None:
+    """RackHD's static file server under ``/common/`` (its ``httpStaticRoot``): the microkernel's kernel and
+    initrd, which the nodes' iPXE fetches (``{{ api.server }}/common/<kernelFile>``). Only when configured."""
+    root = ctx.config.get("httpStaticRoot")
+    if not root:
+        return
+    common = Path(str(root)) / "common"
+
+    @app.get("/common/<path:name>")
+    def _common_file(name: str):
+        if not (common / name).is_file():
+            raise ApiError(404, f"Error: file {name} not found in the static root",
+                           errors=[f"the static root is {common}; `rackharness up --provider vagrant` puts the "
+                                   "microkernel there"])
+        return send_from_directory(common, name, mimetype="application/octet-stream", max_age=0)
+
+
 def create_app(ctx: TargetContext, *, auth_enabled: bool = False) -> Flask:
     if ctx.auth is None:
         ctx.auth = AuthService(LocalUsers(ctx.db), TokenSigner())
@@ -69,6 +87,7 @@ def create_app(ctx: TargetContext, *, auth_enabled: bool = False) -> Flask:
         module = importlib.import_module(f"rackharness.reference.api.{name}")
         app.register_blueprint(module.blueprint(ctx), url_prefix=ctx.base_path)
     register_redfish(app, ctx)
+    _serve_static_files(app, ctx)
     if auth_enabled:
         app.register_blueprint(login_blueprint(ctx))
         gate.install(app, ctx.auth)
