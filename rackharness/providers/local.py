@@ -336,6 +336,7 @@ class LocalProvider(RackProvider):
             if not force:
                 raise
             state = None  # corrupt: find its processes below
+        self._before_stopping(state, force=force)
         if state is not None:
             state.status, state.pid = "stopping", os.getpid()
             self.store.save(state)
@@ -346,6 +347,10 @@ class LocalProvider(RackProvider):
         if force:
             self._stop_unrecorded()
             self.store.remove()
+
+    def _before_stopping(self, state: RackState | None, *, force: bool) -> None:
+        """What ``down`` removes before it stops the services (a subclass's machines; nothing here).
+        ``state`` is None when the state file is missing or, with ``force``, unreadable."""
 
     def _stop_unrecorded(self) -> None:
         """Stop every process whose command line marks it as this rack's, recorded or not."""

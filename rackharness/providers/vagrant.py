@@ -144,18 +144,11 @@ class VagrantProvider(LocalProvider):
         self._remove_vms(state)
         super()._fail(state, step, exc)
 
-    def down(self, *, force: bool = False) -> None:
-        try:
-            state = self.store.load()
-        except RackHarnessError:
-            if not force:
-                raise
-            state = None
+    def _before_stopping(self, state: RackState | None, *, force: bool) -> None:
         if state is not None:
             self._remove_vms(state)
-        elif force:
+        elif force:  # no readable state: every domain of this state dir's prefix goes
             self._remove_vms(RackState(provider=self.NAME, endpoints={VMS_KEY: {"prefix": self.prefix}}))
-        super().down(force=force)
 
     def _remove_vms(self, state: RackState) -> None:
         """Every domain of the rack gone, the pool and daemons ``up`` made gone, no QEMU process left."""
