@@ -127,3 +127,43 @@ class VagrantProviderTest(unittest.TestCase):
         self.assertNotIn("rackharness", virsh("pool-list", "--all", "--name").split())
         # no libvirt network at all: not vagrant-libvirt's management network either
         self.assertNotIn("vagrant-libvirt", virsh("net-list", "--all", "--name").split())
+
+
+class VagrantfileTest(unittest.TestCase):
+    """The project's Vagrantfile, read by the real vagrant (no VM is made)."""
+
+    def setUp(self):
+        if shutil.which("vagrant") is None:
+            print("\nskipped: vagrant is not installed (./stack.sh test installs it)", file=sys.stderr)
+            self.skipTest("vagrant is not installed")
+        self.tmp = tempfile.mkdtemp(prefix="rh-vagrantfile-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def vagrant(self, *args, spec=""):
+        from rackharness.vm.vagrant_rack import VAGRANTFILE_DIR
+
+        env = {**os.environ, "VAGRANT_CWD": str(VAGRANTFILE_DIR), "VAGRANT_DOTFILE_PATH": f"{self.tmp}/dot",
+               "RACKHARNESS_VAGRANT_SPEC": spec, "VAGRANT_CHECKPOINT_DISABLE": "1"}
+        return subprocess.run(["vagrant", *args], env=env, capture_output=True, text=True, timeout=120)
+
+    def test_it_validates_with_the_rack_file_up_writes(self):
+        from rackharness.config import load_config
+        from rackharness.rack.layout import build_rack_spec
+        from rackharness.vm.vagrant_rack import rack_document, write_rack_file
+
+        config = load_config(environ={"RACKHARNESS_NODES": "2"})
+        document = rack_document(build_rack_spec(config, "ports"), config, prefix="rackharness-test-",
+                                 southbound_url="http://127.0.0.1:21080", logs_dir=Path(self.tmp))
+        path = write_rack_file(Path(self.tmp) / "rack.json", document)
+        done = self.vagrant("validate", spec=str(path))
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertIn("Vagrantfile validated successfully", done.stdout)
+        listed = self.vagrant("status", "--machine-readable", spec=str(path))
+        self.assertIn(",node-01,", listed.stdout)
+        self.assertIn(",node-02,", listed.stdout)
+
+    def test_without_a_rack_file_it_says_how_to_get_one(self):
+        done = self.vagrant("validate")
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("RACKHARNESS_VAGRANT_SPEC is not set; run `rackharness up --provider vagrant`",
+                      done.stdout + done.stderr)
