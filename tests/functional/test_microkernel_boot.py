@@ -1,12 +1,15 @@
 """The microkernel boots in a real QEMU VM (TCG) and speaks RackHD's bootstrap protocol to a tiny HTTP server.
 
 The VM boots ``vmlinuz``/``initrd`` directly (no PXE), finds its NIC by ``BOOTIF``, takes a DHCP lease from
-QEMU's user network, fetches bootstrap.js and one task document (dmidecode, lspci, ohai, then ``exit``),
-posts the results and reboots — which ends QEMU (``-no-reboot``). Prints the time from QEMU's start to the
-POST and QEMU's peak RSS. Skips, saying why, without qemu-system-x86_64 or the packages the build needs.
+QEMU's user network, fetches bootstrap.js and :data:`DOCUMENTS` one after the other (dmidecode, lspci, ohai;
+then small ones, about what a RackHD discovery's catalogs cost in documents; the last one with ``exit``),
+posts each one's results and reboots — which ends QEMU (``-no-reboot``). Prints the time from QEMU's start to
+the first and the last POST, what a document costs beyond its tasks (from the console's uptime stamps) and
+QEMU's peak RSS. Skips, saying why, without qemu-system-x86_64 or the packages the build needs.
 """
 import http.server
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -26,11 +29,27 @@ DOCUMENT = {"identifier": NODE, "tasks": [
     {"cmd": "sudo dmidecode -t system", "acceptedResponseCodes": [1]},
     {"cmd": "sudo lspci -nn -vmm"},
     {"cmd": "sudo ohai --directory /etc/ohai/plugins"},
-], "exit": {"code": 0}}
+]}
+ODD_CMD = "printf '%s|' \"it's\" 'a\\b' caf\u00e9 \"tab\there\""  # escapes the runner decodes
+#: the main document, ten small ones (cheap tasks: what is measured is the runner's cost per document), `exit`
+DOCUMENTS = [DOCUMENT] + [{"identifier": NODE, "tasks": [task]} for task in (
+    {"cmd": "cat /proc/cpuinfo", "source": "cpuinfo", "format": "raw"},
+    {"cmd": "cat /proc/meminfo"},
+    {"cmd": "ls -l /sys/class/net"},
+    {"cmd": "uname -a"},
+    {"cmd": "cat /proc/cmdline"},
+    {"cmd": "sudo true", "catalog": {"source": "true", "format": "raw"}},
+    {"cmd": ODD_CMD},
+    {"cmd": "echo to stderr >&2; exit 3", "acceptedResponseCodes": [3]},
+    {"cmd": "cat /proc/partitions"},
+    {"cmd": "sudo dmidecode -t bios"},
+)] + [{"identifier": NODE, "tasks": [{"cmd": "true"}], "exit": {"code": 0}}]
+STAMP = re.compile(r"rackharness-mk: \[([0-9.]+)\] (.*)")
 
 
 class Southbound(http.server.ThreadingHTTPServer):
-    """bootstrap.js, one task document, then "no task"; remembers what was asked and posted, and when."""
+    """bootstrap.js, DOCUMENTS (the next one once the last one's results came), then "no task"; remembers what
+    was asked and posted, and when."""
 
     daemon_threads = True
 
@@ -38,9 +57,9 @@ class Southbound(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: list[str] = []
         self.served = 0
-        self.posted: dict | None = None
-        self.posted_at: float | None = None
+        self.posts: list[tuple[float, dict]] = []
         self.got_post = threading.Event()
+        self.got_all = threading.Event()
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -62,9 +81,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.path.startswith("/api/current/tasks/bootstrap.js"):
             self._answer(200, f"var server = '10.0.2.2',\n    tasksPath = '{TASKS}',\n    INTERVAL = 5000;\n",
                          "application/javascript")
-        elif self.path == TASKS and self.server.served == 0:
+        elif (self.path == TASKS and self.server.served < len(DOCUMENTS)
+              and self.server.served == len(self.server.posts)):
             self.server.served += 1
-            self._answer(200, json.dumps(DOCUMENT))
+            self._answer(200, json.dumps(DOCUMENTS[self.server.served - 1]))
         else:
             self._answer(404, "{}")
 
@@ -72,9 +92,30 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.server.requests.append(f"POST {self.path}")
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path == TASKS:
-            self.server.posted, self.server.posted_at = json.loads(body), time.monotonic()
+            self.server.posts.append((time.monotonic(), json.loads(body)))
             self.server.got_post.set()
+            if len(self.server.posts) == len(DOCUMENTS):
+                self.server.got_all.set()
         self._answer(200, "{}")
+
+
+def document_costs(log: str) -> list[tuple[float, float]]:
+    """Per document, from the console's uptime stamps: (seconds from the previous POST, or from bootstrap.js, to
+    this one's POST; of which its tasks ran, download included)."""
+    costs, start, tasks, task_start = [], None, 0.0, None
+    for match in STAMP.finditer(log):
+        uptime, message = float(match[1]), match[2].rstrip("\r")
+        if message.startswith("bootstrap.js: tasks at"):
+            start = uptime
+        elif re.fullmatch(r"task [0-9]+: exit [0-9]+", message):
+            if task_start is not None:
+                tasks, task_start = tasks + uptime - task_start, None
+        elif re.match(r"task [0-9]+: ", message) and task_start is None:
+            task_start = uptime
+        elif message == "results posted" and start is not None:
+            costs.append((uptime - start, tasks))
+            start, tasks = uptime, 0.0
+    return costs
 
 
 def peak_rss_kb(pid: int) -> int:
@@ -143,11 +184,29 @@ class MicrokernelBootTest(unittest.TestCase):
         context = f"\n--- qemu ---\n{self.qemu_output[-2000:]}\n--- serial (tail) ---\n{log[-4000:]}"
         self.assertIsNotNone(code, f"QEMU still running after {BOOT_SECONDS:g}s{context}")
         self.assertTrue(self.server.got_post.is_set(), f"no POST; requests: {self.server.requests}{context}")
-        to_post = self.server.posted_at - self.started
-        print(f"\nQEMU start → POST {to_post:.1f}s, QEMU exited after {seconds:.1f}s (code {code}), "
+        self.assertTrue(self.server.got_all.is_set(), f"{len(self.server.posts)} POSTs of {len(DOCUMENTS)}{context}")
+        (first_at, posted), last_at = self.server.posts[0], self.server.posts[-1][0]
+        costs = document_costs(log)
+        overheads = [total - tasks for total, tasks in costs]
+        print(f"\nQEMU start → first POST {first_at - self.started:.1f}s, → last ({len(DOCUMENTS)}th) POST "
+              f"{last_at - self.started:.1f}s; QEMU exited after {seconds:.1f}s (code {code}), "
               f"peak RSS {peak / 1024:.0f} MB")
+        if costs:
+            print(f"per document (console uptime, {len(costs)} documents): {sum(t for t, _ in costs) / len(costs):.2f}s"
+                  f" of which {sum(overheads) / len(overheads):.2f}s beyond its tasks (GET, plan, merge, POST); "
+                  "beyond tasks each: " + " ".join(f"{o:.2f}" for o in overheads))
         self.assertIn(f"GET /api/current/tasks/bootstrap.js?macAddress={MAC}", self.server.requests)
-        dmi, lspci, ohai = self.server.posted["tasks"]
+        for _, document in self.server.posts[1:]:
+            for task in document["tasks"]:
+                if "acceptedResponseCodes" not in task:
+                    self.assertIsNone(task["error"], f"{task['cmd']}: {task.get('stderr')}{context}")
+        results = {task["cmd"]: task for _, document in self.server.posts for task in document["tasks"]}
+        self.assertEqual(results[ODD_CMD]["stdout"], "it's|a\\b|café|tab\there|")
+        self.assertEqual(results["echo to stderr >&2; exit 3"]["error"]["code"], 3)
+        self.assertEqual(results["echo to stderr >&2; exit 3"]["stderr"], "to stderr\n")
+        self.assertEqual(results["cat /proc/cpuinfo"]["source"], "cpuinfo")
+        self.assertIn("Vendor: SeaBIOS", results["sudo dmidecode -t bios"]["stdout"])
+        dmi, lspci, ohai = posted["tasks"]
         for task in (dmi, lspci, ohai):
             self.assertIsNone(task["error"], f"{task['cmd']}: {task.get('stderr')}{context}")
         self.assertIn("Manufacturer: QEMU", dmi["stdout"])
@@ -157,7 +216,7 @@ class MicrokernelBootTest(unittest.TestCase):
         addresses = {address.lower() for nic in data["network"]["interfaces"].values() for address in nic["addresses"]}
         self.assertIn(MAC, addresses)
         self.assertEqual(data["dmi"]["system"]["manufacturer"], "QEMU")
-        self.assertEqual(self.server.posted["identifier"], NODE)
+        self.assertEqual(posted["identifier"], NODE)
         self.assertRegex(log, r"rackharness-mk: \[[0-9.]+\] exit", "the serial log shows no reboot on `exit`")
         self.assertNotIn("FATAL", log)
 
