@@ -1,4 +1,5 @@
-"""``rackharness logs [SERVICE]``: the tail of a service's logs (every service when none is named)."""
+"""``rackharness logs [SERVICE]``: the tail of a service's logs (every service when none is named), then the
+machines' (a VM's serial console, by node name: ``rackharness logs node-01``)."""
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,8 @@ def service_logs(config: Config) -> dict[str, list[Path]]:
     if state is None:
         return {}
     provider = make_provider(state.provider, config, store)
-    return {s.NAME: [p for p in s.log_files if p.exists()] for s in provider.services()}
+    logs = {s.NAME: [p for p in s.log_files if p.exists()] for s in provider.services()}
+    return {**logs, **{name: [p for p in files if p.exists()] for name, files in provider.machine_logs().items()}}
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

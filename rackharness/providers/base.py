@@ -85,6 +85,11 @@ class RackProvider(ABC):
                              hint="`rackharness up --restart` replaces it (down, then up), or `rackharness down` "
                                   "first; `rackharness status` shows the one that is up")
 
+    def machine_logs(self) -> dict[str, list[Path]]:
+        """Logs of the machines behind the nodes, by node name (a VM's serial console); ``logs`` shows them
+        after the services'. Emulated and lab nodes: none."""
+        return {}
+
     def node_states(self, state: RackState) -> dict[str, dict[str, str]]:
         """Per node name, what the provider knows of the machine behind it beyond its BMC (a VM and its
         state); merged into ``status``'s ``nodes[]``. Emulated and lab nodes: nothing."""

@@ -181,6 +181,12 @@ class VagrantProvider(LocalProvider):
             self.store.save(state)
 
     # -- status ------------------------------------------------------------------------------------
+    def machine_logs(self) -> dict[str, list[Path]]:
+        """Each VM's serial console (iPXE's messages go to its screen; the kernel's and the microkernel's,
+        ``rackharness-mk:`` lines, come here)."""
+        logs = self.state_dir / "logs"
+        return {node.name: [logs / f"{node.name}.console.log"] for node in self._rack_spec.nodes}
+
     def node_states(self, state: RackState) -> dict[str, dict[str, str]]:
         """Each node's VM and its state as the hypervisor tells it (``status``)."""
         domains = (state.endpoints.get(VMS_KEY) or {}).get("domains") or {}

@@ -67,3 +67,9 @@ class VagrantCompositionTest(unittest.TestCase):
             states = provider.node_states(state)
         self.assertEqual(states, {"node-01": {"vm": provider.prefix + "node-01", "vm_state": "running"},
                                   "node-02": {"vm": provider.prefix + "node-02", "vm_state": "absent"}})
+
+    def test_each_vms_serial_console_is_a_log_of_its_own(self):
+        provider = self.provider(NODES="2")
+        logs = provider.machine_logs()
+        self.assertEqual(list(logs), ["node-01", "node-02"])
+        self.assertEqual(logs["node-02"], [provider.state_dir / "logs" / "node-02.console.log"])
