@@ -46,7 +46,7 @@ class InventoryCheckOnLocalRack(unittest.TestCase):
         env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
         env["T_AMQP_PW"] = AMQP_PW
         return subprocess.run([sys.executable, "-m", "rackharness", "inventory", "check", str(self.inventory),
-                               "--timeout", "5"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+                               "--timeout", "10"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
 
     def secrets(self, wrong_for: str = "") -> str:
         rows = "".join(f"  {n.name}: {WRONG if n.name == wrong_for else BMC_PASSWORD}\n" for n in self.info.nodes)
