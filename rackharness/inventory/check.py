@@ -100,8 +100,18 @@ def check_bmc(node: InventoryNode, timeout: float) -> Result:
     return Result(f"bmc {node.name}", address, True, detail)
 
 
+def _import_probe_libraries() -> None:
+    """Import what the probes use before they run in threads: two threads importing the same package at
+    once can see it half-initialised (seen in CI: ``ModuleNotFoundError: No module named 'certifi'`` from
+    requests while the other probes imported theirs)."""
+    import requests  # noqa: F401
+    from rackharness.transports.amqp import chooser as _amqp_chooser  # noqa: F401
+    from rackharness.transports.mongo import chooser as _mongo_chooser  # noqa: F401
+
+
 def run_checks(inventory: Inventory, timeout: float = 5.0) -> list[Result]:
     """Every probe, in parallel (each bounded by ``timeout``), in a stable order."""
+    _import_probe_libraries()
     jobs = [lambda: _endpoint("api", inventory.api_url, 80, _http, timeout),
             lambda: _endpoint("amqp", inventory.amqp_url, 5672, _amqp, timeout),
             lambda: _endpoint("mongo", inventory.mongo_url, 27017, _mongo, timeout)]
