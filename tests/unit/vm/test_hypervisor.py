@@ -148,11 +148,6 @@ class RegistryTest(unittest.TestCase):
         self.assertEqual(open_hypervisor("libvirt", uri="qemu:///session").uri, "qemu:///session")
         self.assertIsInstance(open_hypervisor("virtualbox"), VirtualBoxHypervisor)
 
-    def test_vm_hypervisor_is_the_same_module_under_the_vm_package(self):
-        from rackharness.vm import hypervisor as vm_hypervisor
-        self.assertIs(vm_hypervisor.open_hypervisor, open_hypervisor)
-        self.assertIs(vm_hypervisor.LibvirtHypervisor, LibvirtHypervisor)
-
     def test_unknown_names_and_misplaced_uris_are_usage_errors(self):
         with self.assertRaises(UsageError):
             open_hypervisor("hyperv")
