@@ -8,6 +8,7 @@ found, and how long it took (the issue's budget: a full run fits in 25 minutes h
 RackHD's answers: ``--against PATH`` (default ``../shared/rackhd-captures/suite-run.jsonl.gz``).
 Writes benchmarks/results/diff_numbers.json. Usage: .venv/bin/python benchmarks/diff_numbers.py [--against PATH]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,17 +30,41 @@ RUNS = 3
 def one_run(against: Path, report: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
     began = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "rackharness", "diff", "--against-tapes", str(against),
-                           "--report", str(report), "--show", "0"], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=1800)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rackharness",
+            "diff",
+            "--against-tapes",
+            str(against),
+            "--report",
+            str(report),
+            "--show",
+            "0",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     seconds = time.monotonic() - began
     if done.returncode not in (0, 1):
         raise SystemExit(f"rackharness diff exited {done.returncode}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     data = json.loads(report.read_text(encoding="utf-8"))
-    return {"seconds": round(seconds, 1), "exit": done.returncode, "operations": data["operations"],
-            "suite_requests": data["suite_requests"], "generated": data["generated"],
-            "endpoints": data["endpoints"], "event_routing_keys": data["event_routing_keys"],
-            "unpaired": data["unpaired"], "differences": len(data["differences"]), "known": len(data["intended"])}
+    return {
+        "seconds": round(seconds, 1),
+        "exit": done.returncode,
+        "operations": data["operations"],
+        "suite_requests": data["suite_requests"],
+        "generated": data["generated"],
+        "endpoints": data["endpoints"],
+        "event_routing_keys": data["event_routing_keys"],
+        "unpaired": data["unpaired"],
+        "differences": len(data["differences"]),
+        "known": len(data["intended"]),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,14 +77,18 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="rh-diff-bench-") as scratch:
         runs = [one_run(args.against, Path(scratch) / f"r{i}.json") for i in range(RUNS)]
         for i, run in enumerate(runs, 1):
-            print(f"run {i}: {run['seconds']} s, exit {run['exit']}, {run['operations']} requests compared "
-                  f"({run['suite_requests']} of the suite, {run['generated']['compared']} generated), "
-                  f"{run['differences']} difference(s), {run['known']} known", flush=True)
+            print(
+                f"run {i}: {run['seconds']} s, exit {run['exit']}, {run['operations']} requests compared "
+                f"({run['suite_requests']} of the suite, {run['generated']['compared']} generated), "
+                f"{run['differences']} difference(s), {run['known']} known",
+                flush=True,
+            )
     result = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-        "against": str(args.against.relative_to(REPO.parent) if args.against.is_relative_to(REPO.parent)
-                       else args.against),
+        "against": str(
+            args.against.relative_to(REPO.parent) if args.against.is_relative_to(REPO.parent) else args.against
+        ),
         "runs": runs,
         "seconds_median": statistics.median(run["seconds"] for run in runs),
         "seconds_max": max(run["seconds"] for run in runs),

@@ -9,6 +9,7 @@ Measures, on loopback, with a virtual BMC served in this process (no rack, no se
 
 Usage: .venv/bin/python benchmarks/drill_numbers.py
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,11 @@ ROUNDS = 10
 
 def ms(values: list[float]) -> dict[str, float]:
     values = sorted(values)
-    return {"p50_ms": round(statistics.median(values) * 1000, 1), "max_ms": round(values[-1] * 1000, 1),
-            "n": len(values)}
+    return {
+        "p50_ms": round(statistics.median(values) * 1000, 1),
+        "max_ms": round(values[-1] * 1000, 1),
+        "n": len(values),
+    }
 
 
 def closed_port() -> int:
@@ -64,11 +68,19 @@ def main() -> int:
     port = loop.run(server.add(BmcEndpoint(HOST, 0, user_table(), ToyChassis(), uuid.uuid4().bytes, "bench"))).port
     silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     silent.bind((HOST, 0))
-    cases = {"healthy": (port, "admin", "secret"), "refused port": (closed_port(), "admin", "secret"),
-             "wrong password": (port, "admin", "nope"), "unknown user": (port, "nobody", "secret"),
-             "silent BMC": (silent.getsockname()[1], "admin", "secret")}
-    report: dict = {"machine": platform.platform(), "python": platform.python_version(), "obm_failure": {},
-                    "diagnosis": {}}
+    cases = {
+        "healthy": (port, "admin", "secret"),
+        "refused port": (closed_port(), "admin", "secret"),
+        "wrong password": (port, "admin", "nope"),
+        "unknown user": (port, "nobody", "secret"),
+        "silent BMC": (silent.getsockname()[1], "admin", "secret"),
+    }
+    report: dict = {
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+        "obm_failure": {},
+        "diagnosis": {},
+    }
     try:
         for name, (p, user, password) in cases.items():
             rounds = 3 if name == "silent BMC" else ROUNDS
@@ -90,8 +102,10 @@ def main() -> int:
             path = Path(tmp) / f"case{index:03d}.yaml"
             path.write_bytes(data)
             files.append(path)
-        for loader_name, load in (("config", lambda f: load_config(str(f), environ={})),
-                                  ("inventory", lambda f: load_inventory(f, environ={}))):
+        for loader_name, load in (
+            ("config", lambda f: load_config(str(f), environ={})),
+            ("inventory", lambda f: load_inventory(f, environ={})),
+        ):
             refused = 0
             began = time.monotonic()
             for path in files:
@@ -100,8 +114,12 @@ def main() -> int:
                 except ConfigError:
                     refused += 1
             took = time.monotonic() - began
-            report[f"fuzz_{loader_name}"] = {"files": len(files), "refused": refused,
-                                             "files_per_s": round(len(files) / took), "total_s": round(took, 2)}
+            report[f"fuzz_{loader_name}"] = {
+                "files": len(files),
+                "refused": refused,
+                "files_per_s": round(len(files) / took),
+                "total_s": round(took, 2),
+            }
     out = REPO / "benchmarks" / "results" / "drill_numbers.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))

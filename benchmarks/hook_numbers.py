@@ -13,6 +13,7 @@ suite's :class:`~rackharness.suite.sink.WebhookSink`, which records when each PO
 
 Usage: .venv/bin/python benchmarks/hook_numbers.py
 """
+
 from __future__ import annotations
 
 import json
@@ -26,10 +27,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from rackharness.transports.mongo.chooser import connect
-from rackharness.transports.mongo.mongomock_side import forget, in_memory_url  # noqa: E402
-from rackharness.suite.sink import WebhookSink  # noqa: E402
 from rackharness.reference.hooks import HookDelivery, HookedEventBus  # noqa: E402
+from rackharness.suite.sink import WebhookSink  # noqa: E402
+from rackharness.transports.mongo.chooser import connect  # noqa: E402 - after the sys.path insert
+from rackharness.transports.mongo.mongomock_side import forget, in_memory_url  # noqa: E402
 from rackharness.wait import Condition  # noqa: E402
 
 NODE = "5f0000000000000000000001"
@@ -80,8 +81,12 @@ def latency(events=200, spacing=0.005) -> dict:
     bus.close()
     sink.close()
     forget(url)
-    return {"events": events, "p50_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(samples[int(len(samples) * 0.95)], 2), "max_ms": round(samples[-1], 2)}
+    return {
+        "events": events,
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[int(len(samples) * 0.95)], 2),
+        "max_ms": round(samples[-1], 2),
+    }
 
 
 def throughput(hooks=10, events=500) -> dict:
@@ -96,9 +101,16 @@ def throughput(hooks=10, events=500) -> dict:
     expected = hooks * (events + 1) - hooks * delivery.dropped
     Condition(probe=lambda: len(sink.arrivals()) >= expected, what="every POST", timeout=120).wait()
     elapsed = max(stamp for _seq, stamp in arrived(sink)) - started
-    result = {"hooks": hooks, "events": events, "seconds": round(elapsed, 3),
-              "events_per_s": round(events / elapsed, 1), "posts_per_s": round(hooks * events / elapsed, 1),
-              "publish_seconds": round(published, 4), "dropped": delivery.dropped, "failed": delivery.failed}
+    result = {
+        "hooks": hooks,
+        "events": events,
+        "seconds": round(elapsed, 3),
+        "events_per_s": round(events / elapsed, 1),
+        "posts_per_s": round(hooks * events / elapsed, 1),
+        "publish_seconds": round(published, 4),
+        "dropped": delivery.dropped,
+        "failed": delivery.failed,
+    }
     bus.close()
     sink.close()
     forget(url)
@@ -120,14 +132,22 @@ def publisher_cost(hooks: int, calls=5000) -> dict:
     sink.close()
     forget(url)
     samples.sort()
-    return {"hooks": hooks, "calls": calls, "p50_us": round(statistics.median(samples), 1),
-            "p95_us": round(samples[int(len(samples) * 0.95)], 1), "dropped": delivery.dropped}
+    return {
+        "hooks": hooks,
+        "calls": calls,
+        "p50_us": round(statistics.median(samples), 1),
+        "p95_us": round(samples[int(len(samples) * 0.95)], 1),
+        "dropped": delivery.dropped,
+    }
 
 
 def main() -> None:
-    results = {"machine": {"python": platform.python_version(), "platform": platform.platform()},
-               "latency_one_hook": latency(), "throughput_ten_hooks": throughput(),
-               "publisher_cost": [publisher_cost(0), publisher_cost(10)]}
+    results = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "latency_one_hook": latency(),
+        "throughput_ten_hooks": throughput(),
+        "publisher_cost": [publisher_cost(0), publisher_cost(10)],
+    }
     out = REPO / "benchmarks" / "results" / "hook_numbers.json"
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, indent=2))

@@ -7,6 +7,7 @@ and the test counts from the junit XML.
 
 Usage: .venv/bin/python benchmarks/isolated_numbers.py [--runs N]   (default 3; all traffic on 127.0.0.1)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,18 +31,29 @@ def one_run(junit: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
     env["RACKHARNESS_MODE"] = "isolated"
     began = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "nose2", "--junit-xml", "--junit-xml-path", str(junit)],
-                         cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "nose2", "--junit-xml", "--junit-xml-path", str(junit)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     wall = time.monotonic() - began
     if run.returncode != 0:
         raise SystemExit(f"the isolated suite failed ({run.returncode}):\n{run.stderr[-4000:]}")
     root = ET.parse(junit).getroot()
     ran = re.search(r"Ran (\d+) tests? in ([\d.]+)s", run.stderr)
     started = re.search(r"isolated rack up in this process .* in ([\d.]+)s", run.stderr)
-    return {"wall_s": round(wall, 2), "tests": int(root.get("tests")), "failures": int(root.get("failures")),
-            "errors": int(root.get("errors")), "skipped": int(root.get("skipped", 0)),
-            "nose2_reported_s": float(ran.group(2)) if ran else None,
-            "rack_start_s": float(started.group(1)) if started else None}
+    return {
+        "wall_s": round(wall, 2),
+        "tests": int(root.get("tests")),
+        "failures": int(root.get("failures")),
+        "errors": int(root.get("errors")),
+        "skipped": int(root.get("skipped", 0)),
+        "nose2_reported_s": float(ran.group(2)) if ran else None,
+        "rack_start_s": float(started.group(1)) if started else None,
+    }
 
 
 def main() -> int:
@@ -57,7 +69,8 @@ def main() -> int:
     walls = [r["wall_s"] for r in runs]
     report = {
         "what": "wall time of `RACKHARNESS_MODE=isolated nose2` (fresh process each run)",
-        "goal_s": GOAL, "runs": runs,
+        "goal_s": GOAL,
+        "runs": runs,
         "wall_s": {"min": min(walls), "median": statistics.median(walls), "max": max(walls)},
         "meets_goal": max(walls) <= GOAL,
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
@@ -65,8 +78,10 @@ def main() -> int:
     }
     out = REPO / "benchmarks" / "results" / "isolated_numbers.json"
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"median {report['wall_s']['median']:.1f} s, max {report['wall_s']['max']:.1f} s "
-          f"(goal <= {GOAL:g} s): {'met' if report['meets_goal'] else 'NOT met'}; wrote {out}")
+    print(
+        f"median {report['wall_s']['median']:.1f} s, max {report['wall_s']['max']:.1f} s "
+        f"(goal <= {GOAL:g} s): {'met' if report['meets_goal'] else 'NOT met'}; wrote {out}"
+    )
     return 0
 
 

@@ -13,6 +13,7 @@ ipmi-obm-service OBM for its BMC. ``/data/current`` is polled every 5 ms through
 
 Usage: .venv/bin/python benchmarks/poller_numbers.py
 """
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,15 @@ sys.path.insert(0, str(REPO))
 from rackharness.stack_info import current_stack  # noqa: E402
 from rackharness.wait import Condition, Observation  # noqa: E402
 
-PORTS = {"RACKHARNESS_AMQP_PORT": "25672", "RACKHARNESS_AMQP_DIST_PORT": "25673",
-         "RACKHARNESS_AMQP_EPMD_PORT": "25369", "RACKHARNESS_MONGO_PORT": "25017",
-         "RACKHARNESS_TARGET_PORT": "25080", "RACKHARNESS_TARGET_AUTH_PORT": "25443", "RACKHARNESS_BMC_BASE_PORT": "25230"}
+PORTS = {
+    "RACKHARNESS_AMQP_PORT": "25672",
+    "RACKHARNESS_AMQP_DIST_PORT": "25673",
+    "RACKHARNESS_AMQP_EPMD_PORT": "25369",
+    "RACKHARNESS_MONGO_PORT": "25017",
+    "RACKHARNESS_TARGET_PORT": "25080",
+    "RACKHARNESS_TARGET_AUTH_PORT": "25443",
+    "RACKHARNESS_BMC_BASE_PORT": "25230",
+}
 NODES = 8
 INTERVAL_MS = 1000
 COMMANDS = ("sdr", "selInformation", "sel", "selEntries", "chassis", "driveHealth")
@@ -44,9 +51,13 @@ COMMANDS = ("sdr", "selInformation", "sel", "selEntries", "chassis", "driveHealt
 def summary(samples_ms: list[float]) -> dict:
     ordered = sorted(samples_ms)
     within = sum(1 for s in ordered if s <= 2 * INTERVAL_MS)
-    return {"pollers": len(ordered), "p50_ms": round(statistics.median(ordered), 1),
-            "p90_ms": round(ordered[int(len(ordered) * 0.9)], 1), "max_ms": round(ordered[-1], 1),
-            "within_two_intervals": f"{within}/{len(ordered)}"}
+    return {
+        "pollers": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p90_ms": round(ordered[int(len(ordered) * 0.9)], 1),
+        "max_ms": round(ordered[-1], 1),
+        "within_two_intervals": f"{within}/{len(ordered)}",
+    }
 
 
 def first_data(api: str, session: requests.Session, node_ids: list[str], commands: tuple[str, ...]) -> dict:
@@ -86,11 +97,18 @@ def main() -> None:
             session = requests.Session()
             node_ids = []
             for node in stack.nodes:
-                node_id = session.post(f"{api}/nodes", json={"name": f"bench-{node.name}", "type": "compute"}).json()["id"]
+                node_id = session.post(f"{api}/nodes", json={"name": f"bench-{node.name}", "type": "compute"}).json()[
+                    "id"
+                ]
                 bmc = node.bmc
-                session.put(f"{api}/nodes/{node_id}/obm", json={
-                    "nodeId": node_id, "service": "ipmi-obm-service",
-                    "config": {"host": bmc.host, "port": bmc.port, "user": bmc.user, "password": bmc.password}})
+                session.put(
+                    f"{api}/nodes/{node_id}/obm",
+                    json={
+                        "nodeId": node_id,
+                        "service": "ipmi-obm-service",
+                        "config": {"host": bmc.host, "port": bmc.port, "user": bmc.user, "password": bmc.password},
+                    },
+                )
                 node_ids.append(node_id)
             results = {
                 "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},

@@ -10,6 +10,7 @@
 
 Usage: .venv/bin/python benchmarks/rack_numbers.py [--quick]   (all traffic stays on 127.0.0.1)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,10 +31,15 @@ from rackharness.bmc.probe import bmc_answers  # noqa: E402
 from rackharness.config import load_config  # noqa: E402
 from rackharness.rack.layout import build_rack_spec  # noqa: E402
 
-PORTS = {"RACKHARNESS_AMQP_PORT": "23672", "RACKHARNESS_AMQP_DIST_PORT": "23673",
-         "RACKHARNESS_AMQP_EPMD_PORT": "23369", "RACKHARNESS_MONGO_PORT": "23017", "RACKHARNESS_TARGET_PORT": "23080",
-         "RACKHARNESS_TARGET_AUTH_PORT": "23443",
-         "RACKHARNESS_BMC_BASE_PORT": "24000"}
+PORTS = {
+    "RACKHARNESS_AMQP_PORT": "23672",
+    "RACKHARNESS_AMQP_DIST_PORT": "23673",
+    "RACKHARNESS_AMQP_EPMD_PORT": "23369",
+    "RACKHARNESS_MONGO_PORT": "23017",
+    "RACKHARNESS_TARGET_PORT": "23080",
+    "RACKHARNESS_TARGET_AUTH_PORT": "23443",
+    "RACKHARNESS_BMC_BASE_PORT": "24000",
+}
 
 
 def stack_up_seconds(nodes: int, runs: int) -> dict:
@@ -49,16 +55,21 @@ def stack_up_seconds(nodes: int, runs: int) -> dict:
             try:
                 if up.returncode != 0:
                     raise SystemExit(f"up --nodes {nodes} failed: {up.stderr}")
-                report = json.loads(subprocess.run(cli + ["status", "--json"], env=env, cwd=REPO,
-                                                   capture_output=True, text=True).stdout)
+                report = json.loads(
+                    subprocess.run(cli + ["status", "--json"], env=env, cwd=REPO, capture_output=True, text=True).stdout
+                )
                 silent = [n["name"] for n in report["nodes"] if not bmc_answers(n["bmc"]["host"], n["bmc"]["port"])]
                 if silent:
                     raise SystemExit(f"BMCs not answering after up: {silent}")
             finally:
                 subprocess.run(cli + ["down"], env=env, cwd=REPO, capture_output=True)
             samples.append(elapsed)
-    return {"nodes": nodes, "runs": runs, "seconds_p50": round(statistics.median(samples), 2),
-            "seconds_max": round(max(samples), 2)}
+    return {
+        "nodes": nodes,
+        "runs": runs,
+        "seconds_p50": round(statistics.median(samples), 2),
+        "seconds_max": round(max(samples), 2),
+    }
 
 
 class RackProcess:
@@ -72,8 +83,9 @@ class RackProcess:
         path.write_text(self.spec.to_json())
         self.log = Path(self.tmp.name) / "rack.log"
         with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "rackharness.rack", "--spec", str(path)],
-                                         stderr=log, cwd=REPO)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "rackharness.rack", "--spec", str(path)], stderr=log, cwd=REPO
+            )
         pending = list(self.spec.nodes)
         deadline = time.monotonic() + 120
         while pending and time.monotonic() < deadline:
@@ -129,8 +141,11 @@ def pyghmi_latency_under_load(samples: int = 400, load_seconds: float = 20.0) ->
     rack = RackProcess(100)
     try:
         ports = [n.bmc.port for n in rack.spec.nodes]
-        poller = subprocess.Popen([sys.executable, "-c", POLLER, ",".join(map(str, ports[1:])), str(load_seconds)],
-                                  stdout=subprocess.PIPE, text=True)
+        poller = subprocess.Popen(
+            [sys.executable, "-c", POLLER, ",".join(map(str, ports[1:])), str(load_seconds)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(3.0)  # let the poller log in to all 99 BMCs before sampling
         first = Command(bmc="127.0.0.1", port=ports[0], userid="admin", password="admin")
         times = []
@@ -142,9 +157,14 @@ def pyghmi_latency_under_load(samples: int = 400, load_seconds: float = 20.0) ->
     finally:
         rack.close()
     times.sort()
-    return {"samples": samples, "p50_ms": round(statistics.median(times), 2),
-            "p90_ms": round(times[int(len(times) * 0.9)], 2), "max_ms": round(times[-1], 2),
-            "background_polls_of_other_99": polls, "background_seconds": load_seconds}
+    return {
+        "samples": samples,
+        "p50_ms": round(statistics.median(times), 2),
+        "p90_ms": round(times[int(len(times) * 0.9)], 2),
+        "max_ms": round(times[-1], 2),
+        "background_polls_of_other_99": polls,
+        "background_seconds": load_seconds,
+    }
 
 
 def ipmitool_default_call_ms(calls: int = 20) -> dict:
@@ -154,8 +174,26 @@ def ipmitool_default_call_ms(calls: int = 20) -> dict:
         times = []
         for _ in range(calls):
             started = time.perf_counter()
-            subprocess.run(["ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", str(port), "-U", "admin",
-                            "-P", "admin", "chassis", "power", "status"], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    "ipmitool",
+                    "-I",
+                    "lanplus",
+                    "-H",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-U",
+                    "admin",
+                    "-P",
+                    "admin",
+                    "chassis",
+                    "power",
+                    "status",
+                ],
+                check=True,
+                capture_output=True,
+            )
             times.append((time.perf_counter() - started) * 1000)
     finally:
         rack.close()

@@ -12,6 +12,7 @@ The client runs in the target's process (one GIL), so the HTTP figures include t
 
 Usage: .venv/bin/python benchmarks/redfish_numbers.py
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,11 +30,11 @@ from bson import ObjectId
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from rackharness.transports.mongo.mongomock_side import connect  # noqa: E402
 from rackharness.clients.obm import ObmClient  # noqa: E402
 from rackharness.config.loader import load_config  # noqa: E402
 from rackharness.providers.isolated import IsolatedStack  # noqa: E402
 from rackharness.suite.sut import from_stack  # noqa: E402
+from rackharness.transports.mongo.mongomock_side import connect  # noqa: E402
 from tests.unit.reference.redfish.support import DMI, OHAI  # noqa: E402
 
 REQUESTS = 200
@@ -42,8 +43,12 @@ RESETS = 20
 
 def summary(samples_ms: list[float]) -> dict:
     ordered = sorted(samples_ms)
-    return {"samples": len(ordered), "p50_ms": round(statistics.median(ordered), 2),
-            "p90_ms": round(ordered[int(len(ordered) * 0.9)], 2), "max_ms": round(ordered[-1], 2)}
+    return {
+        "samples": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p90_ms": round(ordered[int(len(ordered) * 0.9)], 2),
+        "max_ms": round(ordered[-1], 2),
+    }
 
 
 def seed_system(db, name: str, obm: dict | None = None) -> str:
@@ -51,8 +56,16 @@ def seed_system(db, name: str, obm: dict | None = None) -> str:
     db["nodes"].insert_one({"_id": oid, "name": name, "type": "compute", "identifiers": [], "relations": []})
     stamp = dt.datetime.now(dt.timezone.utc)
     for source, data in (("ohai", OHAI), ("dmi", DMI)):
-        db["catalogs"].insert_one({"_id": str(ObjectId()), "node": oid, "source": source, "data": data,
-                                   "createdAt": stamp, "updatedAt": stamp})
+        db["catalogs"].insert_one(
+            {
+                "_id": str(ObjectId()),
+                "node": oid,
+                "source": source,
+                "data": data,
+                "createdAt": stamp,
+                "updatedAt": stamp,
+            }
+        )
     if obm:
         db["obms"].insert_one({"node": oid, "service": "ipmi-obm-service", "config": obm})
     return str(oid)
@@ -73,8 +86,9 @@ def resets(session: requests.Session, api: str, node_id: str, obm: ObmClient) ->
     for index in range(RESETS):
         reset_type, wanted = ("On", "on") if index % 2 == 0 else ("ForceOff", "off")
         began = time.perf_counter()
-        response = session.post(f"{api}/redfish/v1/Systems/{node_id}/Actions/ComputerSystem.Reset",
-                                json={"ResetType": reset_type})
+        response = session.post(
+            f"{api}/redfish/v1/Systems/{node_id}/Actions/ComputerSystem.Reset", json={"ResetType": reset_type}
+        )
         assert response.status_code == 202, response.text[:300]
         while obm.power_status() != wanted:
             if time.perf_counter() - began > 10:
@@ -95,8 +109,12 @@ def main() -> int:
         target = from_stack(stack.info(), config, config, source="benchmark")
         db = connect(stack.mongo_url, target.database)
         rack = target.nodes[0]
-        obm_config = {"host": rack.bmc.host, "port": rack.bmc.port, "user": rack.bmc.user,
-                      "password": rack.bmc.password}
+        obm_config = {
+            "host": rack.bmc.host,
+            "port": rack.bmc.port,
+            "user": rack.bmc.user,
+            "password": rack.bmc.password,
+        }
         session = requests.Session()
         api = target.api_url
         report: dict = {"systems_list": {}, "system_get": {}}
@@ -107,17 +125,22 @@ def main() -> int:
             assert listed["Members@odata.count"] == size, listed["Members@odata.count"]
             report["systems_list"][str(size)] = timed_gets(session, f"{api}/redfish/v1/Systems")
             report["system_get"][str(size)] = timed_gets(session, f"{api}/redfish/v1/Systems/{ids[-1]}")
-            print(f"{size} systems: list p50 {report['systems_list'][str(size)]['p50_ms']} ms, "
-                  f"one system p50 {report['system_get'][str(size)]['p50_ms']} ms", flush=True)
+            print(
+                f"{size} systems: list p50 {report['systems_list'][str(size)]['p50_ms']} ms, "
+                f"one system p50 {report['system_get'][str(size)]['p50_ms']} ms",
+                flush=True,
+            )
         report["reset_to_bmc_power"] = resets(session, api, ids[0], ObmClient.for_node(rack))
         print(f"reset → BMC power p50 {report['reset_to_bmc_power']['p50_ms']} ms", flush=True)
     finally:
         stack.stop()
-    report.update({
-        "what": "Redfish on the reference target (isolated rack, in-process waitress on loopback)",
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    })
+    report.update(
+        {
+            "what": "Redfish on the reference target (isolated rack, in-process waitress on loopback)",
+            "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+    )
     out = REPO / "benchmarks" / "results" / "redfish_numbers.json"
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")

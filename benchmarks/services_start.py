@@ -6,6 +6,7 @@ Each service gets one temp data dir for all runs: run 1 is a cold first boot (Ra
 its database), the others are warm restarts like a second ``stack.sh up``. Ports are free
 loopback ports picked at start.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,10 +53,17 @@ def measure(service: Service, runs: int) -> dict:
             stops.append(time.monotonic() - began)
     return {
         "runs": runs,
-        "start_to_ready_s": {"cold": round(starts[0], 3), "p50": round(statistics.median(starts), 3),
-                             "max": round(max(starts), 3), "all": [round(s, 3) for s in starts]},
-        "stop_s": {"p50": round(statistics.median(stops), 3), "max": round(max(stops), 3),
-                   "all": [round(s, 3) for s in stops]},
+        "start_to_ready_s": {
+            "cold": round(starts[0], 3),
+            "p50": round(statistics.median(starts), 3),
+            "max": round(max(starts), 3),
+            "all": [round(s, 3) for s in starts],
+        },
+        "stop_s": {
+            "p50": round(statistics.median(stops), 3),
+            "max": round(max(stops), 3),
+            "all": [round(s, 3) for s in stops],
+        },
     }
 
 
@@ -69,8 +77,9 @@ def main() -> int:
     try:
         amqp, dist, epmd, mongo = free_ports(4)
         services = {
-            "rabbitmq": RabbitMqService("127.0.0.1", amqp, dist, epmd, "guest", "guest",
-                                        work / "rabbitmq", work / "logs"),
+            "rabbitmq": RabbitMqService(
+                "127.0.0.1", amqp, dist, epmd, "guest", "guest", work / "rabbitmq", work / "logs"
+            ),
             "nx-27017": MongoService(mongo, work / "mongo", work / "logs", engine=NX_27017),
         }
         results = {name: measure(service, args.runs) for name, service in services.items()}
@@ -79,8 +88,7 @@ def main() -> int:
     report = {
         "benchmark": "services_start",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"python": platform.python_version(), "kernel": platform.release(),
-                    "cpus": os.cpu_count()},
+        "machine": {"python": platform.python_version(), "kernel": platform.release(), "cpus": os.cpu_count()},
         "services": results,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ conformance suite (``tests/functional/store``).
 
 Usage: .venv/bin/python benchmarks/store_numbers.py [SIZE]   (default 500; ~1 min)
 """
+
 from __future__ import annotations
 
 import json
@@ -40,25 +41,63 @@ def seed(client):
     db.taskdependencies.drop()
     db.lookups.drop()
     graph = str(ObjectId())
-    db.taskdependencies.insert_many([
-        {"taskId": f"t-{i}", "graphId": graph, "state": "pending" if i % 3 else "succeeded", "reachable": True,
-         "domain": "default", "dependencies": {} if i % 2 else {"x": "finished"}, "taskRunnerLease": None}
-        for i in range(SIZE)])
-    db.lookups.insert_many([{"macAddress": f"52:54:00:00:{i // 256:02x}:{i % 256:02x}", "ipAddress": None}
-                            for i in range(64)])
+    db.taskdependencies.insert_many(
+        [
+            {
+                "taskId": f"t-{i}",
+                "graphId": graph,
+                "state": "pending" if i % 3 else "succeeded",
+                "reachable": True,
+                "domain": "default",
+                "dependencies": {} if i % 2 else {"x": "finished"},
+                "taskRunnerLease": None,
+            }
+            for i in range(SIZE)
+        ]
+    )
+    db.lookups.insert_many(
+        [{"macAddress": f"52:54:00:00:{i // 256:02x}:{i % 256:02x}", "ipAddress": None} for i in range(64)]
+    )
 
 
 FORMS = {
     "find_plain_eq": ("find", lambda i: {"find": "taskdependencies", "filter": {"taskId": f"t-{i % SIZE}"}}),
-    "find_waterline_regex": ("find", lambda i: {"find": "taskdependencies", "filter": {"$or": [
-        {"taskId": Regex(f"^t\\-{i % SIZE}$", "i")}, {"taskId": {"$elemMatch": Regex(f"^t\\-{i % SIZE}$", "i")}}]}}),
-    "find_ready_tasks": ("find", lambda i: {"find": "taskdependencies", "filter": {
-        "state": "pending", "reachable": True, "dependencies": {}, "taskRunnerLease": None}}),
-    "update_multi_plain": ("update", lambda i: {"update": "taskdependencies", "updates": [
-        {"q": {"taskId": f"t-{i % SIZE}", "state": "pending"}, "u": {"$set": {"n": i}}, "multi": True}]}),
-    "findandmodify_upsert": ("findAndModify", lambda i: {"findAndModify": "lookups",
-                             "query": {"macAddress": f"52:54:00:00:00:{i % 64:02x}"},
-                             "update": {"$set": {"updatedAt": i}}, "new": True, "upsert": True}),
+    "find_waterline_regex": (
+        "find",
+        lambda i: {
+            "find": "taskdependencies",
+            "filter": {
+                "$or": [
+                    {"taskId": Regex(f"^t\\-{i % SIZE}$", "i")},
+                    {"taskId": {"$elemMatch": Regex(f"^t\\-{i % SIZE}$", "i")}},
+                ]
+            },
+        },
+    ),
+    "find_ready_tasks": (
+        "find",
+        lambda i: {
+            "find": "taskdependencies",
+            "filter": {"state": "pending", "reachable": True, "dependencies": {}, "taskRunnerLease": None},
+        },
+    ),
+    "update_multi_plain": (
+        "update",
+        lambda i: {
+            "update": "taskdependencies",
+            "updates": [{"q": {"taskId": f"t-{i % SIZE}", "state": "pending"}, "u": {"$set": {"n": i}}, "multi": True}],
+        },
+    ),
+    "findandmodify_upsert": (
+        "findAndModify",
+        lambda i: {
+            "findAndModify": "lookups",
+            "query": {"macAddress": f"52:54:00:00:00:{i % 64:02x}"},
+            "update": {"$set": {"updatedAt": i}},
+            "new": True,
+            "upsert": True,
+        },
+    ),
     "insert_one": ("insert", lambda i: {"insert": "scratch", "documents": [{"i": i}]}),
     "count_plain": ("count", lambda i: {"count": "taskdependencies", "query": {"state": "pending"}}),
 }
@@ -97,14 +136,27 @@ def measure(layer: bool) -> dict:
 
 
 def main():
-    figures = {"size": SIZE, "seconds_per_form": SECONDS, "python": platform.python_version(),
-               "bare_nx_27017": measure(False), "store_layer": measure(True)}
+    figures = {
+        "size": SIZE,
+        "seconds_per_form": SECONDS,
+        "python": platform.python_version(),
+        "bare_nx_27017": measure(False),
+        "store_layer": measure(True),
+    }
     began = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "nose2", "--config", "tests/harness.cfg", "tests.functional.store"],
-                         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "nose2", "--config", "tests/harness.cfg", "tests.functional.store"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+    )
     summary = re.findall(r"nose2: .*", run.stderr + run.stdout)
-    figures["conformance_suite"] = {"seconds": round(time.monotonic() - began, 1), "rc": run.returncode,
-                                    "summary": summary[-1] if summary else None}
+    figures["conformance_suite"] = {
+        "seconds": round(time.monotonic() - began, 1),
+        "rc": run.returncode,
+        "summary": summary[-1] if summary else None,
+    }
     out = REPO / "benchmarks" / "results" / "store_numbers.json"
     out.write_text(json.dumps(figures, indent=2) + "\n")
     print(json.dumps(figures, indent=2))

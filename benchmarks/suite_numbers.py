@@ -7,6 +7,7 @@ counted (benchmarks/rack_numbers.py measures that).
 
 Usage: .venv/bin/python benchmarks/suite_numbers.py [RUNS]   (default 3)
 """
+
 from __future__ import annotations
 
 import json
@@ -22,26 +23,44 @@ from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PORTS = {"RACKHARNESS_AMQP_PORT": "26672", "RACKHARNESS_AMQP_DIST_PORT": "26673",
-         "RACKHARNESS_AMQP_EPMD_PORT": "26369", "RACKHARNESS_MONGO_PORT": "26017",
-         "RACKHARNESS_TARGET_PORT": "26080", "RACKHARNESS_TARGET_AUTH_PORT": "26443", "RACKHARNESS_BMC_BASE_PORT": "26230"}
+PORTS = {
+    "RACKHARNESS_AMQP_PORT": "26672",
+    "RACKHARNESS_AMQP_DIST_PORT": "26673",
+    "RACKHARNESS_AMQP_EPMD_PORT": "26369",
+    "RACKHARNESS_MONGO_PORT": "26017",
+    "RACKHARNESS_TARGET_PORT": "26080",
+    "RACKHARNESS_TARGET_AUTH_PORT": "26443",
+    "RACKHARNESS_BMC_BASE_PORT": "26230",
+}
 NODES = 8
 
 
 def run_suite(env: dict, junit: Path) -> dict:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "nose2", "--junit-xml", "--junit-xml-path", str(junit)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "nose2", "--junit-xml", "--junit-xml-path", str(junit)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     wall = time.perf_counter() - started
     root = ET.parse(junit).getroot()
     groups: dict[str, float] = defaultdict(float)
     for case in root.iter("testcase"):
         module = case.get("classname").split(".")[2]
         groups[module.removeprefix("test_")] += float(case.get("time") or 0)
-    return {"exit": done.returncode, "wall_s": round(wall, 2), "tests": int(root.get("tests")),
-            "failures": int(root.get("failures")), "errors": int(root.get("errors")),
-            "skipped": int(root.get("skipped")), "group_s": {g: round(t, 2) for g, t in groups.items()},
-            "summary": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""}
+    return {
+        "exit": done.returncode,
+        "wall_s": round(wall, 2),
+        "tests": int(root.get("tests")),
+        "failures": int(root.get("failures")),
+        "errors": int(root.get("errors")),
+        "skipped": int(root.get("skipped")),
+        "group_s": {g: round(t, 2) for g, t in groups.items()},
+        "summary": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "",
+    }
 
 
 def main(runs: int) -> dict:
@@ -57,10 +76,14 @@ def main(runs: int) -> dict:
     finally:
         subprocess.run([*cli, "down", "--force"], cwd=REPO, env=env, capture_output=True, timeout=120)
     walls = [r["wall_s"] for r in results]
-    return {"what": f"whole black-box suite (`nose2` at the repo root) against a {NODES}-node local rack",
-            "target_s": 90, "runs": results, "wall_p50_s": round(statistics.median(walls), 2),
-            "wall_max_s": max(walls),
-            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}}
+    return {
+        "what": f"whole black-box suite (`nose2` at the repo root) against a {NODES}-node local rack",
+        "target_s": 90,
+        "runs": results,
+        "wall_p50_s": round(statistics.median(walls), 2),
+        "wall_max_s": max(walls),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+    }
 
 
 if __name__ == "__main__":

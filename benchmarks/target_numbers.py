@@ -9,6 +9,7 @@ measures, over loopback:
 
 Usage: .venv/bin/python benchmarks/target_numbers.py
 """
+
 from __future__ import annotations
 
 import json
@@ -30,20 +31,31 @@ sys.path.insert(0, str(REPO))
 
 from rackharness.stack_info import current_stack  # noqa: E402
 
-PORTS = {"RACKHARNESS_AMQP_PORT": "23672", "RACKHARNESS_AMQP_DIST_PORT": "23673",
-         "RACKHARNESS_AMQP_EPMD_PORT": "23369", "RACKHARNESS_MONGO_PORT": "23017",
-         "RACKHARNESS_TARGET_PORT": "23080", "RACKHARNESS_TARGET_AUTH_PORT": "23443", "RACKHARNESS_BMC_BASE_PORT": "24500"}
+PORTS = {
+    "RACKHARNESS_AMQP_PORT": "23672",
+    "RACKHARNESS_AMQP_DIST_PORT": "23673",
+    "RACKHARNESS_AMQP_EPMD_PORT": "23369",
+    "RACKHARNESS_MONGO_PORT": "23017",
+    "RACKHARNESS_TARGET_PORT": "23080",
+    "RACKHARNESS_TARGET_AUTH_PORT": "23443",
+    "RACKHARNESS_BMC_BASE_PORT": "24500",
+}
 
 
 def summary(samples_ms: list[float]) -> dict:
     ordered = sorted(samples_ms)
-    return {"samples": len(ordered), "p50_ms": round(statistics.median(ordered), 2),
-            "p90_ms": round(ordered[int(len(ordered) * 0.9)], 2), "max_ms": round(ordered[-1], 2)}
+    return {
+        "samples": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p90_ms": round(ordered[int(len(ordered) * 0.9)], 2),
+        "max_ms": round(ordered[-1], 2),
+    }
 
 
 def nodes_list(api: str, session: requests.Session) -> dict:
-    created = [session.post(f"{api}/nodes", json={"name": f"bench-{i}", "type": "compute"}).json()["id"]
-               for i in range(100)]
+    created = [
+        session.post(f"{api}/nodes", json={"name": f"bench-{i}", "type": "compute"}).json()["id"] for i in range(100)
+    ]
     times = []
     for _ in range(200):
         started = time.perf_counter()
@@ -57,9 +69,14 @@ def nodes_list(api: str, session: requests.Session) -> dict:
 
 def power_graphs(api: str, session: requests.Session, bmc) -> dict:
     node = session.post(f"{api}/nodes", json={"name": "bench-power", "type": "compute"}).json()
-    session.put(f"{api}/obms", json={"nodeId": node["id"], "service": "ipmi-obm-service",
-                                      "config": {"host": bmc.host, "port": bmc.port, "user": bmc.user,
-                                                 "password": bmc.password}})
+    session.put(
+        f"{api}/obms",
+        json={
+            "nodeId": node["id"],
+            "service": "ipmi-obm-service",
+            "config": {"host": bmc.host, "port": bmc.port, "user": bmc.user, "password": bmc.password},
+        },
+    )
     times = []
     for i in range(20):
         graph = "Graph.PowerOn.Node" if i % 2 == 0 else "Graph.PowerOff.Node"

@@ -17,6 +17,7 @@ For 1 and 2 VMs, each on a fresh private stack (ports 26xxx, its own state dir):
 
 Usage: .venv/bin/python benchmarks/vagrant_numbers.py [--nodes 1,2]   (root; libvirt and vagrant installed)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,12 +40,22 @@ from rackharness.services.process import find_by_cmdline  # noqa: E402
 from rackharness.stack_info import current_stack  # noqa: E402
 from rackharness.vm.vagrant_rack import domain_prefix  # noqa: E402
 
-PORTS = {"RACKHARNESS_AMQP_PORT": "26672", "RACKHARNESS_AMQP_DIST_PORT": "26673",
-         "RACKHARNESS_AMQP_EPMD_PORT": "26369", "RACKHARNESS_MONGO_PORT": "26017", "RACKHARNESS_TARGET_PORT": "26080",
-         "RACKHARNESS_TARGET_AUTH_PORT": "26443", "RACKHARNESS_BMC_BASE_PORT": "26230",
-         "RACKHARNESS_BMC_ADDRESS_MODE": "ports"}
-GOALS = {"up_2_vms_seconds": 150.0, "power_on_to_discovered_seconds": 20.0, "power_off_seconds": 10.0,
-         "rss_mb_per_vm": 300.0}
+PORTS = {
+    "RACKHARNESS_AMQP_PORT": "26672",
+    "RACKHARNESS_AMQP_DIST_PORT": "26673",
+    "RACKHARNESS_AMQP_EPMD_PORT": "26369",
+    "RACKHARNESS_MONGO_PORT": "26017",
+    "RACKHARNESS_TARGET_PORT": "26080",
+    "RACKHARNESS_TARGET_AUTH_PORT": "26443",
+    "RACKHARNESS_BMC_BASE_PORT": "26230",
+    "RACKHARNESS_BMC_ADDRESS_MODE": "ports",
+}
+GOALS = {
+    "up_2_vms_seconds": 150.0,
+    "power_on_to_discovered_seconds": 20.0,
+    "power_off_seconds": 10.0,
+    "rss_mb_per_vm": 300.0,
+}
 
 
 def virsh(*args: str) -> str:
@@ -64,16 +75,21 @@ def until(probe, timeout: float, interval: float = 0.1) -> float:
 def memory(prefix: str) -> list[dict]:
     out = []
     for record in find_by_cmdline([f"guest={prefix}"]):
-        fields = dict(line.split(":", 1) for line in Path(f"/proc/{record.pid}/status").read_text().splitlines()
-                      if ":" in line)
-        out.append({"pid": record.pid, "rss_mb": round(int(fields["VmRSS"].split()[0]) / 1024, 1),
-                    "peak_rss_mb": round(int(fields["VmHWM"].split()[0]) / 1024, 1)})
+        fields = dict(
+            line.split(":", 1) for line in Path(f"/proc/{record.pid}/status").read_text().splitlines() if ":" in line
+        )
+        out.append(
+            {
+                "pid": record.pid,
+                "rss_mb": round(int(fields["VmRSS"].split()[0]) / 1024, 1),
+                "peak_rss_mb": round(int(fields["VmHWM"].split()[0]) / 1024, 1),
+            }
+        )
     return out
 
 
 def ipmitool(bmc: dict, *command: str) -> str:
-    argv = ["ipmitool", "-I", "lanplus", "-H", bmc["host"], "-p", str(bmc["port"]), "-U", bmc["user"],
-            "-E", *command]
+    argv = ["ipmitool", "-I", "lanplus", "-H", bmc["host"], "-p", str(bmc["port"]), "-U", bmc["user"], "-E", *command]
     done = subprocess.run(argv, capture_output=True, text=True, env={**os.environ, "IPMI_PASSWORD": bmc["password"]})
     if done.returncode != 0:
         raise SystemExit(f"ipmitool {' '.join(command)} failed: {done.stderr.strip()}")
@@ -91,8 +107,13 @@ def one_rack(nodes: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="rh-vagrant-bench-") as tmp:
         state_dir = f"{tmp}/state"
         env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
-        env.update(PORTS, RACKHARNESS_STATE_DIR=state_dir, RACKHARNESS_PROVIDER="vagrant",
-                   RACKHARNESS_NODES=str(nodes), RACKHARNESS_DISCOVER_TIMEOUT="300")
+        env.update(
+            PORTS,
+            RACKHARNESS_STATE_DIR=state_dir,
+            RACKHARNESS_PROVIDER="vagrant",
+            RACKHARNESS_NODES=str(nodes),
+            RACKHARNESS_DISCOVER_TIMEOUT="300",
+        )
         cli = [sys.executable, "-m", "rackharness"]
         prefix = domain_prefix(Path(state_dir))
         result: dict = {"nodes": nodes}
@@ -103,13 +124,20 @@ def one_rack(nodes: int) -> dict:
             if up.returncode != 0:
                 raise SystemExit(f"up --nodes {nodes} --discover failed:\n{up.stdout}\n{up.stderr}")
             reported = re.search(r"rack up \(vagrant, \d+ nodes\) in ([\d.]+)s", up.stdout)
-            result.update(up_seconds=float(reported.group(1)) if reported else None,
-                          up_to_discovered_seconds=round(wall, 1), vms=memory(prefix))
+            result.update(
+                up_seconds=float(reported.group(1)) if reported else None,
+                up_to_discovered_seconds=round(wall, 1),
+                vms=memory(prefix),
+            )
             stack = current_stack(state_dir)
             client = RackHDClient(stack.api_url, timeout=30)
             first = stack.nodes[0]
-            bmc = {"host": first.bmc.host, "port": first.bmc.port, "user": first.bmc.user,
-                   "password": first.bmc.password}
+            bmc = {
+                "host": first.bmc.host,
+                "port": first.bmc.port,
+                "user": first.bmc.user,
+                "password": first.bmc.password,
+            }
             domain = prefix + first.name
             # 1. power off through the BMC
             ipmitool(bmc, "chassis", "power", "off")
@@ -139,7 +167,8 @@ def one_rack(nodes: int) -> dict:
                 "domains": [n for n in virsh("list", "--all", "--name").split() if n.startswith(prefix)],
                 "qemu_processes": [r.pid for r in find_by_cmdline([f"guest={prefix}"])],
                 "vagrant_processes": [r.pid for r in find_by_cmdline(["vagrant"]) if "bench" in str(r)],
-                "pool": virsh("pool-list", "--all", "--name").split().count("rackharness")}
+                "pool": virsh("pool-list", "--all", "--name").split().count("rackharness"),
+            }
         return result
 
 
@@ -153,10 +182,19 @@ def main() -> int:
     parser.add_argument("--nodes", default="1,2", help="rack sizes, comma-separated (default 1,2)")
     args = parser.parse_args()
     runs = [one_rack(int(n)) for n in args.nodes.split(",")]
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    out = {"machine": {"cpu": cpu, "cores": os.cpu_count(), "kvm": False, "accelerator": "tcg"},
-           "goals": GOALS, "runs": runs}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    out = {
+        "machine": {"cpu": cpu, "cores": os.cpu_count(), "kvm": False, "accelerator": "tcg"},
+        "goals": GOALS,
+        "runs": runs,
+    }
     path = REPO / "benchmarks" / "results" / "vagrant_numbers.json"
     path.write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out, indent=2))

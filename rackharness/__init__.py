@@ -3,4 +3,4 @@
 Nothing here does I/O at import time; the CLI lives in :mod:`rackharness.cli`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -1,4 +1,5 @@
 """``python -m rackharness`` is the ``rackharness`` console script."""
+
 import sys
 
 from rackharness.cli.main import main

@@ -3,6 +3,7 @@
 The reference server mounts the same northbound routes under the aliases RackHD has too
 (``/api/current``, ``/api/common``); the suite, the clients and ``up --discover`` always name 2.0.
 """
+
 from __future__ import annotations
 
 #: the northbound REST API 2.0 (on-http's ``/api/2.0``)

@@ -8,6 +8,7 @@ advances it (waits, polls and sleeps take no wall time), and a replayed interact
 the offset at which it was recorded — so a token that expired a year ago on the wall clock is still
 valid on the tape's.
 """
+
 from __future__ import annotations
 
 import threading

@@ -17,6 +17,7 @@
 Library errors (OSError, pika, pymongo, pyghmi) are re-raised ``from exc`` at the boundary so the
 CLI shows one line and the traceback stays available with ``--debug``.
 """
+
 from __future__ import annotations
 
 

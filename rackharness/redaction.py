@@ -1,5 +1,6 @@
 """Keeping secrets out of output: URL passwords are masked wherever a URL is shown or logged, and values under
 secret keys wherever a request or document is (:func:`redact_values`)."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,12 @@ def redact_url(url: str | None) -> str | None:
 def redact_values(value: Any) -> Any:
     """A copy of a JSON-like ``value`` with every value under a secret key (``password``, ``token``...) masked."""
     if isinstance(value, dict):
-        return {key: MASK if isinstance(key, str) and SECRET_KEY.search(key) and item not in (None, "")
-                else redact_values(item) for key, item in value.items()}
+        return {
+            key: MASK
+            if isinstance(key, str) and SECRET_KEY.search(key) and item not in (None, "")
+            else redact_values(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
         return [redact_values(item) for item in value]
     return value

@@ -7,6 +7,7 @@ out; the provider pipes them to the child's stdin (:func:`encode`), and the chil
 (:func:`read_stdin` then :func:`join`) before it uses the document. The only files under the state
 dir that hold secrets are then ``state.json`` and ``config.json``, both 0600.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -85,8 +86,11 @@ def read_stdin(stream: IO[str] | None = None) -> list[list[Any]]:
 
 def add_stdin_flag(parser: argparse.ArgumentParser, document: str) -> None:
     """A child's ``--secrets-on-stdin``: what ``rackharness up`` passes when it pipes the secrets."""
-    parser.add_argument("--secrets-on-stdin", action="store_true",
-                        help=f"read the secrets {document} leaves out from stdin (what `rackharness up` does)")
+    parser.add_argument(
+        "--secrets-on-stdin",
+        action="store_true",
+        help=f"read the secrets {document} leaves out from stdin (what `rackharness up` does)",
+    )
 
 
 def read_document(path: str | Path, *, secrets_on_stdin: bool) -> Any:

@@ -6,6 +6,7 @@ in the state file (0600: the BMC passwords are there). ``status`` renders :meth:
 ``state_dir`` (the ``state_dir`` setting: ``RACKHARNESS_STATE_DIR`` or ``.rackharness``) and fails
 with what to do when no rack is up (it never guesses addresses).
 """
+
 from __future__ import annotations
 
 import os
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rackharness.errors import UsageError
+from rackharness.invocation import named
 from rackharness.redaction import MASK, redact_url
 from rackharness.state import StateStore
 
@@ -33,8 +35,12 @@ class BmcAccess:
         return f"BmcAccess({self.host}:{self.port}, user={self.user!r})"
 
     def to_dict(self, *, show_secrets: bool = True) -> dict[str, Any]:
-        out = {"host": self.host, "port": self.port, "user": self.user,
-               "password": self.password if show_secrets else MASK}
+        out = {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password if show_secrets else MASK,
+        }
         if self.mac:
             out["mac"] = self.mac
         return out
@@ -59,10 +65,14 @@ class NodeInfo:
         return self.bmc.mac
 
     def to_dict(self, *, show_secrets: bool = True) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "uuid": self.uuid, "serial": self.serial, "profile": self.profile,
-                               "macs": list(self.macs)}
-        out.update({key: value for key, value in (("ip", self.ip), ("fault", self.fault), ("sku", self.sku))
-                    if value})
+        out: dict[str, Any] = {
+            "name": self.name,
+            "uuid": self.uuid,
+            "serial": self.serial,
+            "profile": self.profile,
+            "macs": list(self.macs),
+        }
+        out.update({key: value for key, value in (("ip", self.ip), ("fault", self.fault), ("sku", self.sku)) if value})
         if not self.power_control:
             out["power_control"] = False
         out["bmc"] = self.bmc.to_dict(show_secrets=show_secrets)
@@ -71,11 +81,18 @@ class NodeInfo:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> "NodeInfo":
         bmc = raw["bmc"]
-        return cls(name=raw["name"], macs=tuple(raw.get("macs", ())), uuid=raw.get("uuid", ""),
-                   serial=raw.get("serial", ""), profile=raw.get("profile", ""),
-                   power_control=bool(raw.get("power_control", True)), sku=raw.get("sku", ""),
-                   ip=raw.get("ip", ""), fault=raw.get("fault", ""),
-                   bmc=BmcAccess(bmc["host"], int(bmc["port"]), bmc["user"], bmc["password"], bmc.get("mac", "")))
+        return cls(
+            name=raw["name"],
+            macs=tuple(raw.get("macs", ())),
+            uuid=raw.get("uuid", ""),
+            serial=raw.get("serial", ""),
+            profile=raw.get("profile", ""),
+            power_control=bool(raw.get("power_control", True)),
+            sku=raw.get("sku", ""),
+            ip=raw.get("ip", ""),
+            fault=raw.get("fault", ""),
+            bmc=BmcAccess(bmc["host"], int(bmc["port"]), bmc["user"], bmc["password"], bmc.get("mac", "")),
+        )
 
 
 @dataclass(frozen=True)
@@ -118,11 +135,16 @@ class StackInfo:
 
     @classmethod
     def from_endpoints(cls, provider: str, state_dir: Path, endpoints: dict[str, Any]) -> "StackInfo":
-        return cls(provider=provider, state_dir=Path(state_dir),
-                   **{key: endpoints.get(key) for key in (*URL_KEYS, "southbound_url")},
-                   nodes=tuple(NodeInfo.from_dict(n) for n in endpoints.get("nodes", [])),
-                   in_process=bool(endpoints.get("in_process", False)), nodes_planned=endpoints.get("nodes_planned"),
-                   address_mode=endpoints.get("address_mode"), **_sut_fields(provider, endpoints))
+        return cls(
+            provider=provider,
+            state_dir=Path(state_dir),
+            **{key: endpoints.get(key) for key in (*URL_KEYS, "southbound_url")},
+            nodes=tuple(NodeInfo.from_dict(n) for n in endpoints.get("nodes", [])),
+            in_process=bool(endpoints.get("in_process", False)),
+            nodes_planned=endpoints.get("nodes_planned"),
+            address_mode=endpoints.get("address_mode"),
+            **_sut_fields(provider, endpoints),
+        )
 
     # -- what `status --json` prints --------------------------------------------------------------
     def report(self, *, show_secrets: bool = False) -> dict[str, Any]:
@@ -136,8 +158,9 @@ class StackInfo:
             out.update(in_process=True, nodes_planned=self.nodes_planned)
         out["system_under_test"] = self.system_under_test
         if out["system_under_test"].get("url"):
-            out["system_under_test"]["url"] = redact_url(out["system_under_test"]["url"]) if not show_secrets \
-                else out["system_under_test"]["url"]
+            out["system_under_test"]["url"] = (
+                redact_url(out["system_under_test"]["url"]) if not show_secrets else out["system_under_test"]["url"]
+            )
         if self.address_mode:
             out["address_mode"] = self.address_mode
         return out
@@ -164,6 +187,8 @@ def current_stack(state_dir: str | os.PathLike | None = None) -> StackInfo:
     state = StateStore(directory).load()
     if state is None or state.status != "up":
         status = "no state file" if state is None else f"status {state.status}"
-        raise UsageError(f"no rack is up in {directory} ({status})",
-                         hint="run `./stack.sh up` first, or set RACKHARNESS_STATE_DIR to the rack's state dir")
+        raise UsageError(
+            f"no rack is up in {directory} ({status})",
+            hint=named("run `./stack.sh up` first, or set RACKHARNESS_STATE_DIR to the rack's state dir"),
+        )
     return StackInfo.from_endpoints(state.provider, directory, state.endpoints)

@@ -5,6 +5,7 @@ records of every service started and the endpoints the suite reads (``status --j
 single source of truth for ``status`` and ``down``; a file that is not ours is an error (exit 2),
 never silently overwritten.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,6 +17,7 @@ from typing import Any
 
 from rackharness.config.loader import Config, write_private
 from rackharness.errors import StateFileError
+from rackharness.invocation import named
 
 FORMAT = "rackharness-state/1"
 STATE_FILE = "state.json"
@@ -55,14 +57,14 @@ class StateStore:
         except json.JSONDecodeError as exc:
             raise StateFileError(
                 f"{where}:{exc.lineno}: the state file is corrupt ({exc.msg})",
-                hint=f"stop anything it started with `rackharness down --force`, which also removes {where}",
+                hint=named(f"stop anything it started with `rackharness down --force`, which also removes {where}"),
             ) from None
         except OSError as exc:
             raise StateFileError(f"{where}: cannot read the state file: {exc.strerror}") from exc
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise StateFileError(
                 f"{where}: not a rackharness state file (expected format {FORMAT!r})",
-                hint=f"`rackharness down --force` stops what it can find and removes {where}",
+                hint=named(f"`rackharness down --force` stops what it can find and removes {where}"),
             )
         try:
             return RackState(
@@ -77,7 +79,7 @@ class StateStore:
         except (KeyError, TypeError, ValueError) as exc:
             raise StateFileError(
                 f"{where}: the state file is missing or mangles field {exc}",
-                hint="`rackharness down --force` stops what it can find and removes it",
+                hint=named("`rackharness down --force` stops what it can find and removes it"),
             ) from None
 
     def save(self, state: RackState) -> None:
@@ -90,8 +92,17 @@ class StateStore:
 
 
 #: settings whose change does not make a running stack a different one
-RUNTIME_ONLY = frozenset({"discover_timeout", "ready_timeout", "keep_data", "state_dir", "suite.callback_host",
-                          "suite.callback_port", "suite.api_timeout"})
+RUNTIME_ONLY = frozenset(
+    {
+        "discover_timeout",
+        "ready_timeout",
+        "keep_data",
+        "state_dir",
+        "suite.callback_host",
+        "suite.callback_port",
+        "suite.api_timeout",
+    }
+)
 
 
 def make_private_dir(path: Path) -> None:

@@ -5,6 +5,7 @@ up it raises :class:`~rackharness.errors.ReadinessTimeout` whose message says wh
 and, where it knows one, a hint. There are no bare sleep loops elsewhere in rackharness:
 anything that waits goes through :meth:`WaitStrategy.wait`.
 """
+
 from __future__ import annotations
 
 import socket

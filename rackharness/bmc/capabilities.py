@@ -7,6 +7,7 @@ an unauthenticated IPMI 2.0 header with session id 0) and inside one:
 - Get Channel Cipher Suites, App 54h (22.15, tables 22-17/22-18);
 - Get System GUID, App 37h (22.14) - legal outside a session per table G-1.
 """
+
 from __future__ import annotations
 
 from rackharness.bmc.crypto import SUPPORTED_SUITES
@@ -16,8 +17,7 @@ from rackharness.ipmi.completion_codes import Completion
 CMD_GET_SYSTEM_GUID = 0x37
 CMD_GET_CHANNEL_AUTH_CAPABILITIES = 0x38
 CMD_GET_CHANNEL_CIPHER_SUITES = 0x54
-CAPABILITY_COMMANDS = frozenset(
-    (CMD_GET_SYSTEM_GUID, CMD_GET_CHANNEL_AUTH_CAPABILITIES, CMD_GET_CHANNEL_CIPHER_SUITES))
+CAPABILITY_COMMANDS = frozenset((CMD_GET_SYSTEM_GUID, CMD_GET_CHANNEL_AUTH_CAPABILITIES, CMD_GET_CHANNEL_CIPHER_SUITES))
 
 CURRENT_CHANNEL = 0x0E
 #: Get Channel Auth Capabilities request byte 1 bit 7: "get IPMI v2.0+ extended data"
@@ -32,8 +32,7 @@ _EXTENDED_CAPS_V20 = 0x02
 _LIST_BY_SUITE = 0x80
 _RECORD_CHUNK = 16
 _CIPHER_RECORDS = b"".join(suite.record for suite in SUPPORTED_SUITES)
-_ALGORITHM_LIST = bytes(sorted({byte for suite in SUPPORTED_SUITES
-                                for byte in suite.record[2:]}))
+_ALGORITHM_LIST = bytes(sorted({byte for suite in SUPPORTED_SUITES for byte in suite.record[2:]}))
 
 
 def is_capability_command(netfn: int, command: int) -> bool:
@@ -67,14 +66,20 @@ def channel_auth_capabilities(data: bytes, channel: int) -> IpmiResponse:
     requested = data[1] & 0x0F
     if not _channel_ok(data[0], channel) or not Privilege.CALLBACK <= requested <= Privilege.OEM:
         return IpmiResponse.error(Completion.INVALID_DATA_FIELD)
-    return IpmiResponse(data=bytes((
-        channel,
-        _WANT_V20_DATA if wants_v20 else 0x00,
-        _AUTH_STATUS,
-        _EXTENDED_CAPS_V20 if wants_v20 else 0x00,
-        0, 0, 0,  # OEM IANA: none
-        0,        # OEM auxiliary data
-    )))
+    return IpmiResponse(
+        data=bytes(
+            (
+                channel,
+                _WANT_V20_DATA if wants_v20 else 0x00,
+                _AUTH_STATUS,
+                _EXTENDED_CAPS_V20 if wants_v20 else 0x00,
+                0,
+                0,
+                0,  # OEM IANA: none
+                0,  # OEM auxiliary data
+            )
+        )
+    )
 
 
 def channel_cipher_suites(data: bytes, channel: int) -> IpmiResponse:
@@ -86,4 +91,4 @@ def channel_cipher_suites(data: bytes, channel: int) -> IpmiResponse:
         return IpmiResponse.error(Completion.INVALID_DATA_FIELD)
     records = _CIPHER_RECORDS if data[2] & _LIST_BY_SUITE else _ALGORITHM_LIST
     start = (data[2] & 0x3F) * _RECORD_CHUNK
-    return IpmiResponse(data=bytes((channel,)) + records[start:start + _RECORD_CHUNK])
+    return IpmiResponse(data=bytes((channel,)) + records[start : start + _RECORD_CHUNK])

@@ -9,6 +9,7 @@ References (IPMI v2.0 rev 1.1):
 - 13.29 / table 13-20 AES-CBC-128 payload: 16-byte IV, data, pad bytes 01 02 03 ..,
   pad length.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,17 +48,24 @@ class CipherSuite:
     @property
     def record(self) -> bytes:
         """Get Channel Cipher Suites record (22.15, table 22-18): C0h, id, tagged algorithms."""
-        return bytes((0xC0, self.suite_id, self.auth_algorithm,
-                      0x40 | self.integrity_algorithm, 0x80 | self.confidentiality_algorithm))
+        return bytes(
+            (
+                0xC0,
+                self.suite_id,
+                self.auth_algorithm,
+                0x40 | self.integrity_algorithm,
+                0x80 | self.confidentiality_algorithm,
+            )
+        )
 
     def hmac(self, key: bytes, data: bytes) -> bytes:
         return hmac.new(key, data, self.hash).digest()
 
 
-SUITE_3 = CipherSuite(3, AUTH_RAKP_HMAC_SHA1, INTEGRITY_HMAC_SHA1_96,
-                      CONFIDENTIALITY_AES_CBC_128, hashlib.sha1, 12)
-SUITE_17 = CipherSuite(17, AUTH_RAKP_HMAC_SHA256, INTEGRITY_HMAC_SHA256_128,
-                       CONFIDENTIALITY_AES_CBC_128, hashlib.sha256, 16)
+SUITE_3 = CipherSuite(3, AUTH_RAKP_HMAC_SHA1, INTEGRITY_HMAC_SHA1_96, CONFIDENTIALITY_AES_CBC_128, hashlib.sha1, 12)
+SUITE_17 = CipherSuite(
+    17, AUTH_RAKP_HMAC_SHA256, INTEGRITY_HMAC_SHA256_128, CONFIDENTIALITY_AES_CBC_128, hashlib.sha256, 16
+)
 #: suites offered, in the order Get Channel Cipher Suites lists them
 SUPPORTED_SUITES: tuple[CipherSuite, ...] = (SUITE_17, SUITE_3)
 
@@ -65,8 +73,11 @@ SUPPORTED_SUITES: tuple[CipherSuite, ...] = (SUITE_17, SUITE_3)
 def suite_for(auth: int, integrity: int, confidentiality: int) -> CipherSuite | None:
     """The supported suite made of exactly these three algorithms, or None."""
     for suite in SUPPORTED_SUITES:
-        if (suite.auth_algorithm, suite.integrity_algorithm,
-                suite.confidentiality_algorithm) == (auth, integrity, confidentiality):
+        if (suite.auth_algorithm, suite.integrity_algorithm, suite.confidentiality_algorithm) == (
+            auth,
+            integrity,
+            confidentiality,
+        ):
             return suite
     return None
 
@@ -75,34 +86,42 @@ def _role_name(role: int, name: bytes) -> bytes:
     return struct.pack("BB", role, len(name)) + name
 
 
-def rakp2_auth_code(suite: CipherSuite, kuid: bytes, console_sid: int, bmc_sid: int,
-                    console_random: bytes, bmc_random: bytes, guid: bytes, role: int,
-                    name: bytes) -> bytes:
+def rakp2_auth_code(
+    suite: CipherSuite,
+    kuid: bytes,
+    console_sid: int,
+    bmc_sid: int,
+    console_random: bytes,
+    bmc_random: bytes,
+    guid: bytes,
+    role: int,
+    name: bytes,
+) -> bytes:
     """RAKP 2 Key Exchange Authentication Code (table 13-12):
     HMAC_Kuid(SIDm | SIDc | Rm | Rc | GUIDc | ROLEm | ULENGTHm | UNAMEm)."""
-    data = (struct.pack("<II", console_sid, bmc_sid) + console_random + bmc_random + guid
-            + _role_name(role, name))
+    data = struct.pack("<II", console_sid, bmc_sid) + console_random + bmc_random + guid + _role_name(role, name)
     return suite.hmac(kuid, data)
 
 
-def rakp3_auth_code(suite: CipherSuite, kuid: bytes, bmc_random: bytes, console_sid: int,
-                    role: int, name: bytes) -> bytes:
+def rakp3_auth_code(
+    suite: CipherSuite, kuid: bytes, bmc_random: bytes, console_sid: int, role: int, name: bytes
+) -> bytes:
     """RAKP 3 Key Exchange Authentication Code (table 13-13):
     HMAC_Kuid(Rc | SIDm | ROLEm | ULENGTHm | UNAMEm)."""
     return suite.hmac(kuid, bmc_random + struct.pack("<I", console_sid) + _role_name(role, name))
 
 
-def session_integrity_key(suite: CipherSuite, kg: bytes, console_random: bytes,
-                          bmc_random: bytes, role: int, name: bytes) -> bytes:
+def session_integrity_key(
+    suite: CipherSuite, kg: bytes, console_random: bytes, bmc_random: bytes, role: int, name: bytes
+) -> bytes:
     """SIK = HMAC_KG(Rm | Rc | ROLEm | ULENGTHm | UNAMEm) (13.31); KG is Kuid when unset."""
     return suite.hmac(kg, console_random + bmc_random + _role_name(role, name))
 
 
-def rakp4_integrity_check(suite: CipherSuite, sik: bytes, console_random: bytes, bmc_sid: int,
-                          guid: bytes) -> bytes:
+def rakp4_integrity_check(suite: CipherSuite, sik: bytes, console_random: bytes, bmc_sid: int, guid: bytes) -> bytes:
     """RAKP 4 Integrity Check Value (table 13-14): HMAC_SIK(Rm | SIDc | GUIDc), truncated."""
     data = console_random + struct.pack("<I", bmc_sid) + guid
-    return suite.hmac(sik, data)[:suite.icv_length]
+    return suite.hmac(sik, data)[: suite.icv_length]
 
 
 @dataclass(frozen=True)
@@ -127,7 +146,7 @@ def integrity_trailer(suite: CipherSuite, k1: bytes, signed: bytes) -> bytes:
     pad length and next header, pad length, 07h, then the truncated HMAC (table 13-8)."""
     pad = -(len(signed) + 2) % 4
     tail = b"\xff" * pad + bytes((pad, NEXT_HEADER))
-    return tail + suite.hmac(k1, signed + tail)[:suite.icv_length]
+    return tail + suite.hmac(k1, signed + tail)[: suite.icv_length]
 
 
 def check_integrity(suite: CipherSuite, k1: bytes, signed_with_trailer: bytes) -> bool:
@@ -162,4 +181,4 @@ def aes_decrypt(key: bytes, data: bytes) -> bytes:
         raise ValueError("AES-CBC-128 confidentiality pad length out of range")
     # 13.29: the pad bytes are 01h, 02h, ..; some clients pad with other values, so only
     # the length is enforced.
-    return padded[:-(pad + 1)]
+    return padded[: -(pad + 1)]

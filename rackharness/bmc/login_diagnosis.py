@@ -15,6 +15,7 @@ BMC itself, step by step, and stops at the first step that fails:
 The half-open session is then closed with a RAKP 3 carrying an error status, so the BMC keeps no
 session slot for the probe. IPMI v2.0 rev 1.1, 13.17-13.20 and table 13-15.
 """
+
 from __future__ import annotations
 
 import enum
@@ -28,11 +29,16 @@ from rackharness.bmc import crypto, wire
 from rackharness.bmc.probe import auth_capabilities_request, is_auth_capabilities_reply
 from rackharness.bmc.rakp import RmcpStatus
 from rackharness.bmc.users import MAX_PASSWORD_BYTES
+from rackharness.invocation import named
 
 ADMINISTRATOR = 0x04
 NAME_ONLY_LOOKUP = 0x10
-_CIPHER_REFUSALS = {RmcpStatus.NO_CIPHER_SUITE_MATCH, RmcpStatus.INVALID_AUTHENTICATION_ALGORITHM,
-                    RmcpStatus.INVALID_INTEGRITY_ALGORITHM, RmcpStatus.INVALID_CONFIDENTIALITY_ALGORITHM}
+_CIPHER_REFUSALS = {
+    RmcpStatus.NO_CIPHER_SUITE_MATCH,
+    RmcpStatus.INVALID_AUTHENTICATION_ALGORITHM,
+    RmcpStatus.INVALID_INTEGRITY_ALGORITHM,
+    RmcpStatus.INVALID_CONFIDENTIALITY_ALGORITHM,
+}
 
 
 class Verdict(enum.Enum):
@@ -69,7 +75,7 @@ class Diagnosis:
 
     @property
     def hint(self) -> str:
-        return HINTS[self.verdict]
+        return named(HINTS[self.verdict])
 
 
 class _Probe:
@@ -95,8 +101,7 @@ class _Probe:
 
     def ask(self, request_type: int, payload: bytes, reply_type: int) -> bytes | None:
         """Send an RMCP+ session-setup message; the reply's payload, or None when none came."""
-        reply = self.exchange(wire.encode_ipmi20(request_type, payload),
-                              lambda r: _payload(r, reply_type) is not None)
+        reply = self.exchange(wire.encode_ipmi20(request_type, payload), lambda r: _payload(r, reply_type) is not None)
         return None if reply is None else _payload(reply, reply_type)
 
     def close(self) -> None:
@@ -113,8 +118,9 @@ def _payload(reply: bytes, payload_type: int) -> bytes | None:
     return None
 
 
-def diagnose_login(host: str, port: int, user: str, password: str, *, timeout: float = 2.0,
-                   tries: int = 3) -> Diagnosis:
+def diagnose_login(
+    host: str, port: int, user: str, password: str, *, timeout: float = 2.0, tries: int = 3
+) -> Diagnosis:
     """Ask the BMC at ``host:port`` why ``user``/``password`` would (not) log in; never raises for the BMC."""
     address = f"{host}:{port}"
     try:
@@ -142,8 +148,33 @@ def _diagnose(probe: _Probe, address: str, name: bytes, password: str) -> Diagno
     for suite in (crypto.SUITE_3, crypto.SUITE_17):
         console_sid = int.from_bytes(os.urandom(4), "little") | 1
         request = struct.pack("<BBxxI", 1, ADMINISTRATOR, console_sid) + bytes(
-            (0, 0, 0, 8, suite.auth_algorithm, 0, 0, 0, 1, 0, 0, 8, suite.integrity_algorithm, 0, 0, 0,
-             2, 0, 0, 8, suite.confidentiality_algorithm, 0, 0, 0))
+            (
+                0,
+                0,
+                0,
+                8,
+                suite.auth_algorithm,
+                0,
+                0,
+                0,
+                1,
+                0,
+                0,
+                8,
+                suite.integrity_algorithm,
+                0,
+                0,
+                0,
+                2,
+                0,
+                0,
+                8,
+                suite.confidentiality_algorithm,
+                0,
+                0,
+                0,
+            )
+        )
         opened = probe.ask(wire.PayloadType.OPEN_SESSION_REQUEST, request, wire.PayloadType.OPEN_SESSION_RESPONSE)
         if opened is None:
             return Diagnosis(Verdict.SILENT, address, "no answer to the Open Session Request")
@@ -157,8 +188,9 @@ def _diagnose(probe: _Probe, address: str, name: bytes, password: str) -> Diagno
     return Diagnosis(Verdict.NO_CIPHER, address, "; ".join(refusals))
 
 
-def _rakp(probe: _Probe, address: str, suite: crypto.CipherSuite, console_sid: int, bmc_sid: int,
-          name: bytes, password: str) -> Diagnosis:
+def _rakp(
+    probe: _Probe, address: str, suite: crypto.CipherSuite, console_sid: int, bmc_sid: int, name: bytes, password: str
+) -> Diagnosis:
     console_random = os.urandom(16)
     role = ADMINISTRATOR | NAME_ONLY_LOOKUP
     rakp1 = struct.pack("<BxxxI", 2, bmc_sid) + console_random + struct.pack("BxxB", role, len(name)) + name
@@ -174,8 +206,7 @@ def _rakp(probe: _Probe, address: str, suite: crypto.CipherSuite, console_sid: i
         return Diagnosis(Verdict.NOT_A_BMC, address, f"RAKP 2 status 0x{status:02x}")
     bmc_random, guid, code = rakp2[8:24], rakp2[24:40], rakp2[40:]
     kuid = password.encode("utf-8")[:MAX_PASSWORD_BYTES].ljust(MAX_PASSWORD_BYTES, b"\0")
-    expected = crypto.rakp2_auth_code(suite, kuid, console_sid, bmc_sid, console_random, bmc_random, guid,
-                                      role, name)
+    expected = crypto.rakp2_auth_code(suite, kuid, console_sid, bmc_sid, console_random, bmc_random, guid, role, name)
     matches = hmac.compare_digest(bytes(code), expected)
     # close the half-open session: RAKP 3 with an error status (the BMC drops it)
     abort = RmcpStatus.INVALID_INTEGRITY_CHECK_VALUE if not matches else RmcpStatus.INSUFFICIENT_RESOURCES

@@ -5,6 +5,7 @@ The session layer (RMCP+, RAKP, integrity, encryption) decodes a datagram into a
 :class:`IpmiResponse`. Handlers never see bytes of the session layer and never block:
 the one event loop serves every BMC of the rack.
 """
+
 from __future__ import annotations
 
 import enum
@@ -75,5 +76,4 @@ class SessionContext:
 class CommandHandler(Protocol):
     """What the session layer calls for every in-session IPMI request. Must not block."""
 
-    def handle(self, request: IpmiRequest, session: SessionContext) -> IpmiResponse:
-        ...
+    def handle(self, request: IpmiRequest, session: SessionContext) -> IpmiResponse: ...

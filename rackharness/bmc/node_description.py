@@ -3,6 +3,7 @@
 Immutable and shared by every node of a profile; the FRU text fields are templates the node fills
 with its own identity (:meth:`~rackharness.bmc.node_protocol.ManagedNode.render`).
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -10,6 +10,7 @@ The plain data the BMC serves as it is are BMC classes the node model builds or 
 :class:`~rackharness.bmc.sensor_record.SensorRecord`. A test can serve the command set any object
 with these members.
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping, Protocol, Sequence, runtime_checkable

@@ -3,6 +3,7 @@ IPMI 1.5 header, auth type none) and a check that a well-formed reply comes back
 
 For readiness checks: no session, no credentials, nothing left behind on the BMC.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,10 +19,16 @@ _CONSOLE_ADDRESS = 0x81  # remote console software id (5.5)
 
 def auth_capabilities_request(rq_seq: int) -> bytes:
     """The datagram: v2.0 data requested, current channel, Administrator."""
-    message = wire.LanRequest(rs_addr=wire.BMC_ADDRESS, netfn=NetFn.APP, rs_lun=0,
-                              rq_addr=_CONSOLE_ADDRESS, rq_seq=rq_seq & 0x3F, rq_lun=0,
-                              command=CMD_GET_CHANNEL_AUTH_CAPABILITIES,
-                              data=bytes((0x80 | CURRENT_CHANNEL, Privilege.ADMINISTRATOR)))
+    message = wire.LanRequest(
+        rs_addr=wire.BMC_ADDRESS,
+        netfn=NetFn.APP,
+        rs_lun=0,
+        rq_addr=_CONSOLE_ADDRESS,
+        rq_seq=rq_seq & 0x3F,
+        rq_lun=0,
+        command=CMD_GET_CHANNEL_AUTH_CAPABILITIES,
+        data=bytes((0x80 | CURRENT_CHANNEL, Privilege.ADMINISTRATOR)),
+    )
     return wire.encode_ipmi15(message.encode())
 
 
@@ -34,17 +41,20 @@ def is_auth_capabilities_reply(datagram: bytes, rq_seq: int) -> bool:
         response = wire.decode_lan_response(packet.payload)
     except wire.MalformedPacket:
         return False
-    return (response.netfn == NetFn.APP + 1 and response.rq_seq == rq_seq & 0x3F
-            and response.command == CMD_GET_CHANNEL_AUTH_CAPABILITIES
-            and response.completion_code == 0 and len(response.data) >= 8)
+    return (
+        response.netfn == NetFn.APP + 1
+        and response.rq_seq == rq_seq & 0x3F
+        and response.command == CMD_GET_CHANNEL_AUTH_CAPABILITIES
+        and response.completion_code == 0
+        and len(response.data) >= 8
+    )
 
 
 def bmc_answers(host: str, port: int, timeout: float = 0.5) -> bool:
     """True when ``host:port`` answers a Get Channel Auth Capabilities within ``timeout``."""
     rq_seq = os.urandom(1)[0] & 0x3F
     try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
-                           socket.SOCK_DGRAM) as sock:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.settimeout(timeout)
             sock.connect((host, port))
             sock.send(auth_capabilities_request(rq_seq))
@@ -76,7 +86,8 @@ async def async_bmc_answers(host: str, port: int, timeout: float = 0.5) -> bool:
     answered = loop.create_future()
     try:
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: _ProbeProtocol(rq_seq, answered), remote_addr=(host, port))
+            lambda: _ProbeProtocol(rq_seq, answered), remote_addr=(host, port)
+        )
     except OSError:
         return False
     try:

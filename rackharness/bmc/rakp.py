@@ -7,6 +7,7 @@ Every function takes a request payload and returns the reply payload, or None wh
 request is too short to answer at all. Failures are answered at once with the status code a
 client understands, so it can fall back or report; nothing is left to time out.
 """
+
 from __future__ import annotations
 
 import enum
@@ -66,16 +67,18 @@ def _algorithm(payload: bytes, offset: int, payload_kind: int) -> int | None:
 def _choose_suite(auth, integrity, confidentiality) -> crypto.CipherSuite | RmcpStatus:
     if auth is not None and auth not in {s.auth_algorithm for s in crypto.SUPPORTED_SUITES}:
         return RmcpStatus.INVALID_AUTHENTICATION_ALGORITHM
-    if integrity is not None and integrity not in {
-            s.integrity_algorithm for s in crypto.SUPPORTED_SUITES}:
+    if integrity is not None and integrity not in {s.integrity_algorithm for s in crypto.SUPPORTED_SUITES}:
         return RmcpStatus.INVALID_INTEGRITY_ALGORITHM
     if confidentiality is not None and confidentiality not in {
-            s.confidentiality_algorithm for s in crypto.SUPPORTED_SUITES}:
+        s.confidentiality_algorithm for s in crypto.SUPPORTED_SUITES
+    }:
         return RmcpStatus.INVALID_CONFIDENTIALITY_ALGORITHM
     for suite in crypto.SUPPORTED_SUITES:
-        if auth in (None, suite.auth_algorithm) \
-                and integrity in (None, suite.integrity_algorithm) \
-                and confidentiality in (None, suite.confidentiality_algorithm):
+        if (
+            auth in (None, suite.auth_algorithm)
+            and integrity in (None, suite.integrity_algorithm)
+            and confidentiality in (None, suite.confidentiality_algorithm)
+        ):
             return suite
     return RmcpStatus.NO_CIPHER_SUITE_MATCH
 
@@ -106,11 +109,34 @@ def open_session(table: SessionTable, payload: bytes, peer: tuple) -> bytes | No
         session, evicted = table.create(console_sid, suite, peer, max_privilege)
         if evicted is not None:
             log.info("session table full: evicted %r", evicted)
-    return (struct.pack("<BBBxII", tag, RmcpStatus.OK, max_privilege, console_sid,
-                        session.bmc_sid)
-            + bytes((0, 0, 0, 8, suite.auth_algorithm, 0, 0, 0,
-                     1, 0, 0, 8, suite.integrity_algorithm, 0, 0, 0,
-                     2, 0, 0, 8, suite.confidentiality_algorithm, 0, 0, 0)))
+    return struct.pack("<BBBxII", tag, RmcpStatus.OK, max_privilege, console_sid, session.bmc_sid) + bytes(
+        (
+            0,
+            0,
+            0,
+            8,
+            suite.auth_algorithm,
+            0,
+            0,
+            0,
+            1,
+            0,
+            0,
+            8,
+            suite.integrity_algorithm,
+            0,
+            0,
+            0,
+            2,
+            0,
+            0,
+            8,
+            suite.confidentiality_algorithm,
+            0,
+            0,
+            0,
+        )
+    )
 
 
 def rakp1(table: SessionTable, users: UserTable, guid: bytes, payload: bytes) -> bytes | None:
@@ -122,14 +148,15 @@ def rakp1(table: SessionTable, users: UserTable, guid: bytes, payload: bytes) ->
     if session is None or session.established:
         return _error(tag, RmcpStatus.INVALID_SESSION_ID, 0)
     role, name_length = payload[24], payload[27]
-    name = payload[28:28 + name_length]
+    name = payload[28 : 28 + name_length]
     if name_length > MAX_NAME_BYTES or len(name) != name_length:
         return _error(tag, RmcpStatus.INVALID_NAME_LENGTH, session.console_sid)
     requested = role & _PRIVILEGE_MASK
     user = users.by_name(name.decode("utf-8", "replace")) if name else None
     if user is None or not user.ipmi_messaging:
-        log.info("RAKP 1 for unknown or disabled user %r on session 0x%08x",
-                 name.decode("utf-8", "replace"), session.bmc_sid)
+        log.info(
+            "RAKP 1 for unknown or disabled user %r on session 0x%08x", name.decode("utf-8", "replace"), session.bmc_sid
+        )
         return _error(tag, RmcpStatus.UNAUTHORIZED_NAME, session.console_sid)
     if not Privilege.CALLBACK <= requested <= min(user.privilege_limit, session.max_privilege):
         log.info("RAKP 1: user %r may not have privilege %d", user.name, requested)
@@ -138,19 +165,15 @@ def rakp1(table: SessionTable, users: UserTable, guid: bytes, payload: bytes) ->
     kuid = user.password_key
     session.user, session.role = user, role
     session.console_random, session.bmc_random = bytes(payload[8:24]), os.urandom(16)
-    session.expected_rakp3 = crypto.rakp3_auth_code(suite, kuid, session.bmc_random,
-                                                    session.console_sid, role, name)
-    sik = crypto.session_integrity_key(suite, kuid, session.console_random,
-                                       session.bmc_random, role, name)
+    session.expected_rakp3 = crypto.rakp3_auth_code(suite, kuid, session.bmc_random, session.console_sid, role, name)
+    sik = crypto.session_integrity_key(suite, kuid, session.console_random, session.bmc_random, role, name)
     session.keys = crypto.derive_keys(suite, sik)
-    session.rakp4_icv = crypto.rakp4_integrity_check(suite, sik, session.console_random,
-                                                     session.bmc_sid, guid)
+    session.rakp4_icv = crypto.rakp4_integrity_check(suite, sik, session.console_random, session.bmc_sid, guid)
     session.last_active = table.clock()
-    auth_code = crypto.rakp2_auth_code(suite, kuid, session.console_sid, session.bmc_sid,
-                                       session.console_random, session.bmc_random, guid,
-                                       role, name)
-    return (struct.pack("<BBxxI", tag, RmcpStatus.OK, session.console_sid)
-            + session.bmc_random + guid + auth_code)
+    auth_code = crypto.rakp2_auth_code(
+        suite, kuid, session.console_sid, session.bmc_sid, session.console_random, session.bmc_random, guid, role, name
+    )
+    return struct.pack("<BBxxI", tag, RmcpStatus.OK, session.console_sid) + session.bmc_random + guid + auth_code
 
 
 def rakp3(table: SessionTable, payload: bytes) -> bytes | None:
@@ -166,19 +189,22 @@ def rakp3(table: SessionTable, payload: bytes) -> bytes | None:
         return _error(tag, RmcpStatus.INVALID_SESSION_ID, 0)
     if status != RmcpStatus.OK:  # the console gives up (e.g. RAKP 2 did not verify)
         table.remove(session.bmc_sid)
-        log.info("console aborted session 0x%08x in RAKP 3 (status 0x%02x)",
-                 session.bmc_sid, status)
+        log.info("console aborted session 0x%08x in RAKP 3 (status 0x%02x)", session.bmc_sid, status)
         return None
     if not hmac.compare_digest(bytes(payload[8:]), session.expected_rakp3):
         table.remove(session.bmc_sid)
         log.info("RAKP 3 auth code mismatch for user %r (wrong password?)", session.username)
         return _error(tag, RmcpStatus.INVALID_INTEGRITY_CHECK_VALUE, session.console_sid)
     establish(session, table.clock())
-    log.info("session 0x%08x established: user %r, suite %d, max privilege %s, from %s",
-             session.bmc_sid, session.username, session.suite.suite_id,
-             session.privilege_ceiling.name, session.peer)
-    session.rakp4_reply = (struct.pack("<BBxxI", tag, RmcpStatus.OK, session.console_sid)
-                           + session.rakp4_icv)
+    log.info(
+        "session 0x%08x established: user %r, suite %d, max privilege %s, from %s",
+        session.bmc_sid,
+        session.username,
+        session.suite.suite_id,
+        session.privilege_ceiling.name,
+        session.peer,
+    )
+    session.rakp4_reply = struct.pack("<BBxxI", tag, RmcpStatus.OK, session.console_sid) + session.rakp4_icv
     return session.rakp4_reply
 
 

@@ -4,6 +4,7 @@ These are the inputs of the full and compact sensor records and of the sensor co
 reading follows the node (values off and on, jitter, warmup) is the node model's, which extends
 :class:`SensorRecord` with it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,11 +5,12 @@ Each :class:`BmcEndpoint` is one BMC: an address, a user table, a command handle
 ``loop.create_datagram_endpoint`` (epoll under the default selector: no FD_SETSIZE ceiling,
 no threads). Handlers are called synchronously in the loop and must be quick.
 """
+
 from __future__ import annotations
 
 import asyncio
-import random
 import logging
+import random
 
 from rackharness.bmc.message import CommandHandler
 from rackharness.bmc.session import SessionManager
@@ -28,17 +29,27 @@ class BmcEndpoint:
     coming in, at random but repeatably (seeded by the BMC's name): a lossy network or a busy BMC.
     """
 
-    def __init__(self, host: str, port: int, users: UserTable, handler: CommandHandler,
-                 guid: bytes, name: str, *, max_sessions: int = DEFAULT_MAX_SESSIONS,
-                 idle_timeout: float = DEFAULT_IDLE_TIMEOUT) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        users: UserTable,
+        handler: CommandHandler,
+        guid: bytes,
+        name: str,
+        *,
+        max_sessions: int = DEFAULT_MAX_SESSIONS,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    ) -> None:
         self.host = host
         self.port = port
         self.name = name
         self.silent = False
         self.loss = 0.0
         self._dice = random.Random(name)
-        self.sessions = SessionManager(users, handler, guid, name=name,
-                                       max_sessions=max_sessions, idle_timeout=idle_timeout)
+        self.sessions = SessionManager(
+            users, handler, guid, name=name, max_sessions=max_sessions, idle_timeout=idle_timeout
+        )
         self.transport: asyncio.DatagramTransport | None = None
 
     @property
@@ -100,11 +111,11 @@ class BmcServer:
         loop = asyncio.get_running_loop()
         try:
             transport, _ = await loop.create_datagram_endpoint(
-                lambda: _BmcProtocol(endpoint), local_addr=(endpoint.host, endpoint.port))
+                lambda: _BmcProtocol(endpoint), local_addr=(endpoint.host, endpoint.port)
+            )
         except OSError as exc:
             raise BmcError(
-                f"cannot bind virtual BMC {endpoint.name!r} to UDP {endpoint.address}: "
-                f"{exc.strerror or exc}",
+                f"cannot bind virtual BMC {endpoint.name!r} to UDP {endpoint.address}: {exc.strerror or exc}",
                 hint="another process (or another BMC of this rack) may hold the port",
             ) from exc
         endpoint.transport = transport

@@ -4,6 +4,7 @@
 - Close Session, 3Ch (22.19, table 22-23);
 - Get Session Info, 3Dh (22.20, table 22-24).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -16,8 +17,7 @@ from rackharness.ipmi.completion_codes import Completion
 CMD_SET_SESSION_PRIVILEGE = 0x3B
 CMD_CLOSE_SESSION = 0x3C
 CMD_GET_SESSION_INFO = 0x3D
-SESSION_COMMANDS = frozenset((CMD_SET_SESSION_PRIVILEGE, CMD_CLOSE_SESSION,
-                              CMD_GET_SESSION_INFO))
+SESSION_COMMANDS = frozenset((CMD_SET_SESSION_PRIVILEGE, CMD_CLOSE_SESSION, CMD_GET_SESSION_INFO))
 
 #: Set Session Privilege Level completion codes (table 22-22)
 LEVEL_NOT_AVAILABLE = 0x80
@@ -33,8 +33,9 @@ def is_session_command(netfn: int, command: int) -> bool:
     return netfn == NetFn.APP and command in SESSION_COMMANDS
 
 
-def answer_session_command(command: int, data: bytes, session: Session, table: SessionTable,
-                           channel: int) -> IpmiResponse:
+def answer_session_command(
+    command: int, data: bytes, session: Session, table: SessionTable, channel: int
+) -> IpmiResponse:
     if command == CMD_SET_SESSION_PRIVILEGE:
         return set_session_privilege(data, session)
     if command == CMD_CLOSE_SESSION:
@@ -84,8 +85,7 @@ def close_session(data: bytes, session: Session, table: SessionTable) -> IpmiRes
     return IpmiResponse()
 
 
-def session_info(data: bytes, session: Session, table: SessionTable,
-                 channel: int) -> IpmiResponse:
+def session_info(data: bytes, session: Session, table: SessionTable, channel: int) -> IpmiResponse:
     """Index 0 = this session, 1..N = the Nth active one, FEh = by handle, FFh = by id."""
     if not data:
         return IpmiResponse.error(Completion.REQUEST_DATA_LENGTH_INVALID)
@@ -101,14 +101,15 @@ def session_info(data: bytes, session: Session, table: SessionTable,
         target = active[index - 1] if index <= len(active) else None
     else:
         return IpmiResponse.error(Completion.INVALID_DATA_FIELD)
-    head = bytes((target.handle if target else 0, table.max_sessions & 0x3F,
-                  len(active) & 0x3F))
+    head = bytes((target.handle if target else 0, table.max_sessions & 0x3F, len(active) & 0x3F))
     if target is None or not target.established:
         return IpmiResponse(data=head)
     user_id = target.user.user_id if target.user else 0
-    return IpmiResponse(data=head + bytes((user_id & 0x3F, target.privilege,
-                                           _PROTOCOL_RMCP_PLUS | channel & 0x0F))
-                        + _peer_bytes(target.peer))
+    return IpmiResponse(
+        data=head
+        + bytes((user_id & 0x3F, target.privilege, _PROTOCOL_RMCP_PLUS | channel & 0x0F))
+        + _peer_bytes(target.peer)
+    )
 
 
 def _peer_bytes(peer: tuple) -> bytes:

@@ -5,6 +5,7 @@ A :class:`Session` is created by Open Session Request (13.17) and is *pending* u
 is verified, then *established*. Memory per session is a few hundred bytes (``__slots__``,
 no buffers beyond the last reply, kept for retransmissions).
 """
+
 from __future__ import annotations
 
 import enum
@@ -69,16 +70,41 @@ class Session:
     their packets; ``console_sid`` (SIDm) is what the BMC puts in its replies."""
 
     __slots__ = (
-        "bmc_sid", "console_sid", "handle", "suite", "peer", "max_privilege", "last_active",
+        "bmc_sid",
+        "console_sid",
+        "handle",
+        "suite",
+        "peer",
+        "max_privilege",
+        "last_active",
         # filled by RAKP 1
-        "user", "role", "console_random", "bmc_random", "expected_rakp3", "keys", "rakp4_icv",
+        "user",
+        "role",
+        "console_random",
+        "bmc_random",
+        "expected_rakp3",
+        "keys",
+        "rakp4_icv",
         # established
-        "established", "privilege", "window", "outbound_seq", "last_reply", "rakp4_reply",
+        "established",
+        "privilege",
+        "window",
+        "outbound_seq",
+        "last_reply",
+        "rakp4_reply",
         "closing",
     )
 
-    def __init__(self, bmc_sid: int, console_sid: int, handle: int, suite: CipherSuite,
-                 peer: tuple, max_privilege: Privilege, now: float) -> None:
+    def __init__(
+        self,
+        bmc_sid: int,
+        console_sid: int,
+        handle: int,
+        suite: CipherSuite,
+        peer: tuple,
+        max_privilege: Privilege,
+        now: float,
+    ) -> None:
         self.bmc_sid = bmc_sid
         self.console_sid = console_sid
         self.handle = handle
@@ -118,17 +144,22 @@ class Session:
 
     def __repr__(self) -> str:
         state = "established" if self.established else "pending"
-        return (f"Session(0x{self.bmc_sid:08x}, {state}, user={self.username!r}, "
-                f"suite={self.suite.suite_id}, privilege={self.privilege.name})")
+        return (
+            f"Session(0x{self.bmc_sid:08x}, {state}, user={self.username!r}, "
+            f"suite={self.suite.suite_id}, privilege={self.privilege.name})"
+        )
 
 
 class SessionTable:
     """At most ``max_sessions`` sessions (pending ones count); an idle one expires after
     ``idle_timeout`` seconds; when full, a new session evicts the least recently active."""
 
-    def __init__(self, max_sessions: int = DEFAULT_MAX_SESSIONS,
-                 idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_sessions: int = DEFAULT_MAX_SESSIONS,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if max_sessions < 1:
             raise ValueError("max_sessions must be at least 1")
         self.max_sessions = max_sessions
@@ -160,8 +191,9 @@ class SessionTable:
             del self._sessions[session.bmc_sid]
         return gone
 
-    def create(self, console_sid: int, suite: CipherSuite, peer: tuple,
-               max_privilege: Privilege) -> tuple[Session, Session | None]:
+    def create(
+        self, console_sid: int, suite: CipherSuite, peer: tuple, max_privilege: Privilege
+    ) -> tuple[Session, Session | None]:
         """A new pending session, and the session evicted to make room (or None)."""
         evicted = None
         if len(self._sessions) >= self.max_sessions:
@@ -169,16 +201,14 @@ class SessionTable:
             del self._sessions[evicted.bmc_sid]
         bmc_sid = self._new_session_id()
         self._next_handle = self._next_handle % 0xFF + 1
-        session = Session(bmc_sid, console_sid, self._next_handle, suite, peer, max_privilege,
-                          self.clock())
+        session = Session(bmc_sid, console_sid, self._next_handle, suite, peer, max_privilege, self.clock())
         self._sessions[bmc_sid] = session
         return session, evicted
 
     def find_pending(self, console_sid: int, peer: tuple) -> Session | None:
         """A pending session already opened for this console session id (a retransmission)."""
         for session in self._sessions.values():
-            if not session.established and session.console_sid == console_sid \
-                    and session.peer == peer:
+            if not session.established and session.console_sid == console_sid and session.peer == peer:
                 return session
         return None
 

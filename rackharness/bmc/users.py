@@ -4,6 +4,7 @@ IPMI user ids run from 1; id 1 is the anonymous/null user (empty name, disabled 
 as on most real BMCs. Passwords are at most 20 bytes (IPMI 2.0 passwords) and never appear in
 ``repr`` or logs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -15,6 +15,7 @@ The checksum makes the byte sum of the message 0 (mod 256). A0h, A1h and AAh ins
 as AAh followed by the byte with bit 4 set. A response carries the request's netfn + 1 and its seq.
 QEMU opens with the commands "version 1" (FFh 01h) and "capabilities" (08h); nothing needs answering.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -8,6 +8,7 @@ References (IPMI v2.0 rev 1.1):
 - figure 13-4 "IPMI LAN request and response messages" (rsAddr, netFn/rsLUN,
   checksum 1, rqAddr, rqSeq/rqLUN, cmd, data, checksum 2).
 """
+
 from __future__ import annotations
 
 import enum
@@ -135,7 +136,7 @@ def _parse_ipmi15(data: bytes) -> Ipmi15Packet:
     if len(data) < 14:
         raise MalformedPacket("short IPMI 1.5 session header")
     seq, sid, length = struct.unpack_from("<IIB", data, 5)
-    payload = data[14:14 + length]
+    payload = data[14 : 14 + length]
     if len(payload) != length:
         raise MalformedPacket("IPMI 1.5 payload shorter than its length field")
     return Ipmi15Packet(seq, sid, bytes(payload))
@@ -148,7 +149,7 @@ def _parse_ipmi20(data: bytes) -> Ipmi20Packet:
     if type_byte & 0x3F == PayloadType.OEM_EXPLICIT:
         raise MalformedPacket("OEM explicit payloads are not supported")
     sid, seq, length = struct.unpack_from("<IIH", data, 6)
-    payload = data[16:16 + length]
+    payload = data[16 : 16 + length]
     if len(payload) != length:
         raise MalformedPacket("IPMI 2.0 payload shorter than its length field")
     return Ipmi20Packet(
@@ -158,44 +159,53 @@ def _parse_ipmi20(data: bytes) -> Ipmi20Packet:
         session_id=sid,
         session_seq=seq,
         payload=bytes(payload),
-        trailer=bytes(data[16 + length:]),
+        trailer=bytes(data[16 + length :]),
     )
 
 
 def encode_asf_pong(tag: int) -> bytes:
     """Presence pong: supported entities 0x81 = IPMI supported, ASF 1.0 (ASF 2.0 3.2.4.3)."""
     body = struct.pack(">IIBB6x", ASF_IANA, 0, 0x81, 0x00)
-    return (bytes((RMCP_VERSION, 0, RMCP_SEQ_NO_ACK, RMCP_CLASS_ASF))
-            + struct.pack(">IBBBB", ASF_IANA, ASF_TYPE_PONG, tag, 0, len(body)) + body)
+    return (
+        bytes((RMCP_VERSION, 0, RMCP_SEQ_NO_ACK, RMCP_CLASS_ASF))
+        + struct.pack(">IBBBB", ASF_IANA, ASF_TYPE_PONG, tag, 0, len(body))
+        + body
+    )
 
 
 def encode_asf_ping(tag: int) -> bytes:
-    return (bytes((RMCP_VERSION, 0, RMCP_SEQ_NO_ACK, RMCP_CLASS_ASF))
-            + struct.pack(">IBBBB", ASF_IANA, ASF_TYPE_PING, tag, 0, 0))
+    return bytes((RMCP_VERSION, 0, RMCP_SEQ_NO_ACK, RMCP_CLASS_ASF)) + struct.pack(
+        ">IBBBB", ASF_IANA, ASF_TYPE_PING, tag, 0, 0
+    )
 
 
 def encode_ipmi15(payload: bytes, session_seq: int = 0, session_id: int = 0) -> bytes:
     """An IPMI 1.5 packet with auth type NONE (no AuthCode field)."""
-    packet = (_RMCP_IPMI_HEADER + struct.pack("<BIIB", AuthType.NONE, session_seq, session_id,
-                                              len(payload)) + payload)
+    packet = _RMCP_IPMI_HEADER + struct.pack("<BIIB", AuthType.NONE, session_seq, session_id, len(payload)) + payload
     if len(packet) + 34 in _LEGACY_PAD_LENGTHS:  # 34: Ethernet + IP + UDP headers (13.6)
         packet += b"\0"
     return packet
 
 
-def encode_ipmi20_header(payload_type: int, session_id: int, session_seq: int,
-                         payload_length: int, *, encrypted: bool = False,
-                         authenticated: bool = False) -> bytes:
+def encode_ipmi20_header(
+    payload_type: int,
+    session_id: int,
+    session_seq: int,
+    payload_length: int,
+    *,
+    encrypted: bool = False,
+    authenticated: bool = False,
+) -> bytes:
     """RMCP header + IPMI 2.0 session header up to and including the payload length."""
-    type_byte = (int(payload_type)
-                 | (PAYLOAD_ENCRYPTED if encrypted else 0)
-                 | (PAYLOAD_AUTHENTICATED if authenticated else 0))
-    return _RMCP_IPMI_HEADER + struct.pack("<BBIIH", AuthType.RMCP_PLUS, type_byte, session_id,
-                                           session_seq, payload_length)
+    type_byte = (
+        int(payload_type) | (PAYLOAD_ENCRYPTED if encrypted else 0) | (PAYLOAD_AUTHENTICATED if authenticated else 0)
+    )
+    return _RMCP_IPMI_HEADER + struct.pack(
+        "<BBIIH", AuthType.RMCP_PLUS, type_byte, session_id, session_seq, payload_length
+    )
 
 
-def encode_ipmi20(payload_type: int, payload: bytes, session_id: int = 0,
-                  session_seq: int = 0) -> bytes:
+def encode_ipmi20(payload_type: int, payload: bytes, session_id: int = 0, session_seq: int = 0) -> bytes:
     """An unauthenticated, unencrypted IPMI 2.0 packet (session setup, sessionless)."""
     return encode_ipmi20_header(payload_type, session_id, session_seq, len(payload)) + payload
 
@@ -221,8 +231,7 @@ class LanRequest:
     def response(self, completion_code: int, data: bytes = b"") -> bytes:
         """The response message: addresses swapped, netFn + 1, same rqSeq and command."""
         head = bytes((self.rq_addr, ((self.netfn | 1) << 2) | self.rq_lun))
-        body = bytes((self.rs_addr, (self.rq_seq << 2) | self.rs_lun, self.command,
-                      completion_code & 0xFF)) + data
+        body = bytes((self.rs_addr, (self.rq_seq << 2) | self.rs_lun, self.command, completion_code & 0xFF)) + data
         return head + bytes((checksum(head),)) + body + bytes((checksum(body),))
 
 
@@ -235,9 +244,14 @@ def decode_lan_request(message: bytes) -> LanRequest:
     if checksum(message[3:-1]) != message[-1]:
         raise MalformedPacket("IPMI body checksum mismatch")
     return LanRequest(
-        rs_addr=message[0], netfn=message[1] >> 2, rs_lun=message[1] & 3,
-        rq_addr=message[3], rq_seq=message[4] >> 2, rq_lun=message[4] & 3,
-        command=message[5], data=bytes(message[6:-1]),
+        rs_addr=message[0],
+        netfn=message[1] >> 2,
+        rs_lun=message[1] & 3,
+        rq_addr=message[3],
+        rq_seq=message[4] >> 2,
+        rq_lun=message[4] & 3,
+        command=message[5],
+        data=bytes(message[6:-1]),
     )
 
 
@@ -257,5 +271,10 @@ def decode_lan_response(message: bytes) -> LanResponse:
         raise MalformedPacket("IPMI response shorter than 8 bytes")
     if checksum(message[:2]) != message[2] or checksum(message[3:-1]) != message[-1]:
         raise MalformedPacket("IPMI response checksum mismatch")
-    return LanResponse(netfn=message[1] >> 2, rq_seq=message[4] >> 2, command=message[5],
-                       completion_code=message[6], data=bytes(message[7:-1]))
+    return LanResponse(
+        netfn=message[1] >> 2,
+        rq_seq=message[4] >> 2,
+        command=message[5],
+        completion_code=message[6],
+        data=bytes(message[7:-1]),
+    )

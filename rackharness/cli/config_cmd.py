@@ -1,4 +1,5 @@
 """``rackharness config``: the merged configuration and where each value came from."""
+
 from __future__ import annotations
 
 import argparse
@@ -46,6 +47,8 @@ def settings_table() -> str:
         bounds += [" / ".join(s.choices)] if s.choices else []
         kind = s.kind.__name__ + (f" ({', '.join(bounds)})" if bounds else "")
         alias = f" (older name, still read: {', '.join(s.env_aliases)})" if s.env_aliases else ""
-        rows.append(f"| `{s.key}` | `{s.env_var}` | {kind} | {default} | {s.help}"
-                    f"{' (secret: masked in output)' if s.secret else ''}{alias} |")
+        rows.append(
+            f"| `{s.key}` | `{s.env_var}` | {kind} | {default} | {s.help}"
+            f"{' (secret: masked in output)' if s.secret else ''}{alias} |"
+        )
     return "\n".join(rows)

@@ -14,6 +14,7 @@ an existing set instead. Then one generated request per operation of RackHD's AP
 compared with RackHD's answer to it where RackHD's answers hold it, else with the contract (the status it
 allows). Differences named in the known-differences file (``answers:``) are intended.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,24 +36,47 @@ HELP = "compare the reference target's answers with RackHD's (recorded), request
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     against = parser.add_mutually_exclusive_group(required=True)
-    against.add_argument("--against-tapes", metavar="PATH",
-                         help="RackHD's answers: a tape set directory or a capture file (suite-run.jsonl.gz)")
-    against.add_argument("--against", metavar="URL",
-                         help="a live RackHD's API (http://host:port): its answers are recorded now")
-    parser.add_argument("--rack-config", metavar="FILE",
-                        help="with --against: the rack config the suite tests that RackHD with (AMQP, Mongo, nodes)")
-    parser.add_argument("--reference-tapes", metavar="DIR",
-                        help="the reference's answers from this tape set (default: record them now, isolated)")
+    against.add_argument(
+        "--against-tapes",
+        metavar="PATH",
+        help="RackHD's answers: a tape set directory or a capture file (suite-run.jsonl.gz)",
+    )
+    against.add_argument(
+        "--against", metavar="URL", help="a live RackHD's API (http://host:port): its answers are recorded now"
+    )
+    parser.add_argument(
+        "--rack-config",
+        metavar="FILE",
+        help="with --against: the rack config the suite tests that RackHD with (AMQP, Mongo, nodes)",
+    )
+    parser.add_argument(
+        "--reference-tapes",
+        metavar="DIR",
+        help="the reference's answers from this tape set (default: record them now, isolated)",
+    )
     parser.add_argument("--report", metavar="FILE", help="write the JSON report to FILE")
-    parser.add_argument("--rackhd-version", default=None,
-                        help="the RackHD version the answers are from (default: the tapes' own, else 2.60.7)")
-    parser.add_argument("--known", default="tests/rackhd/known_differences.yaml", metavar="FILE",
-                        help="the known-differences file (default tests/rackhd/known_differences.yaml)")
+    parser.add_argument(
+        "--rackhd-version",
+        default=None,
+        help="the RackHD version the answers are from (default: the tapes' own, else 2.60.7)",
+    )
+    parser.add_argument(
+        "--known",
+        default="tests/rackhd/known_differences.yaml",
+        metavar="FILE",
+        help="the known-differences file (default tests/rackhd/known_differences.yaml: the "
+        "current directory's, else the checkout's or the one bundled with rackharness)",
+    )
     parser.add_argument("--api-port", default="24080", help="a capture's port of the API (default 24080)")
     parser.add_argument("--auth-port", default="24443", help="a capture's port of the auth endpoint (default 24443)")
-    parser.add_argument("--show", type=int, default=200, metavar="N", help="lines of differences to print (default 200)")
-    parser.add_argument("--suite-only", action="store_true",
-                        help="compare the suite's requests only, not one generated request per spec operation")
+    parser.add_argument(
+        "--show", type=int, default=200, metavar="N", help="lines of differences to print (default 200)"
+    )
+    parser.add_argument(
+        "--suite-only",
+        action="store_true",
+        help="compare the suite's requests only, not one generated request per spec operation",
+    )
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -75,20 +99,29 @@ def run(args: argparse.Namespace, config: Config) -> int:
         rackhd = read_answers(source, api_port=args.api_port, auth_port=args.auth_port)
         version = args.rackhd_version or _tape_version(source) or ASSUMED_RACKHD_VERSION
         if args.against and not args.suite_only:
-            print(f"rackharness diff: the generated requests safe at a RackHD, to {url}...", file=sys.stderr, flush=True)
+            print(
+                f"rackharness diff: the generated requests safe at a RackHD, to {url}...", file=sys.stderr, flush=True
+            )
             rackhd.exchanges.extend(generated.send(generated.generate(), url))
-        reference = read_answers(Path(args.reference_tapes) if args.reference_tapes else
-                                 record_suite(scratch / "reference", isolated_environment(), "an isolated reference rack"))
+        reference = read_answers(
+            Path(args.reference_tapes)
+            if args.reference_tapes
+            else record_suite(scratch / "reference", isolated_environment(), "an isolated reference rack")
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     rackhd_suite, rackhd_generated = generated.split_generated(rackhd.exchanges)
     reference_suite, _ = generated.split_generated(reference.exchanges)
     comparison = compare_events(rackhd.events, reference.events, compare(rackhd_suite, reference_suite))
     if not args.suite_only:
-        print("rackharness diff: one generated request per spec operation, to an isolated reference rack...",
-              file=sys.stderr, flush=True)
-        generated.compare_generated(generated.generate(private=True), generated.reference_answers(), rackhd_generated,
-                                    comparison)
+        print(
+            "rackharness diff: one generated request per spec operation, to an isolated reference rack...",
+            file=sys.stderr,
+            flush=True,
+        )
+        generated.compare_generated(
+            generated.generate(private=True), generated.reference_answers(), rackhd_generated, comparison
+        )
     new, intended = classify(comparison, known, version)
     print(render(comparison, new, intended, against=f"RackHD {version} ({args.against or source})", limit=args.show))
     if args.report:
@@ -137,13 +170,14 @@ def live_environment(url: str, rack_config: str | None) -> dict[str, str]:
 
 
 def record_suite(scratch: Path, env: dict[str, str], what: str) -> Path:
-    """Record the black-box suite (a child nose2 in the repository) against ``what``; the tape set's path."""
-    if not Path("tests/rackhd").is_dir():
-        raise UsageError("rackharness diff records answers with the black-box suite: run it from the "
-                         "repository's root (tests/rackhd), or pass --reference-tapes DIR")
+    """Record the black-box suite (a child nose2) against ``what``; the tape set's path.
+
+    From the repository's root, ``nose2`` with its unittest.cfg; from anywhere else the suite's runner
+    (``python -m rackharness.suite``: the checkout's suite, or the one bundled with rackharness)."""
+    runner = "nose2" if Path("tests/rackhd").is_dir() else "rackharness.suite"
     env = {**env, "RACKHARNESS_RECORD_MODE": "all", "RACKHARNESS_TAPES_RECORD_DIR": str(scratch)}
     print(f"rackharness diff: recording the answers of {what} (the black-box suite)...", file=sys.stderr, flush=True)
-    done = subprocess.run([sys.executable, "-m", "nose2"], env=env, capture_output=True, text=True, timeout=1800)
+    done = subprocess.run([sys.executable, "-m", runner], env=env, capture_output=True, text=True, timeout=1800)
     recorded = next((path for path in sorted(scratch.glob("*")) if is_set(path)), None)
     if recorded is None:
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])

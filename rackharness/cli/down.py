@@ -3,6 +3,7 @@
 The data (the store's documents, RabbitMQ's files, the logs) stays for inspection; ``--purge`` deletes
 the data of the services the harness started — never a store or RackHD the user pointed at.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,10 +18,16 @@ HELP = "stop every process the rack started"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--force", action="store_true",
-                        help="also stop processes found by their rack marker and remove a corrupt state file")
-    parser.add_argument("--purge", action="store_true",
-                        help="also delete the data the rack's own store and broker kept (default: kept for inspection)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="also stop processes found by their rack marker and remove a corrupt state file",
+    )
+    parser.add_argument(
+        "--purge",
+        action="store_true",
+        help="also delete the data the rack's own store and broker kept (default: kept for inspection)",
+    )
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

@@ -3,6 +3,7 @@
 Exit 0 when every BMC and endpoint answers, 1 when any does not (a hint per failure), 2 when the
 inventory itself is malformed (``file:line: field: what``, no traceback).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,7 @@ HELP = "physical-lab inventories: `inventory check FILE` validates one and reach
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=["check"], help="check: validate, resolve secrets, reach everything")
     parser.add_argument("file", metavar="FILE", help="the inventory YAML (see docs/inventory.md)")
-    parser.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0,
-                        help="bound on each probe (default 5)")
+    parser.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0, help="bound on each probe (default 5)")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

@@ -3,6 +3,7 @@
 A user mistake prints one clear message (what, where, what to do) and exits 2 without a
 traceback; ``--debug`` adds the traceback for bug reports.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,29 +13,49 @@ import sys
 import traceback
 from collections.abc import Sequence
 
+from rackharness import __version__
 from rackharness.cli import config_cmd, diff, down, inventory, logs, matrix, microkernel, status, tapes, up
 from rackharness.config import load_config
 from rackharness.config.loader import Config
 from rackharness.config.schema import BY_KEY
 from rackharness.errors import RackHarnessError, UsageError
+from rackharness.invocation import command
 from rackharness.redaction import MASK
 
 COMMANDS = (up, down, status, logs, config_cmd, matrix, inventory, tapes, diff, microkernel)
 
 
+PREFIX = "rackharness: error: "
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own usage errors: same shape as ours, exit 2
-        raise UsageError(f"{self.prog}: {message}", hint=f"`{self.prog} --help` lists the options")
+        raise usage_error(self.prog.split()[1:], message)
+
+
+def usage_error(words: Sequence[str], message: str) -> UsageError:
+    """An argparse complaint about ``rackharness WORDS...`` (the subcommand, if any): main() says who
+    complains (``rackharness: error:``), so the message names only the subcommand."""
+    where = " ".join(words)
+    return UsageError(
+        f"{where}: {message}" if where else message, hint=f"`{command(f'{where} --help'.strip())}` lists the options"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--config", metavar="FILE", help="YAML config file (layered over the defaults)")
     common.add_argument("--state-dir", metavar="DIR", help="where state, logs and data live (.rackharness)")
-    common.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
-                        help="set any setting, e.g. --set amqp.port=21672 (see `rackharness config --list`)")
+    common.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help=f"set any setting, e.g. --set amqp.port=21672 (see `{command('config --list')}`)",
+    )
     common.add_argument("--debug", action="store_true", help="verbose logs and tracebacks")
     parser = _Parser(prog="rackharness", description="Virtual-rack provisioning and RackHD test harness.")
+    parser.add_argument("--version", action="version", version=f"rackharness {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for module in COMMANDS:
@@ -63,6 +84,15 @@ def config_from_args(args: argparse.Namespace, environ=None) -> Config:
     return load_config(args.config, environ=environ, flags=flags)
 
 
+def error_text(exc: RackHarnessError) -> str:
+    """``rackharness: error: MESSAGE`` (and its hint): the prefix once, even when a message carries it
+    already (one a child process printed, passed on)."""
+    text = str(exc)
+    while text.startswith(("rackharness: error: ", "rackharness: ")):
+        text = text.removeprefix("rackharness: ").removeprefix("error: ")
+    return PREFIX + text
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the command is, so its clean-up (``up`` stops what it started) runs."""
 
@@ -74,17 +104,23 @@ def _terminate(signum: int, frame: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     previous = signal.signal(signal.SIGTERM, _terminate)  # a SIGTERM unwinds like ^C: what `up` started is stopped
     try:
-        args = build_parser().parse_args(argv)
+        args, extra = build_parser().parse_known_args(argv)
+        if extra:  # said by the subcommand, with its --help (argparse would blame the top-level parser)
+            raise usage_error(
+                [args.command, *filter(None, [getattr(args, "verb", None)])],
+                f"unrecognized arguments: {' '.join(extra)}",
+            )
         config = config_from_args(args)
         return int(args.run(args, config) or 0)
     except RackHarnessError as exc:
         if debug:
             traceback.print_exc()
-        print(f"rackharness: error: {exc}", file=sys.stderr)
+        print(error_text(exc), file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # `rackharness status | head`
         sys.stderr.close()

@@ -5,6 +5,7 @@ under the names RackHD's bootstrap tasks ask for (``vmlinuz-1.2.0-rancher``, ``i
 the plain ``vmlinuz`` / ``initrd``): for a real RackHD, DIR is the ``common/`` folder of its static root
 (on-http's ``httpStaticRoot``, e.g. /opt/monorail/static/http/common), which it serves under /common/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,6 +16,8 @@ from rackharness.errors import UsageError
 
 NAME = "microkernel"
 HELP = "build (or find in the cache) the microkernel VMs netboot; --install DIR copies it for a RackHD"
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--install", metavar="DIR", help="copy the files into DIR under RackHD's names")
 
@@ -29,9 +32,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return 0
     directory = Path(args.install)
     if not directory.is_dir():
-        raise UsageError(f"--install {args.install}: no such directory",
-                         hint="give the common/ folder of RackHD's static root (httpStaticRoot), e.g. "
-                              "/opt/monorail/static/http/common")
+        raise UsageError(
+            f"--install {args.install}: no such directory",
+            hint="give the common/ folder of RackHD's static root (httpStaticRoot), e.g. "
+            "/opt/monorail/static/http/common",
+        )
     for path in install(files, directory):
         print(f"installed {path}")
     return 0

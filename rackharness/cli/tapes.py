@@ -5,6 +5,7 @@ API, AMQP and Mongo credentials, the token secret), the config, the running stac
 inventory — and gives each the placeholder of the fixtures' fake config (``fixtures/tapes/fake-config.yaml``,
 a rackharness config file), so the fake config and the tapes agree by construction.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,14 +15,19 @@ from urllib.parse import urlsplit
 from rackharness.config import Config
 from rackharness.config.loader import load_config
 from rackharness.errors import UsageError
+from rackharness.project_files import resolve
 from rackharness.tapes.tape import is_set, session_header, sets_in
 
 NAME = "tapes"
 HELP = "record/replay tape sets: list, promote a recording into the repo (scrubbed), import, check"
 FAKE_CONFIG = Path("fixtures/tapes/fake-config.yaml")
 #: settings that are secrets, and the role their value is scrubbed under
-SECRET_SETTINGS = {"bmc.password": "bmc.password", "amqp.password": "amqp.password",
-                   "target.auth_password": "target.auth_password", "target.auth_token_secret": "target.auth_token_secret"}
+SECRET_SETTINGS = {
+    "bmc.password": "bmc.password",
+    "amqp.password": "amqp.password",
+    "target.auth_password": "target.auth_password",
+    "target.auth_token_secret": "target.auth_token_secret",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,8 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     imported.add_argument("source", help="the set's directory (with _session.json)")
     imported.add_argument("--tape-set", help="the name to give it (default: the system its session tape names)")
     imported.add_argument("--fake-config", default=str(FAKE_CONFIG), help=f"placeholders (default {FAKE_CONFIG})")
-    check = verbs.add_parser("check", help="prove a set holds no token and none of the secrets the config, the "
-                                           "stack or the inventory give (set them: RACKHARNESS_BMC_PASSWORD=...)")
+    check = verbs.add_parser(
+        "check",
+        help="prove a set holds no token and none of the secrets the config, the "
+        "stack or the inventory give (set them: RACKHARNESS_BMC_PASSWORD=...)",
+    )
     check.add_argument("directory", nargs="?", help="the set (default: tapes.dir/tapes.set)")
     check.add_argument("--fake-config", default=str(FAKE_CONFIG), help=f"placeholders (default {FAKE_CONFIG})")
 
@@ -47,19 +56,27 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _list(args: argparse.Namespace, config: Config) -> int:
-    for label, directory in (("recorded", Path(config["tapes.record_dir"])), ("promoted", Path(config["tapes.dir"]))):
+    for label, directory in (
+        ("recorded", Path(config["tapes.record_dir"])),
+        ("promoted", resolve(config["tapes.dir"])),
+    ):
         found = sets_in(directory)
-        print(f"{label} ({directory}): " + (", ".join(f"{p.name} ({len(list(p.glob('*.json')))} tapes)"
-                                                      for p in found) or "none"))
+        print(
+            f"{label} ({directory}): "
+            + (", ".join(f"{p.name} ({len(list(p.glob('*.json')))} tapes)" for p in found) or "none")
+        )
     print(f"RACKHARNESS_RECORD_MODE=none replays: {config['tapes.set']}")
     return 0
 
 
 def placeholders(path: str) -> dict[str, str]:
-    """Role → placeholder, from the fake config."""
+    """Role → placeholder, from the fake config (the default's relative path: the project's, wherever run from)."""
+    path = str(resolve(path))
     if not Path(path).is_file():
-        raise UsageError(f"no fake config at {path}", hint="it holds the placeholders tapes use for secrets; "
-                                                           "restore fixtures/tapes/fake-config.yaml from git")
+        raise UsageError(
+            f"no fake config at {path}",
+            hint="it holds the placeholders tapes use for secrets; restore fixtures/tapes/fake-config.yaml from git",
+        )
     fake = load_config(path, environ={})
     out = {role: fake[key] for key, role in SECRET_SETTINGS.items() if fake[key]}
     mongo_password = urlsplit(fake["mongo.url"] or "").password
@@ -89,6 +106,7 @@ def run_secrets(config: Config, session: dict | None, *, given_only: bool = Fals
         found[f"node.{node['name']}.bmc.password"] = node["bmc"].get("password", "")
     try:
         from rackharness.stack_info import current_stack
+
         stack = None if given_only else current_stack(config["state_dir"])
     except UsageError:
         stack = None
@@ -99,6 +117,7 @@ def run_secrets(config: Config, session: dict | None, *, given_only: bool = Fals
             found[f"stack.{node.name}.bmc.password"] = node.bmc.password
     if config["inventory"]:
         from rackharness.inventory.loader import load_inventory
+
         inventory = load_inventory(config["inventory"])
         for node in inventory.nodes:
             found[f"inventory.{node.name}.bmc.password"] = node.bmc_password
@@ -115,31 +134,46 @@ def _url_password(found: dict[str, str], role: str, url: str | None) -> None:
 
 def _promote(args: argparse.Namespace, config: Config) -> int:
     from rackharness.tapes.promote import promote
+
     recorded = sets_in(Path(config["tapes.record_dir"]))
     if args.tape_set:
         source = Path(config["tapes.record_dir"]) / args.tape_set
         if source not in recorded:
-            raise UsageError(f"no recorded tape set {args.tape_set!r} in {config['tapes.record_dir']} "
-                             f"(recorded: {', '.join(p.name for p in recorded) or 'none'})")
+            raise UsageError(
+                f"no recorded tape set {args.tape_set!r} in {config['tapes.record_dir']} "
+                f"(recorded: {', '.join(p.name for p in recorded) or 'none'})"
+            )
     elif not recorded:
-        raise UsageError(f"nothing recorded in {config['tapes.record_dir']}",
-                         hint="record first: RACKHARNESS_RECORD_MODE=all nose2 (against a running system)")
+        raise UsageError(
+            f"nothing recorded in {config['tapes.record_dir']}",
+            hint="record first: RACKHARNESS_RECORD_MODE=all nose2 (against a running system)",
+        )
     else:
         source = recorded[-1]
-    done = promote(source, Path(config["tapes.dir"]) / source.name,
-                   run_secrets(config, session_header(source).get("session") or {}),
-                   placeholders(args.fake_config), keep_source=args.keep)
+    done = promote(
+        source,
+        Path(config["tapes.dir"]) / source.name,
+        run_secrets(config, session_header(source).get("session") or {}),
+        placeholders(args.fake_config),
+        keep_source=args.keep,
+    )
     print(done.summary())
     return 0
 
 
 def _import(args: argparse.Namespace, config: Config) -> int:
     from rackharness.tapes.promote import promote
+
     source = Path(args.source)
     session = (session_header(source).get("session") or {}) if is_set(source) else None
     name = args.tape_set or _system_name(source)
-    done = promote(source, Path(config["tapes.dir"]) / name, run_secrets(config, session),
-                   placeholders(args.fake_config), keep_source=True)
+    done = promote(
+        source,
+        Path(config["tapes.dir"]) / name,
+        run_secrets(config, session),
+        placeholders(args.fake_config),
+        keep_source=True,
+    )
     print(done.summary().replace("promoted", "imported", 1))
     return 0
 
@@ -155,7 +189,8 @@ def _system_name(source: Path) -> str:
 
 def _check(args: argparse.Namespace, config: Config) -> int:
     from rackharness.tapes.promote import check_set
-    directory = Path(args.directory) if args.directory else Path(config["tapes.dir"]) / config["tapes.set"]
+
+    directory = Path(args.directory) if args.directory else resolve(config["tapes.dir"]) / config["tapes.set"]
     leaks = check_set(directory, run_secrets(config, None, given_only=True), placeholders(args.fake_config))
     for leak in leaks:
         print(leak)

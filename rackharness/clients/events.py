@@ -14,6 +14,7 @@ after it was created::
 Patterns use RabbitMQ topic syntax (``*`` one word, ``#`` zero or more words). Waiting goes
 through :class:`rackharness.wait.Condition`: the time between polls is spent draining the queue.
 """
+
 from __future__ import annotations
 
 import collections
@@ -72,21 +73,31 @@ class Expectation:
         where = " where <predicate>" if self.where else ""
         text = f"{label}[{self.pattern}]{where}: wanted {bound}, got {len(self.matches)}"
         if self.rejected:
-            text += f"; {len(self.rejected)} more matched the key but not the predicate, e.g. " \
-                    f"{self.rejected[0].routing_key} {self.rejected[0].excerpt()}"
+            text += (
+                f"; {len(self.rejected)} more matched the key but not the predicate, e.g. "
+                f"{self.rejected[0].routing_key} {self.rejected[0].excerpt()}"
+            )
         return text
 
 
 class EventTracker:
     """One exclusive queue on ``exchange``; :meth:`expect` patterns, then :meth:`wait` for them."""
 
-    def __init__(self, amqp_url: str | None = None, exchange: str = EXCHANGE, *,
-                 connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, transport: AmqpTransport | None = None,
-                 clock: Callable[[], float] = clock_seam.monotonic) -> None:
+    def __init__(
+        self,
+        amqp_url: str | None = None,
+        exchange: str = EXCHANGE,
+        *,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        transport: AmqpTransport | None = None,
+        clock: Callable[[], float] = clock_seam.monotonic,
+    ) -> None:
         if transport is None:
             if not amqp_url:
-                raise ClientError("EventTracker needs an amqp_url or a transport",
-                                  hint="use current_stack().amqp_url from rackharness.stack_info")
+                raise ClientError(
+                    "EventTracker needs an amqp_url or a transport",
+                    hint="use current_stack().amqp_url from rackharness.stack_info",
+                )
             transport = open_transport(amqp_url, timeout=connect_timeout)
         self.transport, self.exchange, self._clock = transport, exchange, clock
         self.expectations: list[Expectation] = []
@@ -100,12 +111,20 @@ class EventTracker:
             transport.close()
             raise
 
-    def expect(self, pattern: str, *, min: int = 1, max: int | None = None,  # noqa: A002 - the brief's names
-               where: Callable[[Any], bool] | None = None, name: str | None = None) -> Expectation:
+    def expect(
+        self,
+        pattern: str,
+        *,
+        min: int = 1,
+        max: int | None = None,  # noqa: A002 - the brief's names
+        where: Callable[[Any], bool] | None = None,
+        name: str | None = None,
+    ) -> Expectation:
         """Bind ``pattern`` and return an :class:`Expectation` that counts messages arriving from now on."""
         if not pattern or any(w == "" for w in pattern.split(".")):
-            raise ClientError(f"bad routing-key pattern {pattern!r}",
-                              hint="dot-separated words; '*' is one word, '#' zero or more")
+            raise ClientError(
+                f"bad routing-key pattern {pattern!r}", hint="dot-separated words; '*' is one word, '#' zero or more"
+            )
         if min < 0 or (max is not None and max < min):
             raise ClientError(f"bad bounds for {pattern!r}: min={min}, max={max}")
         if pattern not in self._bound:
@@ -148,14 +167,22 @@ class EventTracker:
 
         Raises :class:`ExpectationFailed` (an ``AssertionError``) on timeout or when a ``max`` is exceeded.
         """
-        condition = Condition(probe=self._observe, what=f"events on {self.exchange}", timeout=timeout,
-                              interval=0.25, transient=(), clock=self._clock, sleep=self._drain)
+        condition = Condition(
+            probe=self._observe,
+            what=f"events on {self.exchange}",
+            timeout=timeout,
+            interval=0.25,
+            transient=(),
+            clock=self._clock,
+            sleep=self._drain,
+        )
         try:
             condition.wait()
         except ReadinessTimeout:
             unmet = [e for e in self.expectations if not e.satisfied]
-            raise self._failure(f"{len(unmet)} of {len(self.expectations)} expectation(s) unmet after "
-                                f"{timeout:g} s", unmet) from None
+            raise self._failure(
+                f"{len(unmet)} of {len(self.expectations)} expectation(s) unmet after {timeout:g} s", unmet
+            ) from None
         if settle > 0:
             deadline = self._clock() + settle
             while self._clock() < deadline and not any(e.exceeded for e in self.expectations):
@@ -170,8 +197,11 @@ class EventTracker:
         lines = [f"{headline} on exchange {self.exchange} (queue {self.queue}):"]
         lines += [f"  - {e.describe()}" for e in culprits]
         lines.append(self.arrivals_report())
-        return ExpectationFailed("\n".join(lines), hint="patterns use topic syntax ('*' one word, '#' zero or "
-                                 "more); a tracker only sees events published after it was created")
+        return ExpectationFailed(
+            "\n".join(lines),
+            hint="patterns use topic syntax ('*' one word, '#' zero or "
+            "more); a tracker only sees events published after it was created",
+        )
 
     def arrivals_report(self, limit: int = 15) -> str:
         """What arrived, grouped by routing key: count and a body excerpt of the first one."""
@@ -200,8 +230,14 @@ class EventTracker:
 class EventPublisher:
     """Publishes JSON events on ``exchange`` (declared topic/durable like RackHD's) to seed a test."""
 
-    def __init__(self, amqp_url: str | None = None, exchange: str = EXCHANGE, *,
-                 connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, transport: AmqpTransport | None = None) -> None:
+    def __init__(
+        self,
+        amqp_url: str | None = None,
+        exchange: str = EXCHANGE,
+        *,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        transport: AmqpTransport | None = None,
+    ) -> None:
         if transport is None:
             if not amqp_url:
                 raise ClientError("EventPublisher needs an amqp_url or a transport")

@@ -15,6 +15,7 @@ call with its client's timeout, because
 pyghmi's cache is process-wide: a second independent ``Command()`` to the same BMC would hang.
 The password is never logged, shown in ``repr`` or put in an error.
 """
+
 from __future__ import annotations
 
 import threading
@@ -24,6 +25,7 @@ from typing import Any
 
 from rackharness.bmc.login_diagnosis import Diagnosis, Verdict, diagnose_login
 from rackharness.errors import BmcCommandError, BmcError
+from rackharness.invocation import named
 from rackharness.transports.ipmi.base import BmcAddress
 from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 
@@ -36,12 +38,14 @@ def shared_caller() -> BmcCaller:
     mode's in-process target) must use it too, since pyghmi's session cache is per process."""
     return _SHARED_CALLER
 
+
 #: seconds a call may go unanswered before the BMC is asked why (a healthy BMC answers in milliseconds)
 EARLY_CHECK = 0.3
 DIAGNOSIS_TIMEOUT = 3.0
 #: what the diagnosis finds that no waiting will change: the call fails at once
-FATAL = frozenset({Verdict.REFUSED, Verdict.NOT_A_BMC, Verdict.NO_CIPHER, Verdict.UNKNOWN_USER, Verdict.ROLE,
-                   Verdict.WRONG_PASSWORD})
+FATAL = frozenset(
+    {Verdict.REFUSED, Verdict.NOT_A_BMC, Verdict.NO_CIPHER, Verdict.UNKNOWN_USER, Verdict.ROLE, Verdict.WRONG_PASSWORD}
+)
 
 _HEALTH = ((4, "failed"), (2, "critical"), (1, "warning"))  # pyghmi.constants.Health bits, worst first
 _CHASSIS_CONTROL_POWER_CYCLE = 2  # IPMI Chassis Control (netfn 0, cmd 2) data byte
@@ -55,8 +59,17 @@ def _health(bits: int) -> str:
 class ObmClient:
     """One node's BMC over IPMI (lanplus, via pyghmi); every method bounded by ``timeout`` seconds."""
 
-    def __init__(self, node_name: str, host: str, port: int, user: str, password: str, *,
-                 timeout: float = 10.0, caller: Any = None) -> None:
+    def __init__(
+        self,
+        node_name: str,
+        host: str,
+        port: int,
+        user: str,
+        password: str,
+        *,
+        timeout: float = 10.0,
+        caller: Any = None,
+    ) -> None:
         """``caller``: the IPMI seam to call through (default: the process's :func:`shared_caller`); one with a
         ``diagnosis(address, live)`` method (a recorder) also gets the login diagnoses."""
         self.node, self.timeout = node_name, timeout
@@ -76,8 +89,13 @@ class ObmClient:
             if node.name == node_name:
                 return cls.for_node(node, timeout=timeout)
         names = ", ".join(n.name for n in stack.nodes) or "none"
-        raise BmcCommandError(node_name, "?", "lookup", f"no such node in the stack (nodes: {names})",
-                              hint="use a node name from `./stack.sh status`")
+        raise BmcCommandError(
+            node_name,
+            "?",
+            "lookup",
+            f"no such node in the stack (nodes: {names})",
+            hint=named("use a node name from `./stack.sh status`"),
+        )
 
     @property
     def address(self) -> str:
@@ -115,8 +133,9 @@ class ObmClient:
         if "raised" in outcome:
             raise outcome["raised"]
         if "error" in outcome:
-            raise self._error(command, early or self._diagnose(DIAGNOSIS_TIMEOUT),
-                              detail=str(outcome["error"])) from outcome["error"]
+            raise self._error(
+                command, early or self._diagnose(DIAGNOSIS_TIMEOUT), detail=str(outcome["error"])
+            ) from outcome["error"]
         return outcome["value"]
 
     def _diagnose(self, within: float) -> Diagnosis:
@@ -141,26 +160,36 @@ class ObmClient:
             if "did not complete" in detail:
                 reason = f"no answer within {self.timeout:g} s after a working login"
             reason = reason.replace(self._address.password, "***") if self._address.password else reason
-            return BmcCommandError(self.node, self.address, command, reason,
-                                   hint="run the same command with ipmitool to compare (`ipmitool -I lanplus ...`)")
+            return BmcCommandError(
+                self.node,
+                self.address,
+                command,
+                reason,
+                hint="run the same command with ipmitool to compare (`ipmitool -I lanplus ...`)",
+            )
         what = f"{diagnosis.verdict.value}" + (f" ({diagnosis.detail})" if diagnosis.detail else "")
         return BmcCommandError(self.node, self.address, command, what, hint=diagnosis.hint)
 
     # -- identity ------------------------------------------------------------------------------
     def device_id(self) -> dict[str, Any]:
         """Get Device ID (App netfn 6, cmd 1): ``{"device_id", "firmware", "ipmi_version", "manufacturer_id", "product_id"}``."""
+
         def read(c):
             response = c.raw_command(netfn=6, command=1)
             if "error" in response:
                 raise RuntimeError(response["error"])
             return bytes(response["data"])
+
         data = self._call("get device id", read)
         if len(data) < 11:
             raise BmcCommandError(self.node, self.address, "get device id", f"answered {len(data)} bytes, not 11+")
-        return {"device_id": data[0], "firmware": f"{data[2] & 0x7f}.{data[3]:02x}",
-                "ipmi_version": f"{data[4] & 0xf}.{data[4] >> 4}",
-                "manufacturer_id": int.from_bytes(data[6:9], "little"),
-                "product_id": int.from_bytes(data[9:11], "little")}
+        return {
+            "device_id": data[0],
+            "firmware": f"{data[2] & 0x7F}.{data[3]:02x}",
+            "ipmi_version": f"{data[4] & 0xF}.{data[4] >> 4}",
+            "manufacturer_id": int.from_bytes(data[6:9], "little"),
+            "product_id": int.from_bytes(data[9:11], "little"),
+        }
 
     # -- power ---------------------------------------------------------------------------------
     def power_status(self) -> str:
@@ -178,18 +207,23 @@ class ObmClient:
 
     def power_cycle(self) -> None:
         """Chassis Control power cycle (what ``ipmitool chassis power cycle`` sends)."""
+
         def cycle(c):
             response = c.raw_command(netfn=0, command=2, data=[_CHASSIS_CONTROL_POWER_CYCLE])
             if "error" in response:
                 raise RuntimeError(response["error"])
+
         self._call("power cycle", cycle)
 
     # -- boot device ---------------------------------------------------------------------------
     def boot_device(self) -> dict[str, Any]:
         """``{"device": "network"|"hd"|"default"|..., "persistent": bool, "uefi": bool}`` (pyghmi names)."""
         raw = self._call("get boot device", lambda c: c.get_bootdev())
-        return {"device": raw.get("bootdev"), "persistent": bool(raw.get("persistent")),
-                "uefi": bool(raw.get("uefimode"))}
+        return {
+            "device": raw.get("bootdev"),
+            "persistent": bool(raw.get("persistent")),
+            "uefi": bool(raw.get("uefimode")),
+        }
 
     def set_boot_device(self, device: str, *, persistent: bool = False, uefi: bool = False) -> None:
         """``device`` in pyghmi's names: ``network``/``pxe``, ``hd``/``disk``, ``cd``, ``bios``, ``default``."""
@@ -199,8 +233,10 @@ class ObmClient:
     def sensors(self) -> list[dict[str, Any]]:
         """SDR readings: ``[{"name", "value", "units", "health", "states"}]``."""
         readings = self._call("read sensors", lambda c: list(c.get_sensor_data()))
-        return [{"name": r.name, "value": r.value, "units": r.units, "health": _health(r.health),
-                 "states": list(r.states)} for r in readings]
+        return [
+            {"name": r.name, "value": r.value, "units": r.units, "health": _health(r.health), "states": list(r.states)}
+            for r in readings
+        ]
 
     def sel(self) -> list[dict[str, Any]]:
         """System event log entries as pyghmi decodes them (dicts)."""
@@ -219,11 +255,13 @@ class ObmClient:
 
     def system_guid(self) -> str:
         """Get System GUID, decoded as IPMI 2.0 orders it (least significant byte first): lower-case UUID text."""
+
         def read(c):
             response = c.raw_command(netfn=_GET_SYSTEM_GUID[0], command=_GET_SYSTEM_GUID[1])
             if "error" in response:
                 raise RuntimeError(response["error"])
             return bytes(response["data"])
+
         data = self._call("get system GUID", read)
         if len(data) != 16:
             raise BmcCommandError(self.node, self.address, "get system GUID", f"answered {len(data)} bytes, not 16")

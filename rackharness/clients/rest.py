@@ -13,6 +13,7 @@ Every call names the status it expects. Anything else raises
 (refused, timeout) raises :class:`~rackharness.errors.ServiceUnavailable` saying the URL and the
 timeout. Passwords and tokens never appear in errors, reprs or logs.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,6 +22,7 @@ from typing import Any
 
 from rackharness.api_paths import API_ROOT
 from rackharness.errors import ClientError, HttpStatusError, ServiceUnavailable
+from rackharness.invocation import named
 from rackharness.redaction import MASK
 from rackharness.transports.http_out.base import HttpAnswer, HttpOut, HttpUnreachable
 from rackharness.transports.http_out.chooser import open_http
@@ -35,8 +37,16 @@ TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled", "timeout"})
 class RackHDClient:
     """A RackHD northbound API at ``base_url`` (``http://host:port``, no ``/api/2.0``)."""
 
-    def __init__(self, base_url: str, *, session: Any = None, timeout: float = 10,
-                 username: str | None = None, password: str | None = None, http: HttpOut | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        session: Any = None,
+        timeout: float = 10,
+        username: str | None = None,
+        password: str | None = None,
+        http: HttpOut | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         #: the HTTP-out transport every request goes through
@@ -59,8 +69,10 @@ class RackHDClient:
     def from_stack(cls, stack: Any, **kwargs: Any) -> "RackHDClient":
         """The API of a rack described by :func:`rackharness.stack_info.current_stack`."""
         if not getattr(stack, "api_url", None):
-            raise ClientError(f"the rack in {getattr(stack, 'state_dir', '?')} has no api_url",
-                              hint="`./stack.sh status` shows the endpoints; is the target running?")
+            raise ClientError(
+                f"the rack in {getattr(stack, 'state_dir', '?')} has no api_url",
+                hint=named("`./stack.sh status` shows the endpoints; is the target running?"),
+            )
         return cls(stack.api_url, **kwargs)
 
     @classmethod
@@ -68,6 +80,7 @@ class RackHDClient:
         """The API named by the configuration (``target.url``, else ``target.host``:``target.port``)."""
         if config is None:
             from rackharness.config.loader import load_config
+
             config = load_config()
         url = config["target.url"] or f"http://{config['target.host']}:{config['target.port']}"
         return cls(url, **kwargs)
@@ -88,30 +101,48 @@ class RackHDClient:
                     text = text.replace(secret[4:], MASK)
         return text
 
-    def send(self, method: str, path: str, *, json: Any = None, expect: Iterable[int] = (200,),
-             params: dict[str, Any] | None = None) -> HttpAnswer:
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        expect: Iterable[int] = (200,),
+        params: dict[str, Any] | None = None,
+    ) -> HttpAnswer:
         """Send one request; return the answer if its status is in ``expect``, else raise."""
         url = self.url(path)
         try:
-            response = self.http.request(method, url, json=json, params=params, timeout=self.timeout,
-                                         headers=self._auth_headers or None)
+            response = self.http.request(
+                method, url, json=json, params=params, timeout=self.timeout, headers=self._auth_headers or None
+            )
         except HttpUnreachable as exc:
             cause = exc.__cause__ or exc
             reason = self._redact(f"{type(cause).__name__}: {cause}")
             raise ServiceUnavailable(
                 f"{method} {url}: RackHD did not answer within the {self.timeout:g}s timeout ({reason})",
-                hint="is the rack up? `./stack.sh status` shows api_url; a slow API needs a larger timeout",
+                hint=named("is the rack up? `./stack.sh status` shows api_url; a slow API needs a larger timeout"),
             ) from cause
         log.debug("%s %s -> %s", method, url, response.status_code)
         expected = tuple(expect)
         if response.status_code not in expected:
-            hint = "log in first (client.login()) or check the credentials" if response.status_code == 401 else \
-                f"expected {' or '.join(map(str, expected))}"
+            hint = (
+                "log in first (client.login()) or check the credentials"
+                if response.status_code == 401
+                else f"expected {' or '.join(map(str, expected))}"
+            )
             raise HttpStatusError(method, url, response.status_code, self._redact(response.text), hint=hint)
         return response
 
-    def request(self, method: str, path: str, *, json: Any = None, expect: Iterable[int] = (200,),
-                params: dict[str, Any] | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        expect: Iterable[int] = (200,),
+        params: dict[str, Any] | None = None,
+    ) -> Any:
         """Like :meth:`send`, returning the parsed JSON body (None for 204 or an empty body)."""
         response = self.send(method, path, json=json, expect=expect, params=params)
         if response.status_code == 204 or not response.content:
@@ -119,34 +150,41 @@ class RackHDClient:
         try:
             return response.json()
         except ValueError as exc:
-            raise ClientError(f"{method} {self.url(path)} answered {response.status_code} with a body that is "
-                              f"not JSON: {self._redact(response.text[:200])!r}") from exc
+            raise ClientError(
+                f"{method} {self.url(path)} answered {response.status_code} with a body that is "
+                f"not JSON: {self._redact(response.text[:200])!r}"
+            ) from exc
 
     def get(self, path: str, *, expect: Iterable[int] = (200,), params: dict[str, Any] | None = None) -> Any:
         return self.request("GET", path, expect=expect, params=params)
 
-    def post(self, path: str, json: Any = None, *, expect: Iterable[int] = (200,),
-             params: dict[str, Any] | None = None) -> Any:
+    def post(
+        self, path: str, json: Any = None, *, expect: Iterable[int] = (200,), params: dict[str, Any] | None = None
+    ) -> Any:
         return self.request("POST", path, json=json, expect=expect, params=params)
 
-    def put(self, path: str, json: Any = None, *, expect: Iterable[int] = (200,),
-            params: dict[str, Any] | None = None) -> Any:
+    def put(
+        self, path: str, json: Any = None, *, expect: Iterable[int] = (200,), params: dict[str, Any] | None = None
+    ) -> Any:
         return self.request("PUT", path, json=json, expect=expect, params=params)
 
-    def patch(self, path: str, json: Any = None, *, expect: Iterable[int] = (200,),
-              params: dict[str, Any] | None = None) -> Any:
+    def patch(
+        self, path: str, json: Any = None, *, expect: Iterable[int] = (200,), params: dict[str, Any] | None = None
+    ) -> Any:
         return self.request("PATCH", path, json=json, expect=expect, params=params)
 
-    def delete(self, path: str, json: Any = None, *, expect: Iterable[int] = (200,),
-               params: dict[str, Any] | None = None) -> Any:
+    def delete(
+        self, path: str, json: Any = None, *, expect: Iterable[int] = (200,), params: dict[str, Any] | None = None
+    ) -> Any:
         return self.request("DELETE", path, json=json, expect=expect, params=params)
 
     # -- auth ----------------------------------------------------------------------------------
 
     def _credentials(self, what: str) -> tuple[str, str]:
         if not self.username or self._password is None:
-            raise ClientError(f"{what} needs a username and password",
-                              hint="RackHDClient(url, username=..., password=...)")
+            raise ClientError(
+                f"{what} needs a username and password", hint="RackHDClient(url, username=..., password=...)"
+            )
         return self.username, self._password
 
     def login(self) -> str:
@@ -155,8 +193,10 @@ class RackHDClient:
         body = self.post("/login", {"username": username, "password": password})
         token = body.get("token") if isinstance(body, dict) else None
         if not token:
-            raise ClientError(f"POST {self.url('/login')} answered without a token",
-                              hint="is auth enabled on this RackHD (authEnabled: true)?")
+            raise ClientError(
+                f"POST {self.url('/login')} answered without a token",
+                hint="is auth enabled on this RackHD (authEnabled: true)?",
+            )
         self._auth_headers = {"authorization": f"JWT {token}"}
         return token
 
@@ -184,8 +224,9 @@ class RackHDClient:
     def node(self, node_id: str) -> dict[str, Any]:
         return self.get(f"{API_ROOT}/nodes/{node_id}")
 
-    def create_node(self, name: str, type: str = "compute", identifiers: list[str] | None = None,
-                    **fields: Any) -> dict[str, Any]:
+    def create_node(
+        self, name: str, type: str = "compute", identifiers: list[str] | None = None, **fields: Any
+    ) -> dict[str, Any]:
         """``POST /nodes`` → the raw node (201)."""
         body = {"name": name, "type": type, **fields}
         if identifiers is not None:
@@ -197,8 +238,9 @@ class RackHDClient:
 
     def run_workflow(self, node_id: str, graph_name: str, options: dict[str, Any] | None = None) -> str:
         """``POST /nodes/{id}/workflows`` → the new graph's ``instanceId``."""
-        graph = self.post(f"{API_ROOT}/nodes/{node_id}/workflows", {"name": graph_name, "options": options or {}},
-                          expect=(201,))
+        graph = self.post(
+            f"{API_ROOT}/nodes/{node_id}/workflows", {"name": graph_name, "options": options or {}}, expect=(201,)
+        )
         return graph.get("instanceId") or graph["id"]
 
     def workflow(self, instance_id: str) -> dict[str, Any]:
@@ -217,9 +259,14 @@ class RackHDClient:
             status = graph_status(graph)
             return Observation(status in TERMINAL_STATUSES, describe_graph(graph))
 
-        Condition(timeout=timeout, interval=interval, transient=(ServiceUnavailable,), probe=probe,
-                  what=f"workflow {instance_id} to finish",
-                  hint=f"see the graph: GET {self.url(f'{API_ROOT}/workflows/{instance_id}')}").wait()
+        Condition(
+            timeout=timeout,
+            interval=interval,
+            transient=(ServiceUnavailable,),
+            probe=probe,
+            what=f"workflow {instance_id} to finish",
+            hint=f"see the graph: GET {self.url(f'{API_ROOT}/workflows/{instance_id}')}",
+        ).wait()
         return last["graph"]
 
 
@@ -238,8 +285,9 @@ def graph_tasks(graph: dict[str, Any]) -> list[dict[str, Any]]:
 
 def describe_graph(graph: dict[str, Any]) -> str:
     """``status=running; tasks: power-on=succeeded, reboot=pending``."""
-    tasks = ", ".join(f"{t.get('label') or t.get('injectableName') or '?'}={t.get('state', '?')}"
-                      for t in graph_tasks(graph))
+    tasks = ", ".join(
+        f"{t.get('label') or t.get('injectableName') or '?'}={t.get('state', '?')}" for t in graph_tasks(graph)
+    )
     return f"status={graph_status(graph)}; tasks: {tasks or 'none'}"
 
 

@@ -14,6 +14,7 @@ reverse order and can run any number of times. Make it run even when a test fail
 
 or use it as a context manager. It never creates indexes (array-field indexes break nx-27017 0.8.1).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,8 +42,10 @@ def now() -> dt.datetime:
 def _node_ref(node_id: str) -> ObjectId:
     """How RackHD stores a reference to a node: an ObjectId."""
     if not ObjectId.is_valid(node_id):
-        raise ClientError(f"{node_id!r} is not a RackHD node id (24 hex digits)",
-                          hint="pass the id a MongoSeeder.node() or the API returned")
+        raise ClientError(
+            f"{node_id!r} is not a RackHD node id (24 hex digits)",
+            hint="pass the id a MongoSeeder.node() or the API returned",
+        )
     return ObjectId(node_id)
 
 
@@ -72,35 +75,52 @@ class MongoSeeder:
         try:
             self.db[collection].insert_one(document)
         except PyMongoError as exc:
-            raise ClientError(f"seeding {self.db.name}.{collection} failed: {exc}",
-                              hint="is the document valid and Mongo up?") from exc
+            raise ClientError(
+                f"seeding {self.db.name}.{collection} failed: {exc}", hint="is the document valid and Mongo up?"
+            ) from exc
         self._seeded.append((collection, document["_id"]))
         return str(document["_id"])
 
-    def node(self, name: str | None = None, identifiers: list[str] | None = None, type: str = "compute",
-             **fields: Any) -> str:
+    def node(
+        self, name: str | None = None, identifiers: list[str] | None = None, type: str = "compute", **fields: Any
+    ) -> str:
         """A node (ObjectId id); MACs in ``identifiers`` are stored lowercase with colons, as RackHD does."""
         oid = ObjectId()
-        document = {"_id": oid, "name": name or f"seeded-{oid}", "type": type,
-                    "identifiers": [i.lower().replace("-", ":") for i in identifiers or []],
-                    "autoDiscover": False, "relations": [], "tags": []}
+        document = {
+            "_id": oid,
+            "name": name or f"seeded-{oid}",
+            "type": type,
+            "identifiers": [i.lower().replace("-", ":") for i in identifiers or []],
+            "autoDiscover": False,
+            "relations": [],
+            "tags": [],
+        }
         document.update(fields)
         return self._insert(NODES, document)
 
     def obm(self, node_id: str, service: str, config: dict[str, Any]) -> str:
         """An OBM setting of a node (config stored as given; RackHD would encrypt secret keys)."""
-        return self._insert(OBMS, {"_id": ObjectId(), "node": _node_ref(node_id), "service": service,
-                                   "config": dict(config)})
+        return self._insert(
+            OBMS, {"_id": ObjectId(), "node": _node_ref(node_id), "service": service, "config": dict(config)}
+        )
 
     def catalog(self, node_id: str, source: str, data: Any) -> str:
         """A catalog (uuid4 id) of ``source`` for a node; the latest per source wins in RackHD."""
-        return self._insert(CATALOGS, {"_id": str(uuid.uuid4()), "node": _node_ref(node_id), "source": source,
-                                       "data": data})
+        return self._insert(
+            CATALOGS, {"_id": str(uuid.uuid4()), "node": _node_ref(node_id), "source": source, "data": data}
+        )
 
     def lookup(self, node_id: str, mac: str, ip: str | None = None) -> str:
         """A lookup entry tying a MAC (and IP) to a node."""
-        return self._insert(LOOKUPS, {"_id": ObjectId(), "node": _node_ref(node_id),
-                                      "macAddress": mac.lower().replace("-", ":"), "ipAddress": ip})
+        return self._insert(
+            LOOKUPS,
+            {
+                "_id": ObjectId(),
+                "node": _node_ref(node_id),
+                "macAddress": mac.lower().replace("-", ":"),
+                "ipAddress": ip,
+            },
+        )
 
     def sku(self, name: str, rules: list[dict[str, Any]], **fields: Any) -> str:
         """A SKU (uuid4 id) with RackHD's rule grammar (``{"path": "dmi.x", "equals": ...}``)."""
@@ -132,8 +152,10 @@ class MongoSeeder:
                 errors.append(f"{collection}/{_id}: {type(exc).__name__}: {exc}")
         self._seeded = list(reversed(left))
         if errors:
-            raise ClientError(f"cleanup of {len(errors)} seeded document(s) in {self.db.name} failed: "
-                              + "; ".join(errors[:5]), hint="is Mongo still up? cleanup() can be called again")
+            raise ClientError(
+                f"cleanup of {len(errors)} seeded document(s) in {self.db.name} failed: " + "; ".join(errors[:5]),
+                hint="is Mongo still up? cleanup() can be called again",
+            )
 
     def register_cleanup(self, testcase: Any) -> "MongoSeeder":
         """``testcase.addCleanup(self.cleanup)``: runs even when the test body raised.

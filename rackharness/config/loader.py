@@ -4,6 +4,7 @@ Order (later wins): built-in defaults, ``--config FILE`` (YAML), ``RACKHARNESS_*
 command-line flags (``--nodes``, ``--set key=value`` ...). Every error names its origin:
 ``stack.yaml:7: amqp.port: expected a whole number, got 'abc'``.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -19,6 +20,7 @@ import yaml
 from rackharness.config.schema import BY_KEY, SETTINGS, Setting, coerce
 from rackharness.config.yaml_file import compose_file
 from rackharness.errors import ConfigError
+from rackharness.invocation import named
 from rackharness.redaction import MASK
 
 
@@ -46,6 +48,12 @@ class Config(Mapping[str, Any]):
     def source(self, key: str) -> str:
         return self._values[key].source
 
+    def with_value(self, key: str, value: Any, source: str) -> "Config":
+        """A copy with ``key`` set to ``value`` (already of the setting's type), said to come from ``source``."""
+        if key not in self._values:
+            raise KeyError(key)
+        return Config({**self._values, key: Sourced(value, source)})
+
     def to_dict(self, *, show_secrets: bool = False) -> dict[str, Any]:
         out = {}
         for key, sourced in self._values.items():
@@ -55,8 +63,7 @@ class Config(Mapping[str, Any]):
 
     def save(self, path: Path) -> None:
         """Write the merged config (with secrets: the run must be reproducible) mode 0600."""
-        payload = {"values": self.to_dict(show_secrets=True),
-                   "sources": {k: v.source for k, v in self._values.items()}}
+        payload = {"values": self.to_dict(show_secrets=True), "sources": {k: v.source for k, v in self._values.items()}}
         write_private(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")
 
     @classmethod
@@ -98,8 +105,10 @@ def load_config(
     for key, (raw, flag) in (flags or {}).items():
         setting = BY_KEY.get(key)
         if setting is None:
-            raise ConfigError(f"{flag}: unknown setting {key!r}{_did_you_mean(key)}",
-                              hint="`rackharness config --list` shows every setting")
+            raise ConfigError(
+                f"{flag}: unknown setting {key!r}{_did_you_mean(key)}",
+                hint=named("`rackharness config --list` shows every setting"),
+            )
         values[key] = _checked(setting, raw, f"flag {flag}")
     return Config(values)
 
@@ -108,8 +117,13 @@ def _checked(setting: Setting, raw: Any, where: str) -> Sourced:
     try:
         return Sourced(coerce(setting, raw), where)
     except ValueError as exc:
-        raise ConfigError(f"{where}: {setting.key}: {exc}",
-                          hint=f"{setting.key}: {setting.help}") from None
+        default = "unset" if setting.default is None else MASK if setting.secret else repr(setting.default)
+        raise ConfigError(
+            f"{where}: {setting.key}: {exc}",
+            hint=named(
+                f"{setting.key}: {setting.help} (default {default}); `rackharness config --list` lists every setting"
+            ),
+        ) from None
 
 
 def read_config_file(path: Path) -> dict[str, tuple[Any, str]]:
@@ -118,8 +132,10 @@ def read_config_file(path: Path) -> dict[str, tuple[Any, str]]:
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
-        raise ConfigError(f"{path}:{root.start_mark.line + 1}: the config must be a mapping of settings",
-                          hint="e.g. `nodes: 8` or `amqp: {port: 21672}`")
+        raise ConfigError(
+            f"{path}:{root.start_mark.line + 1}: the config must be a mapping of settings",
+            hint="e.g. `nodes: 8` or `amqp: {port: 21672}`",
+        )
     out: dict[str, tuple[Any, str]] = {}
     _walk(root, "", path, out)
     return out
@@ -135,15 +151,19 @@ def _walk(node: yaml.MappingNode, prefix: str, path: Path, out: dict) -> None:
             _walk(value_node, key + ".", path, out)
             continue
         if key not in BY_KEY:
-            raise ConfigError(f"{where}: unknown setting {key!r}{_did_you_mean(key)}",
-                              hint="`rackharness config --list` shows every setting")
+            raise ConfigError(
+                f"{where}: unknown setting {key!r}{_did_you_mean(key)}",
+                hint=named("`rackharness config --list` shows every setting"),
+            )
         if isinstance(value_node, yaml.SequenceNode):
             raise ConfigError(f"{where}: {key}: expected a single value, got a list")
         try:
             out[key] = (yaml.safe_load(yaml.serialize(value_node)), where)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. a date YAML cannot build
-            raise ConfigError(f"{where}: {key}: not a value this setting takes ({type(exc).__name__})",
-                              hint=f"quote it if it is text; {key}: {BY_KEY[key].help}") from None
+            raise ConfigError(
+                f"{where}: {key}: not a value this setting takes ({type(exc).__name__})",
+                hint=f"quote it if it is text; {key}: {BY_KEY[key].help}",
+            ) from None
 
 
 def _did_you_mean(key: str) -> str:

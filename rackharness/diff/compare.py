@@ -7,6 +7,7 @@ request one side made and the other did not (a poll answered sooner, a test only
 counted as unpaired, not as a difference. Each pair's answers are compared (:mod:`.shapes`), and the
 same difference on the same endpoint is one :class:`Difference` however often it occurred.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -37,8 +38,15 @@ class Difference:
         return f"{self.where}: {self.kind}{times}: RackHD {self.rackhd}, reference {self.reference}"
 
     def to_json(self) -> dict[str, Any]:
-        out = {"endpoint": self.endpoint, "where": self.where, "kind": self.kind, "rackhd": self.rackhd,
-               "reference": self.reference, "count": self.count, "tests": self.tests[:5]}
+        out = {
+            "endpoint": self.endpoint,
+            "where": self.where,
+            "kind": self.kind,
+            "rackhd": self.rackhd,
+            "reference": self.reference,
+            "count": self.count,
+            "tests": self.tests[:5],
+        }
         if self.known:
             out["right"], out["reason"] = self.known.get("right"), self.known.get("reason")
         return out
@@ -81,8 +89,9 @@ def answer_differences(rackhd: Exchange, reference: Exchange) -> list[Difference
         return out  # another status: another body, compared no further
     for header in shapes.HEADERS:
         a, b = shapes.header(rackhd.headers, header), shapes.header(reference.headers, header)
-        if a != b and not (header == "content-type" and a and b and a.split(";")[0] == b.split(";")[0]
-                           and _charset_only(a, b)):
+        if a != b and not (
+            header == "content-type" and a and b and a.split(";")[0] == b.split(";")[0] and _charset_only(a, b)
+        ):
             out.append(Difference(name, f"header {header}", "header", a or "(none)", b or "(none)", tests=list(test)))
     for where, kind, a, b in shapes.with_renames(list(shapes.body_differences(rackhd.body, reference.body))):
         out.append(Difference(name, where, kind, a, b, tests=list(test)))
@@ -100,8 +109,12 @@ def settled(exchanges: list[Exchange]) -> list[Exchange]:
     for); how many polls it took is the run's own."""
     out: list[Exchange] = []
     for exchange in exchanges:
-        if out and exchange.method == "GET" and (out[-1].channel, out[-1].method, out[-1].path, out[-1].query) == \
-                (exchange.channel, exchange.method, exchange.path, exchange.query):
+        if (
+            out
+            and exchange.method == "GET"
+            and (out[-1].channel, out[-1].method, out[-1].path, out[-1].query)
+            == (exchange.channel, exchange.method, exchange.path, exchange.query)
+        ):
             out[-1] = exchange
         else:
             out.append(exchange)
@@ -131,6 +144,7 @@ def compare_events(rackhd: list[Event], reference: list[Event], result: Comparis
     """The messages of each routing key (as a template: ``graph.finished.{id}``) both sides published, compared
     by shape (keys, types, nesting); a routing key only the reference published is a difference (a capture has
     every message RackHD published, a tape only those the suite waited for: a key only RackHD's is none)."""
+
     def by_key(events: list[Event]) -> dict[str, list[Any]]:
         grouped: dict[str, list[Any]] = {}
         for event in events:

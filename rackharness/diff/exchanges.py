@@ -9,6 +9,7 @@ Each is read once into :class:`Answers`: the exchanges, and the AMQP messages as
   proxy in front of RackHD: the port says the endpoint (``--api-port``, ``--auth-port``); what came
   through any other port (the southbound API, the nodes' traffic) is not the suite's and is left out.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -64,8 +65,10 @@ class Answers:
 def read_tape_set(directory: Path) -> Answers:
     """Every HTTP call (test after test) and every AMQP delivery of a tape set, read once."""
     if not is_set(directory):
-        raise UsageError(f"{directory} is not a tape set (no {file_name(SESSION)})",
-                         hint="give a set recorded by rackharness (docs/record-replay.md), or a capture file")
+        raise UsageError(
+            f"{directory} is not a tape set (no {file_name(SESSION)})",
+            hint="give a set recorded by rackharness (docs/record-replay.md), or a capture file",
+        )
     tapes = [load(p) for p in directory.glob("*" + SUFFIX)]
     tapes.sort(key=lambda t: (t.test != SESSION, str(t.header.get("recorded_at", "")), t.test))
     exchanges, events = [], []
@@ -74,13 +77,26 @@ def read_tape_set(directory: Path) -> Answers:
             if i.get("seam") == "amqp" and i.get("kind") == "delivery":
                 message = i.get("message") or {}
                 events.append(Event(message.get("exchange", ""), message.get("routing_key", ""), message.get("body")))
-            elif tape.test != SESSION and i.get("seam") == "http_out" and i.get("kind") == "call" \
-                    and "status" in (i.get("response") or {}):
+            elif (
+                tape.test != SESSION
+                and i.get("seam") == "http_out"
+                and i.get("kind") == "call"
+                and "status" in (i.get("response") or {})
+            ):
                 request, response = i["request"], i["response"]
-                exchanges.append(Exchange(i.get("channel", "api"), request["method"], request["path"],
-                                          tuple(tuple(q) for q in request.get("query") or ()), request.get("body"),
-                                          int(response["status"]), dict(response.get("headers") or {}),
-                                          _decoded(response.get("body")), tape.test))
+                exchanges.append(
+                    Exchange(
+                        i.get("channel", "api"),
+                        request["method"],
+                        request["path"],
+                        tuple(tuple(q) for q in request.get("query") or ()),
+                        request.get("body"),
+                        int(response["status"]),
+                        dict(response.get("headers") or {}),
+                        _decoded(response.get("body")),
+                        tape.test,
+                    )
+                )
     return Answers(exchanges, events)
 
 
@@ -109,13 +125,23 @@ def read_capture(path: Path, *, api_port: str = "24080", auth_port: str = "24443
             continue
         parts = urlsplit(record["path"])
         response = record.get("response") or {}
-        exchanges.append(Exchange(channel, record["method"].upper(), parts.path,
-                                  tuple(parse_qsl(parts.query, keep_blank_values=True)),
-                                  _decoded((record.get("request") or {}).get("body")), int(response.get("status", 0)),
-                                  dict(response.get("headers") or {}), _decoded(response.get("body"))))
+        exchanges.append(
+            Exchange(
+                channel,
+                record["method"].upper(),
+                parts.path,
+                tuple(parse_qsl(parts.query, keep_blank_values=True)),
+                _decoded((record.get("request") or {}).get("body")),
+                int(response.get("status", 0)),
+                dict(response.get("headers") or {}),
+                _decoded(response.get("body")),
+            )
+        )
     if not exchanges:
-        raise UsageError(f"{path}: no HTTP exchange through port {api_port} or {auth_port}",
-                         hint="set --api-port/--auth-port to the ports the capture's proxy listened on")
+        raise UsageError(
+            f"{path}: no HTTP exchange through port {api_port} or {auth_port}",
+            hint="set --api-port/--auth-port to the ports the capture's proxy listened on",
+        )
     return Answers(exchanges, events)
 
 

@@ -36,6 +36,7 @@ to do; ``bootstrap.js`` without a MAC finds no node).
 error to ``default`` (on-http declares 404/400 explicitly on only some operations; its controllers
 answer ``NotFoundError`` 404 and ``BadRequestError`` 400 everywhere).
 """
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,11 @@ PARAMETERS = {
 }
 TARGET_BODIES: dict[str, Any] = {  # schema ref -> the smallest body it accepts ({} elsewhere)
     "obm": {"nodeId": ABSENT_ID, "service": "noop-obm-service", "config": {}},
-    "ibm": {"nodeId": ABSENT_ID, "service": "ssh-ibm-service",
-            "config": {"host": "192.0.2.1", "user": ABSENT_NAME, "password": ABSENT_NAME}},
+    "ibm": {
+        "nodeId": ABSENT_ID,
+        "service": "ssh-ibm-service",
+        "config": {"host": "192.0.2.1", "user": ABSENT_NAME, "password": ABSENT_NAME},
+    },
     "relations.2.0.json#/definitions/Relation": {"contains": [ABSENT_ID]},
 }
 #: operation id -> its body, where on-http checks the body before the target without a schema
@@ -66,11 +70,20 @@ ACTION_BODIES = {"workflowsAction": {"command": "cancel"}, "nodesWorkflowActionB
 _CREATES = "a PUT stores its body under any name, an absent one included: nothing is refused before it is written"
 #: operation id -> (kind, body, expected, why this request)
 UNSAFE: dict[str, tuple[str, Any, tuple[int, ...], str]] = {
-    "configPatch": ("no-op", {}, (200,), "on-http sets each key of the body into its configuration (no schema: an "
-                    "array is not refused, a string's characters would become keys); the empty object sets none"),
+    "configPatch": (
+        "no-op",
+        {},
+        (200,),
+        "on-http sets each key of the body into its configuration (no schema: an "
+        "array is not refused, a string's characters would become keys); the empty object sets none",
+    ),
     "configPut": ("no-op", {}, (200,), "the same handler as configPatch: the empty object sets no key"),
-    "addRole": ("invalid-body", [], (400,), "roles2.0 keeps only role/privileges of the body: a role without a name, "
-                "which the roles model refuses"),
+    "addRole": (
+        "invalid-body",
+        [],
+        (400,),
+        "roles2.0 keeps only role/privileges of the body: a role without a name, which the roles model refuses",
+    ),
     "createAccount": ("invalid-body", [], (400,), "no UserName, no Password: never an account (anonymous may call it)"),
     "postSession": ("invalid-body", [], (400, 401), "no credentials: logs nobody in (400 body, or 401 refused)"),
     "workflowsPutTask": ("skipped", None, (), "defineTask persists the body as a task definition unchecked"),
@@ -111,13 +124,15 @@ EXPECTED: dict[str, tuple[tuple[int, ...], str]] = {
     "modifyAccount": ((401,), "as modifyUser: the logged-in user first"),
     "patchManager": ((405,), "refuses every manager but RackHD before any lookup (the spec lists 405)"),
 }
-SPEC_DEFAULT_ONLY = frozenset("""
+SPEC_DEFAULT_ONLY = frozenset(
+    """
     catalogsIdGet createTag firmwareCatalogsIdGet ibmsPut ibmsDefinitionsGetByName ibmsGetById ibmsPatchById hooksPost
     hooksGetById lookupsPost lookupsGetById nodesPost nodesGetObmsByNodeId nodesPutObmsByNodeId obmsPut
     obmsDefinitionsGetByName obmsPostLed obmsGetById obmsPatchById pollersPost addRole removeRole getRole modifyRole
     taskSchemasIdGet schemasIdGet skusPost skusPut skuPackPost getBootstrap addUser removeUser getUser
     workflowsPost workflowsPutGraphs workflowsGetGraphsByName workflowsGetTasksByName workflowsGetByInstanceId
-""".split())  # declared codes leave this request's expected status to `default` (checked by the unit tests)
+""".split()
+)  # declared codes leave this request's expected status to `default` (checked by the unit tests)
 _PARAMETER = re.compile(r"\{([^}]+)\}")
 
 
@@ -146,8 +161,11 @@ def _request(operation: Operation, private: bool) -> GeneratedRequest:
         raise ValueError(f"operation {operation.operation_id}: no absent value for path parameter(s) {unknown}")
     path = _PARAMETER.sub(lambda m: PARAMETERS[m.group(1)], template)
     if names:
-        body = None if method == "GET" or (method == "DELETE" and operation.body is None) else \
-            ACTION_BODIES.get(operation.operation_id, TARGET_BODIES.get(operation.body or "", {}))
+        body = (
+            None
+            if method == "GET" or (method == "DELETE" and operation.body is None)
+            else ACTION_BODIES.get(operation.operation_id, TARGET_BODIES.get(operation.body or "", {}))
+        )
         request = GeneratedRequest(operation.operation_id, method, template, path, body, "unknown-target", (404,))
     elif method == "GET":
         request = GeneratedRequest(operation.operation_id, method, template, path, None, "read", (200,))
@@ -172,6 +190,7 @@ def generate(operations: Iterable[Operation] | None = None, *, private: bool = F
     target started for this and thrown away after, where the ``skipped`` ones get their :data:`PRIVATE` request."""
     if operations is None:
         from rackharness.reference.contract.operations import all_operations
+
         operations = all_operations()
     return [_request(operation, private) for operation in operations]
 
@@ -180,35 +199,52 @@ def skipped(requests: Iterable[GeneratedRequest]) -> list[GeneratedRequest]:
     return [request for request in requests if request.kind == "skipped"]
 
 
-def send(requests: Iterable[GeneratedRequest], base_url: str, *, timeout: float = 10.0, session: Any = None,
-         say: Callable[[str], None] | None = None) -> list[Exchange]:
+def send(
+    requests: Iterable[GeneratedRequest],
+    base_url: str,
+    *,
+    timeout: float = 10.0,
+    session: Any = None,
+    say: Callable[[str], None] | None = None,
+) -> list[Exchange]:
     """Every request but the skipped ones to ``base_url``, answers as :class:`Exchange` s (channel ``api``)."""
     import requests as http
 
     requests, session = list(requests), session or http.Session()
     left_out = skipped(requests)
     if left_out and say is not None:
-        say(f"{len(left_out)} generated request(s) skipped, not safe to send: "
-            + ", ".join(r.operation_id for r in left_out))
+        say(
+            f"{len(left_out)} generated request(s) skipped, not safe to send: "
+            + ", ".join(r.operation_id for r in left_out)
+        )
     out = []
     for request in requests:
         if request.kind == "skipped":
             continue
         url = base_url.rstrip("/") + request.path
         try:
-            response = session.request(request.method, url, timeout=timeout,
-                                       **({"json": request.body} if request.body is not None else {}))
+            response = session.request(
+                request.method, url, timeout=timeout, **({"json": request.body} if request.body is not None else {})
+            )
         except http.RequestException as exc:
-            raise ServiceError(f"{request.method} {url} ({request.test}) got no answer: {exc}",
-                               hint="check that the API is up and the URL right (scheme, host, port)") from exc
-        headers = {k.lower(): v for k, v in response.headers.items()
-                   if k.lower() in ("content-type", "location", "allow", "www-authenticate")}
+            raise ServiceError(
+                f"{request.method} {url} ({request.test}) got no answer: {exc}",
+                hint="check that the API is up and the URL right (scheme, host, port)",
+            ) from exc
+        headers = {
+            k.lower(): v
+            for k, v in response.headers.items()
+            if k.lower() in ("content-type", "location", "allow", "www-authenticate")
+        }
         try:
             body: Any = response.json() if "json" in headers.get("content-type", "") else response.text
         except ValueError:
             body = response.text
-        out.append(Exchange("api", request.method, request.path, (), request.body, response.status_code, headers,
-                            body, request.test))
+        out.append(
+            Exchange(
+                "api", request.method, request.path, (), request.body, response.status_code, headers, body, request.test
+            )
+        )
     return out
 
 
@@ -220,9 +256,16 @@ def contract_differences(requests: Iterable[GeneratedRequest], exchanges: Iterab
         exchange = answers.get((request.method, request.path))
         if request.kind == "skipped" or exchange is None or exchange.status in request.expected:
             continue
-        out.append(Difference(endpoint(exchange), "status", "contract",
-                              f"not recorded; the contract: {' or '.join(map(str, request.expected))}",
-                              str(exchange.status), tests=[exchange.test or request.test]))
+        out.append(
+            Difference(
+                endpoint(exchange),
+                "status",
+                "contract",
+                f"not recorded; the contract: {' or '.join(map(str, request.expected))}",
+                str(exchange.status),
+                tests=[exchange.test or request.test],
+            )
+        )
     return out
 
 
@@ -237,8 +280,9 @@ def split_generated(exchanges: Iterable[Exchange]) -> tuple[list[Exchange], list
     return suite, generated
 
 
-def compare_generated(requests: list[GeneratedRequest], reference: list[Exchange], rackhd: list[Exchange],
-                      comparison: Comparison) -> Comparison:
+def compare_generated(
+    requests: list[GeneratedRequest], reference: list[Exchange], rackhd: list[Exchange], comparison: Comparison
+) -> Comparison:
     """Each generated request the reference answered, against RackHD's answer to it when RackHD's answers hold
     it, else against the contract (:func:`contract_differences`); counted in ``comparison``."""
     theirs = {(e.method, e.path): e for e in rackhd}
@@ -252,8 +296,9 @@ def compare_generated(requests: list[GeneratedRequest], reference: list[Exchange
         if partner is not None:
             found = answer_differences(partner, exchange)
         else:
-            found = contract_differences([r for r in requests if (r.method, r.path) == (exchange.method, exchange.path)],
-                                         [exchange])
+            found = contract_differences(
+                [r for r in requests if (r.method, r.path) == (exchange.method, exchange.path)], [exchange]
+            )
         for difference in found:
             comparison.add(difference)
     return comparison

@@ -7,6 +7,7 @@ the headers clients rely on (Content-Type, Location, Allow, WWW-Authenticate); t
 (timestamps, ids, MACs, IP addresses, generated names, tokens, the host and port of a URL). Numbers are compared by type only
 (counters, readings and durations are the run's own).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -20,8 +21,10 @@ HEADERS = ("content-type", "location", "allow", "www-authenticate")
 _NAME = re.compile(r"rh-suite[-.][0-9a-f]{6}(?:-[A-Za-z0-9_.]+)*")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _HOST = re.compile(r"(?<=://)[^/\s\"']+")
-_IP = re.compile(r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:%\w+)?)(?![\w.:])",
-                 re.IGNORECASE)
+_IP = re.compile(
+    r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:%\w+)?)(?![\w.:])",
+    re.IGNORECASE,
+)
 _MASKS = {"uuid": "{id}", "hex": "{id}", "mac": "{mac}", "timestamp": "{time}"}
 
 
@@ -64,16 +67,20 @@ def header(headers: dict[str, str], name: str) -> str | None:
     return mask(found)
 
 
-def body_differences(rackhd: Any, reference: Any, where: str = "body", *,
-                     values: bool = True) -> Iterator[tuple[str, str, Any, Any]]:
+def body_differences(
+    rackhd: Any, reference: Any, where: str = "body", *, values: bool = True
+) -> Iterator[tuple[str, str, Any, Any]]:
     """(where, kind, RackHD's, the reference's) for every way the two bodies differ. Inside an array only the
     shape counts (``values=False``): which item comes first, and what it holds, is the run's own."""
     a, b = kind_of(rackhd), kind_of(reference)
     if a != b:
         yield where, "type", _short(rackhd), _short(reference)
         return
-    if a == "object" and (_keyed_by_ids(rackhd) or _keyed_by_ids(reference)) and \
-            all(_keyed_by_ids(side) or not side for side in (rackhd, reference)):  # a map by id (one may be empty)
+    if (
+        a == "object"
+        and (_keyed_by_ids(rackhd) or _keyed_by_ids(reference))
+        and all(_keyed_by_ids(side) or not side for side in (rackhd, reference))
+    ):  # a map by id (one may be empty)
         if rackhd and reference:  # like an array: how many is the run's own; its items are compared
             yield from _item_differences(list(rackhd.values()), list(reference.values()), f"{where}{{id}}")
     elif a == "object":
@@ -106,8 +113,14 @@ def with_renames(found: list[tuple[str, str, Any, Any]]) -> list[tuple[str, str,
     merged: dict[int, tuple[str, str, Any, Any] | None] = {}
     for key, gone in missing.items():
         come = extra.get(key, [])
-        alike = sorted(((difflib.SequenceMatcher(None, _key(found[m][0]), _key(found[e][0])).ratio(), m, e)
-                        for m in gone for e in come), reverse=True)
+        alike = sorted(
+            (
+                (difflib.SequenceMatcher(None, _key(found[m][0]), _key(found[e][0])).ratio(), m, e)
+                for m in gone
+                for e in come
+            ),
+            reverse=True,
+        )
         for ratio, m, e in alike:
             if m in merged or e in merged or (ratio < 0.6 and (len(gone), len(come)) != (1, 1)):
                 continue
@@ -122,8 +135,11 @@ def _key(where: str) -> str:
 
 def kind_words(shown: Any) -> str:
     """The kind a shown side holds: the type names a path has (``string | null``), or a value's JSON type."""
-    if isinstance(shown, str) and shown and all(w in ("object", "array", "string", "number", "boolean", "null")
-                                                 for w in shown.split(" | ")):
+    if (
+        isinstance(shown, str)
+        and shown
+        and all(w in ("object", "array", "string", "number", "boolean", "null") for w in shown.split(" | "))
+    ):
         return shown
     try:
         return kind_of(json.loads(shown))
@@ -137,8 +153,10 @@ def _item_differences(rackhd: list, reference: list, where: str) -> Iterator[tup
     a, b = _paths(rackhd, where), _paths(reference, where)
     reported: list[str] = []
     for path in sorted(set(a) | set(b)):
-        if any(path.startswith(done + ".") or path.startswith(done + "[") or path.startswith(done + "{")
-               for done in reported):
+        if any(
+            path.startswith(done + ".") or path.startswith(done + "[") or path.startswith(done + "{")
+            for done in reported
+        ):
             continue  # under a path reported already
         if path not in b:
             yield path, "missing key", " | ".join(sorted(a[path])), "(absent)"
@@ -181,4 +199,4 @@ def _keyed_by_ids(value: dict) -> bool:
 def _short(value: Any, limit: int = 80) -> str:
     """The value as JSON (so "404" and 404 read differently), cut to ``limit`` characters."""
     text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -6,6 +6,7 @@ the power status. The API, AMQP and Mongo are first reached over TCP (which tell
 connection from a timeout or an unknown host), then spoken to (HTTP GET, AMQP open, Mongo ping).
 No password is ever printed: every detail is scrubbed of the inventory's secrets.
 """
+
 from __future__ import annotations
 
 import socket
@@ -23,7 +24,7 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 @dataclass
 class Result:
-    what: str      # "bmc node-01", "api", "amqp", "mongo"
+    what: str  # "bmc node-01", "api", "amqp", "mongo"
     address: str
     ok: bool
     detail: str
@@ -31,13 +32,16 @@ class Result:
 
 
 def _tcp_failure(host: str, port: int, exc: BaseException, timeout: float) -> tuple[str, str]:
-    tunnel = (" — if it is the local end of an SSH tunnel, the tunnel is down (restart it)"
-              if host in LOCAL_HOSTS else "")
+    tunnel = (
+        " — if it is the local end of an SSH tunnel, the tunnel is down (restart it)" if host in LOCAL_HOSTS else ""
+    )
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused", f"nothing listens on {host}:{port}: is the service up?{tunnel}"
     if isinstance(exc, (socket.timeout, TimeoutError)):
-        return (f"timeout ({timeout:g} s)", f"{host}:{port} did not answer: a firewall, a VPN or tunnel that is "
-                "down, or a wrong address")
+        return (
+            f"timeout ({timeout:g} s)",
+            f"{host}:{port} did not answer: a firewall, a VPN or tunnel that is down, or a wrong address",
+        )
     if isinstance(exc, socket.gaierror):
         return "unknown host", f"{host!r} does not resolve: check the name (or the lab's DNS / VPN)"
     return f"{type(exc).__name__}: {exc}", f"check that {host}:{port} is reachable from here"
@@ -63,21 +67,26 @@ def _endpoint(what: str, url: str, default_port: int, speak, timeout: float) -> 
 
 def _http(url: str, timeout: float) -> str:
     import requests
+
     response = requests.get(url + "/api/2.0/nodes", timeout=timeout)
     if response.status_code >= 500:
-        raise RackHarnessError(f"GET /api/2.0/nodes answered {response.status_code}",
-                               hint="the API is up but failing: see RackHD's on-http log")
+        raise RackHarnessError(
+            f"GET /api/2.0/nodes answered {response.status_code}",
+            hint="the API is up but failing: see RackHD's on-http log",
+        )
     return f"HTTP {response.status_code}"
 
 
 def _amqp(url: str, timeout: float) -> str:
     from rackharness.transports.amqp.chooser import open_transport
+
     open_transport(url, timeout=timeout).close()
     return "connected"
 
 
 def _mongo(url: str, timeout: float) -> str:
     from rackharness.transports.mongo.chooser import connect
+
     db = connect(url, "admin", timeout=timeout, ping=True)
     db.client.close()
     return "ping ok"
@@ -95,8 +104,10 @@ def check_bmc(node: InventoryNode, timeout: float) -> Result:
         if exc.reason.startswith(("wrong password", "the BMC does not know the user")):
             hint = f"check the password of node {node.name!r} (its ${{VAR}} or the secrets file) and the user"
         return Result(f"bmc {node.name}", address, False, exc.reason + local, hint)
-    detail = (f"device id {ident['device_id']}, fw {ident['firmware']}, mfr {ident['manufacturer_id']}, "
-              f"power {power}" + ("" if node.power_control else ", power_control false"))
+    detail = (
+        f"device id {ident['device_id']}, fw {ident['firmware']}, mfr {ident['manufacturer_id']}, "
+        f"power {power}" + ("" if node.power_control else ", power_control false")
+    )
     return Result(f"bmc {node.name}", address, True, detail)
 
 
@@ -105,6 +116,7 @@ def _import_probe_libraries() -> None:
     once can see it half-initialised (seen in CI: ``ModuleNotFoundError: No module named 'certifi'`` from
     requests while the other probes imported theirs)."""
     import requests  # noqa: F401
+
     from rackharness.transports.amqp import chooser as _amqp_chooser  # noqa: F401
     from rackharness.transports.mongo import chooser as _mongo_chooser  # noqa: F401
 
@@ -112,9 +124,11 @@ def _import_probe_libraries() -> None:
 def run_checks(inventory: Inventory, timeout: float = 5.0) -> list[Result]:
     """Every probe, in parallel (each bounded by ``timeout``), in a stable order."""
     _import_probe_libraries()
-    jobs = [lambda: _endpoint("api", inventory.api_url, 80, _http, timeout),
-            lambda: _endpoint("amqp", inventory.amqp_url, 5672, _amqp, timeout),
-            lambda: _endpoint("mongo", inventory.mongo_url, 27017, _mongo, timeout)]
+    jobs = [
+        lambda: _endpoint("api", inventory.api_url, 80, _http, timeout),
+        lambda: _endpoint("amqp", inventory.amqp_url, 5672, _amqp, timeout),
+        lambda: _endpoint("mongo", inventory.mongo_url, 27017, _mongo, timeout),
+    ]
     jobs += [(lambda n=n: check_bmc(n, timeout)) for n in inventory.nodes]
     with ThreadPoolExecutor(max_workers=min(16, len(jobs))) as pool:
         results = list(pool.map(lambda job: job(), jobs))
@@ -134,8 +148,7 @@ def table(results: list[Result]) -> str:
     rows = [("CHECK", "ADDRESS", "RESULT", "DETAIL")]
     rows += [(r.what, r.address, "ok" if r.ok else "FAIL", r.detail) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)).rstrip()
-             for row in rows]
+    lines = ["  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)).rstrip() for row in rows]
     for r in results:
         if not r.ok and r.hint:
             lines.append(f"Hint ({r.what}): {r.hint}")

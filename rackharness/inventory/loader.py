@@ -6,6 +6,7 @@ environment, then in the secrets file) or omitted, and then taken from the secre
 inventory) or ``<inventory stem>.secrets.yaml`` next to it; ``physical/*.secrets.yaml`` is git-ignored.
 ``${VAR}`` also works in the endpoint URLs (e.g. an AMQP password).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -72,7 +73,9 @@ class _Reader:
     def fail(self, node: yaml.Node, field_name: str, what: str, hint: str | None = None) -> ConfigError:
         return ConfigError(f"{self.where(node)}: {field_name}: {what}", hint=hint)
 
-    def mapping(self, node: yaml.Node, field_name: str, keys: dict[str, bool]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    def mapping(
+        self, node: yaml.Node, field_name: str, keys: dict[str, bool]
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, field_name, f"expected a mapping, got {_kind(node)}")
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
@@ -81,15 +84,21 @@ class _Reader:
             full = f"{field_name}.{key}" if field_name != "(top level)" else key
             if key not in keys:
                 close = difflib.get_close_matches(key, list(keys), n=1)
-                raise self.fail(key_node, full, "unknown key" + (f"; did you mean {close[0]!r}?" if close else ""),
-                                hint=f"allowed here: {', '.join(keys)} (docs/inventory.md)")
+                raise self.fail(
+                    key_node,
+                    full,
+                    "unknown key" + (f"; did you mean {close[0]!r}?" if close else ""),
+                    hint=f"allowed here: {', '.join(keys)} (docs/inventory.md)",
+                )
             if key in out:
                 raise self.fail(key_node, full, "given twice")
             out[key] = (key_node, value_node)
         for key, required in keys.items():
             if required and key not in out:
                 prefix = "" if field_name == "(top level)" else field_name + "."
-                raise self.fail(node, prefix + key, "missing (required)", hint="see the example in physical/example-lab.yaml")
+                raise self.fail(
+                    node, prefix + key, "missing (required)", hint="see the example in physical/example-lab.yaml"
+                )
         return out
 
     def scalar(self, node: yaml.Node, field_name: str, kind: type) -> Any:
@@ -116,8 +125,13 @@ class _Reader:
                 self.resolved.append(str(self.secrets[name]))
                 return str(self.secrets[name])
             where = f" or {self.secrets_path}" if self.secrets_path else ""
-            raise self.fail(node, field_name, f"${{{name}}} is not set in the environment{where}",
-                            hint=f"export {name}=... or put `{name}: ...` in the secrets file")
+            raise self.fail(
+                node,
+                field_name,
+                f"${{{name}}} is not set in the environment{where}",
+                hint=f"export {name}=... or put `{name}: ...` in the secrets file",
+            )
+
         return _VAR.sub(one, text)
 
 
@@ -135,8 +149,10 @@ def _load_secrets(reader: _Reader, path: Path, explicit: bool) -> None:
     if root is None:
         return
     if not isinstance(root, yaml.MappingNode):  # never echo the content: it holds passwords
-        raise ConfigError(f"{path}:{root.start_mark.line + 1}: the secrets file must be a mapping "
-                          "(NAME: value, and bmc_passwords: {node: password})")
+        raise ConfigError(
+            f"{path}:{root.start_mark.line + 1}: the secrets file must be a mapping "
+            "(NAME: value, and bmc_passwords: {node: password})"
+        )
     reader.secrets = yaml.safe_load(yaml.serialize(root)) or {}
 
 
@@ -149,13 +165,18 @@ def load_inventory(path: str | os.PathLike, environ: Mapping[str, str] | None = 
         raise ConfigError(f"{path}: the inventory is empty", hint="see physical/example-lab.yaml")
     top = reader.mapping(root, "(top level)", TOP_KEYS)
     explicit = "secrets_file" in top
-    secrets_name = reader.scalar(top["secrets_file"][1], "secrets_file", str) if explicit else f"{path.stem}.secrets.yaml"
+    secrets_name = (
+        reader.scalar(top["secrets_file"][1], "secrets_file", str) if explicit else f"{path.stem}.secrets.yaml"
+    )
     _load_secrets(reader, path.parent / secrets_name, explicit)
     lab = reader.scalar(top["lab"][1], "lab", str)
     rackhd = reader.mapping(top["rackhd"][1], "rackhd", RACKHD_KEYS)
     urls = {}
-    for key, schemes in (("api_url", ("http://", "https://")), ("amqp_url", ("amqp://", "amqps://")),
-                         ("mongo_url", ("mongodb://",))):
+    for key, schemes in (
+        ("api_url", ("http://", "https://")),
+        ("amqp_url", ("amqp://", "amqps://")),
+        ("mongo_url", ("mongodb://",)),
+    ):
         value_node = rackhd[key][1]
         value = reader.resolve(value_node, f"rackhd.{key}", reader.scalar(value_node, f"rackhd.{key}", str))
         if not value.startswith(schemes):
@@ -171,16 +192,22 @@ def load_inventory(path: str | os.PathLike, environ: Mapping[str, str] | None = 
     for index, item in enumerate(nodes_node.value):
         node = _node(reader, item, f"nodes[{index}]")
         if node.name in seen_names:
-            raise reader.fail(item, f"nodes[{index}].name", f"duplicate node name {node.name!r} "
-                              f"(first at line {seen_names[node.name]})")
+            raise reader.fail(
+                item,
+                f"nodes[{index}].name",
+                f"duplicate node name {node.name!r} (first at line {seen_names[node.name]})",
+            )
         address = (node.bmc_host, node.bmc_port)
         if address in seen_bmcs:
-            raise reader.fail(item, f"nodes[{index}].bmc", f"BMC {node.bmc_host}:{node.bmc_port} is also node "
-                              f"{seen_bmcs[address]!r}'s", hint="every node needs its own BMC address")
+            raise reader.fail(
+                item,
+                f"nodes[{index}].bmc",
+                f"BMC {node.bmc_host}:{node.bmc_port} is also node {seen_bmcs[address]!r}'s",
+                hint="every node needs its own BMC address",
+            )
         seen_names[node.name], seen_bmcs[address] = node.line, node.name
         nodes.append(node)
-    return Inventory(path=path, lab=lab, database=database, nodes=tuple(nodes),
-                     resolved=tuple(reader.resolved), **urls)
+    return Inventory(path=path, lab=lab, database=database, nodes=tuple(nodes), resolved=tuple(reader.resolved), **urls)
 
 
 def _node(reader: _Reader, item: yaml.Node, field_name: str) -> InventoryNode:
@@ -197,17 +224,23 @@ def _node(reader: _Reader, item: yaml.Node, field_name: str) -> InventoryNode:
         value_node = bmc["password"][1]
         raw = reader.scalar(value_node, f"{bmc_field}.password", str)
         if not _VAR.fullmatch(raw.strip()):  # never echo it: it may be a real password
-            raise reader.fail(value_node, f"{bmc_field}.password", "must be ${ENV_VAR}: a password never goes "
-                              "in the inventory itself",
-                              hint="use password: ${MY_LAB_BMC_PASSWORD}, or omit it and put it in the secrets file")
+            raise reader.fail(
+                value_node,
+                f"{bmc_field}.password",
+                "must be ${ENV_VAR}: a password never goes in the inventory itself",
+                hint="use password: ${MY_LAB_BMC_PASSWORD}, or omit it and put it in the secrets file",
+            )
         password = reader.resolve(value_node, f"{bmc_field}.password", raw.strip())
     else:
         table = reader.secrets.get("bmc_passwords") if isinstance(reader.secrets, dict) else None
         if not isinstance(table, dict) or name not in table:
             where = reader.secrets_path or reader.path.parent / f"{reader.path.stem}.secrets.yaml"
-            raise reader.fail(bmc["host"][1], f"{bmc_field}.password",
-                              f"not given and node {name!r} is not in bmc_passwords of {where}",
-                              hint="give password: ${ENV_VAR}, or add it to the git-ignored secrets file")
+            raise reader.fail(
+                bmc["host"][1],
+                f"{bmc_field}.password",
+                f"not given and node {name!r} is not in bmc_passwords of {where}",
+                hint="give password: ${ENV_VAR}, or add it to the git-ignored secrets file",
+            )
         password = str(table[name])
     macs: tuple[str, ...] = ()
     if "macs" in fields:
@@ -215,13 +248,27 @@ def _node(reader: _Reader, item: yaml.Node, field_name: str) -> InventoryNode:
         if not isinstance(macs_node, yaml.SequenceNode):
             raise reader.fail(macs_node, f"{field_name}.macs", f"expected a list of MACs, got {_kind(macs_node)}")
         # the text as written: YAML 1.1 reads an unquoted 00:1e:67:... as a base-60 number
-        macs = tuple(str(m.value).lower() if isinstance(m, yaml.ScalarNode) else reader.scalar(m, f"{field_name}.macs", str)
-                     for m in macs_node.value)
+        macs = tuple(
+            str(m.value).lower() if isinstance(m, yaml.ScalarNode) else reader.scalar(m, f"{field_name}.macs", str)
+            for m in macs_node.value
+        )
         for mac_node, mac in zip(macs_node.value, macs):
             if not _MAC.match(mac):
                 raise reader.fail(mac_node, f"{field_name}.macs", f"{mac!r} is not a MAC (aa:bb:cc:dd:ee:ff)")
     sku = reader.scalar(fields["sku"][1], f"{field_name}.sku", str) if "sku" in fields else ""
-    power = reader.scalar(fields["power_control"][1], f"{field_name}.power_control", bool) \
-        if "power_control" in fields else True
-    return InventoryNode(name=name, bmc_host=host, bmc_port=port, bmc_user=user, bmc_password=password,
-                         macs=macs, sku=sku, power_control=power, line=item.start_mark.line + 1)
+    power = (
+        reader.scalar(fields["power_control"][1], f"{field_name}.power_control", bool)
+        if "power_control" in fields
+        else True
+    )
+    return InventoryNode(
+        name=name,
+        bmc_host=host,
+        bmc_port=port,
+        bmc_user=user,
+        bmc_password=password,
+        macs=macs,
+        sku=sku,
+        power_control=power,
+        line=item.start_mark.line + 1,
+    )

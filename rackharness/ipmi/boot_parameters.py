@@ -7,6 +7,7 @@ Parameter 5 ("boot flags") bytes::
     byte 2: bits 5:2 boot device selector (BOOT_DEVICE_SELECTORS below), bit 7 CMOS clear, ...
     bytes 3-5: BIOS verbosity / console redirection / mux override / device instance
 """
+
 from __future__ import annotations
 
 # Set-in-progress states (parameter 0 bits 1:0).

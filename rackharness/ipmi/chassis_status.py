@@ -1,4 +1,5 @@
 """Chassis state the node model keeps and Get Chassis Status reports (IPMI 2.0 section 28.2, table 28-3)."""
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """Completion codes (IPMI 2.0 table 5-2) and the text ipmitool 1.8.19 prints for them."""
+
 from __future__ import annotations
 
 import enum
@@ -36,16 +37,28 @@ class Completion(enum.IntEnum):
 
 #: code -> ipmitool's text (``IPMI command failed: <text>``), its misspelling included
 COMPLETION_TEXT: dict[int, str] = {
-    0xC0: "Node busy", 0xC1: "Invalid command", 0xC2: "Invalid command on LUN", 0xC3: "Timeout",
-    0xC4: "Out of space", 0xC5: "Reservation cancelled or invalid", 0xC6: "Request data truncated",
-    0xC7: "Request data length invalid", 0xC8: "Request data field length limit exceeded",
-    0xC9: "Parameter out of range", 0xCA: "Cannot return number of requested data bytes",
-    0xCB: "Requested sensor, data, or record not found", 0xCC: "Invalid data field in request",
+    0xC0: "Node busy",
+    0xC1: "Invalid command",
+    0xC2: "Invalid command on LUN",
+    0xC3: "Timeout",
+    0xC4: "Out of space",
+    0xC5: "Reservation cancelled or invalid",
+    0xC6: "Request data truncated",
+    0xC7: "Request data length invalid",
+    0xC8: "Request data field length limit exceeded",
+    0xC9: "Parameter out of range",
+    0xCA: "Cannot return number of requested data bytes",
+    0xCB: "Requested sensor, data, or record not found",
+    0xCC: "Invalid data field in request",
     0xCD: "Command illegal for specified sensor or record type",
-    0xCE: "Command response could not be provided", 0xCF: "Cannot execute duplicated request",
-    0xD0: "SDR Repository in update mode", 0xD1: "Device firmeware in update mode",
-    0xD2: "BMC initialization in progress", 0xD3: "Destination unavailable",
-    0xD4: "Insufficient privilege level", 0xD5: "Command not supported in present state",
+    0xCE: "Command response could not be provided",
+    0xCF: "Cannot execute duplicated request",
+    0xD0: "SDR Repository in update mode",
+    0xD1: "Device firmeware in update mode",
+    0xD2: "BMC initialization in progress",
+    0xD3: "Destination unavailable",
+    0xD4: "Insufficient privilege level",
+    0xD5: "Command not supported in present state",
     0xFF: "Unspecified error",
 }
 

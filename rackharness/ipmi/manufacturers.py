@@ -1,4 +1,5 @@
 """IANA enterprise numbers (Get Device ID manufacturer id) -> ipmitool 1.8.19's "Manufacturer Name"."""
+
 from __future__ import annotations
 
 #: the manufacturers of the shipped profiles

@@ -1,10 +1,11 @@
 """The 16-byte SEL record (IPMI 2.0 section 32.1) and the record ids of the SEL commands (chapter 31)::
 
-    0-1  record id (LS byte first)       2  record type (0x02 system event)
-    3-6  timestamp, seconds since 1970   7-8  generator id (0x20 0x00 = BMC, LUN 0)
-    9    EvM revision 0x04               10 sensor type   11 sensor number
-    12   event dir (bit 7) | event/reading type          13-15 event data 1-3
+0-1  record id (LS byte first)       2  record type (0x02 system event)
+3-6  timestamp, seconds since 1970   7-8  generator id (0x20 0x00 = BMC, LUN 0)
+9    EvM revision 0x04               10 sensor type   11 sensor number
+12   event dir (bit 7) | event/reading type          13-15 event data 1-3
 """
+
 from __future__ import annotations
 
 SEL_RECORD_BYTES = 16

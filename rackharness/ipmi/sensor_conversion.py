@@ -4,6 +4,7 @@
 
 where ``x`` is the raw 8-bit reading and ``y`` the value in the sensor's unit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,11 +23,11 @@ class Conversion:
     def to_value(self, raw: int) -> float:
         if self.signed and raw >= 0x80:
             raw -= 0x100
-        return (self.m * raw + self.b * 10 ** self.b_exp) * 10 ** self.r_exp
+        return (self.m * raw + self.b * 10**self.b_exp) * 10**self.r_exp
 
     def to_raw(self, value: float) -> int:
         """The raw byte closest to ``value``, clamped to the 8-bit range."""
-        raw = round((value / 10 ** self.r_exp - self.b * 10 ** self.b_exp) / self.m)
+        raw = round((value / 10**self.r_exp - self.b * 10**self.b_exp) / self.m)
         if self.signed:
             return max(-128, min(127, raw)) & 0xFF
         return max(0, min(255, raw))

@@ -4,6 +4,7 @@ In the bit order of the readable/settable masks and of Get Sensor Thresholds: bi
 bit2 LNR, bit3 UNC, bit4 UC, bit5 UNR. Names starting with ``l`` are lower thresholds (crossed
 going low), the others upper ones.
 """
+
 from __future__ import annotations
 
 from typing import Iterable

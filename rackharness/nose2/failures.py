@@ -8,6 +8,7 @@ the JUnit XML keeps them too). Skipped tests are counted by their root cause: a 
 prerequisite was skipped because another failed is counted under that failure, so one broken fixture is
 one line saying how many tests it took down.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,9 +38,13 @@ class FailureSummary(Plugin):
         self.skips: dict[str, str] = {}
         self.failed: dict[str, str] = {}
         self.listed: list[Any] = []
-        self.addFlag(self._want_full, None, "full-tracebacks",
-                     "print every failure's whole traceback (default: a short summary here, the full report in "
-                     "nose2-failures.log)")
+        self.addFlag(
+            self._want_full,
+            None,
+            "full-tracebacks",
+            "print every failure's whole traceback (default: a short summary here, the full report in "
+            "nose2-failures.log)",
+        )
 
     def _want_full(self, *_value: Any) -> None:
         self.full = True
@@ -49,8 +54,9 @@ class FailureSummary(Plugin):
         test_id = event.test.id() if hasattr(event.test, "id") else str(event.test)
         if event.outcome == result.SKIP:
             self.skips[test_id] = str(event.reason or "no reason given")
-        elif (event.outcome in (result.FAIL, result.ERROR) and not event.expected) or \
-                (event.outcome == result.SUBTEST and event.exc_info is not None):
+        elif (event.outcome in (result.FAIL, result.ERROR) and not event.expected) or (
+            event.outcome == result.SUBTEST and event.exc_info is not None
+        ):
             self.failed[test_id] = "failed" if event.outcome == result.FAIL else "errored"
 
     def root_cause(self, reason: str, seen: frozenset[str] = frozenset()) -> str:
@@ -67,17 +73,23 @@ class FailureSummary(Plugin):
 
     # -- reporting ----------------------------------------------------------------------------------
     def beforeErrorList(self, event: Any) -> None:  # noqa: N802 - nose2 hook
-        self.listed = [(flavour, e) for flavour in ("errors", "failures")
-                       for e in event.reportCategories.get(flavour, [])]
+        self.listed = [
+            (flavour, e) for flavour in ("errors", "failures") for e in event.reportCategories.get(flavour, [])
+        ]
         if self.full or not self.listed:
             return
         with self.path.open("w", encoding="utf-8") as log:
             for flavour, outcome in self.listed:
                 log.write(f"{'=' * 70}\n{flavour[:-1].upper()}: {outcome.test.id()}\n{'-' * 70}\n")
-                log.write("".join(traceback.format_exception(*outcome.exc_info)) if outcome.exc_info
-                          else f"{outcome.reason}\n")
-        event.stream.writeln(f"\n{len(self.listed)} failed or errored, each in short below; the full tracebacks "
-                             f"are in {self.path} and the JUnit XML (--full-tracebacks prints them here)")
+                log.write(
+                    "".join(traceback.format_exception(*outcome.exc_info))
+                    if outcome.exc_info
+                    else f"{outcome.reason}\n"
+                )
+        event.stream.writeln(
+            f"\n{len(self.listed)} failed or errored, each in short below; the full tracebacks "
+            f"are in {self.path} and the JUnit XML (--full-tracebacks prints them here)"
+        )
 
     def outcomeDetail(self, event: Any) -> str | None:  # noqa: N802 - nose2 hook
         outcome = event.outcomeEvent

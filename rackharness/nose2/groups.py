@@ -21,8 +21,9 @@ stay, so a broken module fails the run. A plan error (unknown group, cycle) or a
 there exits with status 2 before any test runs. When no proboscis test was loaded at all (nose2
 reads the root ``unittest.cfg`` on every run, including the harness's own tests), the suite is
 left as nose2 built it. A run in which no test passed or failed — nothing
-selected, or everything skipped — fails. nose2's ``junitxml`` plugin sees ordinary unittest cases.
+selected, or everything skipped — fails. The reports plugin (:mod:`rackharness.nose2.reports`) reads :attr:`ProboscisGroups.plan`.
 """
+
 from __future__ import annotations
 
 import sys
@@ -66,14 +67,23 @@ class ProboscisGroups(Plugin):
         self.groups: list[str] = []
         self.show_plan = False
         self.rack_config: str | None = None
-        self.final_groups = tuple(self.config.as_list("final-groups", []))
+        from rackharness.suite.plan import FINAL_GROUPS
+
+        self.final_groups = tuple(self.config.as_list("final-groups", list(FINAL_GROUPS)))
         self.decided = 0  # tests that passed or failed
         self.configured = False
-        self.addOption(self.groups, None, "group", "run only this proboscis group and what it depends on "
-                       "(repeatable)", nargs=1)
+        #: the plan this run follows (None: no proboscis test was loaded); the reports plugin reads it
+        self.plan: Any = None
+        self.addOption(
+            self.groups, None, "group", "run only this proboscis group and what it depends on (repeatable)", nargs=1
+        )
         self.addFlag(self._want_plan, None, "show-plan", "print the test order and exit without running")
-        self.addArgument(self._set_rack_config, None, "rack-config",
-                         "YAML file describing the rack to test (default: the stack state, or RACKHARNESS_*)")
+        self.addArgument(
+            self._set_rack_config,
+            None,
+            "rack-config",
+            "YAML file describing the rack to test (default: the stack state, or RACKHARNESS_*)",
+        )
 
     def _want_plan(self, _value: Any) -> None:
         self.show_plan = True
@@ -96,8 +106,9 @@ class ProboscisGroups(Plugin):
         discovered = list(_leaves(event.suite))
         others = [t for t in discovered if _is_load_failure(t) or (not self.groups and not _is_proboscis(t))]
         try:
-            plan = SuitePlan.build(DEFAULT_REGISTRY, groups=self.groups, final_groups=self.final_groups,
-                                   loader=unittest.TestLoader())
+            plan = SuitePlan.build(
+                DEFAULT_REGISTRY, groups=self.groups, final_groups=self.final_groups, loader=unittest.TestLoader()
+            )
         except RackHarnessError as exc:
             self._exit(exc)
         if self.show_plan:
@@ -107,6 +118,7 @@ class ProboscisGroups(Plugin):
                 print(f"then {len(extra)} test(s) outside proboscis: " + ", ".join(extra))
             sys.stdout.flush()
             raise SystemExit(0)
+        self.plan = plan
         if plan.runnable:
             self._configure_target()
         suite = plan.suite()
@@ -116,6 +128,7 @@ class ProboscisGroups(Plugin):
 
     def _configure_target(self) -> None:
         from rackharness.suite.context import configure, shutdown
+
         say = lambda line: sys.stderr.write(f"rackharness: {line}\n")  # noqa: E731
         try:
             target = configure(config_file=self.rack_config, say=say)
@@ -128,11 +141,13 @@ class ProboscisGroups(Plugin):
     def afterTestRun(self, event: Any) -> None:  # noqa: N802 - nose2 hook
         if self.configured:  # an isolated rack started for this run stops with it
             from rackharness.suite.context import shutdown
+
             shutdown()
 
     def testOutcome(self, event: Any) -> None:  # noqa: N802
-        if event.outcome in (result.PASS, result.FAIL, result.ERROR) or \
-                (event.outcome == result.SUBTEST and event.exc_info is not None):
+        if event.outcome in (result.PASS, result.FAIL, result.ERROR) or (
+            event.outcome == result.SUBTEST and event.exc_info is not None
+        ):
             self.decided += 1
 
     def wasSuccessful(self, event: Any) -> None:  # noqa: N802
@@ -141,5 +156,7 @@ class ProboscisGroups(Plugin):
 
     def afterSummaryReport(self, event: Any) -> None:  # noqa: N802
         if self.decided == 0:
-            event.stream.writeln("rackharness: no test ran to a pass or fail (nothing selected, or everything "
-                                 "skipped); the run fails. `nose2 --show-plan` lists what would run.")
+            event.stream.writeln(
+                "rackharness: no test ran to a pass or fail (nothing selected, or everything "
+                "skipped); the run fails. `nose2 --show-plan` lists what would run."
+            )

@@ -18,6 +18,7 @@ longer seen". Against the reference target (and in isolated mode) or a RackHD of
 version nothing is changed: those tests must pass. The summary prints the known differences on a
 line of their own.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,6 +40,7 @@ class KnownDifferencesPlugin(Plugin):
 
     def __init__(self) -> None:
         from rackharness.suite.known_differences import PATH_ENV, KnownDifferences
+
         self.path = os.environ.get(PATH_ENV) or self.config.as_str("path", "")
         self.known = KnownDifferences()
         self.seen: list[tuple[str, str]] = []  # (test id, reason) marked as expected failures
@@ -49,6 +51,7 @@ class KnownDifferencesPlugin(Plugin):
         if not self.path:
             return
         from rackharness.suite.known_differences import load
+
         try:
             self.known = load(self.path)
         except RackHarnessError as exc:
@@ -71,6 +74,7 @@ class KnownDifferencesPlugin(Plugin):
 
     def _target(self):
         from rackharness.suite.context import identified_target
+
         try:
             return identified_target()
         except RackHarnessError:
@@ -104,10 +108,13 @@ class KnownDifferencesPlugin(Plugin):
         if not (self.seen or self.gone):
             return
         stream = event.stream
-        stream.writeln(f"nose2: known differences of {self.target_what}: {len(self.seen)} seen (expected failures, "
-                       f"not counted as failed), {len(self.gone)} no longer seen")
+        stream.writeln(
+            f"nose2: known differences of {self.target_what}: {len(self.seen)} seen (expected failures, "
+            f"not counted as failed), {len(self.gone)} no longer seen"
+        )
         for test_id, reason in self.seen:
             stream.writeln(f"  known difference: {test_id}: {reason}")
         for test_id in self.gone:
-            stream.writeln(f"  known difference no longer seen: {test_id} passes "
-                           f"(remove it from {self.path} for this version)")
+            stream.writeln(
+                f"  known difference no longer seen: {test_id} passes (remove it from {self.path} for this version)"
+            )

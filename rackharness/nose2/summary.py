@@ -5,6 +5,7 @@ for tools that look for the plain ``passed, failed`` form. Errors and failed sub
 A known difference of the RackHD under test (:mod:`rackharness.nose2.known`) counts in none of the three:
 that plugin reports it on a line of its own.
 """
+
 from __future__ import annotations
 
 from nose2 import result

@@ -10,6 +10,7 @@ the session's tape. Enabled by the root ``unittest.cfg``::
     [record-replay]
     always-on = True
 """
+
 from __future__ import annotations
 
 import sys
@@ -25,14 +26,19 @@ class RecordReplay(Plugin):
     commandLineSwitch = None
 
     def __init__(self) -> None:
-        self.addArgument(self._set_mode, None, "record-mode",
-                         "record/replay the suite on tapes: none (replay only), once, new_episodes, all "
-                         "(default: RACKHARNESS_RECORD_MODE; unset: live)")
+        self.addArgument(
+            self._set_mode,
+            None,
+            "record-mode",
+            "record/replay the suite on tapes: none (replay only), once, new_episodes, all "
+            "(default: RACKHARNESS_RECORD_MODE; unset: live)",
+        )
         self.saved = 0
 
     def _set_mode(self, value: Any) -> None:
         from rackharness.suite import context
         from rackharness.tapes.modes import parse
+
         raw = value[0] if isinstance(value, list) else value
         try:
             context.request_record_mode(parse(raw, source="--record-mode") or "live")
@@ -43,6 +49,7 @@ class RecordReplay(Plugin):
     @staticmethod
     def _deck() -> Any:
         from rackharness.suite.context import current_deck
+
         return current_deck()
 
     def startTest(self, event: Any) -> None:  # noqa: N802 - nose2 hook
@@ -58,6 +65,7 @@ class RecordReplay(Plugin):
 
     def afterTestRun(self, event: Any) -> None:  # noqa: N802 - nose2 hook (after the groups plugin's shutdown)
         from rackharness.suite.context import last_deck_report
+
         report = last_deck_report()
         if report:
             sys.stderr.write(f"rackharness: {report}\n")

@@ -1,16 +1,17 @@
 """Rack providers, looked up by name; a provider module is imported only when it is chosen.
 
-    local      real RabbitMQ, a Mongo-wire store and N virtual nodes on this machine (default)
-    isolated   everything in the test process: the rack's BMCs on loopback, the reference target,
-               an in-memory AMQP broker (memory://) and Mongo (mongomock://); `up` only records it
+local      real RabbitMQ, a Mongo-wire store and N virtual nodes on this machine (default)
+isolated   everything in the test process: the rack's BMCs on loopback, the reference target,
+           an in-memory AMQP broker (memory://) and Mongo (mongomock://); `up` only records it
 
-    physical   a lab described by an inventory (docs/inventory.md); `up` provisions nothing, it
-               validates the inventory and records its endpoints and nodes
+physical   a lab described by an inventory (docs/inventory.md); `up` provisions nothing, it
+           validates the inventory and records its endpoints and nodes
 
-    vagrant    the local provider's services, with real VMs (libvirt/QEMU or VirtualBox, through
-               python-vagrant) as nodes: they PXE-boot the microkernel and their virtual BMCs act
-               on them through the hypervisor (docs/vagrant.md)
+vagrant    the local provider's services, with real VMs (libvirt/QEMU or VirtualBox, through
+           python-vagrant) as nodes: they PXE-boot the microkernel and their virtual BMCs act
+           on them through the hypervisor (docs/vagrant.md)
 """
+
 from __future__ import annotations
 
 import difflib

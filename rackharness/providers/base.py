@@ -1,4 +1,5 @@
 """The one base class of the provider axis: how a rack comes up, reports and goes down, and what it can do."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -7,8 +8,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from rackharness.config import Config
-from rackharness.stack_info import BmcAccess, NodeInfo
 from rackharness.errors import UsageError
+from rackharness.invocation import named
+from rackharness.stack_info import BmcAccess, NodeInfo
 from rackharness.state import RackState, StateStore, changed_settings
 
 
@@ -33,10 +35,18 @@ class Capabilities:
 def node_infos(nodes: Iterable[Any]) -> tuple[NodeInfo, ...]:
     """The suite's view of a rack spec's nodes (:class:`rackharness.rack.spec.NodeSpec`), BMC login included."""
     return tuple(
-        NodeInfo(name=n.name, macs=tuple(n.macs), uuid=n.uuid, serial=n.serial, profile=n.profile, ip=n.ip or "",
-                 fault=n.fault or "", bmc=BmcAccess(n.bmc.host, n.bmc.port, n.bmc.users[0].name,
-                                                    n.bmc.users[0].password, n.bmc.mac))
-        for n in nodes)
+        NodeInfo(
+            name=n.name,
+            macs=tuple(n.macs),
+            uuid=n.uuid,
+            serial=n.serial,
+            profile=n.profile,
+            ip=n.ip or "",
+            fault=n.fault or "",
+            bmc=BmcAccess(n.bmc.host, n.bmc.port, n.bmc.users[0].name, n.bmc.users[0].password, n.bmc.mac),
+        )
+        for n in nodes
+    )
 
 
 class RackProvider(ABC):
@@ -81,9 +91,13 @@ class RackProvider(ABC):
             return
         changes = changed_settings(Config.load_saved(saved_path), self.config)
         if changes:
-            raise UsageError(f"a rack is already up in {self.state_dir} with other settings: " + "; ".join(changes),
-                             hint="`rackharness up --restart` replaces it (down, then up), or `rackharness down` "
-                                  "first; `rackharness status` shows the one that is up")
+            raise UsageError(
+                f"a rack is already up in {self.state_dir} with other settings: " + "; ".join(changes),
+                hint=named(
+                    "`rackharness up --restart` replaces it (down, then up), or "
+                    "`rackharness down` first; `rackharness status` shows the one that is up"
+                ),
+            )
 
     def machine_logs(self) -> dict[str, list[Path]]:
         """Logs of the machines behind the nodes, by node name (a VM's serial console); ``logs`` shows them

@@ -20,6 +20,7 @@ processes, the saved config) in the state file, and ``nose2`` then starts an :cl
 in its own process from that config (see :mod:`rackharness.suite.sut`). ``status`` reports it
 with ``"in_process": true`` and no endpoints; ``down`` removes the record.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -46,9 +47,11 @@ def check_config(config: Config) -> None:
     """Raise ConfigError when the config asks for something isolated mode cannot do."""
     for key in UNSUPPORTED:
         if config[key]:
-            raise ConfigError(f"{config.source(key)}: {key} is set, but the isolated provider runs its own "
-                              "in-process broker, store and target",
-                              hint=f"unset {key} (or use --provider local to test an external service)")
+            raise ConfigError(
+                f"{config.source(key)}: {key} is set, but the isolated provider runs its own "
+                "in-process broker, store and target",
+                hint=f"unset {key} (or use --provider local to test an external service)",
+            )
 
 
 class IsolatedStack:
@@ -56,7 +59,9 @@ class IsolatedStack:
 
     def __init__(self, config: Config, *, name: str | None = None, say: Callable[[str], None] | None = None) -> None:
         check_config(config)
-        self.config = config
+        from rackharness.providers.token_secret import for_process
+
+        self.config = for_process(config)  # the target's token secret: this process's own unless one is set
         self.name = name or f"rh-isolated-{secrets.token_hex(4)}"
         self.amqp_url = f"memory://{self.name}"
         self.mongo_url = f"mongomock://{self.name}"
@@ -93,18 +98,21 @@ class IsolatedStack:
             self.stop()
             raise
         self._started = True
-        self.say(f"isolated rack up in this process ({len(self.spec.nodes)} nodes, API {self.api_url}) "
-                 f"in {time.monotonic() - started:.1f}s")
+        self.say(
+            f"isolated rack up in this process ({len(self.spec.nodes)} nodes, API {self.api_url}) "
+            f"in {time.monotonic() - started:.1f}s"
+        )
         return self
 
     def _start(self) -> None:
-        from rackharness.transports.mongo.mongomock_side import require_mongomock
+        from waitress.server import create_server
+
         from rackharness.clients.obm import shared_caller
         from rackharness.rack.layout import build_rack_spec
         from rackharness.rack.process import Rack
         from rackharness.reference.auth.settings import auth_settings
         from rackharness.reference.server import build, listen
-        from waitress.server import create_server
+        from rackharness.transports.mongo.mongomock_side import require_mongomock
 
         require_mongomock()  # PrerequisiteError with the pip command when mongomock is missing
         spec = build_rack_spec(self.config)
@@ -117,9 +125,10 @@ class IsolatedStack:
         try:
             self._sockets = listen(LOOPBACK, wanted)
         except OSError as exc:
-            raise ConfigError(f"isolated target cannot bind {LOOPBACK} ports {wanted} (0: any free port): "
-                              f"{exc.strerror or exc}",
-                              hint="set target.port / target.auth_port to free ports, or leave them unset") from exc
+            raise ConfigError(
+                f"isolated target cannot bind {LOOPBACK} ports {wanted} (0: any free port): {exc.strerror or exc}",
+                hint="set target.port / target.auth_port to free ports, or leave them unset",
+            ) from exc
         port, auth_port = (sock.getsockname()[1] for sock in self._sockets)
         self.auth_url = f"http://{LOOPBACK}:{auth_port}"
         self.api_url = f"http://{LOOPBACK}:{port}"
@@ -137,22 +146,34 @@ class IsolatedStack:
 
         c = self.config
         settings = {
-            "host": LOOPBACK, "port": port, "mongo_url": self.mongo_url, "database": c["target.database"],
-            "amqp_url": self.amqp_url, "heartbeat_interval": c["target.heartbeat_interval"],
-            "threads": c["target.threads"], "poller_interval_scale": c["target.poller_interval_scale"],
+            "host": LOOPBACK,
+            "port": port,
+            "mongo_url": self.mongo_url,
+            "database": c["target.database"],
+            "amqp_url": self.amqp_url,
+            "heartbeat_interval": c["target.heartbeat_interval"],
+            "threads": c["target.threads"],
+            "poller_interval_scale": c["target.poller_interval_scale"],
             "rackhd_config": {
-                "autoCreateObm": c["target.auto_create_obm"], "autoCreateObmUser": c["bmc.user"],
+                "autoCreateObm": c["target.auto_create_obm"],
+                "autoCreateObmUser": c["bmc.user"],
                 "autoCreateObmPassword": c["bmc.password"],
                 "bmcPorts": {node.bmc.mac: node.bmc.port for node in spec.nodes},
             },
-            **auth_settings(c), "auth_port": auth_port,
+            **auth_settings(c),
+            "auth_port": auth_port,
         }
         # the suite's ObmClient and the target share one pyghmi session cache per process: one caller
         self._ctx, endpoints, self._heartbeat = build(settings, caller=shared_caller())
         endpoints.auth_port = auth_port
         self._server_map = {}  # waitress's socket map: stop() closes every channel in it, not only the listener
-        self._server = create_server(endpoints, map=self._server_map, sockets=self._sockets,
-                                     threads=c["target.threads"], ident="rackharness-target")
+        self._server = create_server(
+            endpoints,
+            map=self._server_map,
+            sockets=self._sockets,
+            threads=c["target.threads"],
+            ident="rackharness-target",
+        )
         self._server_thread = threading.Thread(target=self._serve, name=f"{self.name}-target", daemon=True)
         self._server_thread.start()
         self._heartbeat.start()
@@ -178,8 +199,13 @@ class IsolatedStack:
             response = requests.get(f"{self.api_url}{API_ROOT}/config", timeout=1.0)
             return Observation(response.status_code == 200, f"GET {API_ROOT}/config answered {response.status_code}")
 
-        Condition(probe=answers, what=f"the isolated reference target at {self.api_url}", timeout=self.config["ready_timeout"],
-                  interval=0.05, transient=(OSError, requests.RequestException)).wait()
+        Condition(
+            probe=answers,
+            what=f"the isolated reference target at {self.api_url}",
+            timeout=self.config["ready_timeout"],
+            interval=0.05,
+            transient=(OSError, requests.RequestException),
+        ).wait()
 
     def stop(self) -> None:
         """Stop everything ``start`` started (idempotent) and drop the in-memory broker and store."""
@@ -230,24 +256,38 @@ class IsolatedStack:
         """The running stack, as every other provider describes its own (the suite builds on this)."""
         if not self._started:
             raise RackHarnessError("the isolated rack is not started")
-        return StackInfo(provider="isolated", state_dir=Path("."), api_url=self.api_url, auth_url=self.auth_url,
-                         southbound_url=self.api_url, amqp_url=self.amqp_url, mongo_url=self.mongo_url,
-                         nodes=node_infos(self.spec.nodes), in_process=True)
+        return StackInfo(
+            provider="isolated",
+            state_dir=Path("."),
+            api_url=self.api_url,
+            auth_url=self.auth_url,
+            southbound_url=self.api_url,
+            amqp_url=self.amqp_url,
+            mongo_url=self.mongo_url,
+            nodes=node_infos(self.spec.nodes),
+            in_process=True,
+        )
 
 
 class IsolatedProvider(RackProvider):
     """``up`` records an isolated rack (no processes); the rack itself starts inside ``nose2``."""
 
     NAME = "isolated"
-    CAPABILITIES = Capabilities(runs_services=False, in_process=True, bmcs_on_network=False, powers_nodes=True,
-                                discovers=False, provisions_nodes=True)
+    CAPABILITIES = Capabilities(
+        runs_services=False,
+        in_process=True,
+        bmcs_on_network=False,
+        powers_nodes=True,
+        discovers=False,
+        provisions_nodes=True,
+    )
 
     def services(self) -> list:
         return []
 
     def preflight(self) -> None:
-        from rackharness.transports.mongo.mongomock_side import require_mongomock
         from rackharness.rack.layout import build_rack_spec
+        from rackharness.transports.mongo.mongomock_side import require_mongomock
 
         check_config(self.config)
         build_rack_spec(self.config)  # profiles, faults, MAC prefix: the errors local would give
@@ -263,12 +303,15 @@ class IsolatedProvider(RackProvider):
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.config.save(self.state_dir / CONFIG_FILE)
         state = RackState(provider=self.NAME, status="up")
-        state.endpoints = StackInfo(provider=self.NAME, state_dir=self.state_dir, in_process=True,
-                                    nodes_planned=self.config["nodes"]).to_endpoints()
+        state.endpoints = StackInfo(
+            provider=self.NAME, state_dir=self.state_dir, in_process=True, nodes_planned=self.config["nodes"]
+        ).to_endpoints()
         state.steps["prepare"] = time.time()
         self.store.save(state)
-        self.say(f"isolated rack recorded in {self.state_dir}: nothing runs until `nose2`, which starts the "
-                 "rack, the reference target, an in-memory broker and store in its own process")
+        self.say(
+            f"isolated rack recorded in {self.state_dir}: nothing runs until `nose2`, which starts the "
+            "rack, the reference target, an in-memory broker and store in its own process"
+        )
         return state
 
     def down(self, *, force: bool = False) -> None:

@@ -7,6 +7,7 @@ process started so far is stopped again and the state says which step failed and
 ``up`` on a rack that is up and healthy changes nothing; on one whose processes died (a crash,
 a kill -9, a reboot) it first stops what is left, then starts afresh.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,10 +22,13 @@ from typing import Callable
 from rackharness import secret_channel
 from rackharness.config.loader import write_private
 from rackharness.errors import ConfigError, RackHarnessError
+from rackharness.invocation import named
+from rackharness.providers import token_secret
 from rackharness.providers.base import Capabilities, RackProvider, node_infos
 from rackharness.rack.layout import PRIVILEGE_HINT, address_mode, build_rack_spec
-from rackharness.redaction import redact_url
 from rackharness.rack.spec import RackSpec
+from rackharness.redaction import redact_url
+from rackharness.reference.auth.settings import auth_settings
 from rackharness.services import MongoService, RabbitMqService, Service
 from rackharness.services.external_amqp import ExternalAmqpService
 from rackharness.services.process import ProcessRecord, find_by_cmdline, is_running, stop
@@ -32,7 +36,6 @@ from rackharness.services.rack import RackService
 from rackharness.services.target import TargetService
 from rackharness.stack_info import StackInfo
 from rackharness.state import RackState, make_private_dir
-from rackharness.reference.auth.settings import auth_settings
 
 CONFIG_FILE = "config.json"
 RACK_FILE = "rack.json"
@@ -43,8 +46,18 @@ RABBITMQ_FALLBACK_ROOT = Path("/var/lib/rackharness")
 
 class LocalProvider(RackProvider):
     NAME = "local"
-    CAPABILITIES = Capabilities(runs_services=True, in_process=False, bmcs_on_network=True, powers_nodes=True,
-                                discovers=True, provisions_nodes=True)
+    CAPABILITIES = Capabilities(
+        runs_services=True,
+        in_process=False,
+        bmcs_on_network=True,
+        powers_nodes=True,
+        discovers=True,
+        provisions_nodes=True,
+    )
+
+    def __init__(self, config, store, say: Callable[[str], None] = print) -> None:
+        # the reference target signs with the stack's own secret unless one is set (token_secret.py)
+        super().__init__(token_secret.for_stack(config, store.dir), store, say)
 
     # -- composition -----------------------------------------------------------------------
     @functools.cached_property
@@ -74,26 +87,45 @@ class LocalProvider(RackProvider):
         c, root = self.config, self.state_dir.absolute()
         logs, data = root / "logs", root / "data"
         engine = None if c["mongo.engine"] == "auto" else c["mongo.engine"]
-        mongo = MongoService(c["mongo.port"], data / "mongo", logs, url=c["mongo.url"], host=c["mongo.host"],
-                             engine=engine)
+        mongo = MongoService(
+            c["mongo.port"], data / "mongo", logs, url=c["mongo.url"], host=c["mongo.host"], engine=engine
+        )
         amqp: Service
         if c["amqp.url"]:
             amqp = ExternalAmqpService(c["amqp.url"])
         else:
             rabbit_data, rabbit_logs = self._rabbitmq_dirs(data / "rabbitmq", logs)
-            amqp = RabbitMqService(c["amqp.host"], c["amqp.port"], c["amqp.dist_port"], c["amqp.epmd_port"],
-                                   c["amqp.user"], c["amqp.password"], rabbit_data, rabbit_logs)
+            amqp = RabbitMqService(
+                c["amqp.host"],
+                c["amqp.port"],
+                c["amqp.dist_port"],
+                c["amqp.epmd_port"],
+                c["amqp.user"],
+                c["amqp.password"],
+                rabbit_data,
+                rabbit_logs,
+            )
         if c["services_only"]:  # for a RackHD the user runs: no rack, no target
             return [mongo, amqp]
         rack = RackService(self._rack_spec, root / RACK_FILE, logs)
         if c["target.url"]:  # an existing RackHD: start no reference target
             return [mongo, amqp, rack]
         target = TargetService(
-            {"host": c["target.host"], "port": c["target.port"], "mongo_url": mongo.url, "database": c["target.database"],
-             "amqp_url": amqp.url, "heartbeat_interval": c["target.heartbeat_interval"], "threads": c["target.threads"],
-             "poller_interval_scale": c["target.poller_interval_scale"], "rackhd_config": self._target_rackhd_config(),
-             **auth_settings(c)},
-            root / TARGET_FILE, logs)
+            {
+                "host": c["target.host"],
+                "port": c["target.port"],
+                "mongo_url": mongo.url,
+                "database": c["target.database"],
+                "amqp_url": amqp.url,
+                "heartbeat_interval": c["target.heartbeat_interval"],
+                "threads": c["target.threads"],
+                "poller_interval_scale": c["target.poller_interval_scale"],
+                "rackhd_config": self._target_rackhd_config(),
+                **auth_settings(c),
+            },
+            root / TARGET_FILE,
+            logs,
+        )
         return [mongo, amqp, rack, target]
 
     def _target_rackhd_config(self) -> dict[str, object]:
@@ -102,9 +134,12 @@ class LocalProvider(RackProvider):
         `ipmitool lan print` — the bmc catalog — cannot tell a port). The target is told the fleet's
         credentials (``bmc.user`` / ``bmc.password``): a ``bmc-password-differs`` node's BMC refuses them,
         so with autoCreateObm (``target.auto_create_obm``) its discovery graph fails at the OBM check."""
-        return {"autoCreateObm": self.config["target.auto_create_obm"],
-                "autoCreateObmUser": self.config["bmc.user"], "autoCreateObmPassword": self.config["bmc.password"],
-                "bmcPorts": {node.bmc.mac: node.bmc.port for node in self._rack_spec.nodes}}
+        return {
+            "autoCreateObm": self.config["target.auto_create_obm"],
+            "autoCreateObmUser": self.config["bmc.user"],
+            "autoCreateObmPassword": self.config["bmc.password"],
+            "bmcPorts": {node.bmc.mac: node.bmc.port for node in self._rack_spec.nodes},
+        }
 
     def _rabbitmq_dirs(self, data: Path, logs: Path) -> tuple[Path, Path]:
         """RabbitMQ runs as user rabbitmq when we are root: if that user cannot reach the state dir
@@ -120,13 +155,17 @@ class LocalProvider(RackProvider):
     def preflight(self) -> None:
         url = self.config["target.url"]
         if url and not url.startswith(("http://", "https://")):
-            raise ConfigError(f"{self.config.source('target.url')}: target.url: expected http://host:port, got {url!r}",
-                              hint="the RackHD to test, e.g. --target http://10.1.0.5:8080 (without /api/2.0)")
+            raise ConfigError(
+                f"{self.config.source('target.url')}: target.url: expected http://host:port, got {url!r}",
+                hint="the RackHD to test, e.g. --target http://10.1.0.5:8080 (without /api/2.0)",
+            )
         southbound = self.config["rack.southbound_url"]
         if southbound and not southbound.startswith(("http://", "https://")):
-            raise ConfigError(f"{self.config.source('rack.southbound_url')}: rack.southbound_url: expected "
-                              f"http://host:port, got {southbound!r}",
-                              hint="RackHD's node-facing endpoint, e.g. http://172.31.128.1:9080 (without /api)")
+            raise ConfigError(
+                f"{self.config.source('rack.southbound_url')}: rack.southbound_url: expected "
+                f"http://host:port, got {southbound!r}",
+                hint="RackHD's node-facing endpoint, e.g. http://172.31.128.1:9080 (without /api)",
+            )
         services = self.services()
         for service in services:
             service.check_prerequisites()
@@ -139,12 +178,16 @@ class LocalProvider(RackProvider):
             health = self.health(state)
             if all(health.values()):
                 self.refuse_other_settings()
-                self.say(f"rack already up in {self.state_dir} ({len(state.endpoints.get('nodes', []))} nodes); "
-                         "nothing changed")
+                self.say(
+                    f"rack already up in {self.state_dir} ({len(state.endpoints.get('nodes', []))} nodes); "
+                    "nothing changed"
+                )
                 return state
             dead = ", ".join(name for name, ok in health.items() if not ok)
-            self.say(f"rack in {self.state_dir} was up but {dead} stopped running; cleaning up before starting again "
-                     "(its data is kept: this is a recovery, not a new rack)")
+            self.say(
+                f"rack in {self.state_dir} was up but {dead} stopped running; cleaning up before starting again "
+                "(its data is kept: this is a recovery, not a new rack)"
+            )
             recovering = True
         else:
             recovering = False
@@ -216,44 +259,69 @@ class LocalProvider(RackProvider):
         spec = self._rack_spec
         if mode == "addresses":
             first, last = spec.nodes[0], spec.nodes[-1]
-            talk = (f"each node talking from its own ({first.ip} .. {last.ip})" if spec.agent.bind_node_ip else
-                    "the nodes talking from this host (the southbound URL is not on it: a 127.x source cannot reach it)")
-            self.say(f"BMC addresses: each BMC on UDP 623 of its own address ({first.bmc.host} .. {last.bmc.host}), "
-                     f"{talk} [{why}]")
+            talk = (
+                f"each node talking from its own ({first.ip} .. {last.ip})"
+                if spec.agent.bind_node_ip
+                else "the nodes talking from this host (the southbound URL is not on it: a 127.x source cannot reach it)"
+            )
+            self.say(
+                f"BMC addresses: each BMC on UDP 623 of its own address ({first.bmc.host} .. {last.bmc.host}), "
+                f"{talk} [{why}]"
+            )
         else:
             first = spec.nodes[0]
             self.say(f"BMC ports: every BMC on {first.bmc.host}, node-01 on UDP {first.bmc.port} .. [{why}]")
             if c["target.url"]:
-                self.say("warning: RackHD's ipmitool (-I lanplus -H <host>, no -p) reaches UDP 623 only: it cannot "
-                         f"reach port-mode BMCs, so its OBMs and pollers will fail; run as root (or with "
-                         f"CAP_NET_BIND_SERVICE) for bmc.address_mode=addresses ({PRIVILEGE_HINT})")
+                self.say(
+                    "warning: RackHD's ipmitool (-I lanplus -H <host>, no -p) reaches UDP 623 only: it cannot "
+                    f"reach port-mode BMCs, so its OBMs and pollers will fail; run as root (or with "
+                    f"CAP_NET_BIND_SERVICE) for bmc.address_mode=addresses ({PRIVILEGE_HINT})"
+                )
         southbound = spec.agent.southbound_url
         told = (rackhd or {}).get("southbound_url")
         if c["target.url"]:
-            self.say(f"nodes netboot from {redact_url(southbound)}"
-                     + ("" if c["rack.southbound_url"] else " (the target's URL; RackHD 2.60.7 serves the southbound "
-                        "API on on-taskgraph's taskGraphEndpoint: give it with --southbound-url)"))
+            self.say(
+                f"nodes netboot from {redact_url(southbound)}"
+                + (
+                    ""
+                    if c["rack.southbound_url"]
+                    else " (the target's URL; RackHD 2.60.7 serves the southbound "
+                    "API on on-taskgraph's taskGraphEndpoint: give it with --southbound-url)"
+                )
+            )
             if told and told.rstrip("/") != (southbound or "").rstrip("/"):
-                self.say(f"note: this RackHD tells nodes to call {told} (apiServerAddress/apiServerPort in its "
-                         "config.json)")
+                self.say(
+                    f"note: this RackHD tells nodes to call {told} (apiServerAddress/apiServerPort in its config.json)"
+                )
 
     def _say_rackhd_config(self, state: RackState) -> None:
         """``up --services-only``: what RackHD's config.json needs to use these services."""
         endpoints = state.endpoints
         amqp = redact_url(endpoints.get("amqp_url")) or ""
-        amqp = amqp[:-len("/%2F")] if amqp.endswith("/%2F") else amqp  # the default vhost, as RackHD writes it
+        amqp = amqp[: -len("/%2F")] if amqp.endswith("/%2F") else amqp  # the default vhost, as RackHD writes it
         database = self.config["target.database"]
         mongo = (endpoints.get("mongo_url") or "").rstrip("/")
         self.say("services up for a RackHD you run; in its config.json:")
-        self.say(f'  "amqp": "{amqp}",'
-                 + ("  (the password: `rackharness status --json --show-secrets`)"
-                    if redact_url(endpoints.get("amqp_url")) != endpoints.get("amqp_url") else ""))
+        self.say(
+            f'  "amqp": "{amqp}",'
+            + (
+                named("  (the password: `rackharness status --json --show-secrets`)")
+                if redact_url(endpoints.get("amqp_url")) != endpoints.get("amqp_url")
+                else ""
+            )
+        )
         self.say(f'  "mongo": "{mongo}/{database}",')
-        self.say('  "apiServerAddress" / "apiServerPort": where the nodes reach the southbound API (on-taskgraph\'s '
-                 '"taskGraphEndpoint"), e.g. 127.0.0.1 and its port;')
-        self.say("then `rackharness up --state-dir <another dir> --target http://<on-http address:port> "
-                 "--southbound-url http://<apiServerAddress:apiServerPort> --amqp-url ... --mongo-url ...` "
-                 "(docs/real-rackhd.md)")
+        self.say(
+            '  "apiServerAddress" / "apiServerPort": where the nodes reach the southbound API (on-taskgraph\'s '
+            '"taskGraphEndpoint"), e.g. 127.0.0.1 and its port;'
+        )
+        self.say(
+            named(
+                "then `rackharness up --state-dir <another dir> --target http://<on-http address:port> "
+                "--southbound-url http://<apiServerAddress:apiServerPort> --amqp-url ... --mongo-url ...` "
+                "(docs/real-rackhd.md)"
+            )
+        )
 
     def _steps_before_services(self) -> list[tuple[str, Callable[[RackState], None]]]:
         """Named steps between ``prepare`` and the first service (a subclass's own; none here)."""
@@ -268,6 +336,7 @@ class LocalProvider(RackProvider):
         (self.state_dir / "logs").mkdir(exist_ok=True)
         if not keep_data:
             self._empty_data()
+        token_secret.keep(self.config, self.state_dir)
         self.config.save(self.state_dir / CONFIG_FILE)
         spec = self._rack_spec
         public, _secrets = secret_channel.split(json.loads(spec.to_json()))  # the rack process gets them on stdin
@@ -312,8 +381,9 @@ class LocalProvider(RackProvider):
         for directory in emptied:
             shutil.rmtree(directory)
         if emptied:
-            self.say("starting from empty data (the store and broker kept nothing of earlier runs; "
-                     "--keep-data keeps it)")
+            self.say(
+                "starting from empty data (the store and broker kept nothing of earlier runs; --keep-data keeps it)"
+            )
 
     def purge(self) -> list[Path]:
         """Delete the data ``down`` keeps (the store's, RabbitMQ's wherever it lives); the caller stopped
@@ -327,6 +397,10 @@ class LocalProvider(RackProvider):
         if fallback.is_relative_to(RABBITMQ_FALLBACK_ROOT) and fallback.exists():
             shutil.rmtree(fallback)
             removed.append(fallback)
+        secret = self.state_dir.absolute() / token_secret.FILE_NAME  # the next up generates a new one
+        if secret.exists():
+            secret.unlink()
+            removed.append(secret)
         return removed
 
     def down(self, *, force: bool = False) -> None:
@@ -380,13 +454,23 @@ class LocalProvider(RackProvider):
     def _endpoints(self, spec: RackSpec) -> dict:
         services = {s.NAME: s for s in self.services()}
         if self.config["services_only"]:
-            return StackInfo(provider=self.NAME, state_dir=self.state_dir, amqp_url=services["rabbitmq"].url,
-                             mongo_url=services["mongo"].url, sut_kind="none").to_endpoints()
+            return StackInfo(
+                provider=self.NAME,
+                state_dir=self.state_dir,
+                amqp_url=services["rabbitmq"].url,
+                mongo_url=services["mongo"].url,
+                sut_kind="none",
+            ).to_endpoints()
         info = StackInfo(
-            provider=self.NAME, state_dir=self.state_dir,
+            provider=self.NAME,
+            state_dir=self.state_dir,
             api_url=self.config["target.url"] or services["target"].url,
             auth_url=self.config["target.auth_url"] or (services["target"].auth_url if "target" in services else None),
-            southbound_url=spec.agent.southbound_url, amqp_url=services["rabbitmq"].url,
-            mongo_url=services["mongo"].url, nodes=node_infos(spec.nodes),
-            sut_kind="rackhd" if self.config["target.url"] else "reference", address_mode=spec.address_mode)
+            southbound_url=spec.agent.southbound_url,
+            amqp_url=services["rabbitmq"].url,
+            mongo_url=services["mongo"].url,
+            nodes=node_infos(spec.nodes),
+            sut_kind="rackhd" if self.config["target.url"] else "reference",
+            address_mode=spec.address_mode,
+        )
         return info.to_endpoints()

@@ -19,6 +19,7 @@ the node, and autoCreateObm works as on the emulated rack. ``down`` destroys eve
 its prefix libvirt still has), removes the pool when ``up`` created it, stops the daemons ``up`` started,
 and checks that no QEMU process of the rack is left.
 """
+
 from __future__ import annotations
 
 import functools
@@ -40,8 +41,14 @@ VMS_KEY = "vms"  # state.endpoints[VMS_KEY]: what `down` needs to remove the VMs
 
 class VagrantProvider(LocalProvider):
     NAME = "vagrant"
-    CAPABILITIES = Capabilities(runs_services=True, in_process=False, bmcs_on_network=True, powers_nodes=True,
-                                discovers=True, provisions_nodes=True)
+    CAPABILITIES = Capabilities(
+        runs_services=True,
+        in_process=False,
+        bmcs_on_network=True,
+        powers_nodes=True,
+        discovers=True,
+        provisions_nodes=True,
+    )
 
     # -- composition -------------------------------------------------------------------------------
     @functools.cached_property
@@ -62,21 +69,28 @@ class VagrantProvider(LocalProvider):
         hypervisor = self.config["vagrant.provider"]
         for node in spec.nodes:
             node.macs = node.macs[:1]  # one NIC per VM: the PXE NIC
-            node.vm = {"hypervisor": hypervisor, "name": self.prefix + node.name,
-                       "uri": self.config["vagrant.libvirt_uri"]}
+            node.vm = {
+                "hypervisor": hypervisor,
+                "name": self.prefix + node.name,
+                "uri": self.config["vagrant.libvirt_uri"],
+            }
         return spec
 
     def _target_rackhd_config(self) -> dict[str, object]:
         """The local provider's (autoCreateObm reads the bmc catalog the VM's own ipmitool makes through its
         in-band device), and: the address the VMs reach the target at (apiServerAddress, which the scripts it
         serves name) and its static root (the microkernel)."""
-        return {**super()._target_rackhd_config(),
-                "apiServerAddress": self.config["vagrant.host_address"], "apiServerPort": self.config["target.port"],
-                "httpStaticRoot": str(self.static_root)}
+        return {
+            **super()._target_rackhd_config(),
+            "apiServerAddress": self.config["vagrant.host_address"],
+            "apiServerPort": self.config["target.port"],
+            "httpStaticRoot": str(self.static_root),
+        }
 
     def _vagrant_rack(self) -> VagrantRack:
-        return VagrantRack(self.state_dir.absolute() / "vagrant" / "rack.json", provider=self.config["vagrant.provider"],
-                           say=self.say)
+        return VagrantRack(
+            self.state_dir.absolute() / "vagrant" / "rack.json", provider=self.config["vagrant.provider"], say=self.say
+        )
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def preflight(self) -> None:
@@ -90,12 +104,15 @@ class VagrantProvider(LocalProvider):
                 raise PrerequisiteError(
                     f"--vagrant-provider virtualbox needs {' and '.join(missing)}, which is not on PATH",
                     hint="install VirtualBox (virtualbox.org) and vagrant; or use --vagrant-provider libvirt "
-                         "(docs/vagrant.md)")
+                    "(docs/vagrant.md)",
+                )
         try:
             import vagrant  # noqa: F401  (python-vagrant)
         except ImportError as exc:
-            raise PrerequisiteError("the vagrant provider needs python-vagrant in rackharness's environment",
-                                    hint="pip install python-vagrant (./stack.sh installs it)") from exc
+            raise PrerequisiteError(
+                "the vagrant provider needs python-vagrant in rackharness's environment",
+                hint="pip install python-vagrant (./stack.sh installs it)",
+            ) from exc
         super().preflight()
 
     @property
@@ -103,8 +120,9 @@ class VagrantProvider(LocalProvider):
         return self.config["vagrant.provider"] == "libvirt"
 
     def _steps_before_services(self) -> list[tuple[str, Callable[[RackState], None]]]:
-        return [("microkernel", self._step_microkernel)] + ([("libvirt", self._step_libvirt)] if self._on_libvirt
-                                                              else [])
+        return [("microkernel", self._step_microkernel)] + (
+            [("libvirt", self._step_libvirt)] if self._on_libvirt else []
+        )
 
     def _steps_after_services(self) -> list[tuple[str, Callable[[RackState], None]]]:
         return [("vagrant", self._step_vagrant)]
@@ -112,8 +130,11 @@ class VagrantProvider(LocalProvider):
     def _step_microkernel(self, state: RackState) -> None:
         from rackharness.vm.microkernel import ensure_microkernel, install
 
-        state.endpoints[VMS_KEY] = {"prefix": self.prefix, "provider": self.config["vagrant.provider"],
-                                    "uri": self.config["vagrant.libvirt_uri"]}
+        state.endpoints[VMS_KEY] = {
+            "prefix": self.prefix,
+            "provider": self.config["vagrant.provider"],
+            "uri": self.config["vagrant.libvirt_uri"],
+        }
         self.store.save(state)
         files = ensure_microkernel(say=self.say)
         common = self.static_root / "common"
@@ -131,13 +152,22 @@ class VagrantProvider(LocalProvider):
     def _step_vagrant(self, state: RackState) -> None:
         spec = self._rack_spec
         rack = self._vagrant_rack()
-        write_rack_file(rack.rack_file, rack_document(spec, self.config, prefix=self.prefix,
-                                                      southbound_url=spec.agent.southbound_url or self.southbound_url(),
-                                                      logs_dir=self.state_dir / "logs"))
+        write_rack_file(
+            rack.rack_file,
+            rack_document(
+                spec,
+                self.config,
+                prefix=self.prefix,
+                southbound_url=spec.agent.southbound_url or self.southbound_url(),
+                logs_dir=self.state_dir / "logs",
+            ),
+        )
         state.endpoints[VMS_KEY]["domains"] = {node.name: node.vm["name"] for node in spec.nodes}
         self.store.save(state)
-        self.say(f"vagrant up: {len(spec.nodes)} VM(s) on {self.config['vagrant.provider']} "
-                 f"({self.config['vagrant.memory']} MB each) ...")
+        self.say(
+            f"vagrant up: {len(spec.nodes)} VM(s) on {self.config['vagrant.provider']} "
+            f"({self.config['vagrant.memory']} MB each) ..."
+        )
         rack.up()
 
     def _fail(self, state: RackState, step: str, exc: BaseException) -> None:

@@ -25,6 +25,7 @@ Anything else exits 127 with "command not found" on stderr — also after ``sudo
 1 there; 127 keeps a command the agent does not know from hiding behind a task's
 ``acceptedResponseCodes: [1]``). Pipes and redirections are not emulated (127 too).
 """
+
 from __future__ import annotations
 
 import re
@@ -81,7 +82,9 @@ class MicrokernelShell:
         self.ipmitool = IpmiTool(InBandIpmi(handler))
         self.files: set[str] = set()
         self.programs: dict[str, Callable[[list[str], bool], Result]] = {
-            "true": lambda a, s: Result(0), ":": lambda a, s: Result(0), "false": lambda a, s: Result(1),
+            "true": lambda a, s: Result(0),
+            ":": lambda a, s: Result(0),
+            "false": lambda a, s: Result(1),
             "echo": lambda a, s: Result(0, " ".join(a) + "\n"),
             "ipmitool": lambda a, s: self.ipmitool.run(a),
             "dmidecode": self._dmidecode,
@@ -90,19 +93,28 @@ class MicrokernelShell:
             "lshw": self._exact(["-json"], self.inventory.lshw),
             "lsblk": self._exact(["-o", "KNAME,TYPE,ROTA"], self.inventory.lsblk),
             "lsscsi": self._exact(["--size"], self.inventory.lsscsi),
-            "storcli64": lambda a, s: self._raid_tool("storcli64", a), "perccli64": lambda a, s: self._raid_tool("perccli64", a),
+            "storcli64": lambda a, s: self._raid_tool("storcli64", a),
+            "perccli64": lambda a, s: self._raid_tool("perccli64", a),
             "lldpcli": self._exact(["show", "neighbor", "-f", "keyvalue"], self.inventory.lldp),
             "ip": self._ip,
-            "bash": self._script, "sh": self._script, "node": self._script, "python": self._script,
-            "python2": self._script, "python3": self._script,
+            "bash": self._script,
+            "sh": self._script,
+            "node": self._script,
+            "python": self._script,
+            "python2": self._script,
+            "python3": self._script,
         }
 
     # -- the shell -------------------------------------------------------------------------------
     def run(self, command: str) -> Result:
         segments = split_command(command)
         if segments is None:
-            return Result(NOT_EMULATED, "", f"/bin/sh: 1: {redact_command(command)}: syntax not emulated by the "
-                                            "rackharness boot agent (command not found)\n")
+            return Result(
+                NOT_EMULATED,
+                "",
+                f"/bin/sh: 1: {redact_command(command)}: syntax not emulated by the "
+                "rackharness boot agent (command not found)\n",
+            )
         stdout, stderr, code, skip = [], [], 0, False
         for segment in segments:
             if not skip:
@@ -136,6 +148,7 @@ class MicrokernelShell:
             if args != expected:
                 return _not_emulated(" ".join([produce.__name__, *args]))
             return Result(0, produce())
+
         return run
 
     def _dmidecode(self, args: list[str], sudo: bool) -> Result:
@@ -162,8 +175,9 @@ class MicrokernelShell:
             return _not_emulated("interactive interpreter")
         name = args[0].rsplit("/", 1)[-1]
         if name not in self.files:
-            return Result(127 if name.endswith(".sh") else 2, "",
-                          f"{name}: No such file or directory (it was not downloaded)\n")
+            return Result(
+                127 if name.endswith(".sh") else 2, "", f"{name}: No such file or directory (it was not downloaded)\n"
+            )
         if name == "get_smart.sh":
             return Result(0, self.inventory.smart())
         if name == "get_driveid.js":

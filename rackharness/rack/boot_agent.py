@@ -30,6 +30,7 @@ Each node's progress (:class:`NodeBootStatus`) is written to ``<state dir>/agent
 at most every 0.2 s) for ``rackharness up --discover``'s report. It holds no secret: commands are
 stored redacted and outputs not at all.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -98,10 +99,18 @@ class NodeBootStatus:
     previous: dict[str, Any] | None = None  # how the netboot before this one ended
 
     def summary(self) -> dict[str, Any]:
-        return {"state": self.state, "node_id": self.node_id, "documents": self.documents,
-                "commands_run": self.commands_run, "failed_command": self.failed_command, "error": self.error,
-                "started_at": self.started_at, "profile_at": self.profile_at, "bootstrap_at": self.bootstrap_at,
-                "exit_at": self.exit_at}
+        return {
+            "state": self.state,
+            "node_id": self.node_id,
+            "documents": self.documents,
+            "commands_run": self.commands_run,
+            "failed_command": self.failed_command,
+            "error": self.error,
+            "started_at": self.started_at,
+            "profile_at": self.profile_at,
+            "bootstrap_at": self.bootstrap_at,
+            "exit_at": self.exit_at,
+        }
 
     def note(self, text: str, clock=time.time) -> None:
         self.events = (self.events + [f"{clock():.3f} {text}"])[-8:]
@@ -110,9 +119,15 @@ class NodeBootStatus:
 class BootAgent:
     """The boot agents of one rack: attach every node, then power events drive them."""
 
-    def __init__(self, spec: AgentSpec, loop: asyncio.AbstractEventLoop, *,
-                 transport: HttpOut | None = None, status_path: Path | None = None,
-                 wall_clock=time.time) -> None:
+    def __init__(
+        self,
+        spec: AgentSpec,
+        loop: asyncio.AbstractEventLoop,
+        *,
+        transport: HttpOut | None = None,
+        status_path: Path | None = None,
+        wall_clock=time.time,
+    ) -> None:
         self.spec = spec
         self.loop = loop
         self.transport = transport
@@ -146,8 +161,11 @@ class BootAgent:
             node = self._nodes[name]
             assert self.spec.southbound_url
             transport = self._node_transports[name] = open_http(
-                self.spec.southbound_url, timeout=self.spec.request_timeout, pool_size=2,
-                source_address=node.spec.ip or None)
+                self.spec.southbound_url,
+                timeout=self.spec.request_timeout,
+                pool_size=2,
+                source_address=node.spec.ip or None,
+            )
         return transport
 
     def attach(self, node: VirtualNode, handler: Any) -> None:
@@ -202,9 +220,15 @@ class BootAgent:
         status = self.status[node.name]
         old = status
         status = self.status[node.name] = NodeBootStatus(
-            node.name, state="waiting", netboots=old.netboots + 1, discovered=old.discovered,
-            boot_device=old.boot_device, started_at=self.clock(), events=old.events,
-            previous=old.summary() if old.netboots else None)
+            node.name,
+            state="waiting",
+            netboots=old.netboots + 1,
+            discovered=old.discovered,
+            boot_device=old.boot_device,
+            started_at=self.clock(),
+            events=old.events,
+            previous=old.summary() if old.netboots else None,
+        )
         status.note(f"netboot #{status.netboots} ({why}); boot delay {self.spec.boot_delay:g}s", self.clock)
         self._dirty()
         deadline = self.loop.time() + self.spec.boot_timeout
@@ -238,14 +262,16 @@ class BootAgent:
         status.note("profile boots the microkernel", self.clock)
         # 2. the microkernel fetches its task runner
         status.state = "bootstrap"
-        answer = await self._until_ok("GET", BOOTSTRAP_PATH, [("macAddress", node.spec.macs[0])], status,
-                                      "bootstrap", deadline)
+        answer = await self._until_ok(
+            "GET", BOOTSTRAP_PATH, [("macAddress", node.spec.macs[0])], status, "bootstrap", deadline
+        )
         if answer is None:
             return "failed"
         match = _TASKS_PATH.search(answer.text)
         if match is None:
-            return self._fail(status, "bootstrap.js has no tasksPath = '/api/current/tasks/<id>' line: "
-                              + answer.excerpt(120))
+            return self._fail(
+                status, "bootstrap.js has no tasksPath = '/api/current/tasks/<id>' line: " + answer.excerpt(120)
+            )
         tasks_path = urllib.parse.urlsplit(match.group(1)).path
         status.node_id = match.group(2)
         status.bootstrap_at = self.clock()
@@ -296,8 +322,9 @@ class BootAgent:
         if node.is_on:
             node.warm_reset()  # the power listener starts the next boot
 
-    async def _until_ok(self, method: str, path: str, params: list[tuple[str, str]], status: NodeBootStatus,
-                        stage: str, deadline: float) -> HttpAnswer | None:
+    async def _until_ok(
+        self, method: str, path: str, params: list[tuple[str, str]], status: NodeBootStatus, stage: str, deadline: float
+    ) -> HttpAnswer | None:
         """Ask until a 200 arrives (iPXE and the microkernel's wget retry); None after the deadline."""
         retry = max(self.spec.poll_interval, 0.5)
         while True:
@@ -305,7 +332,9 @@ class BootAgent:
                 status.profile_requests += 1
             try:
                 answer = await self._http(method, path, params=params, node=status.name)
-                seen = str(answer.status_code) if answer.status_code == 200 else f"{answer.status_code} {answer.excerpt()}"
+                seen = (
+                    str(answer.status_code) if answer.status_code == 200 else f"{answer.status_code} {answer.excerpt()}"
+                )
             except HttpUnreachable as exc:
                 answer, seen = None, f"unreachable: {exc}"
             setattr(status, f"{stage}_status", seen)
@@ -316,8 +345,9 @@ class BootAgent:
             status.note(status.error, self.clock)
             self._dirty()
             if self.loop.time() + retry > deadline:
-                self._fail(status, f"{method} {path} never answered 200 within {self.spec.boot_timeout:g}s; "
-                                   f"last: {seen}")
+                self._fail(
+                    status, f"{method} {path} never answered 200 within {self.spec.boot_timeout:g}s; last: {seen}"
+                )
                 return None
             await asyncio.sleep(retry)
 
@@ -343,8 +373,11 @@ class BootAgent:
             task["error"] = None if code == 0 else {"code": code, "killed": False, "signal": None, "cmd": command}
             accepted = task.get("acceptedResponseCodes")
             if code != 0 and not (isinstance(accepted, list) and code in accepted):
-                status.failed_command = {"cmd": redact_command(command), "code": code,
-                                         "stderr": redact_command(stderr.strip())[-300:]}
+                status.failed_command = {
+                    "cmd": redact_command(command),
+                    "code": code,
+                    "stderr": redact_command(stderr.strip())[-300:],
+                }
                 status.note(f"command failed ({code}): {redact_command(command)}", self.clock)
                 return  # bootstrap.js stops at the first unaccepted failure and reports what it has
 
@@ -354,8 +387,9 @@ class BootAgent:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         name = parts.path.rsplit("/", 1)[-1]
         try:
-            answer = await self._http("GET", parts.path, params=urllib.parse.parse_qsl(parts.query) or None,
-                                      node=status.name)
+            answer = await self._http(
+                "GET", parts.path, params=urllib.parse.parse_qsl(parts.query) or None, node=status.name
+            )
         except HttpUnreachable as exc:
             status.download_failures.append(f"{path}: {exc}")
             return f"Error: download of {path} failed: {exc}\n"
@@ -375,20 +409,24 @@ class BootAgent:
                 status.post_status = f"unreachable: {exc}"
                 await asyncio.sleep(self.spec.poll_interval * attempt)
 
-    async def _http(self, method: str, path: str, *, params: list[tuple[str, str]] | None = None,
-                    body: Any = None, node: str = "") -> HttpAnswer:
+    async def _http(
+        self, method: str, path: str, *, params: list[tuple[str, str]] | None = None, body: Any = None, node: str = ""
+    ) -> HttpAnswer:
         if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=max(1, self.spec.workers),
-                                                thread_name_prefix="boot-agent")
+            self._executor = ThreadPoolExecutor(max_workers=max(1, self.spec.workers), thread_name_prefix="boot-agent")
         transport = self.transport_for(node)
         return await self.loop.run_in_executor(
-            self._executor, lambda: transport.request(method, path, params=params, json=body))
+            self._executor, lambda: transport.request(method, path, params=params, json=body)
+        )
 
     # -- the status file ---------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
-        return {"updated_at": self.clock(), "southbound_url": self.spec.southbound_url,
-                "boot_delay": self.spec.boot_delay,
-                "nodes": {name: asdict(status) for name, status in self.status.items()}}
+        return {
+            "updated_at": self.clock(),
+            "southbound_url": self.spec.southbound_url,
+            "boot_delay": self.spec.boot_delay,
+            "nodes": {name: asdict(status) for name, status in self.status.items()},
+        }
 
     def _dirty(self) -> None:
         if self.status_path is not None and self._flush_handle is None:

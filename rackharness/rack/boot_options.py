@@ -7,18 +7,34 @@ parts the harness acts on.
 A valid, non-persistent setting applies to the next boot only: :meth:`consume_for_boot` (called
 by the node on power on and reset) reports the device used and clears the flags.
 """
+
 from __future__ import annotations
 
-from rackharness.ipmi.boot_parameters import (BOOT_DEVICE_NAMES, BOOT_DEVICE_SELECTORS, BOOT_FLAGS_BYTES,
-                                              DEVICE_MASK, DEVICE_SHIFT, FLAG_EFI, FLAG_PERSISTENT,
-                                              FLAG_VALID, SET_COMPLETE)
+from rackharness.ipmi.boot_parameters import (
+    BOOT_DEVICE_NAMES,
+    BOOT_DEVICE_SELECTORS,
+    BOOT_FLAGS_BYTES,
+    DEVICE_MASK,
+    DEVICE_SHIFT,
+    FLAG_EFI,
+    FLAG_PERSISTENT,
+    FLAG_VALID,
+    SET_COMPLETE,
+)
 
 
 class BootOptions:
     """Boot option parameters 0-5 of one node; a few bytes per node."""
 
-    __slots__ = ("flags", "set_in_progress", "service_partition_selector",
-                 "service_partition_scan", "valid_bit_clearing", "ack_data", "invalid_mask")
+    __slots__ = (
+        "flags",
+        "set_in_progress",
+        "service_partition_selector",
+        "service_partition_scan",
+        "valid_bit_clearing",
+        "ack_data",
+        "invalid_mask",
+    )
 
     def __init__(self) -> None:
         self.flags = bytearray(BOOT_FLAGS_BYTES)  # parameter 5
@@ -65,5 +81,7 @@ class BootOptions:
         return device
 
     def __repr__(self) -> str:
-        return (f"BootOptions(device={self.device!r}, persistent={self.persistent}, "
-                f"efi={self.efi}, flags={self.flags.hex()})")
+        return (
+            f"BootOptions(device={self.device!r}, persistent={self.persistent}, "
+            f"efi={self.efi}, flags={self.flags.hex()})"
+        )

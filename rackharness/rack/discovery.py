@@ -21,6 +21,7 @@ Where a node stopped comes from three independent sources, strongest first:
    command that failed;
 3. the last RackHD event about the node seen on ``on.events`` (``node.*`` / ``graph.*``).
 """
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -32,13 +33,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rackharness.api_paths import API_ROOT
-from rackharness.transports.amqp.base import AmqpTransport
-from rackharness.transports.amqp.chooser import open_transport
 from rackharness.clients.obm import ObmClient
 from rackharness.clients.rest import RackHDClient, graph_status, graph_tasks
-from rackharness.errors import ClientError, ReadinessTimeout, RackHarnessError, ServiceUnavailable
+from rackharness.errors import ClientError, RackHarnessError, ReadinessTimeout, ServiceUnavailable
+from rackharness.invocation import named
 from rackharness.rack.boot_agent import read_status
 from rackharness.stack_info import NodeInfo, StackInfo
+from rackharness.transports.amqp.base import AmqpTransport
+from rackharness.transports.amqp.chooser import open_transport
 from rackharness.wait import Condition, Observation
 
 ACTIVE = ("pending", "running")
@@ -110,23 +112,36 @@ class Discovery:
             if node is None:
                 continue
             mine = [g for g in graphs if _belongs(g, node["id"])]
-            latest = max((g for g in mine if "Discovery" in str(g.get("injectableName", ""))), key=_created,
-                         default=None)
+            latest = max(
+                (g for g in mine if "Discovery" in str(g.get("injectableName", ""))), key=_created, default=None
+            )
             status = graph_status(latest) if latest else None
             if latest is None or status == "succeeded":
                 continue
             if any(graph_status(g) in ACTIVE for g in mine):
-                self.api.put(f"{API_ROOT}/nodes/{node['id']}/workflows/action", {"command": "cancel"},
-                             expect=(202, 404))
-                Condition(probe=lambda nid=node["id"]: self._idle(nid), what=f"{progress.rack.name}'s graphs to end",
-                          timeout=IDLE_TIMEOUT, interval=0.2, transient=(), clock=self.clock).wait()
+                self.api.put(
+                    f"{API_ROOT}/nodes/{node['id']}/workflows/action", {"command": "cancel"}, expect=(202, 404)
+                )
+                Condition(
+                    probe=lambda nid=node["id"]: self._idle(nid),
+                    what=f"{progress.rack.name}'s graphs to end",
+                    timeout=IDLE_TIMEOUT,
+                    interval=0.2,
+                    transient=(),
+                    clock=self.clock,
+                ).wait()
             self.api.delete(f"{API_ROOT}/nodes/{node['id']}", expect=(200, 204, 404))
-            self.say(f"  {progress.rack.name}: its discovery of {_created(latest) or 'an earlier run'} ended {status}; "
-                     f"node {node['id']} deleted so that it is discovered again")
+            self.say(
+                f"  {progress.rack.name}: its discovery of {_created(latest) or 'an earlier run'} ended {status}; "
+                f"node {node['id']} deleted so that it is discovered again"
+            )
 
     def _idle(self, node_id: str) -> Observation:
-        active = [g.get("injectableName") for g in self.api.get(f"{API_ROOT}/workflows")
-                  if _belongs(g, node_id) and graph_status(g) in ACTIVE]
+        active = [
+            g.get("injectableName")
+            for g in self.api.get(f"{API_ROOT}/workflows")
+            if _belongs(g, node_id) and graph_status(g) in ACTIVE
+        ]
         return Observation(not active, f"active graphs: {active}")
 
     def _nodes_by_mac(self) -> dict[str, dict[str, Any]]:
@@ -155,8 +170,10 @@ class Discovery:
         with concurrent.futures.ThreadPoolExecutor(max_workers=POWER_WORKERS) as pool:
             list(pool.map(one, self.nodes.values()))
         failed = [p for p in self.nodes.values() if p.power_error]
-        self.say(f"powered on {len(self.nodes) - len(failed)} of {len(self.nodes)} nodes through their BMCs "
-                 "with boot device pxe" + (f"; {len(failed)} failed" if failed else ""))
+        self.say(
+            f"powered on {len(self.nodes) - len(failed)} of {len(self.nodes)} nodes through their BMCs "
+            "with boot device pxe" + (f"; {len(failed)} failed" if failed else "")
+        )
 
     # -- 2. wait ----------------------------------------------------------------------------------
     def listen(self, amqp_url: str | None) -> None:
@@ -197,6 +214,7 @@ class Discovery:
 
     def wait(self) -> None:
         """Until every node is discovered; DiscoveryFailed (with the report) on a failure or the timeout."""
+
         def probe() -> Observation:
             self._observe()
             open_ = [p for p in self.nodes.values() if p.outcome is None]
@@ -205,18 +223,26 @@ class Discovery:
             return Observation(not open_, f"{done} discovered, {failed} failed, {len(open_)} in progress")
 
         try:
-            Condition(probe=probe, what=f"{len(self.nodes)} nodes to be discovered", timeout=self.timeout,
-                      interval=self.interval, transient=(ServiceUnavailable,), sleep=self._drain,
-                      clock=self.clock).wait()
+            Condition(
+                probe=probe,
+                what=f"{len(self.nodes)} nodes to be discovered",
+                timeout=self.timeout,
+                interval=self.interval,
+                transient=(ServiceUnavailable,),
+                sleep=self._drain,
+                clock=self.clock,
+            ).wait()
         except ReadinessTimeout:
-            raise DiscoveryFailed(self.report(f"discovery timed out after {self.timeout:g}s"),
-                                  hint=HINT) from None
+            raise DiscoveryFailed(
+                self.report(f"discovery timed out after {self.timeout:g}s"), hint=named(HINT)
+            ) from None
         finally:
             self.close()
         failed = [p for p in self.nodes.values() if p.outcome == "failed"]
         if failed:
-            raise DiscoveryFailed(self.report(f"discovery failed for {len(failed)} of {len(self.nodes)} nodes"),
-                                  hint=HINT)
+            raise DiscoveryFailed(
+                self.report(f"discovery failed for {len(failed)} of {len(self.nodes)} nodes"), hint=named(HINT)
+            )
 
     def close(self) -> None:
         if self._events is not None:
@@ -284,14 +310,17 @@ class Discovery:
             if bmc.port != IPMI_PORT:
                 config["port"] = bmc.port
             # RackHD 2.60.7's body parameter requires nodeId (400 "Validation errors" without it)
-            self.api.put(path, {"nodeId": progress.node_id, "service": IPMI_OBM_SERVICE, "config": config},
-                         expect=(200, 201))
+            self.api.put(
+                path, {"nodeId": progress.node_id, "service": IPMI_OBM_SERVICE, "config": config}, expect=(200, 201)
+            )
         except ClientError as exc:
             self.say(f"  {progress.rack.name}: no {IPMI_OBM_SERVICE} OBM, and creating one failed: {exc.message}")
             return "failed"
         where = bmc.host if bmc.port == IPMI_PORT else f"{bmc.host}:{bmc.port}"
-        self.say(f"  {progress.rack.name}: created its {IPMI_OBM_SERVICE} OBM (host {where}, user {bmc.user}): "
-                 "the target has autoCreateObm off, as RackHD's stack-init would have")
+        self.say(
+            f"  {progress.rack.name}: created its {IPMI_OBM_SERVICE} OBM (host {where}, user {bmc.user}): "
+            "the target has autoCreateObm off, as RackHD's stack-init would have"
+        )
         return "created"
 
     # -- 3. the report ---------------------------------------------------------------------------------
@@ -313,22 +342,29 @@ class Discovery:
         if progress.graph is not None:
             parts.append(describe_discovery_graph(progress.graph))
         elif progress.node_id:
-            parts.append(f"known to the target as {progress.node_id} but no discovery graph"
-                         + (f", {progress.catalogs} catalogs" if progress.catalogs else ", no catalogs"))
+            parts.append(
+                f"known to the target as {progress.node_id} but no discovery graph"
+                + (f", {progress.catalogs} catalogs" if progress.catalogs else ", no catalogs")
+            )
         parts.append(describe_agent(agent))
         parts.append(f"last event seen: {progress.last_event or 'none'}")
         return "; ".join(p for p in parts if p)
 
 
-HINT = ("`rackharness logs rack` and `rackharness logs target` show both sides; "
-        "docs/troubleshooting.md explains each message of this report")
+HINT = (
+    "`rackharness logs rack` and `rackharness logs target` show both sides; "
+    "docs/troubleshooting.md explains each message of this report"
+)
 
 
 def _belongs(graph: dict[str, Any], node_id: str) -> bool:
     options = (graph.get("definition") or {}).get("options") if isinstance(graph.get("definition"), dict) else None
-    candidates = [graph.get("node"), (graph.get("context") or {}).get("target"),
-                  ((graph.get("options") or {}).get("defaults") or {}).get("nodeId"),
-                  ((options or {}).get("defaults") or {}).get("nodeId")]
+    candidates = [
+        graph.get("node"),
+        (graph.get("context") or {}).get("target"),
+        ((graph.get("options") or {}).get("defaults") or {}).get("nodeId"),
+        ((options or {}).get("defaults") or {}).get("nodeId"),
+    ]
     return node_id in [str(c) for c in candidates if c]
 
 
@@ -353,16 +389,22 @@ def describe_discovery_graph(graph: dict[str, Any]) -> str:
     if failed:
         # the graph view (GET /workflows) does not say ignoreFailure: the task that ended the graph failed with an
         # error and started last (a catalog task that may fail, perccli, fails earlier; running ones are cancelled)
-        task = max(failed, key=lambda t: (t.get("state") == "failed", bool(t.get("error")),
-                                          str(t.get("taskStartTime") or "")))
+        task = max(
+            failed, key=lambda t: (t.get("state") == "failed", bool(t.get("error")), str(t.get("taskStartTime") or ""))
+        )
         error = task.get("error")
         if isinstance(error, dict):
             error = error.get("message") or error.get("name") or str(error)
-        return (f"graph {name} {status}: task {task.get('label') or '?'} ({task.get('injectableName') or '?'}) "
-                f"{task.get('state')}: {str(error or 'no error recorded')[:300]}")
+        return (
+            f"graph {name} {status}: task {task.get('label') or '?'} ({task.get('injectableName') or '?'}) "
+            f"{task.get('state')}: {str(error or 'no error recorded')[:300]}"
+        )
     if status in ACTIVE:
-        pending = [f"{t.get('label') or t.get('injectableName')}={t.get('state')}" for t in tasks
-                   if t.get("state") in ("pending", "running")]
+        pending = [
+            f"{t.get('label') or t.get('injectableName')}={t.get('state')}"
+            for t in tasks
+            if t.get("state") in ("pending", "running")
+        ]
         return f"graph {name} still {status}; waiting on: {', '.join(pending[:6]) or 'nothing listed'}"
     return f"graph {name} {status}"
 
@@ -385,11 +427,15 @@ def describe_agent(agent: dict[str, Any] | None) -> str:
         words.append(f"profile fetched; bootstrap.js: {agent.get('bootstrap_status') or 'not requested'}")
     elif agent.get("bootstrap_at") is not None:
         if not agent.get("documents"):
-            words.append(f"bootstrap.js fetched (node {agent.get('node_id')}); no task fetched "
-                         f"({agent.get('task_fetches', 0)} empty fetches)")
+            words.append(
+                f"bootstrap.js fetched (node {agent.get('node_id')}); no task fetched "
+                f"({agent.get('task_fetches', 0)} empty fetches)"
+            )
         else:
-            words.append(f"{agent['documents']} task document(s), {agent.get('commands_run', 0)} commands run, "
-                         f"last {agent.get('last_command')!r} exit {agent.get('last_exit_code')}")
+            words.append(
+                f"{agent['documents']} task document(s), {agent.get('commands_run', 0)} commands run, "
+                f"last {agent.get('last_command')!r} exit {agent.get('last_exit_code')}"
+            )
     failed = agent.get("failed_command")
     if failed:
         words.append(f"command failed: {failed.get('cmd')!r} exit {failed.get('code')}: {failed.get('stderr')}")
@@ -397,8 +443,10 @@ def describe_agent(agent: dict[str, Any] | None) -> str:
         words.append(f"error: {agent['error']}")
     previous = agent.get("previous")
     if previous:
-        words.append(f"previous netboot: {previous.get('state')}"
-                     + (f" (node {previous.get('node_id')})" if previous.get("node_id") else ""))
+        words.append(
+            f"previous netboot: {previous.get('state')}"
+            + (f" (node {previous.get('node_id')})" if previous.get("node_id") else "")
+        )
     return ", ".join(words)
 
 

@@ -15,6 +15,7 @@ Every command goes through one seam, a :class:`CommandRunner` (``subprocess.run`
 hand it a :class:`~rackharness.tapes.proxy.ReplayProxy` as its ``subprocess`` module and replay the call
 logs in ``fixtures/calls/``. Nothing runs at import time.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,15 @@ COMMAND_TIMEOUT = 60.0  # seconds one hypervisor command may take (a VM start un
 class HypervisorError(RackHarnessError):
     """A hypervisor command failed: ``command`` (the argv as a shell line), ``returncode``, ``stderr``."""
 
-    def __init__(self, message: str, *, command: str = "", returncode: int | None = None, stderr: str = "",
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        command: str = "",
+        returncode: int | None = None,
+        stderr: str = "",
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message, hint=hint)
         self.command, self.returncode, self.stderr = command, returncode, stderr
 
@@ -54,8 +62,12 @@ class CommandResult:
         return shlex.join(self.argv)
 
     def error(self, what: str, cls: type[HypervisorError] = HypervisorError) -> HypervisorError:
-        return cls(f"{what}: `{self.command}` exited {self.returncode}: {self.stderr.strip() or self.stdout.strip()}",
-                   command=self.command, returncode=self.returncode, stderr=self.stderr)
+        return cls(
+            f"{what}: `{self.command}` exited {self.returncode}: {self.stderr.strip() or self.stdout.strip()}",
+            command=self.command,
+            returncode=self.returncode,
+            stderr=self.stderr,
+        )
 
 
 class CommandRunner:
@@ -71,15 +83,20 @@ class CommandRunner:
         except RackHarnessError:
             raise  # a replay that does not match its log is a test failure, not a hypervisor error
         except FileNotFoundError as exc:
-            raise HypervisorError(f"`{shlex.join(argv)}`: {argv[0]} is not installed", command=shlex.join(argv),
-                                  hint=INSTALL_HINTS.get(argv[0])) from exc
+            raise HypervisorError(
+                f"`{shlex.join(argv)}`: {argv[0]} is not installed",
+                command=shlex.join(argv),
+                hint=INSTALL_HINTS.get(argv[0]),
+            ) from exc
         except Exception as exc:  # TimeoutExpired, OSError, and their replayed forms
             raise HypervisorError(f"`{shlex.join(argv)}` failed: {exc}", command=shlex.join(argv)) from exc
         return CommandResult(argv, done.returncode, done.stdout or "", done.stderr or "")
 
 
-INSTALL_HINTS = {"virsh": "apt-get install -y libvirt-clients (and libvirt-daemon-system for a local libvirtd)",
-                 "VBoxManage": "install VirtualBox (VBoxManage comes with it)"}
+INSTALL_HINTS = {
+    "virsh": "apt-get install -y libvirt-clients (and libvirt-daemon-system for a local libvirtd)",
+    "VBoxManage": "install VirtualBox (VBoxManage comes with it)",
+}
 
 
 class Hypervisor:
@@ -162,8 +179,11 @@ class LibvirtHypervisor(Hypervisor):
             return ON
         if text in self.OFF_STATES:
             return OFF
-        raise HypervisorError(f"domain {vm!r}: unknown state {text!r} from `{result.command}`",
-                              command=result.command, hint="run virsh with LC_ALL=C")
+        raise HypervisorError(
+            f"domain {vm!r}: unknown state {text!r} from `{result.command}`",
+            command=result.command,
+            hint="run virsh with LC_ALL=C",
+        )
 
     def states(self, vms: Iterable[str]) -> dict[str, str]:
         """Two commands for any number of domains: the defined ones, and the active ones (running or paused)."""
@@ -210,9 +230,23 @@ class VirtualBoxHypervisor(Hypervisor):
 
     kind = "virtualbox"
     #: VMState values of `showvminfo --machinereadable` in which the machine has power
-    ON_STATES = ("running", "paused", "stuck", "starting", "stopping", "saving", "restoring", "teleporting",
-                 "teleportingpausedvm", "teleportingin", "livesnapshotting", "onlinesnapshotting",
-                 "settingup", "deletingsnapshotlive", "deletingsnapshotlivepaused")
+    ON_STATES = (
+        "running",
+        "paused",
+        "stuck",
+        "starting",
+        "stopping",
+        "saving",
+        "restoring",
+        "teleporting",
+        "teleportingpausedvm",
+        "teleportingin",
+        "livesnapshotting",
+        "onlinesnapshotting",
+        "settingup",
+        "deletingsnapshotlive",
+        "deletingsnapshotlivepaused",
+    )
     _MISSING = re.compile(r"Could not find a registered machine|VBOX_E_OBJECT_NOT_FOUND")
     # no session (`Machine 'x' is not currently running`), or one still closing after a power off
     _NOT_RUNNING = re.compile(r"is not currently running|Invalid machine state: (PoweredOff|Aborted|Saved)")
@@ -244,8 +278,9 @@ class VirtualBoxHypervisor(Hypervisor):
             raise result.error(f"cannot list {what}")
         return set(self._LISTED.findall(result.stdout))
 
-    def _act(self, vm: str, args: Sequence[str], what: str, *, done_when: Callable[[str], bool] | None = None
-             ) -> CommandResult | None:
+    def _act(
+        self, vm: str, args: Sequence[str], what: str, *, done_when: Callable[[str], bool] | None = None
+    ) -> CommandResult | None:
         result = self._vbox(*args)
         if result.returncode == 0:
             return result
@@ -257,8 +292,11 @@ class VirtualBoxHypervisor(Hypervisor):
 
     def power_on(self, vm: str) -> None:
         # a running VM: "The machine 'x' is already locked by a session (or being locked or unlocked)"
-        if self._act(vm, ("startvm", vm, "--type", "headless"), "start",
-                     done_when=lambda err: "already locked" in err) is None and self.state(vm) != ON:
+        if (
+            self._act(vm, ("startvm", vm, "--type", "headless"), "start", done_when=lambda err: "already locked" in err)
+            is None
+            and self.state(vm) != ON
+        ):
             raise HypervisorError(f"VM {vm!r} is locked by another session and not running")
 
     def power_off(self, vm: str) -> None:
@@ -269,5 +307,6 @@ class VirtualBoxHypervisor(Hypervisor):
             self.power_on(vm)
 
     def soft_off(self, vm: str) -> None:
-        self._act(vm, ("controlvm", vm, "acpipowerbutton"), "press the power button of",
-                  done_when=self._NOT_RUNNING.search)
+        self._act(
+            vm, ("controlvm", vm, "acpipowerbutton"), "press the power button of", done_when=self._NOT_RUNNING.search
+        )

@@ -18,6 +18,7 @@ functional test ``tests/functional/test_boot_agent_ipmitool.py`` keeps them equa
 answers exit code 127 ("not emulated") so a command RackHD sends that the agent does not know shows
 up at once instead of passing silently.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,9 +38,20 @@ SYSTEM_INTERFACE = 0x0F
 LAN_MEDIUM = 0x04
 MAX_CHANNEL = 11
 FRU_EPOCH = dt.datetime(1996, 1, 1, tzinfo=dt.timezone.utc)
-BOOT_DEVICES = {"none": 0x00, "pxe": 0x04, "force_pxe": 0x04, "disk": 0x08, "force_disk": 0x08, "safe": 0x0C,
-                "diag": 0x10, "cdrom": 0x14, "force_cdrom": 0x14, "bios": 0x18, "force_bios": 0x18,
-                "floppy": 0x3C}
+BOOT_DEVICES = {
+    "none": 0x00,
+    "pxe": 0x04,
+    "force_pxe": 0x04,
+    "disk": 0x08,
+    "force_disk": 0x08,
+    "safe": 0x0C,
+    "diag": 0x10,
+    "cdrom": 0x14,
+    "force_cdrom": 0x14,
+    "bios": 0x18,
+    "force_bios": 0x18,
+    "floppy": 0x3C,
+}
 NOT_EMULATED = 127
 
 
@@ -137,8 +149,11 @@ class IpmiTool:
 
     @staticmethod
     def _not_emulated(argv: list[str]) -> Result:
-        return Result(NOT_EMULATED, "", f"ipmitool {' '.join(argv)}: not emulated by the rackharness boot agent "
-                                        "(command not found)\n")
+        return Result(
+            NOT_EMULATED,
+            "",
+            f"ipmitool {' '.join(argv)}: not emulated by the rackharness boot agent (command not found)\n",
+        )
 
     # -- channels --------------------------------------------------------------------------------
     def _is_lan_channel(self, channel: int) -> bool:
@@ -170,24 +185,32 @@ class IpmiTool:
         channel = self._lan_channel(channel_text)
         if isinstance(channel, Result):
             return channel
-        p = {selector: self._lan(channel, selector) for selector in (0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14,
-                                                                     15, 16, 20, 21, 22, 23, 24, 26)}
+        p = {
+            selector: self._lan(channel, selector)
+            for selector in (0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 20, 21, 22, 23, 24, 26)
+        }
         out: list[str] = []
 
         def line(label: str, value: str) -> None:
             out.append(f"{label:<24}: {value}")
 
         if p[0] is not None:
-            line("Set in Progress", {0: "Set Complete", 1: "Set In Progress", 2: "Commit Write"}.get(
-                p[0][0] & 0x03, "Reserved"))
+            line(
+                "Set in Progress",
+                {0: "Set Complete", 1: "Set In Progress", 2: "Commit Write"}.get(p[0][0] & 0x03, "Reserved"),
+            )
         if p[1] is not None:
             line("Auth Type Support", _auth_types(p[1][0]))
         if p[2] is not None:
             for i, role in enumerate(("Callback", "User", "Operator", "Admin", "OEM")):
                 out.append(f"{'Auth Type Enable' if i == 0 else '':<24}: {role:<8} : {_auth_types(p[2][i])}")
         if p[4] is not None:
-            line("IP Address Source", {0: "Unspecified", 1: "Static Address", 2: "DHCP Address",
-                                       3: "BIOS Assigned Address", 4: "Other"}.get(p[4][0] & 0x0F, "Other"))
+            line(
+                "IP Address Source",
+                {0: "Unspecified", 1: "Static Address", 2: "DHCP Address", 3: "BIOS Assigned Address", 4: "Other"}.get(
+                    p[4][0] & 0x0F, "Other"
+                ),
+            )
         if p[3] is not None:
             line("IP Address", _ip(p[3]))
         if p[6] is not None:
@@ -198,16 +221,25 @@ class IpmiTool:
             line("SNMP Community String", p[16].split(b"\0", 1)[0].decode("latin-1"))
         if p[7] is not None:
             ttl, flags, tos = p[7][:3]
-            line("IP Header", f"TTL=0x{ttl:02x} Flags=0x{flags & 0xE0:02x} Precedence=0x{tos & 0xE0:02x} "
-                              f"TOS=0x{tos & 0x1E:02x}")
+            line(
+                "IP Header",
+                f"TTL=0x{ttl:02x} Flags=0x{flags & 0xE0:02x} Precedence=0x{tos & 0xE0:02x} TOS=0x{tos & 0x1E:02x}",
+            )
         if p[10] is not None:
             arp = p[10][0]
-            line("BMC ARP Control", f"ARP Responses {'Enabled' if arp & 0x02 else 'Disabled'}, "
-                                    f"Gratuitous ARP {'Enabled' if arp & 0x01 else 'Disabled'}")
+            line(
+                "BMC ARP Control",
+                f"ARP Responses {'Enabled' if arp & 0x02 else 'Disabled'}, "
+                f"Gratuitous ARP {'Enabled' if arp & 0x01 else 'Disabled'}",
+            )
         if p[11] is not None:
             line("Gratituous ARP Intrvl", f"{p[11][0] / 2:.1f} seconds")
-        for selector, label in ((12, "Default Gateway IP"), (13, "Default Gateway MAC"), (14, "Backup Gateway IP"),
-                                (15, "Backup Gateway MAC")):
+        for selector, label in (
+            (12, "Default Gateway IP"),
+            (13, "Default Gateway MAC"),
+            (14, "Backup Gateway IP"),
+            (15, "Backup Gateway MAC"),
+        ):
             if p[selector] is not None:
                 line(label, _ip(p[selector]) if selector in (12, 14) else _mac(p[selector]))
         if p[20] is not None:
@@ -244,22 +276,37 @@ class IpmiTool:
         last_add, last_del = struct.unpack_from("<II", info, 5)
         support = info[13]
         percent = int(100 * (entries * 16 / (entries * 16 + free))) if entries else 0
-        out = ["SEL Information",
-               f"Version          : {version & 0xF}.{version >> 4 & 0xF} "
-               f"({'v1.5, v2 compliant' if version in (0x51, 0x02) else 'Unknown'})",
-               f"Entries          : {entries}",
-               f"Free Space       : {free} bytes {'or more' if free == 65535 else ''}",
-               f"Percent Used     : {'unknown' if free >= 65535 else f'{percent}%'}",
-               f"Last Add Time    : {self._sel_time(entries, last_add)}",
-               f"Last Del Time    : {self._sel_time(entries, last_del)}",
-               f"Overflow         : {'true' if support & 0x80 else 'false'}"]
-        commands = [name for bit, name in ((0x08, "'Delete' "), (0x04, "'Partial Add' "), (0x02, "'Reserve' "),
-                                           (0x01, "'Get Alloc Info' ")) if support & bit]
+        out = [
+            "SEL Information",
+            f"Version          : {version & 0xF}.{version >> 4 & 0xF} "
+            f"({'v1.5, v2 compliant' if version in (0x51, 0x02) else 'Unknown'})",
+            f"Entries          : {entries}",
+            f"Free Space       : {free} bytes {'or more' if free == 65535 else ''}",
+            f"Percent Used     : {'unknown' if free >= 65535 else f'{percent}%'}",
+            f"Last Add Time    : {self._sel_time(entries, last_add)}",
+            f"Last Del Time    : {self._sel_time(entries, last_del)}",
+            f"Overflow         : {'true' if support & 0x80 else 'false'}",
+        ]
+        commands = [
+            name
+            for bit, name in (
+                (0x08, "'Delete' "),
+                (0x04, "'Partial Add' "),
+                (0x02, "'Reserve' "),
+                (0x01, "'Get Alloc Info' "),
+            )
+            if support & bit
+        ]
         out.append("Supported Cmds   : " + ("".join(commands) if support & 0x0F else "None"))
         if support & 0x01:
             units, size, free_units, largest, max_record = struct.unpack("<HHHHB", self.ipmi.call(NetFn.STORAGE, 0x41))
-            out += [f"# of Alloc Units : {units}", f"Alloc Unit Size  : {size}", f"# Free Units     : {free_units}",
-                    f"Largest Free Blk : {largest}", f"Max Record Size  : {max_record}"]
+            out += [
+                f"# of Alloc Units : {units}",
+                f"Alloc Unit Size  : {size}",
+                f"# Free Units     : {free_units}",
+                f"Largest Free Blk : {largest}",
+                f"Max Record Size  : {max_record}",
+            ]
         return Result(0, "\n".join(out) + "\n")
 
     @staticmethod
@@ -291,17 +338,19 @@ class IpmiTool:
         d = self.ipmi.call(NetFn.APP, 0x01)
         manufacturer = d[6] | d[7] << 8 | (d[8] & 0x0F) << 16
         product = d[9] | d[10] << 8
-        out = [f"Device ID                 : {d[0]}",
-               f"Device Revision           : {d[1] & 0x0F}",
-               f"Firmware Revision         : {d[2] & 0x7F}.{d[3]:02x}",
-               f"IPMI Version              : {d[4] & 0xF:x}.{(d[4] & 0xF0) >> 4:x}",
-               f"Manufacturer ID           : {manufacturer}",
-               f"Manufacturer Name         : {manufacturer_name(manufacturer)}",
-               f"Product ID                : {product} (0x{d[10]:02x}{d[9]:02x})",
-               f"Product Name              : Unknown (0x{product:X})",
-               f"Device Available          : {'no' if d[2] & 0x80 else 'yes'}",
-               f"Provides Device SDRs      : {'yes' if d[1] & 0x80 else 'no'}",
-               "Additional Device Support :"]
+        out = [
+            f"Device ID                 : {d[0]}",
+            f"Device Revision           : {d[1] & 0x0F}",
+            f"Firmware Revision         : {d[2] & 0x7F}.{d[3]:02x}",
+            f"IPMI Version              : {d[4] & 0xF:x}.{(d[4] & 0xF0) >> 4:x}",
+            f"Manufacturer ID           : {manufacturer}",
+            f"Manufacturer Name         : {manufacturer_name(manufacturer)}",
+            f"Product ID                : {product} (0x{d[10]:02x}{d[9]:02x})",
+            f"Product Name              : Unknown (0x{product:X})",
+            f"Device Available          : {'no' if d[2] & 0x80 else 'yes'}",
+            f"Provides Device SDRs      : {'yes' if d[1] & 0x80 else 'no'}",
+            "Additional Device Support :",
+        ]
         out += [f"    {name}" for name in device_support_names(d[5])]
         if len(d) >= 15:
             out.append("Aux Firmware Rev Info     : ")
@@ -322,8 +371,11 @@ class IpmiTool:
         if isinstance(channel, Result):
             return channel
         access = self.ipmi.call(NetFn.APP, 0x44, bytes([channel, 1]))
-        return Result(0, f"Maximum IDs\t    : {access[0] & 0x3F}\nEnabled User Count  : {access[1] & 0x3F}\n"
-                         f"Fixed Name Count    : {access[2] & 0x3F}\n")
+        return Result(
+            0,
+            f"Maximum IDs\t    : {access[0] & 0x3F}\nEnabled User Count  : {access[1] & 0x3F}\n"
+            f"Fixed Name Count    : {access[2] & 0x3F}\n",
+        )
 
     def user_list(self, channel_text: str | None, csv: bool) -> Result:
         channel = self._user_channel(channel_text)
@@ -335,8 +387,14 @@ class IpmiTool:
             access = first if user_id == 1 else self.ipmi.call(NetFn.APP, 0x44, bytes([channel, user_id]))
             name = self.ipmi.call(NetFn.APP, 0x46, bytes([user_id])).split(b"\0", 1)[0].decode("utf-8", "replace")
             bits = access[3]
-            fields = (str(user_id), name, "false" if bits & 0x40 else "true", "true" if bits & 0x20 else "false",
-                      "true" if bits & 0x10 else "false", privilege_name(bits))
+            fields = (
+                str(user_id),
+                name,
+                "false" if bits & 0x40 else "true",
+                "true" if bits & 0x20 else "false",
+                "true" if bits & 0x10 else "false",
+                privilege_name(bits),
+            )
             if csv:
                 out.append(",".join(fields))
             else:
@@ -351,7 +409,7 @@ class IpmiTool:
             chunk = self.ipmi.call(NetFn.STORAGE, 0x11, struct.pack("<BHB", 0, len(image), min(32, size - len(image))))
             if chunk[0] == 0:
                 break
-            image += chunk[1:1 + chunk[0]]
+            image += chunk[1 : 1 + chunk[0]]
         return bytes(image)
 
     def fru_print(self) -> Result:
@@ -381,11 +439,14 @@ class IpmiTool:
         status = self.ipmi.call(NetFn.CHASSIS, 0x01)
         if not full:
             return Result(0, f"Chassis Power is {'on' if status[0] & 0x01 else 'off'}\n")
-        return Result(0, f"System Power         : {'on' if status[0] & 0x01 else 'off'}\n"
-                         f"Power Overload       : {'true' if status[0] & 0x02 else 'false'}\n"
-                         f"Power Interlock      : {'active' if status[0] & 0x04 else 'inactive'}\n"
-                         f"Main Power Fault     : {'true' if status[0] & 0x08 else 'false'}\n"
-                         f"Power Control Fault  : {'true' if status[0] & 0x10 else 'false'}\n")
+        return Result(
+            0,
+            f"System Power         : {'on' if status[0] & 0x01 else 'off'}\n"
+            f"Power Overload       : {'true' if status[0] & 0x02 else 'false'}\n"
+            f"Power Interlock      : {'active' if status[0] & 0x04 else 'inactive'}\n"
+            f"Main Power Fault     : {'true' if status[0] & 0x08 else 'false'}\n"
+            f"Power Control Fault  : {'true' if status[0] & 0x10 else 'false'}\n",
+        )
 
 
 def _channel_number(text: str) -> int | None:
@@ -407,8 +468,9 @@ def format_sel_record(record: bytes, csv: bool) -> str:
     date, time_ = _timestamp(struct.unpack_from("<I", record, 3)[0])
     if record_type >= 0xC0:  # timestamped OEM: manufacturer id, then OEM data
         manufacturer = int.from_bytes(record[7:10], "little")
-        return sep.join([head, date, time_, f"OEM record {record_type:02x}", f"{manufacturer:06x}",
-                         record[10:16].hex()])
+        return sep.join(
+            [head, date, time_, f"OEM record {record_type:02x}", f"{manufacturer:06x}", record[10:16].hex()]
+        )
     sensor_type, number, direction_type, data1 = record[10], record[11], record[12], record[13]
     event_type = direction_type & 0x7F
     name = f"{sel_list_sensor_type_name(sensor_type)} #0x{number:02x}"
@@ -432,7 +494,7 @@ def _fields(area: bytes, offset: int) -> list[str]:
     while offset < len(area) and area[offset] != 0xC1:
         type_length = area[offset]
         length = type_length & 0x3F
-        raw = area[offset + 1:offset + 1 + length]
+        raw = area[offset + 1 : offset + 1 + length]
         kind = type_length >> 6
         if kind == 0b10:
             out.append(_unpack_6bit(raw))
@@ -456,7 +518,7 @@ def decode_fru(image: bytes) -> list[tuple[str, str]]:
 
     chassis_at, board_at, product_at = image[2] * 8, image[3] * 8, image[4] * 8
     if chassis_at:
-        area = image[chassis_at:chassis_at + image[chassis_at + 1] * 8]
+        area = image[chassis_at : chassis_at + image[chassis_at + 1] * 8]
         pairs.append(("Chassis Type", chassis_type_name(area[2])))
         fields = _fields(area, 3)
         for label, value in zip(("Chassis Part Number", "Chassis Serial"), fields):
@@ -464,7 +526,7 @@ def decode_fru(image: bytes) -> list[tuple[str, str]]:
         for value in fields[2:]:
             add("Chassis Extra", value)
     if board_at:
-        area = image[board_at:board_at + image[board_at + 1] * 8]
+        area = image[board_at : board_at + image[board_at + 1] * 8]
         minutes = int.from_bytes(area[3:6], "little")
         when = FRU_EPOCH + dt.timedelta(minutes=minutes)
         pairs.append(("Board Mfg Date", f"{when:%a %b} {when.day:>2} {when:%H:%M:%S %Y} UTC"))
@@ -474,10 +536,16 @@ def decode_fru(image: bytes) -> list[tuple[str, str]]:
         for value in fields[5:]:
             add("Board Extra", value)
     if product_at:
-        area = image[product_at:product_at + image[product_at + 1] * 8]
+        area = image[product_at : product_at + image[product_at + 1] * 8]
         fields = _fields(area, 3)
-        labels = ("Product Manufacturer", "Product Name", "Product Part Number", "Product Version",
-                  "Product Serial", "Product Asset Tag")
+        labels = (
+            "Product Manufacturer",
+            "Product Name",
+            "Product Part Number",
+            "Product Version",
+            "Product Serial",
+            "Product Asset Tag",
+        )
         for label, value in zip(labels, fields):
             add(label, value)
         for value in fields[7:]:

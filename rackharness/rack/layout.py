@@ -4,6 +4,7 @@ Everything is derived deterministically from the config (node index, ``rack.mac_
 ``bmc.*``), so the same config always yields the same rack: a run can be reproduced from the
 saved config alone.
 """
+
 from __future__ import annotations
 
 import errno
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from rackharness.config import Config
 from rackharness.errors import ConfigError
+from rackharness.project_files import project
 from rackharness.rack.profile import ProfileLibrary
 from rackharness.rack.spec import AgentSpec, BmcSpec, BmcUserSpec, NodeSpec, RackSpec
 
@@ -28,7 +30,6 @@ BMC_NIC = 0xB0
 HOST_NETWORK = ipaddress.IPv4Address("172.31.128.0")
 _MAC_PREFIX = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
 FAULTS = ("bmc-silent", "bmc-lossy", "power-on-fails", "bmc-password-differs")
-PACKAGED_PROFILES = Path(__file__).resolve().parents[2] / "fixtures" / "hardware"
 #: the UDP port of a real BMC (RMCP/RMCP+), where RackHD's ipmitool (no -p) sends
 IPMI_PORT = 623
 PRIVILEGE_HINT = "binding UDP 623 needs root or CAP_NET_BIND_SERVICE (setcap cap_net_bind_service+ep on the python)"
@@ -55,8 +56,10 @@ def address_mode(config: Config, *, can_bind=can_bind_ipmi_port) -> tuple[str, s
     if not config["target.url"]:
         return "ports", "auto: the reference target reaches each BMC by its port"
     if not on_this_host(config["target.url"]):
-        return "ports", ("auto: the target is not on this host, and 127.x addresses are loopback (give bmc.host "
-                         "an address it reaches)")
+        return "ports", (
+            "auto: the target is not on this host, and 127.x addresses are loopback (give bmc.host "
+            "an address it reaches)"
+        )
     first = nth_address(config, "bmc.address_base", 1)
     if can_bind(first):
         return "addresses", "auto: this process can bind UDP 623"
@@ -79,8 +82,10 @@ def nth_address(config: Config, key: str, index: int) -> str:
     try:
         return str(ipaddress.IPv4Address(config[key]) + index)
     except (ValueError, ipaddress.AddressValueError) as exc:
-        raise ConfigError(f"{config.source(key)}: {key}: expected an IPv4 base address like 127.1.0.0 with room "
-                          f"for node {index}, got {config[key]!r} ({exc})") from None
+        raise ConfigError(
+            f"{config.source(key)}: {key}: expected an IPv4 base address like 127.1.0.0 with room "
+            f"for node {index}, got {config[key]!r} ({exc})"
+        ) from None
 
 
 def node_name(index: int) -> str:
@@ -91,8 +96,19 @@ def node_mac(prefix: str, index: int, nic: int) -> str:
     return f"{prefix}:{(index >> 8) & 0xFF:02x}:{index & 0xFF:02x}:{nic:02x}"
 
 
+def packaged_profiles() -> Path:
+    """fixtures/hardware: the checkout's, or the copy bundled with rackharness (:mod:`rackharness.project_files`)."""
+    return project().hardware_profiles
+
+
+def __getattr__(name: str):  # PACKAGED_PROFILES, located on first use: no I/O at import
+    if name == "PACKAGED_PROFILES":
+        return packaged_profiles()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def profiles_dir(config: Config) -> Path:
-    return Path(config["profiles_dir"]) if config["profiles_dir"] else PACKAGED_PROFILES
+    return Path(config["profiles_dir"]) if config["profiles_dir"] else packaged_profiles()
 
 
 def build_rack_spec(config: Config, mode: str | None = None) -> RackSpec:
@@ -103,8 +119,10 @@ def build_rack_spec(config: Config, mode: str | None = None) -> RackSpec:
     count = config["nodes"]
     prefix = config["rack.mac_prefix"].lower()
     if not _MAC_PREFIX.match(prefix):
-        raise ConfigError(f"{config.source('rack.mac_prefix')}: rack.mac_prefix: expected three hex octets "
-                          f"like 52:54:00, got {config['rack.mac_prefix']!r}")
+        raise ConfigError(
+            f"{config.source('rack.mac_prefix')}: rack.mac_prefix: expected three hex octets "
+            f"like 52:54:00, got {config['rack.mac_prefix']!r}"
+        )
     base = config["bmc.base_port"]
     if mode == "ports" and base + count - 1 > 65535:
         raise ConfigError(
@@ -133,11 +151,14 @@ def build_rack_spec(config: Config, mode: str | None = None) -> RackSpec:
         node.fault = fault
         if fault == "bmc-password-differs":
             node.bmc.users[0].password = differing_password(config["bmc.password"], name)
-    agent = AgentSpec(boot_delay=config["rack.boot_delay"], poll_interval=config["rack.agent_poll_interval"],
-                      southbound_url=config["rack.southbound_url"],
-                      # a loopback source address reaches only this host
-                      bind_node_ip=mode == "addresses" and on_this_host(config["rack.southbound_url"]
-                                                                        or config["target.url"] or "http://127.0.0.1"))
+    agent = AgentSpec(
+        boot_delay=config["rack.boot_delay"],
+        poll_interval=config["rack.agent_poll_interval"],
+        southbound_url=config["rack.southbound_url"],
+        # a loopback source address reaches only this host
+        bind_node_ip=mode == "addresses"
+        and on_this_host(config["rack.southbound_url"] or config["target.url"] or "http://127.0.0.1"),
+    )
     return RackSpec(nodes=nodes, profiles_dir=str(directory), agent=agent, address_mode=mode)
 
 
@@ -160,15 +181,15 @@ def parse_faults(config: Config, names: set[str]) -> dict[str, str]:
         if not sep or fault not in FAULTS:
             raise ConfigError(f"{where}: {item!r} is not NODE=FAULT with FAULT one of {', '.join(FAULTS)}")
         if name not in names:
-            raise ConfigError(f"{where}: no node {name!r} in this rack", hint=f"nodes are {node_name(1)} .. "
-                              f"{node_name(len(names))}")
+            raise ConfigError(
+                f"{where}: no node {name!r} in this rack", hint=f"nodes are {node_name(1)} .. {node_name(len(names))}"
+            )
         faults[name] = fault
     return faults
 
 
 def _node(config: Config, index: int, profile: str, prefix: str, nics: int, mode: str = "ports") -> NodeSpec:
-    admin = BmcUserSpec(user_id=2, name=config["bmc.user"], password=config["bmc.password"],
-                        privilege="administrator")
+    admin = BmcUserSpec(user_id=2, name=config["bmc.user"], password=config["bmc.password"], privilege="administrator")
     return NodeSpec(
         name=node_name(index),
         index=index,

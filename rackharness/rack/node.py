@@ -18,6 +18,7 @@ outside the BMC (the VM stopped by itself) comes in through ``observe_power``, w
 ``scheduler`` is anything with ``call_later(delay, callback) -> handle`` (``handle.cancel()``)
 and ``time()``: the rack's asyncio loop, or a manual clock in tests.
 """
+
 from __future__ import annotations
 
 import enum
@@ -28,8 +29,14 @@ from typing import Any, Callable, Protocol
 from rackharness.bmc.message import Privilege
 from rackharness.bmc.users import BmcUser, UserTable
 from rackharness.ipmi import events
-from rackharness.ipmi.chassis_status import (DEFAULT_IDENTIFY_SECONDS, IDENTIFY_INDEFINITE, IDENTIFY_OFF,
-                                             IDENTIFY_TIMED, LAST_POWER_ON_BY_COMMAND, PowerRestorePolicy)
+from rackharness.ipmi.chassis_status import (
+    DEFAULT_IDENTIFY_SECONDS,
+    IDENTIFY_INDEFINITE,
+    IDENTIFY_OFF,
+    IDENTIFY_TIMED,
+    LAST_POWER_ON_BY_COMMAND,
+    PowerRestorePolicy,
+)
 from rackharness.ipmi.sensor_types import ACPI_POWER_STATE, CRITICAL_INTERRUPT, POWER_UNIT, SYSTEM_RESTART
 from rackharness.rack.boot_options import BootOptions
 from rackharness.rack.profile import HardwareProfile, render_template
@@ -60,18 +67,40 @@ PowerListener = Callable[["VirtualNode", str], None]  # event: "on" | "off" | "r
 
 
 def users_from_spec(spec: NodeSpec) -> UserTable:
-    return UserTable([BmcUser(u.user_id, u.name, u.password, Privilege[u.privilege.upper()])
-                      for u in spec.bmc.users])
+    return UserTable([BmcUser(u.user_id, u.name, u.password, Privilege[u.privilege.upper()]) for u in spec.bmc.users])
 
 
 class VirtualNode:
-    __slots__ = ("spec", "profile", "scheduler", "users", "boot", "sel", "power_state", "on_since",
-                 "_on_seconds", "_pending", "power_control_fault", "last_power_event",
-                 "identify_until", "identify_forced", "power_restore_policy", "lan_overrides",
-                 "last_boot_device", "boot_count", "_listeners")
+    __slots__ = (
+        "spec",
+        "profile",
+        "scheduler",
+        "users",
+        "boot",
+        "sel",
+        "power_state",
+        "on_since",
+        "_on_seconds",
+        "_pending",
+        "power_control_fault",
+        "last_power_event",
+        "identify_until",
+        "identify_forced",
+        "power_restore_policy",
+        "lan_overrides",
+        "last_boot_device",
+        "boot_count",
+        "_listeners",
+    )
 
-    def __init__(self, spec: NodeSpec, profile: HardwareProfile, scheduler: Scheduler, *,
-                 wall_clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        spec: NodeSpec,
+        profile: HardwareProfile,
+        scheduler: Scheduler,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         self.spec = spec
         self.profile = profile
         self.scheduler = scheduler
@@ -140,8 +169,7 @@ class VirtualNode:
         self.on_since = None
         if was_on:
             self._log(ACPI_POWER_STATE, events.ACPI_S5_G2_SOFT_OFF)
-            self._log(POWER_UNIT, events.POWER_UNIT_POWER_CYCLE if cycle
-                      else events.POWER_UNIT_POWER_OFF)
+            self._log(POWER_UNIT, events.POWER_UNIT_POWER_CYCLE if cycle else events.POWER_UNIT_POWER_OFF)
         self._notify("off")
         return True
 

@@ -9,6 +9,7 @@ names a real VM (``NodeSpec.vm``) gets no boot agent: :mod:`rackharness.rack.vm_
 power commands out on the VM through its hypervisor, and keeps the node in step with the VM; the VM's
 in-band IPMI device (:mod:`rackharness.bmc.vm_channel`) reaches the same BMC on TCP at the BMC's address and port.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,15 @@ log = logging.getLogger("rackharness.rack")
 class Rack:
     """The nodes of a :class:`RackSpec`, each behind its endpoint on one :class:`BmcServer`."""
 
-    def __init__(self, spec: RackSpec, loop: asyncio.AbstractEventLoop, *, status_path: Path | None = None,
-                 agent: BootAgent | None = None, vm_power: VmPowerLink | None = None) -> None:
+    def __init__(
+        self,
+        spec: RackSpec,
+        loop: asyncio.AbstractEventLoop,
+        *,
+        status_path: Path | None = None,
+        agent: BootAgent | None = None,
+        vm_power: VmPowerLink | None = None,
+    ) -> None:
         self.spec = spec
         self.loop = loop
         self.server = BmcServer()
@@ -58,8 +66,12 @@ class Rack:
                 node = VirtualNode(node_spec, profiles.get(node_spec.profile), self.loop)
                 handler = NodeCommandHandler(node)
                 endpoint = BmcEndpoint(
-                    host=node_spec.bmc.host, port=node_spec.bmc.port, users=node.users,
-                    handler=handler, guid=ipmi_guid(uuid.UUID(node_spec.uuid)), name=node_spec.name,
+                    host=node_spec.bmc.host,
+                    port=node_spec.bmc.port,
+                    users=node.users,
+                    handler=handler,
+                    guid=ipmi_guid(uuid.UUID(node_spec.uuid)),
+                    name=node_spec.name,
                 )
                 endpoint.silent = node_spec.fault == "bmc-silent"
                 endpoint.loss = LOSSY_SHARE if node_spec.fault == "bmc-lossy" else 0.0
@@ -69,8 +81,9 @@ class Rack:
                     self.vm_power.attach(node)  # a real VM: power acts on it, and it netboots itself
                     # its in-band IPMI device (QEMU's KCS + ipmi-bmc-extern) talks to the same handler over TCP,
                     # on the BMC's address and port number
-                    self.channels.append(await serve_vm_channel(node_spec.bmc.host, endpoint.port, handler,
-                                                                node_spec.name))
+                    self.channels.append(
+                        await serve_vm_channel(node_spec.bmc.host, endpoint.port, handler, node_spec.name)
+                    )
                 else:
                     self.agent.attach(node, handler)  # in-band IPMI goes to the same handler
             await self.vm_power.start()
@@ -97,8 +110,12 @@ async def serve(spec: RackSpec, status_path: Path | None = None) -> None:
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    log.info("rack ready: %d nodes; netboot from %s (boot delay %gs)", len(rack.nodes),
-             spec.agent.southbound_url or "nowhere (no southbound URL)", spec.agent.boot_delay)
+    log.info(
+        "rack ready: %d nodes; netboot from %s (boot delay %gs)",
+        len(rack.nodes),
+        spec.agent.southbound_url or "nowhere (no southbound URL)",
+        spec.agent.boot_delay,
+    )
     try:
         await stop.wait()
     finally:
@@ -112,8 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--log-level", default="INFO")
     secret_channel.add_stdin_flag(parser, "rack.json")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     try:
         spec = RackSpec.from_dict(secret_channel.read_document(args.spec, secrets_on_stdin=args.secrets_on_stdin))
         asyncio.run(serve(spec, Path(args.spec).parent / STATUS_FILE))

@@ -16,6 +16,7 @@ Sections of the YAML file:
 
 Nothing is read at import time: :class:`ProfileLibrary` loads a profile the first time it is asked.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -75,8 +76,10 @@ class HardwareProfile:
         seen: dict[int, str] = {}
         for i, sensor in enumerate(sensors):
             if sensor.number in seen:
-                top.fail(f"sensor number {sensor.number:#04x} is used by {seen[sensor.number]!r} "
-                         f"and {sensor.name!r}", f"sensors[{i}].number")
+                top.fail(
+                    f"sensor number {sensor.number:#04x} is used by {seen[sensor.number]!r} and {sensor.name!r}",
+                    f"sensors[{i}].number",
+                )
             seen[sensor.number] = sensor.name
         hardware = top.section("hardware")
         for key in ("cpu", "memory", "nics", "disks"):
@@ -85,9 +88,15 @@ class HardwareProfile:
         catalogs = top.raw("catalogs", {})
         if not isinstance(catalogs, dict):
             top.fail("expected a mapping of catalog name to data", "catalogs")
-        return cls(name=top.text("name", name), source=source, device=_device(top.section("device")),
-                   fru=_fru(top.section("fru")), sensors=sensors, hardware=hardware.data,
-                   catalogs=catalogs)
+        return cls(
+            name=top.text("name", name),
+            source=source,
+            device=_device(top.section("device")),
+            fru=_fru(top.section("fru")),
+            sensors=sensors,
+            hardware=hardware.data,
+            catalogs=catalogs,
+        )
 
 
 def _device(f: FieldReader) -> DeviceIdentity:
@@ -162,8 +171,7 @@ def _template(f: FieldReader, key: str, default: Any = ...) -> str:
     try:
         filled = text.format(**TEMPLATE_FIELDS)
     except (KeyError, IndexError, ValueError) as exc:
-        f.fail(f"bad template {text!r} ({exc}); allowed: "
-               + ", ".join("{" + k + "}" for k in TEMPLATE_FIELDS), key)
+        f.fail(f"bad template {text!r} ({exc}); allowed: " + ", ".join("{" + k + "}" for k in TEMPLATE_FIELDS), key)
     if len(filled) > 63:
         f.fail("FRU fields hold at most 63 bytes", key)
     return text
@@ -182,8 +190,10 @@ class ProfileLibrary:
             path = self.directory / f"{name}.yaml"
             if not path.is_file():
                 known = sorted(p.stem for p in self.directory.glob("*.yaml"))
-                raise ConfigError(f"{path}: no hardware profile {name!r}",
-                                  hint=f"profiles in {self.directory}: {', '.join(known) or 'none'}")
+                raise ConfigError(
+                    f"{path}: no hardware profile {name!r}",
+                    hint=f"profiles in {self.directory}: {', '.join(known) or 'none'}",
+                )
             profile = self._loaded[name] = HardwareProfile.from_yaml_file(path)
         return profile
 

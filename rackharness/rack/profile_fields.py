@@ -3,6 +3,7 @@
 A hardware profile is hand-written YAML; a typo must fail at load time with a message such as
 ``fixtures/hardware/quanta-d51.yaml: sensors[3].thresholds.uc: expected a number, got 'hot'``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -41,8 +42,10 @@ class FieldReader:
 
     def fail(self, message: str, key: str | None = None) -> None:
         field = self._path(key) if key is not None else (self.where or "<top level>")
-        raise ConfigError(f"{self.source}: {field}: {message}",
-                          hint="fix the hardware profile; see fixtures/hardware/*.yaml for the layout")
+        raise ConfigError(
+            f"{self.source}: {field}: {message}",
+            hint="fix the hardware profile; see fixtures/hardware/*.yaml for the layout",
+        )
 
     def _path(self, key: str) -> str:
         return f"{self.where}.{key}" if self.where else key
@@ -71,8 +74,7 @@ class FieldReader:
             self.fail(f"expected text, got {value!r}", key)
         return value
 
-    def integer(self, key: str, default: Any = _MISSING, *, low: int | None = None,
-                high: int | None = None) -> int:
+    def integer(self, key: str, default: Any = _MISSING, *, low: int | None = None, high: int | None = None) -> int:
         value = self._get(key, default)
         if isinstance(value, str):
             try:
@@ -106,14 +108,12 @@ class FieldReader:
             self.fail(f"{value!r} is not one of {', '.join(choices)}", key)
         return value
 
-    def code(self, key: str, table: dict[str, int], default: Any = _MISSING, *,
-             high: int = 0xFF) -> int:
+    def code(self, key: str, table: dict[str, int], default: Any = _MISSING, *, high: int = 0xFF) -> int:
         """A code given by symbolic name from ``table`` or as a number 0..high."""
         value = self._get(key, default)
         code = code_for(table, value)
         if code is None or not 0 <= code <= high:
-            self.fail(f"{value!r} is not a known name ({', '.join(sorted(table))}) "
-                      f"or a number 0..{high:#x}", key)
+            self.fail(f"{value!r} is not a known name ({', '.join(sorted(table))}) or a number 0..{high:#x}", key)
         return code
 
     def section(self, key: str, default: Any = _MISSING) -> "FieldReader":
@@ -123,13 +123,13 @@ class FieldReader:
         items = self._get(key, _MISSING)
         if not isinstance(items, list):
             self.fail("expected a list", key)
-        return [FieldReader(self.source, item, f"{self._path(key)}[{i}]")
-                for i, item in enumerate(items)]
+        return [FieldReader(self.source, item, f"{self._path(key)}[{i}]") for i, item in enumerate(items)]
 
     def int_list(self, key: str, default: Any = _MISSING, *, high: int = 0xFF) -> tuple[int, ...]:
         items = self._get(key, default)
         if not isinstance(items, list) or not all(
-                isinstance(i, int) and not isinstance(i, bool) and 0 <= i <= high for i in items):
+            isinstance(i, int) and not isinstance(i, bool) and 0 <= i <= high for i in items
+        ):
             self.fail(f"expected a list of integers 0..{high}, got {items!r}", key)
         return tuple(items)
 

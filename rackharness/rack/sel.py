@@ -7,21 +7,38 @@ flag is set (the spec's behaviour for a non-circular SEL). A reservation (sectio
 cancelled by a newer reservation; the holder's own clear or delete keeps it valid, so a tool can
 poll the erase status or delete several entries with one reservation.
 """
+
 from __future__ import annotations
 
 import struct
 import time
 from typing import Callable
 
-from rackharness.ipmi.sel_records import (BMC_GENERATOR_ID, EVM_REV, FIRST_RECORD, LAST_RECORD,
-                                          SEL_RECORD_BYTES, SYSTEM_EVENT_RECORD, timestamped)
+from rackharness.ipmi.sel_records import (
+    BMC_GENERATOR_ID,
+    EVM_REV,
+    FIRST_RECORD,
+    LAST_RECORD,
+    SEL_RECORD_BYTES,
+    SYSTEM_EVENT_RECORD,
+    timestamped,
+)
 
 DEFAULT_CAPACITY = 512
 
 
 class SystemEventLog:
-    __slots__ = ("capacity", "_clock", "_time_offset", "_records", "_next_id", "_reservation",
-                 "last_add_time", "last_erase_time", "overflow")
+    __slots__ = (
+        "capacity",
+        "_clock",
+        "_time_offset",
+        "_records",
+        "_next_id",
+        "_reservation",
+        "last_add_time",
+        "last_erase_time",
+        "overflow",
+    )
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY, clock: Callable[[], float] = time.time) -> None:
         self.capacity = capacity
@@ -52,15 +69,33 @@ class SystemEventLog:
     def records(self) -> list[bytes]:
         return list(self._records)
 
-    def add_event(self, sensor_type: int, sensor_number: int, offset: int, *,
-                  event_type: int = 0x6F, deassertion: bool = False,
-                  data2: int = 0xFF, data3: int = 0xFF,
-                  generator_id: int = BMC_GENERATOR_ID) -> int | None:
+    def add_event(
+        self,
+        sensor_type: int,
+        sensor_number: int,
+        offset: int,
+        *,
+        event_type: int = 0x6F,
+        deassertion: bool = False,
+        data2: int = 0xFF,
+        data3: int = 0xFF,
+        generator_id: int = BMC_GENERATOR_ID,
+    ) -> int | None:
         """Log a system event; returns its record id, or None when the SEL is full."""
-        record = struct.pack("<HBIHBBBB3B", 0, SYSTEM_EVENT_RECORD, 0, generator_id, EVM_REV,
-                             sensor_type, sensor_number,
-                             (0x80 if deassertion else 0) | (event_type & 0x7F),
-                             offset & 0x0F, data2, data3)
+        record = struct.pack(
+            "<HBIHBBBB3B",
+            0,
+            SYSTEM_EVENT_RECORD,
+            0,
+            generator_id,
+            EVM_REV,
+            sensor_type,
+            sensor_number,
+            (0x80 if deassertion else 0) | (event_type & 0x7F),
+            offset & 0x0F,
+            data2,
+            data3,
+        )
         return self.add_record(record)
 
     def add_record(self, record: bytes) -> int | None:

@@ -14,6 +14,7 @@ Behaviour (how the reading follows the node) is data too:
   a powered-down entity), ``standby`` sensors (inlet temperature, PSU status) always report;
 - discrete sensors list the asserted state offsets ``states_off`` / ``states_on`` (table 42-3).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,21 @@ class SensorDefinition(SensorRecord):
 
     @classmethod
     def from_fields(cls, f: FieldReader) -> "SensorDefinition":
-        f.only("name", "number", "entity", "type", "event_type", "unit", "conversion",
-               "thresholds", "hysteresis", "nominal", "reading", "domain", "states")
+        f.only(
+            "name",
+            "number",
+            "entity",
+            "type",
+            "event_type",
+            "unit",
+            "conversion",
+            "thresholds",
+            "hysteresis",
+            "nominal",
+            "reading",
+            "domain",
+            "states",
+        )
         name = f.text("name")
         if not name or len(name.encode("latin-1", "replace")) > MAX_SENSOR_NAME_BYTES:
             f.fail(f"sensor name must be 1..{MAX_SENSOR_NAME_BYTES} characters", "name")
@@ -56,9 +70,12 @@ class SensorDefinition(SensorRecord):
             c = f.section("conversion")
             c.only("m", "b", "b_exp", "r_exp", "signed")
             conversion = Conversion(
-                m=c.integer("m", 1, low=-512, high=511), b=c.integer("b", 0, low=-512, high=511),
-                b_exp=c.integer("b_exp", 0, low=-8, high=7), r_exp=c.integer("r_exp", 0, low=-8, high=7),
-                signed=c.boolean("signed", False))
+                m=c.integer("m", 1, low=-512, high=511),
+                b=c.integer("b", 0, low=-512, high=511),
+                b_exp=c.integer("b_exp", 0, low=-8, high=7),
+                r_exp=c.integer("r_exp", 0, low=-8, high=7),
+                signed=c.boolean("signed", False),
+            )
             if conversion.m == 0:
                 c.fail("m must not be 0", "m")
         if f.has("thresholds"):

@@ -6,6 +6,7 @@ reading is available, and the state bits - threshold comparison bits for thresho
 offsets of a discrete sensor (table 42-3). See :mod:`rackharness.rack.sensor_definition` for the
 behaviour fields (off/on values, jitter, warmup, power domain).
 """
+
 from __future__ import annotations
 
 import zlib

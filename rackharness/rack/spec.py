@@ -4,6 +4,7 @@ Plain dataclasses so the file is easy to read, diff and write by hand. Secrets (
 are in this file because the rack process needs them; the file is written mode 0600 in the
 state directory and never printed.
 """
+
 from __future__ import annotations
 
 import json
@@ -85,8 +86,12 @@ class RackSpec:
             bmc = dict(n["bmc"])
             bmc["users"] = [BmcUserSpec(**u) for u in bmc.get("users", [])]
             nodes.append(NodeSpec(**{**n, "bmc": BmcSpec(**bmc)}))
-        return cls(nodes=nodes, profiles_dir=raw["profiles_dir"], agent=AgentSpec(**raw.get("agent", {})),
-                   address_mode=raw.get("address_mode", "ports"))
+        return cls(
+            nodes=nodes,
+            profiles_dir=raw["profiles_dir"],
+            agent=AgentSpec(**raw.get("agent", {})),
+            address_mode=raw.get("address_mode", "ports"),
+        )
 
     @classmethod
     def load(cls, path: Path) -> "RackSpec":

@@ -18,6 +18,7 @@ Boot device: the VMs are diskless and always PXE-boot from their NIC, whatever t
 say; the node records ``last_boot_device`` as for any node, and the VM's boot order is left alone.
 No boot agent is attached to such a node: the real VM netboots itself.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from rackharness.errors import UsageError
-from rackharness.rack.node import VirtualNode
 from rackharness.rack.hypervisor import HYPERVISORS, ON, Hypervisor, open_hypervisor
+from rackharness.rack.node import VirtualNode
 
 log = logging.getLogger("rackharness.rack.vm_power")
 
@@ -54,9 +55,16 @@ def vm_target(node_name: str, vm: dict) -> tuple[str, str, str | None]:
 class VmPowerLink:
     """The VM-backed nodes of one rack, each tied to its VM; ``start()`` begins syncing, ``close()`` ends it."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, *, interval: float = 1.0, grace: float = 5.0,
-                 hypervisor_factory: Callable[..., Hypervisor] = open_hypervisor,
-                 clock: Callable[[], float] = time.monotonic, workers: int = 8) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        *,
+        interval: float = 1.0,
+        grace: float = 5.0,
+        hypervisor_factory: Callable[..., Hypervisor] = open_hypervisor,
+        clock: Callable[[], float] = time.monotonic,
+        workers: int = 8,
+    ) -> None:
         self.loop, self.interval, self.grace, self.clock = loop, interval, grace, clock
         self._factory = hypervisor_factory
         self._workers = workers
@@ -174,9 +182,18 @@ class VmPowerLink:
                 return  # not there yet: wait out the grace window
             else:
                 del self._expect[name]
-                log.warning("node %s: VM %r is %s although its BMC powered it %s", name, self._nodes[name][2],
-                            "running" if running else "off", "on" if expected[0] else "off")
+                log.warning(
+                    "node %s: VM %r is %s although its BMC powered it %s",
+                    name,
+                    self._nodes[name][2],
+                    "running" if running else "off",
+                    "on" if expected[0] else "off",
+                )
         if running != node.is_on:
-            log.info("node %s: VM %r %s outside the BMC; the node follows", name, self._nodes[name][2],
-                     "started" if running else "stopped")
+            log.info(
+                "node %s: VM %r %s outside the BMC; the node follows",
+                name,
+                self._nodes[name][2],
+                "started" if running else "stopped",
+            )
             node.observe_power(running)

@@ -9,6 +9,7 @@ one (``auth_enabled=True``), which also serves ``POST /login`` and runs the auth
 on-http's http-service does. Every error — ours, a bad JSON body, an unknown route, a bug — is
 answered with RackHD's body ``{message, status, UUID, errors?}``; a bug is a 500 that is logged.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -32,9 +33,27 @@ from rackharness.reference.redfish import register as register_redfish
 log = logging.getLogger("rackharness.reference")
 
 #: modules under rackharness.reference.api, each exposing ``blueprint(ctx) -> flask.Blueprint``
-API_MODULES = ("nodes", "obms", "catalogs", "tags", "relations", "config", "workflows", "skus", "pollers",
-               "lookups", "users", "hooks", "southbound", "library", "files", "renderables", "ibms",
-               "node_actions", "notifications")
+API_MODULES = (
+    "nodes",
+    "obms",
+    "catalogs",
+    "tags",
+    "relations",
+    "config",
+    "workflows",
+    "skus",
+    "pollers",
+    "lookups",
+    "users",
+    "hooks",
+    "southbound",
+    "library",
+    "files",
+    "renderables",
+    "ibms",
+    "node_actions",
+    "notifications",
+)
 ALIASES = ("/api/current/", "/api/common/")
 
 
@@ -49,7 +68,7 @@ class _PrefixAliases:
         path = environ.get("PATH_INFO", "")
         for alias in ALIASES:
             if path.startswith(alias):
-                environ["PATH_INFO"] = self.base_path + path[len(alias):]
+                environ["PATH_INFO"] = self.base_path + path[len(alias) :]
                 break
         return self.wsgi_app(environ, start_response)
 
@@ -69,9 +88,11 @@ def _serve_static_files(app: Flask, ctx: TargetContext) -> None:
     @app.get("/common/<path:name>")
     def _common_file(name: str):
         if not (common / name).is_file():
-            raise ApiError(404, f"Error: file {name} not found in the static root",
-                           errors=[f"the static root is {common}; `rackharness up --provider vagrant` puts the "
-                                   "microkernel there"])
+            raise ApiError(
+                404,
+                f"Error: file {name} not found in the static root",
+                errors=[f"the static root is {common}; `rackharness up --provider vagrant` puts the microkernel there"],
+            )
         return send_from_directory(common, name, mimetype="application/octet-stream", max_age=0)
 
 

@@ -34,6 +34,7 @@ node, while ``generate-tag.js`` also demands ``rules.length``: :func:`tag_matche
 
 Pure functions, except :func:`latest_catalogs`, which reads Mongo when called.
 """
+
 from __future__ import annotations
 
 import math
@@ -46,11 +47,26 @@ from pymongo.database import Database
 from rackharness.reference.documents import CATALOGS, iso, refers_to_node
 
 #: the operators skus.2.0.json#/SkusRules allows (a rule is ``path`` plus one of them)
-OPERATORS = ("equals", "contains", "notContains", "in", "notIn", "regex", "notRegex", "min", "max",
-             "greaterThan", "lessThan")
+OPERATORS = (
+    "equals",
+    "contains",
+    "notContains",
+    "in",
+    "notIn",
+    "regex",
+    "notRegex",
+    "min",
+    "max",
+    "greaterThan",
+    "lessThan",
+)
 _STRING_OPERATORS = {"equals", "contains", "notContains", "in", "notIn", "regex", "notRegex"}
-_NUMBER_OPERATORS = {"min": lambda a, b: a >= b, "max": lambda a, b: a <= b,
-                     "greaterThan": lambda a, b: a > b, "lessThan": lambda a, b: a < b}
+_NUMBER_OPERATORS = {
+    "min": lambda a, b: a >= b,
+    "max": lambda a, b: a <= b,
+    "greaterThan": lambda a, b: a > b,
+    "lessThan": lambda a, b: a < b,
+}
 
 
 class _Missing:
@@ -77,6 +93,7 @@ _NAMED_GROUP = re.compile(r"\(\?<(?=[A-Za-z_])")
 
 
 # -- paths ----------------------------------------------------------------------------------------
+
 
 def path_words(path: Any) -> list[str]:
     """``"dmi..System Information.Product Name"`` → ``["dmi", "System Information", "Product Name"]``;
@@ -125,6 +142,7 @@ def value_at(catalogs: dict[str, Any], path: Any) -> Any:
 
 
 # -- values as RackHD's checks see them -----------------------------------------------------------
+
 
 def _js_number(number: float) -> str:
     if math.isnan(number):
@@ -231,6 +249,7 @@ def rule_passes(rule: dict[str, Any], value: Any) -> bool:
 
 # -- rule lists -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Evaluation:
     """A rule list against one node's catalogs."""
@@ -276,8 +295,9 @@ def latest_catalogs(db: Database, node_id: str, sources: Iterable[str]) -> dict[
     (``catalogs.findMostRecent``)."""
     found: dict[str, Any] = {}
     for source in sources:
-        latest = list(db[CATALOGS].find({"node": refers_to_node(node_id), "source": source})
-                      .sort("createdAt", -1).limit(1))
+        latest = list(
+            db[CATALOGS].find({"node": refers_to_node(node_id), "source": source}).sort("createdAt", -1).limit(1)
+        )
         if latest:
             found[source] = latest[0].get("data")
     return found

@@ -2,6 +2,7 @@
 
 The API modules and the workflow engine never import each other's internals; they meet here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,8 +21,9 @@ class EventBus(Protocol):
     def publish(self, routing_key: str, body: dict[str, Any]) -> None:
         """Publish ``body`` (JSON) with ``routing_key`` on on.events."""
 
-    def publish_external(self, type_: str, action: str, severity: str, type_id: str,
-                         node_id: str | None, data: dict[str, Any]) -> None:
+    def publish_external(
+        self, type_: str, action: str, severity: str, type_id: str, node_id: str | None, data: dict[str, Any]
+    ) -> None:
         """RackHD's external event: key ``<type>.<action>.<severity>.<typeId>[.<nodeId>]`` and the envelope
         ``{version: "1.0", type, action, severity, typeId, nodeId, data, createdAt}``."""
 

@@ -4,6 +4,7 @@ Documents are read from Mongo on every request, so a document seeded with pymong
 once. Ids follow RackHD: nodes, obms, lookups, workitems (pollers) are ObjectIds shown as 24 hex
 digits (stored as ``_id``); catalogs, skus, tags, hooks and graph instances use uuid4 strings.
 """
+
 from __future__ import annotations
 
 import datetime as dt

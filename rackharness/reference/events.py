@@ -18,6 +18,7 @@ The bus talks to the broker only through the AMQP seam
 (RabbitMQ for ``amqp://``, the in-process broker for ``memory://<name>``), or any ``connect``
 callable that returns a transport.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,10 +35,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from rackharness.transports.amqp.base import AmqpTransport
-from rackharness.transports.amqp.chooser import open_transport
 from rackharness.redaction import redact_url
 from rackharness.reference.documents import iso, now
+from rackharness.transports.amqp.base import AmqpTransport
+from rackharness.transports.amqp.chooser import open_transport
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,19 @@ def external_routing_key(type_: str, action: str, severity: str, type_id: str, n
     return f"{key}.{node_id}" if node_id else key
 
 
-def external_event(type_: str, action: str, severity: str, type_id: str, node_id: str | None,
-                   data: dict[str, Any]) -> dict[str, Any]:
-    return {"version": "1.0", "type": type_, "action": action, "severity": severity, "typeId": type_id,
-            "nodeId": node_id, "data": data, "createdAt": iso(now())}
+def external_event(
+    type_: str, action: str, severity: str, type_id: str, node_id: str | None, data: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "version": "1.0",
+        "type": type_,
+        "action": action,
+        "severity": severity,
+        "typeId": type_id,
+        "nodeId": node_id,
+        "data": data,
+        "createdAt": iso(now()),
+    }
 
 
 def _json_default(value: Any) -> Any:
@@ -79,8 +89,15 @@ def _reason(exc: BaseException) -> str:
 class AmqpEventBus:
     """EventBus over an AMQP transport; safe to call from any thread. ``close()`` sends what is queued first."""
 
-    def __init__(self, url: str, exchange: str = EXCHANGE, *, max_queue: int = 10000,
-                 retry_seconds: float = 1.0, connect: Callable[[], AmqpTransport] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        exchange: str = EXCHANGE,
+        *,
+        max_queue: int = 10000,
+        retry_seconds: float = 1.0,
+        connect: Callable[[], AmqpTransport] | None = None,
+    ) -> None:
         self.url = url
         self.exchange = exchange
         self.retry_seconds = retry_seconds
@@ -98,13 +115,20 @@ class AmqpEventBus:
         try:
             self._queue.put_nowait((routing_key, encode_event(body)))
         except queue.Full:
-            log.error("AMQP publish queue full (%d messages): dropped %s; is RabbitMQ at %s reachable?",
-                      self._queue.maxsize, routing_key, redact_url(self.url))
+            log.error(
+                "AMQP publish queue full (%d messages): dropped %s; is RabbitMQ at %s reachable?",
+                self._queue.maxsize,
+                routing_key,
+                redact_url(self.url),
+            )
 
-    def publish_external(self, type_: str, action: str, severity: str, type_id: str,
-                         node_id: str | None, data: dict[str, Any]) -> None:
-        self.publish(external_routing_key(type_, action, severity, type_id, node_id),
-                     external_event(type_, action, severity, type_id, node_id, data))
+    def publish_external(
+        self, type_: str, action: str, severity: str, type_id: str, node_id: str | None, data: dict[str, Any]
+    ) -> None:
+        self.publish(
+            external_routing_key(type_, action, severity, type_id, node_id),
+            external_event(type_, action, severity, type_id, node_id, data),
+        )
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until everything published so far has been handed to RabbitMQ (or dropped)."""
@@ -157,13 +181,16 @@ class AmqpEventBus:
             self._disconnect()
             self._retry_at = time.monotonic() + self.retry_seconds
             if not self._down:
-                log.error("AMQP: cannot reach RabbitMQ at %s (%s): events are dropped until it answers "
-                          "(retrying every %g s)", redact_url(self.url), _reason(exc), self.retry_seconds)
+                log.error(
+                    "AMQP: cannot reach RabbitMQ at %s (%s): events are dropped until it answers (retrying every %g s)",
+                    redact_url(self.url),
+                    _reason(exc),
+                    self.retry_seconds,
+                )
             self._down = True
             return None
         if self._down:
-            log.warning("AMQP: reconnected to %s; %d events were dropped meanwhile", redact_url(self.url),
-                        self.dropped)
+            log.warning("AMQP: reconnected to %s; %d events were dropped meanwhile", redact_url(self.url), self.dropped)
         self._down = False
         return self._transport
 
@@ -202,8 +229,7 @@ class AmqpEventBus:
 class Heartbeat:
     """Publishes ``heartbeat.updated.information.<host>.<service>`` every ``interval`` seconds."""
 
-    def __init__(self, bus: Any, interval: float = 10.0, *, service: str = "on-http",
-                 host: str | None = None) -> None:
+    def __init__(self, bus: Any, interval: float = 10.0, *, service: str = "on-http", host: str | None = None) -> None:
         if interval <= 0:
             raise ValueError(f"heartbeatIntervalSec must be positive, got {interval!r}")
         self.bus = bus
@@ -226,20 +252,27 @@ class Heartbeat:
         version = platform.python_version()
         source = f"https://www.python.org/ftp/python/{version}/Python-{version}.tgz"
         rss = usage.ru_maxrss * 1024
-        data = {"name": self.service, "title": "rackharness-target", "pid": os.getpid(), "uid": os.getuid(),
-                "platform": platform.system().lower(),
-                "release": {"name": "python", "lts": "", "sourceUrl": source, "headersUrl": source},
-                "versions": {"python": version, "openssl": ssl.OPENSSL_VERSION.split()[1]},
-                "memoryUsage": {"rss": rss, "heapTotal": rss, "heapUsed": rss, "external": 0},
-                "cpuUsage": {"user": round(usage.ru_utime * 1e6), "system": round(usage.ru_stime * 1e6)},
-                "currentTime": _stamp(current), "nextUpdate": _stamp(current + self.interval),
-                "lastUpdate": self._last}
+        data = {
+            "name": self.service,
+            "title": "rackharness-target",
+            "pid": os.getpid(),
+            "uid": os.getuid(),
+            "platform": platform.system().lower(),
+            "release": {"name": "python", "lts": "", "sourceUrl": source, "headersUrl": source},
+            "versions": {"python": version, "openssl": ssl.OPENSSL_VERSION.split()[1]},
+            "memoryUsage": {"rss": rss, "heapTotal": rss, "heapUsed": rss, "external": 0},
+            "cpuUsage": {"user": round(usage.ru_utime * 1e6), "system": round(usage.ru_stime * 1e6)},
+            "currentTime": _stamp(current),
+            "nextUpdate": _stamp(current + self.interval),
+            "lastUpdate": self._last,
+        }
         self._last = data["currentTime"]
         return data
 
     def beat(self) -> None:
-        self.bus.publish_external("heartbeat", "updated", "information", f"{self.host}.{self.service}",
-                                  None, self.data())
+        self.bus.publish_external(
+            "heartbeat", "updated", "information", f"{self.host}.{self.service}", None, self.data()
+        )
 
     def start(self) -> "Heartbeat":
         self._thread = threading.Thread(target=self._loop, name="rackharness-heartbeat", daemon=True)

@@ -1,4 +1,5 @@
 """An in-memory EventBus for tests: records what would have been published on ``on.events``."""
+
 from __future__ import annotations
 
 import copy
@@ -19,10 +20,13 @@ class RecordingEventBus:
         with self._lock:
             self._messages.append((routing_key, copy.deepcopy(body)))
 
-    def publish_external(self, type_: str, action: str, severity: str, type_id: str,
-                         node_id: str | None, data: dict[str, Any]) -> None:
-        self.publish(external_routing_key(type_, action, severity, type_id, node_id),
-                     external_event(type_, action, severity, type_id, node_id, data))
+    def publish_external(
+        self, type_: str, action: str, severity: str, type_id: str, node_id: str | None, data: dict[str, Any]
+    ) -> None:
+        self.publish(
+            external_routing_key(type_, action, severity, type_id, node_id),
+            external_event(type_, action, severity, type_id, node_id, data),
+        )
 
     @property
     def published(self) -> list[tuple[str, dict[str, Any]]]:

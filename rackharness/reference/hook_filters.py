@@ -17,6 +17,7 @@ holds. JavaScript semantics, kept on purpose:
 :func:`js_regex` raises ``ValueError`` for a pattern it cannot compile (the API answers 400; a
 stored filter that does not compile matches nothing and is logged).
 """
+
 from __future__ import annotations
 
 import functools
@@ -60,7 +61,7 @@ def _translate(pattern: str) -> str:
             nxt = pattern[i + 1]
             if nxt == "k" and not in_class and pattern.startswith("<", i + 2):
                 end = pattern.index(">", i + 3)
-                out.append(f"(?P={pattern[i + 3:end]})")
+                out.append(f"(?P={pattern[i + 3 : end]})")
                 i = end + 1
                 continue
             if nxt.isascii() and nxt.isalpha() and nxt not in _JS_ESCAPES:

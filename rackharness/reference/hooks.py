@@ -19,6 +19,7 @@ into Mongo is seen within that time).
 :class:`HookedEventBus` puts this in front of any EventBus, so the envelope POSTed is the one
 published on AMQP.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,12 +54,21 @@ def hide_password(text: str, url: str) -> str:
 class HookDelivery:
     """Delivers events to hooks in the background; ``offer`` is safe to call from any thread."""
 
-    def __init__(self, read_hooks: Callable[[], list[dict[str, Any]]], *, workers: int = 4,
-                 max_queue: int = 1000, timeout: float = 5.0, refresh_seconds: float = 2.0,
-                 session_factory: Callable[[], requests.Session] = requests.Session) -> None:
+    def __init__(
+        self,
+        read_hooks: Callable[[], list[dict[str, Any]]],
+        *,
+        workers: int = 4,
+        max_queue: int = 1000,
+        timeout: float = 5.0,
+        refresh_seconds: float = 2.0,
+        session_factory: Callable[[], requests.Session] = requests.Session,
+    ) -> None:
         if workers < 1 or max_queue < 1 or timeout <= 0:
-            raise ValueError(f"hook delivery needs workers >= 1, max_queue >= 1 and timeout > 0; "
-                             f"got {workers}, {max_queue}, {timeout}")
+            raise ValueError(
+                f"hook delivery needs workers >= 1, max_queue >= 1 and timeout > 0; "
+                f"got {workers}, {max_queue}, {timeout}"
+            )
         self._read_hooks = read_hooks
         self.timeout = timeout
         self.refresh_seconds = refresh_seconds
@@ -74,8 +84,9 @@ class HookDelivery:
         self.delivered = 0  # POSTs answered 2xx
         self.failed = 0  # POSTs that failed
         self._threads = [threading.Thread(target=self._dispatch, name="rackharness-hooks-dispatch", daemon=True)]
-        self._threads += [threading.Thread(target=self._work, name=f"rackharness-hooks-{n}", daemon=True)
-                          for n in range(workers)]
+        self._threads += [
+            threading.Thread(target=self._work, name=f"rackharness-hooks-{n}", daemon=True) for n in range(workers)
+        ]
         for thread in self._threads:
             thread.start()
 
@@ -95,9 +106,14 @@ class HookDelivery:
                 self.dropped += 1
                 dropped = self.dropped
             if self._may_warn("queue"):
-                log.error("hooks: delivery queue full (%d events): dropped %s.%s (%d dropped so far); "
-                          "a hook URL is slow or hooks cannot keep up", self._events.maxsize, event.get("type"),
-                          event.get("action"), dropped)
+                log.error(
+                    "hooks: delivery queue full (%d events): dropped %s.%s (%d dropped so far); "
+                    "a hook URL is slow or hooks cannot keep up",
+                    self._events.maxsize,
+                    event.get("type"),
+                    event.get("action"),
+                    dropped,
+                )
 
     def invalidate(self) -> None:
         """Hooks changed (the API wrote one): the next event re-reads them."""
@@ -153,8 +169,13 @@ class HookDelivery:
             try:
                 targets = [hook for hook in self.hooks() if hook_matches(event, hook.get("filters"))]
             except Exception as exc:  # Mongo unreachable: this event is lost, the next one retries
-                log.error("hooks: cannot read the hooks (%s: %s); event %s.%s not delivered",
-                          type(exc).__name__, exc, event.get("type"), event.get("action"))
+                log.error(
+                    "hooks: cannot read the hooks (%s: %s); event %s.%s not delivered",
+                    type(exc).__name__,
+                    exc,
+                    event.get("type"),
+                    event.get("action"),
+                )
                 continue
             for hook in targets:
                 self._posts.put((hook.get("url"), payload))
@@ -179,8 +200,9 @@ class HookDelivery:
         try:
             if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
                 raise ValueError(f"not an http(s) URL: {url!r:.200}")
-            response = session.post(url, data=payload, headers={"Content-Type": "application/json"},
-                                    timeout=self.timeout)
+            response = session.post(
+                url, data=payload, headers={"Content-Type": "application/json"}, timeout=self.timeout
+            )
             response.close()
             if response.status_code >= 300:
                 raise requests.HTTPError(f"answered {response.status_code}")
@@ -190,8 +212,12 @@ class HookDelivery:
             text = url if isinstance(url, str) else repr(url)
             reason = hide_password(f"{type(exc).__name__}: {exc}", text)
             level = logging.WARNING if self._may_warn(text) else logging.DEBUG
-            log.log(level, "hooks: POST to %s failed (%s); the event is dropped (no retry, as RackHD)",
-                    redact_url(text), reason)
+            log.log(
+                level,
+                "hooks: POST to %s failed (%s); the event is dropped (no retry, as RackHD)",
+                redact_url(text),
+                reason,
+            )
             return
         with self._lock:
             self.delivered += 1
@@ -215,8 +241,9 @@ class HookedEventBus:
     def publish(self, routing_key: str, body: dict[str, Any]) -> None:
         self.bus.publish(routing_key, body)
 
-    def publish_external(self, type_: str, action: str, severity: str, type_id: str,
-                         node_id: str | None, data: dict[str, Any]) -> None:
+    def publish_external(
+        self, type_: str, action: str, severity: str, type_id: str, node_id: str | None, data: dict[str, Any]
+    ) -> None:
         envelope = external_event(type_, action, severity, type_id, node_id, data)
         self.bus.publish(external_routing_key(type_, action, severity, type_id, node_id), envelope)
         self.delivery.offer(envelope)

@@ -1,4 +1,5 @@
 """Request and response helpers every API module uses (one JSON dialect, RackHD's)."""
+
 from __future__ import annotations
 
 from typing import Any

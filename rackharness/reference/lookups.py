@@ -13,6 +13,7 @@ proxy?, createdAt, updatedAt}`` with ``node`` as the node id.
 
 Writes replace whole documents: nx-27017 0.8.1 stores a datetime given to ``$set`` as a string.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,8 +29,9 @@ def find_by_term(db: Database, term: str | None) -> list[dict[str, Any]]:
     if term is None or term == "":
         return list(db[LOOKUPS].find({}))
     mac = normalize_mac(term)
-    return list(db[LOOKUPS].find({"$or": [{"node": refers_to_node(term)}, {"macAddress": mac or term},
-                                          {"ipAddress": term}]}))
+    return list(
+        db[LOOKUPS].find({"$or": [{"node": refers_to_node(term)}, {"macAddress": mac or term}, {"ipAddress": term}]})
+    )
 
 
 def of_node(db: Database, node_id: str) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ a value already in that form is left alone, and reads decrypt it. The reference 
 so the store's files never hold a BMC password, and a store written by either can be read by the
 other when both have the same ``sharedKey``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -44,13 +45,17 @@ class ObmSealer:
 
     def seal(self, config: dict[str, Any]) -> dict[str, Any]:
         """A copy of ``config`` whose secret values are encrypted (already encrypted ones stay)."""
-        return {key: self._seal_value(value) if SECRET_KEY.search(str(key)) else value
-                for key, value in (config or {}).items()}
+        return {
+            key: self._seal_value(value) if SECRET_KEY.search(str(key)) else value
+            for key, value in (config or {}).items()
+        }
 
     def unseal(self, config: dict[str, Any]) -> dict[str, Any]:
         """A copy of ``config`` with its encrypted values decrypted (plain ones, from older data, stay)."""
-        return {key: self._unseal_value(value) if SECRET_KEY.search(str(key)) else value
-                for key, value in (config or {}).items()}
+        return {
+            key: self._unseal_value(value) if SECRET_KEY.search(str(key)) else value
+            for key, value in (config or {}).items()
+        }
 
     def _seal_value(self, value: Any) -> Any:
         if not isinstance(value, str) or SEALED.match(value):

@@ -7,6 +7,7 @@ publishes RackHD's node attribute event (``publishNodeAttrEvent``), type ``node`
 Configs are stored as given (RackHD AES-encrypts secret keys at rest; the target does not, see
 docs/reference-target.md); every rendering strips them (views.redact_config).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,7 +16,13 @@ from bson import ObjectId
 
 from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import (
-    ApiError, OBMS, find_node, node_id, node_reference, now, refers_to_node,
+    OBMS,
+    ApiError,
+    find_node,
+    node_id,
+    node_reference,
+    now,
+    refers_to_node,
 )
 from rackharness.reference.spec import validate_body
 
@@ -24,8 +31,9 @@ def settings_of(ctx: TargetContext, node: dict[str, Any], collection: str = OBMS
     return list(ctx.db[collection].find({"node": refers_to_node(node_id(node))}))
 
 
-def settings_by_node(ctx: TargetContext, nodes: list[dict[str, Any]],
-                     collection: str = OBMS) -> dict[str, list[dict[str, Any]]]:
+def settings_by_node(
+    ctx: TargetContext, nodes: list[dict[str, Any]], collection: str = OBMS
+) -> dict[str, list[dict[str, Any]]]:
     """node id → that node's records, for a page of nodes in one query."""
     ids = [node_id(node) for node in nodes]
     wanted = [ref for nid in ids for ref in (ObjectId(nid), nid) if ObjectId.is_valid(nid)]
@@ -55,8 +63,9 @@ def publish_obms_change(ctx: TargetContext, node: dict[str, Any], had_before: bo
     ctx.events.publish_external("node", action, "information", nid, nid, {"nodeType": node.get("type")})
 
 
-def upsert_settings(ctx: TargetContext, node: dict[str, Any], service: str, config: dict[str, Any],
-                    collection: str = OBMS) -> dict[str, Any]:
+def upsert_settings(
+    ctx: TargetContext, node: dict[str, Any], service: str, config: dict[str, Any], collection: str = OBMS
+) -> dict[str, Any]:
     """Create or replace the node's record for ``service``; the stored record is returned."""
     nid = node_id(node)
     records = ctx.db[collection]
@@ -68,8 +77,14 @@ def upsert_settings(ctx: TargetContext, node: dict[str, Any], service: str, conf
         records.update_one({"_id": existing["_id"]}, {"$set": {"config": config, "updatedAt": stamp}})
         record = {**existing, "config": config, "updatedAt": stamp}
     else:
-        record = {"_id": ObjectId(), "node": node_reference(nid), "service": service, "config": config,
-                  "createdAt": stamp, "updatedAt": stamp}
+        record = {
+            "_id": ObjectId(),
+            "node": node_reference(nid),
+            "service": service,
+            "config": config,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
         records.insert_one(record)
     if collection == OBMS:
         publish_obms_change(ctx, node, had_obms, True)
@@ -90,4 +105,3 @@ def delete_obm(ctx: TargetContext, record: dict[str, Any]) -> None:
     if node is not None:
         remaining = ctx.db[OBMS].count_documents({"node": refers_to_node(node_id(node))})
         publish_obms_change(ctx, node, True, remaining > 0)
-

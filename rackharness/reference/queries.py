@@ -5,6 +5,7 @@ Query-string values are strings; a value that spells a boolean or a number also 
 typed value (``?autoDiscover=true`` matches ``true``). ``id`` means the document id and ``node``
 matches a node reference stored as ObjectId or string.
 """
+
 from __future__ import annotations
 
 import json
@@ -124,8 +125,9 @@ def _link_header(path: str, args: MultiDict, skip: int, top: int, total: int) ->
     return ", ".join(links)
 
 
-def find_listed(collection: Collection, args: MultiDict, path: str,
-                base_filter: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def find_listed(
+    collection: Collection, args: MultiDict, path: str, base_filter: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """(documents, response headers) for a list request: filters, sort, ``$skip``/``$top``."""
     conditions = {**list_filter(args), **(base_filter or {})}
     skip, top = _non_negative(args, "$skip"), _non_negative(args, "$top")

@@ -2,6 +2,7 @@
 and every link has its mirror on the target (encloses/enclosedBy, contains/containedBy,
 powers/poweredBy, manages/managedBy), as on-http's node API keeps them.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,10 +11,14 @@ from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import NODES, ApiError, find_node, node_id, now
 
 MIRROR = {
-    "encloses": "enclosedBy", "enclosedBy": "encloses",
-    "contains": "containedBy", "containedBy": "contains",
-    "powers": "poweredBy", "poweredBy": "powers",
-    "manages": "managedBy", "managedBy": "manages",
+    "encloses": "enclosedBy",
+    "enclosedBy": "encloses",
+    "contains": "containedBy",
+    "containedBy": "contains",
+    "powers": "poweredBy",
+    "poweredBy": "powers",
+    "manages": "managedBy",
+    "managedBy": "manages",
 }
 
 
@@ -30,8 +35,7 @@ def with_targets(relations: list[dict[str, Any]], relation_type: str, targets: l
     return out
 
 
-def without_targets(relations: list[dict[str, Any]], relation_type: str,
-                    targets: list[str]) -> list[dict[str, Any]]:
+def without_targets(relations: list[dict[str, Any]], relation_type: str, targets: list[str]) -> list[dict[str, Any]]:
     """``relations`` with ``targets`` removed from ``relation_type``; an emptied entry goes."""
     out = []
     for relation in relations:
@@ -47,7 +51,7 @@ def without_targets(relations: list[dict[str, Any]], relation_type: str,
 def parse_request(body: Any) -> dict[str, list[str]]:
     """``{"<relationType>": [nodeId, ...]}`` checked: known types, lists of id strings."""
     if not isinstance(body, dict) or not body:
-        raise ApiError(400, "the body must map relation types to lists of node ids, e.g. {\"contains\": [\"<id>\"]}")
+        raise ApiError(400, 'the body must map relation types to lists of node ids, e.g. {"contains": ["<id>"]}')
     for relation_type, targets in body.items():
         if relation_type not in MIRROR:
             raise ApiError(400, f"unknown relation type {relation_type!r}; known: {', '.join(MIRROR)}")
@@ -95,8 +99,11 @@ def unlink(ctx: TargetContext, node: dict[str, Any], request: dict[str, list[str
     changed = {node_id(node): node}
     for relation_type, ids in request.items():
         targets = _targets(ctx, node, ids, must_exist=False)
-        _save(ctx, node, without_targets(node.get("relations") or [], relation_type,
-                                         list(ids) + [node_id(t) for t in targets]))
+        _save(
+            ctx,
+            node,
+            without_targets(node.get("relations") or [], relation_type, list(ids) + [node_id(t) for t in targets]),
+        )
         for target in targets:
             target = changed.get(node_id(target), target)
             _save(ctx, target, without_targets(target.get("relations") or [], MIRROR[relation_type], [node_id(node)]))

@@ -17,6 +17,7 @@ the target makes sure exists at start (RackHD ships none: its first user is crea
 real server; ``mongomock://<name>`` is an in-memory store private to this process, so only a target
 built in the test's own process (``build``) shares it with the test's seeder.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,12 +34,9 @@ from flask import Flask
 from waitress.server import create_server
 
 from rackharness import secret_channel
-from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
-from rackharness.transports.mongo.chooser import connect
 from rackharness.errors import RackHarnessError
 from rackharness.redaction import redact_url
 from rackharness.reference.app import create_app
-from rackharness.reference.obm_sealing import ObmSealer
 from rackharness.reference.auth.service import AuthService
 from rackharness.reference.auth.tokens import DEFAULT_EXPIRE_IN, DEFAULT_SECRET, TokenSigner
 from rackharness.reference.auth.users import LocalUsers
@@ -46,9 +44,12 @@ from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import HOOKS
 from rackharness.reference.events import AmqpEventBus, Heartbeat
 from rackharness.reference.hooks import HookDelivery, HookedEventBus
+from rackharness.reference.obm_sealing import ObmSealer
 from rackharness.reference.pollers.service import PollerService
 from rackharness.reference.workflows.engine import WorkflowEngine
 from rackharness.reference.workflows.obm import IpmiObmService, ObmRegistry
+from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
+from rackharness.transports.mongo.chooser import connect
 
 log = logging.getLogger("rackharness.reference")
 
@@ -84,8 +85,10 @@ class Endpoints:
 
 def auth_service(db, settings: dict[str, Any]) -> AuthService:
     """Users, tokens and sessions from ``settings``; the configured Administrator exists afterwards."""
-    signer = TokenSigner(settings.get("auth_token_secret") or DEFAULT_SECRET,
-                         int(settings.get("auth_token_expire_in", DEFAULT_EXPIRE_IN)))
+    signer = TokenSigner(
+        settings.get("auth_token_secret") or DEFAULT_SECRET,
+        int(settings.get("auth_token_expire_in", DEFAULT_EXPIRE_IN)),
+    )
     service = AuthService(LocalUsers(db), signer)
     if settings.get("auth_user") and settings.get("auth_password"):
         service.users.ensure(settings["auth_user"], settings["auth_password"])
@@ -103,7 +106,9 @@ def build(settings: dict[str, Any], *, caller: BmcCaller | None = None):
     ctx = TargetContext(db=db, events=events, config=rackhd_config(settings), hooks=hooks)
     ctx.sealer = ObmSealer.from_config(ctx.config)
     ctx.auth = auth_service(db, settings)
-    caller = caller or BmcCaller()  # one per process: pyghmi's session cache is process-wide (see transports/ipmi/pyghmi_caller.py)
+    caller = (
+        caller or BmcCaller()
+    )  # one per process: pyghmi's session cache is process-wide (see transports/ipmi/pyghmi_caller.py)
     obms = ObmRegistry(sealer=ctx.sealer)
     obms.services["ipmi-obm-service"] = IpmiObmService(caller)
     ctx.engine = WorkflowEngine(ctx, obms=obms)
@@ -168,8 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--log-level", default="INFO")
     secret_channel.add_stdin_flag(parser, "target.json")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     try:
         serve(secret_channel.read_document(args.config, secrets_on_stdin=args.secrets_on_stdin))
     except (OSError, ValueError, KeyError, pymongo.errors.PyMongoError, RackHarnessError) as exc:

@@ -16,6 +16,7 @@ All are idempotent: run again on unchanged SKUs, tags and catalogs they change n
 ``sku.assigned`` message repeats). They serialize on one lock, so an API change of the SKUs and a
 discovery step never interleave their reads and writes.
 """
+
 from __future__ import annotations
 
 import threading
@@ -43,8 +44,9 @@ def need_node_by_id(ctx: TargetContext, node_id: str) -> dict[str, Any]:
 
 
 def _all_rules(definitions: list[dict[str, Any]]) -> list[Any]:
-    return [rule for definition in definitions if isinstance(definition.get("rules"), list)
-            for rule in definition["rules"]]
+    return [
+        rule for definition in definitions if isinstance(definition.get("rules"), list) for rule in definition["rules"]
+    ]
 
 
 def sku_action(before: str | None, after: str | None) -> str | None:
@@ -102,11 +104,13 @@ def add_node_tags(ctx: TargetContext, node: dict[str, Any], names: list[str]) ->
     return updated
 
 
-def _generate_tags(ctx: TargetContext, node: dict[str, Any], tags: list[dict[str, Any]],
-                   sources: list[str]) -> list[str]:
+def _generate_tags(
+    ctx: TargetContext, node: dict[str, Any], tags: list[dict[str, Any]], sources: list[str]
+) -> list[str]:
     catalogs = latest_catalogs(ctx.db, id_of(node), sources)
-    names = [tag["name"] for tag in tags
-             if isinstance(tag.get("name"), str) and tag_matches(tag.get("rules"), catalogs)]
+    names = [
+        tag["name"] for tag in tags if isinstance(tag.get("name"), str) and tag_matches(tag.get("rules"), catalogs)
+    ]
     add_node_tags(ctx, node, names)
     return names
 

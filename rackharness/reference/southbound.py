@@ -18,6 +18,7 @@ publishes ``respondCommands`` to it. Here it is in memory, in the one target pro
 
 Every method is thread-safe; nothing here touches Mongo or the network.
 """
+
 from __future__ import annotations
 
 import copy
@@ -36,8 +37,9 @@ class CommandOffer:
 
     _ids = itertools.count(1)
 
-    def __init__(self, node_id: str, task_id: str | None, document: dict[str, Any], *, repeat: bool,
-                 answer: bool) -> None:
+    def __init__(
+        self, node_id: str, task_id: str | None, document: dict[str, Any], *, repeat: bool, answer: bool
+    ) -> None:
         self.serial = next(self._ids)
         self.node_id = node_id
         self.task_id = task_id
@@ -64,8 +66,9 @@ class CommandChannel:
         self._fetch_watchers: dict[str, set[threading.Event]] = {}
 
     # -- the jobs' side -----------------------------------------------------------------------
-    def offer(self, node_id: str, task_id: str | None, document: dict[str, Any], *, repeat: bool = False,
-              answer: bool = True) -> CommandOffer:
+    def offer(
+        self, node_id: str, task_id: str | None, document: dict[str, Any], *, repeat: bool = False, answer: bool = True
+    ) -> CommandOffer:
         offer = CommandOffer(node_id, task_id, copy.deepcopy(document), repeat=repeat, answer=answer)
         with self._cond:
             self._offers.setdefault(node_id, []).append(offer)

@@ -10,6 +10,7 @@ would find, else ``ValidationError: <the first error>`` as its model words it (:
 (``vmrun-obm-service``, a PATCH of ``dell-wsman-obm-service``) fails with 500, as it does in RackHD.
 The ``uri`` and ``ipv4`` formats are checked as RackHD's ajv checks them (:mod:`.contract.formats`).
 """
+
 from __future__ import annotations
 
 import functools
@@ -57,8 +58,9 @@ def validate_body(operation_id: str, body: Any, *, parameter: bool = True) -> No
     if ref == "obm":
         service = body.get("service", DEFAULT_OBM_SERVICE) if isinstance(body, dict) else DEFAULT_OBM_SERVICE
         if service not in obm_services():
-            raise ApiError(400, f"unknown OBM service {service!r}",
-                           errors=[f"service must be one of: {', '.join(obm_services())}"])
+            raise ApiError(
+                400, f"unknown OBM service {service!r}", errors=[f"service must be one of: {', '.join(obm_services())}"]
+            )
         relative = f"obms/{service}.json"
         pointer = "/definitions/" + ("ObmPatch" if operation_id in PATCH_OPERATIONS else "Obm")
         _validate(relative, pointer, body, stage=swagger_stage(operation_id) if parameter else None)
@@ -79,7 +81,8 @@ def _registry() -> Registry:
     documents.update({f"obms/{service}.json": obm_document(service) for service in obm_services()})
     return Registry().with_resources(
         (SCHEMA_BASE + relative, Resource.from_contents(document, default_specification=DRAFT4))
-        for relative, document in documents.items())
+        for relative, document in documents.items()
+    )
 
 
 def _validate(relative: str, pointer: str, body: Any, *, stage: SwaggerStage | None) -> None:
@@ -90,8 +93,9 @@ def _validate(relative: str, pointer: str, body: Any, *, stage: SwaggerStage | N
     try:
         errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
     except Unresolvable as exc:  # RackHD's own schema refers to a definition it does not have
-        raise ApiError(500, f"schema {relative}#{pointer} cannot be resolved: "
-                            f"{getattr(exc, 'ref', '?')} is not defined") from None
+        raise ApiError(
+            500, f"schema {relative}#{pointer} cannot be resolved: {getattr(exc, 'ref', '?')} is not defined"
+        ) from None
     secrets = _secret_values(body)
     first = [f"Missing required property: {name}" for name in stage.missing(body)] if stage else []
     first += [swagger_message(e) for e in errors if stage is not None and stage.catches(e)]

@@ -10,6 +10,7 @@ references as ObjectId or string), so documents seeded with pymongo are served a
 Secrets never leave: OBM config keys matching /password/i, ``community`` and ``productkey`` are
 removed from every OBM rendering.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,12 +69,16 @@ def _relation_view(relation: Any) -> Any:
     """``{relationType, info, targets}`` as the contract's node view lists it (``info`` null when unset)."""
     if not isinstance(relation, dict):
         return relation
-    return {"relationType": relation.get("relationType"), "info": relation.get("info"),
-            "targets": list(relation.get("targets") or [])}
+    return {
+        "relationType": relation.get("relationType"),
+        "info": relation.get("info"),
+        "targets": list(relation.get("targets") or []),
+    }
 
 
-def node_view(node: dict[str, Any], obms: list[dict[str, Any]], base_path: str,
-              ibms: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def node_view(
+    node: dict[str, Any], obms: list[dict[str, Any]], base_path: str, ibms: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The node view (``node.2.0.json``: GET /nodes, GET /nodes/{id}); ``obms`` and ``ibms`` are the
     node's documents from their collections."""
     nid = document_id(node)

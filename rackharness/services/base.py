@@ -12,6 +12,7 @@ The stack drives a service in this order, and every step fails with an error fro
 
 A service object holds configuration only; constructing one does no I/O.
 """
+
 from __future__ import annotations
 
 import os

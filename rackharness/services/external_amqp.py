@@ -1,4 +1,5 @@
 """An AMQP broker someone else runs (``--amqp-url``): nothing to start, ready when pika connects."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +15,10 @@ class ExternalAmqpService(Service):
 
     def __init__(self, url: str) -> None:
         if not url.startswith(("amqp://", "amqps://")):
-            raise ConfigError(f"amqp url {redact_url(url)!r} does not start with amqp:// or amqps://",
-                              hint="give a URL like amqp://user:password@host:5672/ or leave it unset")
+            raise ConfigError(
+                f"amqp url {redact_url(url)!r} does not start with amqp:// or amqps://",
+                hint="give a URL like amqp://user:password@host:5672/ or leave it unset",
+            )
         self._url = url
 
     @property
@@ -40,6 +43,11 @@ class ExternalAmqpService(Service):
             connection.close()
             return Observation(True, "AMQP handshake succeeded")
 
-        Condition(probe=handshake, what=f"the AMQP broker at {self.redacted_url}", timeout=timeout, interval=0.5,
-                  transient=(OSError, pika.exceptions.AMQPError),
-                  hint="check --amqp-url (host, port, user and password)").wait()
+        Condition(
+            probe=handshake,
+            what=f"the AMQP broker at {self.redacted_url}",
+            timeout=timeout,
+            interval=0.5,
+            transient=(OSError, pika.exceptions.AMQPError),
+            hint="check --amqp-url (host, port, user and password)",
+        ).wait()

@@ -25,6 +25,7 @@ Design rule - no indexes on array fields with bare nx-27017
     ``tests/functional/services/test_mongo.py::NxArrayIndexDefectTest`` fails once nx-27017 is
     fixed, which is the signal to drop this rule.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -37,8 +38,9 @@ import pymongo
 import pymongo.errors
 
 from rackharness.errors import ConfigError, PrerequisiteError, ServiceError
-from rackharness.services.base import Service, redact_url
+from rackharness.project_files import project
 from rackharness.services import procfs
+from rackharness.services.base import Service, redact_url
 from rackharness.services.process import ManagedProcess, ProcessRecord, is_running
 from rackharness.wait import Condition, Observation
 
@@ -52,15 +54,24 @@ class MongoService(Service):
     NAME = "mongo"
 
     def __init__(
-        self, port: int, data_dir: Path, log_dir: Path, *, url: str | None = None,
-        host: str = "127.0.0.1", mongod: str | None = None, engine: str | None = None,
+        self,
+        port: int,
+        data_dir: Path,
+        log_dir: Path,
+        *,
+        url: str | None = None,
+        host: str = "127.0.0.1",
+        mongod: str | None = None,
+        engine: str | None = None,
         layer: bool = True,
     ) -> None:
         """``engine`` forces ``mongod`` or ``nx-27017`` (tests); by default it is chosen as above.
         ``layer=False`` runs nx-27017 bare, without rackharness's store layer."""
         if url is not None and not url.startswith(("mongodb://", "mongodb+srv://")):
-            raise ConfigError(f"mongo url {redact_url(url)!r} does not start with mongodb://",
-                              hint="give a URL like mongodb://127.0.0.1:27017/ or leave it unset")
+            raise ConfigError(
+                f"mongo url {redact_url(url)!r} does not start with mongodb://",
+                hint="give a URL like mongodb://127.0.0.1:27017/ or leave it unset",
+            )
         self.host, self.port = host, port
         self.data_dir, self.log_dir = Path(data_dir).absolute(), Path(log_dir).absolute()
         if engine not in (None, MONGOD, NX_27017):
@@ -102,8 +113,10 @@ class MongoService(Service):
     def check_prerequisites(self) -> None:
         if self.engine == MONGOD and not self._mongod:
             raise PrerequisiteError(
-                "mongod is not on PATH", hint="install MongoDB's mongod, or use the embedded "
-                f"engine: {sys.executable} -m pip install {NX_REQUIREMENT}")
+                "mongod is not on PATH",
+                hint="install MongoDB's mongod, or use the embedded "
+                f"engine: {sys.executable} -m pip install {NX_REQUIREMENT}",
+            )
         if self.engine == NX_27017 and importlib.util.find_spec("nx_27017") is None:
             raise PrerequisiteError(
                 f"no mongod on PATH and nx-27017 is not installed in {sys.prefix}",
@@ -117,17 +130,34 @@ class MongoService(Service):
     def command(self) -> list[str]:
         """The argv that runs the engine in the foreground (not used for external)."""
         if self.engine == MONGOD:
-            return [self._mongod, "--dbpath", str(self.data_dir), "--port", str(self.port),
-                    "--bind_ip", self.host, "--logpath", str(self.log_dir / "mongod.log"),
-                    "--logappend"]
+            return [
+                self._mongod,
+                "--dbpath",
+                str(self.data_dir),
+                "--port",
+                str(self.port),
+                "--bind_ip",
+                self.host,
+                "--logpath",
+                str(self.log_dir / "mongod.log"),
+                "--logappend",
+            ]
         script = Path(sys.executable).parent / "nx-27017"
         if self.layer:
             launcher = [sys.executable, "-m", "rackharness.services.store"]
         else:
             launcher = [str(script)] if script.is_file() else [sys.executable, "-m", "nx_27017.nx_27017"]
         return launcher + [
-            "--host", self.host, "-p", str(self.port), "--data-dir", str(self.data_dir),
-            "--log-file", str(self.log_dir / "nx-27017.log"), "--pid-file", str(self._pid_file),
+            "--host",
+            self.host,
+            "-p",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+            "--log-file",
+            str(self.log_dir / "nx-27017.log"),
+            "--pid-file",
+            str(self._pid_file),
         ]
 
     @property
@@ -143,30 +173,33 @@ class MongoService(Service):
         self.log_dir.mkdir(parents=True, exist_ok=True)
         if self.engine == NX_27017:
             self._clear_stale_pid_file()
-        return ManagedProcess(self.NAME, self.command(), self.console_log, cwd=self.data_dir,
-                              env=self._env()).start()
+        return ManagedProcess(self.NAME, self.command(), self.console_log, cwd=self.data_dir, env=self._env()).start()
 
     def _env(self) -> dict[str, str]:
         """The layer imports this very rackharness (its checkout first on PYTHONPATH)."""
         if self.engine != NX_27017 or not self.layer:
             return {}
-        root = str(Path(__file__).resolve().parents[2])
+        root = str(project().import_root)
         rest = os.environ.get("PYTHONPATH", "")
         return {"PYTHONPATH": root + (os.pathsep + rest if rest else "")}
 
     def wait_ready(self, record: ProcessRecord | None, timeout: float = 30.0) -> None:
         """Ready = the server answers ``ping``; an auth or config refusal fails at once."""
-        client = pymongo.MongoClient(self.url, serverSelectionTimeoutMS=500, connectTimeoutMS=500,
-                                     socketTimeoutMS=2000, connect=False)
+        client = pymongo.MongoClient(
+            self.url, serverSelectionTimeoutMS=500, connectTimeoutMS=500, socketTimeoutMS=2000, connect=False
+        )
         try:
             Condition(
-                timeout=timeout, interval=0.1, probe=lambda: self._ping(client),
+                timeout=timeout,
+                interval=0.1,
+                probe=lambda: self._ping(client),
                 what=f"{self.engine} at {self.redacted_url} to answer ping",
                 transient=(OSError, pymongo.errors.ConnectionFailure),
                 is_alive=(lambda: is_running(record)) if record else None,
                 log_file=self.console_log if record else None,
-                hint=("check the URL and that the server is reachable" if record is None
-                      else f"see {self.log_files[-1]}"),
+                hint=(
+                    "check the URL and that the server is reachable" if record is None else f"see {self.log_files[-1]}"
+                ),
             ).wait()
         finally:
             client.close()
@@ -175,8 +208,10 @@ class MongoService(Service):
         try:
             client.admin.command("ping")
         except pymongo.errors.OperationFailure as exc:  # e.g. authentication failed
-            raise ServiceError(f"{self.engine} at {self.redacted_url} refused ping: {exc}",
-                               hint="check the credentials and database in the URL") from exc
+            raise ServiceError(
+                f"{self.engine} at {self.redacted_url} refused ping: {exc}",
+                hint="check the credentials and database in the URL",
+            ) from exc
         return Observation(True, "ping answered")
 
     def _clear_stale_pid_file(self) -> None:
@@ -189,5 +224,6 @@ class MongoService(Service):
         if "nx_27017" in argv or "nx-27017" in argv or "rackharness.services.store" in argv:
             raise ServiceError(
                 f"another nx-27017 (pid {pid}) already serves {self.data_dir}",
-                hint=f"stop it (kill {pid}) or give this stack its own state directory")
+                hint=f"stop it (kill {pid}) or give this stack its own state directory",
+            )
         self._pid_file.unlink(missing_ok=True)

@@ -4,6 +4,7 @@ The check binds the port the way the service will (``SO_REUSEADDR``, so a socket
 from our own last run does not count as taken). When the bind fails, ``/proc/net/tcp`` and
 ``/proc/net/tcp6`` give the listening socket's inode and ``/proc/*/fd`` the process holding it.
 """
+
 from __future__ import annotations
 
 import errno
@@ -35,8 +36,10 @@ def ensure_free(host: str, port: int, setting: str) -> None:
                 ) from exc
             cause = exc
     owners = listeners(port)
-    who = "; ".join(procfs.describe(pid) for pid in owners) if owners else (
-        "a process this user cannot see (run as root to find out)"
+    who = (
+        "; ".join(procfs.describe(pid) for pid in owners)
+        if owners
+        else ("a process this user cannot see (run as root to find out)")
     )
     raise PortInUseError(
         f"port {port} on {host} ({setting}) is already in use by {who}",
@@ -57,8 +60,10 @@ def ephemeral_note(port: int) -> str:
     """A hint when ``port`` lies in the kernel's ephemeral range, where any client socket may hold it."""
     low, high = ephemeral_range()
     if low <= port <= high:
-        return (f" ({port} is in the kernel's ephemeral port range {low}-{high}, where client sockets "
-                f"may take it for a moment: prefer a port below {low})")
+        return (
+            f" ({port} is in the kernel's ephemeral port range {low}-{high}, where client sockets "
+            f"may take it for a moment: prefer a port below {low})"
+        )
     return ""
 
 

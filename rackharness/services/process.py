@@ -14,6 +14,7 @@ stdout and stderr appended to a log file. :class:`ProcessRecord` is what survive
 
 Command lines are stored in the state file: never put a secret in ``argv``.
 """
+
 from __future__ import annotations
 
 import os
@@ -171,8 +172,17 @@ def find_by_cmdline(fragments: Sequence[str]) -> list[ProcessRecord]:
             continue
         argv = procfs.read_cmdline(stat.pid)
         if argv and any(fragment in " ".join(argv) for fragment in fragments):
-            found.append(ProcessRecord(name=stat.comm, pid=stat.pid, pgid=stat.pgid, argv=tuple(argv),
-                                       start_ticks=stat.start_ticks, started_at=0.0, boot_id=boot))
+            found.append(
+                ProcessRecord(
+                    name=stat.comm,
+                    pid=stat.pid,
+                    pgid=stat.pgid,
+                    argv=tuple(argv),
+                    start_ticks=stat.start_ticks,
+                    started_at=0.0,
+                    boot_id=boot,
+                )
+            )
     return found
 
 
@@ -225,11 +235,7 @@ def _find(record: ProcessRecord, also_below: Mapping[int, int] | None = None) ->
         # The pid was recycled. The kernel never hands out a pid still used as a process-group
         # id, so nothing of our group can be left; the group with that id is somebody else's.
         return {pid: t for pid, t in also_below.items() if _same(pid, t)}
-    found = {
-        s.pid: s.start_ticks
-        for s in stats
-        if s.alive and s.pgid == record.pgid and s.sid == record.pgid
-    }
+    found = {s.pid: s.start_ticks for s in stats if s.alive and s.pgid == record.pgid and s.sid == record.pgid}
     found.update({pid: t for pid, t in also_below.items() if _same(pid, t)})
     for root in list(found) + ([record.pid] if leader is not None else []):
         found.update({s.pid: s.start_ticks for s in procfs.descendants(root, stats)})
@@ -251,9 +257,7 @@ def _wait_gone(record: ProcessRecord, targets: Mapping[int, int], timeout: float
         return Observation(not left, f"still running after {after}: pids {left}")
 
     try:
-        Condition(
-            timeout=timeout, interval=0.05, probe=probe, what=f"{record.name} to exit"
-        ).wait()
+        Condition(timeout=timeout, interval=0.05, probe=probe, what=f"{record.name} to exit").wait()
     except ReadinessTimeout:
         return False
     return True

@@ -6,6 +6,7 @@ Process identity is ``(pid, start_ticks)``: ``start_ticks`` is field 22 of ``/pr
 which is why it, not ``/proc/<pid>/cmdline``, is the pid-reuse guard. Zombies count as gone:
 they run nothing and only wait for their parent to reap them.
 """
+
 from __future__ import annotations
 
 import os

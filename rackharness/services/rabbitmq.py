@@ -24,6 +24,7 @@ the node accepts that login, advanced.config is rewritten without the password (
 salted hash, in mnesia). A data dir first booted with other credentials keeps them: readiness then
 fails with that explanation.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,8 +57,18 @@ class RabbitMqService(Service):
     NAME = "rabbitmq"
 
     def __init__(
-        self, host: str, port: int, dist_port: int, epmd_port: int, user: str, password: str,
-        data_dir: Path, log_dir: Path, *, vhost: str = "/", scripts_dir: Path = DEBIAN_SCRIPTS_DIR,
+        self,
+        host: str,
+        port: int,
+        dist_port: int,
+        epmd_port: int,
+        user: str,
+        password: str,
+        data_dir: Path,
+        log_dir: Path,
+        *,
+        vhost: str = "/",
+        scripts_dir: Path = DEBIAN_SCRIPTS_DIR,
     ) -> None:
         self.host, self.port, self.dist_port, self.epmd_port = host, port, dist_port, epmd_port
         self.user, self.vhost = user, vhost
@@ -94,7 +105,8 @@ class RabbitMqService(Service):
         hint = install_command("apt-get install -y rabbitmq-server")
         if not (self.scripts_dir / "rabbitmq-server").is_file():
             raise PrerequisiteError(
-                f"RabbitMQ is not installed: {self.scripts_dir / 'rabbitmq-server'} is missing", hint=hint)
+                f"RabbitMQ is not installed: {self.scripts_dir / 'rabbitmq-server'} is missing", hint=hint
+            )
         if self._epmd() is None:
             raise PrerequisiteError("Erlang's epmd is not on PATH (package erlang-base)", hint=hint)
         if self.run_as:
@@ -117,15 +129,25 @@ class RabbitMqService(Service):
         self._prepare()
         gid = pwd.getpwnam(self.run_as).pw_gid if self.run_as else None
         common = dict(env=self._environment(), cwd=self.data_dir / "home", user=self.run_as, group=gid)
-        epmd = ManagedProcess("rabbitmq-epmd", [self._epmd(), "-port", str(self.epmd_port),
-                              "-address", "127.0.0.1"], self.log_dir / "rabbitmq-epmd.log", **common)
+        epmd = ManagedProcess(
+            "rabbitmq-epmd",
+            [self._epmd(), "-port", str(self.epmd_port), "-address", "127.0.0.1"],
+            self.log_dir / "rabbitmq-epmd.log",
+            **common,
+        )
         epmd_record = epmd.start()
         try:
-            Condition(timeout=5, interval=0.02, probe=self._epmd_answers, what=f"epmd on {self.epmd_port}",
-                      log_file=self.log_dir / "rabbitmq-epmd.log",
-                      is_alive=lambda: is_running(epmd_record)).wait()
-            node = ManagedProcess(self.NAME, [str(self.scripts_dir / "rabbitmq-server")],
-                                  self.console_log, **common).start()
+            Condition(
+                timeout=5,
+                interval=0.02,
+                probe=self._epmd_answers,
+                what=f"epmd on {self.epmd_port}",
+                log_file=self.log_dir / "rabbitmq-epmd.log",
+                is_alive=lambda: is_running(epmd_record),
+            ).wait()
+            node = ManagedProcess(
+                self.NAME, [str(self.scripts_dir / "rabbitmq-server")], self.console_log, **common
+            ).start()
         except BaseException:
             stop(epmd_record, grace=1)
             raise
@@ -138,7 +160,9 @@ class RabbitMqService(Service):
         pika_log.setLevel(logging.CRITICAL)  # every refused poll would log an ERROR otherwise
         try:
             Condition(
-                timeout=timeout, interval=0.1, probe=self._handshake,
+                timeout=timeout,
+                interval=0.1,
+                probe=self._handshake,
                 what=f"RabbitMQ node {self.node_name} to accept AMQP on {self.host}:{self.port}",
                 transient=(OSError, pika.exceptions.AMQPConnectionError),
                 is_alive=(lambda: is_running(record)) if record else None,
@@ -152,8 +176,11 @@ class RabbitMqService(Service):
     def _forget_credentials(self) -> None:
         """Once the node accepted our login, the user lives (hashed) in mnesia: advanced.config, read only at
         boot, no longer needs the password, so no file under the data dir keeps it."""
-        _write(self.data_dir / "advanced.config", "%% Written by rackharness: the first-boot user was created; "
-                                                  "its password is not kept here.\n[].\n", 0o600)
+        _write(
+            self.data_dir / "advanced.config",
+            "%% Written by rackharness: the first-boot user was created; its password is not kept here.\n[].\n",
+            0o600,
+        )
 
     def _epmd_answers(self) -> Observation:
         """Ask epmd for its node list (NAMES_REQ): a real answer, not just an open port."""
@@ -164,9 +191,15 @@ class RabbitMqService(Service):
 
     def _handshake(self) -> Observation:
         params = pika.ConnectionParameters(
-            host=self.host, port=self.port, virtual_host=self.vhost,
+            host=self.host,
+            port=self.port,
+            virtual_host=self.vhost,
             credentials=pika.PlainCredentials(self.user, self._password),
-            connection_attempts=1, socket_timeout=1, stack_timeout=3, blocked_connection_timeout=3)
+            connection_attempts=1,
+            socket_timeout=1,
+            stack_timeout=3,
+            blocked_connection_timeout=3,
+        )
         try:
             connection = pika.BlockingConnection(params)
         except _AUTH_ERRORS as exc:
@@ -206,17 +239,19 @@ class RabbitMqService(Service):
 
     def _config_text(self) -> str:
         """rabbitmq.conf: everything but the credentials (cuttlefish would eat a '#' in them)."""
-        return "\n".join([
-            "# Written by rackharness on every start; the credentials are in advanced.config.",
-            f"default_vhost = {self.vhost}",
-            "default_user_tags.administrator = true",
-            "default_permissions.configure = .*",
-            "default_permissions.read = .*",
-            "default_permissions.write = .*",
-            "log.file.level = info",
-            "log.console = true",
-            "",
-        ])
+        return "\n".join(
+            [
+                "# Written by rackharness on every start; the credentials are in advanced.config.",
+                f"default_vhost = {self.vhost}",
+                "default_user_tags.administrator = true",
+                "default_permissions.configure = .*",
+                "default_permissions.read = .*",
+                "default_permissions.write = .*",
+                "log.file.level = info",
+                "log.console = true",
+                "",
+            ]
+        )
 
     def _advanced_config_text(self) -> str:
         """advanced.config (Erlang terms): the first-boot user; any character survives quoting."""
@@ -301,4 +336,5 @@ def _check_reachable(path: Path, user: str) -> None:
         mode = stat.S_IMODE(os.stat(parent).st_mode)
         raise ServiceError(
             f"RabbitMQ runs as user {user!r}, which cannot enter {parent} (mode {mode:04o}) on the way to {path}",
-            hint=f"run `chmod o+x {parent}` or put the state directory where {user} can reach it")
+            hint=f"run `chmod o+x {parent}` or put the state directory where {user} can reach it",
+        )

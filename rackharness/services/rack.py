@@ -1,4 +1,5 @@
 """The rack process as a managed service: ready when every node's BMC answers on its UDP port."""
+
 from __future__ import annotations
 
 import errno
@@ -10,6 +11,7 @@ from pathlib import Path
 from rackharness import secret_channel
 from rackharness.bmc.probe import bmc_answers
 from rackharness.errors import PortInUseError
+from rackharness.invocation import named
 from rackharness.rack.spec import RackSpec
 from rackharness.services.base import Service
 from rackharness.services.ports import ephemeral_note
@@ -61,15 +63,22 @@ class RackService(Service):
             while pending:
                 node = pending[0]
                 if not bmc_answers(node.bmc.host, node.bmc.port, timeout=0.2):
-                    return Observation(False, f"{total - len(pending)} of {total} BMCs answer; "
-                                              f"{node.name} at {node.bmc.host}:{node.bmc.port} does not yet")
+                    return Observation(
+                        False,
+                        f"{total - len(pending)} of {total} BMCs answer; "
+                        f"{node.name} at {node.bmc.host}:{node.bmc.port} does not yet",
+                    )
                 pending.pop(0)
             return Observation(True, f"all {total} BMCs answer")
 
         Condition(
-            probe=every_bmc_answers, what=f"{total} virtual BMCs to answer IPMI", timeout=timeout, interval=0.05,
-            is_alive=(lambda: self.is_running(record)) if record else None, log_file=self.log_files[0],
-            hint="`rackharness logs rack` shows the rack process log",
+            probe=every_bmc_answers,
+            what=f"{total} virtual BMCs to answer IPMI",
+            timeout=timeout,
+            interval=0.05,
+            is_alive=(lambda: self.is_running(record)) if record else None,
+            log_file=self.log_files[0],
+            hint=named("`rackharness logs rack` shows the rack process log"),
         ).wait()
 
 
@@ -83,6 +92,8 @@ def ensure_udp_free(host: str, port: int, setting: str) -> None:
             what = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
             hint = f"set {setting} to a free range, or stop what holds UDP {port}{ephemeral_note(port)}"
             if exc.errno in (errno.EACCES, errno.EPERM) and port < 1024:
-                hint = ("a port below 1024 needs root or CAP_NET_BIND_SERVICE (bmc.address_mode addresses); "
-                        "or use --bmc-address-mode ports")
+                hint = (
+                    "a port below 1024 needs root or CAP_NET_BIND_SERVICE (bmc.address_mode addresses); "
+                    "or use --bmc-address-mode ports"
+                )
             raise PortInUseError(f"UDP port {port} on {host} ({setting}) {what}", hint=hint) from exc

@@ -1,4 +1,5 @@
 """The RackHD reference target as a managed service: ready when GET /api/2.0/config answers 200."""
+
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ from typing import Any
 from rackharness import secret_channel
 from rackharness.api_paths import API_ROOT
 from rackharness.config.loader import write_private
+from rackharness.invocation import named
 from rackharness.services.base import Service
 from rackharness.services.process import ManagedProcess, ProcessRecord
 from rackharness.wait import Condition, Observation
@@ -66,6 +68,12 @@ class TargetService(Service):
             except urllib.error.HTTPError as exc:
                 return Observation(False, f"GET {probe_url} → {exc.code}")
 
-        Condition(probe=answers, what=f"the reference target at {self.url}", timeout=timeout, interval=0.1,
-                  is_alive=(lambda: self.is_running(record)) if record else None, log_file=self.log_files[0],
-                  hint="`rackharness logs target` shows why it did not start").wait()
+        Condition(
+            probe=answers,
+            what=f"the reference target at {self.url}",
+            timeout=timeout,
+            interval=0.1,
+            is_alive=(lambda: self.is_running(record)) if record else None,
+            log_file=self.log_files[0],
+            hint=named("`rackharness logs target` shows why it did not start"),
+        ).wait()

@@ -6,6 +6,7 @@ errored or skipped all count as "did not pass" — and, before a test runs, skip
 prerequisite (``prerequisite tests.rackhd.test_smoke.SmokeTests.api_answers failed``) unless it is
 ``always_run``. It works under any unittest-compatible runner: nothing depends on nose2.
 """
+
 from __future__ import annotations
 
 import unittest
@@ -108,8 +109,16 @@ def unittest_class_tests(case: Any, loader: unittest.TestLoader) -> list[unittes
         self._skip_if_prerequisite_did_not_pass()
         original.setUp(self)
 
-    wrapped = type(original.__name__, (PrerequisiteTracking, original),
-                   {"setUp": setUp, "_case": case, "__module__": original.__module__,
-                    "__qualname__": original.__qualname__, "__doc__": original.__doc__})
+    wrapped = type(
+        original.__name__,
+        (PrerequisiteTracking, original),
+        {
+            "setUp": setUp,
+            "_case": case,
+            "__module__": original.__module__,
+            "__qualname__": original.__qualname__,
+            "__doc__": original.__doc__,
+        },
+    )
     names = loader.getTestCaseNames(original) or (["runTest"] if hasattr(original, "runTest") else [])
     return [wrapped(name) for name in names]

@@ -1,5 +1,6 @@
 """Checks the black-box suite's groups share: equality that shows what was seen, RackHD's error body,
 a BMC reaching a power state, and RackHD having no graph running."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,14 +21,19 @@ def assert_same(actual: Any, expected: Any, what: str) -> None:
 
 def assert_error(response: Any, status: int, what: str) -> None:
     """``response`` has ``status`` and RackHD's error body ``{message, status, UUID, errors?}``."""
-    asserts.assert_equal(response.status_code, status,
-                         f"{what} answered {response.status_code}, expected {status}: {response.text[:300]}")
+    asserts.assert_equal(
+        response.status_code,
+        status,
+        f"{what} answered {response.status_code}, expected {status}: {response.text[:300]}",
+    )
     try:
         body = response.json()
     except ValueError:
         body = None
-    asserts.assert_true(isinstance(body, dict) and "message" in body,
-                        f"{what}: error body should be {{message, status, ...}}, got {response.text[:300]!r}")
+    asserts.assert_true(
+        isinstance(body, dict) and "message" in body,
+        f"{what}: error body should be {{message, status, ...}}, got {response.text[:300]!r}",
+    )
 
 
 def ipmi_obm_config(bmc: Any, user: str | None = None) -> dict[str, Any]:
@@ -43,20 +49,23 @@ def ipmi_obm_config(bmc: Any, user: str | None = None) -> dict[str, Any]:
 
 def wait_for_power(obm: Any, node_name: str, state: str, timeout: float = POWER_TIMEOUT) -> None:
     """Wait until the BMC itself (``obm``, an ObmClient) reports ``state``; fails saying what it reported."""
+
     def probe() -> Observation:
         seen = obm.power_status()
         return Observation(seen == state, f"{node_name} BMC {obm.address} reports power {seen}")
 
-    Condition(timeout=timeout, interval=0.05, transient=(), probe=probe,
-              what=f"{node_name}'s BMC to report power {state}").wait()
+    Condition(
+        timeout=timeout, interval=0.05, transient=(), probe=probe, what=f"{node_name}'s BMC to report power {state}"
+    ).wait()
 
 
 #: the states of a graph that has not ended (RackHD's ``_status`` / view ``status``)
 ACTIVE_STATES = ("pending", "running")
 
 
-def wait_until_idle(api: Any, *, timeout: float, why: str, graph: str | None = None,
-                    node_id: str | None = None, interval: float = 0.25) -> None:
+def wait_until_idle(
+    api: Any, *, timeout: float, why: str, graph: str | None = None, node_id: str | None = None, interval: float = 0.25
+) -> None:
     """Return once no graph is active: every graph (``graph``: of that injectableName only; ``node_id``:
     on that node only). A node's active graph refuses the next workflow started on it, so a test waits
     for what an API call started (``why``) before the next. Fails saying which graphs were still active.
@@ -67,10 +76,14 @@ def wait_until_idle(api: Any, *, timeout: float, why: str, graph: str | None = N
     def probe() -> Observation:
         listed = api.get(path, params={"active": "true"})
         # the active filter is RackHD's; a graph's own state says the same, and is checked too
-        active = [g.get("instanceId") or g.get("injectableName") for g in listed
-                  if (graph is None or g.get("injectableName") == graph) and graph_status(g) in ACTIVE_STATES]
+        active = [
+            g.get("instanceId") or g.get("injectableName")
+            for g in listed
+            if (graph is None or g.get("injectableName") == graph) and graph_status(g) in ACTIVE_STATES
+        ]
         return Observation(not active, f"{len(active)} active {kind}graph(s): {active[:5]}")
 
     where = f" on node {node_id}" if node_id else ""
-    Condition(probe=probe, what=f"the {kind}graphs{where} {why} to finish", timeout=timeout, interval=interval,
-              transient=()).wait()
+    Condition(
+        probe=probe, what=f"the {kind}graphs{where} {why} to finish", timeout=timeout, interval=interval, transient=()
+    ).wait()

@@ -9,6 +9,7 @@ and identifiers from :meth:`SuiteContext.mac`, and is recorded with :meth:`Suite
 The ``cleanup`` group removes what was recorded plus anything else carrying the ``rh-suite-``
 prefix (left by an interrupted run), and checks that nothing remains.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -25,10 +26,12 @@ from rackharness.clients.obm import ObmClient
 from rackharness.clients.rest import RackHDClient
 from rackharness.clients.seed import MongoSeeder
 from rackharness.config.loader import load_config
+from rackharness.invocation import named
+from rackharness.reports.witness import WitnessedAmqpTransport, WitnessedHttpOut
 from rackharness.stack_info import NodeInfo
 from rackharness.suite.decorators import SkipTest
-from rackharness.suite.run_lock import SuiteRunLock
 from rackharness.suite.recording import TapedClients, recording_session, replay_session
+from rackharness.suite.run_lock import SuiteRunLock
 from rackharness.suite.sink import WebhookSink, local_address_towards
 from rackharness.suite.sut import SystemUnderTest, from_stack, identify, isolated_config, resolve_system_under_test
 from rackharness.tapes import modes
@@ -37,6 +40,7 @@ from rackharness.tapes.modes import RecordMode
 from rackharness.transports.amqp.base import DEFAULT_CONNECT_TIMEOUT, AmqpTransport
 from rackharness.transports.amqp.chooser import open_transport
 from rackharness.transports.http_in.chooser import listen
+from rackharness.transports.http_out.chooser import open_http
 from rackharness.transports.http_out.urllib3_pool import PoolOnHttpOut
 from rackharness.transports.mongo.chooser import connect
 
@@ -58,7 +62,9 @@ class Created:
 class SuiteContext:
     """Clients for one target, names for what the run creates, and the ledger of what it created."""
 
-    def __init__(self, target: SystemUnderTest, *, run_id: str | None = None, taped: TapedClients | None = None) -> None:
+    def __init__(
+        self, target: SystemUnderTest, *, run_id: str | None = None, taped: TapedClients | None = None
+    ) -> None:
         self.target = target
         self.run_id = run_id or secrets.token_hex(3)
         #: record/replay: every client's transport goes through the run's tape deck (None: live)
@@ -84,27 +90,51 @@ class SuiteContext:
     def api(self) -> RackHDClient:
         """The RackHD API client (``/api/2.0`` paths), shared by the run."""
         if self._api is None:
-            self._api = RackHDClient(self.target.api_url, timeout=self.target.api_timeout,
-                                     http=self._http("api", self.target.api_url))
+            self._api = RackHDClient(
+                self.target.api_url, timeout=self.target.api_timeout, http=self._http("api", self.target.api_url)
+            )
         return self._api
 
-    def _http(self, channel: str, url: str) -> Any:
-        return self.taped.http(channel, url, self.target.api_timeout) if self.taped else None
+    def _http(self, channel: str, url: str) -> WitnessedHttpOut:
+        """The HTTP-out transport of a suite client: taped when the run is, witnessed for the reports
+        (:mod:`rackharness.reports.witness`: what a test sent and got back shows in its report)."""
+        inner = (
+            self.taped.http(channel, url, self.target.api_timeout)
+            if self.taped
+            else open_http(url, timeout=self.target.api_timeout)
+        )
+        return WitnessedHttpOut(inner)
+
+    def _amqp(self, url: str) -> WitnessedAmqpTransport:
+        """The AMQP transport of an event tracker or publisher: taped when the run is, witnessed for the reports."""
+        inner = (
+            self.taped.amqp(url, DEFAULT_CONNECT_TIMEOUT)
+            if self.taped
+            else open_transport(url, timeout=DEFAULT_CONNECT_TIMEOUT)
+        )
+        return WitnessedAmqpTransport(inner)
 
     def auth_client(self, *, username: str | None = None, password: str | None = None) -> RackHDClient:
         """A new client of the auth-enabled endpoint, not logged in, for ``username`` (default: the configured
         ``target.auth_user``); skips the test when the target has no such endpoint. The caller closes it."""
         auth = self.target.auth
         if auth is None:
-            raise SkipTest(f"needs an auth-enabled endpoint, which {self.target.source} does not give "
-                           "(set target.auth_url to RackHD's, e.g. https://rackhd:8443)")
-        return RackHDClient(auth.url, timeout=self.target.api_timeout, http=self._http("auth", auth.url),
-                            username=username or auth.user, password=auth.password if password is None else password)
+            raise SkipTest(
+                f"needs an auth-enabled endpoint, which {self.target.source} does not give "
+                "(set target.auth_url to RackHD's, e.g. https://rackhd:8443)"
+            )
+        return RackHDClient(
+            auth.url,
+            timeout=self.target.api_timeout,
+            http=self._http("auth", auth.url),
+            username=username or auth.user,
+            password=auth.password if password is None else password,
+        )
 
     def events(self, exchange: str = "on.events") -> EventTracker:
         """A new tracker with its own exclusive queue; the caller closes it (``with ctx.events() as t``)."""
         url = self.need("amqp_url", "AMQP events")
-        return EventTracker(url, exchange, transport=self.taped.amqp(url, DEFAULT_CONNECT_TIMEOUT) if self.taped else None)
+        return EventTracker(url, exchange, transport=self._amqp(url))
 
     def amqp(self) -> AmqpTransport:
         """A transport to the broker (for tests of the broker itself); the caller closes it."""
@@ -120,7 +150,7 @@ class SuiteContext:
 
     def publisher(self, exchange: str = "on.events") -> EventPublisher:
         url = self.need("amqp_url", "AMQP publishing")
-        return EventPublisher(url, exchange, transport=self.taped.amqp(url, DEFAULT_CONNECT_TIMEOUT) if self.taped else None)
+        return EventPublisher(url, exchange, transport=self._amqp(url))
 
     @property
     def seeder(self) -> MongoSeeder:
@@ -148,7 +178,9 @@ class SuiteContext:
         return value
 
     # -- nodes and their BMCs -------------------------------------------------------------------
-    def bmc_nodes(self, minimum: int = 1, *, power: bool = False, driven_by_target: bool = False) -> tuple[NodeInfo, ...]:
+    def bmc_nodes(
+        self, minimum: int = 1, *, power: bool = False, driven_by_target: bool = False
+    ) -> tuple[NodeInfo, ...]:
         """Nodes whose BMC the suite may drive; skips the test when there are fewer than ``minimum``.
         ``power=True`` (destructive tests): only nodes with ``power_control`` (inventory), and the
         skip message names the nodes left out. ``driven_by_target=True`` (the target itself talks IPMI
@@ -162,13 +194,17 @@ class SuiteContext:
             unreachable = [f"{n.name} at {n.bmc.host}:{n.bmc.port}" for n in nodes if n.bmc.port != IPMI_PORT]
             nodes = tuple(n for n in nodes if n.bmc.port == IPMI_PORT)
             if len(nodes) < minimum:
-                raise SkipTest(f"needs {minimum} BMC(s) RackHD can reach: RackHD runs ipmitool without -p, so a BMC "
-                               f"must answer on UDP {IPMI_PORT} of its own address; {', '.join(unreachable)} "
-                               "(give each BMC its own address and port 623)")
+                raise SkipTest(
+                    f"needs {minimum} BMC(s) RackHD can reach: RackHD runs ipmitool without -p, so a BMC "
+                    f"must answer on UDP {IPMI_PORT} of its own address; {', '.join(unreachable)} "
+                    "(give each BMC its own address and port 623)"
+                )
         if len(nodes) < minimum:
             why = f" ({', '.join(excluded)} excluded: power_control false)" if excluded else ""
-            raise SkipTest(f"needs {minimum} node(s) with a known BMC{' the suite may power' if power else ''}; "
-                           f"{self.target.source} lists {len(nodes)}{why}")
+            raise SkipTest(
+                f"needs {minimum} node(s) with a known BMC{' the suite may power' if power else ''}; "
+                f"{self.target.source} lists {len(nodes)}{why}"
+            )
         return nodes
 
     def obm(self, node: NodeInfo, timeout: float = 10.0) -> ObmClient:
@@ -178,9 +214,12 @@ class SuiteContext:
         known = {(n.name, n.bmc.host, n.bmc.port) for n in self.target.nodes}
         if (node.name, node.bmc.host, node.bmc.port) not in known:
             from rackharness.errors import UsageError
-            raise UsageError(f"node {node.name!r} (BMC {node.bmc.host}:{node.bmc.port}) is not in "
-                             f"{self.target.source}: the harness refuses to drive its BMC",
-                             hint="add it to the inventory, or use a node from `./stack.sh status`")
+
+            raise UsageError(
+                f"node {node.name!r} (BMC {node.bmc.host}:{node.bmc.port}) is not in "
+                f"{self.target.source}: the harness refuses to drive its BMC",
+                hint=named("add it to the inventory, or use a node from `./stack.sh status`"),
+            )
         return ObmClient.for_node(node, timeout=timeout, caller=self._ipmi())
 
     def _ipmi(self) -> Any:
@@ -198,7 +237,11 @@ class SuiteContext:
     def mac(self) -> str:
         """A unique, locally administered MAC (02:...) no real or virtual node uses."""
         n = next(self._counter)
-        return MAC_PREFIX + ":".join(f"{b:02x}" for b in bytes.fromhex(self.run_id)[:2]) + f":{(n >> 8) & 0xff:02x}:{n & 0xff:02x}"
+        return (
+            MAC_PREFIX
+            + ":".join(f"{b:02x}" for b in bytes.fromhex(self.run_id)[:2])
+            + f":{(n >> 8) & 0xFF:02x}:{n & 0xFF:02x}"
+        )
 
     def created(self, kind: str, object_id: str, name: str = "") -> str:
         with self._lock:
@@ -209,8 +252,12 @@ class SuiteContext:
         """A started :class:`~rackharness.suite.sink.WebhookSink` on the callback host, its URLs under
         ``/rh-suite-<run>/``; the caller closes it (``with ctx.webhook_sink() as sink``)."""
         host = self.target.callback_host or local_address_towards(self.target.api_url)
-        return WebhookSink(host, self.target.callback_port, prefix=f"{PREFIX}{self.run_id}",
-                           listen=self.taped.listen if self.taped else listen)
+        return WebhookSink(
+            host,
+            self.target.callback_port,
+            prefix=f"{PREFIX}{self.run_id}",
+            listen=self.taped.listen if self.taped else listen,
+        )
 
     def create_hook(self, url: str, what: str = "hook", **fields: Any) -> dict[str, Any]:
         """POST /hooks with a suite name; returns RackHD's answer (201), recorded for cleanup."""
@@ -264,8 +311,11 @@ def configure(config_file: str | None = None, say=None, record_mode: RecordMode 
     global _context, _isolated, _lock, _deck
     mode = record_mode
     if mode is None:
-        mode = modes.from_environment() if _requested_mode is None else \
-            (None if _requested_mode == "live" else _requested_mode)
+        mode = (
+            modes.from_environment()
+            if _requested_mode is None
+            else (None if _requested_mode == "live" else _requested_mode)
+        )
     shutdown()
     if mode is RecordMode.NONE:
         _deck, target, run_id = replay_session(mode, load_config(config_file))
@@ -277,7 +327,8 @@ def configure(config_file: str | None = None, say=None, record_mode: RecordMode 
         from rackharness.providers.isolated import IsolatedStack
 
         _isolated = IsolatedStack(config, say=say).start()
-        target = from_stack(_isolated.info(), config, config, source="isolated rack in this process")
+        # the stack's own config: it holds the token secret the target signs with (providers/token_secret.py)
+        target = from_stack(_isolated.info(), _isolated.config, config, source="isolated rack in this process")
         target = replace(target, kind="reference", version=__version__)  # the reference, in this process
     else:
         target = resolve_system_under_test(config_file)

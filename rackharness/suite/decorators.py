@@ -1,14 +1,16 @@
 """proboscis, loaded so that it works on every Python we support; the only place that imports it.
 
-proboscis 1.2.6.0 has two import-time hazards:
+proboscis 1.2.6.0 has three import-time hazards:
 
 * on Python 3 it runs ``import imp`` for ``imp.reload``; ``imp`` is gone in Python 3.12;
+* without nose it subclasses ``unittest._TextTestResult``, an alias also gone in Python 3.12;
 * if nose 1.x is importable it builds on nose, which does not import on Python 3.10+.
 
 :func:`load_proboscis` imports it with a stand-in ``imp`` (only ``reload``, which is
-``importlib.reload``) when the real one is missing, and with ``nose`` hidden so proboscis takes its
-plain-unittest path. Both are undone as soon as proboscis is imported: nothing else in the process
-sees a fake ``imp`` or loses ``nose``.
+``importlib.reload``) when the real one is missing, with ``unittest._TextTestResult`` pointing at
+``unittest.TextTestResult`` when it is missing, and with ``nose`` hidden so proboscis takes its
+plain-unittest path. All are undone as soon as proboscis is imported: nothing else in the process
+sees a fake ``imp``, the old alias, or loses ``nose``.
 
 Test modules use the names re-exported here::
 
@@ -19,6 +21,7 @@ Test modules use the names re-exported here::
         @test
         def create(self): ...
 """
+
 from __future__ import annotations
 
 import importlib
@@ -33,6 +36,7 @@ from typing import Iterator
 @contextmanager
 def _import_guard() -> Iterator[None]:
     saved = {name: sys.modules.get(name, _MISSING) for name in ("imp", "nose")}
+    add_alias = not hasattr(unittest, "_TextTestResult")  # present up to 3.11
     try:
         try:
             has_imp = importlib.util.find_spec("imp") is not None  # present up to 3.11
@@ -43,8 +47,12 @@ def _import_guard() -> Iterator[None]:
             stand_in.reload = importlib.reload
             sys.modules["imp"] = stand_in
         sys.modules["nose"] = None  # type: ignore[assignment] - `import nose...` raises ImportError
+        if add_alias:
+            unittest._TextTestResult = unittest.TextTestResult  # type: ignore[attr-defined]
         yield
     finally:
+        if add_alias:
+            del unittest._TextTestResult  # type: ignore[attr-defined]
         for name, module in saved.items():
             if module is _MISSING:
                 sys.modules.pop(name, None)
@@ -80,5 +88,16 @@ SkipTest = unittest.SkipTest
 TestRegistry = _proboscis.TestRegistry
 TestPlan = _proboscis.TestPlan
 
-__all__ = ["DEFAULT_REGISTRY", "SkipTest", "TestPlan", "TestRegistry", "after_class", "asserts",
-           "before_class", "factory", "load_proboscis", "register", "test"]
+__all__ = [
+    "DEFAULT_REGISTRY",
+    "SkipTest",
+    "TestPlan",
+    "TestRegistry",
+    "after_class",
+    "asserts",
+    "before_class",
+    "factory",
+    "load_proboscis",
+    "register",
+    "test",
+]

@@ -29,6 +29,7 @@ API: :func:`load` (validates, raises :class:`KnownDifferencesError`, exit 2), th
 :meth:`KnownDifferences.applying` / :meth:`KnownDifferences.get` / iteration. The differential
 report and ``rackharness matrix`` read the same file through this module.
 """
+
 from __future__ import annotations
 
 import functools
@@ -41,9 +42,10 @@ import yaml
 
 from rackharness.config.yaml_file import compose_file
 from rackharness.errors import ConfigError
+from rackharness.project_files import KNOWN_DIFFERENCES, resolve
 
-#: the project's list, relative to the repository root
-DEFAULT_PATH = Path("tests/rackhd/known_differences.yaml")
+#: the project's list, relative to the repository root (read from the bundled suite outside a checkout)
+DEFAULT_PATH = KNOWN_DIFFERENCES
 #: overrides the path the nose2 plugin reads
 PATH_ENV = "RACKHARNESS_KNOWN_DIFFERENCES"
 SCHEMA_VERSION = 1
@@ -88,9 +90,11 @@ class KnownAnswer:
     def names(self, endpoint: str, where: str, version: str | None) -> bool:
         """Whether this entry covers that difference: in ``endpoint`` and ``where``, ``*`` stands for any text and
         ``?`` for one character (``body.*``, ``body[].data.?``); brackets are plain text, as the report writes them."""
-        return _pattern(self.endpoint).fullmatch(endpoint) is not None and \
-            _pattern(self.where).fullmatch(where) is not None and \
-            (version is None or version in self.rackhd)
+        return (
+            _pattern(self.endpoint).fullmatch(endpoint) is not None
+            and _pattern(self.where).fullmatch(where) is not None
+            and (version is None or version in self.rackhd)
+        )
 
 
 @functools.lru_cache(maxsize=512)
@@ -137,7 +141,8 @@ def _version_key(version: str) -> tuple:
 
 def parse(data: Any, source: str) -> KnownDifferences:
     """Validate ``data`` (the file's YAML content) into :class:`KnownDifferences`."""
-    def bad(message: str, hint: str = "see docs/black-box-suite.md, \"Known differences\"") -> KnownDifferencesError:
+
+    def bad(message: str, hint: str = 'see docs/black-box-suite.md, "Known differences"') -> KnownDifferencesError:
         return KnownDifferencesError(f"known differences {source}: {message}", hint=hint)
 
     if data is None:
@@ -167,15 +172,23 @@ def parse(data: Any, source: str) -> KnownDifferences:
         versions = item["rackhd"]
         if isinstance(versions, str):
             versions = [versions]
-        if not isinstance(versions, list) or not versions or \
-                not all(isinstance(v, str) and _VERSION.match(v) for v in versions):
-            raise bad(f"{where}.rackhd must be a non-empty list of RackHD versions (\"2.60.7\"), found {item['rackhd']!r}")
+        if (
+            not isinstance(versions, list)
+            or not versions
+            or not all(isinstance(v, str) and _VERSION.match(v) for v in versions)
+        ):
+            raise bad(
+                f'{where}.rackhd must be a non-empty list of RackHD versions ("2.60.7"), found {item["rackhd"]!r}'
+            )
         for field in ("reason", "evidence"):
             value = item[field]
             if not isinstance(value, str) or not value.strip():
                 raise bad(f"{where}.{field} must be a non-empty string")
-        entries.append(KnownDifference(test_id, tuple(versions), " ".join(item["reason"].split()),
-                                       " ".join(item["evidence"].split())))
+        entries.append(
+            KnownDifference(
+                test_id, tuple(versions), " ".join(item["reason"].split()), " ".join(item["evidence"].split())
+            )
+        )
     return KnownDifferences(tuple(entries), source, _answers(data.get("answers"), bad))
 
 
@@ -186,8 +199,15 @@ def _check_fields(item: Any, fields: tuple[str, ...], where: str, bad: Any) -> N
     missing = [f for f in fields if f not in item]
     unknown = sorted(str(k) for k in set(item) - set(fields))
     if missing or unknown:
-        raise bad(f"{where}: " + "; ".join(filter(None, [missing and f"missing {', '.join(missing)}",
-                                                          unknown and f"unknown key(s) {', '.join(unknown)}"])))
+        raise bad(
+            f"{where}: "
+            + "; ".join(
+                filter(
+                    None,
+                    [missing and f"missing {', '.join(missing)}", unknown and f"unknown key(s) {', '.join(unknown)}"],
+                )
+            )
+        )
 
 
 def _answers(items: Any, bad: Any) -> tuple[KnownAnswer, ...]:
@@ -204,17 +224,30 @@ def _answers(items: Any, bad: Any) -> tuple[KnownAnswer, ...]:
         if item["right"] not in SIDES:
             raise bad(f"{where}.right must be one of {', '.join(SIDES)}, found {item['right']!r}")
         versions = [item["rackhd"]] if isinstance(item["rackhd"], str) else item["rackhd"]
-        if not isinstance(versions, list) or not versions or \
-                not all(isinstance(v, str) and _VERSION.match(v) for v in versions):
+        if (
+            not isinstance(versions, list)
+            or not versions
+            or not all(isinstance(v, str) and _VERSION.match(v) for v in versions)
+        ):
             raise bad(f"{where}.rackhd must be a non-empty list of RackHD versions, found {item['rackhd']!r}")
-        out.append(KnownAnswer(item["endpoint"].strip(), item["where"].strip(), tuple(versions), item["right"],
-                               " ".join(item["reason"].split())))
+        out.append(
+            KnownAnswer(
+                item["endpoint"].strip(),
+                item["where"].strip(),
+                tuple(versions),
+                item["right"],
+                " ".join(item["reason"].split()),
+            )
+        )
     return tuple(out)
 
 
 def load(path: str | Path = DEFAULT_PATH) -> KnownDifferences:
-    """Read and validate the known-differences file; :class:`KnownDifferencesError` (exit 2) says what is wrong."""
-    path = Path(path)
+    """Read and validate the known-differences file; :class:`KnownDifferencesError` (exit 2) says what is wrong.
+
+    A relative path missing from the current directory is read from the project
+    (:func:`rackharness.project_files.resolve`): the default is the suite's list wherever rackharness runs."""
+    path = resolve(path)
     try:
         node = compose_file(path, "known-differences file")
     except KnownDifferencesError:

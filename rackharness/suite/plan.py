@@ -13,6 +13,7 @@ selected groups plus what they depend on, and appends the *final* groups (``clea
 always included and always last. :meth:`SuitePlan.render` is what ``--show-plan`` prints;
 :meth:`SuitePlan.suite` is the unittest suite to run.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -26,6 +27,10 @@ from typing import Any, Iterable
 from rackharness.errors import UsageError
 from rackharness.suite.cases import PlannedTest, unittest_class_tests
 from rackharness.suite.decorators import TestPlan
+
+#: the groups every plan ends with, whatever was selected (both runners' plugins read this: nose2's
+#: ``[proboscis-groups] final-groups`` in ``unittest.cfg`` defaults to it, the pytest plugin uses it)
+FINAL_GROUPS: tuple[str, ...] = ("cleanup",)
 
 
 class PlanError(UsageError):
@@ -74,9 +79,11 @@ def home_id(home: Any) -> str:
 def _suggest(name: str, known: Iterable[str]) -> str:
     known = sorted(known)
     for first in known:
-        if name.startswith(first) and name[len(first):] in known:
-            return f' (two names glued together? a missing comma makes ["{first}" "{name[len(first):]}"] ' \
-                   f'one string "{name}")'
+        if name.startswith(first) and name[len(first) :] in known:
+            return (
+                f' (two names glued together? a missing comma makes ["{first}" "{name[len(first) :]}"] '
+                f'one string "{name}")'
+            )
     close = difflib.get_close_matches(name, known, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -91,16 +98,19 @@ def check_registry(registry: Any, selected: Iterable[str] = (), final_groups: It
                 if name not in defined:
                     what = home_id(entry.home) if entry.home is not None else "a register() call"
                     at = where(entry.home) if entry.home is not None else "?"
-                    problems.append(f"{at}: {what}: {kind} names group {name!r}, which no test belongs to"
-                                    f"{_suggest(name, defined)}")
+                    problems.append(
+                        f"{at}: {what}: {kind} names group {name!r}, which no test belongs to{_suggest(name, defined)}"
+                    )
     for name in selected:
         if name not in defined:
             problems.append(f"--group {name}: no such group{_suggest(name, defined)}")
     if problems:
         known = ", ".join(sorted(defined)) or "none"
-        raise PlanError("the suite's plan is wrong:\n  " + "\n  ".join(problems) + f"\n  groups defined: {known}",
-                        hint="fix the group name in the test file (or the --group option); "
-                             "`nose2 --show-plan` prints the order once it is right")
+        raise PlanError(
+            "the suite's plan is wrong:\n  " + "\n  ".join(problems) + f"\n  groups defined: {known}",
+            hint="fix the group name in the test file (or the --group option); "
+            "`nose2 --show-plan` prints the order once it is right",
+        )
     del final_groups  # final groups may legitimately be absent from a suite
 
 
@@ -148,8 +158,14 @@ class SuitePlan:
         self.entries, self.selected, self._loader = entries, selected, loader
 
     @classmethod
-    def build(cls, registry: Any, *, groups: Iterable[str] = (), final_groups: Iterable[str] = (),
-              loader: unittest.TestLoader | None = None) -> "SuitePlan":
+    def build(
+        cls,
+        registry: Any,
+        *,
+        groups: Iterable[str] = (),
+        final_groups: Iterable[str] = (),
+        loader: unittest.TestLoader | None = None,
+    ) -> "SuitePlan":
         groups, final_groups = tuple(groups), tuple(final_groups)
         check_registry(registry, groups, final_groups)
         for entry in registry.tests:  # a class's tests run in the order they are written, not A-Z
@@ -158,9 +174,10 @@ class SuitePlan:
         try:
             plan = TestPlan.create_from_registry(registry)
         except RuntimeError as exc:  # proboscis: "Cycle found on node ..." and decorator misuse
-            raise PlanError(f"proboscis cannot order the suite: {exc}",
-                            hint="a test depends (through its groups) on itself; `depends_on_groups` must form "
-                                 "a chain, not a loop") from exc
+            raise PlanError(
+                f"proboscis cannot order the suite: {exc}",
+                hint="a test depends (through its groups) on itself; `depends_on_groups` must form a chain, not a loop",
+            ) from exc
         plan.tests = _stable_order(plan.tests, registry)
         everything = list(plan.tests)  # filter() empties plan.tests as it goes
         if groups:
@@ -182,11 +199,17 @@ class SuitePlan:
         entry, info = case.entry, case.entry.info
         doc = inspect.getdoc(entry.home) or ""
         depends_on = tuple(sorted(home_id(h) for h in info.depends_on))
-        return PlanEntry(id=home_id(entry.home), groups=tuple(info.groups),
-                         depends_on_groups=tuple(info.depends_on_groups), depends_on=depends_on,
-                         description=doc.strip().splitlines()[0] if doc.strip() else "",
-                         source=where(entry.home), enabled=bool(info.enabled), always_run=bool(info.always_run),
-                         case=case)
+        return PlanEntry(
+            id=home_id(entry.home),
+            groups=tuple(info.groups),
+            depends_on_groups=tuple(info.depends_on_groups),
+            depends_on=depends_on,
+            description=doc.strip().splitlines()[0] if doc.strip() else "",
+            source=where(entry.home),
+            enabled=bool(info.enabled),
+            always_run=bool(info.always_run),
+            case=case,
+        )
 
     @property
     def runnable(self) -> list[PlanEntry]:

@@ -6,6 +6,7 @@ API it tests — ``flock`` on a file in the system's temporary directory, which 
 the process ends however it ends (SIGKILL included): a killed run never blocks the next one. Isolated
 runs each test their own in-process rack and take no lock.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -40,10 +41,12 @@ class SuiteRunLock:
             handle.seek(0)
             holder = _holder(handle.read())
             handle.close()
-            raise UsageError(f"another suite run is testing {self.api_url} now ({holder})",
-                             hint="two runs against one RackHD would share its nodes and clean up each other's "
-                                  "objects: wait for it to end, or test another rack (RACKHARNESS_MODE=isolated "
-                                  "runs its own)") from None
+            raise UsageError(
+                f"another suite run is testing {self.api_url} now ({holder})",
+                hint="two runs against one RackHD would share its nodes and clean up each other's "
+                "objects: wait for it to end, or test another rack (RACKHARNESS_MODE=isolated "
+                "runs its own)",
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(json.dumps({"pid": os.getpid(), "started": time.time(), "api_url": self.api_url}))

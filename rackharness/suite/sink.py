@@ -13,6 +13,7 @@ It receives through the HTTP-in seam (:mod:`rackharness.transports.http_in`): a 
 Sink URLs have the path ``/<rh-suite-run>/<what>``, so the cleanup group recognises a hook of the
 suite by its URL even after an interrupted run.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,17 +34,22 @@ def local_address_towards(url: str) -> str:
     parts = urlsplit(url)
     host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
     if not host:
-        raise UsageError(f"cannot tell which host {url!r} names", hint="set suite.callback_host "
-                         "(RACKHARNESS_SUITE_CALLBACK_HOST) to the address the target reaches this machine on")
+        raise UsageError(
+            f"cannot tell which host {url!r} names",
+            hint="set suite.callback_host "
+            "(RACKHARNESS_SUITE_CALLBACK_HOST) to the address the target reaches this machine on",
+        )
     try:
         family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0]
         with socket.socket(family, socket.SOCK_DGRAM) as probe:
             probe.connect(address)
             return probe.getsockname()[0]
     except OSError as exc:
-        raise UsageError(f"cannot find the local address that reaches {host}: {exc.strerror or exc}",
-                         hint="set suite.callback_host (RACKHARNESS_SUITE_CALLBACK_HOST) to the address the "
-                              "target reaches this machine on") from exc
+        raise UsageError(
+            f"cannot find the local address that reaches {host}: {exc.strerror or exc}",
+            hint="set suite.callback_host (RACKHARNESS_SUITE_CALLBACK_HOST) to the address the "
+            "target reaches this machine on",
+        ) from exc
 
 
 class Received(NamedTuple):
@@ -58,9 +64,15 @@ class WebhookSink:
 
     ``answer(path)`` gives the status to answer (default 200); it may block, to play a slow receiver."""
 
-    def __init__(self, host: str, port: int = 0, *, prefix: str = "/sink",
-                 answer: Callable[[str], int] = lambda _path: 200,
-                 listen: Callable[[str, Callable[[IncomingRequest], int]], Any] = listen) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int = 0,
+        *,
+        prefix: str = "/sink",
+        answer: Callable[[str], int] = lambda _path: 200,
+        listen: Callable[[str, Callable[[IncomingRequest], int]], Any] = listen,
+    ) -> None:
         """``listen``: the HTTP-in seam's chooser, or a stand-in for it (a recorder)."""
         self.host = host
         self.prefix = "/" + prefix.strip("/")
@@ -70,9 +82,11 @@ class WebhookSink:
         try:
             self._listener = listen(f"http://{url_host(host)}:{port}", self._on_request)
         except UsageError as exc:
-            raise UsageError(f"the webhook sink {exc}",
-                             hint="set suite.callback_host to an address of this machine (and "
-                                  "suite.callback_port to a free port, or 0)") from exc
+            raise UsageError(
+                f"the webhook sink {exc}",
+                hint="set suite.callback_host to an address of this machine (and "
+                "suite.callback_port to a free port, or 0)",
+            ) from exc
         self.port = self._listener.port
 
     def _on_request(self, request: IncomingRequest) -> int:

@@ -18,6 +18,7 @@ returns the config to start one from, and :func:`rackharness.suite.context.confi
 :class:`~rackharness.providers.isolated.IsolatedStack` in this process (the nose2 plugin stops it
 when the run ends). ``RACKHARNESS_MODE=stack`` (or unset) is the resolution above.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,6 +29,7 @@ from urllib.parse import quote
 
 from rackharness.config.loader import Config, load_config
 from rackharness.errors import UsageError
+from rackharness.invocation import named
 from rackharness.redaction import redact_url
 from rackharness.stack_info import NodeInfo, StackInfo, current_stack
 from rackharness.state import StateStore
@@ -57,8 +59,13 @@ def auth_access(url: str | None, config: Config) -> AuthAccess | None:
     url = config["target.auth_url"] or url
     if not url:
         return None
-    return AuthAccess(url=url.rstrip("/"), user=config["target.auth_user"], password=config["target.auth_password"],
-                      token_secret=config["target.auth_token_secret"], token_expire=config["target.auth_token_expire"])
+    return AuthAccess(
+        url=url.rstrip("/"),
+        user=config["target.auth_user"],
+        password=config["target.auth_password"],
+        token_secret=config["target.auth_token_secret"],
+        token_expire=config["target.auth_token_expire"],
+    )
 
 
 @dataclass(frozen=True)
@@ -89,19 +96,26 @@ class SystemUnderTest:
     version_assumed: bool = False
 
     def what(self) -> str:
-        """"reference target 0.1.0", "RackHD 2.60.7", "RackHD (version unknown)", "unknown target"."""
+        """ "reference target 0.1.0", "RackHD 2.60.7", "RackHD (version unknown)", "unknown target"."""
         if self.kind == "reference":
             return f"reference target {self.version or ''}".rstrip()
         if self.kind == "rackhd":
             if self.version and self.version_assumed:
-                return (f"RackHD {self.version} (assumed: RackHD's API tells no version; set suite.rackhd_version "
-                        "if it is another)")
+                return (
+                    f"RackHD {self.version} (assumed: RackHD's API tells no version; set suite.rackhd_version "
+                    "if it is another)"
+                )
             return f"RackHD {self.version}" if self.version else "RackHD (version unknown: set suite.rackhd_version)"
         return "unknown target" if self.kind == "unknown" else "target not identified yet"
 
     def describe(self) -> str:
-        parts = [f"API {self.api_url}", f"auth {self.auth.url if self.auth else '(none)'}", f"AMQP {redact_url(self.amqp_url) if self.amqp_url else '(none)'}",
-                 f"Mongo {redact_url(self.mongo_url) if self.mongo_url else '(none)'}", f"{len(self.nodes)} BMC(s)"]
+        parts = [
+            f"API {self.api_url}",
+            f"auth {self.auth.url if self.auth else '(none)'}",
+            f"AMQP {redact_url(self.amqp_url) if self.amqp_url else '(none)'}",
+            f"Mongo {redact_url(self.mongo_url) if self.mongo_url else '(none)'}",
+            f"{len(self.nodes)} BMC(s)",
+        ]
         return ", ".join(parts) + f" (from {self.source})"
 
     def __repr__(self) -> str:
@@ -113,8 +127,10 @@ def suite_mode(environ: Mapping[str, str] | None = None) -> str:
     environ = os.environ if environ is None else environ
     mode = (environ.get(MODE_ENV) or "stack").strip().lower()
     if mode not in MODES:
-        raise UsageError(f"{MODE_ENV}={environ.get(MODE_ENV)!r}: expected one of {', '.join(MODES)}",
-                         hint=f"{MODE_ENV}=isolated runs the rack inside nose2; unset it to test the stack's rack")
+        raise UsageError(
+            f"{MODE_ENV}={environ.get(MODE_ENV)!r}: expected one of {', '.join(MODES)}",
+            hint=f"{MODE_ENV}=isolated runs the rack inside nose2; unset it to test the stack's rack",
+        )
     return mode
 
 
@@ -123,8 +139,9 @@ def _state_dir(environ: Mapping[str, str]) -> Path:
     return Path(load_config(None, environ=environ)["state_dir"])
 
 
-def isolated_config(config_file: str | os.PathLike | None = None,
-                    environ: Mapping[str, str] | None = None) -> Config | None:
+def isolated_config(
+    config_file: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None
+) -> Config | None:
     """The config to start an in-process isolated rack from, or ``None`` when the suite tests a running rack.
 
     ``RACKHARNESS_MODE=isolated``: the config file (if any) layered with ``RACKHARNESS_*``. Otherwise,
@@ -135,44 +152,64 @@ def isolated_config(config_file: str | os.PathLike | None = None,
     config_file = config_file or environ.get(CONFIG_ENV) or None
     if suite_mode(environ) == "isolated":
         if environ.get(URL_ENV):
-            raise UsageError(f"{MODE_ENV}=isolated and {URL_ENV} are both set",
-                             hint="isolated mode tests its own in-process target; unset one of them")
+            raise UsageError(
+                f"{MODE_ENV}=isolated and {URL_ENV} are both set",
+                hint="isolated mode tests its own in-process target; unset one of them",
+            )
         if config_file and not Path(config_file).is_file():
-            raise UsageError(f"rack config {config_file}: no such file",
-                             hint=f"pass an existing YAML file to --rack-config (or {CONFIG_ENV})")
+            raise UsageError(
+                f"rack config {config_file}: no such file",
+                hint=f"pass an existing YAML file to --rack-config (or {CONFIG_ENV})",
+            )
         return load_config(str(config_file) if config_file else None, environ=environ)
     if config_file or environ.get(URL_ENV):
         return None
     directory = _state_dir(environ)
     state = StateStore(directory).load()
-    if state is None or state.status != "up" or not StackInfo.from_endpoints(state.provider, directory,
-                                                                            state.endpoints).in_process:
+    if (
+        state is None
+        or state.status != "up"
+        or not StackInfo.from_endpoints(state.provider, directory, state.endpoints).in_process
+    ):
         return None
     from rackharness.providers.isolated import saved_config
+
     return saved_config(directory)
 
 
-def resolve_system_under_test(config_file: str | os.PathLike | None = None,
-                   environ: Mapping[str, str] | None = None) -> SystemUnderTest:
+def resolve_system_under_test(
+    config_file: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None
+) -> SystemUnderTest:
     environ = os.environ if environ is None else environ
     config_file = config_file or environ.get(CONFIG_ENV) or None
     if config_file or environ.get(URL_ENV):
         if config_file and not Path(config_file).is_file():
-            raise UsageError(f"rack config {config_file}: no such file",
-                             hint=f"pass an existing YAML file to --rack-config (or {CONFIG_ENV})")
+            raise UsageError(
+                f"rack config {config_file}: no such file",
+                hint=f"pass an existing YAML file to --rack-config (or {CONFIG_ENV})",
+            )
         config = load_config(str(config_file) if config_file else None, environ=environ)
         return _from_config(config, f"config file {config_file}" if config_file else f"environment {URL_ENV}")
     try:
         stack = current_stack(_state_dir(environ))
     except UsageError as exc:
-        raise UsageError(exc.message, hint="run `./stack.sh up` first; or test another RackHD with "
-                         f"`nose2 --rack-config FILE` or {URL_ENV}=http://host:port") from exc
+        raise UsageError(
+            exc.message,
+            hint=named(
+                "run `./stack.sh up` first; or test another RackHD with "
+                f"--rack-config FILE (nose2 or pytest) or {URL_ENV}=http://host:port"
+            ),
+        ) from exc
     if stack.in_process:
-        raise UsageError(f"the rack in {stack.state_dir} is isolated: it runs inside the test process, not here",
-                         hint="run the suite with nose2 (which starts it), or call rackharness.suite.context.configure()")
+        raise UsageError(
+            f"the rack in {stack.state_dir} is isolated: it runs inside the test process, not here",
+            hint="run the suite with nose2 (which starts it), or call rackharness.suite.context.configure()",
+        )
     if not stack.api_url:
-        raise UsageError(f"the rack in {stack.state_dir} has no API endpoint",
-                         hint="`./stack.sh status` shows what is running")
+        raise UsageError(
+            f"the rack in {stack.state_dir} has no API endpoint",
+            hint=named("`./stack.sh status` shows what is running"),
+        )
     saved = stack.state_dir / "config.json"
     config = Config.load_saved(saved) if saved.is_file() else load_config(None, environ={})
     return from_stack(stack, config, load_config(None, environ=environ), source=f"stack state in {stack.state_dir}")
@@ -181,17 +218,28 @@ def resolve_system_under_test(config_file: str | os.PathLike | None = None,
 def from_stack(stack: StackInfo, config: Config, runner: Config, *, source: str) -> SystemUnderTest:
     """The system under test of a running stack: its endpoints and nodes, ``config`` the stack's settings
     (database, auth login), ``runner`` the test runner's own (``suite.*``, timeouts)."""
-    return SystemUnderTest(api_url=stack.api_url.rstrip("/"), amqp_url=stack.amqp_url, mongo_url=stack.mongo_url,
-                           database=config["target.database"], nodes=stack.nodes, source=source,
-                           provider=stack.provider, auth=auth_access(stack.auth_url, config),
-                           **runner_settings(runner))
+    return SystemUnderTest(
+        api_url=stack.api_url.rstrip("/"),
+        amqp_url=stack.amqp_url,
+        mongo_url=stack.mongo_url,
+        database=config["target.database"],
+        nodes=stack.nodes,
+        source=source,
+        provider=stack.provider,
+        auth=auth_access(stack.auth_url, config),
+        **runner_settings(runner),
+    )
 
 
 def runner_settings(config: Config) -> dict[str, object]:
     """What SystemUnderTest takes from the test runner's settings: callback address, timeouts."""
-    return {"callback_host": config["suite.callback_host"], "callback_port": config["suite.callback_port"],
-            "api_timeout": config["suite.api_timeout"], "discover_timeout": config["discover_timeout"],
-            "rackhd_version": config["suite.rackhd_version"]}
+    return {
+        "callback_host": config["suite.callback_host"],
+        "callback_port": config["suite.callback_port"],
+        "api_timeout": config["suite.api_timeout"],
+        "discover_timeout": config["discover_timeout"],
+        "rackhd_version": config["suite.rackhd_version"],
+    }
 
 
 #: the header the reference target puts on every answer: ``reference/<rackharness version>``
@@ -224,9 +272,11 @@ def identify(target: SystemUnderTest, timeout: float | None = None) -> SystemUnd
     if target.kind is not None:
         return target
     import requests
+
     try:
-        response = requests.get(f"{target.api_url}/api/2.0/config",
-                                timeout=timeout if timeout is not None else min(target.api_timeout, 5.0))
+        response = requests.get(
+            f"{target.api_url}/api/2.0/config", timeout=timeout if timeout is not None else min(target.api_timeout, 5.0)
+        )
     except requests.RequestException:
         return identity_from_answer(target, None, {})
     return identity_from_answer(target, response.status_code, response.headers)
@@ -234,14 +284,22 @@ def identify(target: SystemUnderTest, timeout: float | None = None) -> SystemUnd
 
 def _from_config(config: Config, source: str) -> SystemUnderTest:
     api = config["target.url"] or f"http://{config['target.host']}:{config['target.port']}"
-    amqp = config["amqp.url"] or (f"amqp://{quote(config['amqp.user'], safe='')}:"
-                                  f"{quote(config['amqp.password'], safe='')}@{config['amqp.host']}:"
-                                  f"{config['amqp.port']}/%2F")
+    amqp = config["amqp.url"] or (
+        f"amqp://{quote(config['amqp.user'], safe='')}:"
+        f"{quote(config['amqp.password'], safe='')}@{config['amqp.host']}:"
+        f"{config['amqp.port']}/%2F"
+    )
     mongo = config["mongo.url"] or f"mongodb://{config['mongo.host']}:{config['mongo.port']}"
     auth = None if config["target.url"] else f"http://{config['target.host']}:{config['target.auth_port']}"
-    return SystemUnderTest(api_url=api.rstrip("/"), amqp_url=amqp, mongo_url=mongo,
-                       database=config["target.database"], source=source, auth=auth_access(auth, config),
-                       **runner_settings(config))
+    return SystemUnderTest(
+        api_url=api.rstrip("/"),
+        amqp_url=amqp,
+        mongo_url=mongo,
+        database=config["target.database"],
+        source=source,
+        auth=auth_access(auth, config),
+        **runner_settings(config),
+    )
 
 
 def to_record(target: SystemUnderTest, **overrides: object) -> dict[str, object]:
@@ -254,9 +312,12 @@ def to_record(target: SystemUnderTest, **overrides: object) -> dict[str, object]
 def from_record(record: Mapping[str, object], *, source: str) -> SystemUnderTest:
     """The :class:`SystemUnderTest` :func:`to_record` wrote (a replay's, from its session tape)."""
     from rackharness.stack_info import BmcAccess
+
     fields = dict(record)
-    nodes = tuple(NodeInfo(**{**n, "macs": tuple(n.get("macs") or ()), "bmc": BmcAccess(**n["bmc"])})
-                  for n in fields.pop("nodes", None) or ())
+    nodes = tuple(
+        NodeInfo(**{**n, "macs": tuple(n.get("macs") or ()), "bmc": BmcAccess(**n["bmc"])})
+        for n in fields.pop("nodes", None) or ()
+    )
     auth = fields.pop("auth", None)
     known = set(SystemUnderTest.__dataclass_fields__)
     kept = {k: v for k, v in fields.items() if k in known and k not in ("source", "nodes", "auth")}

@@ -14,6 +14,7 @@ A test's tape is chosen by :meth:`begin` and closed by :meth:`end` (the nose2 pl
 between tests the session's tape is in. A replayed tape runs on a :class:`~rackharness.clock.VirtualClock`:
 waits take no wall time, and each interaction moves the clock to the offset it was recorded at.
 """
+
 from __future__ import annotations
 
 import collections
@@ -27,6 +28,7 @@ from typing import Any
 
 from rackharness import clock as clock_seam
 from rackharness.errors import ClientError
+from rackharness.invocation import named
 from rackharness.redaction import redact_values
 from rackharness.tapes import matching
 from rackharness.tapes.modes import RecordMode
@@ -82,8 +84,14 @@ class Mailbox:
 class Deck:
     """Records and/or replays tapes in ``mode``; tapes are read from ``replay_dir`` and written to ``record_dir``."""
 
-    def __init__(self, mode: RecordMode, *, replay_dir: Path | None, record_dir: Path | None,
-                 header: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        mode: RecordMode,
+        *,
+        replay_dir: Path | None,
+        record_dir: Path | None,
+        header: dict[str, Any] | None = None,
+    ) -> None:
         self.mode = mode
         self.replay_dir, self.record_dir = replay_dir, record_dir
         self.header = dict(header or {})
@@ -110,8 +118,12 @@ class Deck:
         source = self._tape_path(self.replay_dir, test_id)
         existing = load(source) if source is not None and source.is_file() else None
         if self.mode is RecordMode.ALL or (existing is None and self.mode is not RecordMode.NONE):
-            header = {**self.header, "test": test_id, "mode": self.mode.value,
-                      "recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")}
+            header = {
+                **self.header,
+                "test": test_id,
+                "mode": self.mode.value,
+                "recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+            }
             return Reel(Tape(header, [], self._tape_path(self.record_dir, test_id)), replaying=False, recording=True)
         if existing is None:  # none, and nothing recorded: every request misses, saying why
             return Reel(Tape({"test": test_id}, [], source), replaying=True, recording=False)
@@ -174,8 +186,10 @@ class Deck:
         if self.unplayed:
             tests = sorted(self.unplayed)
             shown = ", ".join(tests[:3]) + (f" and {len(tests) - 3} more" if len(tests) > 3 else "")
-            line += (f"; {len(tests)} tape(s) hold {sum(self.unplayed.values())} request(s) this run did not make "
-                     f"({shown}): if the suite changed, re-record them")
+            line += (
+                f"; {len(tests)} tape(s) hold {sum(self.unplayed.values())} request(s) this run did not make "
+                f"({shown}): if the suite changed, re-record them"
+            )
         return line
 
     def _save(self, reel: Reel) -> Path | None:
@@ -212,8 +226,14 @@ class Deck:
             started, position = time.monotonic(), len(reel.tape.interactions)
         response = live()
         with self._lock:
-            interaction = {"seam": seam, "kind": "call", "channel": channel, "request": request,
-                           "response": response, "at": round(started - self.reel.started, 3)}
+            interaction = {
+                "seam": seam,
+                "kind": "call",
+                "channel": channel,
+                "request": request,
+                "response": response,
+                "at": round(started - self.reel.started, 3),
+            }
             if self.reel is reel:  # before what arrived while it ran: a delivery it caused is released after it
                 reel.tape.interactions.insert(position, interaction)
                 for seq, later in enumerate(reel.tape.interactions[position:], position):
@@ -227,8 +247,15 @@ class Deck:
         with self._lock:
             reel = self.reel
             if reel.recording:
-                reel.tape.append({"seam": seam, "kind": "delivery", "channel": channel, "message": message,
-                                  "at": round(time.monotonic() - reel.started, 3)})
+                reel.tape.append(
+                    {
+                        "seam": seam,
+                        "kind": "delivery",
+                        "channel": channel,
+                        "message": message,
+                        "at": round(time.monotonic() - reel.started, 3),
+                    }
+                )
 
     def mailbox(self, seam: str, channel: str) -> Mailbox:
         return self.mailboxes[(seam, channel)]
@@ -236,9 +263,14 @@ class Deck:
     # -- replay -----------------------------------------------------------------------------------
     def _find(self, reel: Reel, seam: str, channel: str, request: dict[str, Any]) -> dict[str, Any] | None:
         live = _matched_part(request)
-        candidates = [i for i in reel.tape.interactions
-                      if i.get("kind") == "call" and i.get("seam") == seam and i.get("channel") == channel
-                      and i["seq"] not in reel.played]
+        candidates = [
+            i
+            for i in reel.tape.interactions
+            if i.get("kind") == "call"
+            and i.get("seam") == seam
+            and i.get("channel") == channel
+            and i["seq"] not in reel.played
+        ]
         for wanted_new_pairs in (False, True):  # a request matching as it is first; then one needing new id pairs
             for candidate in candidates:
                 try:
@@ -262,23 +294,29 @@ class Deck:
         """Put every delivery whose preceding calls have all been played into its mailbox."""
         interactions = reel.tape.interactions
         while reel.first_unplayed_call < len(interactions) and (
-                interactions[reel.first_unplayed_call].get("kind") != "call"
-                or interactions[reel.first_unplayed_call]["seq"] in reel.played):
+            interactions[reel.first_unplayed_call].get("kind") != "call"
+            or interactions[reel.first_unplayed_call]["seq"] in reel.played
+        ):
             reel.first_unplayed_call += 1
-        for interaction in interactions[:reel.first_unplayed_call]:
+        for interaction in interactions[: reel.first_unplayed_call]:
             if interaction.get("kind") == "delivery" and interaction["seq"] not in reel.released:
                 reel.released.add(interaction["seq"])
                 self.mailbox(interaction["seam"], interaction["channel"]).put(
-                    self.correspondence.to_live(interaction.get("message")))
+                    self.correspondence.to_live(interaction.get("message"))
+                )
 
     def _miss(self, reel: Reel, seam: str, channel: str, request: dict[str, Any]) -> TapeMiss:
         """The error for a request not on the tape; values under secret keys are masked in what it shows."""
         tape = reel.tape.path or "(no tape)"
         shown = _one_line(redact_values(request))
         if not reel.existed and not reel.tape.interactions:
-            return TapeMiss(f"test {reel.tape.test}: no tape at {tape}; replay cannot answer {seam} {shown}",
-                            hint="record it: RACKHARNESS_RECORD_MODE=once (or all) against a running system, "
-                                 "then `rackharness tapes promote`")
+            return TapeMiss(
+                f"test {reel.tape.test}: no tape at {tape}; replay cannot answer {seam} {shown}",
+                hint=named(
+                    "record it: RACKHARNESS_RECORD_MODE=once (or all) against a running "
+                    "system, then `rackharness tapes promote`"
+                ),
+            )
         same_seam = [i for i in reel.tape.interactions if i.get("kind") == "call" and i.get("seam") == seam]
         unplayed = [i for i in same_seam if i["seq"] not in reel.played] or same_seam
         near = matching.nearest(unplayed, request)
@@ -290,10 +328,17 @@ class Deck:
             recorded = redact_values(near.get("request", {}))
             lines.append(f"  nearest recorded (#{near['seq']}, {state}): {_one_line(recorded)}")
             lines.append("  diff (recorded -> now):")
-            lines.extend("    " + line for line in matching.diff(_matched_part(recorded),
-                                                                  _matched_part(redact_values(request))).splitlines())
-        return TapeMiss("\n".join(lines), hint="if the suite's requests changed on purpose, re-record: "
-                                               "RACKHARNESS_RECORD_MODE=all, then `rackharness tapes promote`")
+            lines.extend(
+                "    " + line
+                for line in matching.diff(_matched_part(recorded), _matched_part(redact_values(request))).splitlines()
+            )
+        return TapeMiss(
+            "\n".join(lines),
+            hint=named(
+                "if the suite's requests changed on purpose, re-record: "
+                "RACKHARNESS_RECORD_MODE=all, then `rackharness tapes promote`"
+            ),
+        )
 
 
 def _matched_part(request: dict[str, Any]) -> dict[str, Any]:
@@ -301,10 +346,13 @@ def _matched_part(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def _one_line(request: dict[str, Any], limit: int = 200) -> str:
-    text = " ".join(str(v) if not isinstance(v, (dict, list)) else matching.canonical(v).replace("\n", "")
-                    for k, v in request.items() if k not in INFORMATIVE and v not in (None, [], {}))
+    text = " ".join(
+        str(v) if not isinstance(v, (dict, list)) else matching.canonical(v).replace("\n", "")
+        for k, v in request.items()
+        if k not in INFORMATIVE and v not in (None, [], {})
+    )
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _epoch(stamp: Any, default: float | None = 0.0) -> float | None:

@@ -12,6 +12,7 @@ Two requests match when they have the same shape and the same text, except for *
 :func:`compare` does one comparison without changing the pairs; :func:`nearest` and :func:`diff`
 explain a miss.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -35,7 +36,7 @@ def tokens(text: str) -> tuple[list[str], list[tuple[str, str]]]:
     """``text`` split into its literal parts and its volatile values ``(class, value)``."""
     literals, values, last = [], [], 0
     for found in VOLATILE.finditer(text):
-        literals.append(text[last:found.start()])
+        literals.append(text[last : found.start()])
         values.append((found.lastgroup, found.group()))
         last = found.end()
     literals.append(text[last:])
@@ -99,8 +100,8 @@ def _compare(recorded: Any, live: Any, known: Correspondence, pairs: dict[str, s
     elif isinstance(recorded, list) and isinstance(live, list):
         if len(recorded) != len(live):
             raise Mismatch(where, f"{len(recorded)} items recorded, {len(live)} now")
-        for index, (r, l) in enumerate(zip(recorded, live)):
-            _compare(r, l, known, pairs, f"{where}[{index}]")
+        for index, (then, now) in enumerate(zip(recorded, live)):
+            _compare(then, now, known, pairs, f"{where}[{index}]")
     elif isinstance(recorded, str) and isinstance(live, str):
         if recorded != live or known.forward or pairs:  # an unchanged id may be paired to another one
             _compare_text(recorded, live, known, pairs, where)
@@ -113,18 +114,18 @@ def _compare_text(recorded: str, live: str, known: Correspondence, pairs: dict[s
     l_literals, l_values = tokens(live)
     if r_literals != l_literals or [k for k, _ in r_values] != [k for k, _ in l_values]:
         raise Mismatch(where, f"recorded {recorded!r}, now {live!r}")
-    for (kind, r), (_, l) in zip(r_values, l_values):
+    for (kind, r), (_, now) in zip(r_values, l_values):
         if kind in WILDCARDS:
             continue
         paired = pairs.get(r, known.forward.get(r))
         if paired is not None:
-            if paired != l:
-                raise Mismatch(where, f"recorded {r} stands for {paired} in this replay, not {l}")
+            if paired != now:
+                raise Mismatch(where, f"recorded {r} stands for {paired} in this replay, not {now}")
             continue
-        if l in known.backward or l in pairs.values():
-            raise Mismatch(where, f"{l} already stands for another recorded {kind}")
-        if r != l:
-            pairs[r] = l
+        if now in known.backward or now in pairs.values():
+            raise Mismatch(where, f"{now} already stands for another recorded {kind}")
+        if r != now:
+            pairs[r] = now
 
 
 def canonical(value: Any) -> str:
@@ -134,8 +135,9 @@ def canonical(value: Any) -> str:
 
 def diff(recorded: Any, live: Any) -> str:
     """A unified diff from the recorded request to this one."""
-    lines = difflib.unified_diff(canonical(recorded).splitlines(), canonical(live).splitlines(),
-                                 "recorded", "now", lineterm="", n=2)
+    lines = difflib.unified_diff(
+        canonical(recorded).splitlines(), canonical(live).splitlines(), "recorded", "now", lineterm="", n=2
+    )
     return "\n".join(lines)
 
 

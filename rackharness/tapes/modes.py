@@ -8,6 +8,7 @@
 ``all``            record everything again
 =================  ==========================================================================
 """
+
 from __future__ import annotations
 
 import enum
@@ -39,8 +40,10 @@ def parse(value: str | None, *, source: str = MODE_ENV) -> RecordMode | None:
         return RecordMode(value.strip().lower().replace("-", "_"))
     except ValueError:
         choices = ", ".join(m.value for m in RecordMode)
-        raise UsageError(f"{source}={value!r} is not a record mode (expected one of {choices}, or unset for live)",
-                         hint="none replays the tapes; all records them again (docs/record-replay.md)") from None
+        raise UsageError(
+            f"{source}={value!r} is not a record mode (expected one of {choices}, or unset for live)",
+            hint="none replays the tapes; all records them again (docs/record-replay.md)",
+        ) from None
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> RecordMode | None:

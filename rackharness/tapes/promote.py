@@ -8,6 +8,7 @@ every scrubbed tape with :meth:`~.scrub.Scrubber.leaks`, and only when none leak
 file that is not a tape, stops it before anything is written. :func:`import_set` does the same for
 a set recorded elsewhere (RackHD's answers supplied in ``../shared/rackhd-tapes/``) and keeps the source.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Mapping
 
 from rackharness.errors import UsageError
+from rackharness.invocation import named
 from rackharness.tapes.scrub import Leak, Scrubber, placeholders_for
 from rackharness.tapes.tape import SESSION, SUFFIX, Tape, file_name, is_set, load
 
@@ -36,15 +38,19 @@ class Promotion:
     roles: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"promoted {self.tapes} tape(s) of set {self.set_name} to {self.destination} "
-                f"({len(self.replaced)} replaced); secrets scrubbed: {', '.join(self.roles) or 'none known'}")
+        return (
+            f"promoted {self.tapes} tape(s) of set {self.set_name} to {self.destination} "
+            f"({len(self.replaced)} replaced); secrets scrubbed: {', '.join(self.roles) or 'none known'}"
+        )
 
 
 def read_set(directory: Path) -> list[Tape]:
     """Every tape of a set; a set needs its session tape."""
     if not is_set(directory):
-        raise UsageError(f"{directory} is not a tape set (no {file_name(SESSION)})",
-                         hint="record one first: RACKHARNESS_RECORD_MODE=all nose2 (docs/record-replay.md)")
+        raise UsageError(
+            f"{directory} is not a tape set (no {file_name(SESSION)})",
+            hint="record one first: RACKHARNESS_RECORD_MODE=all nose2 (docs/record-replay.md)",
+        )
     return [load(path) for path in sorted(directory.glob("*" + SUFFIX))]
 
 
@@ -68,10 +74,13 @@ def scrub_set(tapes: list[Tape], scrubber: Scrubber) -> list[tuple[str, str]]:
     if leaks:
         shown = "\n  ".join(str(leak) for leak in leaks[:20])
         more = f"\n  ... and {len(leaks) - 20} more" if len(leaks) > 20 else ""
-        raise UsageError(f"{len(leaks)} secret(s) or token(s) would remain after scrubbing; nothing was written:\n"
-                         f"  {shown}{more}",
-                         hint="name the secret so it can be replaced (a setting, the inventory), or re-record "
-                              "without it; `rackharness tapes check DIR` shows the same list")
+        raise UsageError(
+            f"{len(leaks)} secret(s) or token(s) would remain after scrubbing; nothing was written:\n  {shown}{more}",
+            hint=named(
+                "name the secret so it can be replaced (a setting, the inventory), or "
+                "re-record without it; `rackharness tapes check DIR` shows the same list"
+            ),
+        )
     return out
 
 
@@ -91,8 +100,14 @@ def write_set(scrubbed: list[tuple[str, str]], destination: Path) -> int:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def promote(source: Path, destination: Path, secrets: Mapping[str, str], placeholders: Mapping[str, str], *,
-            keep_source: bool = False) -> Promotion:
+def promote(
+    source: Path,
+    destination: Path,
+    secrets: Mapping[str, str],
+    placeholders: Mapping[str, str],
+    *,
+    keep_source: bool = False,
+) -> Promotion:
     """Scrub the set at ``source`` into ``destination``; the recording is removed unless ``keep_source``."""
     tapes = read_set(source)
     scrubber = scrubber_for(secrets, placeholders)
@@ -100,8 +115,13 @@ def promote(source: Path, destination: Path, secrets: Mapping[str, str], placeho
     replaced = write_set(scrubbed, destination)
     if not keep_source:
         shutil.rmtree(source)
-    result = Promotion(destination.name, destination, len(scrubbed), [n for n, _ in scrubbed][:replaced],
-                       sorted({s.role for s in scrubber.secrets}))
+    result = Promotion(
+        destination.name,
+        destination,
+        len(scrubbed),
+        [n for n, _ in scrubbed][:replaced],
+        sorted({s.role for s in scrubber.secrets}),
+    )
     return result
 
 

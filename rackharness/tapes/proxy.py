@@ -21,6 +21,7 @@ when it has one, else as ``RecordedError``). Classes read through a recording pr
 
 Secrets: nothing here logs, and values are written as given. Whoever records scrubs what it saves.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -52,13 +53,21 @@ class CallLog:
 
     def add(self, kind: str, name: str, args: tuple = (), kwargs: dict | None = None, *, result: Any) -> None:
         """Append one entry; ``args``/``kwargs`` are raw values, ``result`` is already encoded."""
-        self.entries.append({"name": name, "kind": kind, "args": [encode(a) for a in args],
-                             "kwargs": {k: encode(v) for k, v in (kwargs or {}).items()}, "result": result})
+        self.entries.append(
+            {
+                "name": name,
+                "kind": kind,
+                "args": [encode(a) for a in args],
+                "kwargs": {k: encode(v) for k, v in (kwargs or {}).items()},
+                "result": result,
+            }
+        )
 
     def save(self, path: Path | str) -> Path:
         """Write the log as JSON, atomically (a reader never sees half of it)."""
-        text = json.dumps({"format": FORMAT, "entries": self.entries}, indent=2, sort_keys=True,
-                          ensure_ascii=False) + "\n"
+        text = (
+            json.dumps({"format": FORMAT, "entries": self.entries}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        )
         self.path = write_atomically(Path(path), text)
         return self.path
 
@@ -71,8 +80,10 @@ class CallLog:
         except OSError as exc:
             raise UsageError(f"cannot read call log {path}: {exc.strerror or exc}") from exc
         except ValueError as exc:
-            raise UsageError(f"{path}:{getattr(exc, 'lineno', '?')}: not a call log (not JSON: {exc})",
-                             hint="re-record it, or fix the hand edit") from exc
+            raise UsageError(
+                f"{path}:{getattr(exc, 'lineno', '?')}: not a call log (not JSON: {exc})",
+                hint="re-record it, or fix the hand edit",
+            ) from exc
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             found = data.get("format") if isinstance(data, dict) else type(data).__name__
             raise UsageError(f"{path}: not a {FORMAT} call log (format: {found!r})")
@@ -80,10 +91,16 @@ class CallLog:
         if not isinstance(entries, list):
             raise UsageError(f"{path}: a call log needs an 'entries' list")
         for number, entry in enumerate(entries):
-            if not (isinstance(entry, dict) and isinstance(entry.get("name"), str)
-                    and entry.get("kind") in KINDS and "result" in entry):
-                raise UsageError(f"{path}: entry {number} needs a 'name', a 'kind' ({' or '.join(KINDS)}) "
-                                 f"and a 'result': {json.dumps(entry)[:200]}")
+            if not (
+                isinstance(entry, dict)
+                and isinstance(entry.get("name"), str)
+                and entry.get("kind") in KINDS
+                and "result" in entry
+            ):
+                raise UsageError(
+                    f"{path}: entry {number} needs a 'name', a 'kind' ({' or '.join(KINDS)}) "
+                    f"and a 'result': {json.dumps(entry)[:200]}"
+                )
             entry.setdefault("args", [])
             entry.setdefault("kwargs", {})
         return cls(entries, path)
@@ -153,17 +170,21 @@ class _Player:
         count = self.played.get((kind, name), 0)
         verb = "called" if kind == "call" else "read"
         if count >= len(queue):
-            raise ReplayMismatch(f"{name} {verb} a {_ordinal(count + 1)} time; the log has {len(queue)} "
-                                 f"({self.where()})")
+            raise ReplayMismatch(
+                f"{name} {verb} a {_ordinal(count + 1)} time; the log has {len(queue)} ({self.where()})"
+            )
         entry = self.log.entries[queue[count]]
         if called is not None and [entry["args"], entry["kwargs"]] != list(called):
             recorded = json.dumps({"args": entry["args"], "kwargs": entry["kwargs"]}, indent=2, sort_keys=True)
             now = json.dumps({"args": called[0], "kwargs": called[1]}, indent=2, sort_keys=True)
-            diff = "\n".join(difflib.unified_diff(recorded.splitlines(), now.splitlines(), "recorded", "called",
-                                                  n=1, lineterm=""))
-            raise ReplayMismatch(f"{name}: the {_ordinal(count + 1)} call differs from the log ({self.where()})\n"
-                                 f"  called:   {_show(name, *called)}\n"
-                                 f"  recorded: {_show(name, entry['args'], entry['kwargs'])}\n{diff}")
+            diff = "\n".join(
+                difflib.unified_diff(recorded.splitlines(), now.splitlines(), "recorded", "called", n=1, lineterm="")
+            )
+            raise ReplayMismatch(
+                f"{name}: the {_ordinal(count + 1)} call differs from the log ({self.where()})\n"
+                f"  called:   {_show(name, *called)}\n"
+                f"  recorded: {_show(name, entry['args'], entry['kwargs'])}\n{diff}"
+            )
         self.played[(kind, name)] = count + 1
         self.used.add(queue[count])
         if is_error(entry["result"]):
@@ -180,9 +201,10 @@ class ReplayProxy:
     def __getattr__(self, attr: str) -> Any:
         full, player = f"{self._name}.{attr}", self._player
         if ("call", full) in player.queues:
+
             def replay(*args: Any, **kwargs: Any) -> Any:
-                return player.next("call", full, ([encode(a) for a in args],
-                                                  {k: encode(v) for k, v in kwargs.items()}))
+                return player.next("call", full, ([encode(a) for a in args], {k: encode(v) for k, v in kwargs.items()}))
+
             replay.__name__ = replay.__qualname__ = full
             return replay
         if ("attr", full) in player.queues:

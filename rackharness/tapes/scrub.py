@@ -16,6 +16,7 @@ replaces each, in every encoding a tape may hold it in, by its placeholder encod
 does not verify with the placeholder secret, every ``Bearer``/``JWT``/``Basic`` credential in a
 header-like value not built from placeholders. A :class:`Leak` names where and how, never the value.
 """
+
 from __future__ import annotations
 
 import base64
@@ -44,10 +45,15 @@ _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
 _TO_URLSAFE = str.maketrans("+/", "-_")
 _FROM_URLSAFE = str.maketrans("-_", "+/")
 _KEY = re.compile(r"[A-Za-z_$][\w$-]*")
-_TRANSFORMS = (("plain", lambda s: s), ("url-encoded", lambda s: quote(s, safe="")), ("url-encoded", quote),
-               ("url-encoded", quote_plus), ("json-escaped", lambda s: json.dumps(s)[1:-1]),
-               ("json-escaped", lambda s: json.dumps(s, ensure_ascii=False)[1:-1]),
-               ("hex", lambda s: s.encode("utf-8").hex()))
+_TRANSFORMS = (
+    ("plain", lambda s: s),
+    ("url-encoded", lambda s: quote(s, safe="")),
+    ("url-encoded", quote),
+    ("url-encoded", quote_plus),
+    ("json-escaped", lambda s: json.dumps(s)[1:-1]),
+    ("json-escaped", lambda s: json.dumps(s, ensure_ascii=False)[1:-1]),
+    ("hex", lambda s: s.encode("utf-8").hex()),
+)
 
 
 @dataclass(frozen=True)
@@ -96,17 +102,21 @@ def placeholders_for(secrets: Mapping[str, str], fake_config: Mapping[str, str])
 
 def _check_length(role: str, value: str) -> None:
     if len(value or "") < MIN_LENGTH:
-        raise UsageError(f"cannot scrub the {role} secret from tapes: a secret of {len(value or '')} characters "
-                         "cannot be told apart from other text; use a longer password for a recording",
-                         hint=f"secrets need at least {MIN_LENGTH} characters")
+        raise UsageError(
+            f"cannot scrub the {role} secret from tapes: a secret of {len(value or '')} characters "
+            "cannot be told apart from other text; use a longer password for a recording",
+            hint=f"secrets need at least {MIN_LENGTH} characters",
+        )
 
 
 def _check_not_inside(role: str, value: str, placeholder: str, owner: str | None = None) -> None:
     if value in placeholder:
         whose = "its own placeholder" if owner in (None, role) else f"the placeholder of {owner}"
-        raise UsageError(f"the {role} secret is a substring of {whose}: scrubbing would leave it in the tape",
-                         hint=f"set another placeholder for {owner or role} in the fake config, "
-                              "or use another password for the recording")
+        raise UsageError(
+            f"the {role} secret is a substring of {whose}: scrubbing would leave it in the tape",
+            hint=f"set another placeholder for {owner or role} in the fake config, "
+            "or use another password for the recording",
+        )
 
 
 def _b64url(data: bytes) -> str:
@@ -122,7 +132,7 @@ def _b64_views(run: str) -> Iterator[tuple[int, int, bytes]]:
         if usable < 6:
             return
         try:
-            chunk = body[offset:offset + usable].translate(_FROM_URLSAFE)
+            chunk = body[offset : offset + usable].translate(_FROM_URLSAFE)
             yield offset, offset + usable, base64.b64decode(chunk + "=" * (-usable % 4), validate=True)
         except binascii.Error:
             continue
@@ -156,8 +166,9 @@ class Scrubber:
     def __init__(self, secrets: Iterable[Secret], *, token_secret_placeholder: str | None = None) -> None:
         self.secrets = tuple(secrets)
         self._token_key = None if token_secret_placeholder is None else rackhd_signing_key(token_secret_placeholder)
-        self._real_keys = [(s.role, rackhd_signing_key(s.value)) for s in self.secrets
-                           if s.role.endswith("auth_token_secret")]
+        self._real_keys = [
+            (s.role, rackhd_signing_key(s.value)) for s in self.secrets if s.role.endswith("auth_token_secret")
+        ]
         self._tokens: dict[str, str] = {}
         self._forms: list[tuple[str, str, str, bool]] = []  # role, encoding, form, case-insensitive
         replacements: dict[str, str] = {}
@@ -166,8 +177,10 @@ class Scrubber:
             _check_length(secret.role, secret.value)
             first = by_value.setdefault(secret.value, secret)
             if first.placeholder != secret.placeholder:
-                raise UsageError(f"the {first.role} and {secret.role} secrets are the same value with two "
-                                 "placeholders: the same secret must always get the same placeholder")
+                raise UsageError(
+                    f"the {first.role} and {secret.role} secrets are the same value with two "
+                    "placeholders: the same secret must always get the same placeholder"
+                )
             for encoding, transform in _TRANSFORMS:
                 form, hexed = transform(secret.value), encoding == "hex"
                 if (form.lower() if hexed else form) not in replacements:
@@ -178,8 +191,9 @@ class Scrubber:
         pattern = "|".join(f"(?i:{re.escape(f)})" if ci else re.escape(f) for _, _, f, ci in alternatives)
         self._pattern = re.compile(pattern) if pattern else None
         self._bytes_pattern = re.compile(pattern.encode("utf-8")) if pattern else None
-        self.placeholders = sorted({s.placeholder for s in self.secrets}
-                                   | ({token_secret_placeholder} if token_secret_placeholder else set()))
+        self.placeholders = sorted(
+            {s.placeholder for s in self.secrets} | ({token_secret_placeholder} if token_secret_placeholder else set())
+        )
         for secret in self.secrets:
             for other in self.secrets:
                 _check_not_inside(secret.role, secret.value, other.placeholder, other.role)
@@ -187,8 +201,9 @@ class Scrubber:
                 _check_not_inside(secret.role, secret.value, token_secret_placeholder, "the token secret")
         for placeholder in self.placeholders:
             if self._text_leaks(placeholder):
-                raise UsageError("a placeholder looks like a leak itself (it encodes a secret or a token); "
-                                 "pick other placeholders")
+                raise UsageError(
+                    "a placeholder looks like a leak itself (it encodes a secret or a token); pick other placeholders"
+                )
 
     # -- scrubbing --------------------------------------------------------------------------------
 
@@ -237,7 +252,9 @@ class Scrubber:
                 if "-" in run or "_" in run:
                     encoded = encoded.translate(_TO_URLSAFE)
                 if not run.endswith("=") and ((len(run) - start) % 4 or "-" in run or "_" in run):
-                    encoded = encoded.rstrip("=")  # unpadded stays unpadded; padded base64 that needed none keeps valid padding
+                    encoded = encoded.rstrip(
+                        "="
+                    )  # unpadded stays unpadded; padded base64 that needed none keeps valid padding
                 return run[:start] + encoded + run.rstrip("=")[end:]
         return run
 
@@ -249,8 +266,11 @@ class Scrubber:
             return token
         header, claims = parts
         alg = header["alg"]
-        genuine = (not self._real_keys or any(_signed_by(token, alg, key) for _, key in self._real_keys)
-                   or _signed_by(token, alg, self._token_key))
+        genuine = (
+            not self._real_keys
+            or any(_signed_by(token, alg, key) for _, key in self._real_keys)
+            or _signed_by(token, alg, self._token_key)
+        )
         if self._token_key is not None and alg in _HMAC and isinstance(claims, dict) and genuine:
             head, payload, _ = token.split(".")
             if self.scrub(header) != header:
@@ -296,13 +316,19 @@ class Scrubber:
 
     def _roles(self, text: str) -> set[tuple[str, str]]:
         lowered = text.lower()
-        return {(role, encoding) for role, encoding, form, ci in self._forms
-                if (form.lower() in lowered if ci else form in text)}
+        return {
+            (role, encoding)
+            for role, encoding, form, ci in self._forms
+            if (form.lower() in lowered if ci else form in text)
+        }
 
     def _bytes_roles(self, data: bytes) -> set[str]:
         lowered = data.lower()
-        return {role for role, _, form, ci in self._forms
-                if (form.lower().encode("utf-8") in lowered if ci else form.encode("utf-8") in data)}
+        return {
+            role
+            for role, _, form, ci in self._forms
+            if (form.lower().encode("utf-8") in lowered if ci else form.encode("utf-8") in data)
+        }
 
     def _text_leaks(self, text: str) -> set[tuple[str, str]]:
         found = self._roles(text)
@@ -332,8 +358,11 @@ class Scrubber:
                 continue
             if scheme == "basic":
                 decoded = next((data for start, _, data in _b64_views(credential) if start == 0), b"")
-                if b":" in decoded and not self._bytes_roles(decoded) and \
-                        not any(p.encode("utf-8") in decoded for p in self.placeholders):
+                if (
+                    b":" in decoded
+                    and not self._bytes_roles(decoded)
+                    and not any(p.encode("utf-8") in decoded for p in self.placeholders)
+                ):
                     found.add(("token", "basic-auth"))
             elif _TOKENISH.fullmatch(credential) and (credential.count(".") != 2 or _jwt_parts(credential) is None):
                 found.add(("token", "bearer"))

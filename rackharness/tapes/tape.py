@@ -18,6 +18,7 @@ On disk a tape is JSON with sorted keys and two-space indents, so a re-recording
 virtual clock reaches it when the interaction plays. Bodies that are JSON are kept as JSON (pretty on
 disk); other bodies as text; binary as ``{"$base64": ...}`` (:mod:`.values`).
 """
+
 from __future__ import annotations
 
 import json
@@ -53,8 +54,15 @@ class Tape:
         return interaction
 
     def to_json(self) -> str:
-        return json.dumps({"format": FORMAT, "header": self.header, "interactions": self.interactions},
-                          indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {"format": FORMAT, "header": self.header, "interactions": self.interactions},
+                indent=2,
+                sort_keys=True,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
     def save(self, path: Path | None = None) -> Path:
         """Write atomically (a reader never sees half a tape); the file is private (0600): it may hold secrets."""
@@ -87,12 +95,16 @@ def load(path: Path) -> Tape:
         data = json.loads(text)
     except ValueError as exc:
         line = getattr(exc, "lineno", "?")
-        raise UsageError(f"{path}:{line}: not a tape (not JSON: {exc})",
-                         hint="re-record it (RACKHARNESS_RECORD_MODE=all) or restore it from git") from exc
+        raise UsageError(
+            f"{path}:{line}: not a tape (not JSON: {exc})",
+            hint="re-record it (RACKHARNESS_RECORD_MODE=all) or restore it from git",
+        ) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise UsageError(f"{path}: not a {FORMAT} tape (format: {found!r})",
-                         hint="tapes are written by rackharness's recorder; re-record it")
+        raise UsageError(
+            f"{path}: not a {FORMAT} tape (format: {found!r})",
+            hint="tapes are written by rackharness's recorder; re-record it",
+        )
     interactions = data.get("interactions")
     if not isinstance(data.get("header"), dict) or not isinstance(interactions, list):
         raise UsageError(f"{path}: a tape needs a 'header' object and an 'interactions' list")

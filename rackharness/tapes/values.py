@@ -12,6 +12,7 @@ one-key object:
 
 A mapping whose keys are not all strings is ``{"$map": [[key, value], ...]}``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -85,6 +86,7 @@ def decode(value: Any) -> Any:
             return tuple(decode(v) for v in value["$tuple"])
         if tag == "$oid":
             from bson import ObjectId
+
             return ObjectId(value["$oid"])
         if tag == "$date":
             return dt.datetime.fromisoformat(value["$date"])
@@ -100,7 +102,8 @@ def decode(value: Any) -> Any:
 def _looks_tagged(value: dict) -> bool:
     """Whether :func:`decode` would read this plain dict as a tag (it then goes as a ``$map``)."""
     return (len(value) == 1 and next(iter(value)) in TAGS) or (
-        len(value) == 2 and ("$object" in value or "$error" in value))
+        len(value) == 2 and ("$object" in value or "$error" in value)
+    )
 
 
 def _hashable(key: Any) -> Any:

@@ -7,6 +7,7 @@
   compressed with gzip -9, every entry owned by root with mtime 0 (the same tree gives the same bytes),
   plus character devices (``/dev/console``) that an unprivileged build could not ``mknod``.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -35,8 +36,10 @@ def shared_libraries(binary: Path) -> list[str]:
         if "=>" in line:
             target = line.split("=>", 1)[1].strip()
             if target.startswith("not found"):
-                raise RackHarnessError(f"{binary} needs {line.split()[0]}, which ldd cannot find",
-                                       hint="reinstall the package that ships it (apt-get install --reinstall ...)")
+                raise RackHarnessError(
+                    f"{binary} needs {line.split()[0]}, which ldd cannot find",
+                    hint="reinstall the package that ships it (apt-get install --reinstall ...)",
+                )
             if target.startswith("/"):
                 libraries.append(target.split(" (", 1)[0])
         elif line.startswith("/"):
@@ -82,6 +85,7 @@ def write_initramfs(root: Path, out: Path, devices: dict[str, tuple[int, int]] =
     ``devices`` (path → major, minor) are added in their directory, which must exist in ``root``."""
     count = 0
     with open(out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz:
+
         def add(rel: str, mode: int, data: bytes = b"", rdev: tuple[int, int] = (0, 0)) -> None:
             nonlocal count
             count += 1

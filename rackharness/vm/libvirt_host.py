@@ -8,6 +8,7 @@ connection. The storage pool is a directory pool: vagrant-libvirt insists on one
 are diskless (no volume is ever created in it). Everything here talks to ``virsh``; a command that
 fails raises :class:`~rackharness.errors.ServiceError` with virsh's own words.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,13 +34,17 @@ class LibvirtHost:
 
     # -- prerequisites ------------------------------------------------------------------------------
     def check_prerequisites(self) -> None:
-        missing = [tool for tool in ("vagrant", "virsh", "libvirtd", "qemu-system-x86_64")
-                   if shutil.which(tool) is None and not Path("/usr/sbin", tool).exists()]
+        missing = [
+            tool
+            for tool in ("vagrant", "virsh", "libvirtd", "qemu-system-x86_64")
+            if shutil.which(tool) is None and not Path("/usr/sbin", tool).exists()
+        ]
         if missing:
             raise PrerequisiteError(
                 f"the vagrant provider (libvirt) needs {', '.join(missing)}, which is not installed",
                 hint=f"run: sudo apt-get install -y {' '.join(PACKAGES)}  (./stack.sh up --provider vagrant "
-                     "installs them when run as root)")
+                "installs them when run as root)",
+            )
 
     # -- daemons ------------------------------------------------------------------------------------
     def reachable(self) -> bool:
@@ -50,8 +55,10 @@ class LibvirtHost:
         if self.reachable():
             return []
         if os.geteuid() != 0:
-            raise PrerequisiteError(f"libvirt does not answer on {self.uri} and only root can start its daemons",
-                                    hint="start libvirtd (sudo systemctl start libvirtd), or run as root")
+            raise PrerequisiteError(
+                f"libvirt does not answer on {self.uri} and only root can start its daemons",
+                hint="start libvirtd (sudo systemctl start libvirtd), or run as root",
+            )
         started = []
         for daemon in DAEMONS:
             if not find_by_cmdline([daemon]):
@@ -59,8 +66,13 @@ class LibvirtHost:
                 started.append(daemon)
         if started:
             say(f"started {' and '.join(started)} (no init system runs them here); `down` stops them again")
-        Condition(probe=self.reachable, what=f"libvirt to answer on {self.uri}", timeout=timeout, interval=0.2,
-                  hint="see /var/log/libvirt/libvirtd.log").wait()
+        Condition(
+            probe=self.reachable,
+            what=f"libvirt to answer on {self.uri}",
+            timeout=timeout,
+            interval=0.2,
+            hint="see /var/log/libvirt/libvirtd.log",
+        ).wait()
         return started
 
     def stop_daemons(self, daemons: list[str]) -> None:

@@ -13,6 +13,7 @@ failed or killed build leaves no entry (a killed one's directory is removed by t
 host packages raise :class:`~rackharness.errors.PrerequisiteError` (exit 2) naming the ``apt-get install -y``
 command. Nothing happens at import time.
 """
+
 from __future__ import annotations
 
 import glob
@@ -28,11 +29,26 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from rackharness.errors import PrerequisiteError
-from rackharness.vm.microkernel_build import (HOST_PACKAGES, INIT_SCRIPT, KERNEL_META_PACKAGE, OHAI_SCRIPT,
-                                              MicrokernelInputs, build_microkernel, run_checked)
+from rackharness.vm.microkernel_build import (
+    HOST_PACKAGES,
+    INIT_SCRIPT,
+    KERNEL_META_PACKAGE,
+    OHAI_SCRIPT,
+    MicrokernelInputs,
+    build_microkernel,
+    run_checked,
+)
 
-__all__ = ["MicrokernelFiles", "MicrokernelInputs", "build_key", "default_cache_root", "ensure_microkernel",
-           "installed_versions", "kernel_package", "read_inputs"]
+__all__ = [
+    "MicrokernelFiles",
+    "MicrokernelInputs",
+    "build_key",
+    "default_cache_root",
+    "ensure_microkernel",
+    "installed_versions",
+    "kernel_package",
+    "read_inputs",
+]
 
 
 @dataclass(frozen=True)
@@ -51,8 +67,13 @@ class MicrokernelFiles:
 
 
 def build_key(inputs: MicrokernelInputs) -> str:
-    parts = {"init": inputs.init_script, "ohai": inputs.ohai_script, "kernel": inputs.kernel_deb,
-             "packages": sorted(inputs.packages), "recipe": inputs.recipe}
+    parts = {
+        "init": inputs.init_script,
+        "ohai": inputs.ohai_script,
+        "kernel": inputs.kernel_deb,
+        "packages": sorted(inputs.packages),
+        "recipe": inputs.recipe,
+    }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -67,8 +88,11 @@ def default_cache_root(env: dict[str, str] | None = None) -> Path:
 
 def installed_versions(packages: Iterable[str]) -> dict[str, str]:
     """``dpkg-query -W``: package → installed version (packages not installed are absent)."""
-    result = subprocess.run(["dpkg-query", "-W", "-f", "${Package}\\t${db:Status-Abbrev}\\t${Version}\\n", *packages],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Package}\\t${db:Status-Abbrev}\\t${Version}\\n", *packages],
+        capture_output=True,
+        text=True,
+    )
     rows = (line.split("\t") for line in result.stdout.splitlines())
     return {row[0]: row[2] for row in rows if len(row) == 3 and row[1].startswith("ii")}
 
@@ -77,7 +101,9 @@ def kernel_package(memo: Path | None = None) -> tuple[str, str]:
     """(name, version) of the package ``linux-image-amd64`` depends on; remembered in ``memo`` for as
     long as apt's package lists are unchanged (each ``apt-cache`` call takes ~0.7 s here)."""
     lists = sorted(glob.glob("/var/lib/apt/lists/*_Packages*"))
-    stamp = hashlib.sha256(json.dumps([(p, os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in lists]).encode()).hexdigest()
+    stamp = hashlib.sha256(
+        json.dumps([(p, os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in lists]).encode()
+    ).hexdigest()
     try:
         remembered = json.loads(memo.read_text()) if memo else {}
         if remembered.get("stamp") == stamp and remembered.get("meta") == KERNEL_META_PACKAGE:
@@ -85,7 +111,9 @@ def kernel_package(memo: Path | None = None) -> tuple[str, str]:
     except (OSError, ValueError, KeyError):
         pass
     hint = "apt-get update (apt must know the package linux-image-amd64)"
-    result = subprocess.run(["apt-cache", "show", "--no-all-versions", KERNEL_META_PACKAGE], capture_output=True, text=True)
+    result = subprocess.run(
+        ["apt-cache", "show", "--no-all-versions", KERNEL_META_PACKAGE], capture_output=True, text=True
+    )
     fields = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line and line[0] != " ")
     if result.returncode != 0 or "Depends" not in fields:
         raise PrerequisiteError(f"apt knows no package {KERNEL_META_PACKAGE}", hint=hint)
@@ -101,17 +129,28 @@ def kernel_package(memo: Path | None = None) -> tuple[str, str]:
     return name, version
 
 
-def read_inputs(cache_root: Path | None = None, *, versions: Callable[[Iterable[str]], dict[str, str]] = installed_versions,
-                kernel: Callable[[], tuple[str, str]] | None = None) -> MicrokernelInputs:
+def read_inputs(
+    cache_root: Path | None = None,
+    *,
+    versions: Callable[[Iterable[str]], dict[str, str]] = installed_versions,
+    kernel: Callable[[], tuple[str, str]] | None = None,
+) -> MicrokernelInputs:
     found = versions(HOST_PACKAGES)
     missing = [package for package in HOST_PACKAGES if not found.get(package)]
     if missing:
-        raise PrerequisiteError(f"building the microkernel needs Debian packages that are not installed: "
-                                f"{', '.join(missing)}", hint=f"apt-get install -y {' '.join(missing)}")
+        raise PrerequisiteError(
+            f"building the microkernel needs Debian packages that are not installed: {', '.join(missing)}",
+            hint=f"apt-get install -y {' '.join(missing)}",
+        )
     memo = (cache_root or default_cache_root()) / "kernel-package.json"
     name, version = (kernel or (lambda: kernel_package(memo)))()
-    return MicrokernelInputs(INIT_SCRIPT.read_text(), OHAI_SCRIPT.read_text(), name, version,
-                             tuple((package, found[package]) for package in HOST_PACKAGES))
+    return MicrokernelInputs(
+        INIT_SCRIPT.read_text(),
+        OHAI_SCRIPT.read_text(),
+        name,
+        version,
+        tuple((package, found[package]) for package in HOST_PACKAGES),
+    )
 
 
 def _clean_stale(cache_root: Path) -> None:
@@ -125,8 +164,13 @@ def _clean_stale(cache_root: Path) -> None:
             pass
 
 
-def ensure_microkernel(cache_root: Path | None = None, say=print, *, inputs: MicrokernelInputs | None = None,
-                       build: Callable[..., dict] = build_microkernel) -> MicrokernelFiles:
+def ensure_microkernel(
+    cache_root: Path | None = None,
+    say=print,
+    *,
+    inputs: MicrokernelInputs | None = None,
+    build: Callable[..., dict] = build_microkernel,
+) -> MicrokernelFiles:
     """The cached microkernel for these inputs, built first if needed. Missing host packages raise
     :class:`~rackharness.errors.PrerequisiteError` naming the ``apt-get install -y ...`` command."""
     root = Path(cache_root) if cache_root is not None else default_cache_root()
@@ -143,8 +187,14 @@ def ensure_microkernel(cache_root: Path | None = None, say=print, *, inputs: Mic
     started = time.monotonic()
     try:
         summary = build(inputs, work / "out", work, root / "downloads", say)
-        manifest = {"key": key, "built_at": time.time(), "build_seconds": round(time.monotonic() - started, 1),
-                    "kernel_package": inputs.kernel_deb, "packages": dict(inputs.packages), **summary}
+        manifest = {
+            "key": key,
+            "built_at": time.time(),
+            "build_seconds": round(time.monotonic() - started, 1),
+            "kernel_package": inputs.kernel_deb,
+            "packages": dict(inputs.packages),
+            **summary,
+        }
         (work / "out" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
         try:
             os.rename(work / "out", entry)

@@ -17,6 +17,7 @@
 :class:`MicrokernelInputs` holds what a build depends on; :data:`RECIPE` is this module's own part of it.
 Caching is :mod:`rackharness.vm.microkernel`'s. Nothing happens at import time.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -36,16 +37,41 @@ HOST_PACKAGES = ("busybox-static", "dmidecode", "pciutils", "iproute2", "jq", "l
 KERNEL_META_PACKAGE = "linux-image-amd64"
 #: virtio-net, then the in-band BMC: ipmi_si finds QEMU's KCS interface (isa-ipmi-kcs) through ACPI/SMBIOS,
 #: ipmi_devintf gives /dev/ipmi0, which ipmitool opens when no -I is given (RackHD's commands)
-MODULES = ("virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci", "failover",
-           "net_failover", "virtio_net", "ipmi_msghandler", "ipmi_si", "ipmi_devintf")
+MODULES = (
+    "virtio_ring",
+    "virtio",
+    "virtio_pci_legacy_dev",
+    "virtio_pci_modern_dev",
+    "virtio_pci",
+    "failover",
+    "net_failover",
+    "virtio_net",
+    "ipmi_msghandler",
+    "ipmi_si",
+    "ipmi_devintf",
+)
 #: insmod arguments: QEMU's KCS interface has no interrupt the driver uses, and without kipmid (a kernel thread
 #: polling the interface) each step of a KCS transfer waits for a timer tick
 MODULE_ARGUMENTS = {"ipmi_si": "force_kipmid=1"}
 OPTIONAL_MODULES = ("af_packet",)  # udhcpc's packet sockets; built in (CONFIG_PACKET=y) on Debian's kernels
 TOOLS = ("dmidecode", "lspci", "ip", "jq", "lshw", "ipmitool")
 DATA_FILES = ("/usr/share/misc/pci.ids",)
-DIRECTORIES = ("bin", "sbin", "usr/bin", "usr/sbin", "etc/ohai/plugins", "proc", "sys", "dev", "tmp", "run", "root",
-               "var", "usr/share/udhcpc", "lib/modules/microkernel")
+DIRECTORIES = (
+    "bin",
+    "sbin",
+    "usr/bin",
+    "usr/sbin",
+    "etc/ohai/plugins",
+    "proc",
+    "sys",
+    "dev",
+    "tmp",
+    "run",
+    "root",
+    "var",
+    "usr/share/udhcpc",
+    "lib/modules/microkernel",
+)
 INIT_SCRIPT = Path(__file__).with_name("microkernel_init.sh")
 OHAI_SCRIPT = Path(__file__).with_name("microkernel_ohai.sh")
 SUDO_SCRIPT = """#!/bin/sh
@@ -84,10 +110,15 @@ SMALL_FILES = {  # path in the initramfs → (mode, text)
     "etc/passwd": (0o644, "root:x:0:0:root:/root:/bin/sh\n"),
     "etc/group": (0o644, "root:x:0:\n"),
     "etc/hostname": (0o644, "rackharness-mk\n"),
-    "etc/os-release": (0o644, 'NAME="rackharness microkernel"\nID=rackharness-microkernel\nID_LIKE=debian\n'
-                              'VERSION_ID="1"\nPRETTY_NAME="rackharness microkernel (Debian userland)"\n'),
+    "etc/os-release": (
+        0o644,
+        'NAME="rackharness microkernel"\nID=rackharness-microkernel\nID_LIKE=debian\n'
+        'VERSION_ID="1"\nPRETTY_NAME="rackharness microkernel (Debian userland)"\n',
+    ),
 }
-RECIPE = json.dumps([MODULES, MODULE_ARGUMENTS, OPTIONAL_MODULES, TOOLS, DATA_FILES, DIRECTORIES, SMALL_FILES, 1], sort_keys=True)
+RECIPE = json.dumps(
+    [MODULES, MODULE_ARGUMENTS, OPTIONAL_MODULES, TOOLS, DATA_FILES, DIRECTORIES, SMALL_FILES, 1], sort_keys=True
+)
 STEPS = 5
 
 
@@ -124,8 +155,11 @@ def fetch_kernel_deb(inputs: MicrokernelInputs, downloads: Path) -> Path:
     downloads.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=downloads))
     try:
-        run_checked(["apt-get", "download", f"{inputs.kernel_package}={inputs.kernel_version}"],
-                    f"download {inputs.kernel_package}", cwd=partial)
+        run_checked(
+            ["apt-get", "download", f"{inputs.kernel_package}={inputs.kernel_version}"],
+            f"download {inputs.kernel_package}",
+            cwd=partial,
+        )
         fetched = list(partial.glob("*.deb"))
         if len(fetched) != 1:
             raise RackHarnessError(f"apt-get download {inputs.kernel_package} left {len(fetched)} .deb files")
@@ -165,8 +199,10 @@ def kernel_parts(tree: Path) -> tuple[Path, list[tuple[str, bytes]]]:
 def _which(program: str) -> str:
     found = shutil.which(program, path="/usr/sbin:/usr/bin:/sbin:/bin")
     if found is None:
-        raise PrerequisiteError(f"the microkernel needs {program}, which is not on this machine",
-                                hint=f"apt-get install -y {' '.join(HOST_PACKAGES)}")
+        raise PrerequisiteError(
+            f"the microkernel needs {program}, which is not on this machine",
+            hint=f"apt-get install -y {' '.join(HOST_PACKAGES)}",
+        )
     return found
 
 
@@ -189,19 +225,24 @@ def stage_programs(root: Path) -> None:
 
 def stage_scripts(root: Path, inputs: MicrokernelInputs, modules: list[tuple[str, bytes]]) -> None:
     """/init, ohai, the small files and the modules with their load order."""
-    for path, (mode, text) in {"init": (0o755, inputs.init_script), "usr/bin/ohai": (0o755, inputs.ohai_script),
-                               **SMALL_FILES}.items():
+    for path, (mode, text) in {
+        "init": (0o755, inputs.init_script),
+        "usr/bin/ohai": (0o755, inputs.ohai_script),
+        **SMALL_FILES,
+    }.items():
         (root / path).unlink(missing_ok=True)  # never write through an applet's symlink into busybox
         (root / path).write_text(text)
         os.chmod(root / path, mode)
     for name, data in modules:
         (root / "lib/modules/microkernel" / f"{name}.ko").write_bytes(data)
     (root / "lib/modules/microkernel/modules.order").write_text(
-        "".join(f"{name}.ko {MODULE_ARGUMENTS.get(name, '')}".rstrip() + "\n" for name, _ in modules))
+        "".join(f"{name}.ko {MODULE_ARGUMENTS.get(name, '')}".rstrip() + "\n" for name, _ in modules)
+    )
 
 
 def build_microkernel(inputs: MicrokernelInputs, out: Path, work: Path, downloads: Path, say=print) -> dict:
     """Write ``out/vmlinuz`` and ``out/initrd``, using ``work`` as scratch; a summary for the manifest."""
+
     def step(k: int, what: str) -> None:
         say(f"microkernel: step {k}/{STEPS}: {what}")
 
@@ -219,5 +260,9 @@ def build_microkernel(inputs: MicrokernelInputs, out: Path, work: Path, download
     stage_scripts(work / "root", inputs, modules)
     step(5, "pack the initrd (cpio newc, gzip -9)")
     entries = write_initramfs(work / "root", out / "initrd")
-    return {"kernel": vmlinuz.name, "modules": [name for name, _ in modules], "initrd_entries": entries,
-            "initrd_bytes": (out / "initrd").stat().st_size}
+    return {
+        "kernel": vmlinuz.name,
+        "modules": [name for name, _ in modules],
+        "initrd_entries": entries,
+        "initrd_bytes": (out / "initrd").stat().st_size,
+    }

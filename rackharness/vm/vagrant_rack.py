@@ -11,6 +11,7 @@ Each VM has one NIC (the spec's first MAC): QEMU's user network (libvirt) or Vir
 it the address ``guest_ip`` by DHCP, with the boot file ``http://<host as the guest sees it>:<port>/
 api/current/profiles?macs=<mac>&ips=<guest ip>``, which iPXE fetches first.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -25,8 +26,9 @@ from typing import Any, Callable
 from rackharness.config import Config
 from rackharness.config.loader import write_private
 from rackharness.errors import PrerequisiteError, ServiceError
+from rackharness.invocation import named
+from rackharness.project_files import project
 
-VAGRANTFILE_DIR = Path(__file__).resolve().parents[2] / "vagrant"
 GUEST_NETWORK = ipaddress.ip_network("10.0.2.0/24")  # QEMU's and VirtualBox's NAT default
 FIRST_GUEST_HOST = 20  # node N gets 10.0.2.(20 + N): an address of its own in the lookups
 IPXE_ROM = Path("/usr/lib/ipxe/qemu/pxe-e1000.rom")  # VirtualBox's 82540EM NIC, with iPXE instead of its PXE
@@ -34,8 +36,29 @@ TB_CACHE_MIB = 32  # QEMU/TCG's translation cache per VM (its default grows towa
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "0.0.0.0", "::1", "")
 _PROGRESS = re.compile(r"^==> (?P<vm>[\w.-]+): (?P<what>.*)$")
 #: the lines of vagrant's output worth a progress line of their own
-_MILESTONES = ("Creating domain", "Starting domain", "Importing", "Booting VM", "Machine booted",
-               "Domain launching", "Waiting for domain", "Removing domain", "Destroying", "Forcing shutdown")
+_MILESTONES = (
+    "Creating domain",
+    "Starting domain",
+    "Importing",
+    "Booting VM",
+    "Machine booted",
+    "Domain launching",
+    "Waiting for domain",
+    "Removing domain",
+    "Destroying",
+    "Forcing shutdown",
+)
+
+
+def vagrantfile_dir() -> Path:
+    """The project's vagrant/ folder: the checkout's, or the copy bundled with rackharness."""
+    return project().vagrant
+
+
+def __getattr__(name: str):  # VAGRANTFILE_DIR, located on first use: no I/O at import
+    if name == "VAGRANTFILE_DIR":
+        return vagrantfile_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def domain_prefix(state_dir: Path) -> str:
@@ -63,24 +86,34 @@ def boot_file(southbound: str, node: Any) -> str:
     return f"{southbound}/api/current/profiles?{query}"
 
 
-def rack_document(spec: Any, config: Config, *, prefix: str, southbound_url: str,
-                  logs_dir: Path) -> dict:
+def rack_document(spec: Any, config: Config, *, prefix: str, southbound_url: str, logs_dir: Path) -> dict:
     """What the Vagrantfile reads (RACKHARNESS_VAGRANT_SPEC). ``spec`` is a :class:`rackharness.rack.spec.RackSpec`
     (not imported: the node model imports this package's hypervisors)."""
     southbound = guest_url(southbound_url, config["vagrant.host_address"])
     return {
         "prefix": prefix,
         "guest_network": str(GUEST_NETWORK),
-        "libvirt": {"uri": config["vagrant.libvirt_uri"], "storage_pool": config["vagrant.storage_pool"],
-                    "tb_cache_mib": TB_CACHE_MIB},
+        "libvirt": {
+            "uri": config["vagrant.libvirt_uri"],
+            "storage_pool": config["vagrant.storage_pool"],
+            "tb_cache_mib": TB_CACHE_MIB,
+        },
         "virtualbox": {"ipxe_rom": str(IPXE_ROM)},
-        "nodes": [{"name": node.name, "mac": node.macs[0], "uuid": node.uuid, "serial": node.serial,
-                   "memory": config["vagrant.memory"], "guest_ip": guest_ip(node),
-                   "bootfile": boot_file(southbound, node),
-                   # the in-band IPMI device's chardev: the rack process's VM channel of this node's BMC
-                   "ipmi_channel": {"host": node.bmc.host, "port": node.bmc.port},
-                   "console_log": str((logs_dir / f"{node.name}.console.log").absolute())}
-                  for node in spec.nodes],
+        "nodes": [
+            {
+                "name": node.name,
+                "mac": node.macs[0],
+                "uuid": node.uuid,
+                "serial": node.serial,
+                "memory": config["vagrant.memory"],
+                "guest_ip": guest_ip(node),
+                "bootfile": boot_file(southbound, node),
+                # the in-band IPMI device's chardev: the rack process's VM channel of this node's BMC
+                "ipmi_channel": {"host": node.bmc.host, "port": node.bmc.port},
+                "console_log": str((logs_dir / f"{node.name}.console.log").absolute()),
+            }
+            for node in spec.nodes
+        ],
     }
 
 
@@ -106,14 +139,21 @@ class VagrantRack:
             try:
                 import vagrant as python_vagrant
             except ImportError as exc:
-                raise PrerequisiteError("the vagrant provider needs python-vagrant",
-                                        hint="pip install 'rackharness[vagrant]' (python-vagrant)") from exc
+                raise PrerequisiteError(
+                    "the vagrant provider needs python-vagrant",
+                    hint="pip install 'rackharness[vagrant]' (python-vagrant)",
+                ) from exc
             cls = python_vagrant.Vagrant
-        env = {**os.environ, "VAGRANT_CWD": str(VAGRANTFILE_DIR),
-               "VAGRANT_DOTFILE_PATH": str(self.rack_file.parent.absolute() / "dotfile"),
-               "RACKHARNESS_VAGRANT_SPEC": str(self.rack_file.absolute()),
-               "VAGRANT_DEFAULT_PROVIDER": self.provider, "VAGRANT_CHECKPOINT_DISABLE": "1"}
-        return cls(root=str(VAGRANTFILE_DIR), env=env, quiet_stdout=quiet, quiet_stderr=quiet)
+        home = vagrantfile_dir()
+        env = {
+            **os.environ,
+            "VAGRANT_CWD": str(home),
+            "VAGRANT_DOTFILE_PATH": str(self.rack_file.parent.absolute() / "dotfile"),
+            "RACKHARNESS_VAGRANT_SPEC": str(self.rack_file.absolute()),
+            "VAGRANT_DEFAULT_PROVIDER": self.provider,
+            "VAGRANT_CHECKPOINT_DISABLE": "1",
+        }
+        return cls(root=str(home), env=env, quiet_stdout=quiet, quiet_stderr=quiet)
 
     def up(self) -> None:
         """``vagrant up`` of every VM, a progress line per VM and step."""
@@ -138,8 +178,10 @@ class VagrantRack:
             for line in call(self._vagrant()) or ():
                 self._progress(line, tail)
         except Exception as exc:
-            raise ServiceError(f"`vagrant {verb}` failed: {exc}" + ("\n" + "\n".join(tail[-15:]) if tail else ""),
-                               hint="see the lines above; `rackharness down` removes what was created") from exc
+            raise ServiceError(
+                f"`vagrant {verb}` failed: {exc}" + ("\n" + "\n".join(tail[-15:]) if tail else ""),
+                hint=named("see the lines above; `rackharness down` removes what was created"),
+            ) from exc
 
     def _progress(self, line: str, tail: list[str]) -> None:
         line = line.rstrip()

@@ -1,4 +1,5 @@
 """Run the independent IPMI checkers (ipmitool, FreeIPMI) against a node of a running rack."""
+
 import shutil
 import subprocess
 import unittest
@@ -11,11 +12,29 @@ def require(binary: str) -> None:
         raise unittest.SkipTest(f"{binary} is not installed (apt-get install -y ipmitool freeipmi-tools)")
 
 
-def ipmitool(node: NodeInfo, *command: str, cipher: int | None = None, user: str | None = None,
-             password: str | None = None, privilege: str | None = None, timeout: float = 30.0):
+def ipmitool(
+    node: NodeInfo,
+    *command: str,
+    cipher: int | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    privilege: str | None = None,
+    timeout: float = 30.0,
+):
     """`ipmitool -I lanplus` as RackHD runs it (no -C unless ``cipher`` is given)."""
-    argv = ["ipmitool", "-I", "lanplus", "-H", node.bmc.host, "-p", str(node.bmc.port),
-            "-U", user or node.bmc.user, "-P", password if password is not None else node.bmc.password]
+    argv = [
+        "ipmitool",
+        "-I",
+        "lanplus",
+        "-H",
+        node.bmc.host,
+        "-p",
+        str(node.bmc.port),
+        "-U",
+        user or node.bmc.user,
+        "-P",
+        password if password is not None else node.bmc.password,
+    ]
     if cipher is not None:
         argv += ["-C", str(cipher)]
     if privilege is not None:
@@ -25,8 +44,17 @@ def ipmitool(node: NodeInfo, *command: str, cipher: int | None = None, user: str
 
 def freeipmi(tool: str, node: NodeInfo, *args: str, timeout: float = 30.0):
     """A FreeIPMI tool over IPMI 2.0 with its own SDR cache dir per node (they share 127.0.0.1)."""
-    argv = [tool, "-h", f"{node.bmc.host}:{node.bmc.port}", "-u", node.bmc.user, "-p", node.bmc.password,
-            "-D", "LAN_2_0"]
+    argv = [
+        tool,
+        "-h",
+        f"{node.bmc.host}:{node.bmc.port}",
+        "-u",
+        node.bmc.user,
+        "-p",
+        node.bmc.password,
+        "-D",
+        "LAN_2_0",
+    ]
     return subprocess.run(argv + list(args), capture_output=True, text=True, timeout=timeout)
 
 

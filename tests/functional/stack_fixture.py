@@ -1,4 +1,5 @@
 """A private rack for functional tests: own state dir and ports, brought up and down via the CLI."""
+
 import hashlib
 import itertools
 import json
@@ -12,10 +13,14 @@ from rackharness.stack_info import current_stack
 
 REPO = Path(__file__).resolve().parents[2]
 #: ports clear of the defaults, so a developer's own `./stack.sh up` rack is left alone
-TEST_PORTS = {"RACKHARNESS_AMQP_PORT": "22672", "RACKHARNESS_AMQP_DIST_PORT": "22673",
-              "RACKHARNESS_AMQP_EPMD_PORT": "22369", "RACKHARNESS_MONGO_PORT": "22017",
-              "RACKHARNESS_TARGET_PORT": "22080", "RACKHARNESS_TARGET_AUTH_PORT": "22443",
-              }
+TEST_PORTS = {
+    "RACKHARNESS_AMQP_PORT": "22672",
+    "RACKHARNESS_AMQP_DIST_PORT": "22673",
+    "RACKHARNESS_AMQP_EPMD_PORT": "22369",
+    "RACKHARNESS_MONGO_PORT": "22017",
+    "RACKHARNESS_TARGET_PORT": "22080",
+    "RACKHARNESS_TARGET_AUTH_PORT": "22443",
+}
 #: each private stack gets its own BMC port range: pyghmi caches sessions per process by
 #: (host, user, password, port), and a login cached against an earlier stack's BMC, now gone,
 #: would block a new login to the same address forever
@@ -31,13 +36,24 @@ class PrivateStack:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
         self.env.update(TEST_PORTS)
         self.env["RACKHARNESS_BMC_BASE_PORT"] = str(next(_BMC_RANGES))
-        self.env.update({"RACKHARNESS_STATE_DIR": str(self.state_dir), "RACKHARNESS_NODES": str(nodes),
-                         "RACKHARNESS_BMC_PASSWORD": BMC_PASSWORD})
+        self.env.update(
+            {
+                "RACKHARNESS_STATE_DIR": str(self.state_dir),
+                "RACKHARNESS_NODES": str(nodes),
+                "RACKHARNESS_BMC_PASSWORD": BMC_PASSWORD,
+            }
+        )
         self.env.update(env)
 
     def cli(self, *args: str, timeout: float = 180.0) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "rackharness", *args], cwd=REPO, env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-m", "rackharness", *args],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     def up(self) -> subprocess.CompletedProcess:
         result = self.cli("up")

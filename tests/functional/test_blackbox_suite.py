@@ -3,6 +3,7 @@
 Proves the whole chain on the local provider: plan order, every group passing, cleanup leaving
 nothing behind, junit XML, and that a failed prerequisite skips its dependents.
 """
+
 import subprocess
 import sys
 import tempfile
@@ -12,13 +13,32 @@ from pathlib import Path
 
 from tests.functional.stack_fixture import REPO, PrivateStack
 
-GROUPS = ["smoke", "nodes", "obms", "catalogs", "workflows", "tags", "relations", "events", "seeding",
-          "transitions", "skus", "pollers", "discovery", "redfish", "auth", "hooks", "lookups", "cleanup"]
+GROUPS = [
+    "smoke",
+    "nodes",
+    "obms",
+    "catalogs",
+    "workflows",
+    "tags",
+    "relations",
+    "events",
+    "seeding",
+    "transitions",
+    "skus",
+    "pollers",
+    "discovery",
+    "redfish",
+    "auth",
+    "hooks",
+    "lookups",
+    "cleanup",
+]
 
 
 def nose2(env, *args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "nose2", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "nose2", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 class BlackBoxSuiteTest(unittest.TestCase):
@@ -60,8 +80,11 @@ class BlackBoxSuiteTest(unittest.TestCase):
         self.assertIn("nose2: ", run.stderr)
 
     def test_failed_smoke_skips_every_dependent_with_the_reason(self):
-        env = {**self.stack.env, "RACKHARNESS_TARGET_URL": "http://127.0.0.1:9",  # nothing listens there
-               "RACKHARNESS_API_TIMEOUT": "2"}
+        env = {
+            **self.stack.env,
+            "RACKHARNESS_TARGET_URL": "http://127.0.0.1:9",  # nothing listens there
+            "RACKHARNESS_API_TIMEOUT": "2",
+        }
         junit = self.out / "dead.xml"
         run = nose2(env, "--group", "nodes", "--junit-xml", "--junit-xml-path", str(junit))
         self.assertEqual(run.returncode, 1, run.stderr[-3000:])
@@ -73,19 +96,30 @@ class BlackBoxSuiteTest(unittest.TestCase):
         for case in nodes:
             skipped = case.find("skipped")
             self.assertIsNotNone(skipped, f"{case.get('name')} ran although smoke failed")
-            self.assertIn("prerequisite tests.rackhd.test_smoke.Smoke.api_serves_config failed",
-                          skipped.get("message"))
+            self.assertIn("prerequisite tests.rackhd.test_smoke.Smoke.api_serves_config failed", skipped.get("message"))
         # on screen: each failure in a few lines, the skips counted by their root cause, no traceback
         self.assertNotIn("Traceback", run.stderr)
-        self.assertRegex(run.stderr, r"skipped \d+ test\(s\), by cause:\n +\d+  prerequisite "
-                                     r"tests\.rackhd\.test_smoke\.Smoke\.api_serves_config (failed|errored)")
+        self.assertRegex(
+            run.stderr,
+            r"skipped \d+ test\(s\), by cause:\n +\d+  prerequisite "
+            r"tests\.rackhd\.test_smoke\.Smoke\.api_serves_config (failed|errored)",
+        )
 
     def test_a_second_run_against_the_same_rack_is_refused_at_once(self):
         # the first run is held open deterministically: a process holding the same lock nose2 takes
         holder = subprocess.Popen(
-            [sys.executable, "-c", "import sys, time\nfrom rackharness.suite.run_lock import SuiteRunLock\n"
-             f"lock = SuiteRunLock({self.stack.status()['api_url']!r}).acquire()\nprint('held', flush=True)\n"
-             "time.sleep(120)\n"], cwd=REPO, env=self.stack.env, stdout=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-c",
+                "import sys, time\nfrom rackharness.suite.run_lock import SuiteRunLock\n"
+                f"lock = SuiteRunLock({self.stack.status()['api_url']!r}).acquire()\nprint('held', flush=True)\n"
+                "time.sleep(120)\n",
+            ],
+            cwd=REPO,
+            env=self.stack.env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         self.addCleanup(lambda: holder.poll() is None and holder.kill())
         self.assertEqual(holder.stdout.readline().strip(), "held")
         second = nose2(self.stack.env, "--group", "smoke", timeout=60)

@@ -6,6 +6,7 @@ endpoint serves, and ``ipmitool -I lanplus`` runs the same subcommands over the 
 exit code must match byte for byte (stdout; stderr for the failing channels), with a SEL holding the
 node's own power events plus a threshold event and a LAN address set over IPMI.
 """
+
 import asyncio
 import subprocess
 import threading
@@ -23,9 +24,22 @@ from tests.support.virtual_node import PROFILES, node_spec
 
 HOST = "127.0.0.1"
 #: on-tasks Task.Catalog.bmc (2.60.7) for channel 1 and 2, and Task.Node.PxeBoot's status companions
-COMMANDS = ("lan print", "lan print 1", "sel", "sel list -c", "sel list", "mc info", "user summary 1",
-            "-c user list 1", "user list 1", "fru", "lan print 2", "user summary 2", "-c user list 2",
-            "chassis power status")
+COMMANDS = (
+    "lan print",
+    "lan print 1",
+    "sel",
+    "sel list -c",
+    "sel list",
+    "mc info",
+    "user summary 1",
+    "-c user list 1",
+    "user list 1",
+    "fru",
+    "lan print 2",
+    "user summary 2",
+    "-c user list 2",
+    "chassis power status",
+)
 
 
 class InBandMatchesIpmitool:
@@ -41,8 +55,11 @@ class InBandMatchesIpmitool:
         cls.node = VirtualNode(spec, PROFILES.get(cls.profile), cls.loop)
         cls.handler = NodeCommandHandler(cls.node)
         cls.server = BmcServer()
-        endpoint = cls.on_loop(cls.server.add(BmcEndpoint(HOST, 0, cls.node.users, cls.handler,
-                                                          ipmi_guid(uuid.UUID(spec.uuid)), spec.name)))
+        endpoint = cls.on_loop(
+            cls.server.add(
+                BmcEndpoint(HOST, 0, cls.node.users, cls.handler, ipmi_guid(uuid.UUID(spec.uuid)), spec.name)
+            )
+        )
         cls.port = endpoint.port
         cls.shell = MicrokernelShell(cls.node, cls.handler)
 
@@ -50,15 +67,18 @@ class InBandMatchesIpmitool:
             cls.node.power_on()
             admin = SessionContext("admin", Privilege.ADMINISTRATOR)
             # a temperature threshold event and a LAN address set over IPMI
-            cls.handler.handle(IpmiRequest(0x0A, 0x44, bytes([0, 0, 2, 0, 0, 0, 0, 0x20, 0, 4, 1, 1, 1, 9,
-                                                              0xFF, 0xFF])), admin)
+            cls.handler.handle(
+                IpmiRequest(0x0A, 0x44, bytes([0, 0, 2, 0, 0, 0, 0, 0x20, 0, 4, 1, 1, 1, 9, 0xFF, 0xFF])), admin
+            )
             cls.handler.handle(IpmiRequest(0x0C, 0x01, bytes([1, 3, 10, 20, 30, 40])), admin)
+
         cls.on_loop_call(prepare)
 
     @classmethod
     def tearDownClass(cls):
         async def close():
             cls.server.close()
+
         cls.on_loop(close())
         cls.loop.call_soon_threadsafe(cls.loop.stop)
         cls.thread.join(5)
@@ -72,11 +92,24 @@ class InBandMatchesIpmitool:
     def on_loop_call(cls, function):
         async def wrapper():
             return function()
+
         return cls.on_loop(wrapper())
 
     def real(self, command):
-        argv = ["ipmitool", "-I", "lanplus", "-H", HOST, "-p", str(self.port), "-U", "admin", "-P", "admin",
-                *command.split()]
+        argv = [
+            "ipmitool",
+            "-I",
+            "lanplus",
+            "-H",
+            HOST,
+            "-p",
+            str(self.port),
+            "-U",
+            "admin",
+            "-P",
+            "admin",
+            *command.split(),
+        ]
         return subprocess.run(argv, capture_output=True, text=True, timeout=60)
 
     def test_catalog_bmc_commands_print_the_same(self):

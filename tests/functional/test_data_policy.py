@@ -1,6 +1,7 @@
 """What a local rack keeps between runs: `up` starts from empty data unless --keep-data, `down` keeps it,
 `down --purge` deletes it; `up` with other settings than the running rack is refused (or --restart);
 the state dir is private."""
+
 import hashlib
 import os
 import unittest
@@ -74,6 +75,7 @@ class DataPolicyTest(unittest.TestCase):
         self.assertIn("purged:", purged.stdout)
         self.assertFalse((self.stack.state_dir / "data").exists())
         self.assertFalse(self._rabbit_data().exists())
+        self.assertFalse((self.stack.state_dir / "token-secret").exists(), "the stack's token secret outlived --purge")
         self.assertEqual(self.stack.status()["status"], "down")
 
     def test_6_restart_replaces_a_rack_with_other_settings(self):

@@ -7,6 +7,7 @@
   reference recorded on the spot: the report compares the suite's requests and events and lists the
   known differences as intended.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,10 @@ from rackharness.diff.generated import generate
 from tests.functional.stack_fixture import BMC_PASSWORD, REPO
 
 SET = REPO / "fixtures" / "tapes" / "reference"
-CAPTURE = Path(os.environ.get("RACKHARNESS_RACKHD_CAPTURES", REPO.parent / "shared" / "rackhd-captures")) / \
-    "suite-run.jsonl.gz"
+CAPTURE = (
+    Path(os.environ.get("RACKHARNESS_RACKHD_CAPTURES", REPO.parent / "shared" / "rackhd-captures"))
+    / "suite-run.jsonl.gz"
+)
 
 
 #: a deliberate change in the reference target, loaded into every Python process of the run (sitecustomize):
@@ -50,8 +53,14 @@ def diff(*args: str, pythonpath: Path | None = None) -> subprocess.CompletedProc
     env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
     if pythonpath is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return subprocess.run([sys.executable, "-m", "rackharness", "diff", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "rackharness", "diff", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 class DiffTest(unittest.TestCase):
@@ -74,24 +83,35 @@ class DiffTest(unittest.TestCase):
             tape = json.loads(path.read_text())
             for i in tape["interactions"]:
                 body = (i.get("response") or {}).get("body") or {}
-                if i["seam"] == "http_out" and i["request"]["method"] == "GET" and \
-                        i["request"]["path"] == "/api/2.0/nodes" and isinstance(body.get("json"), list):
+                if (
+                    i["seam"] == "http_out"
+                    and i["request"]["method"] == "GET"
+                    and i["request"]["path"] == "/api/2.0/nodes"
+                    and isinstance(body.get("json"), list)
+                ):
                     for node in body["json"]:
                         if "name" in node:
                             node["nodeName"] = node.pop("name")
                             renamed += 1
             path.write_text(json.dumps(tape, indent=2, sort_keys=True))
         self.assertGreater(renamed, 0, "the set has no GET /api/2.0/nodes answer to change")
-        done = diff("--against-tapes", str(SET), "--reference-tapes", str(changed), "--report", str(self.dir / "r.json"))
+        done = diff(
+            "--against-tapes", str(SET), "--reference-tapes", str(changed), "--report", str(self.dir / "r.json")
+        )
         self.assertEqual(done.returncode, 1, done.stdout[-2000:] + done.stderr)
         lines = done.stdout.splitlines()
         at = lines.index("  GET /api/2.0/nodes")
-        self.assertRegex(lines[at + 1], r"^    body\[\]\.name → body\[\]\.nodeName: renamed key \(\d+x\): RackHD string, "
-                                        r"reference string$")
+        self.assertRegex(
+            lines[at + 1],
+            r"^    body\[\]\.name → body\[\]\.nodeName: renamed key \(\d+x\): RackHD string, "
+            r"reference string$",
+        )
         self.assertFalse(lines[at + 2].startswith("    "), "one line for the change")
         report = json.loads((self.dir / "r.json").read_text())
-        self.assertEqual([(d["endpoint"], d["where"], d["kind"]) for d in report["differences"]],
-                         [("GET /api/2.0/nodes", "body[].name → body[].nodeName", "renamed key")])
+        self.assertEqual(
+            [(d["endpoint"], d["where"], d["kind"]) for d in report["differences"]],
+            [("GET /api/2.0/nodes", "body[].name → body[].nodeName", "renamed key")],
+        )
 
     def test_a_renamed_key_in_the_reference_target_fails_the_gate_in_one_line(self):
         """The Done-when of the differential report: the reference target changed (not its tapes), the diff against
@@ -99,12 +119,15 @@ class DiffTest(unittest.TestCase):
         if not CAPTURE.is_file():
             self.skipTest(f"RackHD's captured answers are not at {CAPTURE} (set RACKHARNESS_RACKHD_CAPTURES)")
         (self.dir / "sitecustomize.py").write_text(RENAME_IN_THE_TARGET)
-        done = diff("--against-tapes", str(CAPTURE), "--report", str(self.dir / "r.json"), "--suite-only",
-                    pythonpath=self.dir)
+        done = diff(
+            "--against-tapes", str(CAPTURE), "--report", str(self.dir / "r.json"), "--suite-only", pythonpath=self.dir
+        )
         self.assertEqual(done.returncode, 1, done.stdout[-3000:] + done.stderr[-2000:])
         report = json.loads((self.dir / "r.json").read_text())
-        self.assertEqual([(d["endpoint"], d["where"], d["kind"]) for d in report["differences"]],
-                         [("GET /api/2.0/nodes", "body[].name → body[].nodeName", "renamed key")])
+        self.assertEqual(
+            [(d["endpoint"], d["where"], d["kind"]) for d in report["differences"]],
+            [("GET /api/2.0/nodes", "body[].name → body[].nodeName", "renamed key")],
+        )
         lines = done.stdout.splitlines()
         at = lines.index("  GET /api/2.0/nodes")
         self.assertTrue(lines[at + 1].startswith("    body[].name → body[].nodeName: renamed key"), lines[at + 1])
@@ -119,8 +142,10 @@ class DiffTest(unittest.TestCase):
         self.assertGreater(report["suite_requests"], 400)
         self.assertEqual(report["generated"]["compared"] + report["generated"]["skipped"], len(generate()))
         self.assertGreater(report["event_routing_keys"], 5)
-        self.assertTrue(any(d["endpoint"] == "GET /api/2.0/config" and d["right"] == "reference"
-                            for d in report["intended"]), "the known differences of GET /config are intended")
+        self.assertTrue(
+            any(d["endpoint"] == "GET /api/2.0/config" and d["right"] == "reference" for d in report["intended"]),
+            "the known differences of GET /config are intended",
+        )
         # the gate: every difference from RackHD 2.60.7's answers is known (tests/rackhd/known_differences.yaml)
         self.assertEqual((done.returncode, report["differences"]), (0, []), done.stdout[-4000:])
 
@@ -138,8 +163,14 @@ class LiveDiffTest(unittest.TestCase):
         self.assertEqual(up.returncode, 0, up.stdout[-2000:] + up.stderr[-2000:])
         url = stack.info().api_url
         report = Path(stack.tmp.name) / "r.json"
-        done = subprocess.run([sys.executable, "-m", "rackharness", "diff", "--against", url, "--report", str(report),
-                               "--show", "0"], cwd=REPO, env=stack.env, capture_output=True, text=True, timeout=900)
+        done = subprocess.run(
+            [sys.executable, "-m", "rackharness", "diff", "--against", url, "--report", str(report), "--show", "0"],
+            cwd=REPO,
+            env=stack.env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         self.assertIn(done.returncode, (0, 1), done.stdout[-2000:] + done.stderr[-3000:])
         self.assertIn(f"recording the answers of the RackHD at {url}", done.stderr)
         data = json.loads(report.read_text())

@@ -5,6 +5,7 @@ a quick no-op success), one whose node-02 has a BMC password the target is not t
 (``bmc-password-differs``: its discovery graph fails at the OBM check, the others finish), and one
 whose nodes netboot from a URL where nothing listens (the report says so, per node, at the timeout).
 """
+
 import json
 import socket
 import unittest
@@ -44,7 +45,9 @@ class DiscoverTest(unittest.TestCase):
             self.assertGreaterEqual(first["documents"], 3, name)
             # the one command that fails, as on RackHD 2.60.7's run: Task.Catalog.perccli (ignoreFailure), no perccli
             failed = first["failed_command"]
-            self.assertTrue(failed is None or failed["cmd"] == "sudo /opt/MegaRAID/perccli/perccli64 -v", (name, failed))
+            self.assertTrue(
+                failed is None or failed["cmd"] == "sudo /opt/MegaRAID/perccli/perccli64 -v", (name, failed)
+            )
 
     def test_3_discover_again_is_quick(self):
         again = self.stack.cli("up", "--discover", "--discover-timeout", "60")

@@ -1,6 +1,7 @@
 """Fault drills on a real local rack: the broker or the store dies mid-run, a BMC drops a third of its
 packets, the API answers 500 or hangs. Each ends in a clear failure or a recovery within its timeout,
 and nothing the user created is lost."""
+
 import http.server
 import os
 import signal
@@ -8,7 +9,6 @@ import socket
 import threading
 import time
 import unittest
-
 
 from rackharness.clients.events import EventTracker
 from rackharness.clients.obm import ObmClient

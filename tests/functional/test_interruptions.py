@@ -1,4 +1,5 @@
 """`up` interrupted — SIGINT, SIGTERM, SIGKILL — leaves nothing the next `up` cannot clean, and `status` tells the truth."""
+
 import signal
 import subprocess
 import sys
@@ -15,8 +16,14 @@ class InterruptedUpTest(unittest.TestCase):
 
     def start_up(self) -> subprocess.Popen:
         """`rackharness up` in the background, returned once it is starting a service."""
-        process = subprocess.Popen([sys.executable, "-m", "rackharness", "up"], cwd=REPO, env=self.stack.env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rackharness", "up"],
+            cwd=REPO,
+            env=self.stack.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.addCleanup(lambda: process.poll() is None and process.kill())
         for line in process.stdout:
             if line.startswith("starting rabbitmq"):  # mongo is up by now: there is something to leave behind

@@ -1,4 +1,5 @@
 """`rackharness inventory check` against a private local rack: passes, then names a wrong BMC password."""
+
 import os
 import subprocess
 import sys
@@ -13,13 +14,21 @@ AMQP_PW = "guest"
 
 
 def inventory_text(stack, nodes) -> str:
-    lines = ["lab: private-test-rack", "rackhd:", f"  api_url: {stack.api_url}",
-             f"  amqp_url: {stack.amqp_url.replace(':guest@', ':${T_AMQP_PW}@')}",
-             f"  mongo_url: {stack.mongo_url}", "nodes:"]
+    lines = [
+        "lab: private-test-rack",
+        "rackhd:",
+        f"  api_url: {stack.api_url}",
+        f"  amqp_url: {stack.amqp_url.replace(':guest@', ':${T_AMQP_PW}@')}",
+        f"  mongo_url: {stack.mongo_url}",
+        "nodes:",
+    ]
     for node in nodes:
-        lines += [f"  - name: {node.name}",
-                  f"    bmc: {{host: {node.bmc.host}, port: {node.bmc.port}, user: {node.bmc.user}}}",
-                  f"    macs: [{', '.join(node.macs)}]", "    power_control: " + ("false" if node.name.endswith("2") else "true")]
+        lines += [
+            f"  - name: {node.name}",
+            f"    bmc: {{host: {node.bmc.host}, port: {node.bmc.port}, user: {node.bmc.user}}}",
+            f"    macs: [{', '.join(node.macs)}]",
+            "    power_control: " + ("false" if node.name.endswith("2") else "true"),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -45,8 +54,14 @@ class InventoryCheckOnLocalRack(unittest.TestCase):
         (self.dir / "lab.secrets.yaml").write_text(secrets)
         env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
         env["T_AMQP_PW"] = AMQP_PW
-        return subprocess.run([sys.executable, "-m", "rackharness", "inventory", "check", str(self.inventory),
-                               "--timeout", "10"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "rackharness", "inventory", "check", str(self.inventory), "--timeout", "10"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     def secrets(self, wrong_for: str = "") -> str:
         rows = "".join(f"  {n.name}: {WRONG if n.name == wrong_for else BMC_PASSWORD}\n" for n in self.info.nodes)

@@ -4,6 +4,7 @@ ipmitool -I lanplus with no -C (what RackHD runs), -C 3 and -C 17; FreeIPMI over
 pyghmi's client — each against every node, with the content checked against the node's spec
 and hardware profile (never against the BMC code itself).
 """
+
 import re
 import unittest
 
@@ -30,8 +31,9 @@ def setUpModule():
 class IpmitoolTest(unittest.TestCase):
     def run_ok(self, node, *command, cipher=None):
         result = ipmitool(node, *command, cipher=cipher)
-        self.assertEqual(result.returncode, 0, f"{node.name} `ipmitool {' '.join(command)}` (-C {cipher}): "
-                                               f"{result.stderr}")
+        self.assertEqual(
+            result.returncode, 0, f"{node.name} `ipmitool {' '.join(command)}` (-C {cipher}): {result.stderr}"
+        )
         return result.stdout
 
     def test_power_status_on_off_cycle_with_every_cipher_choice(self):
@@ -39,7 +41,9 @@ class IpmitoolTest(unittest.TestCase):
             for cipher in CIPHERS:
                 with self.subTest(node=node.name, cipher=cipher):
                     self.run_ok(node, "chassis", "power", "off", cipher=cipher)
-                    self.assertIn("Chassis Power is off", self.run_ok(node, "chassis", "power", "status", cipher=cipher))
+                    self.assertIn(
+                        "Chassis Power is off", self.run_ok(node, "chassis", "power", "status", cipher=cipher)
+                    )
                     self.run_ok(node, "chassis", "power", "on", cipher=cipher)
                     self.assertIn("Chassis Power is on", self.run_ok(node, "chassis", "power", "status", cipher=cipher))
                     self.run_ok(node, "chassis", "power", "cycle", cipher=cipher)
@@ -161,8 +165,9 @@ class FreeIpmiTest(unittest.TestCase):
                 self.assertIn("IPMI Version", info.stdout)
                 cache = STACK.state_dir / f"freeipmi-{node.name}"
                 cache.mkdir(mode=0o700, exist_ok=True)
-                sensors = freeipmi("ipmi-sensors", node, "--sdr-cache-recreate", "--quiet-cache",
-                                   f"--sdr-cache-directory={cache}")
+                sensors = freeipmi(
+                    "ipmi-sensors", node, "--sdr-cache-recreate", "--quiet-cache", f"--sdr-cache-directory={cache}"
+                )
                 self.assertEqual(sensors.returncode, 0, sensors.stderr)
                 for sensor in PROFILES.get(node.profile).sensors:
                     self.assertIn(sensor.name[:16], sensors.stdout)
@@ -172,8 +177,7 @@ class PyghmiTest(unittest.TestCase):
     def test_login_power_and_boot_device(self):
         for node in NODES:
             with self.subTest(node=node.name):
-                ipmi = Command(bmc=node.bmc.host, port=node.bmc.port, userid=node.bmc.user,
-                               password=node.bmc.password)
+                ipmi = Command(bmc=node.bmc.host, port=node.bmc.port, userid=node.bmc.user, password=node.bmc.password)
                 ipmi.set_power("off", wait=True)
                 self.assertEqual(ipmi.get_power()["powerstate"], "off")
                 ipmi.set_power("on", wait=True)

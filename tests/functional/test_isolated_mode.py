@@ -8,6 +8,7 @@ for every descendant of the nose2 process. The proof: exit 0, junit counts for e
 failure or error, no tripwire was run, and no descendant process was beam.smp, epmd, mongod or
 nx-27017 (nor anything else: isolated mode starts no process at all).
 """
+
 import os
 import stat
 import subprocess
@@ -21,8 +22,17 @@ from pathlib import Path
 from tests.functional.stack_fixture import REPO
 from tests.functional.test_blackbox_suite import GROUPS
 
-FORBIDDEN = ("rabbitmq-server", "rabbitmqctl", "rabbitmq-plugins", "epmd", "erl", "mongod", "mongo", "mongosh",
-             "nx-27017")
+FORBIDDEN = (
+    "rabbitmq-server",
+    "rabbitmqctl",
+    "rabbitmq-plugins",
+    "epmd",
+    "erl",
+    "mongod",
+    "mongo",
+    "mongosh",
+    "nx-27017",
+)
 #: what the command line of a RabbitMQ or Mongo server process contains
 SERVER_MARKERS = ("beam.smp", "epmd", "mongod", "nx-27017", "nx_27017", "rabbitmq")
 
@@ -76,8 +86,9 @@ class DescendantWatcher(threading.Thread):
                 ancestor, hops = parents.get(ancestor), hops + 1
             if ancestor == self.root and pid not in self.seen:
                 try:
-                    self.seen[pid] = (Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-                                      .decode(errors="replace").strip())
+                    self.seen[pid] = (
+                        Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+                    )
                 except OSError:
                     self.seen[pid] = "(exited before it could be read)"
 
@@ -93,13 +104,25 @@ class IsolatedSuiteWithoutServicesTest(unittest.TestCase):
             root = Path(tmp)
             tripwires, junit = root / "tripwires.log", root / "junit.xml"
             env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
-            env.update({"PATH": shim_path(root, tripwires), "RACKHARNESS_MODE": "isolated",
-                        "RACKHARNESS_STATE_DIR": str(root / "no-state"), "VIRTUAL_ENV": ""})
+            env.update(
+                {
+                    "PATH": shim_path(root, tripwires),
+                    "RACKHARNESS_MODE": "isolated",
+                    "RACKHARNESS_STATE_DIR": str(root / "no-state"),
+                    "VIRTUAL_ENV": "",
+                }
+            )
             for name in FORBIDDEN:  # the shim PATH really hides them
                 found = subprocess.run(["sh", "-c", f"command -v {name}"], env=env, capture_output=True, text=True)
                 self.assertEqual(found.stdout.strip(), str(root / "bin" / name))
-            process = subprocess.Popen([sys.executable, "-m", "nose2", "--junit-xml", "--junit-xml-path", str(junit)],
-                                       cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "nose2", "--junit-xml", "--junit-xml-path", str(junit)],
+                cwd=REPO,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             watcher = DescendantWatcher(process.pid)
             watcher.start()
             try:

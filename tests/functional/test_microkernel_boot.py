@@ -7,6 +7,7 @@ posts each one's results and reboots — which ends QEMU (``-no-reboot``). Print
 the first and the last POST, what a document costs beyond its tasks (from the console's uptime stamps) and
 QEMU's peak RSS. Skips, saying why, without qemu-system-x86_64 or the packages the build needs.
 """
+
 import http.server
 import json
 import re
@@ -25,25 +26,35 @@ MAC = "52:54:00:12:34:56"
 NODE = "abc123"
 TASKS = f"/api/current/tasks/{NODE}"
 BOOT_SECONDS = 60.0
-DOCUMENT = {"identifier": NODE, "tasks": [
-    {"cmd": "sudo dmidecode -t system", "acceptedResponseCodes": [1]},
-    {"cmd": "sudo lspci -nn -vmm"},
-    {"cmd": "sudo ohai --directory /etc/ohai/plugins"},
-]}
+DOCUMENT = {
+    "identifier": NODE,
+    "tasks": [
+        {"cmd": "sudo dmidecode -t system", "acceptedResponseCodes": [1]},
+        {"cmd": "sudo lspci -nn -vmm"},
+        {"cmd": "sudo ohai --directory /etc/ohai/plugins"},
+    ],
+}
 ODD_CMD = "printf '%s|' \"it's\" 'a\\b' caf\u00e9 \"tab\there\""  # escapes the runner decodes
 #: the main document, ten small ones (cheap tasks: what is measured is the runner's cost per document), `exit`
-DOCUMENTS = [DOCUMENT] + [{"identifier": NODE, "tasks": [task]} for task in (
-    {"cmd": "cat /proc/cpuinfo", "source": "cpuinfo", "format": "raw"},
-    {"cmd": "cat /proc/meminfo"},
-    {"cmd": "ls -l /sys/class/net"},
-    {"cmd": "uname -a"},
-    {"cmd": "cat /proc/cmdline"},
-    {"cmd": "sudo true", "catalog": {"source": "true", "format": "raw"}},
-    {"cmd": ODD_CMD},
-    {"cmd": "echo to stderr >&2; exit 3", "acceptedResponseCodes": [3]},
-    {"cmd": "cat /proc/partitions"},
-    {"cmd": "sudo dmidecode -t bios"},
-)] + [{"identifier": NODE, "tasks": [{"cmd": "true"}], "exit": {"code": 0}}]
+DOCUMENTS = (
+    [DOCUMENT]
+    + [
+        {"identifier": NODE, "tasks": [task]}
+        for task in (
+            {"cmd": "cat /proc/cpuinfo", "source": "cpuinfo", "format": "raw"},
+            {"cmd": "cat /proc/meminfo"},
+            {"cmd": "ls -l /sys/class/net"},
+            {"cmd": "uname -a"},
+            {"cmd": "cat /proc/cmdline"},
+            {"cmd": "sudo true", "catalog": {"source": "true", "format": "raw"}},
+            {"cmd": ODD_CMD},
+            {"cmd": "echo to stderr >&2; exit 3", "acceptedResponseCodes": [3]},
+            {"cmd": "cat /proc/partitions"},
+            {"cmd": "sudo dmidecode -t bios"},
+        )
+    ]
+    + [{"identifier": NODE, "tasks": [{"cmd": "true"}], "exit": {"code": 0}}]
+)
 STAMP = re.compile(r"rackharness-mk: \[([0-9.]+)\] (.*)")
 
 
@@ -79,10 +90,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.requests.append(f"GET {self.path}")
         if self.path.startswith("/api/current/tasks/bootstrap.js"):
-            self._answer(200, f"var server = '10.0.2.2',\n    tasksPath = '{TASKS}',\n    INTERVAL = 5000;\n",
-                         "application/javascript")
-        elif (self.path == TASKS and self.server.served < len(DOCUMENTS)
-              and self.server.served == len(self.server.posts)):
+            self._answer(
+                200,
+                f"var server = '10.0.2.2',\n    tasksPath = '{TASKS}',\n    INTERVAL = 5000;\n",
+                "application/javascript",
+            )
+        elif (
+            self.path == TASKS and self.server.served < len(DOCUMENTS) and self.server.served == len(self.server.posts)
+        ):
             self.server.served += 1
             self._answer(200, json.dumps(DOCUMENTS[self.server.served - 1]))
         else:
@@ -152,11 +167,29 @@ class MicrokernelBootTest(unittest.TestCase):
     def boot(self) -> tuple[int | None, float, int]:
         """Run the VM until it exits (or BOOT_SECONDS pass): (exit code or None, seconds, peak RSS kB)."""
         port = self.server.server_address[1]
-        argv = [self.qemu, "-machine", "accel=tcg", "-m", "160", "-nographic", "-no-reboot",
-                "-kernel", str(self.files.kernel), "-initrd", str(self.files.initrd),
-                "-append", f"console=ttyS0 panic=1 API_CB=10.0.2.2:{port} BOOTIF=01-{MAC.replace(':', '-')}",
-                "-netdev", "user,id=n0", "-device", f"virtio-net-pci,netdev=n0,mac={MAC}",
-                "-serial", f"file:{self.tmp / 'serial.log'}", "-monitor", "none"]
+        argv = [
+            self.qemu,
+            "-machine",
+            "accel=tcg",
+            "-m",
+            "160",
+            "-nographic",
+            "-no-reboot",
+            "-kernel",
+            str(self.files.kernel),
+            "-initrd",
+            str(self.files.initrd),
+            "-append",
+            f"console=ttyS0 panic=1 API_CB=10.0.2.2:{port} BOOTIF=01-{MAC.replace(':', '-')}",
+            "-netdev",
+            "user,id=n0",
+            "-device",
+            f"virtio-net-pci,netdev=n0,mac={MAC}",
+            "-serial",
+            f"file:{self.tmp / 'serial.log'}",
+            "-monitor",
+            "none",
+        ]
         self.started = time.monotonic()
         vm = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         peak = 0
@@ -188,13 +221,17 @@ class MicrokernelBootTest(unittest.TestCase):
         (first_at, posted), last_at = self.server.posts[0], self.server.posts[-1][0]
         costs = document_costs(log)
         overheads = [total - tasks for total, tasks in costs]
-        print(f"\nQEMU start → first POST {first_at - self.started:.1f}s, → last ({len(DOCUMENTS)}th) POST "
-              f"{last_at - self.started:.1f}s; QEMU exited after {seconds:.1f}s (code {code}), "
-              f"peak RSS {peak / 1024:.0f} MB")
+        print(
+            f"\nQEMU start → first POST {first_at - self.started:.1f}s, → last ({len(DOCUMENTS)}th) POST "
+            f"{last_at - self.started:.1f}s; QEMU exited after {seconds:.1f}s (code {code}), "
+            f"peak RSS {peak / 1024:.0f} MB"
+        )
         if costs:
-            print(f"per document (console uptime, {len(costs)} documents): {sum(t for t, _ in costs) / len(costs):.2f}s"
-                  f" of which {sum(overheads) / len(overheads):.2f}s beyond its tasks (GET, plan, merge, POST); "
-                  "beyond tasks each: " + " ".join(f"{o:.2f}" for o in overheads))
+            print(
+                f"per document (console uptime, {len(costs)} documents): {sum(t for t, _ in costs) / len(costs):.2f}s"
+                f" of which {sum(overheads) / len(overheads):.2f}s beyond its tasks (GET, plan, merge, POST); "
+                "beyond tasks each: " + " ".join(f"{o:.2f}" for o in overheads)
+            )
         self.assertIn(f"GET /api/current/tasks/bootstrap.js?macAddress={MAC}", self.server.requests)
         for _, document in self.server.posts[1:]:
             for task in document["tasks"]:
@@ -219,4 +256,3 @@ class MicrokernelBootTest(unittest.TestCase):
         self.assertEqual(posted["identifier"], NODE)
         self.assertRegex(log, r"rackharness-mk: \[[0-9.]+\] exit", "the serial log shows no reboot on `exit`")
         self.assertNotIn("FATAL", log)
-

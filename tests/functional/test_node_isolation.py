@@ -1,4 +1,5 @@
 """One slow or failing node never delays another node's BMC (all BMCs share one event loop)."""
+
 import threading
 import time
 import unittest
@@ -15,8 +16,11 @@ class NodeIsolationTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         require("ipmitool")
-        cls.stack = PrivateStack(nodes=3, RACKHARNESS_RACK_FAULTS="node-02=bmc-silent,node-03=power-on-fails",
-                                 RACKHARNESS_BMC_POWER_ON_DELAY=str(POWER_ON_DELAY))
+        cls.stack = PrivateStack(
+            nodes=3,
+            RACKHARNESS_RACK_FAULTS="node-02=bmc-silent,node-03=power-on-fails",
+            RACKHARNESS_BMC_POWER_ON_DELAY=str(POWER_ON_DELAY),
+        )
         cls.addClassCleanup(cls.stack.cleanup)
         cls.stack.up()  # readiness does not wait for the silent BMC
         cls.healthy, cls.silent, cls.broken = cls.stack.info().nodes

@@ -4,6 +4,7 @@ node's BMC on UDP 623 of its own 127.x address, quickly, and ``lan print`` repor
 Needs root (or CAP_NET_BIND_SERVICE) for port 623 and ipmitool; skipped otherwise. Uses its own address
 range (127.26.x / 127.27.x) so that it never meets another rack's BMCs.
 """
+
 import asyncio
 import subprocess
 import threading
@@ -29,9 +30,14 @@ class BmcsOnTheirOwnAddresses(unittest.TestCase):
         require("ipmitool")
         if not can_bind_ipmi_port("127.26.0.1"):
             raise unittest.SkipTest("binding UDP 623 needs root or CAP_NET_BIND_SERVICE")
-        config = load_config(environ={"RACKHARNESS_NODES": "2", "RACKHARNESS_BMC_ADDRESS_MODE": "addresses",
-                                      "RACKHARNESS_BMC_ADDRESS_BASE": BMC_BASE,
-                                      "RACKHARNESS_RACK_NODE_ADDRESS_BASE": NODE_BASE})
+        config = load_config(
+            environ={
+                "RACKHARNESS_NODES": "2",
+                "RACKHARNESS_BMC_ADDRESS_MODE": "addresses",
+                "RACKHARNESS_BMC_ADDRESS_BASE": BMC_BASE,
+                "RACKHARNESS_RACK_NODE_ADDRESS_BASE": NODE_BASE,
+            }
+        )
         cls.spec = build_rack_spec(config)
         cls.loop = asyncio.new_event_loop()
         cls.thread = threading.Thread(target=cls.loop.run_forever, daemon=True)
@@ -53,8 +59,9 @@ class BmcsOnTheirOwnAddresses(unittest.TestCase):
             began = time.monotonic()
             result = ipmitool_no_port(host, "chassis", "power", "status")
             took = time.monotonic() - began
-            self.assertEqual((result.returncode, result.stdout.strip()), (0, f"Chassis Power is {expected}"),
-                             result.stderr)
+            self.assertEqual(
+                (result.returncode, result.stdout.strip()), (0, f"Chassis Power is {expected}"), result.stderr
+            )
             self.assertLess(took, 1.0, f"ipmitool to {host} took {took:.2f}s")
         self.assertTrue(self.rack.nodes["node-02"].is_on)
         self.assertFalse(self.rack.nodes["node-01"].is_on)

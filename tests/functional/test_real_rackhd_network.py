@@ -6,6 +6,7 @@
   node netbooting from its own address (the target's lookups map each node's address to its MAC), an
   ipmi-obm-service OBM created for each discovered node, and ``status --json`` naming the system under test.
 """
+
 import json
 import unittest
 import urllib.request
@@ -15,10 +16,15 @@ from tests.functional.stack_fixture import PrivateStack
 
 
 def ports(prefix: str) -> dict[str, str]:
-    return {"RACKHARNESS_AMQP_PORT": f"{prefix}72", "RACKHARNESS_AMQP_DIST_PORT": f"{prefix}73",
-            "RACKHARNESS_AMQP_EPMD_PORT": f"{prefix}69", "RACKHARNESS_MONGO_PORT": f"{prefix}17",
-            "RACKHARNESS_TARGET_PORT": f"{prefix}80", "RACKHARNESS_TARGET_AUTH_PORT": f"{prefix}43",
-            "RACKHARNESS_BMC_BASE_PORT": f"{prefix}30"}
+    return {
+        "RACKHARNESS_AMQP_PORT": f"{prefix}72",
+        "RACKHARNESS_AMQP_DIST_PORT": f"{prefix}73",
+        "RACKHARNESS_AMQP_EPMD_PORT": f"{prefix}69",
+        "RACKHARNESS_MONGO_PORT": f"{prefix}17",
+        "RACKHARNESS_TARGET_PORT": f"{prefix}80",
+        "RACKHARNESS_TARGET_AUTH_PORT": f"{prefix}43",
+        "RACKHARNESS_BMC_BASE_PORT": f"{prefix}30",
+    }
 
 
 def get(url):
@@ -37,8 +43,10 @@ class ServicesOnlyTest(unittest.TestCase):
         self.assertIn('"apiServerAddress"', up.stdout)
         self.assertIn("services up (local: RabbitMQ and the Mongo store, no rack, no target)", up.stdout)
         status = stack.status()
-        self.assertEqual((status["status"], status["system_under_test"], status["nodes"], status["api_url"]),
-                         ("up", {"kind": "none"}, [], None))
+        self.assertEqual(
+            (status["status"], status["system_under_test"], status["nodes"], status["api_url"]),
+            ("up", {"kind": "none"}, [], None),
+        )
         self.assertEqual(sorted(status["services"]), ["mongo", "rabbitmq"])
         self.assertTrue(all(s["running"] for s in status["services"].values()))
         self.assertIn("services only", stack.cli("status").stdout)
@@ -52,26 +60,50 @@ class AgainstARackHDTest(unittest.TestCase):
         if not can_bind_ipmi_port("127.30.0.1"):
             raise unittest.SkipTest("binding UDP 623 needs root or CAP_NET_BIND_SERVICE")
         # the stand-in RackHD: a reference stack whose discovery makes no OBM (RackHD's default)
-        cls.rackhd = PrivateStack(nodes=1, **ports("266"), RACKHARNESS_TARGET_AUTO_CREATE_OBM="false",
-                                  RACKHARNESS_BMC_ADDRESS_MODE="addresses", RACKHARNESS_BMC_ADDRESS_BASE="127.30.0.0",
-                                  RACKHARNESS_RACK_NODE_ADDRESS_BASE="127.31.0.0", RACKHARNESS_RACK_MAC_PREFIX="52:54:30")
+        cls.rackhd = PrivateStack(
+            nodes=1,
+            **ports("266"),
+            RACKHARNESS_TARGET_AUTO_CREATE_OBM="false",
+            RACKHARNESS_BMC_ADDRESS_MODE="addresses",
+            RACKHARNESS_BMC_ADDRESS_BASE="127.30.0.0",
+            RACKHARNESS_RACK_NODE_ADDRESS_BASE="127.31.0.0",
+            RACKHARNESS_RACK_MAC_PREFIX="52:54:30",
+        )
         cls.addClassCleanup(cls.rackhd.cleanup)
         cls.rackhd.up()
         target = cls.rackhd.info()
         cls.api = target.api_url
-        cls.stack = PrivateStack(nodes=2, **ports("267"), RACKHARNESS_BMC_ADDRESS_BASE="127.32.0.0",
-                                 RACKHARNESS_RACK_NODE_ADDRESS_BASE="127.33.0.0",
-                                 RACKHARNESS_RACK_MAC_PREFIX="52:54:32")
+        cls.stack = PrivateStack(
+            nodes=2,
+            **ports("267"),
+            RACKHARNESS_BMC_ADDRESS_BASE="127.32.0.0",
+            RACKHARNESS_RACK_NODE_ADDRESS_BASE="127.33.0.0",
+            RACKHARNESS_RACK_MAC_PREFIX="52:54:32",
+        )
         cls.addClassCleanup(cls.stack.cleanup)
-        cls.result = cls.stack.cli("up", "--target", cls.api, "--amqp-url", target.amqp_url, "--mongo-url",
-                                   target.mongo_url, "--southbound-url", cls.api, "--discover",
-                                   "--discover-timeout", "60")
+        cls.result = cls.stack.cli(
+            "up",
+            "--target",
+            cls.api,
+            "--amqp-url",
+            target.amqp_url,
+            "--mongo-url",
+            target.mongo_url,
+            "--southbound-url",
+            cls.api,
+            "--discover",
+            "--discover-timeout",
+            "60",
+        )
 
     def test_1_discovered_with_own_addresses_and_obms_created(self):
         out = self.result.stdout + self.result.stderr
         self.assertEqual(self.result.returncode, 0, out)
-        self.assertIn("BMC addresses: each BMC on UDP 623 of its own address (127.32.0.1 .. 127.32.0.2), each node "
-                      "talking from its own (127.33.0.1 .. 127.33.0.2) [auto: this process can bind UDP 623]", out)
+        self.assertIn(
+            "BMC addresses: each BMC on UDP 623 of its own address (127.32.0.1 .. 127.32.0.2), each node "
+            "talking from its own (127.33.0.1 .. 127.33.0.2) [auto: this process can bind UDP 623]",
+            out,
+        )
         self.assertIn(f"nodes netboot from {self.api}", out)
         for n in (1, 2):
             self.assertIn(f"  node-0{n}: created its ipmi-obm-service OBM (host 127.32.0.{n}, user admin)", out)

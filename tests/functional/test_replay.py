@@ -11,6 +11,7 @@
 The set is re-recorded with ``python benchmarks/replay_numbers.py --promote-to fixtures/tapes``
 (docs/record-replay.md) whenever the suite's requests change.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -48,13 +49,19 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def replay(*args: str, tapes_dir: Path = TAPES, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     env = clean_env(RACKHARNESS_RECORD_MODE="none", RACKHARNESS_TAPES_DIR=str(tapes_dir))
-    return subprocess.run([*prefix, sys.executable, "-m", "nose2", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "nose2", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def recorded_endpoints() -> list[tuple[str, int]]:
     session = json.loads((SET / "_session.json").read_text())["header"]["session"]["system_under_test"]
-    urls = [session["api_url"], (session.get("auth") or {}).get("url"), session.get("amqp_url"), session.get("mongo_url")]
+    urls = [
+        session["api_url"],
+        (session.get("auth") or {}).get("url"),
+        session.get("amqp_url"),
+        session.get("mongo_url"),
+    ]
     ends = [(p.hostname, p.port) for p in map(urlsplit, filter(None, urls)) if p.hostname and p.port]
     return ends + [(n["bmc"]["host"], n["bmc"]["port"]) for n in session["nodes"]]
 
@@ -94,20 +101,40 @@ class ReplayTest(unittest.TestCase):
         done = replay("--group", "smoke", tapes_dir=copy)
         self.assertNotEqual(done.returncode, 0, done.stderr[-2000:])
         failures = (REPO / "nose2-failures.log").read_text() + done.stderr
-        for expected in ("tests.rackhd.test_smoke.Smoke.api_serves_config", "request not on the tape", str(tape_path),
-                         "nearest recorded (#", "diff (recorded -> now)", "-changed", "RACKHARNESS_RECORD_MODE=all"):
+        for expected in (
+            "tests.rackhd.test_smoke.Smoke.api_serves_config",
+            "request not on the tape",
+            str(tape_path),
+            "nearest recorded (#",
+            "diff (recorded -> now)",
+            "-changed",
+            "RACKHARNESS_RECORD_MODE=all",
+        ):
             self.assertIn(expected, failures)
 
     def test_the_nose2_flag_chooses_the_mode(self):
         env = clean_env(RACKHARNESS_TAPES_DIR=str(TAPES))
-        bad = subprocess.run([sys.executable, "-m", "nose2", "--record-mode", "sometimes"], cwd=REPO, env=env,
-                             capture_output=True, text=True, timeout=120)
+        bad = subprocess.run(
+            [sys.executable, "-m", "nose2", "--record-mode", "sometimes"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         self.assertEqual(bad.returncode, 2, bad.stderr[-2000:])
-        self.assertIn("--record-mode='sometimes' is not a record mode (expected one of none, once, new_episodes, all",
-                      bad.stderr)
+        self.assertIn(
+            "--record-mode='sometimes' is not a record mode (expected one of none, once, new_episodes, all", bad.stderr
+        )
         self.assertNotIn("Traceback", bad.stderr)
-        done = subprocess.run([sys.executable, "-m", "nose2", "--record-mode", "none", "--group", "smoke"], cwd=REPO,
-                              env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "nose2", "--record-mode", "none", "--group", "smoke"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         self.assertEqual(done.returncode, 0, done.stderr[-2000:])
         self.assertIn(f"replayed tapes from {SET}", done.stderr)
 
@@ -115,8 +142,12 @@ class ReplayTest(unittest.TestCase):
         faketime = shutil.which("faketime")
         if faketime is None:
             self.skipTest("faketime is not installed (Debian package faketime; ./stack.sh test installs it)")
-        later = subprocess.run([faketime, "-f", "+365d", sys.executable, "-c", "import time; print(time.time())"],
-                               capture_output=True, text=True, timeout=60)
+        later = subprocess.run(
+            [faketime, "-f", "+365d", sys.executable, "-c", "import time; print(time.time())"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         self.assertGreater(float(later.stdout), time.time() + 364 * 86400, "faketime did not move the clock")
         done = replay(prefix=(faketime, "-f", "+365d"))
         self.assertEqual(done.returncode, 0, done.stderr[-3000:])
@@ -124,8 +155,14 @@ class ReplayTest(unittest.TestCase):
 
     def test_the_set_holds_no_secret_of_the_recording(self):
         env = clean_env(RACKHARNESS_TAPES_DIR=str(TAPES), **recording_secrets())
-        done = subprocess.run([sys.executable, "-m", "rackharness", "tapes", "check"], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "rackharness", "tapes", "check"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         self.assertEqual(done.returncode, 0, done.stdout[-3000:] + done.stderr)
         self.assertIn("no known secret and no token", done.stdout)
         raw = b"".join(p.read_bytes() for p in SET.glob("*.json"))

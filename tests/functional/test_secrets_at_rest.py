@@ -5,6 +5,7 @@ state dir — nor RabbitMQ's fallback dir — other than state.json and config.j
 any encoding we can think of (plain, base64 at each alignment, hex, URL-quoted, UTF-16), and no
 command's output or log does.
 """
+
 import base64
 import hashlib
 import subprocess
@@ -15,8 +16,12 @@ from urllib.parse import quote
 
 from tests.functional.stack_fixture import REPO, PrivateStack
 
-SECRETS = {"RACKHARNESS_BMC_PASSWORD": "Zq7-bmcPw!x", "RACKHARNESS_AMQP_PASSWORD": "Zq7-amqp#Pw",
-           "RACKHARNESS_TARGET_AUTH_PASSWORD": "Zq7-authPw", "RACKHARNESS_TARGET_AUTH_TOKEN_SECRET": "Zq7-tokSecret"}
+SECRETS = {
+    "RACKHARNESS_BMC_PASSWORD": "Zq7-bmcPw!x",
+    "RACKHARNESS_AMQP_PASSWORD": "Zq7-amqp#Pw",
+    "RACKHARNESS_TARGET_AUTH_PASSWORD": "Zq7-authPw",
+    "RACKHARNESS_TARGET_AUTH_TOKEN_SECRET": "Zq7-tokSecret",
+}
 ALLOWED = {"state.json", "config.json"}
 
 
@@ -25,7 +30,7 @@ def encodings(secret: str) -> set[bytes]:
     raw = secret.encode()
     forms = {raw, raw.hex().encode(), quote(secret, safe="").encode(), secret.encode("utf-16-le")}
     for shift in range(3):  # base64 of the secret at each alignment inside a longer text
-        encoded = base64.b64encode(b"\0" * shift + raw)[4 if shift else 0:]
+        encoded = base64.b64encode(b"\0" * shift + raw)[4 if shift else 0 :]
         forms.add(encoded[:-4] if len(encoded) > 8 else encoded)
     return {form for form in forms if len(form) >= 6}
 
@@ -36,14 +41,28 @@ class SecretsAtRestTest(unittest.TestCase):
         cls.stack = PrivateStack(nodes=4, **SECRETS)
         cls.addClassCleanup(cls.stack.cleanup)
         cls.outputs = []
-        for args in (("up", "--discover"), ("status",), ("status", "--json"), ("config",), ("logs", "target"),
-                     ("logs", "rack"), ("logs", "rabbitmq"), ("inventory", "check", "/nonexistent.yaml")):
+        for args in (
+            ("up", "--discover"),
+            ("status",),
+            ("status", "--json"),
+            ("config",),
+            ("logs", "target"),
+            ("logs", "rack"),
+            ("logs", "rabbitmq"),
+            ("inventory", "check", "/nonexistent.yaml"),
+        ):
             done = cls.stack.cli(*args)
             cls.outputs.append((" ".join(args), done.stdout + done.stderr))
             if args[0] == "up" and done.returncode != 0:
                 raise AssertionError(f"up --discover failed:\n{done.stdout}\n{done.stderr}")
-        suite = subprocess.run([sys.executable, "-m", "nose2", "--group", "smoke", "--group", "obms"], cwd=REPO,
-                               env=cls.stack.env, capture_output=True, text=True, timeout=300)
+        suite = subprocess.run(
+            [sys.executable, "-m", "nose2", "--group", "smoke", "--group", "obms"],
+            cwd=REPO,
+            env=cls.stack.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         cls.outputs.append(("nose2", suite.stdout + suite.stderr))
         cls.patterns = {name: encodings(value) for name, value in SECRETS.items()}
 
@@ -76,5 +95,7 @@ class SecretsAtRestTest(unittest.TestCase):
             self.assertEqual(self._holding(output.encode()), [], f"`{command}` printed a secret")
 
     def test_the_drill_can_see_a_secret(self):
-        self.assertEqual(self._holding(b"x " + base64.b64encode(b"ab" + SECRETS["RACKHARNESS_BMC_PASSWORD"].encode())),
-                         ["RACKHARNESS_BMC_PASSWORD"])
+        self.assertEqual(
+            self._holding(b"x " + base64.b64encode(b"ab" + SECRETS["RACKHARNESS_BMC_PASSWORD"].encode())),
+            ["RACKHARNESS_BMC_PASSWORD"],
+        )

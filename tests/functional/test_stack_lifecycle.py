@@ -1,4 +1,5 @@
 """`rackharness up|status|down` on a real local rack: idempotence, crash recovery, nothing left behind."""
+
 import json
 import os
 import signal
@@ -72,7 +73,6 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(again.returncode, 0)
 
 
-
 class BadUpTest(unittest.TestCase):
     """Each bad input: a clear message, exit 2, no traceback, nothing running or created."""
 
@@ -108,10 +108,14 @@ class BadUpTest(unittest.TestCase):
         for tool in fake_bin.iterdir():
             tool.chmod(0o755)
         env = dict(self.stack.env, PATH=f"{fake_bin}:{os.environ['PATH']}")
-        result = subprocess.run(["bash", str(REPO / "stack.sh"), "up"], env=env, capture_output=True, text=True,
-                                timeout=60)
-        self.assertRefused(result, "missing Debian packages: rabbitmq-server ipmitool freeipmi-tools",
-                           "sudo apt-get update && sudo apt-get install -y rabbitmq-server")
+        result = subprocess.run(
+            ["bash", str(REPO / "stack.sh"), "up"], env=env, capture_output=True, text=True, timeout=60
+        )
+        self.assertRefused(
+            result,
+            "missing Debian packages: rabbitmq-server ipmitool freeipmi-tools",
+            "sudo apt-get update && sudo apt-get install -y rabbitmq-server",
+        )
 
 
 class FailedUpTest(unittest.TestCase):

@@ -5,6 +5,7 @@ test then talks to the target only through `on_http_api2_0` (RackHD's generated 
 the bodies against the contract's shapes, runs Graph.PowerOn.Node against node-01's virtual BMC,
 verifies the power state independently with ipmitool, and checks the AMQP events and their order.
 """
+
 import copy
 import json
 import subprocess
@@ -14,17 +15,27 @@ import unittest
 from pathlib import Path
 
 import pika
+from jsonschema import Draft4Validator
 from on_http_api2_0 import ApiApi, ApiClient
 from on_http_api2_0.rest import ApiException
-
-from jsonschema import Draft4Validator
 
 from tests.functional.checkers import ipmitool, require
 from tests.functional.stack_fixture import PrivateStack
 from tests.support.rackhd_contract import require_rackhd_contract
 
-NODE_VIEW_KEYS = {"autoDiscover", "catalogs", "id", "identifiers", "name", "obms", "tags", "pollers", "relations",
-                  "type", "workflows"}
+NODE_VIEW_KEYS = {
+    "autoDiscover",
+    "catalogs",
+    "id",
+    "identifiers",
+    "name",
+    "obms",
+    "tags",
+    "pollers",
+    "relations",
+    "type",
+    "workflows",
+}
 NODE_RAW_KEYS = {"id", "name", "type", "identifiers", "autoDiscover", "relations", "tags", "createdAt", "updatedAt"}
 
 
@@ -74,15 +85,28 @@ class ReferenceTargetTest(unittest.TestCase):
         self.addCleanup(self.events.close)
 
     def create_node(self, name, bmc_node=None, password=None):
-        self.api.nodes_post(identifiers={"name": name, "type": "compute",
-                                         "identifiers": [m.upper() for m in (bmc_node.macs if bmc_node else [])]})
+        self.api.nodes_post(
+            identifiers={
+                "name": name,
+                "type": "compute",
+                "identifiers": [m.upper() for m in (bmc_node.macs if bmc_node else [])],
+            }
+        )
         created = body(self.api)
         self.addCleanup(self._delete_quietly, created["id"])
         if bmc_node is not None:
-            self.api.obms_put(body={"nodeId": created["id"], "service": "ipmi-obm-service",
-                                    "config": {"host": bmc_node.bmc.host, "port": bmc_node.bmc.port,
-                                               "user": bmc_node.bmc.user,
-                                               "password": password or bmc_node.bmc.password}})
+            self.api.obms_put(
+                body={
+                    "nodeId": created["id"],
+                    "service": "ipmi-obm-service",
+                    "config": {
+                        "host": bmc_node.bmc.host,
+                        "port": bmc_node.bmc.port,
+                        "user": bmc_node.bmc.user,
+                        "password": password or bmc_node.bmc.password,
+                    },
+                }
+            )
         return created
 
     def _delete_quietly(self, node_id):
@@ -126,10 +150,13 @@ class ReferenceTargetTest(unittest.TestCase):
         seen = self.events.until(lambda s: any(k.startswith("heartbeat.updated.information.") for k, _ in s))
         key, envelope = next((k, b) for k, b in seen if k.startswith("heartbeat.updated.information."))
         self.assertTrue(key.endswith(".on-http"), key)
-        self.assertEqual(set(envelope), {"version", "type", "action", "severity", "typeId", "nodeId", "data",
-                                         "createdAt"})
-        self.assertEqual((envelope["type"], envelope["action"], envelope["severity"], envelope["nodeId"]),
-                         ("heartbeat", "updated", "information", None))
+        self.assertEqual(
+            set(envelope), {"version", "type", "action", "severity", "typeId", "nodeId", "data", "createdAt"}
+        )
+        self.assertEqual(
+            (envelope["type"], envelope["action"], envelope["severity"], envelope["nodeId"]),
+            ("heartbeat", "updated", "information", None),
+        )
 
     def test_bad_body_gets_400_with_the_schema_error(self):
         with self.assertRaises(ApiException) as bad:
@@ -190,9 +217,14 @@ class ReferenceTargetTest(unittest.TestCase):
     def test_cancel_an_active_graph(self):
         node = self.create_node("rh-cancel")
         self.api.obms_put(body={"nodeId": node["id"], "service": "noop-obm-service", "config": {}})
-        self.api.workflows_put_graphs(body={"friendlyName": "Slow noop", "injectableName": "Graph.rh.SlowNoop",
-                                            "options": {"wait": {"delay": 30000}},
-                                            "tasks": [{"label": "wait", "taskName": "Task.noop"}]})
+        self.api.workflows_put_graphs(
+            body={
+                "friendlyName": "Slow noop",
+                "injectableName": "Graph.rh.SlowNoop",
+                "options": {"wait": {"delay": 30000}},
+                "tasks": [{"label": "wait", "taskName": "Task.noop"}],
+            }
+        )
         self.api.nodes_post_workflow_by_id(identifier=node["id"], name="Graph.rh.SlowNoop", body={})
         instance = body(self.api)["instanceId"]
         with self.assertRaises(ApiException) as second:
@@ -210,16 +242,22 @@ class ReferenceTargetTest(unittest.TestCase):
         """Response schemas of monorail-2.0.yaml that are specific (not just `object`) and agree with
         RackHD's behaviour; docs/reference-target.md lists the ones that contradict it."""
         spec = require_rackhd_contract(self).spec()
-        responses = {op["operationId"]: op.get("responses", {}) for item in spec["paths"].values()
-                     for op in item.values() if isinstance(op, dict) and "operationId" in op}
+        responses = {
+            op["operationId"]: op.get("responses", {})
+            for item in spec["paths"].values()
+            for op in item.values()
+            if isinstance(op, dict) and "operationId" in op
+        }
         node = self.create_node("rh-shapes", bmc_node=self.info.nodes[1])
         other = self.create_node("rh-shapes-2")
         self.api.nodes_add_relations(identifier=node["id"], content={"contains": [other["id"]]})
-        checks = [("nodesGetAll", lambda: self.api.nodes_get_all()),
-                  ("obmsGet", lambda: self.api.obms_get()),
-                  ("nodesGetObmsByNodeId", lambda: self.api.nodes_get_obms_by_node_id(identifier=node["id"])),
-                  ("nodesGetRelations", lambda: self.api.nodes_get_relations(identifier=node["id"])),
-                  ("nodesPatchById", lambda: self.api.nodes_patch_by_id(identifier=node["id"], body={"name": "x"}))]
+        checks = [
+            ("nodesGetAll", lambda: self.api.nodes_get_all()),
+            ("obmsGet", lambda: self.api.obms_get()),
+            ("nodesGetObmsByNodeId", lambda: self.api.nodes_get_obms_by_node_id(identifier=node["id"])),
+            ("nodesGetRelations", lambda: self.api.nodes_get_relations(identifier=node["id"])),
+            ("nodesPatchById", lambda: self.api.nodes_patch_by_id(identifier=node["id"], body={"name": "x"})),
+        ]
         for operation_id, call in checks:
             with self.subTest(operation=operation_id):
                 call()
@@ -231,19 +269,38 @@ class ReferenceTargetTest(unittest.TestCase):
                 del definitions["node.2.0_GetNode"]["properties"]["obms"]
                 # relations_obj types `info` as a string; the contract's view lists it, null when unset.
                 definitions["relations_obj"]["properties"]["info"] = {"type": ["string", "null"]}
-                errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-                          for e in Draft4Validator({**schema, "definitions": definitions})
-                          .iter_errors(body(self.api))]
+                errors = [
+                    f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                    for e in Draft4Validator({**schema, "definitions": definitions}).iter_errors(body(self.api))
+                ]
                 self.assertEqual(errors, [])
 
     def test_schemathesis_over_the_spec_finds_no_server_error(self):
         """Every operation of monorail-2.0.yaml, with generated bodies and parameters: never a 5xx."""
         spec_file = require_rackhd_contract(self).spec_file()
         result = subprocess.run(
-            [str(Path(sys.executable).parent / "schemathesis"), "run", str(spec_file),
-             "--url", self.info.api_url + "/api/2.0", "--checks", "not_a_server_error", "--max-examples", "8",
-             "--seed", "2602", "--generation-deterministic", "--request-timeout", "20", "--workers", "2"],
-            capture_output=True, text=True, timeout=900)
+            [
+                str(Path(sys.executable).parent / "schemathesis"),
+                "run",
+                str(spec_file),
+                "--url",
+                self.info.api_url + "/api/2.0",
+                "--checks",
+                "not_a_server_error",
+                "--max-examples",
+                "8",
+                "--seed",
+                "2602",
+                "--generation-deterministic",
+                "--request-timeout",
+                "20",
+                "--workers",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         out = result.stdout
-        failures = out[out.find("FAILURES"):out.find("WARNINGS")] if "FAILURES" in out else out[-4000:]
+        failures = out[out.find("FAILURES") : out.find("WARNINGS")] if "FAILURES" in out else out[-4000:]
         self.assertEqual(result.returncode, 0, failures[:8000] + result.stderr[-2000:])

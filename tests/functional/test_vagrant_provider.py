@@ -5,6 +5,7 @@ reference target discovers it, its BMC powers the domain off, RackHD's power-on 
 Needs root, vagrant with vagrant-libvirt, libvirt and QEMU (``./stack.sh test`` installs them; skipped with
 the reason printed otherwise). Its own ports (28xxx) and state directory; about two minutes.
 """
+
 import json
 import os
 import shutil
@@ -21,9 +22,16 @@ from rackharness.stack_info import current_stack
 from rackharness.vm.vagrant_rack import domain_prefix
 
 REPO = Path(__file__).resolve().parents[2]
-PORTS = {"RACKHARNESS_AMQP_PORT": "28672", "RACKHARNESS_AMQP_DIST_PORT": "28673", "RACKHARNESS_AMQP_EPMD_PORT": "28369",
-         "RACKHARNESS_MONGO_PORT": "28017", "RACKHARNESS_TARGET_PORT": "28080", "RACKHARNESS_TARGET_AUTH_PORT": "28443",
-         "RACKHARNESS_BMC_BASE_PORT": "28230", "RACKHARNESS_BMC_ADDRESS_MODE": "ports"}
+PORTS = {
+    "RACKHARNESS_AMQP_PORT": "28672",
+    "RACKHARNESS_AMQP_DIST_PORT": "28673",
+    "RACKHARNESS_AMQP_EPMD_PORT": "28369",
+    "RACKHARNESS_MONGO_PORT": "28017",
+    "RACKHARNESS_TARGET_PORT": "28080",
+    "RACKHARNESS_TARGET_AUTH_PORT": "28443",
+    "RACKHARNESS_BMC_BASE_PORT": "28230",
+    "RACKHARNESS_BMC_ADDRESS_MODE": "ports",
+}
 
 
 def missing_parts() -> str:
@@ -63,8 +71,13 @@ class VagrantProviderTest(unittest.TestCase):
         cls.state = f"{cls.tmp}/state"
         cls.prefix = domain_prefix(Path(cls.state))
         cls.env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
-        cls.env.update(PORTS, RACKHARNESS_STATE_DIR=cls.state, RACKHARNESS_PROVIDER="vagrant", RACKHARNESS_NODES="1",
-                       RACKHARNESS_DISCOVER_TIMEOUT="240")
+        cls.env.update(
+            PORTS,
+            RACKHARNESS_STATE_DIR=cls.state,
+            RACKHARNESS_PROVIDER="vagrant",
+            RACKHARNESS_NODES="1",
+            RACKHARNESS_DISCOVER_TIMEOUT="240",
+        )
         cls.up = cls.cli("up", "--discover", timeout=600)
         cls.down = None
 
@@ -76,8 +89,14 @@ class VagrantProviderTest(unittest.TestCase):
 
     @classmethod
     def cli(cls, *args, timeout=300):
-        return subprocess.run([sys.executable, "-m", "rackharness", *args], env=cls.env, cwd=REPO,
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-m", "rackharness", *args],
+            env=cls.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     def test_1_up_discovers_the_vm_through_a_real_pxe_boot(self):
         self.assertEqual(self.up.returncode, 0, self.up.stdout[-3000:] + self.up.stderr[-3000:])
@@ -104,14 +123,29 @@ class VagrantProviderTest(unittest.TestCase):
             self.skipTest("the VM was not discovered (see test_1)")
         node = current_stack(self.state).nodes[0]
         domain = self.prefix + node.name
-        ipmitool = ["ipmitool", "-I", "lanplus", "-H", node.bmc.host, "-p", str(node.bmc.port), "-U", node.bmc.user,
-                    "-E", "chassis", "power"]
+        ipmitool = [
+            "ipmitool",
+            "-I",
+            "lanplus",
+            "-H",
+            node.bmc.host,
+            "-p",
+            str(node.bmc.port),
+            "-U",
+            node.bmc.user,
+            "-E",
+            "chassis",
+            "power",
+        ]
         env = {**os.environ, "IPMI_PASSWORD": node.bmc.password}
         done = subprocess.run(ipmitool + ["off"], env=env, capture_output=True, text=True, timeout=30)
         self.assertEqual(done.returncode, 0, done.stderr)
         wait_for(lambda: virsh("domstate", domain) == "shut off", 10, "the domain shut off after chassis power off")
-        wait_for(lambda: "off" in subprocess.run(ipmitool + ["status"], env=env, capture_output=True, text=True).stdout,
-                 10, "the BMC reports the power off")
+        wait_for(
+            lambda: "off" in subprocess.run(ipmitool + ["status"], env=env, capture_output=True, text=True).stdout,
+            10,
+            "the BMC reports the power off",
+        )
         client = RackHDClient(current_stack(self.state).api_url, timeout=30)
         graph = client.run_workflow(self.node_id, "Graph.PowerOn.Node")
         self.assertEqual(graph_status(client.wait_for_workflow(graph, timeout=60)), "succeeded")
@@ -142,8 +176,13 @@ class VagrantfileTest(unittest.TestCase):
     def vagrant(self, *args, spec=""):
         from rackharness.vm.vagrant_rack import VAGRANTFILE_DIR
 
-        env = {**os.environ, "VAGRANT_CWD": str(VAGRANTFILE_DIR), "VAGRANT_DOTFILE_PATH": f"{self.tmp}/dot",
-               "RACKHARNESS_VAGRANT_SPEC": spec, "VAGRANT_CHECKPOINT_DISABLE": "1"}
+        env = {
+            **os.environ,
+            "VAGRANT_CWD": str(VAGRANTFILE_DIR),
+            "VAGRANT_DOTFILE_PATH": f"{self.tmp}/dot",
+            "RACKHARNESS_VAGRANT_SPEC": spec,
+            "VAGRANT_CHECKPOINT_DISABLE": "1",
+        }
         return subprocess.run(["vagrant", *args], env=env, capture_output=True, text=True, timeout=120)
 
     def test_it_validates_with_the_rack_file_up_writes(self):
@@ -152,8 +191,13 @@ class VagrantfileTest(unittest.TestCase):
         from rackharness.vm.vagrant_rack import rack_document, write_rack_file
 
         config = load_config(environ={"RACKHARNESS_NODES": "2"})
-        document = rack_document(build_rack_spec(config, "ports"), config, prefix="rackharness-test-",
-                                 southbound_url="http://127.0.0.1:21080", logs_dir=Path(self.tmp))
+        document = rack_document(
+            build_rack_spec(config, "ports"),
+            config,
+            prefix="rackharness-test-",
+            southbound_url="http://127.0.0.1:21080",
+            logs_dir=Path(self.tmp),
+        )
         path = write_rack_file(Path(self.tmp) / "rack.json", document)
         done = self.vagrant("validate", spec=str(path))
         self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
@@ -165,5 +209,6 @@ class VagrantfileTest(unittest.TestCase):
     def test_without_a_rack_file_it_says_how_to_get_one(self):
         done = self.vagrant("validate")
         self.assertNotEqual(done.returncode, 0)
-        self.assertIn("RACKHARNESS_VAGRANT_SPEC is not set; run `rackharness up --provider vagrant`",
-                      done.stdout + done.stderr)
+        self.assertIn(
+            "RACKHARNESS_VAGRANT_SPEC is not set; run `rackharness up --provider vagrant`", done.stdout + done.stderr
+        )

@@ -9,6 +9,7 @@ With ``RACKHARNESS_RECORD_CALLS=1`` each contract scenario that passes saves the
 their answers to ``fixtures/calls/<libvirt|virtualbox>/<scenario>.json``, the logs
 tests/unit/vm/test_hypervisor.py replays (see fixtures/calls/README.md).
 """
+
 import asyncio
 import os
 import shutil
@@ -21,11 +22,11 @@ import unittest
 from pathlib import Path
 
 from rackharness.errors import RackHarnessError
+from rackharness.rack.hypervisor import CommandRunner, open_hypervisor
 from rackharness.rack.process import Rack
 from rackharness.rack.spec import BmcSpec, BmcUserSpec, RackSpec
 from rackharness.rack.vm_power import VmPowerLink
 from rackharness.tapes.proxy import CallLog, RecordingProxy
-from rackharness.rack.hypervisor import CommandRunner, open_hypervisor
 from rackharness.vm.libvirt_host import LibvirtHost
 from tests.support.virtual_node import PROFILES_DIR, node_spec
 from tests.unit.vm.contract import VM, HypervisorContract
@@ -130,8 +131,10 @@ class VirtualBoxContractTest(RecordingContract, unittest.TestCase):
             skip("VBoxManage is not installed (VirtualBox cannot be installed on every machine)")
         self.addCleanup(self.delete_vm)
         self.delete_vm()
-        for argv in (("createvm", "--name", VM, "--ostype", "Other_64", "--register"),
-                     ("modifyvm", VM, "--memory", "64", "--boot1", "net", "--boot2", "none", "--nic1", "nat")):
+        for argv in (
+            ("createvm", "--name", VM, "--ostype", "Other_64", "--register"),
+            ("modifyvm", VM, "--memory", "64", "--boot1", "net", "--boot2", "none", "--nic1", "nat"),
+        ):
             run("VBoxManage", *argv, check=True)
 
     def delete_vm(self):
@@ -158,10 +161,13 @@ class IpmitoolDrivesTheDomainTest(unittest.TestCase):
         self.addCleanup(self.loop.close)
         self.addCleanup(thread.join, 10)
         self.addCleanup(self.loop.call_soon_threadsafe, self.loop.stop)
-        bmc = BmcSpec(host="127.0.0.1", port=0, mac="52:54:00:aa:00:01",
-                      users=[BmcUserSpec(2, "admin", "admin", "administrator")])
-        spec = RackSpec(nodes=[node_spec(1, bmc=bmc, vm={"hypervisor": "libvirt", "name": VM, "uri": URI})],
-                        profiles_dir=str(PROFILES_DIR))
+        bmc = BmcSpec(
+            host="127.0.0.1", port=0, mac="52:54:00:aa:00:01", users=[BmcUserSpec(2, "admin", "admin", "administrator")]
+        )
+        spec = RackSpec(
+            nodes=[node_spec(1, bmc=bmc, vm={"hypervisor": "libvirt", "name": VM, "uri": URI})],
+            profiles_dir=str(PROFILES_DIR),
+        )
         self.rack = Rack(spec, self.loop, vm_power=VmPowerLink(self.loop, interval=0.5, grace=2.0))
         asyncio.run_coroutine_threadsafe(self.rack.start(), self.loop).result(30)
         self.addCleanup(self.close_rack)
@@ -171,11 +177,13 @@ class IpmitoolDrivesTheDomainTest(unittest.TestCase):
         async def close():
             self.rack.close()
             await asyncio.sleep(0.1)  # let the cancelled sync task finish before the loop stops
+
         asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
 
     def ipmitool(self, *command):
-        answer = run("ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", str(self.port), "-U", "admin",
-                     "-P", "admin", *command)
+        answer = run(
+            "ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", str(self.port), "-U", "admin", "-P", "admin", *command
+        )
         self.assertEqual(answer.returncode, 0, answer.stderr)
         return answer.stdout.strip()
 
@@ -207,8 +215,9 @@ class IpmitoolDrivesTheDomainTest(unittest.TestCase):
         self.ipmitool("chassis", "power", "off")
         off_seconds = time.monotonic() - start + self.wait_for("power off", self.domstate, "shut off", 10)
         self.assertEqual(self.chassis(), "Chassis Power is off")
-        print(f"\nipmitool → virsh domstate: power on {on_seconds:.2f} s, power off {off_seconds:.2f} s",
-              file=sys.stderr)
+        print(
+            f"\nipmitool → virsh domstate: power on {on_seconds:.2f} s, power off {off_seconds:.2f} s", file=sys.stderr
+        )
 
         time.sleep(2.5)  # past the grace window of the BMC's last command
         virsh("start", VM, check=True)  # started by hand: the BMC follows, and sends nothing back

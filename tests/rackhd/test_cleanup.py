@@ -10,6 +10,7 @@ Active graphs on suite nodes are cancelled first, because RackHD refuses to dele
 active graph; SKUs go before the nodes, and the Graph.GenerateSku runs their deletion starts are
 waited for. The final test fails naming whatever is still there.
 """
+
 from urllib.parse import urlsplit
 
 from bson import ObjectId
@@ -49,21 +50,28 @@ def _suite_users(ctx):
         return None, []
     client = ctx.auth_client()
     client.login()
-    return client, _suite_objects(ctx, "user", client.get(f"{API_ROOT}/users"), key="username",
-                                  marked=_named_by_suite("username"))
+    return client, _suite_objects(
+        ctx, "user", client.get(f"{API_ROOT}/users"), key="username", marked=_named_by_suite("username")
+    )
 
 
 def _suite_hooks(ctx):
     """Hooks recorded, named rh-suite-*, or pointing at a suite sink (URL path /rh-suite-...)."""
+
     def marked(hook):
         return _named_by_suite("name")(hook) or urlsplit(str(hook.get("url", ""))).path.startswith("/" + PREFIX)
+
     return _suite_objects(ctx, "hook", ctx.api.get(f"{API_ROOT}/hooks"), marked=marked)
 
 
 def _suite_lookups(ctx):
     """Lookups recorded or holding a suite MAC (02:7e:...)."""
-    return _suite_objects(ctx, "lookup", ctx.api.get(f"{API_ROOT}/lookups"),
-                          marked=lambda record: str(record.get("macAddress", "")).lower().startswith(MAC_PREFIX))
+    return _suite_objects(
+        ctx,
+        "lookup",
+        ctx.api.get(f"{API_ROOT}/lookups"),
+        marked=lambda record: str(record.get("macAddress", "")).lower().startswith(MAC_PREFIX),
+    )
 
 
 def _suite_tags(ctx):
@@ -112,8 +120,9 @@ class Cleanup:
         for sku_id in deleted:
             ctx.api.delete(f"{API_ROOT}/skus/{sku_id}", expect=(200, 204, 404))
         if deleted:  # RackHD runs Graph.GenerateSku on every node; a node with an active graph cannot be deleted
-            wait_until_idle(ctx.api, graph="Graph.GenerateSku", timeout=GENERATE_SKU_TIMEOUT,
-                            why="the SKU deletions started")
+            wait_until_idle(
+                ctx.api, graph="Graph.GenerateSku", timeout=GENERATE_SKU_TIMEOUT, why="the SKU deletions started"
+            )
 
     @test
     def delete_suite_pollers(self):

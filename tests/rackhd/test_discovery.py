@@ -29,7 +29,6 @@ from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 from rackharness.wait import Condition, Observation
 
-
 GRAPH_CANCEL_TIMEOUT = 30.0
 EVENT_TIMEOUT = 15.0
 
@@ -87,7 +86,7 @@ def same_uuid(a, b):
     parts = a.split("-")
     if len(parts) != 5:
         return False
-    swapped = ["".join(reversed([p[i:i + 2] for i in range(0, len(p), 2)])) for p in parts[:3]] + parts[3:]
+    swapped = ["".join(reversed([p[i : i + 2] for i in range(0, len(p), 2)])) for p in parts[:3]] + parts[3:]
     return "-".join(swapped) == b
 
 
@@ -113,8 +112,13 @@ class RackDiscovery:
             except HttpStatusError:
                 pass
 
-            wait_until_idle(ctx.api, node_id=node["id"], timeout=GRAPH_CANCEL_TIMEOUT, interval=0.2,
-                            why=f"(of {rack.name}) the cancel")
+            wait_until_idle(
+                ctx.api,
+                node_id=node["id"],
+                timeout=GRAPH_CANCEL_TIMEOUT,
+                interval=0.2,
+                why=f"(of {rack.name}) the cancel",
+            )
             ctx.api.delete(f"{API_ROOT}/nodes/{node['id']}", expect=(204,))
         left = [rack.name for rack in self.racks if target_node(ctx, rack) is not None]
         asserts.assert_equal(left, [], "rack nodes RackHD still knows after DELETE /nodes/{id}")
@@ -142,9 +146,14 @@ class RackDiscovery:
                 waiting = [f"{name}: {text}" for name, text in seen.items() if name not in self.node_ids]
                 return Observation(not waiting, "; ".join(waiting) or "all discovered")
 
-            Condition(probe=probe, what=f"{len(self.racks)} rack nodes to be discovered", timeout=ctx.target.discover_timeout,
-                      interval=0.5, transient=(), hint="`rackharness up --discover` reports where each node "
-                      "stopped (rack side and target side)").wait()
+            Condition(
+                probe=probe,
+                what=f"{len(self.racks)} rack nodes to be discovered",
+                timeout=ctx.target.discover_timeout,
+                interval=0.5,
+                transient=(),
+                hint="`rackharness up --discover` reports where each node stopped (rack side and target side)",
+            ).wait()
             for node_id in self.node_ids.values():  # published by now: the API shows the graphs ended
                 events.expect(f"node.discovered.information.{node_id}.#", name=f"node.discovered of {node_id}")
                 events.expect(f"graph.finished.information.*.{node_id}", name=f"graph.finished of {node_id}")
@@ -157,10 +166,16 @@ class RackDiscovery:
         ctx = suite_context()
         for rack in self.racks:
             node = ctx.api.get(f"{API_ROOT}/nodes/{self.node_ids[rack.name]}")
-            asserts.assert_equal(sorted(node.get("identifiers") or []), sorted(macs_of(rack)),
-                                 f"{rack.name}'s identifiers: {node!r:.300}")
-            asserts.assert_equal(sorted(str(node.get("name", "")).split(",")), sorted(macs_of(rack)),
-                                 f"{rack.name}'s node name: {node.get('name')!r}")
+            asserts.assert_equal(
+                sorted(node.get("identifiers") or []),
+                sorted(macs_of(rack)),
+                f"{rack.name}'s identifiers: {node!r:.300}",
+            )
+            asserts.assert_equal(
+                sorted(str(node.get("name", "")).split(",")),
+                sorted(macs_of(rack)),
+                f"{rack.name}'s node name: {node.get('name')!r}",
+            )
             asserts.assert_equal(node.get("type"), "compute", f"{rack.name}'s node type")
 
     @test(depends_on=[powered_on_nodes_are_discovered])
@@ -178,16 +193,20 @@ class RackDiscovery:
                 if key.endswith(f".{node_id}"):
                     first.setdefault(".".join(key.split(".")[:2]), index)
             order = [first.get(k) for k in ("node.added", "node.discovered", "graph.finished")]
-            asserts.assert_true(None not in order and order[0] == min(order),
-                                f"{rack.name} ({node_id}): events out of order or missing; its events: {mine}")
-            discovered_event = next(m for m in self.received
-                                    if m.routing_key == f"node.discovered.information.{node_id}.{node_id}")
+            asserts.assert_true(
+                None not in order and order[0] == min(order),
+                f"{rack.name} ({node_id}): events out of order or missing; its events: {mine}",
+            )
+            discovered_event = next(
+                m for m in self.received if m.routing_key == f"node.discovered.information.{node_id}.{node_id}"
+            )
             data = discovered_event.body.get("data") or {}
             asserts.assert_equal(data.get("nodeId"), node_id, f"node.discovered data: {discovered_event.excerpt(400)}")
             announced = {str(a.get("macAddress", "")).lower() for a in data.get("ipMacAddresses") or []}
-            asserts.assert_true(set(macs_of(rack)) <= announced,
-                                f"node.discovered ipMacAddresses should list {macs_of(rack)}: "
-                                f"{discovered_event.excerpt(400)}")
+            asserts.assert_true(
+                set(macs_of(rack)) <= announced,
+                f"node.discovered ipMacAddresses should list {macs_of(rack)}: {discovered_event.excerpt(400)}",
+            )
 
     @test(depends_on=[powered_on_nodes_are_discovered])
     def dmi_catalog_agrees_with_the_bmc(self):
@@ -197,11 +216,16 @@ class RackDiscovery:
             system = catalog(ctx, self.node_ids[rack.name], "dmi")["data"].get("System Information", {})
             obm = ctx.obm(rack)
             fru = obm.fru()
-            asserts.assert_equal(system.get("Serial Number"), fru.get("Serial Number"),
-                                 f"{rack.name}: dmi System Information serial vs the BMC's FRU product serial")
+            asserts.assert_equal(
+                system.get("Serial Number"),
+                fru.get("Serial Number"),
+                f"{rack.name}: dmi System Information serial vs the BMC's FRU product serial",
+            )
             guid = obm.system_guid()
-            asserts.assert_true(same_uuid(system.get("UUID"), guid),
-                                f"{rack.name}: dmi UUID {system.get('UUID')!r} vs the BMC's system GUID {guid!r}")
+            asserts.assert_true(
+                same_uuid(system.get("UUID"), guid),
+                f"{rack.name}: dmi UUID {system.get('UUID')!r} vs the BMC's system GUID {guid!r}",
+            )
 
     @test(depends_on=[powered_on_nodes_are_discovered])
     def bmc_catalog_agrees_with_the_bmc_lan_configuration(self):
@@ -210,32 +234,52 @@ class RackDiscovery:
         for rack in self.racks:
             data = catalog(ctx, self.node_ids[rack.name], "bmc")["data"]
             lan = ctx.obm(rack).lan()
-            asserts.assert_equal(str(data.get("MAC Address", "")).lower(), str(lan.get("mac_address", "")).lower(),
-                                 f"{rack.name}: bmc catalog MAC Address vs the BMC's LAN configuration")
-            asserts.assert_equal(data.get("IP Address"), str(lan.get("ipv4_address", "")).split("/")[0],
-                                 f"{rack.name}: bmc catalog IP Address vs the BMC's LAN configuration")
+            asserts.assert_equal(
+                str(data.get("MAC Address", "")).lower(),
+                str(lan.get("mac_address", "")).lower(),
+                f"{rack.name}: bmc catalog MAC Address vs the BMC's LAN configuration",
+            )
+            asserts.assert_equal(
+                data.get("IP Address"),
+                str(lan.get("ipv4_address", "")).split("/")[0],
+                f"{rack.name}: bmc catalog IP Address vs the BMC's LAN configuration",
+            )
 
     @test(depends_on=[powered_on_nodes_are_discovered])
     def fru_catalog_agrees_with_the_bmc_fru(self):
         """The ipmi-fru catalog (ipmitool fru) has the serials, manufacturer and product of the BMC's FRU."""
         ctx = suite_context()
-        pairs = (("Product Serial", "Serial Number"), ("Board Serial", "Board serial number"),
-                 ("Chassis Serial", "Chassis serial number"), ("Product Manufacturer", "Manufacturer"),
-                 ("Product Name", "Product name"))
+        pairs = (
+            ("Product Serial", "Serial Number"),
+            ("Board Serial", "Board serial number"),
+            ("Chassis Serial", "Chassis serial number"),
+            ("Product Manufacturer", "Manufacturer"),
+            ("Product Name", "Product name"),
+        )
         for rack in self.racks:
             data = catalog(ctx, self.node_ids[rack.name], "ipmi-fru")["data"]
             builtin = next((v for k, v in data.items() if k.startswith("Builtin FRU Device")), None)
-            asserts.assert_true(isinstance(builtin, dict), f"{rack.name}: ipmi-fru catalog without the builtin FRU: "
-                                                           f"{data!r:.300}")
+            asserts.assert_true(
+                isinstance(builtin, dict), f"{rack.name}: ipmi-fru catalog without the builtin FRU: {data!r:.300}"
+            )
             fru = ctx.obm(rack).fru()
             for catalog_key, bmc_key in pairs:
-                asserts.assert_equal(str(builtin.get(catalog_key, "")).strip(), str(fru.get(bmc_key, "")).strip(),
-                                     f"{rack.name}: ipmi-fru {catalog_key!r} vs the BMC's FRU {bmc_key!r}")
+                asserts.assert_equal(
+                    str(builtin.get(catalog_key, "")).strip(),
+                    str(fru.get(bmc_key, "")).strip(),
+                    f"{rack.name}: ipmi-fru {catalog_key!r} vs the BMC's FRU {bmc_key!r}",
+                )
 
-    @test(depends_on=[powered_on_nodes_are_discovered],
-          runs_after=[discovered_nodes_are_named_by_their_macs, events_come_in_discovery_order,
-                      dmi_catalog_agrees_with_the_bmc, bmc_catalog_agrees_with_the_bmc_lan_configuration,
-                      fru_catalog_agrees_with_the_bmc_fru])
+    @test(
+        depends_on=[powered_on_nodes_are_discovered],
+        runs_after=[
+            discovered_nodes_are_named_by_their_macs,
+            events_come_in_discovery_order,
+            dmi_catalog_agrees_with_the_bmc,
+            bmc_catalog_agrees_with_the_bmc_lan_configuration,
+            fru_catalog_agrees_with_the_bmc_fru,
+        ],
+    )
     def rack_is_left_discovered_and_powered_off(self):
         """Every rack node is still known with catalogs once powered off again over IPMI."""
         ctx = suite_context()
@@ -246,4 +290,6 @@ class RackDiscovery:
         for rack in self.racks:
             node = target_node(ctx, rack)
             asserts.assert_true(node is not None, f"{rack.name} is no longer known to RackHD")
-            asserts.assert_true(ctx.api.get(f"{API_ROOT}/nodes/{node['id']}/catalogs"), f"{rack.name} lost its catalogs")
+            asserts.assert_true(
+                ctx.api.get(f"{API_ROOT}/nodes/{node['id']}/catalogs"), f"{rack.name} lost its catalogs"
+            )

@@ -8,12 +8,13 @@ carries ``nodeType``); every service publishes ``heartbeat.updated.information.<
 (nodeId null) every ``heartbeatIntervalSec``. Each test subscribes (its own exclusive queue) before
 it acts, so it only sees what its action caused.
 """
+
 import datetime as dt
 
 from rackharness.api_paths import API_ROOT
-from rackharness.transports.amqp.base import BrokerRefused
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import SkipTest, asserts, test
+from rackharness.transports.amqp.base import BrokerRefused
 
 EXCHANGE = "on.events"
 ENVELOPE_KEYS = {"version", "type", "action", "severity", "typeId", "nodeId", "data", "createdAt"}
@@ -35,8 +36,10 @@ def assert_timestamp(text, what):
         stamp = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
         stamp = None
-    asserts.assert_true(stamp is not None and stamp.utcoffset() == dt.timedelta(0),
-                        f"{what}: createdAt should be an ISO 8601 UTC timestamp, got {text!r}")
+    asserts.assert_true(
+        stamp is not None and stamp.utcoffset() == dt.timedelta(0),
+        f"{what}: createdAt should be an ISO 8601 UTC timestamp, got {text!r}",
+    )
 
 
 def assert_envelope(message, *, type_, action, severity, type_id, node_id, what):
@@ -46,8 +49,14 @@ def assert_envelope(message, *, type_, action, severity, type_id, node_id, what)
     missing = ENVELOPE_KEYS - set(body)
     asserts.assert_equal(missing, set(), f"{what}: the envelope lacks {sorted(missing)}: {message.excerpt(400)}")
     seen = {key: body[key] for key in ("version", "type", "action", "severity", "typeId", "nodeId")}
-    expected = {"version": "1.0", "type": type_, "action": action, "severity": severity, "typeId": type_id,
-                "nodeId": node_id}
+    expected = {
+        "version": "1.0",
+        "type": type_,
+        "action": action,
+        "severity": severity,
+        "typeId": type_id,
+        "nodeId": node_id,
+    }
     assert_same(seen, expected, f"{what}: envelope fields")
     key = ".".join([type_, action, severity, type_id] + ([node_id] if node_id else []))
     assert_same(message.routing_key, key, f"{what}: the routing key (<type>.<action>.<severity>.<typeId>[.<nodeId>])")
@@ -68,8 +77,10 @@ class Events:
             try:
                 transport.ensure_exchange(EXCHANGE, type="topic", durable=True, auto_delete=False)
             except BrokerRefused as exc:
-                asserts.fail(f"{EXCHANGE} is not a durable, non-auto-delete topic exchange: the broker refused the "
-                             f"equivalent declaration ({exc})")
+                asserts.fail(
+                    f"{EXCHANGE} is not a durable, non-auto-delete topic exchange: the broker refused the "
+                    f"equivalent declaration ({exc})"
+                )
         finally:
             transport.close()
 
@@ -85,10 +96,20 @@ class Events:
             created["id"] = self.node = node["id"]
             events.wait(EVENT_TIMEOUT)
         message = added.matches[0]
-        assert_envelope(message, type_="node", action="added", severity="information", type_id=self.node,
-                        node_id=self.node, what="node.added")
-        asserts.assert_equal(message.body["data"].get("nodeType"), "compute",
-                             f"node.added data should carry the node's type: {message.excerpt(300)}")
+        assert_envelope(
+            message,
+            type_="node",
+            action="added",
+            severity="information",
+            type_id=self.node,
+            node_id=self.node,
+            what="node.added",
+        )
+        asserts.assert_equal(
+            message.body["data"].get("nodeType"),
+            "compute",
+            f"node.added data should carry the node's type: {message.excerpt(300)}",
+        )
 
     @test(depends_on=[node_added_key_and_envelope])
     def node_removed_key_and_envelope(self):
@@ -99,10 +120,20 @@ class Events:
             ctx.api.delete(f"{API_ROOT}/nodes/{self.node}", expect=(200, 204))
             events.wait(EVENT_TIMEOUT)
         message = removed.matches[0]
-        assert_envelope(message, type_="node", action="removed", severity="information", type_id=self.node,
-                        node_id=self.node, what="node.removed")
-        asserts.assert_equal(message.body["data"].get("nodeType"), "compute",
-                             f"node.removed data should carry the node's type: {message.excerpt(300)}")
+        assert_envelope(
+            message,
+            type_="node",
+            action="removed",
+            severity="information",
+            type_id=self.node,
+            node_id=self.node,
+            what="node.removed",
+        )
+        asserts.assert_equal(
+            message.body["data"].get("nodeType"),
+            "compute",
+            f"node.removed data should carry the node's type: {message.excerpt(300)}",
+        )
 
     @test
     def heartbeat_key_and_envelope(self):
@@ -110,18 +141,28 @@ class Events:
         ctx = suite_context()
         interval = ctx.api.get(f"{API_ROOT}/config").get("heartbeatIntervalSec", 10)  # RackHD's default: 10 s
         if not isinstance(interval, (int, float)) or interval > HEARTBEAT_BUDGET:
-            raise SkipTest(f"heartbeatIntervalSec is {interval!r} (GET /config); the suite waits at most "
-                           f"{HEARTBEAT_BUDGET:g} s for a heartbeat (for the local rack: `rackharness up "
-                           "--set target.heartbeat_interval=1`)")
+            raise SkipTest(
+                f"heartbeatIntervalSec is {interval!r} (GET /config); the suite waits at most "
+                f"{HEARTBEAT_BUDGET:g} s for a heartbeat (for the local rack: `rackharness up "
+                "--set target.heartbeat_interval=1`)"
+            )
         with ctx.events() as events:
             beat = events.expect("heartbeat.updated.information.#")
             events.wait(2 * interval + 1)
         message = beat.matches[0]
-        type_id = message.routing_key[len("heartbeat.updated.information."):]
-        asserts.assert_true(type_id.rsplit(".", 1)[-1] in HEARTBEAT_SERVICES,
-                            f"a heartbeat's key ends with the service ({', '.join(HEARTBEAT_SERVICES)}): "
-                            f"{message.routing_key}")
-        assert_envelope(message, type_="heartbeat", action="updated", severity="information", type_id=type_id,
-                        node_id=None, what="heartbeat")
+        type_id = message.routing_key[len("heartbeat.updated.information.") :]
+        asserts.assert_true(
+            type_id.rsplit(".", 1)[-1] in HEARTBEAT_SERVICES,
+            f"a heartbeat's key ends with the service ({', '.join(HEARTBEAT_SERVICES)}): {message.routing_key}",
+        )
+        assert_envelope(
+            message,
+            type_="heartbeat",
+            action="updated",
+            severity="information",
+            type_id=type_id,
+            node_id=None,
+            what="heartbeat",
+        )
         missing = {"currentTime", "nextUpdate"} - set(message.body["data"])
         asserts.assert_equal(missing, set(), f"heartbeat data lacks {sorted(missing)}: {message.excerpt(400)}")

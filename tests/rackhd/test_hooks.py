@@ -11,6 +11,7 @@ The test runs its own webhook sink (an HTTP server in the test process, stopped 
 address the target reaches the runner on (``suite.callback_host``; default: the local address routed
 to the API host). Hooks are suite names; cleanup deletes them and any hook pointing at a suite sink.
 """
+
 import uuid
 
 from rackharness.api_paths import API_ROOT
@@ -39,13 +40,19 @@ def node_events(bodies, node_id):
 
 def wait_for_event(sink, what, node_id, action):
     """Wait until the sink's ``what`` URL received node ``node_id``'s ``node.<action>`` event."""
+
     def arrived():
         seen = node_events(sink.received(what), node_id)
         return Observation(("node", action) in seen, f"{what} received {seen} about node {node_id}")
-    Condition(probe=arrived, what=f"node.{action} of node {node_id} at the {what} hook ({sink.url(what)})",
-              timeout=DELIVERY_TIMEOUT, interval=0.1,
-              hint="is the sink reachable from the target? set suite.callback_host to the runner's address "
-                   "as the target sees it").wait()
+
+    Condition(
+        probe=arrived,
+        what=f"node.{action} of node {node_id} at the {what} hook ({sink.url(what)})",
+        timeout=DELIVERY_TIMEOUT,
+        interval=0.1,
+        hint="is the sink reachable from the target? set suite.callback_host to the runner's address "
+        "as the target sees it",
+    ).wait()
 
 
 @test(groups=["hooks"], depends_on_groups=["smoke"])
@@ -59,8 +66,11 @@ class HookDefinitions:
         self.url = f"http://192.0.2.1:9/{ctx.name('crud-hook')}"  # TEST-NET-1: filtered so nothing is sent
         hook = ctx.create_hook(self.url, "crud-hook", filters=NOTHING)
         self.id = hook.get("id")
-        assert_same({key: hook.get(key) for key in ("url", "filters")}, {"url": self.url, "filters": NOTHING},
-                    "POST /hooks answer")
+        assert_same(
+            {key: hook.get(key) for key in ("url", "filters")},
+            {"url": self.url, "filters": NOTHING},
+            "POST /hooks answer",
+        )
         asserts.assert_true(str(hook.get("name", "")).startswith("rh-suite-"), f"POST /hooks lost the name: {hook}")
         try:
             uuid.UUID(str(self.id))
@@ -80,24 +90,27 @@ class HookDefinitions:
     def duplicate_url_answers_409(self):
         """POST /hooks with a URL another hook has answers 409 with RackHD's error body; one hook keeps the URL."""
         ctx = suite_context()
-        response = ctx.api.send("POST", f"{API_ROOT}/hooks", json={"url": self.url, "name": ctx.name("dup-hook")},
-                                expect=(409, 201))
+        response = ctx.api.send(
+            "POST", f"{API_ROOT}/hooks", json={"url": self.url, "name": ctx.name("dup-hook")}, expect=(409, 201)
+        )
         if response.status_code == 201:
             ctx.created("hook", response.json().get("id", ""))
         assert_error(response, 409, "POST /hooks with a URL already taken")
         urls = [hook.get("url") for hook in ctx.api.get(f"{API_ROOT}/hooks")]
-        asserts.assert_equal(urls.count(self.url), 1, f"after the refused duplicate, {urls.count(self.url)} "
-                                                      f"hooks have {self.url}")
+        asserts.assert_equal(
+            urls.count(self.url), 1, f"after the refused duplicate, {urls.count(self.url)} hooks have {self.url}"
+        )
 
     @test
     def bad_bodies_answer_400(self):
         """POST /hooks answers 400 without a url, with a field the schema does not know, or with filters that
         are not a list of objects; no hook is created."""
         ctx = suite_context()
-        for what, body in (("no url", {"name": ctx.name("bad-hook")}),
-                           ("an unknown field", {"url": f"http://192.0.2.1:9/{ctx.name('bad')}", "bogus": 1}),
-                           ("filters that are not objects", {"url": f"http://192.0.2.1:9/{ctx.name('bad')}",
-                                                             "filters": ["node"]})):
+        for what, body in (
+            ("no url", {"name": ctx.name("bad-hook")}),
+            ("an unknown field", {"url": f"http://192.0.2.1:9/{ctx.name('bad')}", "bogus": 1}),
+            ("filters that are not objects", {"url": f"http://192.0.2.1:9/{ctx.name('bad')}", "filters": ["node"]}),
+        ):
             before = set(hook_ids(ctx))
             response = ctx.api.send("POST", f"{API_ROOT}/hooks", json=body, expect=(400, 201))
             if response.status_code == 201:
@@ -106,8 +119,10 @@ class HookDefinitions:
             new = set(hook_ids(ctx)) - before
             asserts.assert_equal(new, set(), f"POST /hooks with {what} was refused but created {new}")
 
-    @test(depends_on=[create_answers_201_with_the_hook], runs_after=[list_and_get_answer_the_hook,
-                                                                      duplicate_url_answers_409])
+    @test(
+        depends_on=[create_answers_201_with_the_hook],
+        runs_after=[list_and_get_answer_the_hook, duplicate_url_answers_409],
+    )
     def patch_changes_name_and_filters(self):
         """PATCH /hooks/{id} {name, filters} answers 200 with the changed hook; GET shows the change."""
         ctx = suite_context()
@@ -143,11 +158,14 @@ class HookDelivery:
         ctx = suite_context()
         self.sink = ctx.webhook_sink()
         self.hooks = {
-            "added": ctx.create_hook(self.sink.url("added"), "added-hook",
-                                     filters=[{"type": "^node$", "action": "^added$"}]),
-            "either": ctx.create_hook(self.sink.url("either"), "either-hook",
-                                      filters=[{"type": "^node$", "action": "^added$"},
-                                               {"type": "^node$", "action": "^removed$"}]),
+            "added": ctx.create_hook(
+                self.sink.url("added"), "added-hook", filters=[{"type": "^node$", "action": "^added$"}]
+            ),
+            "either": ctx.create_hook(
+                self.sink.url("either"),
+                "either-hook",
+                filters=[{"type": "^node$", "action": "^added$"}, {"type": "^node$", "action": "^removed$"}],
+            ),
             "all": ctx.create_hook(self.sink.url("all"), "all-hook"),
         }
         assert_same(self.hooks["all"].get("filters"), [], "a hook created without filters has")
@@ -159,18 +177,29 @@ class HookDelivery:
         ctx = suite_context()
         self.node = ctx.create_node("hooked")["id"]
         ctx.api.delete(f"{API_ROOT}/nodes/{self.node}", expect=(200, 204))
-        for what, action in (("either", "added"), ("either", "removed"), ("all", "added"), ("all", "removed"),
-                             ("added", "added")):
+        for what, action in (
+            ("either", "added"),
+            ("either", "removed"),
+            ("all", "added"),
+            ("all", "removed"),
+            ("added", "added"),
+        ):
             wait_for_event(self.sink, what, self.node, action)
         for body in self.sink.received("either"):
             missing = ENVELOPE_KEYS - set(body) if isinstance(body, dict) else ENVELOPE_KEYS
             asserts.assert_equal(missing, set(), f"a hook body lacks {sorted(missing)}: {body!r:.400}")
             if body.get("nodeId") == self.node:
                 seen = {key: body[key] for key in ("version", "type", "severity", "typeId")}
-                assert_same(seen, {"version": "1.0", "type": "node", "severity": "information", "typeId": self.node},
-                            f"node.{body.get('action')} envelope fields")
-                asserts.assert_equal((body.get("data") or {}).get("nodeType"), "compute",
-                                     f"node event data should carry nodeType compute: {body!r:.400}")
+                assert_same(
+                    seen,
+                    {"version": "1.0", "type": "node", "severity": "information", "typeId": self.node},
+                    f"node.{body.get('action')} envelope fields",
+                )
+                asserts.assert_equal(
+                    (body.get("data") or {}).get("nodeType"),
+                    "compute",
+                    f"node event data should carry nodeType compute: {body!r:.400}",
+                )
 
     @test(depends_on=[node_events_are_posted_as_the_envelope])
     def filtered_out_events_do_not_arrive(self):
@@ -181,13 +210,18 @@ class HookDelivery:
         wait_for_event(self.sink, "added", marker, "added")
         self.marker = marker
         got = [(b.get("type"), b.get("action")) for b in self.sink.received("added")]
-        asserts.assert_false(("node", "removed") in node_events(self.sink.received("added"), self.node),
-                             f"the hook filtered on action ^added$ received node.removed: {got}")
+        asserts.assert_false(
+            ("node", "removed") in node_events(self.sink.received("added"), self.node),
+            f"the hook filtered on action ^added$ received node.removed: {got}",
+        )
         others = [pair for pair in got if pair != ("node", "added")]
         asserts.assert_equal(others, [], f"the hook filtered on node/added received other events: {got}")
         either = [(b.get("type"), b.get("action")) for b in self.sink.received("either")]
-        asserts.assert_equal([p for p in either if p not in (("node", "added"), ("node", "removed"))], [],
-                             f"the hook filtered on node added|removed received other events: {either}")
+        asserts.assert_equal(
+            [p for p in either if p not in (("node", "added"), ("node", "removed"))],
+            [],
+            f"the hook filtered on node added|removed received other events: {either}",
+        )
 
     @test(depends_on=[filtered_out_events_do_not_arrive])
     def a_deleted_hook_gets_nothing_more(self):
@@ -197,8 +231,9 @@ class HookDelivery:
         ctx.api.delete(f"{API_ROOT}/nodes/{self.marker}", expect=(200, 204))
         wait_for_event(self.sink, "either", self.marker, "removed")
         late = node_events(self.sink.received("all"), self.marker)
-        asserts.assert_false(("node", "removed") in late,
-                             f"the deleted hook still received node.removed of {self.marker}: {late}")
+        asserts.assert_false(
+            ("node", "removed") in late, f"the deleted hook still received node.removed of {self.marker}: {late}"
+        )
 
     @test(depends_on=[hooks_on_a_sink_are_created], runs_after=[a_deleted_hook_gets_nothing_more], always_run=True)
     def the_sink_stops(self):

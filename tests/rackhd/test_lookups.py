@@ -6,6 +6,7 @@ record has); ``GET /lookups?q=<term>`` lists the records whose node id, MAC or I
 ``GET|PATCH|DELETE /lookups/{id}``. MACs are suite MACs (``02:7e:…``) and the node a suite node, so
 the cleanup group removes them.
 """
+
 from rackharness.api_paths import API_ROOT
 from rackharness.suite.checks import assert_error, assert_same
 from rackharness.suite.context import suite_context
@@ -33,13 +34,17 @@ class Lookups:
         ctx = suite_context()
         self.node = ctx.create_node("looked-up")["id"]
         self.mac = ctx.mac()
-        record = ctx.api.post(f"{API_ROOT}/lookups", {"macAddress": self.mac, "ipAddress": IP, "node": self.node},
-                              expect=(201,))
+        record = ctx.api.post(
+            f"{API_ROOT}/lookups", {"macAddress": self.mac, "ipAddress": IP, "node": self.node}, expect=(201,)
+        )
         self.id = ctx.created("lookup", record.get("id", ""), self.mac)
         missing = RAW_KEYS - set(record)
         asserts.assert_equal(missing, set(), f"POST /lookups answer lacks {sorted(missing)}: {record!r:.400}")
-        assert_same({key: record.get(key) for key in ("macAddress", "ipAddress", "node")},
-                    {"macAddress": self.mac, "ipAddress": IP, "node": self.node}, "POST /lookups answer")
+        assert_same(
+            {key: record.get(key) for key in ("macAddress", "ipAddress", "node")},
+            {"macAddress": self.mac, "ipAddress": IP, "node": self.node},
+            "POST /lookups answer",
+        )
 
     @test(depends_on=[create_answers_201_with_the_raw_record])
     def query_finds_it_by_mac_ip_and_node(self):
@@ -63,13 +68,18 @@ class Lookups:
         response = ctx.api.send("POST", f"{API_ROOT}/lookups", json={"macAddress": self.mac}, expect=range(200, 600))
         if response.status_code == 201:
             self.second = ctx.created("lookup", response.json().get("id", ""), self.mac)
-        asserts.assert_equal(response.status_code, 201, f"POST /lookups {{macAddress}} of a MAC recorded with an IP: "
-                                                        f"{response.text[:300]}")
+        asserts.assert_equal(
+            response.status_code,
+            201,
+            f"POST /lookups {{macAddress}} of a MAC recorded with an IP: {response.text[:300]}",
+        )
         again = ctx.api.send("POST", f"{API_ROOT}/lookups", json={"macAddress": self.mac}, expect=range(200, 600))
         if again.status_code < 300:
             ctx.created("lookup", again.json().get("id", ""), self.mac)
-        asserts.assert_true(again.status_code >= 400, f"a second (MAC, no IP) record was accepted: {again.status_code} "
-                                                      f"{again.text[:300]}")
+        asserts.assert_true(
+            again.status_code >= 400,
+            f"a second (MAC, no IP) record was accepted: {again.status_code} {again.text[:300]}",
+        )
         listed = sorted((r.get("id"), r.get("ipAddress")) for r in by_term(ctx, self.mac))
         asserts.assert_equal(listed, sorted([(self.id, IP), (self.second, None)]), f"GET /lookups?q={self.mac}")
 
@@ -81,21 +91,32 @@ class Lookups:
         if response.status_code == 201:
             ctx.created("lookup", response.json().get("id", ""))
         assert_error(response, 400, "POST /lookups without macAddress")
-        asserts.assert_equal(by_term(ctx, "198.51.100.99"), [], "POST /lookups without macAddress was refused "
-                                                                 "but a record has its IP")
+        asserts.assert_equal(
+            by_term(ctx, "198.51.100.99"), [], "POST /lookups without macAddress was refused but a record has its IP"
+        )
 
-    @test(depends_on=[create_answers_201_with_the_raw_record],
-          runs_after=[query_finds_it_by_mac_ip_and_node, get_by_id_answers_the_record, same_mac_without_ip_is_a_second_record_once])
+    @test(
+        depends_on=[create_answers_201_with_the_raw_record],
+        runs_after=[
+            query_finds_it_by_mac_ip_and_node,
+            get_by_id_answers_the_record,
+            same_mac_without_ip_is_a_second_record_once,
+        ],
+    )
     def patch_changes_the_ip(self):
         """PATCH /lookups/{id} {ipAddress} answers 200 with the new IP; ?q= finds it by the new IP, not the old."""
         ctx = suite_context()
         record = ctx.api.patch(f"{API_ROOT}/lookups/{self.id}", {"ipAddress": NEW_IP})
-        assert_same((record.get("id"), record.get("ipAddress"), record.get("macAddress")), (self.id, NEW_IP, self.mac),
-                    f"PATCH /lookups/{self.id} answer")
+        assert_same(
+            (record.get("id"), record.get("ipAddress"), record.get("macAddress")),
+            (self.id, NEW_IP, self.mac),
+            f"PATCH /lookups/{self.id} answer",
+        )
         new = [r.get("id") for r in by_term(ctx, NEW_IP)]
         old = [r.get("id") for r in by_term(ctx, IP)]
-        asserts.assert_true(self.id in new and self.id not in old,
-                            f"after PATCH, ?q={NEW_IP} lists {new} and ?q={IP} lists {old}")
+        asserts.assert_true(
+            self.id in new and self.id not in old, f"after PATCH, ?q={NEW_IP} lists {new} and ?q={IP} lists {old}"
+        )
 
     @test(depends_on=[create_answers_201_with_the_raw_record], runs_after=[patch_changes_the_ip])
     def delete_then_404(self):
@@ -106,4 +127,6 @@ class Lookups:
         response = ctx.api.send("GET", f"{API_ROOT}/lookups/{self.id}", expect=(404, 200))
         assert_error(response, 404, f"GET /lookups/{self.id} after DELETE")
         listed = [record.get("id") for record in by_term(ctx, self.mac)]
-        asserts.assert_true(self.id not in listed, f"GET /lookups?q={self.mac} still lists the deleted record: {listed}")
+        asserts.assert_true(
+            self.id not in listed, f"GET /lookups?q={self.mac} still lists the deleted record: {listed}"
+        )

@@ -7,6 +7,7 @@ GET /nodes/{id} answer the node view (catalogs, tags, pollers and workflows as U
 are refused with 400, unknown nodes with 404. Every node here is created by the suite
 (``rh-suite-<run>-...``, a locally administered MAC) and deleted by the tests that follow.
 """
+
 import re
 import secrets
 
@@ -17,8 +18,20 @@ from rackharness.suite.decorators import asserts, test
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 RAW_KEYS = {"id", "name", "type", "identifiers", "autoDiscover", "relations", "tags", "createdAt", "updatedAt"}
-VIEW_KEYS = {"autoDiscover", "catalogs", "id", "identifiers", "name", "obms", "tags", "pollers", "relations",
-             "type", "workflows", "ibms"}
+VIEW_KEYS = {
+    "autoDiscover",
+    "catalogs",
+    "id",
+    "identifiers",
+    "name",
+    "obms",
+    "tags",
+    "pollers",
+    "relations",
+    "type",
+    "workflows",
+    "ibms",
+}
 
 
 def unknown_id():
@@ -41,7 +54,6 @@ def assert_node_view(view, node_id, what):
         asserts.assert_equal(view[key], f"{url}/{key}", f"{what}: view's {key} should be a URL, got {view[key]!r}")
     asserts.assert_false("createdAt" in view, f"{what}: the node view carries no timestamps, saw {sorted(view)}")
     asserts.assert_true(view["obms"] is None or isinstance(view["obms"], list), f"{what}: obms {view['obms']!r}")
-
 
 
 def listed(ctx, **filters):
@@ -87,8 +99,11 @@ class NodeLifecycle:
         ctx = suite_context()
         nodes = listed(ctx)
         asserts.assert_true(self.node_id in nodes, f"GET /nodes lacks node {self.node_id} ({len(nodes)} listed)")
-        asserts.assert_equal(nodes[self.node_id], ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}"),
-                             "GET /nodes and GET /nodes/{id} render the node differently")
+        asserts.assert_equal(
+            nodes[self.node_id],
+            ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}"),
+            "GET /nodes and GET /nodes/{id} render the node differently",
+        )
 
     @test(depends_on=[create_answers_raw_node])
     def list_filters_by_type(self):
@@ -115,8 +130,11 @@ class NodeLifecycle:
         descending = [n["id"] for n in ctx.api.get(f"{API_ROOT}/nodes", params={"sort": "-id"})]
         asserts.assert_equal(descending, sorted(ids, reverse=True), "GET /nodes?sort=-id is not in descending id order")
         response = ctx.api.send("GET", f"{API_ROOT}/nodes", params={"sort": "id", "$skip": 1, "$top": 1})
-        asserts.assert_equal([n["id"] for n in response.json()], ids[1:2],
-                             "GET /nodes?sort=id&$skip=1&$top=1 should answer the second node of the order")
+        asserts.assert_equal(
+            [n["id"] for n in response.json()],
+            ids[1:2],
+            "GET /nodes?sort=id&$skip=1&$top=1 should answer the second node of the order",
+        )
         asserts.assert_true(response.headers.get("Link"), "GET /nodes?$top=1 answered without a Link header")
 
     @test(depends_on=[create_answers_raw_node])
@@ -142,8 +160,11 @@ class NodeLifecycle:
         asserts.assert_equal(node["id"], self.node_id, "PATCH /nodes/{id} answered another node")
         asserts.assert_equal(node["name"], self.name, "PATCH /nodes/{id} did not answer the new name")
         asserts.assert_equal(node["identifiers"], [self.mac], "PATCH of the name changed the identifiers")
-        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}")["name"], self.name,
-                             "GET /nodes/{id} does not show the patched name")
+        asserts.assert_equal(
+            ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}")["name"],
+            self.name,
+            "GET /nodes/{id} does not show the patched name",
+        )
 
     @test(depends_on=[patch_by_id_answers_raw_node])
     def patch_by_mac_changes_that_node(self):
@@ -153,16 +174,20 @@ class NodeLifecycle:
         node = ctx.api.patch(f"{API_ROOT}/nodes/{self.mac}", {"name": self.name})
         assert_raw_node(node, "PATCH /nodes/{mac}")
         asserts.assert_equal(node["id"], self.node_id, f"PATCH /nodes/{self.mac} answered another node")
-        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}")["name"], self.name,
-                             "GET /nodes/{id} does not show the name patched by MAC")
+        asserts.assert_equal(
+            ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}")["name"],
+            self.name,
+            "GET /nodes/{id} does not show the name patched by MAC",
+        )
 
     @test
     def patch_unknown_id_answers_404(self):
         """PATCH /nodes/{id} of an id no node has answers 404."""
         ctx = suite_context()
         missing = unknown_id()
-        response = ctx.api.send("PATCH", f"{API_ROOT}/nodes/{missing}", json={"name": ctx.name("ghost")},
-                                expect=range(100, 600))
+        response = ctx.api.send(
+            "PATCH", f"{API_ROOT}/nodes/{missing}", json={"name": ctx.name("ghost")}, expect=range(100, 600)
+        )
         assert_error(response, 404, f"PATCH /nodes/{missing}")
 
     @test
@@ -173,8 +198,7 @@ class NodeLifecycle:
             "no type": {"name": ctx.name("bad"), "identifiers": [ctx.mac()]},
             "no name": {"type": "compute", "identifiers": [ctx.mac()]},
             "type not in the enum": {"name": ctx.name("bad"), "type": "toaster", "identifiers": [ctx.mac()]},
-            "an unknown key": {"name": ctx.name("bad"), "type": "compute", "identifiers": [ctx.mac()],
-                               "colour": "red"},
+            "an unknown key": {"name": ctx.name("bad"), "type": "compute", "identifiers": [ctx.mac()], "colour": "red"},
             "identifiers not an array": {"name": ctx.name("bad"), "type": "compute", "identifiers": ctx.mac()},
         }
         for what, body in bodies.items():

@@ -8,6 +8,7 @@ Bodies that break the service's schema (``schemas/obms/<service>.json``) answer 
 and nodes 404. The ipmi OBM points at a rack node's BMC but is set on a node the suite creates, so
 the rack's own nodes are never touched.
 """
+
 import re
 import secrets
 
@@ -56,8 +57,6 @@ def assert_obm_view(obm, node_id, service, what):
     asserts.assert_true(OBJECT_ID.match(str(obm["id"])), f"{what}: OBM id should be a Mongo ObjectId: {obm['id']!r}")
     asserts.assert_equal(obm["node"], f"{API_ROOT}/nodes/{node_id}", f"{what}: the OBM's node should be the node URL")
     asserts.assert_equal(obm["service"], service, f"{what}: service")
-
-
 
 
 def anything(ctx, method, path, body=None):
@@ -141,8 +140,11 @@ class IpmiObm:
         assert_obm_view(response.json(), self.node_id, IPMI, "PUT /obms")
         assert_no_secrets(response, self.bmc.password, "PUT /obms", self.user, self.bmc.host)
         obms = ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/obm")
-        asserts.assert_equal([(o["id"], o["config"].get("user")) for o in obms], [(self.obm_id, self.user)],
-                             "after a second PUT of the same service the node should have one OBM, updated")
+        asserts.assert_equal(
+            [(o["id"], o["config"].get("user")) for o in obms],
+            [(self.obm_id, self.user)],
+            "after a second PUT of the same service the node should have one OBM, updated",
+        )
 
     @test(depends_on=[put_obms_upserts_the_same_service])
     def patch_changes_config_without_password(self):
@@ -153,12 +155,18 @@ class IpmiObm:
         response = ctx.api.send("PATCH", f"{API_ROOT}/obms/{self.obm_id}", json=body, expect=(200,))
         obm = response.json()
         seen = {key: obm.get(key) for key in ("id", "node", "nodeId", "service")}
-        assert_same(seen, {"id": self.obm_id, "node": self.node_id, "nodeId": self.node_id, "service": IPMI},
-                    "PATCH /obms/{id}: the raw record")
+        assert_same(
+            seen,
+            {"id": self.obm_id, "node": self.node_id, "nodeId": self.node_id, "service": IPMI},
+            "PATCH /obms/{id}: the raw record",
+        )
         asserts.assert_equal(obm["config"].get("user"), self.bmc.user, "PATCH /obms/{id} did not answer the new user")
         assert_no_secrets(response, self.bmc.password, "PATCH /obms/{id}", self.bmc.user, self.bmc.host)
-        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/obms/{self.obm_id}")["config"].get("user"), self.bmc.user,
-                             "GET /obms/{id} does not show the patched user")
+        asserts.assert_equal(
+            ctx.api.get(f"{API_ROOT}/obms/{self.obm_id}")["config"].get("user"),
+            self.bmc.user,
+            "GET /obms/{id} does not show the patched user",
+        )
 
     @test(depends_on=[put_node_obm_answers_view_without_password], runs_after=[patch_changes_config_without_password])
     def delete_removes_it(self):
@@ -166,10 +174,14 @@ class IpmiObm:
         ctx = suite_context()
         ctx.api.delete(f"{API_ROOT}/obms/{self.obm_id}", expect=(204,))
         assert_error(anything(ctx, "GET", f"{API_ROOT}/obms/{self.obm_id}"), 404, "GET /obms/{id} after its DELETE")
-        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/obm"), [],
-                             "GET /nodes/{id}/obm still lists the deleted OBM")
-        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}").get("obms") or [], [],
-                             "GET /nodes/{id} still links the deleted OBM")
+        asserts.assert_equal(
+            ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/obm"), [], "GET /nodes/{id}/obm still lists the deleted OBM"
+        )
+        asserts.assert_equal(
+            ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}").get("obms") or [],
+            [],
+            "GET /nodes/{id} still links the deleted OBM",
+        )
         assert_error(anything(ctx, "DELETE", f"{API_ROOT}/obms/{self.obm_id}"), 404, "a second DELETE /obms/{id}")
         ctx.api.delete(f"{API_ROOT}/nodes/{self.node_id}", expect=(204,))
 
@@ -189,15 +201,22 @@ class NoopObm:
         asserts.assert_equal(obms[0]["config"], {}, "the noop OBM's config should be the {} posted")
         self.obm_id = obms[0]["id"]
         view = ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}")
-        asserts.assert_equal(view.get("obms"), [{"service": NOOP, "ref": f"{API_ROOT}/obms/{self.obm_id}"}],
-                             "GET /nodes/{id}: obms links")
+        asserts.assert_equal(
+            view.get("obms"),
+            [{"service": NOOP, "ref": f"{API_ROOT}/obms/{self.obm_id}"}],
+            "GET /nodes/{id}: obms links",
+        )
 
     @test(depends_on=[node_created_with_inline_noop_obm_links_it])
     def secret_keys_are_stripped_from_any_service(self):
         """PUT /obms with a noop config holding password, community and productkey keys returns only the others."""
         ctx = suite_context()
-        config = {"description": "rh-suite noop", "adminPassword": secrets.token_hex(8),
-                  "community": secrets.token_hex(8), "productkey": secrets.token_hex(8)}
+        config = {
+            "description": "rh-suite noop",
+            "adminPassword": secrets.token_hex(8),
+            "community": secrets.token_hex(8),
+            "productkey": secrets.token_hex(8),
+        }
         body = {"nodeId": self.node_id, "service": NOOP, "config": config}
         response = ctx.api.send("PUT", f"{API_ROOT}/obms", json=body, expect=(201,))
         obm = response.json()
@@ -210,14 +229,18 @@ class NoopObm:
                 asserts.assert_false(secret in response.text, f"GET {path} returned a secret config value")
                 asserts.assert_equal(secret_keys(response.json()), [], f"GET {path} returned secret config keys")
 
-    @test(depends_on=[node_created_with_inline_noop_obm_links_it],
-          runs_after=[secret_keys_are_stripped_from_any_service])
+    @test(
+        depends_on=[node_created_with_inline_noop_obm_links_it], runs_after=[secret_keys_are_stripped_from_any_service]
+    )
     def delete_node_obm_then_node(self):
         """DELETE /obms/{id} of the noop OBM answers 204 and the node then has none; the node deletes with 204."""
         ctx = suite_context()
         ctx.api.delete(f"{API_ROOT}/obms/{self.obm_id}", expect=(204,))
-        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/obm"), [],
-                             "GET /nodes/{id}/obm still lists the deleted noop OBM")
+        asserts.assert_equal(
+            ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/obm"),
+            [],
+            "GET /nodes/{id}/obm still lists the deleted noop OBM",
+        )
         ctx.api.delete(f"{API_ROOT}/nodes/{self.node_id}", expect=(204,))
 
 
@@ -242,8 +265,9 @@ class ObmBadInput:
             for what, body in bodies.items():
                 response = anything(ctx, "PUT", path, {"nodeId": node_id, **body})
                 assert_error(response, 400, f"PUT {path} with {what}")
-        asserts.assert_equal(ctx.api.get(f"{API_ROOT}/nodes/{node_id}/obm"), [],
-                             "a refused OBM body still left an OBM on the node")
+        asserts.assert_equal(
+            ctx.api.get(f"{API_ROOT}/nodes/{node_id}/obm"), [], "a refused OBM body still left an OBM on the node"
+        )
         ctx.api.delete(f"{API_ROOT}/nodes/{node_id}", expect=(204,))
 
     @test
@@ -259,8 +283,10 @@ class ObmBadInput:
         response = anything(ctx, "PUT", f"{API_ROOT}/obms", body)
         if response.status_code == 201:  # RackHD's answer: an OBM of no node, which the suite removes at once
             ctx.api.delete(f"{API_ROOT}/obms/{response.json()['id']}", expect=(204, 404))
-        asserts.assert_true(response.status_code in (201, 404), f"PUT /obms for node {missing}: "
-                                                                f"{response.status_code} {response.text[:300]}")
+        asserts.assert_true(
+            response.status_code in (201, 404),
+            f"PUT /obms for node {missing}: {response.status_code} {response.text[:300]}",
+        )
         assert_error(anything(ctx, "GET", f"{API_ROOT}/nodes/{missing}"), 404, f"GET /nodes/{missing} after PUT /obms")
 
 
@@ -285,5 +311,6 @@ class ObmDefinitions:
         for name in ("ObmBase", "Obm", "ObmPatch"):
             asserts.assert_true(name in definitions, f"the ipmi schema lacks definitions.{name}: {sorted(definitions)}")
         config = definitions["ObmBase"].get("properties", {}).get("config", {})
-        asserts.assert_equal(sorted(config.get("required", [])), ["host", "password", "user"],
-                             "the ipmi schema's config.required")
+        asserts.assert_equal(
+            sorted(config.get("required", [])), ["host", "password", "user"], "the ipmi schema's config.required"
+        )

@@ -17,6 +17,7 @@ The group runs on the rack the discovery group left discovered. A reset changes 
 power: the state it had is recorded in the run's ledger first (kind ``power``) and each test puts
 it back; the cleanup group restores any recorded state a failed test left changed.
 """
+
 import json
 
 from rackharness.api_paths import API_ROOT
@@ -57,7 +58,7 @@ def same_uuid(a, b):
     """Equal as UUIDs, also when one side has SMBIOS's byte-swapped first three fields."""
     a, b = str(a).lower(), str(b).lower()
     parts = a.split("-")
-    swapped = "-".join(["".join(reversed([p[i:i + 2] for i in range(0, len(p), 2)])) for p in parts[:3]] + parts[3:])
+    swapped = "-".join(["".join(reversed([p[i : i + 2] for i in range(0, len(p), 2)])) for p in parts[:3]] + parts[3:])
     return a == b or (len(parts) == 5 and swapped == b)
 
 
@@ -78,22 +79,26 @@ def wait_for_task(ctx, task_path):
 
     def probe():
         seen["task"] = ctx.api.get(task_path)
-        return Observation(seen["task"].get("TaskState") in FINAL_TASK_STATES,
-                           f"{task_path} answered TaskState {seen['task'].get('TaskState')!r}")
+        return Observation(
+            seen["task"].get("TaskState") in FINAL_TASK_STATES,
+            f"{task_path} answered TaskState {seen['task'].get('TaskState')!r}",
+        )
 
-    Condition(probe=probe, what=f"task {task_path} to finish", timeout=TASK_TIMEOUT, interval=0.1,
-              transient=()).wait()
+    Condition(probe=probe, what=f"task {task_path} to finish", timeout=TASK_TIMEOUT, interval=0.1, transient=()).wait()
     return seen["task"]
 
 
 def reset(ctx, node_id, reset_type):
     """POST a reset → 202 with the task link (also in Location); returns the task path."""
-    response = answer(ctx, "POST", f"{REDFISH}/Systems/{node_id}/Actions/ComputerSystem.Reset",
-                      {"ResetType": reset_type})
+    response = answer(
+        ctx, "POST", f"{REDFISH}/Systems/{node_id}/Actions/ComputerSystem.Reset", {"ResetType": reset_type}
+    )
     asserts.assert_equal(response.status_code, 202, f"Reset {reset_type} of {node_id}: {response.text[:300]}")
     task_path = response.json().get("@odata.id", "")
-    asserts.assert_true(task_path.startswith(f"{REDFISH}/TaskService/Tasks/"),
-                        f"Reset {reset_type} should answer a TaskService task link: {response.text[:300]}")
+    asserts.assert_true(
+        task_path.startswith(f"{REDFISH}/TaskService/Tasks/"),
+        f"Reset {reset_type} should answer a TaskService task link: {response.text[:300]}",
+    )
     asserts.assert_equal(response.headers.get("Location"), task_path, "Location should be the task link")
     return task_path
 
@@ -120,10 +125,18 @@ class RedfishService:
         asserts.assert_equal(root.get("Name"), "Root Service", f"ServiceRoot: {root!r:.300}")
         asserts.assert_true(str(root.get("@odata.type", "")).startswith("#ServiceRoot."), f"ServiceRoot: {root!r:.300}")
         asserts.assert_true(root.get("UUID"), f"ServiceRoot without a UUID: {root!r:.300}")
-        for key, path in (("Systems", "Systems"), ("Chassis", "Chassis"), ("Managers", "Managers"),
-                          ("Tasks", "TaskService"), ("SessionService", "SessionService")):
-            asserts.assert_equal((root.get(key) or {}).get("@odata.id"), f"{REDFISH}/{path}",
-                                 f"ServiceRoot {key} link: {root.get(key)!r}")
+        for key, path in (
+            ("Systems", "Systems"),
+            ("Chassis", "Chassis"),
+            ("Managers", "Managers"),
+            ("Tasks", "TaskService"),
+            ("SessionService", "SessionService"),
+        ):
+            asserts.assert_equal(
+                (root.get(key) or {}).get("@odata.id"),
+                f"{REDFISH}/{path}",
+                f"ServiceRoot {key} link: {root.get(key)!r}",
+            )
             ctx.api.get(root[key]["@odata.id"])
 
     @test
@@ -147,8 +160,10 @@ class RedfishService:
             dmi = ctx.api.get(f"{API_ROOT}/nodes/{nid}/catalogs/dmi")["data"].get("System Information", {})
             seen = {k: system.get(k) for k in ("Id", "UUID", "SerialNumber", "Model", "Manufacturer", "PowerState")}
             asserts.assert_equal(system.get("Id"), nid, f"{name}: {seen}")
-            asserts.assert_true(same_uuid(system.get("UUID"), dmi.get("UUID")),
-                                f"{name}: UUID {system.get('UUID')!r} vs dmi {dmi.get('UUID')!r}")
+            asserts.assert_true(
+                same_uuid(system.get("UUID"), dmi.get("UUID")),
+                f"{name}: UUID {system.get('UUID')!r} vs dmi {dmi.get('UUID')!r}",
+            )
             asserts.assert_equal(system.get("SerialNumber"), dmi.get("Serial Number"), f"{name}: {seen} vs dmi {dmi}")
             asserts.assert_equal(system.get("Model"), dmi.get("Product Name"), f"{name}: {seen} vs dmi {dmi}")
             # RackHD's template may leave Manufacturer empty (it reads a key ohai spells in lower case)
@@ -170,8 +185,10 @@ class RedfishService:
             asserts.assert_equal(manager.get("Id"), path.rsplit("/", 1)[1], f"{path}: {manager!r:.300}")
         rackhd = ctx.api.get(f"{REDFISH}/Managers/RackHD")
         servers = [link.get("@odata.id") for link in rackhd.get("Links", {}).get("ManagerForServers") or []]
-        asserts.assert_true({f"{REDFISH}/Systems/{nid}" for nid in self.node_ids.values()} <= set(servers),
-                            f"RackHD manager's ManagerForServers lacks the rack: {servers}")
+        asserts.assert_true(
+            {f"{REDFISH}/Systems/{nid}" for nid in self.node_ids.values()} <= set(servers),
+            f"RackHD manager's ManagerForServers lacks the rack: {servers}",
+        )
         chassis = ctx.api.get(f"{REDFISH}/Chassis")
         asserts.assert_equal(chassis.get("Members@odata.count"), len(members(chassis)), f"Chassis: {chassis!r:.400}")
         for path in members(chassis):
@@ -199,7 +216,9 @@ class RedfishService:
         asserts.assert_equal(response.status_code, 404, f"reset of unknown system: {response.text[:300]}")
         response = answer(ctx, "GET", f"{REDFISH}/Systems/{unknown}")
         asserts.assert_equal(response.status_code, 404, f"GET unknown system: {response.text[:300]}")
-        asserts.assert_equal(len(ctx.api.get(f"{API_ROOT}/nodes/{nid}/workflows")), before, "a refused reset ran a graph")
+        asserts.assert_equal(
+            len(ctx.api.get(f"{API_ROOT}/nodes/{nid}/workflows")), before, "a refused reset ran a graph"
+        )
 
     @test(depends_on=[systems_list_every_discovered_node], runs_after=[bad_resets_are_refused])
     def reset_is_seen_on_the_bmc(self):
@@ -235,12 +254,15 @@ class RedfishService:
         needs_obm(ctx, nid, rack)
         obm = ctx.obm(rack)
         was = remember_power(ctx, rack, obm)
-        for reset_type, expected in ((("ForceOff", "off"), ("On", "on")) if was == "on"
-                                     else (("On", "on"), ("ForceOff", "off"))):
+        for reset_type, expected in (
+            (("ForceOff", "off"), ("On", "on")) if was == "on" else (("On", "on"), ("ForceOff", "off"))
+        ):
             payload = RackHDResetActionResetAction()  # the generated model takes no arguments
             payload.reset_type = reset_type  # sent as {"ResetType": ...}
             api.do_reset(nid, payload)
-            asserts.assert_equal(client.last_response.status, 202, f"do_reset {reset_type}: {client.last_response.data!r:.300}")
+            asserts.assert_equal(
+                client.last_response.status, 202, f"do_reset {reset_type}: {client.last_response.data!r:.300}"
+            )
             task_id = json.loads(client.last_response.data)["@odata.id"].rsplit("/", 1)[1]
             task = wait_for_task(ctx, f"{REDFISH}/TaskService/Tasks/{task_id}")
             asserts.assert_equal(task.get("TaskState"), "Completed", f"do_reset {reset_type} of {rack.name}: {task}")
@@ -257,8 +279,9 @@ class RedfishSessions:
         ctx = suite_context()
         if ctx.target.auth is None:
             raise SkipTest(f"{ctx.target.source} gives no RackHD user to open a session as (target.auth_user)")
-        response = answer(ctx, "POST", SESSIONS, {"UserName": ctx.target.auth.user,
-                                                  "Password": ctx.target.auth.password})
+        response = answer(
+            ctx, "POST", SESSIONS, {"UserName": ctx.target.auth.user, "Password": ctx.target.auth.password}
+        )
         asserts.assert_equal(response.status_code, 201, f"POST {SESSIONS}: {response.status_code}")
         asserts.assert_true(response.headers.get("X-Auth-Token"), "POST Sessions answered no X-Auth-Token header")
         session = response.json()
@@ -267,7 +290,9 @@ class RedfishSessions:
         listed = members(ctx.api.get(SESSIONS))
         asserts.assert_true(f"{SESSIONS}/{session_id}" in listed, f"Sessions does not list {session_id}: {listed}")
         response = answer(ctx, "DELETE", f"{SESSIONS}/{session_id}")
-        asserts.assert_true(response.status_code in (200, 204), f"DELETE session: {response.status_code} {response.text[:200]}")
+        asserts.assert_true(
+            response.status_code in (200, 204), f"DELETE session: {response.status_code} {response.text[:200]}"
+        )
         asserts.assert_true(f"{SESSIONS}/{session_id}" not in members(ctx.api.get(SESSIONS)), "session still listed")
         asserts.assert_equal(answer(ctx, "GET", f"{SESSIONS}/{session_id}").status_code, 404, "ended session")
 

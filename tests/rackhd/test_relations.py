@@ -8,12 +8,12 @@ too, although the spec says 204. Every change is mirrored on the target node (``
 relations of the nodes it was related to. The path resolves a node by id or by a MAC in its
 ``identifiers``. One rack and two compute nodes, all created by the suite.
 """
+
 import secrets
 
 from rackharness.api_paths import API_ROOT
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
-
 
 
 def assert_same(actual, expected, what):
@@ -36,8 +36,10 @@ def relations(ctx, node_id):
 
 def by_id(nodes, what):
     """The raw nodes a PUT/DELETE answered, by id."""
-    asserts.assert_true(isinstance(nodes, list) and all(isinstance(n, dict) for n in nodes),
-                        f"{what} should answer a list of raw nodes, got {nodes!r:.300}")
+    asserts.assert_true(
+        isinstance(nodes, list) and all(isinstance(n, dict) for n in nodes),
+        f"{what} should answer a list of raw nodes, got {nodes!r:.300}",
+    )
     return {node.get("id"): node for node in nodes}
 
 
@@ -53,12 +55,20 @@ class Relations:
         self.rack, self.rack_mac = rack["id"], rack["identifiers"][0]
         self.a = ctx.create_node("contained")["id"]
         changed = by_id(ctx.api.put(f"{API_ROOT}/nodes/{self.rack}/relations", {"contains": [self.a]}), "PUT relations")
-        asserts.assert_true({self.rack, self.a} <= set(changed),
-                            f"PUT relations should answer the rack and its target; answered {sorted(changed)}")
-        asserts.assert_equal(targets_of(changed[self.rack].get("relations"), "contains"), [self.a],
-                             f"the rack's relations in the PUT answer: {changed[self.rack].get('relations')}")
-        asserts.assert_equal(targets_of(changed[self.a].get("relations"), "containedBy"), [self.rack],
-                             f"the target's mirror in the PUT answer: {changed[self.a].get('relations')}")
+        asserts.assert_true(
+            {self.rack, self.a} <= set(changed),
+            f"PUT relations should answer the rack and its target; answered {sorted(changed)}",
+        )
+        asserts.assert_equal(
+            targets_of(changed[self.rack].get("relations"), "contains"),
+            [self.a],
+            f"the rack's relations in the PUT answer: {changed[self.rack].get('relations')}",
+        )
+        asserts.assert_equal(
+            targets_of(changed[self.a].get("relations"), "containedBy"),
+            [self.rack],
+            f"the target's mirror in the PUT answer: {changed[self.a].get('relations')}",
+        )
 
     @test(depends_on=[put_contains_answers_both_nodes])
     def get_shows_the_relation_and_its_mirror(self):
@@ -67,8 +77,11 @@ class Relations:
         assert_same(targets_of(relations(ctx, self.rack), "contains"), [self.a], "GET rack relations")
         assert_same(targets_of(relations(ctx, self.a), "containedBy"), [self.rack], "GET target relations")
         view = ctx.api.get(f"{API_ROOT}/nodes/{self.rack}")
-        asserts.assert_equal(targets_of(view.get("relations"), "contains"), [self.a],
-                             f"the rack's node view lists relations {view.get('relations')}")
+        asserts.assert_equal(
+            targets_of(view.get("relations"), "contains"),
+            [self.a],
+            f"the rack's node view lists relations {view.get('relations')}",
+        )
 
     @test(depends_on=[put_contains_answers_both_nodes])
     def contained_by_from_the_other_side_mirrors_on_the_rack(self):
@@ -87,8 +100,10 @@ class Relations:
         ctx = suite_context()
         ctx.api.delete(f"{API_ROOT}/nodes/{self.b}", expect=(200, 204))
         rack_relations = relations(ctx, self.rack)
-        asserts.assert_false(self.b in (targets_of(rack_relations, "contains") or []),
-                             f"the rack still contains deleted node {self.b}: {rack_relations}")
+        asserts.assert_false(
+            self.b in (targets_of(rack_relations, "contains") or []),
+            f"the rack still contains deleted node {self.b}: {rack_relations}",
+        )
 
     @test(depends_on=[put_contains_answers_both_nodes])
     def put_by_rack_mac_is_the_same_rack(self):
@@ -104,9 +119,11 @@ class Relations:
         """PUT relations with an empty or non-list, or without contains/containedBy, answers 400, changing nothing."""
         ctx = suite_context()
         before = relations(ctx, self.rack)
-        for what, body in (("an empty target list", {"contains": []}),
-                           ("targets that are not a list", {"contains": self.a}),
-                           ("neither contains nor containedBy", {"encloses": [self.a]})):
+        for what, body in (
+            ("an empty target list", {"contains": []}),
+            ("targets that are not a list", {"contains": self.a}),
+            ("neither contains nor containedBy", {"encloses": [self.a]}),
+        ):
             response = ctx.api.send("PUT", f"{API_ROOT}/nodes/{self.rack}/relations", json=body, expect=(400, 200))
             asserts.assert_equal(response.status_code, 400, f"PUT relations with {what}: {response.text[:300]}")
         assert_same(relations(ctx, self.rack), before, "refused PUTs changed the rack's relations")
@@ -115,14 +132,22 @@ class Relations:
     def delete_removes_the_relation_and_its_mirror(self):
         """DELETE /nodes/{rack}/relations {"contains": [a]} answers 200 (not 204); neither side lists the other."""
         ctx = suite_context()
-        changed = by_id(ctx.api.delete(f"{API_ROOT}/nodes/{self.rack}/relations", {"contains": [self.a]}, expect=(200,)),
-                        "DELETE relations")
-        asserts.assert_true(self.rack in changed,
-                            f"DELETE relations should answer the rack; answered {sorted(changed)}")
-        asserts.assert_false(self.a in (targets_of(relations(ctx, self.rack), "contains") or []),
-                             f"the rack still contains {self.a}: {relations(ctx, self.rack)}")
-        asserts.assert_equal(targets_of(relations(ctx, self.a), "containedBy"), None,
-                             f"the removed node keeps its mirror: {relations(ctx, self.a)}")
+        changed = by_id(
+            ctx.api.delete(f"{API_ROOT}/nodes/{self.rack}/relations", {"contains": [self.a]}, expect=(200,)),
+            "DELETE relations",
+        )
+        asserts.assert_true(
+            self.rack in changed, f"DELETE relations should answer the rack; answered {sorted(changed)}"
+        )
+        asserts.assert_false(
+            self.a in (targets_of(relations(ctx, self.rack), "contains") or []),
+            f"the rack still contains {self.a}: {relations(ctx, self.rack)}",
+        )
+        asserts.assert_equal(
+            targets_of(relations(ctx, self.a), "containedBy"),
+            None,
+            f"the removed node keeps its mirror: {relations(ctx, self.a)}",
+        )
 
     @test
     def unknown_node_answers_404(self):

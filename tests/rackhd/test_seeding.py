@@ -11,6 +11,7 @@ the API removes its catalogs too. Seeded documents are removed by the cleanup gr
 A JSON message published on ``on.events`` reaches a tracker bound to its topic, body intact, and
 only bound topics are delivered.
 """
+
 import datetime as dt
 
 from rackharness.api_paths import API_ROOT
@@ -46,9 +47,18 @@ class MongoSeeding:
         ctx.created("node", self.node, self.name)
         view = ctx.api.get(f"{API_ROOT}/nodes/{self.node}")
         url = f"{API_ROOT}/nodes/{self.node}"
-        expected = {"id": self.node, "name": self.name, "identifiers": [self.mac], "type": "compute",
-                    "autoDiscover": False, "relations": [], "catalogs": f"{url}/catalogs", "tags": f"{url}/tags",
-                    "pollers": f"{url}/pollers", "workflows": f"{url}/workflows"}
+        expected = {
+            "id": self.node,
+            "name": self.name,
+            "identifiers": [self.mac],
+            "type": "compute",
+            "autoDiscover": False,
+            "relations": [],
+            "catalogs": f"{url}/catalogs",
+            "tags": f"{url}/tags",
+            "pollers": f"{url}/pollers",
+            "workflows": f"{url}/workflows",
+        }
         assert_same({key: view.get(key) for key in expected}, expected, "the seeded node's view")
         asserts.assert_false("createdAt" in view, f"the node view carries no timestamps: {sorted(view)}")
         listed = [node.get("id") for node in ctx.api.get(f"{API_ROOT}/nodes")]
@@ -60,12 +70,17 @@ class MongoSeeding:
         ctx = suite_context()
         obm = ctx.seeder.obm(self.node, "noop-obm-service", {})
         view = ctx.api.get(f"{API_ROOT}/nodes/{self.node}")
-        assert_same(view.get("obms"), [{"service": "noop-obm-service", "ref": f"{API_ROOT}/obms/{obm}"}],
-                    "the seeded node view's obms")
+        assert_same(
+            view.get("obms"),
+            [{"service": "noop-obm-service", "ref": f"{API_ROOT}/obms/{obm}"}],
+            "the seeded node view's obms",
+        )
         obms = ctx.api.get(f"{API_ROOT}/nodes/{self.node}/obm")
-        asserts.assert_equal([(o.get("id"), o.get("node"), o.get("service")) for o in obms],
-                             [(obm, f"{API_ROOT}/nodes/{self.node}", "noop-obm-service")],
-                             f"GET /nodes/{{id}}/obm of the seeded node: {obms!r:.400}")
+        asserts.assert_equal(
+            [(o.get("id"), o.get("node"), o.get("service")) for o in obms],
+            [(obm, f"{API_ROOT}/nodes/{self.node}", "noop-obm-service")],
+            f"GET /nodes/{{id}}/obm of the seeded node: {obms!r:.400}",
+        )
 
     @test(depends_on=[seeded_node_is_served_in_the_node_view])
     def seeded_catalog_is_served(self):
@@ -77,13 +92,22 @@ class MongoSeeding:
         listed = {c.get("id"): c for c in ctx.api.get(f"{API_ROOT}/nodes/{self.node}/catalogs")}
         asserts.assert_true(self.catalog in listed, f"GET /nodes/{{id}}/catalogs lacks the seeded catalog: {listed}")
         view = listed[self.catalog]
-        assert_same((view.get("node"), view.get("source"), view.get("data")),
-                    (f"{API_ROOT}/nodes/{self.node}", "dmi", self.data), "the catalog in the list view")
-        asserts.assert_equal(parse_stamp(view.get("createdAt"), "catalog createdAt"), stored,
-                             f"the catalog's createdAt {view.get('createdAt')!r} is not the stored {stored}")
+        assert_same(
+            (view.get("node"), view.get("source"), view.get("data")),
+            (f"{API_ROOT}/nodes/{self.node}", "dmi", self.data),
+            "the catalog in the list view",
+        )
+        asserts.assert_equal(
+            parse_stamp(view.get("createdAt"), "catalog createdAt"),
+            stored,
+            f"the catalog's createdAt {view.get('createdAt')!r} is not the stored {stored}",
+        )
         raw = ctx.api.get(f"{API_ROOT}/nodes/{self.node}/catalogs/dmi")
-        assert_same((raw.get("id"), raw.get("node"), raw.get("source"), raw.get("data")),
-                    (self.catalog, self.node, "dmi", self.data), "GET /nodes/{id}/catalogs/dmi (raw)")
+        assert_same(
+            (raw.get("id"), raw.get("node"), raw.get("source"), raw.get("data")),
+            (self.catalog, self.node, "dmi", self.data),
+            "GET /nodes/{id}/catalogs/dmi (raw)",
+        )
 
     @test(depends_on=[seeded_catalog_is_served])
     def seeded_node_resolves_by_its_mac(self):
@@ -129,8 +153,9 @@ class AmqpSeeding:
             with ctx.publisher() as publisher:
                 publisher.publish(key, body)
             events.wait(EVENT_TIMEOUT)
-        assert_same((exact.matches[0].routing_key, exact.matches[0].body), (key, body),
-                    "the message the exact binding received")
+        assert_same(
+            (exact.matches[0].routing_key, exact.matches[0].body), (key, body), "the message the exact binding received"
+        )
         assert_same(wildcard.matches[0].body, body, "the message the wildcard binding received")
 
     @test

@@ -16,6 +16,7 @@ creates the SKU, as RackHD evaluates on create (the matching classes skip withou
 the suite creates has a rule on a value only the run's own seeded nodes carry, so it never matches
 another node of the rack; names are suite names (``rh-suite-<run>-...``).
 """
+
 import uuid
 
 from rackharness.api_paths import API_ROOT
@@ -81,11 +82,17 @@ def node_sku_link(ctx, node_id):
 
 def wait_for_sku_nodes(ctx, sku_id, candidates, expected, what):
     """Wait until, of ``candidates``, exactly ``expected`` are listed by GET /skus/{id}/nodes."""
+
     def listed():
         seen = sku_node_ids(ctx, sku_id) & set(candidates)
         return Observation(seen == set(expected), f"of {sorted(candidates)} it lists {sorted(seen)}")
-    Condition(probe=listed, what=f"GET /skus/{sku_id}/nodes to list {sorted(expected)} ({what})",
-              timeout=MATCH_TIMEOUT, interval=0.25).wait()
+
+    Condition(
+        probe=listed,
+        what=f"GET /skus/{sku_id}/nodes to list {sorted(expected)} ({what})",
+        timeout=MATCH_TIMEOUT,
+        interval=0.25,
+    ).wait()
 
 
 @test(groups=["skus"], depends_on_groups=["smoke"])
@@ -97,8 +104,12 @@ class SkuDefinitions:
         """POST /skus answers 201 with a uuid id and every field as posted (name, rules, discoveryGraph*)."""
         ctx = suite_context()
         self.name = ctx.name("sku")
-        self.body = {"name": self.name, "rules": [product_rule(ctx.name("product"))],
-                     "discoveryGraphName": "Graph.noop-example", "discoveryGraphOptions": {"owner": "rackharness"}}
+        self.body = {
+            "name": self.name,
+            "rules": [product_rule(ctx.name("product"))],
+            "discoveryGraphName": "Graph.noop-example",
+            "discoveryGraphOptions": {"owner": "rackharness"},
+        }
         sku = create_sku(ctx, **self.body)
         self.id = sku["id"]
         try:
@@ -119,15 +130,19 @@ class SkuDefinitions:
     def get_by_id_answers_the_sku(self):
         """GET /skus/{id} answers the SKU with its id, name and rules."""
         sku = suite_context().api.get(f"{API_ROOT}/skus/{self.id}")
-        assert_same((sku.get("id"), sku.get("name"), sku.get("rules")), (self.id, self.name, self.body["rules"]),
-                    f"GET /skus/{self.id}")
+        assert_same(
+            (sku.get("id"), sku.get("name"), sku.get("rules")),
+            (self.id, self.name, self.body["rules"]),
+            f"GET /skus/{self.id}",
+        )
 
     @test(depends_on=[create_answers_201_with_the_sku])
     def duplicate_name_answers_409(self):
         """POST /skus with a name already taken answers 409 and leaves one SKU of that name."""
         ctx = suite_context()
-        response = ctx.api.send("POST", f"{API_ROOT}/skus", json={"name": self.name, "rules": self.body["rules"]},
-                                expect=(409, 201))
+        response = ctx.api.send(
+            "POST", f"{API_ROOT}/skus", json={"name": self.name, "rules": self.body["rules"]}, expect=(409, 201)
+        )
         if response.status_code == 201:
             ctx.created("sku", response.json().get("id", ""), self.name)
         assert_error(response, 409, "POST /skus with a taken name")
@@ -140,7 +155,9 @@ class SkuDefinitions:
         rules = [product_rule(ctx.name("product"))]
         sku = change_sku(ctx, "PUT", "/skus", {"name": self.name, "rules": rules}, expect=(201,))
         assert_same((sku.get("id"), sku.get("rules")), (self.id, rules), "PUT /skus with a taken name answered")
-        assert_same(ctx.api.get(f"{API_ROOT}/skus/{self.id}").get("rules"), rules, f"GET /skus/{self.id} rules after PUT")
+        assert_same(
+            ctx.api.get(f"{API_ROOT}/skus/{self.id}").get("rules"), rules, f"GET /skus/{self.id} rules after PUT"
+        )
         assert_same(sku_names(ctx).count(self.name), 1, f"SKUs named {self.name} after PUT")
         self.body["rules"] = rules
 
@@ -149,8 +166,9 @@ class SkuDefinitions:
         """PUT /skus with a name no SKU has answers 201 with a new SKU (another uuid), then listed."""
         ctx = suite_context()
         name = ctx.name("sku")
-        sku = change_sku(ctx, "PUT", "/skus", {"name": name, "rules": [product_rule(ctx.name("product"))]},
-                         expect=(201,))
+        sku = change_sku(
+            ctx, "PUT", "/skus", {"name": name, "rules": [product_rule(ctx.name("product"))]}, expect=(201,)
+        )
         ctx.created("sku", sku.get("id", ""), name)
         asserts.assert_true(sku.get("id") not in (None, self.id), f"PUT /skus with a new name answered {sku!r:.300}")
         assert_same(sku.get("name"), name, "PUT /skus with a new name answered name")
@@ -164,7 +182,9 @@ class SkuDefinitions:
         name = ctx.name("sku")
         sku = change_sku(ctx, "PATCH", f"/skus/{self.id}", {"name": name}, expect=(200,))
         assert_same((sku.get("id"), sku.get("name")), (self.id, name), f"PATCH /skus/{self.id} answered")
-        assert_same(ctx.api.get(f"{API_ROOT}/skus/{self.id}").get("name"), name, f"GET /skus/{self.id} name after PATCH")
+        assert_same(
+            ctx.api.get(f"{API_ROOT}/skus/{self.id}").get("name"), name, f"GET /skus/{self.id} name after PATCH"
+        )
         self.name = name
 
     @test(depends_on=[patch_renames_the_sku])
@@ -174,18 +194,23 @@ class SkuDefinitions:
         change_sku(ctx, "DELETE", f"/skus/{self.id}", None, expect=(204,))
         names = sku_names(ctx)
         asserts.assert_false(self.name in names, f"GET /skus still lists {self.name} after DELETE: {names}")
-        assert_error(ctx.api.send("GET", f"{API_ROOT}/skus/{self.id}", expect=(404, 200)), 404,
-                     f"GET /skus/{self.id} after DELETE")
+        assert_error(
+            ctx.api.send("GET", f"{API_ROOT}/skus/{self.id}", expect=(404, 200)),
+            404,
+            f"GET /skus/{self.id} after DELETE",
+        )
 
     @test
     def bad_bodies_answer_400(self):
         """POST /skus answers 400 without a name, rules not a list, a rule without path or with an unknown operator."""
         ctx = suite_context()
         rule = product_rule(ctx.name("product"))
-        for what, body in (("no name", {"rules": [rule]}),
-                           ("rules that are not a list", {"rules": "not-a-list"}),
-                           ("a rule without a path", {"rules": [{"equals": "x"}]}),
-                           ("a rule with an unknown operator", {"rules": [{"path": PRODUCT_PATH, "sameAs": "x"}]})):
+        for what, body in (
+            ("no name", {"rules": [rule]}),
+            ("rules that are not a list", {"rules": "not-a-list"}),
+            ("a rule without a path", {"rules": [{"equals": "x"}]}),
+            ("a rule with an unknown operator", {"rules": [{"path": PRODUCT_PATH, "sameAs": "x"}]}),
+        ):
             name = body.setdefault("name", ctx.name("bad-sku")) if what != "no name" else None
             response = ctx.api.send("POST", f"{API_ROOT}/skus", json=body, expect=(400, 201))
             if response.status_code == 201:  # wrongly accepted: leave it to the cleanup group
@@ -200,10 +225,12 @@ class SkuDefinitions:
         """GET, PATCH and DELETE /skus/{id} and GET /skus/{id}/nodes of an id no SKU has answer 404."""
         ctx = suite_context()
         unknown = str(uuid.uuid4())
-        for method, path, body in (("GET", f"/skus/{unknown}", None),
-                                   ("PATCH", f"/skus/{unknown}", {"name": ctx.name("sku")}),
-                                   ("DELETE", f"/skus/{unknown}", None),
-                                   ("GET", f"/skus/{unknown}/nodes", None)):
+        for method, path, body in (
+            ("GET", f"/skus/{unknown}", None),
+            ("PATCH", f"/skus/{unknown}", {"name": ctx.name("sku")}),
+            ("DELETE", f"/skus/{unknown}", None),
+            ("GET", f"/skus/{unknown}/nodes", None),
+        ):
             response = ctx.api.send(method, f"{API_ROOT}{path}", json=body, expect=(404, 200, 204))
             assert_error(response, 404, f"{method} {path} (no such SKU)")
 
@@ -255,9 +282,17 @@ class SkuAssignment:
         if self.events["failure"]:
             asserts.fail(self.events["failure"])
         body = self.events["attribute"].body
-        assert_same({key: body.get(key) for key in ("type", "action", "severity", "typeId", "nodeId")},
-                    {"type": "node", "action": "sku.assigned", "severity": "information", "typeId": self.match,
-                     "nodeId": self.match}, "node.sku.assigned envelope")
+        assert_same(
+            {key: body.get(key) for key in ("type", "action", "severity", "typeId", "nodeId")},
+            {
+                "type": "node",
+                "action": "sku.assigned",
+                "severity": "information",
+                "typeId": self.match,
+                "nodeId": self.match,
+            },
+            "node.sku.assigned envelope",
+        )
         assert_same((body.get("data") or {}).get("nodeType"), "compute", "node.sku.assigned data.nodeType")
         assert_same(self.events["legacy"].body, {"sku": self.id}, f"the body of sku.assigned.{self.match}")
 
@@ -267,19 +302,26 @@ class SkuAssignment:
         ctx = suite_context()
         for node in ctx.api.get(f"{API_ROOT}/skus/{self.id}/nodes"):
             assert_same(node.get("sku"), self.link, f"the sku of node {node.get('id')} in GET /skus/{self.id}/nodes")
-            assert_same(node.get("tags"), f"{API_ROOT}/nodes/{node.get('id')}/tags",
-                        f"the tags of node {node.get('id')} in GET /skus/{self.id}/nodes (a node view)")
+            assert_same(
+                node.get("tags"),
+                f"{API_ROOT}/nodes/{node.get('id')}/tags",
+                f"the tags of node {node.get('id')} in GET /skus/{self.id}/nodes (a node view)",
+            )
 
     @test(depends_on=[matching_node_gets_the_sku])
     def other_node_has_no_sku(self):
         """The node whose catalog fails the rule is not listed and its view links no SKU."""
         ctx = suite_context()
-        asserts.assert_false(self.other in sku_node_ids(ctx, self.id),
-                             f"GET /skus/{self.id}/nodes lists node {self.other}, whose catalog fails the rule")
+        asserts.assert_false(
+            self.other in sku_node_ids(ctx, self.id),
+            f"GET /skus/{self.id}/nodes lists node {self.other}, whose catalog fails the rule",
+        )
         assert_same(node_sku_link(ctx, self.other), None, f"the view of node {self.other} (sku)")
 
-    @test(depends_on=[matching_node_gets_the_sku], runs_after=[sku_nodes_answers_node_views, other_node_has_no_sku,
-                                                                assignment_is_published])
+    @test(
+        depends_on=[matching_node_gets_the_sku],
+        runs_after=[sku_nodes_answers_node_views, other_node_has_no_sku, assignment_is_published],
+    )
     def delete_leaves_the_node_without_a_sku(self):
         """DELETE /skus/{id} answers 204 and the node that had the SKU no longer links one."""
         ctx = suite_context()
@@ -288,8 +330,13 @@ class SkuAssignment:
         def unassigned():
             link = node_sku_link(ctx, self.match)
             return Observation(link is None, f"its view has sku {link!r}")
-        Condition(probe=unassigned, what=f"node {self.match} to lose its SKU after DELETE /skus/{self.id}",
-                  timeout=MATCH_TIMEOUT, interval=0.25).wait()
+
+        Condition(
+            probe=unassigned,
+            what=f"node {self.match} to lose its SKU after DELETE /skus/{self.id}",
+            timeout=MATCH_TIMEOUT,
+            interval=0.25,
+        ).wait()
 
 
 #: operator → (path, expected value, the node that passes: "A" or "B"); the other node fails the rule
@@ -308,12 +355,20 @@ OPERATORS = {
 }
 #: the seeded catalogs of node A and node B (the SKU Number, unique per run, is added when seeding)
 CATALOGS = {
-    "A": {"dmi": {"System Information": {"Product Name": "rackharness alpha-server"},
-                  "Memory Device": [{"Size": "8 GB"}, {"Size": "16 GB"}]},
-          "ohai": {"cpu": {"total": 8}}},
-    "B": {"dmi": {"System Information": {"Product Name": "rackharness beta-server"},
-                  "Memory Device": [{"Size": "8 GB"}, {"Size": "32 GB"}]},
-          "ohai": {"cpu": {"total": 2}}},
+    "A": {
+        "dmi": {
+            "System Information": {"Product Name": "rackharness alpha-server"},
+            "Memory Device": [{"Size": "8 GB"}, {"Size": "16 GB"}],
+        },
+        "ohai": {"cpu": {"total": 8}},
+    },
+    "B": {
+        "dmi": {
+            "System Information": {"Product Name": "rackharness beta-server"},
+            "Memory Device": [{"Size": "8 GB"}, {"Size": "32 GB"}],
+        },
+        "ohai": {"cpu": {"total": 2}},
+    },
 }
 
 
@@ -331,8 +386,10 @@ class SkuRuleOperators:
         self.nodes = {}
         for which, catalogs in CATALOGS.items():
             node_id = self.nodes[which] = ctx.create_node(f"sku-operand-{which.lower()}")["id"]
-            dmi = {**catalogs["dmi"], "System Information": {**catalogs["dmi"]["System Information"],
-                                                             "SKU Number": scope}}
+            dmi = {
+                **catalogs["dmi"],
+                "System Information": {**catalogs["dmi"]["System Information"], "SKU Number": scope},
+            }
             seeder.catalog(node_id, "dmi", dmi)
             seeder.catalog(node_id, "ohai", catalogs["ohai"])
         self.id = create_sku(ctx, ctx.name("sku"), [self.scope])["id"]
@@ -345,12 +402,23 @@ class SkuRuleOperators:
         rule = {"path": path, operator: value}
         change_sku(ctx, "PATCH", f"/skus/{self.id}", {"rules": [self.scope, rule]}, expect=(200,))
         loser = "B" if winner == "A" else "A"
-        wait_for_sku_nodes(ctx, self.id, self.nodes.values(), [self.nodes[winner]],
-                           f"node {winner} passes {rule}, node {loser} does not")
-        assert_same(node_sku_link(ctx, self.nodes[winner]), f"{API_ROOT}/skus/{self.id}",
-                    f"the view of node {winner} (sku) under {rule}")
-        asserts.assert_not_equal(node_sku_link(ctx, self.nodes[loser]), f"{API_ROOT}/skus/{self.id}",
-                                 f"node {loser} fails {rule} but its view links the SKU")
+        wait_for_sku_nodes(
+            ctx,
+            self.id,
+            self.nodes.values(),
+            [self.nodes[winner]],
+            f"node {winner} passes {rule}, node {loser} does not",
+        )
+        assert_same(
+            node_sku_link(ctx, self.nodes[winner]),
+            f"{API_ROOT}/skus/{self.id}",
+            f"the view of node {winner} (sku) under {rule}",
+        )
+        asserts.assert_not_equal(
+            node_sku_link(ctx, self.nodes[loser]),
+            f"{API_ROOT}/skus/{self.id}",
+            f"node {loser} fails {rule} but its view links the SKU",
+        )
 
     @test(depends_on=[both_seeded_nodes_get_the_sku])
     def rule_equals(self):

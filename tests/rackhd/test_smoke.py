@@ -3,6 +3,7 @@
 Every other group depends on this one: when the rack is not there, one failure here skips the
 rest with that reason instead of failing a hundred tests the same way.
 """
+
 from rackharness.suite.context import suite_context
 from rackharness.suite.decorators import asserts, test
 

@@ -11,6 +11,7 @@ hand: ``PATCH /nodes/{id}/tags {"tags": [...]}``, removed from one node with
 Rule matching needs a catalog, which only discovery writes; the suite seeds one into Mongo (the
 ``TagRules`` class skips without Mongo). Tag names are suite names (``rh-suite-<run>-...``).
 """
+
 import uuid
 
 from rackharness.api_paths import API_ROOT
@@ -57,8 +58,10 @@ def assert_not_served(ctx, name):
     """GET /tags/{name} no longer answers the definition (404; RackHD 2.60.7 may answer 200 with no body)."""
     response = ctx.api.send("GET", f"{API_ROOT}/tags/{name}", expect=(200, 404))
     body = response.json() if response.content else None
-    asserts.assert_false(isinstance(body, dict) and body.get("name") == name,
-                         f"GET /tags/{name} still answers the deleted tag: {response.text[:300]}")
+    asserts.assert_false(
+        isinstance(body, dict) and body.get("name") == name,
+        f"GET /tags/{name} still answers the deleted tag: {response.text[:300]}",
+    )
 
 
 def tagged_node_ids(ctx, name):
@@ -96,8 +99,9 @@ class TagDefinitions:
     def get_by_name_answers_the_tag(self):
         """GET /tags/{name} answers the tag with its name and rules."""
         tag = suite_context().api.get(f"{API_ROOT}/tags/{self.name}")
-        asserts.assert_equal((tag.get("name"), tag.get("rules")), (self.name, self.rules),
-                             f"GET /tags/{self.name} answered {tag!r:.300}")
+        asserts.assert_equal(
+            (tag.get("name"), tag.get("rules")), (self.name, self.rules), f"GET /tags/{self.name} answered {tag!r:.300}"
+        )
 
     @test(depends_on=[create_answers_201_with_name_and_rules])
     def duplicate_name_answers_409(self):
@@ -121,13 +125,15 @@ class TagDefinitions:
     def bad_bodies_answer_400(self):
         """POST /tags answers 400 when rules is not a list, or a rule has no path; no tag is created."""
         ctx = suite_context()
-        for what, rules in (("rules that are not a list", "not-a-list"),
-                            ("a rule without a path", [{"equals": "x"}])):
+        for what, rules in (("rules that are not a list", "not-a-list"), ("a rule without a path", [{"equals": "x"}])):
             name = ctx.name("bad-tag")
             ctx.created("tag", name, name)  # in case it is wrongly accepted
             response = ctx.api.send("POST", f"{API_ROOT}/tags", json={"name": name, "rules": rules}, expect=(400, 201))
-            asserts.assert_equal(response.status_code, 400,
-                                 f"POST /tags with {what} answered {response.status_code}: {response.text[:300]}")
+            asserts.assert_equal(
+                response.status_code,
+                400,
+                f"POST /tags with {what} answered {response.status_code}: {response.text[:300]}",
+            )
             asserts.assert_false(name in tag_names(ctx), f"POST /tags with {what} was refused but {name} is listed")
 
 
@@ -151,11 +157,18 @@ class TagRules:
         def tagged():
             listed = tagged_node_ids(ctx, self.name)
             return Observation(self.match in listed, f"it lists {sorted(listed)}")
-        Condition(probe=tagged, what=f"GET /tags/{self.name}/nodes to list node {self.match}",
-                  timeout=MATCH_TIMEOUT, interval=0.25).wait()
+
+        Condition(
+            probe=tagged,
+            what=f"GET /tags/{self.name}/nodes to list node {self.match}",
+            timeout=MATCH_TIMEOUT,
+            interval=0.25,
+        ).wait()
         for node in ctx.api.get(f"{API_ROOT}/tags/{self.name}/nodes"):
-            asserts.assert_true(isinstance(node.get("tags"), list) and self.name in node["tags"],
-                                f"/tags/{{name}}/nodes answers raw nodes carrying the name; got {node!r:.300}")
+            asserts.assert_true(
+                isinstance(node.get("tags"), list) and self.name in node["tags"],
+                f"/tags/{{name}}/nodes answers raw nodes carrying the name; got {node!r:.300}",
+            )
 
     @test(depends_on=[matching_node_gets_the_tag])
     def matching_node_carries_the_name(self):
@@ -169,8 +182,10 @@ class TagRules:
         ctx = suite_context()
         tags = ctx.api.get(f"{API_ROOT}/nodes/{self.other}/tags")
         asserts.assert_false(self.name in tags, f"node {self.other} fails the rule but carries {self.name}: {tags}")
-        asserts.assert_false(self.other in tagged_node_ids(ctx, self.name),
-                             f"GET /tags/{self.name}/nodes lists node {self.other}, whose catalog fails the rule")
+        asserts.assert_false(
+            self.other in tagged_node_ids(ctx, self.name),
+            f"GET /tags/{self.name}/nodes lists node {self.other}, whose catalog fails the rule",
+        )
 
     @test(depends_on=[matching_node_gets_the_tag])
     def delete_definition(self):
@@ -191,8 +206,10 @@ class NodeTags:
         self.node = ctx.create_node("tagged")["id"]
         self.first, self.second = ctx.name("node-tag"), ctx.name("node-tag")
         answer = ctx.api.patch(f"{API_ROOT}/nodes/{self.node}/tags", {"tags": [self.first, self.second]})
-        asserts.assert_true(isinstance(answer, list) and {self.first, self.second} <= set(answer),
-                            f"PATCH /nodes/{{id}}/tags answered {answer!r:.300}")
+        asserts.assert_true(
+            isinstance(answer, list) and {self.first, self.second} <= set(answer),
+            f"PATCH /nodes/{{id}}/tags answered {answer!r:.300}",
+        )
         tags = ctx.api.get(f"{API_ROOT}/nodes/{self.node}/tags")
         assert_same(sorted(tags), sorted([self.first, self.second]), "GET /nodes/{id}/tags after PATCH")
 
@@ -202,8 +219,10 @@ class NodeTags:
         ctx = suite_context()
         view = ctx.api.get(f"{API_ROOT}/nodes/{self.node}")
         assert_same(view.get("tags"), f"{API_ROOT}/nodes/{self.node}/tags", "the node view's tags")
-        asserts.assert_true(self.node in tagged_node_ids(ctx, self.first),
-                            f"GET /tags/{self.first}/nodes does not list node {self.node}, which carries it")
+        asserts.assert_true(
+            self.node in tagged_node_ids(ctx, self.first),
+            f"GET /tags/{self.first}/nodes does not list node {self.node}, which carries it",
+        )
 
     @test(depends_on=[patch_adds_tags])
     def delete_one_tag_from_the_node(self):
@@ -226,8 +245,9 @@ class NodeTags:
         """PATCH /nodes/{id}/tags with "tags" not a list answers 400 and changes nothing."""
         ctx = suite_context()
         before = ctx.api.get(f"{API_ROOT}/nodes/{self.node}/tags")
-        response = ctx.api.send("PATCH", f"{API_ROOT}/nodes/{self.node}/tags", json={"tags": ctx.name("x")},
-                                expect=(400, 200))
+        response = ctx.api.send(
+            "PATCH", f"{API_ROOT}/nodes/{self.node}/tags", json={"tags": ctx.name("x")}, expect=(400, 200)
+        )
         asserts.assert_equal(response.status_code, 400, f"PATCH with tags as a string answered {response.text[:300]}")
         assert_same(ctx.api.get(f"{API_ROOT}/nodes/{self.node}/tags"), before, "the refused PATCH changed the tags")
 

@@ -15,6 +15,7 @@ ends off). A cycle or reset of a node that is off is refused by the BMC (complet
 IPMI 2.0 table 28-4 recommends), so those graphs fail and the node stays off. SEL events are named
 by IPMI 2.0 table 42-3 (sensor type, sensor-specific offset), not by any decoder's wording.
 """
+
 from dataclasses import dataclass
 
 from rackharness.api_paths import API_ROOT
@@ -55,24 +56,64 @@ class Transition:
 
 TABLE = (
     Transition("off-to-on", "off", "Graph.PowerOn.Node", "on", logged=("power-up",), why="power on"),
-    Transition("on-stays-on", "on", "Graph.PowerOn.Node", "on", absent=ANY_POWER_EVENT,
-               why="a running node is left alone"),
+    Transition(
+        "on-stays-on", "on", "Graph.PowerOn.Node", "on", absent=ANY_POWER_EVENT, why="a running node is left alone"
+    ),
     Transition("on-to-off", "on", "Graph.PowerOff.Node", "off", logged=("power-off",), why="power off"),
-    Transition("off-stays-off", "off", "Graph.PowerOff.Node", "off", absent=ANY_POWER_EVENT,
-               why="a node that is off is left alone"),
-    Transition("on-cycles-to-on", "on", "Graph.Reboot.Node", "on", logged=("power-cycle", "power-up"),
-               absent=("hard-reset",), why="power cycle"),
-    Transition("on-resets-to-on", "on", "Graph.Reset.Node", "on", logged=("hard-reset",),
-               absent=("power-off", "power-cycle"), why="hard reset, power stays on"),
-    Transition("on-soft-off", "on", "Graph.Reset.Soft.Node", "off", logged=("acpi-soft-off",),
-               absent=("power-cycle", "hard-reset"), why="ACPI shutdown"),
-    Transition("off-cycle-refused", "off", "Graph.Reboot.Node", "off", status="failed", absent=ANY_POWER_EVENT,
-               why="the BMC refuses to cycle a node that is off"),
-    Transition("off-reset-refused", "off", "Graph.Reset.Node", "off", status="failed", absent=ANY_POWER_EVENT,
-               why="the BMC refuses to reset a node that is off"),
+    Transition(
+        "off-stays-off",
+        "off",
+        "Graph.PowerOff.Node",
+        "off",
+        absent=ANY_POWER_EVENT,
+        why="a node that is off is left alone",
+    ),
+    Transition(
+        "on-cycles-to-on",
+        "on",
+        "Graph.Reboot.Node",
+        "on",
+        logged=("power-cycle", "power-up"),
+        absent=("hard-reset",),
+        why="power cycle",
+    ),
+    Transition(
+        "on-resets-to-on",
+        "on",
+        "Graph.Reset.Node",
+        "on",
+        logged=("hard-reset",),
+        absent=("power-off", "power-cycle"),
+        why="hard reset, power stays on",
+    ),
+    Transition(
+        "on-soft-off",
+        "on",
+        "Graph.Reset.Soft.Node",
+        "off",
+        logged=("acpi-soft-off",),
+        absent=("power-cycle", "hard-reset"),
+        why="ACPI shutdown",
+    ),
+    Transition(
+        "off-cycle-refused",
+        "off",
+        "Graph.Reboot.Node",
+        "off",
+        status="failed",
+        absent=ANY_POWER_EVENT,
+        why="the BMC refuses to cycle a node that is off",
+    ),
+    Transition(
+        "off-reset-refused",
+        "off",
+        "Graph.Reset.Node",
+        "off",
+        status="failed",
+        absent=ANY_POWER_EVENT,
+        why="the BMC refuses to reset a node that is off",
+    ),
 )
-
-
 
 
 def sel_event(entry):
@@ -98,8 +139,11 @@ def check_transition(row, index):
     rack = nodes[(index + 1) % len(nodes)]  # spread over the rack; the workflows group uses the first node
     obm = ctx.obm(rack)
     node_id = ctx.create_node(f"transition-{row.case_id}")["id"]
-    ctx.api.put(f"{API_ROOT}/nodes/{node_id}/obm",
-                {"nodeId": node_id, "service": IPMI, "config": ipmi_obm_config(rack.bmc)}, expect=(201,))
+    ctx.api.put(
+        f"{API_ROOT}/nodes/{node_id}/obm",
+        {"nodeId": node_id, "service": IPMI, "config": ipmi_obm_config(rack.bmc)},
+        expect=(201,),
+    )
 
     obm.power_on() if row.start == "on" else obm.power_off()
     wait_for_power(obm, rack.name, row.start)
@@ -114,11 +158,17 @@ def check_transition(row, index):
     errors = [f"{t.get('label')}: {t['error']}" for t in graph_tasks(graph) if t.get("error")]
     hint = ""
     if errors and int(rack.bmc.port or 623) != 623:
-        hint = (f" (note: the BMC listens on UDP {rack.bmc.port}; RackHD's ipmi-obm-service runs ipmitool -H host, "
-                "i.e. port 623, and ignores config.port, which only the reference target honours)")
-    asserts.assert_equal(graph_status(graph), row.status,
-                         f"{row.case_id}: {row.graph} on {rack.name} ({row.start}) ended {describe_graph(graph)}"
-                         + (f"; task errors: {'; '.join(errors)}" if errors else "") + hint)
+        hint = (
+            f" (note: the BMC listens on UDP {rack.bmc.port}; RackHD's ipmi-obm-service runs ipmitool -H host, "
+            "i.e. port 623, and ignores config.port, which only the reference target honours)"
+        )
+    asserts.assert_equal(
+        graph_status(graph),
+        row.status,
+        f"{row.case_id}: {row.graph} on {rack.name} ({row.start}) ended {describe_graph(graph)}"
+        + (f"; task errors: {'; '.join(errors)}" if errors else "")
+        + hint,
+    )
 
     wait_for_power(obm, rack.name, row.end)
     entries = obm.sel()
@@ -126,12 +176,18 @@ def check_transition(row, index):
     seen = [sel_event(e) for e in new]
     shown = ", ".join(f"{e.get('component_type')}: {e.get('event')}" for e in new) or "nothing"
     missing = [name for name in row.logged if name not in seen]
-    asserts.assert_equal(missing, [], f"{row.case_id}: {rack.name}'s SEL lacks {missing} after {row.graph}; "
-                                      f"it logged {shown}" + (f" (the SEL holds {len(entries)} entries: is it full?)"
-                                                              if not new else ""))
+    asserts.assert_equal(
+        missing,
+        [],
+        f"{row.case_id}: {rack.name}'s SEL lacks {missing} after {row.graph}; "
+        f"it logged {shown}" + (f" (the SEL holds {len(entries)} entries: is it full?)" if not new else ""),
+    )
     unexpected = sorted({name for name in seen if name in row.absent})
-    asserts.assert_equal(unexpected, [], f"{row.case_id}: {row.graph} on {rack.name} ({row.start}) logged "
-                                         f"{unexpected}; it logged {shown}")
+    asserts.assert_equal(
+        unexpected,
+        [],
+        f"{row.case_id}: {row.graph} on {rack.name} ({row.start}) logged {unexpected}; it logged {shown}",
+    )
 
 
 def describe(row):

@@ -19,6 +19,7 @@ The ipmi OBM config is ``{host, user, password}`` (schemas/obms/ipmi-obm-service
 adds ``port`` only for a BMC that does not listen on IPMI's UDP 623 — the reference target honours
 it, RackHD's ipmitool command line (``-H host``) has no port.
 """
+
 import re
 
 from rackharness.api_paths import API_ROOT
@@ -61,8 +62,10 @@ def port_hint(rack_node):
     port = int(rack_node.bmc.port or 623)
     if port == 623:
         return ""
-    return (f" (note: {rack_node.name}'s BMC listens on UDP {port}; RackHD's ipmi-obm-service runs ipmitool -H host, "
-            "i.e. port 623, and ignores config.port, which only the reference target honours)")
+    return (
+        f" (note: {rack_node.name}'s BMC listens on UDP {port}; RackHD's ipmi-obm-service runs ipmitool -H host, "
+        "i.e. port 623, and ignores config.port, which only the reference target honours)"
+    )
 
 
 def finish(ctx, instance_id, expected, rack_node=None):
@@ -71,14 +74,18 @@ def finish(ctx, instance_id, expected, rack_node=None):
         graph = ctx.api.wait_for_workflow(instance_id, GRAPH_TIMEOUT, interval=0.05)
     except ReadinessTimeout:
         # RackHD 2.60.7 answers this cancel with the bare instance id as text/plain: not JSON
-        ctx.api.send("PUT", f"{API_ROOT}/workflows/{instance_id}/action", json={"command": "cancel"},
-                     expect=(202, 400, 404))
+        ctx.api.send(
+            "PUT", f"{API_ROOT}/workflows/{instance_id}/action", json={"command": "cancel"}, expect=(202, 400, 404)
+        )
         raise
     errors = [f"{t.get('label')}: {t['error']}" for t in graph_tasks(graph) if t.get("error")]
-    asserts.assert_equal(graph_status(graph), expected,
-                         f"graph {instance_id} ({graph.get('injectableName')}) ended {describe_graph(graph)}"
-                         + (f"; task errors: {'; '.join(errors)}" if errors else "")
-                         + (port_hint(rack_node) if rack_node is not None and errors else ""))
+    asserts.assert_equal(
+        graph_status(graph),
+        expected,
+        f"graph {instance_id} ({graph.get('injectableName')}) ended {describe_graph(graph)}"
+        + (f"; task errors: {'; '.join(errors)}" if errors else "")
+        + (port_hint(rack_node) if rack_node is not None and errors else ""),
+    )
     return graph
 
 
@@ -121,8 +128,9 @@ class PowerGraphs:
         self.node_id = node_with_ipmi_obm(ctx, self.rack, "power-graphs")
         self.finished = []
         set_power(ctx, self.rack, "on")
-        graph = ctx.api.post(f"{API_ROOT}/nodes/{self.node_id}/workflows", {"name": "Graph.PowerOff.Node"},
-                             expect=(201,))
+        graph = ctx.api.post(
+            f"{API_ROOT}/nodes/{self.node_id}/workflows", {"name": "Graph.PowerOff.Node"}, expect=(201,)
+        )
         self.power_off_id = graph.get("instanceId")
         seen = f"{graph!r:.400}"
         asserts.assert_true(UUID.match(str(self.power_off_id)), f"instanceId should be a uuid: {seen}")
@@ -130,10 +138,19 @@ class PowerGraphs:
         asserts.assert_equal(graph.get("node"), self.node_id, f"the graph's node: {seen}")
         asserts.assert_true(graph.get("_status") in LIFECYCLE, f"raw graph _status {graph.get('_status')!r}")
         # the definition from the list: GET /workflows/graphs/{name} answers [definition] in RackHD 2.60.7
-        definition = next((d for d in ctx.api.get(f"{API_ROOT}/workflows/graphs")
-                           if d.get("injectableName") == "Graph.PowerOff.Node"), {})
-        asserts.assert_equal(graph.get("name"), definition.get("friendlyName"),
-                             "the graph's name should be the definition's friendlyName (GET /workflows/graphs)")
+        definition = next(
+            (
+                d
+                for d in ctx.api.get(f"{API_ROOT}/workflows/graphs")
+                if d.get("injectableName") == "Graph.PowerOff.Node"
+            ),
+            {},
+        )
+        asserts.assert_equal(
+            graph.get("name"),
+            definition.get("friendlyName"),
+            "the graph's name should be the definition's friendlyName (GET /workflows/graphs)",
+        )
 
     @test(depends_on=[power_off_graph_answers_raw_graph])
     def power_off_graph_turns_the_bmc_off(self):
@@ -147,10 +164,12 @@ class PowerGraphs:
     def power_on_graph_by_query_name_turns_the_bmc_on(self):
         """POST /nodes/{id}/workflows?name=Graph.PowerOn.Node answers 201; the graph succeeds and the BMC reports on."""
         ctx = suite_context()
-        graph = ctx.api.post(f"{API_ROOT}/nodes/{self.node_id}/workflows", {},
-                             params={"name": "Graph.PowerOn.Node"}, expect=(201,))
-        asserts.assert_equal(graph.get("injectableName"), "Graph.PowerOn.Node",
-                             f"?name= started another graph: {graph!r:.300}")
+        graph = ctx.api.post(
+            f"{API_ROOT}/nodes/{self.node_id}/workflows", {}, params={"name": "Graph.PowerOn.Node"}, expect=(201,)
+        )
+        asserts.assert_equal(
+            graph.get("injectableName"), "Graph.PowerOn.Node", f"?name= started another graph: {graph!r:.300}"
+        )
         finish(ctx, graph["instanceId"], "succeeded", self.rack)
         self.finished.append(graph["instanceId"])
         wait_for_power(ctx.obm(self.rack), self.rack.name, "on")
@@ -164,8 +183,9 @@ class PowerGraphs:
             started = events.expect(f"graph.started.information.*.{self.node_id}")
             finished = events.expect(f"graph.finished.information.*.{self.node_id}")
             short = events.expect("graph.finished.*", where=lambda body: body.get("graphId") == this["id"])
-            graph = ctx.api.post(f"{API_ROOT}/nodes/{self.node_id}/workflows", {"name": "Graph.PowerOff.Node"},
-                                 expect=(201,))
+            graph = ctx.api.post(
+                f"{API_ROOT}/nodes/{self.node_id}/workflows", {"name": "Graph.PowerOff.Node"}, expect=(201,)
+            )
             this["id"] = graph_id = graph["instanceId"]
             self.finished.append(graph_id)
             finish(ctx, graph_id, "succeeded", self.rack)
@@ -173,18 +193,33 @@ class PowerGraphs:
         for expectation, action in ((started, "started"), (finished, "finished")):
             message = expectation.matches[0]
             body = message.body
-            asserts.assert_equal(message.routing_key, f"graph.{action}.information.{graph_id}.{self.node_id}",
-                                 f"graph.{action} routing key")
-            asserts.assert_equal((body.get("type"), body.get("action"), body.get("typeId"), body.get("nodeId")),
-                                 ("graph", action, graph_id, self.node_id), f"graph.{action} envelope: {body!r:.400}")
+            asserts.assert_equal(
+                message.routing_key,
+                f"graph.{action}.information.{graph_id}.{self.node_id}",
+                f"graph.{action} routing key",
+            )
+            asserts.assert_equal(
+                (body.get("type"), body.get("action"), body.get("typeId"), body.get("nodeId")),
+                ("graph", action, graph_id, self.node_id),
+                f"graph.{action} envelope: {body!r:.400}",
+            )
             data = body.get("data") or {}
             asserts.assert_equal(data.get("graphId"), graph_id, f"graph.{action} data: {body!r:.400}")
-            asserts.assert_equal(data.get("graphName"), graph.get("name"),
-                                 f"graph.{action} data.graphName should be the friendly name: {body!r:.400}")
-        asserts.assert_equal(finished.matches[0].body["data"].get("status"), "succeeded",
-                             f"graph.finished data.status: {finished.matches[0].body!r:.400}")
-        asserts.assert_equal(short.matches[0].body.get("status"), "succeeded",
-                             f"graph.finished.<graphId> body: {short.matches[0].body!r:.400}")
+            asserts.assert_equal(
+                data.get("graphName"),
+                graph.get("name"),
+                f"graph.{action} data.graphName should be the friendly name: {body!r:.400}",
+            )
+        asserts.assert_equal(
+            finished.matches[0].body["data"].get("status"),
+            "succeeded",
+            f"graph.finished data.status: {finished.matches[0].body!r:.400}",
+        )
+        asserts.assert_equal(
+            short.matches[0].body.get("status"),
+            "succeeded",
+            f"graph.finished.<graphId> body: {short.matches[0].body!r:.400}",
+        )
 
     @test(depends_on=[power_on_graph_by_query_name_turns_the_bmc_on, power_graph_announces_start_and_finish])
     def node_workflows_list_the_finished_graphs(self):
@@ -196,10 +231,13 @@ class PowerGraphs:
         statuses = {i: listed[i].get("_status") for i in self.finished}
         asserts.assert_equal(set(statuses.values()), {"succeeded"}, f"raw _status of the finished graphs: {statuses}")
         asserts.assert_equal(active_ids(ctx, self.node_id), [], "?active=true lists graphs of an idle node")
-        inactive = [g.get("instanceId") for g in
-                    ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/workflows", params={"active": "false"})]
-        asserts.assert_equal(sorted(set(self.finished) - set(inactive)), [],
-                             f"?active=false lacks finished graphs; it lists {inactive}")
+        inactive = [
+            g.get("instanceId")
+            for g in ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}/workflows", params={"active": "false"})
+        ]
+        asserts.assert_equal(
+            sorted(set(self.finished) - set(inactive)), [], f"?active=false lacks finished graphs; it lists {inactive}"
+        )
 
     @test(depends_on=[power_off_graph_turns_the_bmc_off])
     def workflow_view_by_instance_id(self):
@@ -209,12 +247,17 @@ class PowerGraphs:
         seen = f"{view!r:.400}"
         asserts.assert_equal(view.get("instanceId"), self.power_off_id, f"GET /workflows/{{id}} answered {seen}")
         asserts.assert_equal(view.get("status"), "succeeded", f"view status: {seen}")
-        asserts.assert_true(isinstance(view.get("tasks"), list) and view["tasks"],
-                            f"view tasks should be a list: {seen}")
-        asserts.assert_equal([t.get("state") for t in view["tasks"]], ["succeeded"] * len(view["tasks"]),
-                             f"task states: {describe_graph(view)}")
-        asserts.assert_equal(view.get("definition"), f"{API_ROOT}/workflows/graphs/Graph.PowerOff.Node",
-                             f"view definition: {seen}")
+        asserts.assert_true(
+            isinstance(view.get("tasks"), list) and view["tasks"], f"view tasks should be a list: {seen}"
+        )
+        asserts.assert_equal(
+            [t.get("state") for t in view["tasks"]],
+            ["succeeded"] * len(view["tasks"]),
+            f"task states: {describe_graph(view)}",
+        )
+        asserts.assert_equal(
+            view.get("definition"), f"{API_ROOT}/workflows/graphs/Graph.PowerOff.Node", f"view definition: {seen}"
+        )
 
     @test
     def power_graph_without_obm_fails(self):
@@ -253,23 +296,32 @@ class ActiveGraphs:
         ctx = suite_context()
         response = answer(ctx, "POST", f"{API_ROOT}/nodes/{self.node_id}/workflows", {"name": "Graph.noop-example"})
         if response.status_code < 300:  # accepted: stop the intruder before failing
-            ctx.api.send("PUT", f"{API_ROOT}/workflows/{response.json().get('instanceId')}/action",
-                         json={"command": "cancel"}, expect=(202, 400, 404))
-        asserts.assert_true(400 <= response.status_code < 600,
-                            f"a second graph answered {response.status_code}: {response.text[:300]}")
-        asserts.assert_true(MULTIPLE_GRAPHS in message_of(response),
-                            f"the refusal should say {MULTIPLE_GRAPHS!r}: {response.status_code} {response.text[:300]}")
-        asserts.assert_equal(active_ids(ctx, self.node_id), [self.graph_id],
-                             "the node's active graphs after the refusal")
+            ctx.api.send(
+                "PUT",
+                f"{API_ROOT}/workflows/{response.json().get('instanceId')}/action",
+                json={"command": "cancel"},
+                expect=(202, 400, 404),
+            )
+        asserts.assert_true(
+            400 <= response.status_code < 600, f"a second graph answered {response.status_code}: {response.text[:300]}"
+        )
+        asserts.assert_true(
+            MULTIPLE_GRAPHS in message_of(response),
+            f"the refusal should say {MULTIPLE_GRAPHS!r}: {response.status_code} {response.text[:300]}",
+        )
+        asserts.assert_equal(
+            active_ids(ctx, self.node_id), [self.graph_id], "the node's active graphs after the refusal"
+        )
 
     @test(depends_on=[long_graph_stays_active])
     def node_delete_is_refused_while_a_graph_is_active(self):
         """DELETE /nodes/{id} while a graph is active is refused (non-2xx); the node and its graph remain."""
         ctx = suite_context()
         response = answer(ctx, "DELETE", f"{API_ROOT}/nodes/{self.node_id}")
-        asserts.assert_true(response.status_code >= 300,
-                            f"DELETE /nodes/{{id}} with an active graph answered {response.status_code}: "
-                            f"{response.text[:300]}")
+        asserts.assert_true(
+            response.status_code >= 300,
+            f"DELETE /nodes/{{id}} with an active graph answered {response.status_code}: {response.text[:300]}",
+        )
         ctx.api.get(f"{API_ROOT}/nodes/{self.node_id}")
         asserts.assert_equal(active_ids(ctx, self.node_id), [self.graph_id], "the active graph after the refusal")
 
@@ -278,10 +330,14 @@ class ActiveGraphs:
         """PUT /nodes/{id}/workflows/action {command: cancel} answers 202 with the graph, which ends cancelled."""
         ctx = suite_context()
         try:
-            answer = ctx.api.put(f"{API_ROOT}/nodes/{self.node_id}/workflows/action", {"command": "cancel"},
-                                 expect=(202,))
-            asserts.assert_equal((answer or {}).get("instanceId"), self.graph_id,
-                                 f"the cancel answer should be the active graph: {answer!r:.300}")
+            answer = ctx.api.put(
+                f"{API_ROOT}/nodes/{self.node_id}/workflows/action", {"command": "cancel"}, expect=(202,)
+            )
+            asserts.assert_equal(
+                (answer or {}).get("instanceId"),
+                self.graph_id,
+                f"the cancel answer should be the active graph: {answer!r:.300}",
+            )
             finish(ctx, self.graph_id, "cancelled")
         finally:
             cancel_if_active(ctx, self.node_id)
@@ -300,8 +356,9 @@ class ActiveGraphs:
         ctx = suite_context()
         graph = ctx.api.post(f"{API_ROOT}/nodes/{self.node_id}/workflows", LONG_GRAPH, expect=(201,))
         try:
-            ctx.api.send("PUT", f"{API_ROOT}/workflows/{graph['instanceId']}/action", json={"command": "cancel"},
-                         expect=(202,))
+            ctx.api.send(
+                "PUT", f"{API_ROOT}/workflows/{graph['instanceId']}/action", json={"command": "cancel"}, expect=(202,)
+            )
             finish(ctx, graph["instanceId"], "cancelled")
         finally:
             cancel_if_active(ctx, self.node_id)

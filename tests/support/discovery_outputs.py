@@ -3,6 +3,7 @@ from ipmitool 1.8.19 against a virtual BMC over lanplus (`lan print`, `sel`, `mc
 summary 1`, `-c user list 1`, `fru`, the channel-2 errors); dmidecode, lspci, lshw and lsblk/lsscsi
 follow those tools' layouts on a two-socket server. ``outputs(...)`` fills in one node's identity.
 """
+
 import json
 
 DMIDECODE = """# dmidecode 3.1
@@ -220,23 +221,51 @@ BREAK
 
 def lshw(macs):
     """``lshw -json`` (an object, as lshw B.02.17 prints it): the NICs sit under a PCI bridge."""
-    nics = [{"id": f"network:{i}", "class": "network", "description": "Ethernet interface",
-             "product": "82599ES 10-Gigabit SFI/SFP+ Network Connection", "vendor": "Intel Corporation",
-             "businfo": f"pci@0000:01:00.{i}", "logicalname": f"eth{i}", "serial": mac,
-             "capabilities": {"pm": "Power Management", "1000bt-fd": "1Gbit/s (full duplex)"}}
-            for i, mac in enumerate(macs)]
-    return json.dumps({
-        "id": "rackhd-node", "class": "system", "claimed": True, "description": "Rack Mount Chassis",
-        "product": "D51B-2U (dual 10G LoM)", "vendor": "Quanta",
-        "capabilities": {"smbios-2.8": "SMBIOS version 2.8", "dmi-2.7": "DMI version 2.7"},
-        "children": [{"id": "core", "class": "bus", "description": "Motherboard", "children": [
-            {"id": "cpu:0", "class": "processor", "product": "Intel(R) Xeon(R) CPU E5-2650 v3 @ 2.30GHz"},
-            {"id": "pci:0", "class": "bridge", "description": "Host bridge", "children": [
-                {"id": "pci:1", "class": "bridge", "description": "PCI bridge", "children": nics},
-                {"id": "storage", "class": "storage", "description": "SATA controller"},
-            ]},
-        ]}],
-    }, indent=2)
+    nics = [
+        {
+            "id": f"network:{i}",
+            "class": "network",
+            "description": "Ethernet interface",
+            "product": "82599ES 10-Gigabit SFI/SFP+ Network Connection",
+            "vendor": "Intel Corporation",
+            "businfo": f"pci@0000:01:00.{i}",
+            "logicalname": f"eth{i}",
+            "serial": mac,
+            "capabilities": {"pm": "Power Management", "1000bt-fd": "1Gbit/s (full duplex)"},
+        }
+        for i, mac in enumerate(macs)
+    ]
+    return json.dumps(
+        {
+            "id": "rackhd-node",
+            "class": "system",
+            "claimed": True,
+            "description": "Rack Mount Chassis",
+            "product": "D51B-2U (dual 10G LoM)",
+            "vendor": "Quanta",
+            "capabilities": {"smbios-2.8": "SMBIOS version 2.8", "dmi-2.7": "DMI version 2.7"},
+            "children": [
+                {
+                    "id": "core",
+                    "class": "bus",
+                    "description": "Motherboard",
+                    "children": [
+                        {"id": "cpu:0", "class": "processor", "product": "Intel(R) Xeon(R) CPU E5-2650 v3 @ 2.30GHz"},
+                        {
+                            "id": "pci:0",
+                            "class": "bridge",
+                            "description": "Host bridge",
+                            "children": [
+                                {"id": "pci:1", "class": "bridge", "description": "PCI bridge", "children": nics},
+                                {"id": "storage", "class": "storage", "description": "SATA controller"},
+                            ],
+                        },
+                    ],
+                }
+            ],
+        },
+        indent=2,
+    )
 
 
 OHAI = """{{"hostname": "node-{serial}", "platform": "ubuntu", "platform_version": "14.04", "kernel": {{"name": "Linux"}}}}

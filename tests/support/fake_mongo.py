@@ -1,6 +1,7 @@
 """A fresh in-memory Mongo database for unit tests: mongomock, the same fake isolated mode runs the
 target on, and held to the real store's behaviour by tests/functional/transports/test_mongo_contract.py
 (this replaced a hand-written dict-backed stand-in that no contract checked)."""
+
 import mongomock
 
 

@@ -5,6 +5,7 @@ import c`` counts as importing ``a.b``, and ``a.b.c`` when that is a module; a r
 resolved against its package. Used by the layering tests (tests/unit/test_import_layers.py and
 tests/unit/transports/test_import_graph.py).
 """
+
 from __future__ import annotations
 
 import ast

@@ -1,4 +1,5 @@
 """RackHD-style JWTs for tests: signed and checked with the key RackHD derives from its authTokenSecret."""
+
 from __future__ import annotations
 
 import warnings

@@ -5,6 +5,7 @@ RackHD's repos: ``on-http/static/monorail-2.0.yaml``, ``on-http/static/schemas/.
 folder ``RACKHARNESS_RACKHD_CONTRACT`` names. :func:`require_rackhd_contract` skips a test, naming
 where it looked, when they are not there.
 """
+
 from __future__ import annotations
 
 import functools
@@ -58,8 +59,11 @@ def require_rackhd_contract(test: unittest.TestCase) -> RackhdContract:
     """RackHD's files, or skip ``test`` saying where they were looked for."""
     contract = RackhdContract(contract_dir())
     if not contract.present():
-        where = (f"${ENV_VAR}" if os.environ.get(ENV_VAR)
-                 else f"<repo>/../shared/rackhd; set ${ENV_VAR} to look elsewhere")
-        test.skipTest(f"RackHD's contract files not found: no {contract.static / SPEC_NAMES[0]} "
-                      f"(looked in {contract.root}, from {where})")
+        where = (
+            f"${ENV_VAR}" if os.environ.get(ENV_VAR) else f"<repo>/../shared/rackhd; set ${ENV_VAR} to look elsewhere"
+        )
+        test.skipTest(
+            f"RackHD's contract files not found: no {contract.static / SPEC_NAMES[0]} "
+            f"(looked in {contract.root}, from {where})"
+        )
     return contract

@@ -1,4 +1,5 @@
 """Builders for unit tests: a manual clock, node specs, nodes and a request helper."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,20 +58,30 @@ class _Timer:
 
 def node_spec(index: int = 1, *, profile: str = "quanta-d51", **overrides) -> NodeSpec:
     values = dict(
-        name=f"node-{index}", index=index, uuid=f"992da874-c028-4cdd-bb06-{index:012x}",
-        serial=f"SN{index:05d}", macs=[f"52:54:00:00:00:{index:02x}"], profile=profile,
-        bmc=BmcSpec(host="127.0.0.1", port=16000 + index, mac=f"52:54:00:aa:00:{index:02x}",
-                    users=[BmcUserSpec(2, "admin", "admin", "administrator"),
-                           BmcUserSpec(3, "viewer", "viewer", "user")],
-                    netmask="255.255.0.0", gateway="172.31.0.1"))
+        name=f"node-{index}",
+        index=index,
+        uuid=f"992da874-c028-4cdd-bb06-{index:012x}",
+        serial=f"SN{index:05d}",
+        macs=[f"52:54:00:00:00:{index:02x}"],
+        profile=profile,
+        bmc=BmcSpec(
+            host="127.0.0.1",
+            port=16000 + index,
+            mac=f"52:54:00:aa:00:{index:02x}",
+            users=[BmcUserSpec(2, "admin", "admin", "administrator"), BmcUserSpec(3, "viewer", "viewer", "user")],
+            netmask="255.255.0.0",
+            gateway="172.31.0.1",
+        ),
+    )
     values.update(overrides)
     return NodeSpec(**values)
 
 
 def make_node(profile: str = "quanta-d51", clock: ManualClock | None = None, **spec_overrides):
     clock = clock or ManualClock()
-    node = VirtualNode(node_spec(profile=profile, **spec_overrides), PROFILES.get(profile), clock,
-                       wall_clock=clock.wall)
+    node = VirtualNode(
+        node_spec(profile=profile, **spec_overrides), PROFILES.get(profile), clock, wall_clock=clock.wall
+    )
     return node, clock
 
 
@@ -81,14 +92,14 @@ class Bmc:
         self.node, self.clock = make_node(profile, **spec_overrides)
         self.handler = NodeCommandHandler(self.node)
 
-    def call(self, netfn: int, command: int, data: bytes = b"",
-             privilege: Privilege = Privilege.ADMINISTRATOR, lun: int = 0) -> IpmiResponse:
+    def call(
+        self, netfn: int, command: int, data: bytes = b"", privilege: Privilege = Privilege.ADMINISTRATOR, lun: int = 0
+    ) -> IpmiResponse:
         session = SessionContext(username="admin", privilege=privilege, channel=1, session_id=7)
         return self.handler.handle(IpmiRequest(netfn, command, bytes(data), lun), session)
 
     def ok(self, netfn: int, command: int, data: bytes = b"", **kwargs) -> bytes:
         response = self.call(netfn, command, data, **kwargs)
         if response.completion_code != 0:
-            raise AssertionError(f"netfn {netfn:#x} cmd {command:#x} answered "
-                                 f"{response.completion_code:#04x}")
+            raise AssertionError(f"netfn {netfn:#x} cmd {command:#x} answered {response.completion_code:#04x}")
         return response.data

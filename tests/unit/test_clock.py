@@ -1,4 +1,5 @@
 """The clock seam (rackharness.clock): the real clock, the virtual clock of a replay, switching between them."""
+
 from __future__ import annotations
 
 import threading
@@ -140,8 +141,9 @@ class WaitOnTheClockTest(ClockTestCase):
     def test_condition_times_out_on_the_virtual_clock_without_wall_time(self):
         virtual = clock.VirtualClock(1_700_000_000.0)
         polls = []
-        condition = Condition(probe=lambda: polls.append(1) or False, what="a thing that never comes",
-                              timeout=30, interval=0.5)
+        condition = Condition(
+            probe=lambda: polls.append(1) or False, what="a thing that never comes", timeout=30, interval=0.5
+        )
         started = time.monotonic()
         with clock.use(virtual):
             with self.assertRaises(ReadinessTimeout) as caught:

@@ -15,11 +15,23 @@ class RedactUrlTest(unittest.TestCase):
 
 class RedactValuesTest(unittest.TestCase):
     def test_values_under_secret_keys_are_masked_at_any_depth(self):
-        body = {"service": "ipmi-obm-service", "config": {"host": "h", "user": "admin", "password": "Pw-1"},
-                "obms": [{"config": {"Password": "Pw-2", "community": "c0mm"}}], "token": "abc", "none": None}
-        self.assertEqual(redact_values(body), {
-            "service": "ipmi-obm-service", "config": {"host": "h", "user": "admin", "password": MASK},
-            "obms": [{"config": {"Password": MASK, "community": MASK}}], "token": MASK, "none": None})
+        body = {
+            "service": "ipmi-obm-service",
+            "config": {"host": "h", "user": "admin", "password": "Pw-1"},
+            "obms": [{"config": {"Password": "Pw-2", "community": "c0mm"}}],
+            "token": "abc",
+            "none": None,
+        }
+        self.assertEqual(
+            redact_values(body),
+            {
+                "service": "ipmi-obm-service",
+                "config": {"host": "h", "user": "admin", "password": MASK},
+                "obms": [{"config": {"Password": MASK, "community": MASK}}],
+                "token": MASK,
+                "none": None,
+            },
+        )
         self.assertEqual(body["config"]["password"], "Pw-1", "the value itself is not changed")
 
     def test_an_empty_secret_stays_empty(self):

@@ -1,4 +1,5 @@
 """Secrets leave the files a child reads and travel on its stdin; joined back, the document is whole."""
+
 import io
 import json
 import unittest
@@ -6,9 +7,13 @@ import unittest
 from rackharness import secret_channel
 
 SETTINGS = {
-    "host": "127.0.0.1", "port": 21080,
-    "amqp_url": "amqp://guest:Zq7-amqp@127.0.0.1:21672/%2F", "mongo_url": "mongodb://127.0.0.1:21017",
-    "auth_password": "Zq7-auth", "auth_token_secret": "Zq7-token", "auth_token_expire": 86400,
+    "host": "127.0.0.1",
+    "port": 21080,
+    "amqp_url": "amqp://guest:Zq7-amqp@127.0.0.1:21672/%2F",
+    "mongo_url": "mongodb://127.0.0.1:21017",
+    "auth_password": "Zq7-auth",
+    "auth_token_secret": "Zq7-token",
+    "auth_token_expire": 86400,
     "rackhd_config": {"autoCreateObmUser": "admin", "autoCreateObmPassword": "Zq7-obm"},
     "nodes": [{"bmc": {"users": [{"name": "admin", "password": "Zq7-bmc", "privilege": 4}]}}],
 }

@@ -21,7 +21,9 @@ class WaitStrategyTest(unittest.TestCase):
     def test_ready_after_some_polls(self):
         clock = FakeClock()
         values = iter([False, False, True])
-        seen = Condition(probe=lambda: next(values), what="x", timeout=5, interval=1, clock=clock, sleep=clock.sleep).wait()
+        seen = Condition(
+            probe=lambda: next(values), what="x", timeout=5, interval=1, clock=clock, sleep=clock.sleep
+        ).wait()
         self.assertTrue(seen.ready)
         self.assertEqual(clock.now, 2)
 
@@ -29,8 +31,16 @@ class WaitStrategyTest(unittest.TestCase):
         clock = FakeClock()
         with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as log:
             log.write("line one\nbroker said no\n")
-        strategy = Condition(probe=lambda: Observation(False, "port 1 closed"), what="the broker", timeout=3,
-                             interval=1, hint="check the port", log_file=Path(log.name), clock=clock, sleep=clock.sleep)
+        strategy = Condition(
+            probe=lambda: Observation(False, "port 1 closed"),
+            what="the broker",
+            timeout=3,
+            interval=1,
+            hint="check the port",
+            log_file=Path(log.name),
+            clock=clock,
+            sleep=clock.sleep,
+        )
         with self.assertRaises(ReadinessTimeout) as ctx:
             strategy.wait()
         text = str(ctx.exception)
@@ -50,6 +60,13 @@ class WaitStrategyTest(unittest.TestCase):
     def test_dead_process_fails_at_once(self):
         clock = FakeClock()
         with self.assertRaisesRegex(ReadinessTimeout, "the process exited while waiting for x"):
-            Condition(probe=lambda: False, what="x", timeout=100, interval=1, is_alive=lambda: False,
-                      clock=clock, sleep=clock.sleep).wait()
+            Condition(
+                probe=lambda: False,
+                what="x",
+                timeout=100,
+                interval=1,
+                is_alive=lambda: False,
+                clock=clock,
+                sleep=clock.sleep,
+            ).wait()
         self.assertEqual(clock.now, 0)

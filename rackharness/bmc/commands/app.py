@@ -3,6 +3,7 @@
 The session commands (Get Channel Authentication Capabilities, Set Session Privilege, Close
 Session, ...) belong to the session layer and are not served here.
 """
+
 from __future__ import annotations
 
 import struct
@@ -37,11 +38,21 @@ def ipmi_guid(value: uuid.UUID) -> bytes:
 def get_device_id(ctx: CommandContext, data: bytes) -> bytes:
     """Table 20-2: 11 bytes plus the 4-byte auxiliary firmware revision = 15 bytes."""
     d = ctx.node.profile.device
-    return (bytes([d.device_id, d.device_revision & 0x0F,  # bit 7 clear: SDRs are in the repository
-                   d.firmware_major & 0x7F, d.firmware_minor, d.ipmi_version,
-                   d.additional_device_support])
-            + struct.pack("<I", d.manufacturer_id)[:3] + struct.pack("<H", d.product_id)
-            + d.aux_firmware)
+    return (
+        bytes(
+            [
+                d.device_id,
+                d.device_revision & 0x0F,  # bit 7 clear: SDRs are in the repository
+                d.firmware_major & 0x7F,
+                d.firmware_minor,
+                d.ipmi_version,
+                d.additional_device_support,
+            ]
+        )
+        + struct.pack("<I", d.manufacturer_id)[:3]
+        + struct.pack("<H", d.product_id)
+        + d.aux_firmware
+    )
 
 
 @COMMANDS.command(APP, 0x02, Privilege.ADMINISTRATOR)
@@ -204,5 +215,5 @@ def get_system_info_parameters(ctx: CommandContext, data: bytes) -> bytes:
     if set_selector == 0:  # set 0: selector, encoding (ASCII/Latin-1), length, bytes 1-14
         block = bytes([0, 0x00, len(text)]) + text[:14].ljust(14, b"\0")
     else:
-        block = bytes([set_selector]) + text[14 + (set_selector - 1) * 16:][:16].ljust(16, b"\0")
+        block = bytes([set_selector]) + text[14 + (set_selector - 1) * 16 :][:16].ljust(16, b"\0")
     return bytes([SYSTEM_INFO_REVISION]) + block

@@ -4,6 +4,7 @@ Parameters 0-5 are served; 6 and 7 (boot initiator info / mailbox) answer 0x80 "
 supported". Get replies are ``[parameter version 1, valid bit | selector, data...]``; bit 7 of
 the selector byte is set when the parameter was marked invalid/locked by a Set with bit 7.
 """
+
 from __future__ import annotations
 
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable

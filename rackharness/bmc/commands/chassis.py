@@ -1,12 +1,19 @@
 """Chassis netfn (0x00) commands (IPMI 2.0 chapter 28), boot options aside (:mod:`.boot_options`)."""
+
 from __future__ import annotations
 
 import struct
 
 from rackharness.bmc.commands.table import CommandContext, CommandError, CommandTable, require
 from rackharness.bmc.message import NetFn, Privilege
-from rackharness.ipmi.chassis_status import (IDENTIFY_STATE_SHIFT, IDENTIFY_SUPPORTED, POWER_CONTROL_FAULT,
-                                             POWER_IS_ON, POWER_RESTORE_SHIFT, PowerRestorePolicy)
+from rackharness.ipmi.chassis_status import (
+    IDENTIFY_STATE_SHIFT,
+    IDENTIFY_SUPPORTED,
+    POWER_CONTROL_FAULT,
+    POWER_IS_ON,
+    POWER_RESTORE_SHIFT,
+    PowerRestorePolicy,
+)
 from rackharness.ipmi.completion_codes import Completion
 
 COMMANDS = CommandTable()
@@ -38,8 +45,14 @@ def get_chassis_status(ctx: CommandContext, data: bytes) -> bytes:
 def chassis_control(ctx: CommandContext, data: bytes) -> bytes:
     """Table 28-4: 0 down, 1 up, 2 cycle, 3 hard reset, 4 diagnostic interrupt, 5 soft off."""
     node = ctx.node
-    actions = {0: node.power_off, 1: node.power_on, 2: node.power_cycle, 3: node.hard_reset,
-               4: node.diagnostic_interrupt, 5: node.soft_off}
+    actions = {
+        0: node.power_off,
+        1: node.power_on,
+        2: node.power_cycle,
+        3: node.hard_reset,
+        4: node.diagnostic_interrupt,
+        5: node.soft_off,
+    }
     action = actions.get(data[0] & 0x0F)
     require(action is not None)
     if not action():

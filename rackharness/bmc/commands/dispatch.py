@@ -4,6 +4,7 @@ Checks, in order (IPMI 2.0 section 5.2): known command (else 0xC1 invalid comman
 (else 0xC2), privilege of the session (else 0xD4), request data length (else 0xC7); then runs
 the command. A bug in a command answers 0xFF and is logged: one node never stops the loop.
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,6 +58,11 @@ class NodeCommandHandler:
         except CommandError as exc:
             return IpmiResponse(exc.completion, exc.data)
         except Exception:
-            log.exception("node %s: IPMI command %s (netfn %#04x cmd %#04x) failed",
-                          self.node.name, command.name, request.netfn, request.command)
+            log.exception(
+                "node %s: IPMI command %s (netfn %#04x cmd %#04x) failed",
+                self.node.name,
+                command.name,
+                request.netfn,
+                request.command,
+            )
             return IpmiResponse.error(Completion.UNSPECIFIED)

@@ -3,6 +3,7 @@
 The image is built on the first request and kept per node (a few hundred bytes), see
 :mod:`.fru_image`.
 """
+
 from __future__ import annotations
 
 import struct
@@ -42,5 +43,5 @@ def read_fru_data(ctx: CommandContext, data: bytes) -> bytes:
     require(offset < len(image), Completion.PARAMETER_OUT_OF_RANGE)
     if count > MAX_READ_BYTES:
         raise CommandError(Completion.CANNOT_RETURN_REQUESTED_BYTES)
-    chunk = image[offset:offset + count]
+    chunk = image[offset : offset + count]
     return bytes([len(chunk)]) + chunk

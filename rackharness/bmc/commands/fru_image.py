@@ -6,6 +6,7 @@ product (section 12) info areas. Each area is ``[version 1, length in 8-byte uni
 (section 13.2: bits 7:6 type, 11b = 8-bit ASCII, 10b = 6-bit packed ASCII; bits 5:0 length).
 The board manufacturing date is minutes since 1996-01-01 00:00 UTC, 3 bytes LS first.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +34,7 @@ def pack_6bit_ascii(text: str) -> bytes | None:
     text += " " * (-len(text) % 4)
     out = bytearray()
     for i in range(0, len(text), 4):
-        c = [ord(ch) - 0x20 for ch in text[i:i + 4]]
+        c = [ord(ch) - 0x20 for ch in text[i : i + 4]]
         out += bytes([c[0] | (c[1] & 0x03) << 6, c[1] >> 2 | (c[2] & 0x0F) << 4, c[2] >> 4 | c[3] << 2])
     return bytes(out)
 
@@ -68,15 +69,29 @@ def build_fru_image(node: ManagedNode) -> bytes:
     def field(name: str) -> bytes:
         return encode_field(node.render(getattr(fru, name)), six_bit=name in fru.six_bit_fields)
 
-    chassis = info_area(bytes([fru.chassis_type]),
-                        [field("chassis_part_number"), field("chassis_serial")])
-    board = info_area(bytes([LANGUAGE_ENGLISH]) + fru_minutes(fru.board_mfg_date),
-                      [field("board_manufacturer"), field("board_product"), field("board_serial"),
-                       field("board_part_number"), encode_field("")])
-    product = info_area(bytes([LANGUAGE_ENGLISH]),
-                        [field("product_manufacturer"), field("product_name"),
-                         field("product_part_number"), field("product_version"),
-                         field("product_serial"), field("product_asset_tag"), encode_field("")])
+    chassis = info_area(bytes([fru.chassis_type]), [field("chassis_part_number"), field("chassis_serial")])
+    board = info_area(
+        bytes([LANGUAGE_ENGLISH]) + fru_minutes(fru.board_mfg_date),
+        [
+            field("board_manufacturer"),
+            field("board_product"),
+            field("board_serial"),
+            field("board_part_number"),
+            encode_field(""),
+        ],
+    )
+    product = info_area(
+        bytes([LANGUAGE_ENGLISH]),
+        [
+            field("product_manufacturer"),
+            field("product_name"),
+            field("product_part_number"),
+            field("product_version"),
+            field("product_serial"),
+            field("product_asset_tag"),
+            encode_field(""),
+        ],
+    )
     chassis_at = 8
     board_at = chassis_at + len(chassis)
     product_at = board_at + len(board)

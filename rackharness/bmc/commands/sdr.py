@@ -4,6 +4,7 @@ The repository is read-only (records come from the profile, see :mod:`.sdr_recor
 delete or update mode. Partial reads (offset > 0) need the current reservation (section 33.9);
 a newer reservation cancels the older one (0xC5), as on real BMCs.
 """
+
 from __future__ import annotations
 
 import struct
@@ -29,9 +30,11 @@ def get_sdr_repository_info(ctx: CommandContext, data: bytes) -> bytes:
     """Table 33-3."""
     repo = repository_for(ctx.node.profile)
     free = max(0, REPOSITORY_BYTES - repo.size_bytes)
-    return (bytes([SDR_VERSION]) + struct.pack("<HHII", len(repo.records), free,
-                                              repo.addition_timestamp, UNSPECIFIED_TIME)
-            + bytes([OPERATION_SUPPORT]))
+    return (
+        bytes([SDR_VERSION])
+        + struct.pack("<HHII", len(repo.records), free, repo.addition_timestamp, UNSPECIFIED_TIME)
+        + bytes([OPERATION_SUPPORT])
+    )
 
 
 @COMMANDS.command(STORAGE, 0x21, Privilege.USER)
@@ -41,8 +44,7 @@ def get_sdr_repository_allocation_info(ctx: CommandContext, data: bytes) -> byte
     total_units = REPOSITORY_BYTES // ALLOCATION_UNIT
     used_units = sum(-(-len(r) // ALLOCATION_UNIT) for r in repo.records)
     free_units = max(0, total_units - used_units)
-    return struct.pack("<HHHHB", total_units, ALLOCATION_UNIT, free_units, free_units,
-                       MAX_RECORD_UNITS)
+    return struct.pack("<HHHHB", total_units, ALLOCATION_UNIT, free_units, free_units, MAX_RECORD_UNITS)
 
 
 @COMMANDS.command(STORAGE, 0x22, Privilege.USER)

@@ -8,6 +8,7 @@
 Every record starts with the 5-byte header: record id (LS first), SDR version 0x51, record type,
 length of the rest. The repository is immutable; :func:`repository_for` builds it once per profile.
 """
+
 from __future__ import annotations
 
 import struct
@@ -70,20 +71,53 @@ def full_sensor_record(record_id: int, s: SensorRecord) -> bytes:
     m_ls, m_ms = _ten_bit(c.m)
     b_ls, b_ms = _ten_bit(c.b)
     nominal = c.to_raw(s.nominal) if s.nominal is not None else 0
-    body = bytes([
-        BMC_ADDRESS, 0x00, s.number, s.entity_id, s.entity_instance & 0x7F,
-        0x7F,  # init: scanning, events, thresholds, hysteresis, type; events+scanning enabled
-        capabilities, s.sensor_type, s.event_type,
-    ]) + struct.pack("<HHBB", assertion, deassertion, readable, 0x00) + bytes([
-        0x80 if c.signed else 0x00, s.unit, 0x00,  # units 1 (analog format), base, modifier
-        0x00,  # linearization: linear
-        m_ls, m_ms, b_ls, b_ms, 0x00,
-        ((c.r_exp & 0x0F) << 4) | (c.b_exp & 0x0F),
-        0x01 if s.nominal is not None else 0x00, nominal, 0x00, 0x00,  # nominal, normal max/min
-        0x7F if c.signed else 0xFF, 0x80 if c.signed else 0x00,  # sensor max / min reading
-    ]) + bytes(s.threshold_raw(n) for n in ("unr", "uc", "unc", "lnr", "lc", "lnc")) + bytes([
-        s.hysteresis, s.hysteresis, 0x00, 0x00, 0x00,  # hysteresis +/-, reserved x2, OEM
-    ]) + id_string(s.name)
+    body = (
+        bytes(
+            [
+                BMC_ADDRESS,
+                0x00,
+                s.number,
+                s.entity_id,
+                s.entity_instance & 0x7F,
+                0x7F,  # init: scanning, events, thresholds, hysteresis, type; events+scanning enabled
+                capabilities,
+                s.sensor_type,
+                s.event_type,
+            ]
+        )
+        + struct.pack("<HHBB", assertion, deassertion, readable, 0x00)
+        + bytes(
+            [
+                0x80 if c.signed else 0x00,
+                s.unit,
+                0x00,  # units 1 (analog format), base, modifier
+                0x00,  # linearization: linear
+                m_ls,
+                m_ms,
+                b_ls,
+                b_ms,
+                0x00,
+                ((c.r_exp & 0x0F) << 4) | (c.b_exp & 0x0F),
+                0x01 if s.nominal is not None else 0x00,
+                nominal,
+                0x00,
+                0x00,  # nominal, normal max/min
+                0x7F if c.signed else 0xFF,
+                0x80 if c.signed else 0x00,  # sensor max / min reading
+            ]
+        )
+        + bytes(s.threshold_raw(n) for n in ("unr", "uc", "unc", "lnr", "lc", "lnc"))
+        + bytes(
+            [
+                s.hysteresis,
+                s.hysteresis,
+                0x00,
+                0x00,
+                0x00,  # hysteresis +/-, reserved x2, OEM
+            ]
+        )
+        + id_string(s.name)
+    )
     return _record(record_id, FULL_SENSOR, body)
 
 
@@ -93,38 +127,74 @@ def discrete_mask(sensor: SensorRecord) -> int:
 
 def compact_sensor_record(record_id: int, s: SensorRecord) -> bytes:
     mask = discrete_mask(s)
-    body = bytes([
-        BMC_ADDRESS, 0x00, s.number, s.entity_id, s.entity_instance & 0x7F,
-        0x67,  # init: scanning, events, sensor type; event generation + scanning enabled
-        0x40,  # capabilities: auto re-arm, no hysteresis, no thresholds, per-state event control
-        s.sensor_type, s.event_type,
-    ]) + struct.pack("<HHH", mask, mask, mask) + bytes([
-        0xC0, s.unit, 0x00,  # units 1: no analog reading
-        0x01, 0x00,  # record sharing: one sensor
-        0x00, 0x00,  # hysteresis
-        0x00, 0x00, 0x00, 0x00,  # reserved x3, OEM
-    ]) + id_string(s.name)
+    body = (
+        bytes(
+            [
+                BMC_ADDRESS,
+                0x00,
+                s.number,
+                s.entity_id,
+                s.entity_instance & 0x7F,
+                0x67,  # init: scanning, events, sensor type; event generation + scanning enabled
+                0x40,  # capabilities: auto re-arm, no hysteresis, no thresholds, per-state event control
+                s.sensor_type,
+                s.event_type,
+            ]
+        )
+        + struct.pack("<HHH", mask, mask, mask)
+        + bytes(
+            [
+                0xC0,
+                s.unit,
+                0x00,  # units 1: no analog reading
+                0x01,
+                0x00,  # record sharing: one sensor
+                0x00,
+                0x00,  # hysteresis
+                0x00,
+                0x00,
+                0x00,
+                0x00,  # reserved x3, OEM
+            ]
+        )
+        + id_string(s.name)
+    )
     return _record(record_id, COMPACT_SENSOR, body)
 
 
 def fru_locator_record(record_id: int, name: str) -> bytes:
-    body = bytes([
-        BMC_ADDRESS, 0x00,  # device access address, FRU device id 0
-        0x80,  # logical FRU device, LUN 0, private bus 0
-        0x00, 0x00,  # channel 0, reserved
-        0x10, 0x00,  # device type: IPMI FRU inventory, modifier
-        ENTITY_SYSTEM_BOARD, 0x01, 0x00,  # FRU entity id / instance, OEM
-    ]) + id_string(name)
+    body = bytes(
+        [
+            BMC_ADDRESS,
+            0x00,  # device access address, FRU device id 0
+            0x80,  # logical FRU device, LUN 0, private bus 0
+            0x00,
+            0x00,  # channel 0, reserved
+            0x10,
+            0x00,  # device type: IPMI FRU inventory, modifier
+            ENTITY_SYSTEM_BOARD,
+            0x01,
+            0x00,  # FRU entity id / instance, OEM
+        ]
+    ) + id_string(name)
     return _record(record_id, FRU_LOCATOR, body)
 
 
 def mc_locator_record(record_id: int, name: str, capabilities: int) -> bytes:
-    body = bytes([
-        BMC_ADDRESS, 0x00,  # slave address, channel 0
-        0x00,  # ACPI notification not required, global init: enable event messages
-        capabilities, 0x00, 0x00, 0x00,  # device capabilities (= Get Device ID byte 6), reserved
-        ENTITY_MANAGEMENT_MODULE, 0x01, 0x00,
-    ]) + id_string(name)
+    body = bytes(
+        [
+            BMC_ADDRESS,
+            0x00,  # slave address, channel 0
+            0x00,  # ACPI notification not required, global init: enable event messages
+            capabilities,
+            0x00,
+            0x00,
+            0x00,  # device capabilities (= Get Device ID byte 6), reserved
+            ENTITY_MANAGEMENT_MODULE,
+            0x01,
+            0x00,
+        ]
+    ) + id_string(name)
     return _record(record_id, MC_LOCATOR, body)
 
 
@@ -152,8 +222,9 @@ def build_repository(profile: NodeProfile) -> SdrRepository:
         build = full_sensor_record if sensor.is_threshold else compact_sensor_record
         records.append(build(len(records) + 1, sensor))
     records.append(fru_locator_record(len(records) + 1, profile.fru.board_product))
-    records.append(mc_locator_record(len(records) + 1, profile.device.controller_name,
-                                     profile.device.additional_device_support))
+    records.append(
+        mc_locator_record(len(records) + 1, profile.device.controller_name, profile.device.additional_device_support)
+    )
     # A per-profile "last addition" time: SDR caches (FreeIPMI keys them by host) notice a
     # different repository behind the same address.
     digest = zlib.crc32(b"".join(records))

@@ -3,6 +3,7 @@
 
 Erasure completes at once: Clear SEL answers "erase completed" for both initiate and status.
 """
+
 from __future__ import annotations
 
 import struct
@@ -30,9 +31,11 @@ def get_sel_info(ctx: CommandContext, data: bytes) -> bytes:
     support = DELETE_SUPPORTED | RESERVE_SUPPORTED | ALLOCATION_INFO_SUPPORTED
     if log.overflow:
         support |= 0x80
-    return (bytes([SEL_VERSION]) + struct.pack("<HHII", len(log), min(log.free_bytes, 0xFFFE),
-                                              log.last_add_time, log.last_erase_time)
-            + bytes([support]))
+    return (
+        bytes([SEL_VERSION])
+        + struct.pack("<HHII", len(log), min(log.free_bytes, 0xFFFE), log.last_add_time, log.last_erase_time)
+        + bytes([support])
+    )
 
 
 @COMMANDS.command(STORAGE, 0x41, Privilege.USER)

@@ -4,6 +4,7 @@ Readings are computed from the node state on every request
 (:meth:`~rackharness.bmc.node_protocol.ManagedNode.read_sensor`). The device-SDR commands (0x20-0x22)
 answer from the same repository as the storage-netfn SDR commands.
 """
+
 from __future__ import annotations
 
 import struct
@@ -57,8 +58,7 @@ def get_sensor_reading(ctx: CommandContext, data: bytes) -> bytes:
     sensor = _sensor(ctx, data[0])
     reading = ctx.node.read_sensor(sensor)
     flags = READING_FLAGS | (0 if reading.available else READING_UNAVAILABLE)
-    return bytes([reading.raw, flags, reading.state & 0xFF,
-                  BYTE4_RESERVED | ((reading.state >> 8) & 0x7F)])
+    return bytes([reading.raw, flags, reading.state & 0xFF, BYTE4_RESERVED | ((reading.state >> 8) & 0x7F)])
 
 
 @COMMANDS.command(SENSOR_EVENT, 0x27, Privilege.USER, length=1)
@@ -111,8 +111,11 @@ def platform_event(ctx: CommandContext, data: bytes) -> bytes:
         generator, body = REMOTE_CONSOLE_GENERATOR, data
     require(body[0] in (0x03, 0x04))  # EvMRev: IPMI 1.0 / 1.5+
     event_data = bytes(body[4:]) + b"\xff" * (3 - len(body[4:]))
-    record = struct.pack("<HBIBB", 0, SYSTEM_EVENT_RECORD, 0, generator, ctx.session.channel << 4) + bytes(
-        [EVM_REV, body[1], body[2], body[3]]) + event_data[:3]
+    record = (
+        struct.pack("<HBIBB", 0, SYSTEM_EVENT_RECORD, 0, generator, ctx.session.channel << 4)
+        + bytes([EVM_REV, body[1], body[2], body[3]])
+        + event_data[:3]
+    )
     if ctx.node.sel.add_record(record) is None:
         raise CommandError(Completion.OUT_OF_SPACE)
     return b""

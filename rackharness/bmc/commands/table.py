@@ -9,6 +9,7 @@ A handler function receives a :class:`CommandContext` (the node - any
 the caller's session) and the request data bytes, already length-checked. It returns the
 response data bytes (completion 0x00) or raises :class:`CommandError` with a completion code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,8 +64,9 @@ class CommandTable:
     def __init__(self) -> None:
         self.commands: dict[tuple[int, int], Command] = {}
 
-    def command(self, netfn: int, code: int, privilege: Privilege, *,
-                length: int | tuple[int, int] = 0) -> Callable[[CommandFunction], CommandFunction]:
+    def command(
+        self, netfn: int, code: int, privilege: Privilege, *, length: int | tuple[int, int] = 0
+    ) -> Callable[[CommandFunction], CommandFunction]:
         """Register a handler; ``length`` is the exact request data length or a (min, max)."""
         low, high = (length, length) if isinstance(length, int) else length
 
@@ -72,8 +74,7 @@ class CommandTable:
             key = (int(netfn), code)
             if key in self.commands:
                 raise ValueError(f"command netfn {netfn:#04x} cmd {code:#04x} registered twice")
-            self.commands[key] = Command(int(netfn), code, function.__name__, function,
-                                         privilege, low, high)
+            self.commands[key] = Command(int(netfn), code, function.__name__, function, privilege, low, high)
             return function
 
         return register

@@ -5,6 +5,7 @@ gateway, UDP port); a Set LAN Configuration Parameters stores an override on the
 reads return it. Setting the address does not move the BMC's socket (the rack binds it from the
 spec). Cipher suites 3 and 17 are the ones the session layer offers.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -51,8 +52,7 @@ class LanParameter:
 PARAMETERS: dict[int, LanParameter] = {
     0: LanParameter("set in progress", 1, lambda b: b"\x00"),
     1: LanParameter("authentication type support", None, lambda b: bytes([AUTH_MD5_PASSWORD])),
-    2: LanParameter("authentication type enables", 5,
-                    lambda b: bytes([AUTH_MD5_PASSWORD] * 4 + [0])),
+    2: LanParameter("authentication type enables", 5, lambda b: bytes([AUTH_MD5_PASSWORD] * 4 + [0])),
     3: LanParameter("IP address", 4, lambda b: _ipv4(b.host)),
     4: LanParameter("IP address source", 1, lambda b: b"\x01"),  # static
     5: LanParameter("MAC address", None, lambda b: _mac(b.mac)),
@@ -70,8 +70,7 @@ PARAMETERS: dict[int, LanParameter] = {
     20: LanParameter("802.1q VLAN ID", 2, lambda b: b"\x00\x00"),  # disabled
     21: LanParameter("802.1q VLAN priority", 1, lambda b: b"\x00"),
     22: LanParameter("cipher suite entry support", None, lambda b: bytes([len(CIPHER_SUITES)])),
-    23: LanParameter("cipher suite entries", None,
-                     lambda b: bytes([0, *CIPHER_SUITES]).ljust(17, b"\0")),
+    23: LanParameter("cipher suite entries", None, lambda b: bytes([0, *CIPHER_SUITES]).ljust(17, b"\0")),
     24: LanParameter("cipher suite privilege levels", 9, lambda b: _cipher_suite_privileges()),
     26: LanParameter("bad password threshold", 6, lambda b: bytes(6)),
 }

@@ -1,5 +1,6 @@
 """Catalogs: GET /catalogs (Waterline-style filters, e.g. ?source=dmi) and GET /catalogs/{id},
 both in the catalog view (``node`` is the node's URL)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, request

@@ -4,6 +4,7 @@
 Secrets are never served: keys naming a password, secret or shared key are left out, and URLs
 (``amqp``, ``mongo``, ...) lose their credentials.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def merge_config():
         body = request_json()
         if not isinstance(body, dict):
-            raise ApiError(400, "the body must be an object of config keys and values, e.g. {\"autoCreateObm\": true}")
+            raise ApiError(400, 'the body must be an object of config keys and values, e.g. {"autoCreateObm": true}')
         ctx.config.update(body)
         return json_response(public_config(ctx.config))
 

@@ -21,6 +21,7 @@ Stored in the ``files`` collection: the record plus ``contents`` (base64), ``siz
 ``updatedAt``. Beyond RackHD, which streams to disk: a body over :data:`MAX_BYTES` (a Mongo document's
 limit, less room for the record) is refused with 413.
 """
+
 from __future__ import annotations
 
 import base64
@@ -69,15 +70,26 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def put_file(fileidentifier: str):
         contents = request.get_data()
         if len(contents) > MAX_BYTES:
-            raise ApiError(413, f"file too large for the reference target: {len(contents)} bytes",
-                           errors=[f"the target keeps files in Mongo; at most {MAX_BYTES} bytes"])
+            raise ApiError(
+                413,
+                f"file too large for the reference target: {len(contents)} bytes",
+                errors=[f"the target keeps files in Mongo; at most {MAX_BYTES} bytes"],
+            )
         file_id = str(uuid.uuid4())
         basename = posixpath.basename(fileidentifier)
         stamp = now()
-        stored = {"basename": basename, "filename": f"{basename}_{file_id}", "uuid": file_id,
-                  "md5": hashlib.md5(contents).hexdigest(), "sha256": hashlib.sha256(contents).hexdigest(),
-                  "version": 0, "size": len(contents), "contents": base64.b64encode(contents).decode("ascii"),
-                  "createdAt": stamp, "updatedAt": stamp}
+        stored = {
+            "basename": basename,
+            "filename": f"{basename}_{file_id}",
+            "uuid": file_id,
+            "md5": hashlib.md5(contents).hexdigest(),
+            "sha256": hashlib.sha256(contents).hexdigest(),
+            "version": 0,
+            "size": len(contents),
+            "contents": base64.b64encode(contents).decode("ascii"),
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
         files.insert_one(stored)
         return json_response(file_record(stored), 201)
 

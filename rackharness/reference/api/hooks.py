@@ -10,6 +10,7 @@ Beyond RackHD (docs/reference-target.md): a filter whose regex does not compile 
 not http(s) are refused with 400 (RackHD stores them, and its delivery then fails), and PATCH
 refuses a URL another hook has (409).
 """
+
 from __future__ import annotations
 
 import threading
@@ -45,8 +46,11 @@ def check_hook_body(operation_id: str, body: Any) -> None:
     if "url" in body:
         parts = urlsplit(body["url"])
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ApiError(400, f"hook url must be an http:// or https:// URL with a host, got {body['url']!r:.200}",
-                           errors=["url: e.g. http://10.1.1.5:9000/events"])
+            raise ApiError(
+                400,
+                f"hook url must be an http:// or https:// URL with a host, got {body['url']!r:.200}",
+                errors=["url: e.g. http://10.1.1.5:9000/events"],
+            )
     problems = check_filters(body.get("filters"))
     if problems:
         raise ApiError(400, f"hook filters: {problems[0]}", errors=problems)
@@ -82,8 +86,12 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         body = request_json()
         check_hook_body("hooksPost", body)
         stamp = now()
-        hook = {"_id": str(uuid.uuid4()), **{key: body[key] for key in FIELDS if key in body},
-                "createdAt": stamp, "updatedAt": stamp}
+        hook = {
+            "_id": str(uuid.uuid4()),
+            **{key: body[key] for key in FIELDS if key in body},
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
         hook.setdefault("filters", [])
         with write_lock:
             check_unique_url(hook["url"])

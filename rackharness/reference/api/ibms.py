@@ -20,6 +20,7 @@ definition of the body's service (default ``ssh-ibm-service``, the spec's body s
 productkey, privateKey). Left out: the ``node.ibms.*`` attribute events RackHD publishes on a change
 (the node API does not publish them either).
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,7 +33,14 @@ from rackharness.reference.context import TargetContext
 from rackharness.reference.contract.messages import zschema_message
 from rackharness.reference.contract.schema_builders import Schema, document, obj, string
 from rackharness.reference.documents import (
-    IBMS, ApiError, iso, need_node, not_found, now, object_id, refers_to_node,
+    IBMS,
+    ApiError,
+    iso,
+    need_node,
+    not_found,
+    now,
+    object_id,
+    refers_to_node,
 )
 from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.obm_settings import upsert_settings
@@ -48,10 +56,16 @@ def _ibm(config: Schema) -> Schema:
 
 
 def _ssh() -> Schema:
-    config = obj(properties={"host": string("The IP address to SSH into"), "user": string("username"),
-                             "password": string("password"), "publicKey": string("publicKey"),
-                             "privateKey": string("privateKey")},
-                 anyOf=[{"required": ["host", "user", "password"]}, {"required": ["host", "user", "privateKey"]}])
+    config = obj(
+        properties={
+            "host": string("The IP address to SSH into"),
+            "user": string("username"),
+            "password": string("password"),
+            "publicKey": string("publicKey"),
+            "privateKey": string("privateKey"),
+        },
+        anyOf=[{"required": ["host", "user", "password"]}, {"required": ["host", "user", "privateKey"]}],
+    )
     return document("ssh-ibm-service", {"Ibm": {**_ibm(config), "required": ["service", "config"]}})
 
 
@@ -74,8 +88,11 @@ def validate_ibm(body: Any) -> str:
     """400 unless ``body`` passes its service's ``Ibm`` definition; the service's name otherwise."""
     service = body.get("service", DEFAULT_SERVICE) if isinstance(body, dict) else DEFAULT_SERVICE
     if not isinstance(service, str) or service not in IBM_SERVICES:
-        raise ApiError(400, f"unknown IBM service {service!r}",
-                       errors=[f"service must be one of: {', '.join(sorted(IBM_SERVICES))}"])
+        raise ApiError(
+            400,
+            f"unknown IBM service {service!r}",
+            errors=[f"service must be one of: {', '.join(sorted(IBM_SERVICES))}"],
+        )
     schema = {**ibm_document(service), "$ref": "#/definitions/Ibm"}
     errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(body), key=lambda e: list(e.absolute_path))
     if errors:
@@ -89,14 +106,23 @@ def ibm_config(record: dict[str, Any]) -> dict[str, Any]:
 
 def ibm_view(record: dict[str, Any], base: str) -> dict[str, Any]:
     node = reference_id(record.get("node"))
-    return {"id": document_id(record), "node": f"{base}/nodes/{node}" if node is not None else None,
-            "service": record.get("service"), "config": ibm_config(record)}
+    return {
+        "id": document_id(record),
+        "node": f"{base}/nodes/{node}" if node is not None else None,
+        "service": record.get("service"),
+        "config": ibm_config(record),
+    }
 
 
 def ibm_raw(record: dict[str, Any]) -> dict[str, Any]:
-    return {"id": document_id(record), "node": reference_id(record.get("node")), "service": record.get("service"),
-            "config": ibm_config(record), "createdAt": iso(record.get("createdAt")),
-            "updatedAt": iso(record.get("updatedAt"))}
+    return {
+        "id": document_id(record),
+        "node": reference_id(record.get("node")),
+        "service": record.get("service"),
+        "config": ibm_config(record),
+        "createdAt": iso(record.get("createdAt")),
+        "updatedAt": iso(record.get("updatedAt")),
+    }
 
 
 def blueprint(ctx: TargetContext) -> Blueprint:
@@ -149,8 +175,9 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         if "nodeId" in body:
             changes["node"] = need_node(ctx.db, body["nodeId"], by_id_only=True)["_id"]
         node_ref = changes.get("node", record.get("node"))
-        clash = ibms.find_one({"node": refers_to_node(str(node_ref)), "service": service,
-                               "_id": {"$ne": record["_id"]}})
+        clash = ibms.find_one(
+            {"node": refers_to_node(str(node_ref)), "service": service, "_id": {"$ne": record["_id"]}}
+        )
         if clash is not None:
             raise ApiError(409, f"that node already has {service} settings ({clash['_id']}); one per service")
         ibms.update_one({"_id": record["_id"]}, {"$set": changes})
@@ -162,4 +189,3 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         return no_content()
 
     return bp
-

@@ -13,6 +13,7 @@ Served (on-http ``profiles.js``, ``schemas2.js``, ``pollers.js``):
 The uploads live in their own modules: files in :mod:`.files`, profiles, templates and views in
 :mod:`.renderables`. Left out, and why: the on-tasks task option schemas (the target checks no task options).
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,15 +35,32 @@ def _setting(key: str, kind: str, **extra: Any) -> dict[str, Any]:
 
 #: RackHD 2.60.7's poller library (on-http ``pollers-api-service``): each type and the config it takes
 POLLER_LIBRARY: tuple[dict[str, Any], ...] = (
-    {"name": "ipmi", "node": True, "config": [
-        _setting("host", "string"), _setting("user", "string", defaultsTo="admin"),
-        _setting("password", "string", defaultsTo="admin"), _setting("alerts", "json", required=False)]},
-    {"name": "snmp", "config": [
-        _setting("host", "string", required=True), _setting("communityString", "string", required=True),
-        _setting("extensionMibs", "string[]")]},
-    {"name": "redfish", "config": [
-        _setting("uri", "string", required=True), _setting("user", "string", defaultsTo="admin"),
-        _setting("password", "string", defaultsTo="admin")]},
+    {
+        "name": "ipmi",
+        "node": True,
+        "config": [
+            _setting("host", "string"),
+            _setting("user", "string", defaultsTo="admin"),
+            _setting("password", "string", defaultsTo="admin"),
+            _setting("alerts", "json", required=False),
+        ],
+    },
+    {
+        "name": "snmp",
+        "config": [
+            _setting("host", "string", required=True),
+            _setting("communityString", "string", required=True),
+            _setting("extensionMibs", "string[]"),
+        ],
+    },
+    {
+        "name": "redfish",
+        "config": [
+            _setting("uri", "string", required=True),
+            _setting("user", "string", defaultsTo="admin"),
+            _setting("password", "string", defaultsTo="admin"),
+        ],
+    },
 )
 
 
@@ -87,8 +105,10 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         for entry in POLLER_LIBRARY:
             if entry["name"] == identifier:
                 return json_response(entry)
-        raise ApiError(404, f"Poller library entry not found: {identifier}",
-                       errors=[f"the library has {', '.join(e['name'] for e in POLLER_LIBRARY)}"])
+        raise ApiError(
+            404,
+            f"Poller library entry not found: {identifier}",
+            errors=[f"the library has {', '.join(e['name'] for e in POLLER_LIBRARY)}"],
+        )
 
     return bp
-

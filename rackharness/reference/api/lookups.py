@@ -7,6 +7,7 @@ spec says). A (macAddress, ipAddress) pair that another record already holds ans
 is what RackHD 2.60.7's unique index covers (``macAddress_1_ipAddress_1``; ``ipAddress_1`` is not
 unique), so the same MAC with another IP, or with none, is a second record, as RackHD answers it.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,10 +16,10 @@ from bson import ObjectId
 from flask import Blueprint, request
 
 from rackharness.reference.context import TargetContext
+from rackharness.reference.contract.body_stages import DEFAULT
 from rackharness.reference.documents import LOOKUPS, ApiError, node_reference, normalize_mac, now, object_id
 from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.lookups import find_by_term, lookup_raw
-from rackharness.reference.contract.body_stages import DEFAULT
 from rackharness.reference.spec import validate_body, validate_schema
 
 
@@ -30,7 +31,9 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         oid = object_id(identifier)
         record = records.find_one({"_id": oid}) if oid is not None else None
         if record is None:
-            raise ApiError(404, f"Could not find lookup with criteria {{&#34;id&#34;:&#34;{identifier}&#34;}}.")  # sic: RackHD HTML-escapes it
+            raise ApiError(
+                404, f"Could not find lookup with criteria {{&#34;id&#34;:&#34;{identifier}&#34;}}."
+            )  # sic: RackHD HTML-escapes it
         return record
 
     def check_unique(fields: dict[str, Any], own: dict[str, Any] | None = None) -> None:
@@ -40,8 +43,11 @@ def blueprint(ctx: TargetContext) -> Blueprint:
             return
         for holder in records.find({"macAddress": mac}):  # MongoDB: a missing ipAddress indexes as null
             if holder.get("ipAddress") == ip and (own is None or holder["_id"] != own["_id"]):
-                raise ApiError(409, f"a lookup for macAddress {mac} and ipAddress {ip} already exists: {holder['_id']}",
-                               errors=[f"PATCH /api/2.0/lookups/{holder['_id']} or DELETE it first"])
+                raise ApiError(
+                    409,
+                    f"a lookup for macAddress {mac} and ipAddress {ip} already exists: {holder['_id']}",
+                    errors=[f"PATCH /api/2.0/lookups/{holder['_id']} or DELETE it first"],
+                )
 
     def stored_fields(body: dict[str, Any]) -> dict[str, Any]:
         fields = dict(body)

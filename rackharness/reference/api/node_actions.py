@@ -13,6 +13,7 @@
   whatever the body. One node refused (an active graph, an unknown graph): that error, after the
   graphs already started for the nodes before it — RackHD does the same.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -36,8 +37,9 @@ def _identify(ctx: TargetContext, nid: str, config: dict[str, Any], on: bool) ->
     caller = getattr(service, "caller", None)
     if caller is None:
         raise ApiError(503, "this target has no IPMI caller to reach the BMC with (no workflow engine)")
-    address = BmcAddress(str(config.get("host")), int(config.get("port") or 623), str(config.get("user")),
-                         str(config.get("password")))
+    address = BmcAddress(
+        str(config.get("host")), int(config.get("port") or 623), str(config.get("user")), str(config.get("password"))
+    )
 
     def identify(command: Any) -> None:
         response = command.raw_command(netfn=0x00, command=0x04, data=IDENTIFY_ON if on else IDENTIFY_OFF)
@@ -74,12 +76,14 @@ def blueprint(ctx: TargetContext) -> Blueprint:
             return json_response([], 202)
         body = request_json(required=False) or {}
         if not isinstance(body, dict):
-            raise ApiError(400, "the body must be an object like {\"name\": \"Graph.PowerOn.Node\", \"options\": {}}")
+            raise ApiError(400, 'the body must be an object like {"name": "Graph.PowerOn.Node", "options": {}}')
         if ctx.engine is None:
             raise ApiError(503, "the workflow engine is not running in this target")
         name = request.args.get("name") or body.get("name")
-        started = [created_graph(ctx.engine.run_graph(name, body.get("options"), node_id(node)))  # type: ignore[attr-defined]
-                   for node in tagged]
+        started = [
+            created_graph(ctx.engine.run_graph(name, body.get("options"), node_id(node)))  # type: ignore[attr-defined]
+            for node in tagged
+        ]
         return json_response(started, 202)
 
     return bp

@@ -5,6 +5,7 @@ raw node (views.py). ``GET /nodes/{id}`` and ``/nodes/{id}/obm`` take the real i
 DELETE and catalogs also resolve a MAC in ``identifiers`` or a lookup's MAC/IP. A node is not
 deleted while a graph runs against it (400, in RackHD's words).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,17 +14,30 @@ from bson import ObjectId
 from flask import Blueprint, request
 
 from rackharness.reference.context import TargetContext
+from rackharness.reference.contract.body_stages import DEFAULT
 from rackharness.reference.documents import (
-    CATALOGS, IBMS, LOOKUPS, NODES, OBMS, WORKITEMS, ApiError, need_node, node_id, normalize_mac, now,
+    CATALOGS,
+    IBMS,
+    LOOKUPS,
+    NODES,
+    OBMS,
+    WORKITEMS,
+    ApiError,
+    need_node,
+    node_id,
+    normalize_mac,
+    now,
     refers_to_node,
 )
 from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.obm_settings import (
-    settings_by_node, settings_of, upsert_settings, validate_obm,
+    settings_by_node,
+    settings_of,
+    upsert_settings,
+    validate_obm,
 )
 from rackharness.reference.queries import find_listed
 from rackharness.reference.relation_links import unlink_all
-from rackharness.reference.contract.body_stages import DEFAULT
 from rackharness.reference.spec import validate_body, validate_schema
 from rackharness.reference.views import catalog_raw, catalog_view, node_raw, node_view, obm_view
 
@@ -44,10 +58,16 @@ def normalized_identifiers(identifiers: list[str]) -> list[str]:
 def check_relations(body: dict[str, Any]) -> None:
     """The schema allows any array; a node's relations are ``[{relationType, targets: [ids]}]``."""
     for index, relation in enumerate(body.get("relations") or []):
-        if not (isinstance(relation, dict) and isinstance(relation.get("relationType"), str)
-                and isinstance(relation.get("targets", []), list)):
-            raise ApiError(400, f"relations[{index}]: expected {{relationType: string, targets: [node ids]}}",
-                           errors=[f"relations/{index}: not a relation object"])
+        if not (
+            isinstance(relation, dict)
+            and isinstance(relation.get("relationType"), str)
+            and isinstance(relation.get("targets", []), list)
+        ):
+            raise ApiError(
+                400,
+                f"relations[{index}]: expected {{relationType: string, targets: [node ids]}}",
+                errors=[f"relations/{index}: not a relation object"],
+            )
 
 
 def _validated_settings(body: dict[str, Any], key: str, nid: str) -> list[dict[str, Any]]:
@@ -55,10 +75,14 @@ def _validated_settings(body: dict[str, Any], key: str, nid: str) -> list[dict[s
     entries = body.get(key) or []
     for index, entry in enumerate(entries):
         if key == "obms":
-            validate_obm("obmsPut", {**entry, "nodeId": nid} if isinstance(entry, dict) else entry,
-                         where=f"obms[{index}]")
-        elif not (isinstance(entry, dict) and isinstance(entry.get("service"), str)
-                  and isinstance(entry.get("config", {}), dict)):
+            validate_obm(
+                "obmsPut", {**entry, "nodeId": nid} if isinstance(entry, dict) else entry, where=f"obms[{index}]"
+            )
+        elif not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("service"), str)
+            and isinstance(entry.get("config", {}), dict)
+        ):
             raise ApiError(400, f"ibms[{index}] must have a service name and a config object")
     return entries
 
@@ -94,10 +118,17 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         obms = _validated_settings(body, "obms", str(oid))
         ibms = _validated_settings(body, "ibms", str(oid))
         stamp = now()
-        node = {"_id": oid, "name": body["name"], "type": body["type"],
-                "identifiers": normalized_identifiers(body.get("identifiers", [])),
-                "autoDiscover": body.get("autoDiscover", False), "relations": body.get("relations", []),
-                "tags": body.get("tags", []), "createdAt": stamp, "updatedAt": stamp}
+        node = {
+            "_id": oid,
+            "name": body["name"],
+            "type": body["type"],
+            "identifiers": normalized_identifiers(body.get("identifiers", [])),
+            "autoDiscover": body.get("autoDiscover", False),
+            "relations": body.get("relations", []),
+            "tags": body.get("tags", []),
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
         if "bootSettings" in body:
             node["bootSettings"] = body["bootSettings"]
         nodes.insert_one(node)
@@ -169,8 +200,9 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     @bp.get("/nodes/<identifier>/catalogs/<source>")
     def node_catalog_by_source(identifier: str, source: str):
         nid = node_id(need_node(ctx.db, identifier))
-        latest = list(ctx.db[CATALOGS].find({"node": refers_to_node(nid), "source": source})
-                      .sort("createdAt", -1).limit(1))
+        latest = list(
+            ctx.db[CATALOGS].find({"node": refers_to_node(nid), "source": source}).sort("createdAt", -1).limit(1)
+        )
         if not latest:
             raise ApiError(404, f"No Catalogs Found for Source ({source}).")
         return json_response(catalog_raw(latest[0]))

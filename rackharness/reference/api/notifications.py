@@ -28,6 +28,7 @@ without, as the spec declares it); the body must be an object with ``taskId`` (4
 exist.``, RackHD's words, for anything else); → 200 with no body. RackHD relays the body to the task
 waiting on that id over AMQP; no task of the target waits for one, so nothing is published.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -54,8 +55,9 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     bp = Blueprint("notifications", __name__)
 
     def latest_catalog(nid: str, source: str) -> dict[str, Any]:
-        found = list(ctx.db[CATALOGS].find({"node": refers_to_node(nid), "source": source})
-                      .sort("createdAt", -1).limit(1))
+        found = list(
+            ctx.db[CATALOGS].find({"node": refers_to_node(nid), "source": source}).sort("createdAt", -1).limit(1)
+        )
         data = found[0].get("data") if found else None
         return data if isinstance(data, dict) else {}
 
@@ -66,8 +68,11 @@ def blueprint(ctx: TargetContext) -> Blueprint:
             if lookup and lookup.get("macAddress"):
                 obm = ctx.db[OBMS].find_one({"service": IPMI_SERVICE, "config.host": lookup["macAddress"]})
         if obm is None or obm.get("node") is None:
-            raise ApiError(400, "unrecognized node",  # RackHD's words
-                           errors=[f"no node has an {IPMI_SERVICE} OBM whose host is the sender, {address}"])
+            raise ApiError(
+                400,
+                "unrecognized node",  # RackHD's words
+                errors=[f"no node has an {IPMI_SERVICE} OBM whose host is the sender, {address}"],
+            )
         return obm
 
     @bp.post("/notification/alerts")
@@ -77,17 +82,25 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         if (body is not None and not isinstance(body, dict)) or not alert:
             raise ApiError(400, "Unexpected alert data")  # RackHD's words
         if not isinstance(alert.get("Severity"), str) or not alert["Severity"]:
-            raise ApiError(400, "the alert needs a Severity (a string, e.g. \"Critical\")",
-                           errors=["RackHD publishes an alert's Severity, lowercased, in the event's routing key"])
+            raise ApiError(
+                400,
+                'the alert needs a Severity (a string, e.g. "Critical")',
+                errors=["RackHD publishes an alert's Severity, lowercased, in the event's routing key"],
+            )
         address = sender_address()
         obm = sender_obm(address)
         nid, host = str(obm["node"]), str(obm.get("config", {}).get("host"))
         fru = latest_catalog(nid, "ipmi-fru").get(FRU_DEVICE)
         fru = fru if isinstance(fru, dict) else {}
-        data = {**alert, "sourceIpAddress": address, "nodeId": nid,
-                "sourceMacAddress": host if normalize_mac(host) else latest_catalog(nid, "bmc").get("MAC Address"),
-                **{field: fru.get(source) for field, source in FRU_FIELDS.items()},
-                "originOfConditionPartNumber": None, "originOfConditionSerialNumber": None}
+        data = {
+            **alert,
+            "sourceIpAddress": address,
+            "nodeId": nid,
+            "sourceMacAddress": host if normalize_mac(host) else latest_catalog(nid, "bmc").get("MAC Address"),
+            **{field: fru.get(source) for field, source in FRU_FIELDS.items()},
+            "originOfConditionPartNumber": None,
+            "originOfConditionSerialNumber": None,
+        }
         severity = alert["Severity"].lower()
         ctx.events.publish_external("node", "alerts", severity, nid, None, data)
         return json_response(external_event("node", "alerts", severity, nid, None, data), 201)

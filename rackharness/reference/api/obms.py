@@ -7,6 +7,7 @@ PUT bodies ``{nodeId, service, config}`` are checked against
 ``schemas/obms/<service>.json#/definitions/Obm`` (PATCH: ``ObmPatch``, the stored service when the
 body names none). One OBM per (node, service): PUT replaces the config of an existing one.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, request
@@ -15,7 +16,11 @@ from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import OBMS, ApiError, find_node, need_node, now, refers_to_node
 from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.obm_settings import (
-    delete_obm, find_obm, publish_obms_change, upsert_settings, validate_obm,
+    delete_obm,
+    find_obm,
+    publish_obms_change,
+    upsert_settings,
+    validate_obm,
 )
 from rackharness.reference.queries import find_listed
 from rackharness.reference.spec import obm_schema, obm_services
@@ -67,8 +72,9 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         if "nodeId" in body:
             changes["node"] = need_node(ctx.db, body["nodeId"], by_id_only=True)["_id"]
         node_ref, service = changes.get("node", record.get("node")), changes.get("service", record.get("service"))
-        clash = obms.find_one({"node": refers_to_node(str(node_ref)), "service": service,
-                               "_id": {"$ne": record["_id"]}})
+        clash = obms.find_one(
+            {"node": refers_to_node(str(node_ref)), "service": service, "_id": {"$ne": record["_id"]}}
+        )
         if clash is not None:
             raise ApiError(409, f"node {node_ref} already has a {service} OBM ({clash['_id']}); one per service")
         changes["updatedAt"] = now()

@@ -15,6 +15,7 @@ A body breaking its schema, or a ``pollInterval`` that is not a whole number >= 
 integer rule), answers 400; an unknown poller or node 404. ``paused: true`` stops a poller running,
 ``paused: false`` runs it at once if it is due.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,8 +34,11 @@ from rackharness.reference.spec import validate_body
 def _poll_interval(value: Any) -> int:
     """The model's integer rule: a whole number (1000.0 counts), not negative."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 0:
-        raise ApiError(400, f"pollInterval must be a whole number of milliseconds >= 0, got {value!r}",
-                       errors=[f"pollInterval: {value!r} is not a non-negative integer"])
+        raise ApiError(
+            400,
+            f"pollInterval must be a whole number of milliseconds >= 0, got {value!r}",
+            errors=[f"pollInterval: {value!r} is not a non-negative integer"],
+        )
     return int(value)
 
 
@@ -91,8 +95,13 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         body = request_json()
         validate_body("pollersPost", body)
         fields = _changes(ctx, body)
-        doc = store.create(fields["name"], fields["pollInterval"], str(fields["node"]) if fields.get("node") else None,
-                           fields["config"], bool(fields.get("paused", False)))
+        doc = store.create(
+            fields["name"],
+            fields["pollInterval"],
+            str(fields["node"]) if fields.get("node") else None,
+            fields["config"],
+            bool(fields.get("paused", False)),
+        )
         notify(str(doc["_id"]))
         return json_response(poller_view(doc, base), 201)
 

@@ -6,6 +6,7 @@ target (relation_links.py). PUT and DELETE answer 200 with the changed raw nodes
 (docs samples relations-added.json / relations-deleted.json) — DELETE is 200, not 204, as in
 RackHD.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint

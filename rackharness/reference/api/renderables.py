@@ -22,6 +22,7 @@ text to; the target keeps the text in the record instead (collections ``profiles
 Left out: the hundreds of renderables RackHD ships under ``data/``; the target renders the few nodes
 need in code (api/southbound.py, whose ``GET /templates/<name>`` these routes leave alone).
 """
+
 from __future__ import annotations
 
 import base64
@@ -59,13 +60,20 @@ class Renderables:
     def put(self, name: str, scope: str | None) -> dict[str, Any]:
         raw = request.get_data()
         if len(raw) > MAX_BYTES:
-            raise ApiError(413, f"{name} is too large for the reference target: {len(raw)} bytes",
-                           errors=[f"at most {MAX_BYTES} bytes"])
+            raise ApiError(
+                413,
+                f"{name} is too large for the reference target: {len(raw)} bytes",
+                errors=[f"at most {MAX_BYTES} bytes"],
+            )
         contents = raw.decode("utf-8", errors="replace")  # RackHD reads the stream as UTF-8 text
         scope = scope or GLOBAL
         stamp = now()
-        changes = {"hash": base64.b64encode(hashlib.md5(contents.encode("utf-8")).digest()).decode("ascii"),
-                   "contents": contents, "size": len(raw), "updatedAt": stamp}
+        changes = {
+            "hash": base64.b64encode(hashlib.md5(contents.encode("utf-8")).digest()).decode("ascii"),
+            "contents": contents,
+            "size": len(raw),
+            "updatedAt": stamp,
+        }
         with self._write_lock:
             stored = self.records.find_one({"name": name, "scope": scope})
             if stored is None:

@@ -23,6 +23,7 @@ Every create, change and delete re-evaluates every node before answering
 (rackharness.reference.skus.regenerate_skus: RackHD starts one ``Graph.GenerateSku`` per node): a node
 whose SKU was deleted gets the next SKU it matches, or none.
 """
+
 from __future__ import annotations
 
 import threading
@@ -32,12 +33,12 @@ from typing import Any
 from flask import Blueprint, request
 
 from rackharness.reference.context import TargetContext
+from rackharness.reference.contract.messages import js_type
 from rackharness.reference.documents import IBMS, NODES, OBMS, SKUS, ApiError, iso, node_id, now
 from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.obm_settings import settings_by_node
 from rackharness.reference.queries import find_listed
 from rackharness.reference.skus import regenerate_skus
-from rackharness.reference.contract.messages import js_type
 from rackharness.reference.spec import validate_body, validate_schema
 from rackharness.reference.views import document_id, node_view
 
@@ -45,13 +46,33 @@ UPSERT_SCHEMA = "skus.2.0.json#/definitions/SkusUpsert"
 #: the keys a body may set (SkusUpsert's properties)
 BODY_KEYS = ("name", "rules", "discoveryGraphName", "discoveryGraphOptions")
 #: optional attributes of on-core's SKU model, shown when a record has them (SKU packs set most)
-OPTIONAL_KEYS = ("discoveryGraphName", "discoveryGraphOptions", "skuConfig", "httpStaticRoot", "httpTemplateRoot",
-                 "httpProfileRoot", "workflowRoot", "taskRoot", "version", "description")
+OPTIONAL_KEYS = (
+    "discoveryGraphName",
+    "discoveryGraphOptions",
+    "skuConfig",
+    "httpStaticRoot",
+    "httpTemplateRoot",
+    "httpProfileRoot",
+    "workflowRoot",
+    "taskRoot",
+    "version",
+    "description",
+)
 #: the pack attributes DELETE /skus/{id}/pack clears (sku-pack-service.js ``validConfProperties``)
-PACK_KEYS = ("httpStaticRoot", "httpTemplateRoot", "httpProfileRoot", "workflowRoot", "taskRoot", "skuConfig",
-             "version", "description")
-PACKS_NOT_SERVED = ("SKU pack upload refused: SKU packs (tar.gz files of templates, profiles, workflows and "
-                    "static files) are not served by the rackharness reference target")
+PACK_KEYS = (
+    "httpStaticRoot",
+    "httpTemplateRoot",
+    "httpProfileRoot",
+    "workflowRoot",
+    "taskRoot",
+    "skuConfig",
+    "version",
+    "description",
+)
+PACKS_NOT_SERVED = (
+    "SKU pack upload refused: SKU packs (tar.gz files of templates, profiles, workflows and "
+    "static files) are not served by the rackharness reference target"
+)
 
 
 def sku_record(sku: dict[str, Any], *, stamps: bool = True) -> dict[str, Any]:
@@ -93,8 +114,12 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     def create(body: dict[str, Any]) -> dict[str, Any]:
         stamp = now()
-        sku = {"_id": str(uuid.uuid4()), **{key: body[key] for key in BODY_KEYS if key in body},
-               "createdAt": stamp, "updatedAt": stamp}
+        sku = {
+            "_id": str(uuid.uuid4()),
+            **{key: body[key] for key in BODY_KEYS if key in body},
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
         skus.insert_one(sku)
         return sku
 

@@ -13,6 +13,7 @@
 * ``POST /tasks/<nodeId>`` (the fetched document with each task's ``stdout``, ``stderr``,
   ``error``) → 201, empty body, whether or not a job was waiting (RackHD publishes it regardless).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
@@ -25,11 +26,15 @@ from rackharness.reference.http import json_response, request_json
 TEXT = "text/plain; charset=utf-8"
 # The scripts RackHD's catalog tasks download (``downloadUrl``) before running them: the virtual node's agent
 # answers them from the node's hardware profile, so each is a stand-in that says so.
-NODE_SCRIPTS = {name: f"#!/bin/sh\n# {name}: served by the rackharness reference target; a virtual node answers it "
-                      f"from its hardware profile ({what})\n"
-                for name, what in (("get_smart.sh", "smartctl of every disk"),
-                                   ("get_driveid.js", "the drives' ids as JSON"),
-                                   ("set_interfaces.py", "nothing to configure"))}
+NODE_SCRIPTS = {
+    name: f"#!/bin/sh\n# {name}: served by the rackharness reference target; a virtual node answers it "
+    f"from its hardware profile ({what})\n"
+    for name, what in (
+        ("get_smart.sh", "smartctl of every disk"),
+        ("get_driveid.js", "the drives' ids as JSON"),
+        ("set_interfaces.py", "nothing to configure"),
+    )
+}
 
 
 def blueprint(ctx: TargetContext) -> Blueprint:
@@ -50,15 +55,22 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         mac = (request.args.get("macAddress") or "").lower()
         node = find_node(ctx.db, normalize_mac(mac) or mac) if mac else None
         if node is None:
-            raise ApiError(404, "Node not found", errors=[
-                f"no node has the MAC {mac!r}: GET /api/current/profiles?macs=<mac> creates it" if mac else
-                "give the node's MAC: /api/current/tasks/bootstrap.js?macAddress=<mac>"])
+            raise ApiError(
+                404,
+                "Node not found",
+                errors=[
+                    f"no node has the MAC {mac!r}: GET /api/current/profiles?macs=<mac> creates it"
+                    if mac
+                    else "give the node's MAC: /api/current/tasks/bootstrap.js?macAddress=<mac>"
+                ],
+            )
         return Response(profiles.bootstrap_js(ctx, node_id(node)), mimetype=TEXT)
 
     @bp.get("/tasks/<identifier>")
     def get_tasks(identifier: str):
-        active = object_id(identifier) is not None and ctx.engine is not None and \
-            ctx.engine.has_active_graph(identifier)
+        active = (
+            object_id(identifier) is not None and ctx.engine is not None and ctx.engine.has_active_graph(identifier)
+        )
         if not active:
             raise ApiError(404, "Not Found", errors=[f"node {identifier} has no active task"])
         outcome, document = ctx.southbound.request(identifier)
@@ -72,8 +84,13 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def get_template(name: str):
         text = NODE_SCRIPTS.get(name)
         if text is None:
-            raise ApiError(404, "templates not found", errors=[
-                f"this target serves the scripts its catalog tasks download: {', '.join(sorted(NODE_SCRIPTS))}"])
+            raise ApiError(
+                404,
+                "templates not found",
+                errors=[
+                    f"this target serves the scripts its catalog tasks download: {', '.join(sorted(NODE_SCRIPTS))}"
+                ],
+            )
         return Response(text, mimetype=TEXT)
 
     @bp.post("/tasks/<identifier>")

@@ -16,6 +16,7 @@ DELETE /nodes/tags/{tag} (from every node). PATCH takes ``{"tags": [...]}`` (che
 node.2.0.json#/PartialNode, as on-http does), adds the names the node lacks and answers 200 with
 the node's tags.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -26,22 +27,33 @@ from flask import Blueprint, request
 from rackharness.reference.catalog_rules import MISSING, OPERATORS, rule_passes, sources_of, value_at
 from rackharness.reference.catalog_rules import tag_matches as rules_match
 from rackharness.reference.context import TargetContext
+from rackharness.reference.contract.body_stages import RULES
+from rackharness.reference.contract.messages import js_type
 from rackharness.reference.documents import NODES, TAGS, ApiError, iso, need_node, now
 from rackharness.reference.http import json_response, no_content, request_json
 from rackharness.reference.queries import find_listed
 from rackharness.reference.skus import add_node_tags as add_names
 from rackharness.reference.skus import regenerate_tags
-from rackharness.reference.contract.messages import js_type
-from rackharness.reference.contract.body_stages import RULES
 from rackharness.reference.spec import validate_body, validate_schema
 from rackharness.reference.views import document_id, node_raw
 
 #: the rule grammar (rackharness.reference.catalog_rules, shared with SKUs); re-exported for callers
-__all__ = ["MISSING", "OPERATORS", "blueprint", "check_tag_body", "rule_passes", "rules_match", "sources_of",
-           "tag_raw", "tag_view", "value_at"]
+__all__ = [
+    "MISSING",
+    "OPERATORS",
+    "blueprint",
+    "check_tag_body",
+    "rule_passes",
+    "rules_match",
+    "sources_of",
+    "tag_raw",
+    "tag_view",
+    "value_at",
+]
 
 
 # -- bodies ---------------------------------------------------------------------------------------
+
 
 def check_tag_body(body: Any) -> None:
     """400 unless ``body`` is ``{name: non-empty string, rules: SkusRules}`` (tags.2.0.json#/TagsPost), refused
@@ -50,7 +62,9 @@ def check_tag_body(body: Any) -> None:
     if not isinstance(body, dict):
         raise ApiError(400, "Validation errors", errors=[f"Expected type object but found type {js_type(body)}"])
     if "name" in body and not isinstance(body["name"], str):
-        raise ApiError(400, "Validation errors", errors=[f"Expected type string but found type {js_type(body['name'])}"])
+        raise ApiError(
+            400, "Validation errors", errors=[f"Expected type string but found type {js_type(body['name'])}"]
+        )
     if body.get("name") == "":
         raise ApiError(400, "Validation errors", errors=["String is too short (0 chars), minimum 1"])
     if "rules" in body:
@@ -63,6 +77,7 @@ def check_tag_body(body: Any) -> None:
 
 
 # -- the API --------------------------------------------------------------------------------------
+
 
 def tag_view(tag: dict[str, Any]) -> dict[str, Any]:
     return {"id": document_id(tag), "name": tag.get("name"), "rules": list(tag.get("rules") or [])}
@@ -95,8 +110,13 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         if tags.find_one({"name": body["name"]}) is not None:
             raise ApiError(409, "tag name already exists")  # RackHD's words, all of them
         stamp = now()
-        tag = {"_id": str(uuid.uuid4()), "name": body["name"], "rules": body["rules"],
-               "createdAt": stamp, "updatedAt": stamp}
+        tag = {
+            "_id": str(uuid.uuid4()),
+            "name": body["name"],
+            "rules": body["rules"],
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
         tags.insert_one(tag)
         regenerate_tags(ctx)  # Graph.GenerateTags for every node, done at once
         return json_response(tag_raw(tag), 201)
@@ -139,8 +159,9 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def remove_tag_everywhere(tag: str):
         stamp = now()
         for node in nodes.find({"tags": tag}, {"tags": 1}):
-            nodes.update_one({"_id": node["_id"]},
-                             {"$set": {"tags": [t for t in node["tags"] if t != tag], "updatedAt": stamp}})
+            nodes.update_one(
+                {"_id": node["_id"]}, {"$set": {"tags": [t for t in node["tags"] if t != tag], "updatedAt": stamp}}
+            )
         return no_content()
 
     return bp

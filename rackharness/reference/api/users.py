@@ -12,15 +12,16 @@
   ``POST /roles {role, privileges}`` 201 (409 taken), ``GET|DELETE /roles/{name}``, ``PATCH /roles/{name}
   {privileges}`` → 200 and the role (roles2.0.js keeps only ``privileges`` of the body); 404 for an unknown role.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, g, request
 
 from rackharness.reference.auth.users import role_view, user_view
 from rackharness.reference.context import TargetContext
+from rackharness.reference.contract.body_stages import DEFAULT
 from rackharness.reference.documents import ApiError, now
 from rackharness.reference.http import json_response, no_content, request_json
-from rackharness.reference.contract.body_stages import DEFAULT
 from rackharness.reference.spec import validate_body, validate_schema
 
 LOCALHOST = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
@@ -67,13 +68,17 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def add_user():
         body = request_json()
         validate_body("addUser", body)
-        first_from_localhost = (not users.all() and ctx.config.get("enableLocalHostException", True)
-                                and request.remote_addr in LOCALHOST)
+        first_from_localhost = (
+            not users.all() and ctx.config.get("enableLocalHostException", True) and request.remote_addr in LOCALHOST
+        )
         if not first_from_localhost and caller() is None:
             raise ApiError(401, "Unauthorized")
         if users.get(body["username"]) is not None:
-            raise ApiError(409, f"user {body['username']} already exists",
-                           errors=[f"PATCH /api/2.0/users/{body['username']} to change it"])
+            raise ApiError(
+                409,
+                f"user {body['username']} already exists",
+                errors=[f"PATCH /api/2.0/users/{body['username']} to change it"],
+            )
         return json_response(user_view(users.create(body["username"], body["password"], body["role"])), 201)
 
     @bp.get("/users/<name>")
@@ -108,10 +113,15 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def add_role():
         body = request_json()
         name, privileges = (body.get("role"), body.get("privileges", [])) if isinstance(body, dict) else (None, None)
-        if not isinstance(name, str) or not name or not isinstance(privileges, list) \
-                or not all(isinstance(p, str) for p in privileges):
-            raise ApiError(400, "a role is {\"role\": <name>, \"privileges\": [<privilege>, ...]}",
-                           errors=[f"got {body!r:.200}"])
+        if (
+            not isinstance(name, str)
+            or not name
+            or not isinstance(privileges, list)
+            or not all(isinstance(p, str) for p in privileges)
+        ):
+            raise ApiError(
+                400, 'a role is {"role": <name>, "privileges": [<privilege>, ...]}', errors=[f"got {body!r:.200}"]
+            )
         if users.role(name) is not None:
             raise ApiError(409, f"role {name} already exists", errors=[f"DELETE /api/2.0/roles/{name} first"])
         return json_response(role_view(users.add_role(name, privileges)), 201)
@@ -131,7 +141,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         body = request_json()
         privileges = body.get("privileges", record.get("privileges") or []) if isinstance(body, dict) else None
         if not isinstance(privileges, list) or not all(isinstance(p, str) for p in privileges):
-            raise ApiError(400, "a role change is {\"privileges\": [<privilege>, ...]}", errors=[f"got {body!r:.200}"])
+            raise ApiError(400, 'a role change is {"privileges": [<privilege>, ...]}', errors=[f"got {body!r:.200}"])
         record = {**record, "privileges": list(privileges), "updatedAt": now()}
         users.roles.replace_one({"_id": record["_id"]}, record)  # whole document, as LocalUsers.modify writes
         return json_response(role_view(record))

@@ -11,6 +11,7 @@ Status codes follow RackHD's workflow-api-service: unknown graph 404 ("Graph def
 for <name>"), missing name 400, second graph on a node 400 ("Unable to run multiple task graphs
 against a single target."), cancel of a finished graph 400, DELETE of an active graph 403.
 """
+
 from __future__ import annotations
 
 import copy
@@ -44,8 +45,17 @@ def created_graph(graph: dict[str, Any]) -> dict[str, Any]:
 
 
 #: what the graph view (``graphobjects.2.0.json``) shows of each task
-VIEW_TASK_KEYS = ("instanceId", "label", "options", "runJob", "state", "taskStartTime", "terminalOnStates",
-                  "waitingOn", "error")
+VIEW_TASK_KEYS = (
+    "instanceId",
+    "label",
+    "options",
+    "runJob",
+    "state",
+    "taskStartTime",
+    "terminalOnStates",
+    "waitingOn",
+    "error",
+)
 
 
 def view_graph(graph: dict[str, Any], base: str) -> dict[str, Any]:
@@ -73,8 +83,12 @@ def view_graph_definition(definition: dict[str, Any], base: str) -> dict[str, An
         if "taskName" in entry:
             entry["taskName"] = f"{base}/workflows/tasks/{entry['taskName']}"
         tasks.append(entry)
-    return {"friendlyName": definition.get("friendlyName"), "injectableName": definition.get("injectableName"),
-            "options": definition.get("options", {}), "tasks": tasks}
+    return {
+        "friendlyName": definition.get("friendlyName"),
+        "injectableName": definition.get("injectableName"),
+        "options": definition.get("options", {}),
+        "tasks": tasks,
+    }
 
 
 def view_task(task: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +112,7 @@ def _paged(cursor) -> list[dict[str, Any]]:
         top = int(request.args["$top"]) if "$top" in request.args else None
     except ValueError:
         raise ApiError(400, "$skip and $top must be integers") from None
-    return graphs[skip:skip + top if top is not None else None]
+    return graphs[skip : skip + top if top is not None else None]
 
 
 def blueprint(ctx: TargetContext) -> Blueprint:
@@ -121,14 +135,13 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def run_config() -> tuple[str, dict[str, Any] | None]:
         body = request_json(required=False) or {}
         if not isinstance(body, dict):
-            raise ApiError(400, "the body must be an object like {\"name\": \"Graph.PowerOn.Node\", \"options\": {}}")
+            raise ApiError(400, 'the body must be an object like {"name": "Graph.PowerOn.Node", "options": {}}')
         return request.args.get("name") or body.get("name"), body.get("options")
 
     def command_is_cancel() -> None:
         body = request_json()
         if not isinstance(body, dict) or body.get("command") != "cancel":
-            raise ApiError(400, "the only workflow action is {\"command\": \"cancel\"}",
-                           errors=[f"got {body!r}"])
+            raise ApiError(400, 'the only workflow action is {"command": "cancel"}', errors=[f"got {body!r}"])
 
     # -- graph instances ------------------------------------------------------------------------
     @bp.get("/workflows")
@@ -141,7 +154,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         defaults = check_run_options(options).get("defaults") or {}
         graph_options = defaults.get("graphOptions") or {}
         if not isinstance(graph_options, dict):
-            raise ApiError(400, "options.defaults.graphOptions must be an object like {\"target\": \"<nodeId>\"}")
+            raise ApiError(400, 'options.defaults.graphOptions must be an object like {"target": "<nodeId>"}')
         target = graph_options.get("target") or defaults.get("nodeId")
         if target is not None:
             target = node_id(need_node(ctx.db, str(target)))
@@ -155,8 +168,11 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def workflows_delete_by_instance_id(identifier: str):
         graph = need_graph_instance(identifier)
         if graph.get("_status") in ACTIVE_GRAPH_STATES:
-            raise ApiError(403, f"Forbidden to delete an active workflow {graph['instanceId']}",
-                           errors=["cancel it first: PUT .../workflows/<id>/action {\"command\": \"cancel\"}"])
+            raise ApiError(
+                403,
+                f"Forbidden to delete an active workflow {graph['instanceId']}",
+                errors=['cancel it first: PUT .../workflows/<id>/action {"command": "cancel"}'],
+            )
         engine().graphs.delete_one({"_id": graph["_id"]})
         return no_content()
 
@@ -225,6 +241,7 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     @bp.put("/workflows/tasks")
     def workflows_put_task():
         from rackharness.reference.contract.messages import js_type  # (local: this function is all that changed)
+
         body = request_json()
         if not isinstance(body, dict):  # the body parameter is a workflow_task object: RackHD's validator refuses
             raise ApiError(400, "Validation errors", errors=[f"Expected type object but found type {js_type(body)}"])

@@ -9,6 +9,7 @@ tables of those specs (:mod:`rackharness.reference.contract.operations`: API 2.0
 from a Flask ``before_request`` hook. A request no operation describes is not gated (RackHD would
 not route it at all).
 """
+
 from __future__ import annotations
 
 import functools
@@ -45,8 +46,7 @@ def routes() -> tuple[_Route, ...]:
     by_path: dict[str, dict[str, Operation]] = {}
     for operation in all_operations():
         by_path.setdefault(operation.path, {})[operation.method] = operation
-    found = [_Route(_compile(path or "/"), _literal_segments(path), operations)
-             for path, operations in by_path.items()]
+    found = [_Route(_compile(path or "/"), _literal_segments(path), operations) for path, operations in by_path.items()]
     found.sort(key=lambda route: -route.literal_segments)
     return tuple(found)
 
@@ -85,6 +85,10 @@ def install(app: Flask, auth: AuthService) -> None:
         except AuthFailed as failed:
             return json_response(failed.challenges, 401)
         g.rackhd_user = caller.user
-        if caller.user is not None and operation.privileges and not auth.allowed(caller.user, list(operation.privileges)):
+        if (
+            caller.user is not None
+            and operation.privileges
+            and not auth.allowed(caller.user, list(operation.privileges))
+        ):
             return json_response({"message": "Forbidden"}, 403)
         return None

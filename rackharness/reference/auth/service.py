@@ -13,6 +13,7 @@ When all fail, each failure that carries a message becomes one entry of RackHD's
 ``[{"method": ..., "message": ...}]`` (Basic's failure is a challenge string, which RackHD leaves out).
 Redfish sessions live in this process only, as in RackHD (a restart ends them).
 """
+
 from __future__ import annotations
 
 import base64
@@ -158,6 +159,9 @@ def _basic_from(header: str | None) -> tuple[str, str] | None:
 
 
 def credentials_from(headers: Mapping[str, str], query: Mapping[str, str], body: Any) -> Credentials:
-    return Credentials(authorization=headers.get("authorization"), query_token=query.get("auth_token"),
-                       body_token=body.get("auth_token") if isinstance(body, dict) else None,
-                       x_auth_token=headers.get("x-auth-token"))
+    return Credentials(
+        authorization=headers.get("authorization"),
+        query_token=query.get("auth_token"),
+        body_token=body.get("auth_token") if isinstance(body, dict) else None,
+        x_auth_token=headers.get("x-auth-token"),
+    )

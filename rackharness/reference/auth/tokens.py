@@ -10,6 +10,7 @@ expire (RackHD's ``ignoreExpiration``).
 Verification failures carry the messages RackHD's passport-jwt/jsonwebtoken put in its 401 bodies:
 ``No auth token``, ``jwt malformed``, ``invalid signature``, ``jwt expired``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -61,8 +62,11 @@ class TokenSigner:
         if len(self._key) < 32:
             # RackHD's own default decodes to 8 bytes: say it once here instead of PyJWT warning on every token
             warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
-            log.info("authTokenSecret gives a %d-byte HMAC key (RackHD's default gives 8): fine for a test rack; "
-                     "set target.auth_token_secret to a longer secret anywhere else", len(self._key))
+            log.info(
+                "authTokenSecret gives a %d-byte HMAC key (RackHD's default gives 8): fine for a test rack; "
+                "set target.auth_token_secret to a longer secret anywhere else",
+                len(self._key),
+            )
 
     def __repr__(self) -> str:
         return f"TokenSigner(expire_in={self.expire_in}, key=***)"

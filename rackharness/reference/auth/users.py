@@ -12,6 +12,7 @@ and a user may call one when any privilege of their role is listed. The fixed gr
 Roles stored in the ``roles`` collection (``{role, privileges}``) add to these; ``GET /roles`` lists
 the stored ones only, as RackHD does.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,15 @@ from rackharness.reference.documents import now
 LOCAL_USERS = "localusers"
 ROLES = "roles"
 BUILTIN_PRIVILEGES: dict[str, tuple[str, ...]] = {
-    "Administrator": ("Read", "Write", "Login", "ConfigureManager", "ConfigureUsers", "ConfigureComponents",
-                      "ConfigureSelf"),
+    "Administrator": (
+        "Read",
+        "Write",
+        "Login",
+        "ConfigureManager",
+        "ConfigureUsers",
+        "ConfigureComponents",
+        "ConfigureSelf",
+    ),
     "Operator": ("Login", "ConfigureComponents", "ConfigureSelf"),
     "ReadOnly": ("Read", "Login", "ConfigureSelf"),
 }
@@ -71,8 +79,13 @@ class LocalUsers:
 
     def create(self, username: str, password: str, role: str) -> dict[str, Any]:
         stamp = now()
-        record = {"username": username, "password": hash_password(password), "role": role,
-                  "createdAt": stamp, "updatedAt": stamp}
+        record = {
+            "username": username,
+            "password": hash_password(password),
+            "role": role,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
         self.users.insert_one(record)
         return record
 

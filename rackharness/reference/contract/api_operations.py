@@ -9,9 +9,13 @@ Privileges are written as RackHD spells them, quirks included: ``hooksDelById`` 
 second privilege counts), and listing or reading roles ``Write,rolesRead``. ``body=`` is ``x-swagger-schema``: a schema of
 :mod:`.body_schemas`, ``obm`` (the OBM service's schema, :mod:`.obm_services`) or ``ibm`` (not checked).
 """
+
 from rackharness.reference.contract.operation_table import OperationTable
 
-API_2_0 = OperationTable(base_path="/api/2.0", authentication=("jwt",), rows="""
+API_2_0 = OperationTable(
+    base_path="/api/2.0",
+    authentication=("jwt",),
+    rows="""
 # operationId                method  path                                   privileges            options
 catalogsGet                  GET     /catalogs                              Read,catalogsRead
 catalogsIdGet                GET     /catalogs/{identifier}                 Read,catalogsRead
@@ -144,4 +148,5 @@ workflowsGetByInstanceId     GET     /workflows/{identifier}                Read
 workflowsAction              PUT     /workflows/{identifier}/action         Write,workflowsModify
 notificationAlertsPost       POST    /notification/alerts                   -                     auth=open
 ucsCallbackPost              POST    /ucsCallback                           -                     auth=open
-""")
+""",
+)

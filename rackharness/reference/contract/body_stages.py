@@ -16,6 +16,7 @@ parameter is a tag (``name``, ``rules``), so only the model's schema sees ``tags
 the parameter requires, and the top-level properties whose types, enums, formats and patterns it
 checks (all, unless the parameter declares other properties or none; ``shallow`` ones only as a whole).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,9 +62,11 @@ STAGES: dict[str, SwaggerStage] = {
     "skusPost": SwaggerStage(required_inside=frozenset({"rules"})),
     "skusPut": SwaggerStage(required_inside=frozenset({"rules"})),
     "obmsPut": SwaggerStage(required=("nodeId", "service", "config")),
-    "nodesPutObmsByNodeId": SwaggerStage(required=("service", "config", "nodeId"),
-                                         properties=frozenset({"service", "config", "nodeId"}),
-                                         shallow=frozenset({"config"})),
+    "nodesPutObmsByNodeId": SwaggerStage(
+        required=("service", "config", "nodeId"),
+        properties=frozenset({"service", "config", "nodeId"}),
+        shallow=frozenset({"config"}),
+    ),
     "ibmsPut": SwaggerStage(required=("service", "config")),
     "ibmsPatchById": SwaggerStage(required=("service", "config")),
     "nodesPostSshById": SwaggerStage(required=("service", "config")),

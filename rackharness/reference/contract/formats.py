@@ -5,6 +5,7 @@ a colon followed by no whitespace (``ftp:x`` passes, ``10.1.1.1/hook`` does not)
 dotted quad of numbers 0-255. Values of other types are not the format's business (the schema's
 ``type`` judges them). No other format is checked.
 """
+
 from __future__ import annotations
 
 import re

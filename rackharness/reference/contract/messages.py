@@ -8,6 +8,7 @@ a body its swagger validator refuses with ``{"message": "Validation errors", "er
 one :class:`jsonschema.ValidationError` into that wording; keywords z-schema words differently than
 listed here fall back to jsonschema's own message.
 """
+
 from __future__ import annotations
 
 import json

@@ -18,6 +18,7 @@ Two more quirks are plain data here: ``snmp-obm-service`` lists its required set
 ``pduOutlets`` array itself (where they constrain nothing). ``noop-obm-service`` (and vmrun) are
 titled ``default-obm-service``.
 """
+
 from __future__ import annotations
 
 import enum
@@ -26,7 +27,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from rackharness.reference.contract.schema_builders import (
-    Schema, array, boolean, document, integer, obj, ref, requiring, string,
+    Schema,
+    array,
+    boolean,
+    document,
+    integer,
+    obj,
+    ref,
+    requiring,
+    string,
 )
 
 OBM_KEYS = ("nodeId", "service", "config")
@@ -50,8 +59,11 @@ class ObmService:
     def document(self) -> Schema:
         """The JSON schema document RackHD serves for this service."""
         config = obj(properties=self.settings, required=list(self.required) or None)
-        base = obj(self.description, {"nodeId": string(), "service": string(), "config": config},
-                   closed=self.layout is not Layout.OBM_ONLY)
+        base = obj(
+            self.description,
+            {"nodeId": string(), "service": string(), "config": config},
+            closed=self.layout is not Layout.OBM_ONLY,
+        )
         if self.layout is Layout.OBM_ONLY:
             definitions = {"Obm": {**base, "required": ["service", "config"]}}
         else:
@@ -73,44 +85,83 @@ def _credentials(kind: str) -> dict[str, Schema]:
 
 def _snmp_pdu(description: str) -> ObmService:
     """APC and ServerTech PDUs: an SNMP community and the outlet (``port``)."""
-    return ObmService(f"{description.lower()}-obm-service", f"{description} OBM settings",
-                      {"host": _host(), "community": string("Community"), "port": integer("Port")},
-                      ("host", "community", "port"))
+    return ObmService(
+        f"{description.lower()}-obm-service",
+        f"{description} OBM settings",
+        {"host": _host(), "community": string("Community"), "port": integer("Port")},
+        ("host", "community", "port"),
+    )
 
 
-_OUTLET = {"host": string(), "community": string(), "cyclePassword": string(), "pduNumber": integer(),
-           "outletNumber": integer()}
+_OUTLET = {
+    "host": string(),
+    "community": string(),
+    "cyclePassword": string(),
+    "pduNumber": integer(),
+    "outletNumber": integer(),
+}
 
 SERVICES = (
-    ObmService("amt-obm-service", "AMT OBM settings",
-               {"host": _host(), "password": string("Host password")}, ("host", "password")),
+    ObmService(
+        "amt-obm-service",
+        "AMT OBM settings",
+        {"host": _host(), "password": string("Host password")},
+        ("host", "password"),
+    ),
     _snmp_pdu("APC"),
-    ObmService("dell-wsman-obm-service", "DELL WSMAN OBM settings",
-               {"host": _host("iDRAC address"), **_credentials("iDRAC")}, ("host", "user", "password"),
-               layout=Layout.OBM_ONLY),
-    ObmService("ipmi-obm-service", "IPMI OBM settings",
-               {"host": _host("BMC address"), **_credentials("IPMI")}, ("host", "user", "password")),
+    ObmService(
+        "dell-wsman-obm-service",
+        "DELL WSMAN OBM settings",
+        {"host": _host("iDRAC address"), **_credentials("iDRAC")},
+        ("host", "user", "password"),
+        layout=Layout.OBM_ONLY,
+    ),
+    ObmService(
+        "ipmi-obm-service",
+        "IPMI OBM settings",
+        {"host": _host("BMC address"), **_credentials("IPMI")},
+        ("host", "user", "password"),
+    ),
     ObmService("noop-obm-service", "OBM settings", title="default-obm-service"),
-    ObmService("panduit-obm-service", "Panduit OBM settings", {
-        "host": _host(), "community": string("Community"), "cyclePassword": string("Cycle password"),
-        "pduOutlets": array(properties=_OUTLET, required=list(_OUTLET)),
-    }, ("host", "community", "cyclePassword", "pduOutlets")),
-    ObmService("raritan-obm-service", "Raritan OBM settings",
-               {"host": _host(), **_credentials("Host"), "port": integer("Port")},
-               ("host", "user", "password", "port")),
-    ObmService("redfish-obm-service", "Redfish OBM settings", {
-        "host": _host("Redfish address"), **_credentials("Redfish"),
-        "verfiySSL": boolean("Validate SSL/TLS certs on client request"),  # RackHD's spelling
-        "protocol": string("Request protocol", enum=["http", "https"]),
-        "port": string("Optional http(s) host port, default 80/443"),
-        "root": string("The Redfish resources target path"),
-        "uri": string("The Redfish endpoint address"),
-    }, ("host", "user", "password", "root", "uri", "protocol")),
+    ObmService(
+        "panduit-obm-service",
+        "Panduit OBM settings",
+        {
+            "host": _host(),
+            "community": string("Community"),
+            "cyclePassword": string("Cycle password"),
+            "pduOutlets": array(properties=_OUTLET, required=list(_OUTLET)),
+        },
+        ("host", "community", "cyclePassword", "pduOutlets"),
+    ),
+    ObmService(
+        "raritan-obm-service",
+        "Raritan OBM settings",
+        {"host": _host(), **_credentials("Host"), "port": integer("Port")},
+        ("host", "user", "password", "port"),
+    ),
+    ObmService(
+        "redfish-obm-service",
+        "Redfish OBM settings",
+        {
+            "host": _host("Redfish address"),
+            **_credentials("Redfish"),
+            "verfiySSL": boolean("Validate SSL/TLS certs on client request"),  # RackHD's spelling
+            "protocol": string("Request protocol", enum=["http", "https"]),
+            "port": string("Optional http(s) host port, default 80/443"),
+            "root": string("The Redfish resources target path"),
+            "uri": string("The Redfish endpoint address"),
+        },
+        ("host", "user", "password", "root", "uri", "protocol"),
+    ),
     _snmp_pdu("Servertech"),
-    ObmService("snmp-obm-service", "OBM settings",
-               {"host": _host("The IP address"), "community": string("community")}),
-    ObmService("vbox-obm-service", "Vbox OBM settings",
-               {"alias": string("Alias"), "user": string("Username")}, ("alias", "user")),
+    ObmService("snmp-obm-service", "OBM settings", {"host": _host("The IP address"), "community": string("community")}),
+    ObmService(
+        "vbox-obm-service",
+        "Vbox OBM settings",
+        {"alias": string("Alias"), "user": string("Username")},
+        ("alias", "user"),
+    ),
     ObmService("vmrun-obm-service", "Vmrun settings", title="default-obm-service", layout=Layout.BASE_LOST),
 )
 

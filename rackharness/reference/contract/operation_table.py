@@ -15,6 +15,7 @@ default (Redfish: ``Login``); ``auth=`` is written only where an operation diffe
 table's default. RackHD's own spelling is kept wherever it changes behaviour (the lowercase
 ``write`` on two SKU operations, ``jwt anonymous`` on user creation, ``Write`` on ``obmsRead``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,9 @@ class OperationTable:
     privileges: tuple[str, ...] = ()
 
     def operations(self) -> tuple[Operation, ...]:
-        return tuple(self._parse(line) for line in self.rows.splitlines()
-                     if line.strip() and not line.lstrip().startswith("#"))
+        return tuple(
+            self._parse(line) for line in self.rows.splitlines() if line.strip() and not line.lstrip().startswith("#")
+        )
 
     def _parse(self, line: str) -> Operation:
         operation_id, method, template, *rest = line.split()
@@ -57,8 +59,9 @@ class OperationTable:
             raise ValueError(f"operation {operation_id}: one privileges cell expected, got {plain}")
         privileges = _names(plain[0]) if plain else self.privileges
         authentication = _names(options["auth"]) if "auth" in options else self.authentication
-        return Operation(operation_id, method.upper(), self.full_path(template), authentication, privileges,
-                         options.get("body"))
+        return Operation(
+            operation_id, method.upper(), self.full_path(template), authentication, privileges, options.get("body")
+        )
 
     def full_path(self, template: str) -> str:
         """The base path and the template, as on-http mounts it (the template ``/`` is the base itself)."""

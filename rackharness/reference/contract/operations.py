@@ -3,6 +3,7 @@
 :data:`.api_operations.API_2_0` (``/api/2.0``), :data:`.redfish_operations.REDFISH_1_0`
 (``/redfish/v1``) and :data:`.redfish_operations.REDFISH_ROOT` (``/redfish``), parsed once on first use.
 """
+
 from __future__ import annotations
 
 import functools

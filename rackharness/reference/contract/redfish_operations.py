@@ -9,10 +9,14 @@ names ``Login``, which an open operation never checks), system actions and firmw
 ``ConfigureUsers`` (changing an account: or ``ConfigureSelf``), and closing a session ``ConfigureSelf``.
 ``/redfish`` (the protocol version) is open and asks nothing.
 """
+
 from rackharness.reference.contract.operation_table import OperationTable
 
-REDFISH_1_0 = OperationTable(base_path="/redfish/v1", authentication=("redfish", "basic"), privileges=("Login",),
-                             rows="""
+REDFISH_1_0 = OperationTable(
+    base_path="/redfish/v1",
+    authentication=("redfish", "basic"),
+    privileges=("Login",),
+    rows="""
 # operationId                    method  path                                                         privileges                    options
 getServiceRoot                    GET     /                                                                                          auth=redfish,basic,anonymous
 listChassis                       GET     /Chassis
@@ -111,8 +115,13 @@ listDCIMPowerDomain               GET     /DCIMPower/{domain}
 listDCIMPowerTypeCollection       GET     /DCIMPower/{domain}/{type}
 listDCIMPowerDefault              GET     /DCIMPower/{domain}/{type}/{identifier}
 getOdata                          GET     /odata
-""")
+""",
+)
 
-REDFISH_ROOT = OperationTable(base_path="/redfish", authentication=(), rows="""
+REDFISH_ROOT = OperationTable(
+    base_path="/redfish",
+    authentication=(),
+    rows="""
 getRedfishProtocolVersion  GET     /  -  auth=open
-""")
+""",
+)

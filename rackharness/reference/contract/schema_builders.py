@@ -5,6 +5,7 @@ Keywords left out are not emitted, so a definition says only what it constrains.
 objects refuse properties they do not list (``additionalProperties: false``), as most of
 RackHD's 2.0 body schemas do.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,10 +20,24 @@ def _with(schema: Schema, description: str | None, **keywords: Any) -> Schema:
     return schema
 
 
-def string(description: str | None = None, *, min_length: int | None = None, max_length: int | None = None,
-           enum: list[str] | None = None, format: str | None = None, pattern: str | None = None) -> Schema:
-    return _with({"type": "string"}, description, minLength=min_length, maxLength=max_length, enum=enum,
-                 format=format, pattern=pattern)
+def string(
+    description: str | None = None,
+    *,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    enum: list[str] | None = None,
+    format: str | None = None,
+    pattern: str | None = None,
+) -> Schema:
+    return _with(
+        {"type": "string"},
+        description,
+        minLength=min_length,
+        maxLength=max_length,
+        enum=enum,
+        format=format,
+        pattern=pattern,
+    )
 
 
 def integer(description: str | None = None) -> Schema:
@@ -37,14 +52,26 @@ def boolean(description: str | None = None) -> Schema:
     return _with({"type": "boolean"}, description)
 
 
-def array(description: str | None = None, *, items: Schema | None = None, min_items: int | None = None,
-          unique: bool | None = None, **keywords: Any) -> Schema:
+def array(
+    description: str | None = None,
+    *,
+    items: Schema | None = None,
+    min_items: int | None = None,
+    unique: bool | None = None,
+    **keywords: Any,
+) -> Schema:
     """An array; ``keywords`` pass further draft-4 keywords through as they are."""
     return _with({"type": "array"}, description, items=items, minItems=min_items, uniqueItems=unique, **keywords)
 
 
-def obj(description: str | None = None, properties: dict[str, Schema] | None = None, *,
-        required: list[str] | None = None, closed: bool = False, **keywords: Any) -> Schema:
+def obj(
+    description: str | None = None,
+    properties: dict[str, Schema] | None = None,
+    *,
+    required: list[str] | None = None,
+    closed: bool = False,
+    **keywords: Any,
+) -> Schema:
     """An object with the given properties; ``closed`` refuses any other property."""
     schema = _with({"type": "object"}, description, properties=properties, required=required, **keywords)
     if closed:

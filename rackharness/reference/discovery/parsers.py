@@ -35,6 +35,7 @@ and second ``:`` (``"Board Mfg Date : Mon Sep 21 08:00:00 2015"`` → ``"Mon Sep
 ``"00"``); ``ipmitool -c user list`` prints no header line, so its columns are named as
 ``ipmitool user list`` heads them (``ID``, ``Name``, ``Callin``, ...), one user a row, keyed by ID. A ``lan print`` whose ``IP Address`` is not ``0.0.0.0`` yields a lookup (BMC MAC → IP).
 """
+
 from __future__ import annotations
 
 import json
@@ -97,8 +98,10 @@ def _error_text(error: Any) -> str:
 
 
 def _failed(source: str, error: Any) -> Parsed:
-    return Parsed(source=source, error=_error_text(error) if not isinstance(error, Exception) else
-                  f"{type(error).__name__}: {error}")
+    return Parsed(
+        source=source,
+        error=_error_text(error) if not isinstance(error, Exception) else f"{type(error).__name__}: {error}",
+    )
 
 
 def _stdout(task: dict[str, Any]) -> str:
@@ -141,6 +144,7 @@ def _colon_pairs(stdout: str) -> list[list[str]]:
 
 
 # -- the per-channel ipmitool parsers ---------------------------------------------------------
+
 
 def parse_user_list(task: dict[str, Any]) -> Parsed:
     source, channel = _channel_source(task["cmd"], "ipmi-user-list", "rmm-user-list")
@@ -205,6 +209,7 @@ def parse_lan_print(task: dict[str, Any]) -> Parsed:
 
 
 # -- the parsers by exact command -------------------------------------------------------------
+
 
 def parse_ohai(task: dict[str, Any]) -> Parsed:
     if js_truthy(task.get("error")):
@@ -291,8 +296,11 @@ def parse_lshw(task: dict[str, Any]) -> Parsed:
             if child.get("id") and str(child["id"]).startswith("network") and child.get("serial"):
                 macs.append(child["serial"])
             if child.get("id") and str(child["id"]).startswith("pci"):
-                macs += [grand["serial"] for grand in child.get("children") or []
-                         if str(grand.get("class") or "").startswith("network") and grand.get("serial")]
+                macs += [
+                    grand["serial"]
+                    for grand in child.get("children") or []
+                    if str(grand.get("class") or "").startswith("network") and grand.get("serial")
+                ]
         return Parsed(source="lshw", data=parsed, store=True, lookups=[{"mac": mac} for mac in macs])
     except Exception as exc:
         return _failed("lshw", exc)
@@ -338,9 +346,16 @@ def parse_lsscsi(task: dict[str, Any]) -> Parsed:
                     while 3 + i < len(split) - 3:
                         split[3] = split[3] + " " + split[3 + i]
                         i += 1
-                    split = split[:4] + split[len(split) - 3:]
-                names = ("scsiInfo", "peripheralType", "vendorName", "modelName", "revisionString", "devicePath",
-                         "size")
+                    split = split[:4] + split[len(split) - 3 :]
+                names = (
+                    "scsiInfo",
+                    "peripheralType",
+                    "vendorName",
+                    "modelName",
+                    "revisionString",
+                    "devicePath",
+                    "size",
+                )
                 device: dict[str, Any] = {name: split[i] for i, name in enumerate(names) if i < len(split)}
                 name = device["devicePath"].split("/")[-1]
                 if name in rotational:
@@ -470,13 +485,17 @@ def parse_smart(task: dict[str, Any]) -> Parsed:
     if not task.get("stdout"):
         return Parsed(source="smart", error="No data")
     try:
-        return Parsed(source="smart", data=[_smart_disk(block) for block in task["stdout"].split("####")[1:]],
-                      store=True)
+        return Parsed(
+            source="smart", data=[_smart_disk(block) for block in task["stdout"].split("####")[1:]], store=True
+        )
     except Exception as exc:
         return _failed("smart", exc)
 
 
-SMART_TABLES = {"=== START OF INFORMATION SECTION": "Identity", "=== START OF READ SMART DATA SECTION": "Self-Assessment"}
+SMART_TABLES = {
+    "=== START OF INFORMATION SECTION": "Identity",
+    "=== START OF READ SMART DATA SECTION": "Self-Assessment",
+}
 
 
 def _smart_disk(block: str) -> dict[str, Any]:
@@ -514,8 +533,12 @@ def parse_drive_id(task: dict[str, Any]) -> Parsed:
 
 
 RAID_TOOL = re.compile(r"^sudo /opt/MegaRAID/(storcli/storcli64|perccli/perccli64) (.*) J$")
-RAID_SOURCES = {"show ctrlcount": "controller-count", "show all": "controllers", "/eall /sall show all": "physical-drives",
-                "/vall show all": "virtual-disks"}
+RAID_SOURCES = {
+    "show ctrlcount": "controller-count",
+    "show all": "controllers",
+    "/eall /sall show all": "physical-drives",
+    "/vall show all": "virtual-disks",
+}
 
 
 def parse_raid(task: dict[str, Any]) -> Parsed:
@@ -540,12 +563,23 @@ def parse_raid(task: dict[str, Any]) -> Parsed:
 
 
 PARSERS: dict[str, Callable[[dict[str, Any]], Parsed]] = {
-    OHAI: parse_ohai, DMI: parse_dmi, LSHW: parse_lshw, LSPCI: parse_lspci, LSSCSI: parse_lsscsi,
-    IPMI_MC_INFO: parse_mc_info, IPMI_SEL_INFORMATION: parse_sel_information, IPMI_SEL: parse_sel,
-    IPMI_FRU: parse_fru, LLDP: parse_lldp, SMART: parse_smart, DRIVE_ID: parse_drive_id,
+    OHAI: parse_ohai,
+    DMI: parse_dmi,
+    LSHW: parse_lshw,
+    LSPCI: parse_lspci,
+    LSSCSI: parse_lsscsi,
+    IPMI_MC_INFO: parse_mc_info,
+    IPMI_SEL_INFORMATION: parse_sel_information,
+    IPMI_SEL: parse_sel,
+    IPMI_FRU: parse_fru,
+    LLDP: parse_lldp,
+    SMART: parse_smart,
+    DRIVE_ID: parse_drive_id,
 }
 PATTERN_PARSERS: tuple[tuple[re.Pattern[str], Callable[[dict[str, Any]], Parsed]], ...] = (
-    (USER_LIST, parse_user_list), (USER_SUMMARY, parse_user_summary), (LAN_PRINT, parse_lan_print),
+    (USER_LIST, parse_user_list),
+    (USER_SUMMARY, parse_user_summary),
+    (LAN_PRINT, parse_lan_print),
     (RAID_TOOL, parse_raid),
 )
 

@@ -21,6 +21,7 @@ The iPXE and JavaScript texts are this target's own, shaped like RackHD's templa
 (``boilerplate.ipxe`` + profile); option values may use ``{{ api.server }}``, ``{{ file.server }}``
 and ``{{ options.<key> }}`` as RackHD's task options do.
 """
+
 from __future__ import annotations
 
 import copy
@@ -31,9 +32,9 @@ from typing import Any
 
 from bson import ObjectId
 
+from rackharness.reference import lookups
 from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import CATALOGS, NODES, ApiError, node_id, normalize_mac, now, refers_to_node
-from rackharness.reference import lookups
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ _TEMPLATE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 
 
 # -- RackHD's config flags ----------------------------------------------------------------------
+
 
 def flag(value: Any) -> str:
     """RackHD compares config flags with the string 'true'; the target's config may hold booleans."""
@@ -73,11 +75,13 @@ def render_value(value: Any, context: dict[str, Any]) -> Any:
     if not isinstance(value, str):
         return value
     for _ in range(5):  # options may refer to options
+
         def lookup(match: re.Match[str]) -> str:
             found: Any = context
             for part in match.group(1).split("."):
                 found = found.get(part) if isinstance(found, dict) else None
             return "" if found is None else str(found)
+
         rendered = _TEMPLATE.sub(lookup, value)
         if rendered == value:
             break
@@ -87,63 +91,73 @@ def render_value(value: Any, context: dict[str, Any]) -> Any:
 
 # -- the iPXE texts -----------------------------------------------------------------------------
 
+
 def _boilerplate(server: str, mac: str) -> str:
-    return "\n".join([
-        "#!ipxe",
-        "set user-class MonoRail",
-        f"echo RackHD (rackharness reference target) profile for {mac or 'an unknown MAC'}",
-        f"set syslog {server}",
-        f"set interface {mac}",
-        "set rebootInterval:int8 5",
-        "set ifIndex:int8 0",
-        ":ifFind",
-        "iseq ${ifIndex} 10 && goto ifFailed ||",
-        "iseq ${interface} ${net${ifIndex}/mac} && goto ifFound || inc ifIndex && goto ifFind",
-        ":ifFailed",
-        "echo No interface ${interface}: rebooting in ${rebootInterval} seconds",
-        "sleep ${rebootInterval}",
-        "reboot",
-        ":ifFound",
-        "ifconf net${ifIndex} || goto ifFailed",
-        "",
-    ])
+    return "\n".join(
+        [
+            "#!ipxe",
+            "set user-class MonoRail",
+            f"echo RackHD (rackharness reference target) profile for {mac or 'an unknown MAC'}",
+            f"set syslog {server}",
+            f"set interface {mac}",
+            "set rebootInterval:int8 5",
+            "set ifIndex:int8 0",
+            ":ifFind",
+            "iseq ${ifIndex} 10 && goto ifFailed ||",
+            "iseq ${interface} ${net${ifIndex}/mac} && goto ifFound || inc ifIndex && goto ifFind",
+            ":ifFailed",
+            "echo No interface ${interface}: rebooting in ${rebootInterval} seconds",
+            "sleep ${rebootInterval}",
+            "reboot",
+            ":ifFound",
+            "ifconf net${ifIndex} || goto ifFailed",
+            "",
+        ]
+    )
 
 
 def redirect_ipxe(ctx: TargetContext) -> str:
     """RackHD's ``redirect.ipxe``: chain to /profiles with every NIC's MAC."""
     server, port = server_address(ctx)
-    return "\n".join([
-        "#!ipxe",
-        "set i:int8 1",
-        "set macs ${net0/mac:hex}",
-        ":next",
-        "isset ${net${i}/mac} || goto chain",
-        "set macs ${macs}&macs=${net${i}/mac:hex}",
-        "inc i",
-        "iseq ${i} 100 || goto next",
-        ":chain",
-        f"chain http://{server}:{port}/api/current/profiles?macs=${{macs}}",
-        "",
-    ])
+    return "\n".join(
+        [
+            "#!ipxe",
+            "set i:int8 1",
+            "set macs ${net0/mac:hex}",
+            ":next",
+            "isset ${net${i}/mac} || goto chain",
+            "set macs ${macs}&macs=${net${i}/mac:hex}",
+            "inc i",
+            "iseq ${i} 100 || goto next",
+            ":chain",
+            f"chain http://{server}:{port}/api/current/profiles?macs=${{macs}}",
+            "",
+        ]
+    )
 
 
 def ipxe_info(ctx: TargetContext, mac: str, message: str) -> str:
     server, _ = server_address(ctx)
-    return _boilerplate(server, mac) + "\n".join([
-        f"echo RackHD: {message}",
-        "echo RackHD: Booting to disk in ${rebootInterval} seconds...",
-        "sleep ${rebootInterval}",
-        "exit",
-        "",
-    ])
+    return _boilerplate(server, mac) + "\n".join(
+        [
+            f"echo RackHD: {message}",
+            "echo RackHD: Booting to disk in ${rebootInterval} seconds...",
+            "sleep ${rebootInterval}",
+            "exit",
+            "",
+        ]
+    )
 
 
 def linux_ipxe(ctx: TargetContext, mac: str, options: dict[str, Any]) -> str:
     """The microkernel: kernel, initrd, and the kernel arguments that point it back at the target."""
     server, port = server_address(ctx)
     api = f"http://{server}:{port}"
-    context = {"api": {"server": api, "base": f"{api}/api/current"}, "file": {"server": _file_server(ctx)},
-               "options": options}
+    context = {
+        "api": {"server": api, "base": f"{api}/api/current"},
+        "file": {"server": _file_server(ctx)},
+        "options": options,
+    }
     opts = {key: render_value(value, context) for key, value in options.items()}
     kernel = opts.get("kernelUri") or f"{api}/common/{opts.get('kernelFile', '')}"
     initrd = opts.get("initrdUri") or f"{api}/common/{opts.get('initrdFile', '')}"
@@ -153,18 +167,29 @@ def linux_ipxe(ctx: TargetContext, mac: str, options: dict[str, Any]) -> str:
     if isinstance(kargs, dict):
         kargs = " ".join(f"{key}={render_value(value, context)}" for key, value in kargs.items())
     comport = opts.get("comport") or "ttyS0"
-    args = [str(opts.get("kernelFile") or "vmlinuz"), "console=tty0", f"console={comport},115200n8",
-            f"initrd={opts.get('initrdFile') or 'initrd'}", "auto=true", f"SYSLOGSERVER={server}",
-            f"API_CB={server}:{port}", f"BASEFS={basefs}", f"OVERLAYFS={overlayfs}", f"BOOTIF=01-{mac}"]
+    args = [
+        str(opts.get("kernelFile") or "vmlinuz"),
+        "console=tty0",
+        f"console={comport},115200n8",
+        f"initrd={opts.get('initrdFile') or 'initrd'}",
+        "auto=true",
+        f"SYSLOGSERVER={server}",
+        f"API_CB={server}:{port}",
+        f"BASEFS={basefs}",
+        f"OVERLAYFS={overlayfs}",
+        f"BOOTIF=01-{mac}",
+    ]
     if kargs:
         args.append(str(kargs))
-    return _boilerplate(server, mac) + "\n".join([
-        f"kernel {kernel}",
-        f"initrd {initrd}",
-        "imgargs " + " ".join(args),
-        "boot || prompt --key 0x197e --timeout 2000 Press F12 to investigate || exit shell",
-        "",
-    ])
+    return _boilerplate(server, mac) + "\n".join(
+        [
+            f"kernel {kernel}",
+            f"initrd {initrd}",
+            "imgargs " + " ".join(args),
+            "boot || prompt --key 0x197e --timeout 2000 Press F12 to investigate || exit shell",
+            "",
+        ]
+    )
 
 
 def render_profile(ctx: TargetContext, name: str, options: dict[str, Any], mac: str) -> str:
@@ -174,8 +199,11 @@ def render_profile(ctx: TargetContext, name: str, options: dict[str, Any], mac: 
         return ipxe_info(ctx, mac, str(options.get("message", "")))
     if name == "redirect.ipxe":
         return redirect_ipxe(ctx)
-    raise ApiError(404, f"Error: profile {name} not found", errors=[
-        "this target renders the profiles linux.ipxe, rancherOS.ipxe, ipxe-info.ipxe and redirect.ipxe"])
+    raise ApiError(
+        404,
+        f"Error: profile {name} not found",
+        errors=["this target renders the profiles linux.ipxe, rancherOS.ipxe, ipxe-info.ipxe and redirect.ipxe"],
+    )
 
 
 def bootstrap_js(ctx: TargetContext, node_id_: str) -> str:
@@ -236,6 +264,7 @@ loop();
 
 # -- nodes and discovery ------------------------------------------------------------------------
 
+
 def macs_of(args: Any) -> list[str]:
     """``macs`` (repeated) or ``mac`` from the query, lowercase colon form; 400 on a non-MAC."""
     values = [v for v in args.getlist("macs") if v != ""] or [v for v in args.getlist("mac") if v != ""]
@@ -243,8 +272,11 @@ def macs_of(args: Any) -> list[str]:
     for value in values:
         mac = normalize_mac(value)
         if mac is None:
-            raise ApiError(400, f"macs: {value!r} is not a MAC address",
-                           errors=["give each NIC's MAC as macs=52:54:00:00:01:00 (iPXE's ${netX/mac})"])
+            raise ApiError(
+                400,
+                f"macs: {value!r} is not a MAC address",
+                errors=["give each NIC's MAC as macs=52:54:00:00:01:00 (iPXE's ${netX/mac})"],
+            )
         if mac not in macs:
             macs.append(mac)
     return macs
@@ -292,11 +324,15 @@ def start_discovery(ctx: TargetContext, node: dict[str, Any]) -> dict[str, Any]:
     log.info("discovery of node %s (%s): graph %s %s", nid, node.get("name"), name, graph["instanceId"])
     if not engine.wait_active(nid, DISCOVERY_START_SECONDS):
         stored = engine.get(graph["instanceId"]) or graph
-        errors = [f"{task['label']}: {task['error']}" for task in (stored.get("tasks") or {}).values()
-                  if task.get("error")]
-        raise ApiError(503, f"Error: discovery graph {name} ({graph['instanceId']}) did not start for node "
-                            f"{nid} within {DISCOVERY_START_SECONDS:g} s (graph {stored.get('_status')})",
-                       errors=errors or None)
+        errors = [
+            f"{task['label']}: {task['error']}" for task in (stored.get("tasks") or {}).values() if task.get("error")
+        ]
+        raise ApiError(
+            503,
+            f"Error: discovery graph {name} ({graph['instanceId']}) did not start for node "
+            f"{nid} within {DISCOVERY_START_SECONDS:g} s (graph {stored.get('_status')})",
+            errors=errors or None,
+        )
     return graph
 
 
@@ -312,8 +348,17 @@ def discovered(ctx: TargetContext, nid: str) -> bool:
 
 def create_node(ctx: TargetContext, macs: list[str]) -> dict[str, Any]:
     stamp = now()
-    node = {"_id": ObjectId(), "name": ",".join(macs), "type": "compute", "identifiers": list(macs),
-            "autoDiscover": False, "relations": [], "tags": [], "createdAt": stamp, "updatedAt": stamp}
+    node = {
+        "_id": ObjectId(),
+        "name": ",".join(macs),
+        "type": "compute",
+        "identifiers": list(macs),
+        "autoDiscover": False,
+        "relations": [],
+        "tags": [],
+        "createdAt": stamp,
+        "updatedAt": stamp,
+    }
     ctx.db[NODES].insert_one(node)
     nid = node_id(node)
     ctx.events.publish_external("node", "added", "information", nid, nid, {"nodeType": node["type"]})
@@ -330,8 +375,11 @@ def node_for_profile(ctx: TargetContext, macs: list[str]) -> dict[str, Any]:
         if node is None:
             node = create_node(ctx, macs)
             start_discovery(ctx, node)
-        elif not discovered(ctx, node_id(node)) and ctx.engine is not None and \
-                not ctx.engine.has_active_graph(node_id(node)):
+        elif (
+            not discovered(ctx, node_id(node))
+            and ctx.engine is not None
+            and not ctx.engine.has_active_graph(node_id(node))
+        ):
             start_discovery(ctx, node)
         return node
 
@@ -352,14 +400,22 @@ def profile_text(ctx: TargetContext, node: dict[str, Any], mac: str) -> str:
     if graph is not None:
         chosen = profile_of_graph(graph)
         if chosen is None:
-            raise ApiError(503, "Error: Unable to retrieve workflow properties or profiles", errors=[
-                f"node {nid} runs graph {graph.get('injectableName')} ({graph.get('instanceId')}), which has no "
-                f"{BOOTSTRAP_BASE_TASK} task to boot it with"])
+            raise ApiError(
+                503,
+                "Error: Unable to retrieve workflow properties or profiles",
+                errors=[
+                    f"node {nid} runs graph {graph.get('injectableName')} ({graph.get('instanceId')}), which has no "
+                    f"{BOOTSTRAP_BASE_TASK} task to boot it with"
+                ],
+            )
         return render_profile(ctx, chosen[0], chosen[1], mac)
     settings = node.get("bootSettings")
     if settings is not None:
         if not isinstance(settings, dict) or "profile" not in settings or "options" not in settings:
-            raise ApiError(500, "Error: Unable to retrieve valid node bootSettings",
-                           errors=[f"node {nid} bootSettings need 'profile' and 'options'"])
+            raise ApiError(
+                500,
+                "Error: Unable to retrieve valid node bootSettings",
+                errors=[f"node {nid} bootSettings need 'profile' and 'options'"],
+            )
         return render_profile(ctx, str(settings["profile"] or "redirect.ipxe"), dict(settings["options"] or {}), mac)
     return ipxe_info(ctx, mac, NO_WORKFLOW_MESSAGE)

@@ -16,6 +16,7 @@ those commands send, over one logged-in pyghmi session (:class:`RawBmc` wraps an
 The SDR repository is static on a BMC: :class:`SdrCache` keeps each BMC's records and reads them
 again only when Get SDR Repository Info reports another record count or addition time.
 """
+
 from __future__ import annotations
 
 import struct
@@ -157,17 +158,24 @@ def _reserve_sdr(bmc: RawBmc) -> int:
 
 
 def _read_sdr(bmc: RawBmc, reservation: int, record_id: int) -> tuple[int, bytes]:
-    head = bmc.request(STORAGE, 0x23, struct.pack("<HHBB", reservation, record_id, 0, SDR_HEADER_BYTES),
-                       what=f"Get SDR {record_id:#06x}")
+    head = bmc.request(
+        STORAGE,
+        0x23,
+        struct.pack("<HHBB", reservation, record_id, 0, SDR_HEADER_BYTES),
+        what=f"Get SDR {record_id:#06x}",
+    )
     if len(head) < 2 + SDR_HEADER_BYTES:
         raise IpmiReadError(f"Get SDR {record_id:#06x}: short header {head.hex()}")
-    next_id, record = struct.unpack_from("<H", head)[0], head[2:2 + SDR_HEADER_BYTES]
+    next_id, record = struct.unpack_from("<H", head)[0], head[2 : 2 + SDR_HEADER_BYTES]
     length = record[4]
     while len(record) < SDR_HEADER_BYTES + length:
         offset = len(record)
-        part = bmc.request(STORAGE, 0x23, struct.pack("<HHBB", reservation, record_id, offset,
-                                                      min(SDR_CHUNK, SDR_HEADER_BYTES + length - offset)),
-                           what=f"Get SDR {record_id:#06x} at {offset}")
+        part = bmc.request(
+            STORAGE,
+            0x23,
+            struct.pack("<HHBB", reservation, record_id, offset, min(SDR_CHUNK, SDR_HEADER_BYTES + length - offset)),
+            what=f"Get SDR {record_id:#06x} at {offset}",
+        )
         if len(part) <= 2:
             raise IpmiReadError(f"Get SDR {record_id:#06x}: no bytes at offset {offset}")
         record += part[2:]

@@ -6,6 +6,7 @@ RackHD keeps the last ``pollerCacheSize`` (10) results per poller id in the on-t
 and a ``timestamp`` in JavaScript's ``Date()`` form ("Wed Feb 11 2015 20:29:26 GMT+0000 (UTC)").
 Like RackHD's, the cache lives and dies with the process.
 """
+
 from __future__ import annotations
 
 import copy

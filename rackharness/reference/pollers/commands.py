@@ -14,6 +14,7 @@ command (default every)   ipmitool in RackHD (on-tasks ipmitool.js)   data (on-t
 Each command is ``fn(run) -> data``; ``run`` (:class:`CommandRun`) holds the raw BMC session, the
 BMC's key for the SDR cache, and the poller's SEL place (``selEntries`` updates it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,8 +22,14 @@ from typing import Any, Callable, Hashable
 
 from rackharness.reference.pollers import sdr as sdr_data
 from rackharness.reference.pollers import sel as sel_data
-from rackharness.reference.pollers.bmc_reads import (RawBmc, SdrCache, chassis_status, sel_info, sel_records,
-                                                  sensor_reading)
+from rackharness.reference.pollers.bmc_reads import (
+    RawBmc,
+    SdrCache,
+    chassis_status,
+    sel_info,
+    sel_records,
+    sensor_reading,
+)
 
 #: IPMI 2.0 table 28-3 byte 3 bits 5:4, as ipmi-parser.js names the chassis identify state
 UID_STATES = ("Off", "Temporary On", "On", "Reserved")
@@ -75,10 +82,20 @@ def drive_health(run: CommandRun) -> list[dict[str, str]]:
 
 
 COMMANDS: dict[str, Callable[[CommandRun], Any]] = {
-    "chassis": chassis, "selInformation": selinformation, "sel": sel, "selEntries": sel_entries, "sdr": sdr,
+    "chassis": chassis,
+    "selInformation": selinformation,
+    "sel": sel,
+    "selEntries": sel_entries,
+    "sdr": sdr,
     "driveHealth": drive_health,
 }
 
 #: discovery's default pollers (Task.Inline.Pollers.CreateDefault): command -> pollInterval in ms
-DEFAULT_INTERVALS_MS = {"sdr": 60000, "selInformation": 60000, "sel": 60000, "selEntries": 60000,
-                        "chassis": 15000, "driveHealth": 30000}
+DEFAULT_INTERVALS_MS = {
+    "sdr": 60000,
+    "selInformation": 60000,
+    "sel": 60000,
+    "selEntries": 60000,
+    "chassis": 15000,
+    "driveHealth": 30000,
+}

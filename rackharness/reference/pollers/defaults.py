@@ -9,12 +9,14 @@ The target's ``target.poller_interval_scale`` setting multiplies these intervals
 poll faster than a data centre); ``ctx.pollers.interval_scale`` carries it. Calling this twice
 creates nothing new: a command the node already has an IPMI poller for keeps that poller.
 """
+
 from __future__ import annotations
 
 import threading
 
 from rackharness.reference.context import TargetContext
-from rackharness.reference.documents import find_node, node_id as id_of
+from rackharness.reference.documents import find_node
+from rackharness.reference.documents import node_id as id_of
 from rackharness.reference.pollers.commands import DEFAULT_INTERVALS_MS
 from rackharness.reference.pollers.store import IPMI_POLLER, WorkitemStore
 

@@ -11,6 +11,7 @@ during the run (a PATCH) takes effect when the run ends, if sooner. :meth:`cance
 :meth:`tick` runs what is due inline on the caller's thread, so tests drive the schedule with a
 fake clock and no threads at all.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -30,8 +31,14 @@ RETRY_AFTER_BUG = 10.0
 class Scheduler:
     """Runs ``run(key) -> next delay in seconds | None`` for each key when it is due."""
 
-    def __init__(self, run: Callable[[str], float | None], *, workers: int = 4,
-                 clock: Callable[[], float] = time.monotonic, name: str = "rackharness-pollers") -> None:
+    def __init__(
+        self,
+        run: Callable[[str], float | None],
+        *,
+        workers: int = 4,
+        clock: Callable[[], float] = time.monotonic,
+        name: str = "rackharness-pollers",
+    ) -> None:
         if workers < 1:
             raise ValueError(f"a scheduler needs at least one worker, got {workers}")
         self._run = run

@@ -15,6 +15,7 @@ without decimals when whole).
 ``{name, status}`` per Drive Slot (sensor type 0Dh) sensor whose reading is available, ``status``
 its asserted state ("Drive Present", ...) or "Not Present"; a node without drive sensors gives [].
 """
+
 from __future__ import annotations
 
 import math
@@ -30,16 +31,40 @@ from rackharness.reference.pollers.bmc_reads import SensorReading
 FULL_SENSOR, COMPACT_SENSOR = 0x01, 0x02
 THRESHOLD_TYPE, DRIVE_SLOT = 0x01, 0x0D
 #: threshold name, readable-mask bit, comparison-status bit, ipmitool's line
-THRESHOLDS = (("unr", 5, "Upper non-recoverable"), ("ucr", 4, "Upper critical"), ("unc", 3, "Upper non-critical"),
-              ("lnr", 2, "Lower non-recoverable"), ("lcr", 1, "Lower critical"), ("lnc", 0, "Lower non-critical"))
+THRESHOLDS = (
+    ("unr", 5, "Upper non-recoverable"),
+    ("ucr", 4, "Upper critical"),
+    ("unc", 3, "Upper non-critical"),
+    ("lnr", 2, "Lower non-recoverable"),
+    ("lcr", 1, "Lower critical"),
+    ("lnc", 0, "Lower non-critical"),
+)
 _MASK_ORDER = (("lnr", 2), ("lcr", 1), ("lnc", 0), ("unc", 3), ("ucr", 4), ("unr", 5))
 _EVENT_NAMES = ("lnc-", "lnc+", "lcr-", "lcr+", "lnr-", "lnr+", "unc-", "unc+", "ucr-", "ucr+", "unr-", "unr+")
 #: ipmitool's status words, worst first: (comparison bit, status)
-_STATUS = ((2, "Lower Non-Recoverable"), (5, "Upper Non-Recoverable"), (1, "Lower Critical"),
-           (4, "Upper Critical"), (0, "Lower Non-Critical"), (3, "Upper Non-Critical"))
+_STATUS = (
+    (2, "Lower Non-Recoverable"),
+    (5, "Upper Non-Recoverable"),
+    (1, "Lower Critical"),
+    (4, "Upper Critical"),
+    (0, "Lower Non-Critical"),
+    (3, "Upper Non-Critical"),
+)
 _EVENT_CONTROL = ("Per-threshold", "Entire Sensor Only", "Global Disable Only", "No Events From Sensor")
-_LINEARIZE = (lambda x: x, math.log, math.log10, math.log2, math.exp, lambda x: 10 ** x, lambda x: 2 ** x,
-              lambda x: 1 / x, lambda x: x * x, lambda x: x ** 3, math.sqrt, lambda x: math.copysign(abs(x) ** (1 / 3), x))
+_LINEARIZE = (
+    lambda x: x,
+    math.log,
+    math.log10,
+    math.log2,
+    math.exp,
+    lambda x: 10**x,
+    lambda x: 2**x,
+    lambda x: 1 / x,
+    lambda x: x * x,
+    lambda x: x**3,
+    math.sqrt,
+    lambda x: math.copysign(abs(x) ** (1 / 3), x),
+)
 
 
 def _twos(value: int, bits: int) -> int:
@@ -101,7 +126,7 @@ class SensorRecord:
 
     def value(self, raw: int) -> float:
         m, offset, r_exp, b_exp, _tol = self._factors()
-        linear = (m * self._signed(raw) + offset * 10 ** b_exp) * 10 ** r_exp
+        linear = (m * self._signed(raw) + offset * 10**b_exp) * 10**r_exp
         function = self.body[18] & 0x7F
         try:
             return float(_LINEARIZE[function](linear)) if function < len(_LINEARIZE) else float(linear)
@@ -110,11 +135,11 @@ class SensorRecord:
 
     def tolerance(self) -> float:
         m, _offset, r_exp, _b_exp, tol = self._factors()
-        return (m * tol / 2) * 10 ** r_exp
+        return (m * tol / 2) * 10**r_exp
 
     def hysteresis(self, raw: int) -> float:
         m, _offset, r_exp, _b_exp, _tol = self._factors()
-        return m * raw * 10 ** r_exp
+        return m * raw * 10**r_exp
 
     def units(self) -> str:
         percent = "% " if self.units1 & 0x01 else ""
@@ -134,8 +159,23 @@ def decode_record(record: bytes) -> SensorRecord | None:
     id_at = 42 if kind == FULL_SENSOR else 26
     if len(b) <= id_at:
         return None
-    return SensorRecord(kind, b[2], _id_string(b[id_at], b[id_at + 1:]), b[3], b[4] & 0x7F, b[6], b[7], b[8],
-                        b[9] | b[10] << 8, b[11] | b[12] << 8, b[13] | b[14] << 8, b[15], b[16], b[17], bytes(b))
+    return SensorRecord(
+        kind,
+        b[2],
+        _id_string(b[id_at], b[id_at + 1 :]),
+        b[3],
+        b[4] & 0x7F,
+        b[6],
+        b[7],
+        b[8],
+        b[9] | b[10] << 8,
+        b[11] | b[12] << 8,
+        b[13] | b[14] << 8,
+        b[15],
+        b[16],
+        b[17],
+        bytes(b),
+    )
 
 
 def _number(value: float) -> str:
@@ -144,8 +184,11 @@ def _number(value: float) -> str:
 
 
 def _state_names(record: SensorRecord, bits: int) -> list[str]:
-    return [trimmed_event_description(record.sensor_type, record.event_type, offset)
-            for offset in range(15) if bits & (1 << offset)]
+    return [
+        trimmed_event_description(record.sensor_type, record.event_type, offset)
+        for offset in range(15)
+        if bits & (1 << offset)
+    ]
 
 
 def _threshold_lines(record: SensorRecord, reading: SensorReading | None) -> dict[str, Any]:
@@ -189,10 +232,17 @@ def sdr_entry(record: SensorRecord, reading: SensorReading | None) -> dict[str, 
     """One sensor as ``parseSdrData`` shapes ``ipmitool -v sdr`` output."""
     sdr_type = "Threshold" if record.is_threshold else "Discrete"
     entry: dict[str, Any] = {
-        "sensorId": f"{record.name} (0x{record.number:x})", "entityId": f"{record.entity_id}.{record.entity_instance}",
-        "entryIdName": entity_name(record.entity_id), "sdrType": sdr_type,
-        "sensorType": sensor_type_name(record.sensor_type), "sensorReading": "", "sensorReadingUnits": "",
-        "nominalReading": "", "normalMinimum": "", "normalMaximum": "", "statesAsserted": [],
+        "sensorId": f"{record.name} (0x{record.number:x})",
+        "entityId": f"{record.entity_id}.{record.entity_instance}",
+        "entryIdName": entity_name(record.entity_id),
+        "sdrType": sdr_type,
+        "sensorType": sensor_type_name(record.sensor_type),
+        "sensorReading": "",
+        "sensorReadingUnits": "",
+        "nominalReading": "",
+        "normalMinimum": "",
+        "normalMaximum": "",
+        "statesAsserted": [],
     }
     if record.is_threshold:
         entry.update(_threshold_lines(record, reading))
@@ -206,7 +256,10 @@ def sdr_entry(record: SensorRecord, reading: SensorReading | None) -> dict[str, 
         entry["settableThresholds"] = _mask_names(record.reading_mask >> 8) or "Not Settable"
         comparison = ((record.assertion_mask >> 12) & 0x07) | (((record.deassertion_mask >> 12) & 0x07) << 3)
         entry["thresholdReadMask"] = _mask_names(comparison)
-        for key, mask in (("assertionsEnabled", record.assertion_mask), ("deassertionsEnabled", record.deassertion_mask)):
+        for key, mask in (
+            ("assertionsEnabled", record.assertion_mask),
+            ("deassertionsEnabled", record.deassertion_mask),
+        ):
             enabled = " ".join(name for bit, name in enumerate(_EVENT_NAMES) if mask & (1 << bit))
             entry[key] = [enabled] if enabled else []
     else:

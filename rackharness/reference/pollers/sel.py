@@ -20,6 +20,7 @@ ipmitool 1.8 prints for the same IPMI answers and shape it as the parser does:
 Timestamps are shown in UTC; a time before 20000000h (seconds since the BMC's initialisation) is
 "Pre-Init", as ipmitool shows it.
 """
+
 from __future__ import annotations
 
 import struct
@@ -61,22 +62,40 @@ def selinformation(info: SelInfo) -> dict[str, str]:
         "Last Add Time": _timestamp(info.last_add),
         "Last Del Time": _timestamp(info.last_erase),
         "Overflow": "true" if info.support & 0x80 else "false",
-        "Supported Cmds": " ".join(f"'{name}'" for bit, name in ((0x08, "Delete"), (0x04, "Partial Add"),
-                                                                  (0x02, "Reserve"), (0x01, "Get Alloc Info"))
-                                   if info.support & bit),
+        "Supported Cmds": " ".join(
+            f"'{name}'"
+            for bit, name in ((0x08, "Delete"), (0x04, "Partial Add"), (0x02, "Reserve"), (0x01, "Get Alloc Info"))
+            if info.support & bit
+        ),
     }
     if info.allocation is not None:
         units, size, free, largest, max_record = info.allocation
-        data.update({"# of Alloc Units": str(units), "Alloc Unit Size": str(size), "# Free Units": str(free),
-                     "Largest Free Blk": str(largest), "Max Record Size": str(max_record)})
+        data.update(
+            {
+                "# of Alloc Units": str(units),
+                "Alloc Unit Size": str(size),
+                "# Free Units": str(free),
+                "Largest Free Blk": str(largest),
+                "Max Record Size": str(max_record),
+            }
+        )
     return data
 
 
 def _fields(record: bytes) -> dict[str, Any]:
     record_id, record_type, stamp = struct.unpack_from("<HBI", record)
-    return {"id": record_id, "type": record_type, "stamp": stamp, "generator": struct.unpack_from("<H", record, 7)[0],
-            "evm": record[9], "sensor_type": record[10], "sensor": record[11], "event_type": record[12] & 0x7F,
-            "deassertion": bool(record[12] & 0x80), "data": record[13:16]}
+    return {
+        "id": record_id,
+        "type": record_type,
+        "stamp": stamp,
+        "generator": struct.unpack_from("<H", record, 7)[0],
+        "evm": record[9],
+        "sensor_type": record[10],
+        "sensor": record[11],
+        "event_type": record[12] & 0x7F,
+        "deassertion": bool(record[12] & 0x80),
+        "data": record[13:16],
+    }
 
 
 def _is_system_event(record: bytes) -> bool:
@@ -91,12 +110,17 @@ def sel(records: list[bytes], last: int = SEL_LIST_LAST) -> list[dict[str, str]]
             continue
         f = _fields(record)
         date, clock = _date_time(f["stamp"])
-        listed.append({
-            "logId": f"{f['id']:x}", "date": date, "time": clock,
-            "sensorType": sensor_type_name(f["sensor_type"]), "sensorNumber": f"#0x{f['sensor']:02x}",
-            "event": trimmed_event_description(f["sensor_type"], f["event_type"], f["data"][0]),
-            "value": "Deasserted" if f["deassertion"] else "Asserted",
-        })
+        listed.append(
+            {
+                "logId": f"{f['id']:x}",
+                "date": date,
+                "time": clock,
+                "sensorType": sensor_type_name(f["sensor_type"]),
+                "sensorNumber": f"#0x{f['sensor']:02x}",
+                "event": trimmed_event_description(f["sensor_type"], f["event_type"], f["data"][0]),
+                "value": "Deasserted" if f["deassertion"] else "Asserted",
+            }
+        )
     return listed
 
 
@@ -104,22 +128,33 @@ def sel_entry(record: bytes) -> dict[str, str]:
     """One record as ``ipmitool sel get`` prints it, plus RackHD's two codes from ``sel writeraw``."""
     record_id, record_type = struct.unpack_from("<HB", record)
     if not _is_system_event(record):
-        return {"SEL Record ID": f"{record_id:04x}", "Record Type": f"{record_type:02x}",
-                "Event Type Code": "", "Sensor Type Code": ""}
+        return {
+            "SEL Record ID": f"{record_id:04x}",
+            "Record Type": f"{record_type:02x}",
+            "Event Type Code": "",
+            "Sensor Type Code": "",
+        }
     f = _fields(record)
     return {
-        "SEL Record ID": f"{record_id:04x}", "Record Type": f"{record_type:02x}", "Timestamp": _timestamp(f["stamp"]),
-        "Generator ID": f"{f['generator']:04x}", "EvM Revision": f"{f['evm']:02x}",
-        "Sensor Type": sensor_type_name(f["sensor_type"]), "Sensor Number": f"{f['sensor']:02x}",
+        "SEL Record ID": f"{record_id:04x}",
+        "Record Type": f"{record_type:02x}",
+        "Timestamp": _timestamp(f["stamp"]),
+        "Generator ID": f"{f['generator']:04x}",
+        "EvM Revision": f"{f['evm']:02x}",
+        "Sensor Type": sensor_type_name(f["sensor_type"]),
+        "Sensor Number": f"{f['sensor']:02x}",
         "Event Type": event_type_name(f["event_type"]),
         "Event Direction": "Deassertion Event" if f["deassertion"] else "Assertion Event",
-        "Event Data": f["data"].hex(), "Description": trimmed_event_description(f["sensor_type"], f["event_type"],
-                                                                              f["data"][0]),
-        "Event Type Code": f"{f['event_type']:02x}", "Sensor Type Code": f"{f['sensor_type']:02x}",
+        "Event Data": f["data"].hex(),
+        "Description": trimmed_event_description(f["sensor_type"], f["event_type"], f["data"][0]),
+        "Event Type Code": f"{f['event_type']:02x}",
+        "Sensor Type Code": f"{f['sensor_type']:02x}",
     }
 
 
-def new_entries(records: list[bytes], info: SelInfo, place: dict[str, Any]) -> tuple[list[dict[str, str]], dict[str, Any]]:
+def new_entries(
+    records: list[bytes], info: SelInfo, place: dict[str, Any]
+) -> tuple[list[dict[str, str]], dict[str, Any]]:
     """(the records after ``place``, the new place) - RackHD's collectIpmiSelEntries bookkeeping.
 
     ``place`` is the poller's ``{lastPreviouslyReadSelEntry: "0007", lastSelDeleteTimeLastRun: <erase
@@ -132,6 +167,6 @@ def new_entries(records: list[bytes], info: SelInfo, place: dict[str, Any]) -> t
         marker = FIRST_MARKER
     entries = [sel_entry(record) for record in records]
     ids = [entry["SEL Record ID"] for entry in entries]
-    fresh = entries[ids.index(marker) + 1:] if marker in ids else entries
+    fresh = entries[ids.index(marker) + 1 :] if marker in ids else entries
     new_place = {"lastPreviouslyReadSelEntry": ids[-1] if ids else marker, "lastSelDeleteTimeLastRun": erased}
     return fresh, new_place

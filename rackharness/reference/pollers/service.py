@@ -22,6 +22,7 @@ For each due, unpaused ``Pollers.IPMI`` work item (:mod:`.scheduler`):
 Only IPMI pollers run; SNMP, Redfish and WS-Man work items are stored and served but never polled.
 Work items written to Mongo directly are picked up within ``resync_seconds``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,6 @@ import threading
 import time
 from typing import Any, Callable
 
-from rackharness.transports.ipmi.base import BmcAddress
-from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 from rackharness.errors import BmcError
 from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import NODES, OBMS, object_id, refers_to_node
@@ -39,9 +38,17 @@ from rackharness.reference.pollers.bmc_reads import RawBmc, SdrCache
 from rackharness.reference.pollers.cache import DEFAULT_SIZE, PollerCache, js_date
 from rackharness.reference.pollers.commands import COMMANDS, CommandRun
 from rackharness.reference.pollers.scheduler import Scheduler
-from rackharness.reference.pollers.store import (ACCESSIBLE, INACCESSIBLE, IPMI_POLLER, NODE_POLLER_NAMES,
-                                              WorkitemStore, as_datetime)
+from rackharness.reference.pollers.store import (
+    ACCESSIBLE,
+    INACCESSIBLE,
+    IPMI_POLLER,
+    NODE_POLLER_NAMES,
+    WorkitemStore,
+    as_datetime,
+)
 from rackharness.reference.pollers.views import without_secrets
+from rackharness.transports.ipmi.base import BmcAddress
+from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +65,17 @@ class PollError(Exception):
 class PollerService:
     """Implements the context's poller runtime (``ctx.pollers``); ``start()``/``stop()`` by the server."""
 
-    def __init__(self, ctx: TargetContext, *, caller: BmcCaller | None = None, cache_size: int | None = None,
-                 interval_scale: float = 1.0, workers: int = 16, resync_seconds: float = 2.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        ctx: TargetContext,
+        *,
+        caller: BmcCaller | None = None,
+        cache_size: int | None = None,
+        interval_scale: float = 1.0,
+        workers: int = 16,
+        resync_seconds: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if interval_scale <= 0:
             raise ValueError(f"the poller interval scale must be positive, got {interval_scale!r}")
         self.ctx = ctx
@@ -135,8 +150,9 @@ class PollerService:
             self._finish(doc, False, reason=str(exc))
         else:
             self.cache.add(key, entry)
-            extra = {f"config.{name}": value for name, value in place.items()
-                     if (doc.get("config") or {}).get(name) != value}
+            extra = {
+                f"config.{name}": value for name, value in place.items() if (doc.get("config") or {}).get(name) != value
+            }
             self._finish(doc, True, extra=extra)
         return max(MIN_INTERVAL_SECONDS, float(doc.get("pollInterval") or 0) / 1000.0)
 
@@ -149,14 +165,16 @@ class PollerService:
             obm = self.ctx.db[OBMS].find_one({"node": refers_to_node(str(node)), "service": IPMI_OBM})
             settings.update(self.ctx.sealer.unseal((obm or {}).get("config") or {}))
         settings.update({key: value for key, value in config.items() if key != "command"})
-        missing = [key for key in ("host", "user") if not settings.get(key)] + \
-                  (["password"] if settings.get("password") is None else [])
+        missing = [key for key in ("host", "user") if not settings.get(key)] + (
+            ["password"] if settings.get("password") is None else []
+        )
         if missing:
             if node is None:
                 raise PollError(f"no BMC to poll: the poller's config lacks {', '.join(missing)}")
             what = f" has no {IPMI_OBM} OBM" if obm is None else f"'s {IPMI_OBM} OBM lacks {', '.join(missing)}"
-            raise PollError(f"no BMC to poll: node {node}{what} (PUT /api/2.0/nodes/{node}/obm with host, user, "
-                            "password)")
+            raise PollError(
+                f"no BMC to poll: node {node}{what} (PUT /api/2.0/nodes/{node}/obm with host, user, password)"
+            )
         try:
             port = int(settings.get("port") or 623)
         except (TypeError, ValueError):
@@ -183,19 +201,27 @@ class PollerService:
         return {**shown, command: result, "timestamp": js_date()}, place if command == "selEntries" else {}
 
     # -- bookkeeping and events -------------------------------------------------------------------
-    def _finish(self, doc: dict[str, Any], succeeded: bool, *, extra: dict[str, Any] | None = None,
-                reason: str = "") -> None:
+    def _finish(
+        self, doc: dict[str, Any], succeeded: bool, *, extra: dict[str, Any] | None = None, reason: str = ""
+    ) -> None:
         new_state = ACCESSIBLE if succeeded else INACCESSIBLE
         with self._state_lock:
             announce = self._reachability_changed(doc, new_state)
             self.store.finished(doc, succeeded, extra)
         if not succeeded:
             level = logging.WARNING if not doc.get("failureCount") else logging.DEBUG
-            log.log(level, "poller %s (%s, node %s) failed: %s", doc["_id"], (doc.get("config") or {}).get("command"),
-                    doc.get("node"), reason)
+            log.log(
+                level,
+                "poller %s (%s, node %s) failed: %s",
+                doc["_id"],
+                (doc.get("config") or {}).get("command"),
+                doc.get("node"),
+                reason,
+            )
         if announce is not None:
-            self.ctx.events.publish_external("node", new_state, "information", announce[0], announce[0],
-                                             {"nodeType": announce[1]})
+            self.ctx.events.publish_external(
+                "node", new_state, "information", announce[0], announce[0], {"nodeType": announce[1]}
+            )
 
     def _reachability_changed(self, doc: dict[str, Any], new_state: str) -> tuple[str, Any] | None:
         """(node id, node type) when this result changes whether the node is reachable, else None."""
@@ -203,8 +229,11 @@ class PollerService:
         if node_ref is None or doc.get("state") == new_state:
             return None
         node_id = str(node_ref)
-        states = [item.get("state") for item in self.store.for_node(node_id, NODE_POLLER_NAMES)
-                  if (item.get("pollInterval") or 0) > 0]
+        states = [
+            item.get("state")
+            for item in self.store.for_node(node_id, NODE_POLLER_NAMES)
+            if (item.get("pollInterval") or 0) > 0
+        ]
         if (states + [new_state]).count(ACCESSIBLE) != 1:
             return None
         node = self.ctx.db[NODES].find_one({"_id": object_id(node_id) or node_id}, {"type": 1})
@@ -218,8 +247,13 @@ class PollerService:
         self._power[poller_id] = power
         node = doc.get("node")
         self.ctx.events.publish_external(
-            "polleralert", "chassispower.updated", "information", poller_id, str(node) if node is not None else None,
-            {"states": {"last": "ON" if last else "OFF", "current": "ON" if power else "OFF"}})
+            "polleralert",
+            "chassispower.updated",
+            "information",
+            poller_id,
+            str(node) if node is not None else None,
+            {"states": {"last": "ON" if last else "OFF", "current": "ON" if power else "OFF"}},
+        )
 
 
 def _seconds_until(when: Any) -> float:

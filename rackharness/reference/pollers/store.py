@@ -12,6 +12,7 @@ Run updates use ``$set`` of their own fields only, so they never undo a concurre
 nx-27017 a datetime given to ``$set`` is stored as a naive UTC string, which :func:`as_datetime`
 and ``documents.iso`` read back.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,13 @@ from pymongo.database import Database
 from rackharness.reference.documents import WORKITEMS, iso, now, object_id, refers_to_node
 
 #: RackHD's Constants.WorkItems.Pollers: POST/PATCH ``type`` -> stored ``name``
-POLLER_NAMES = {"ipmi": "Pollers.IPMI", "snmp": "Pollers.SNMP", "redfish": "Pollers.Redfish",
-                "wsman": "Pollers.WSMAN", "ucs": "Pollers.UCS"}
+POLLER_NAMES = {
+    "ipmi": "Pollers.IPMI",
+    "snmp": "Pollers.SNMP",
+    "redfish": "Pollers.Redfish",
+    "wsman": "Pollers.WSMAN",
+    "ucs": "Pollers.UCS",
+}
 IPMI_POLLER = POLLER_NAMES["ipmi"]
 NODE_POLLER_NAMES = (POLLER_NAMES["ipmi"], POLLER_NAMES["snmp"])  # poller-helper's node reachability set
 ACCESSIBLE, INACCESSIBLE = "accessible", "inaccessible"
@@ -73,17 +79,34 @@ class WorkitemStore:
 
     def runnable(self) -> list[dict[str, Any]]:
         """Unpaused IPMI pollers (the ones the target runs), with their schedule fields."""
-        return [doc for doc in self.items.find({"name": IPMI_POLLER}, {"paused": 1, "nextScheduled": 1})
-                if not doc.get("paused")]
+        return [
+            doc
+            for doc in self.items.find({"name": IPMI_POLLER}, {"paused": 1, "nextScheduled": 1})
+            if not doc.get("paused")
+        ]
 
     # -- writes -----------------------------------------------------------------------------------
-    def create(self, name: str, poll_interval: int, node: str | None, config: dict[str, Any],
-               paused: bool = False) -> dict[str, Any]:
+    def create(
+        self, name: str, poll_interval: int, node: str | None, config: dict[str, Any], paused: bool = False
+    ) -> dict[str, Any]:
         stamp = now()
-        doc = {"_id": ObjectId(), "name": name, "node": object_id(node) or node if node else None,
-               "config": config, "pollInterval": poll_interval, "nextScheduled": None, "lastStarted": None,
-               "lastFinished": None, "leaseToken": None, "leaseExpires": None, "failureCount": 0,
-               "paused": bool(paused), "state": None, "createdAt": stamp, "updatedAt": stamp}
+        doc = {
+            "_id": ObjectId(),
+            "name": name,
+            "node": object_id(node) or node if node else None,
+            "config": config,
+            "pollInterval": poll_interval,
+            "nextScheduled": None,
+            "lastStarted": None,
+            "lastFinished": None,
+            "leaseToken": None,
+            "leaseExpires": None,
+            "failureCount": 0,
+            "paused": bool(paused),
+            "state": None,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
         self.items.insert_one(doc)
         return doc
 
@@ -102,22 +125,37 @@ class WorkitemStore:
     def started(self, doc: dict[str, Any]) -> str:
         """startNextScheduled's bookkeeping: lastStarted, a lease; returns the lease token."""
         stamp, token = now(), str(uuid.uuid4())
-        self.items.update_one({"_id": doc["_id"]}, {"$set": {
-            "lastStarted": stamp, "leaseToken": token,
-            "leaseExpires": stamp + dt.timedelta(seconds=LEASE_SECONDS), "updatedAt": stamp}})
+        self.items.update_one(
+            {"_id": doc["_id"]},
+            {
+                "$set": {
+                    "lastStarted": stamp,
+                    "leaseToken": token,
+                    "leaseExpires": stamp + dt.timedelta(seconds=LEASE_SECONDS),
+                    "updatedAt": stamp,
+                }
+            },
+        )
         return token
 
     def finished(self, doc: dict[str, Any], succeeded: bool, extra: dict[str, Any] | None = None) -> None:
         """setSucceeded / setFailed, with the accessible state and any config bookkeeping in ``extra``."""
         stamp = now()
         interval = dt.timedelta(milliseconds=max(0, int(doc.get("pollInterval") or 0)))
-        changes = {"lastFinished": stamp, "nextScheduled": stamp + interval, "leaseToken": None,
-                   "leaseExpires": None, "updatedAt": stamp,
-                   "failureCount": 0 if succeeded else int(doc.get("failureCount") or 0) + 1,
-                   "state": ACCESSIBLE if succeeded else INACCESSIBLE, **(extra or {})}
+        changes = {
+            "lastFinished": stamp,
+            "nextScheduled": stamp + interval,
+            "leaseToken": None,
+            "leaseExpires": None,
+            "updatedAt": stamp,
+            "failureCount": 0 if succeeded else int(doc.get("failureCount") or 0) + 1,
+            "state": ACCESSIBLE if succeeded else INACCESSIBLE,
+            **(extra or {}),
+        }
         self.items.update_one({"_id": doc["_id"]}, {"$set": changes})
 
     def release_leases(self) -> int:
         """Clear the leases a previous target process left (it polls no more); returns how many."""
-        return self.items.update_many({"leaseToken": {"$ne": None}},
-                                      {"$set": {"leaseToken": None, "leaseExpires": None}}).modified_count
+        return self.items.update_many(
+            {"leaseToken": {"$ne": None}}, {"$set": {"leaseToken": None, "leaseExpires": None}}
+        ).modified_count

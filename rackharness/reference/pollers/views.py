@@ -9,6 +9,7 @@
 A poller without a node carries its BMC's credentials in ``config``; keys matching /password/i,
 /community/i (SNMP's ``communityString``) or /productkey/i are left out of every rendering.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,27 +26,43 @@ def without_secrets(config: Any) -> dict[str, Any]:
     """A poller or OBM config minus its secret keys (any depth)."""
     if not isinstance(config, dict):
         return {}
-    return {key: without_secrets(value) if isinstance(value, dict) else value
-            for key, value in config.items() if not SECRET_KEY.search(str(key))}
+    return {
+        key: without_secrets(value) if isinstance(value, dict) else value
+        for key, value in config.items()
+        if not SECRET_KEY.search(str(key))
+    }
 
 
 def poller_view(doc: dict[str, Any], base_path: str) -> dict[str, Any]:
     node = reference_id(doc.get("node"))
     return {
-        "id": document_id(doc), "type": type_of(doc.get("name")), "pollInterval": doc.get("pollInterval"),
-        "node": f"{base_path}/nodes/{node}" if node else None, "config": without_secrets(doc.get("config")),
-        "lastStarted": iso(doc.get("lastStarted")), "lastFinished": iso(doc.get("lastFinished")),
-        "paused": bool(doc.get("paused")), "failureCount": int(doc.get("failureCount") or 0),
+        "id": document_id(doc),
+        "type": type_of(doc.get("name")),
+        "pollInterval": doc.get("pollInterval"),
+        "node": f"{base_path}/nodes/{node}" if node else None,
+        "config": without_secrets(doc.get("config")),
+        "lastStarted": iso(doc.get("lastStarted")),
+        "lastFinished": iso(doc.get("lastFinished")),
+        "paused": bool(doc.get("paused")),
+        "failureCount": int(doc.get("failureCount") or 0),
     }
 
 
 def workitem_raw(doc: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": document_id(doc), "name": doc.get("name"), "node": reference_id(doc.get("node")),
-        "config": without_secrets(doc.get("config")), "pollInterval": doc.get("pollInterval"),
-        "nextScheduled": iso(doc.get("nextScheduled")), "lastStarted": iso(doc.get("lastStarted")),
-        "lastFinished": iso(doc.get("lastFinished")), "leaseToken": doc.get("leaseToken"),
-        "leaseExpires": iso(doc.get("leaseExpires")), "failureCount": int(doc.get("failureCount") or 0),
-        "paused": bool(doc.get("paused")), "state": doc.get("state"),
-        "createdAt": iso(doc.get("createdAt")), "updatedAt": iso(doc.get("updatedAt")),
+        "id": document_id(doc),
+        "name": doc.get("name"),
+        "node": reference_id(doc.get("node")),
+        "config": without_secrets(doc.get("config")),
+        "pollInterval": doc.get("pollInterval"),
+        "nextScheduled": iso(doc.get("nextScheduled")),
+        "lastStarted": iso(doc.get("lastStarted")),
+        "lastFinished": iso(doc.get("lastFinished")),
+        "leaseToken": doc.get("leaseToken"),
+        "leaseExpires": iso(doc.get("leaseExpires")),
+        "failureCount": int(doc.get("failureCount") or 0),
+        "paused": bool(doc.get("paused")),
+        "state": doc.get("state"),
+        "createdAt": iso(doc.get("createdAt")),
+        "updatedAt": iso(doc.get("updatedAt")),
     }

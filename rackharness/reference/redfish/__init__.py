@@ -8,13 +8,24 @@ and Registries, JsonSchemas, ``$metadata``, ``odata``, NetworkDevices, DCIMCooli
 (:mod:`.services`). Errors are Redfish error bodies (:mod:`.errors`). Authentication is the
 auth-enabled app's gate, as for API 2.0.
 """
+
 from __future__ import annotations
 
 from flask import Flask
 
 from rackharness.reference.context import TargetContext
 from rackharness.reference.redfish import (
-    accounts, chassis, events, local_manager, managers, root, services, sessions, systems, tasks, update_service,
+    accounts,
+    chassis,
+    events,
+    local_manager,
+    managers,
+    root,
+    services,
+    sessions,
+    systems,
+    tasks,
+    update_service,
 )
 from rackharness.reference.redfish.resources import BASE
 
@@ -22,6 +33,17 @@ from rackharness.reference.redfish.resources import BASE
 def register(app: Flask, ctx: TargetContext) -> None:
     """Mount ``/redfish`` and every ``/redfish/v1`` resource on ``app``."""
     app.register_blueprint(root.version_blueprint())
-    for module in (root, systems, managers, chassis, sessions, tasks, accounts, events, local_manager, services,
-                   update_service):
+    for module in (
+        root,
+        systems,
+        managers,
+        chassis,
+        sessions,
+        tasks,
+        accounts,
+        events,
+        local_manager,
+        services,
+        update_service,
+    ):
         app.register_blueprint(module.blueprint(ctx), url_prefix=BASE)

@@ -18,6 +18,7 @@ and Redfish's three fixed roles (on-http ``account-service.js``, ``roles.js``).
   with its privileges, 404 for another name. RackHD links each member as ``/Roles/<name>,<privileges...>``
   (its template prints the [name, privileges] pair); the target links ``/Roles/<name>``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -44,10 +45,18 @@ REDFISH_ROLES = {
 
 def account_view(record: dict[str, Any]) -> dict[str, Any]:
     name = record["username"]
-    return {"@odata.context": f"{BASE}/$metadata#ManagerAccount.ManagerAccount", "@odata.id": f"{ACCOUNTS}/{name}",
-            "@odata.type": "#ManagerAccount.v1_0_0.ManagerAccount", "Oem": {}, "Id": str(record.get("_id", name)),
-            "Description": "User Account", "Name": "User Account", "UserName": name, "RoleId": record.get("role"),
-            "Links": {"Role": link(f"{ROLES}/{record.get('role')}")}}
+    return {
+        "@odata.context": f"{BASE}/$metadata#ManagerAccount.ManagerAccount",
+        "@odata.id": f"{ACCOUNTS}/{name}",
+        "@odata.type": "#ManagerAccount.v1_0_0.ManagerAccount",
+        "Oem": {},
+        "Id": str(record.get("_id", name)),
+        "Description": "User Account",
+        "Name": "User Account",
+        "UserName": name,
+        "RoleId": record.get("role"),
+        "Links": {"Role": link(f"{ROLES}/{record.get('role')}")},
+    }
 
 
 def _strings(body: Any, keys: tuple[str, ...]) -> dict[str, str]:
@@ -68,8 +77,11 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     def checked(username: str, password: str | None, role: str | None) -> None:
         """The users model's own checks (password length, role), as a Redfish 400."""
-        fields = {key: value for key, value in (("username", username), ("password", password), ("role", role))
-                  if value is not None}
+        fields = {
+            key: value
+            for key, value in (("username", username), ("password", password), ("role", role))
+            if value is not None
+        }
         try:
             validate_schema("user.2.0.json#/definitions/PartialUser", fields)
         except ApiError as exc:
@@ -77,25 +89,42 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     @bp.get("/AccountService")
     def get_account_service():
-        return json_response({
-            "@odata.context": f"{BASE}/$metadata#AccountService", "@odata.id": f"{BASE}/AccountService",
-            "@odata.type": "#AccountService.1.0.0.AccountService", "Oem": {}, "Id": "AccountService",
-            "Description": "Account Service", "Name": "Account Service", "Status": {}, "ServiceEnabled": True,
-            "MinPasswordLength": 6, "MaxPasswordLength": 50, "AccountLockoutThreshold": 0,
-            "Accounts": link(ACCOUNTS), "Roles": link(ROLES)})
+        return json_response(
+            {
+                "@odata.context": f"{BASE}/$metadata#AccountService",
+                "@odata.id": f"{BASE}/AccountService",
+                "@odata.type": "#AccountService.1.0.0.AccountService",
+                "Oem": {},
+                "Id": "AccountService",
+                "Description": "Account Service",
+                "Name": "Account Service",
+                "Status": {},
+                "ServiceEnabled": True,
+                "MinPasswordLength": 6,
+                "MaxPasswordLength": 50,
+                "AccountLockoutThreshold": 0,
+                "Accounts": link(ACCOUNTS),
+                "Roles": link(ROLES),
+            }
+        )
 
     @bp.get("/AccountService/Accounts")
     def get_accounts():
-        body = collection(ACCOUNTS, "ManagerAccount", "RackHD User Accounts",
-                          [f"{ACCOUNTS}/{record['username']}" for record in users.all()])
+        body = collection(
+            ACCOUNTS,
+            "ManagerAccount",
+            "RackHD User Accounts",
+            [f"{ACCOUNTS}/{record['username']}" for record in users.all()],
+        )
         return json_response(body)
 
     @bp.post("/AccountService/Accounts")
     def create_account():
         fields = _strings(request_json(), ("UserName", "Password", "RoleId"))
         username, password, role = fields["UserName"], fields["Password"], fields["RoleId"]
-        first_from_localhost = (not users.all() and ctx.config.get("enableLocalHostException", True)
-                                and request.remote_addr in LOCALHOST)
+        first_from_localhost = (
+            not users.all() and ctx.config.get("enableLocalHostException", True) and request.remote_addr in LOCALHOST
+        )
         if not first_from_localhost and g.get("rackhd_user") is None:
             raise RedfishError(401, "Unauthorized")
         if users.get(username) is not None:
@@ -146,10 +175,19 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     def get_role(identifier: str):
         if identifier not in REDFISH_ROLES:
             raise redfish_not_found("Role", identifier)
-        return json_response({
-            "@odata.context": f"{BASE}/$metadata#Role.Role", "@odata.id": f"{ROLES}/{identifier}",
-            "@odata.type": "#Role.Role", "Oem": {}, "Id": "", "Name": identifier,
-            "Description": f"Display the privileges of {identifier}", "OemPrivileges": [],
-            "AssignedPrivileges": list(REDFISH_ROLES[identifier]), "IsPredefined": True})
+        return json_response(
+            {
+                "@odata.context": f"{BASE}/$metadata#Role.Role",
+                "@odata.id": f"{ROLES}/{identifier}",
+                "@odata.type": "#Role.Role",
+                "Oem": {},
+                "Id": "",
+                "Name": identifier,
+                "Description": f"Display the privileges of {identifier}",
+                "OemPrivileges": [],
+                "AssignedPrivileges": list(REDFISH_ROLES[identifier]),
+                "IsPredefined": True,
+            }
+        )
 
     return bp

@@ -7,6 +7,7 @@ As chassis.js: the collection lists every ``type: enclosure`` node by id and, fo
 ``SerialNumber``, ``AssetTag``, ``SKU`` and ``Model`` come from the first enclosed node's ohai
 ``dmi.chassis`` / ``dmi.system``, ``IndicatorLED`` from that node's chassis poller.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,9 +26,28 @@ from rackharness.reference.redfish.resources import BASE, collection, link, node
 ENCLOSURE = "enclosure"
 _SERIAL_NAME = re.compile(r"Enclosure Node ([a-zA-Z0-9_-]*)")
 #: chassis.js typeEnum: the first that occurs in dmi's chassis type wins, spaces removed
-CHASSIS_TYPES = ("Rack", "Blade", "Enclosure", "StandAlone", "Stand Alone", "RackMount", "Rack Mount", "Card",
-                 "Cartridge", "Row", "Pod", "Expansion", "Sidecar", "Zone", "Sled", "Shelf", "Drawer", "Module",
-                 "Component", "Other")
+CHASSIS_TYPES = (
+    "Rack",
+    "Blade",
+    "Enclosure",
+    "StandAlone",
+    "Stand Alone",
+    "RackMount",
+    "Rack Mount",
+    "Card",
+    "Cartridge",
+    "Row",
+    "Pod",
+    "Expansion",
+    "Sidecar",
+    "Zone",
+    "Sled",
+    "Shelf",
+    "Drawer",
+    "Module",
+    "Component",
+    "Other",
+)
 
 
 def chassis_type(dmi_type: str) -> str:
@@ -69,18 +89,34 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         chassis, system = dmi.get("chassis") or {}, dmi.get("system") or {}
         led = chassis_power(ctx, systems[0]).led if systems else UNKNOWN
         path = f"{BASE}/Chassis/{identifier}"
-        return json_response({
-            "@odata.context": f"{BASE}/$metadata#Chassis.Chassis", "@odata.id": path,
-            "@odata.type": "#Chassis.v1_4_0.Chassis", "Oem": {}, "Id": identifier, "Description": "",
-            "Name": "Chassis", "ChassisType": chassis_type(str(chassis.get("type", ""))),
-            "AssetTag": str(chassis.get("asset_tag", "")), "Manufacturer": str(chassis.get("manufacturer", "")),
-            "Model": str(system.get("product_name", "")), "SKU": str(chassis.get("sku_number", "")),
-            "SerialNumber": str(chassis.get("serial_number", "")),
-            "Actions": {"Oem": {}, "#Chassis.Reset": {}}, "Status": {},
-            "Thermal": link(f"{path}/Thermal"), "Power": link(f"{path}/Power"), "IndicatorLED": led,
-            "Links": {"Oem": {}, "ComputerSystems@odata.count": len(systems),
-                      "ComputerSystems": [link(f"{BASE}/Systems/{target}") for target in systems],
-                      "ManagedBy@odata.count": 1, "ManagedBy": [link(f"{BASE}/Managers/RackHD")]},
-        })
+        return json_response(
+            {
+                "@odata.context": f"{BASE}/$metadata#Chassis.Chassis",
+                "@odata.id": path,
+                "@odata.type": "#Chassis.v1_4_0.Chassis",
+                "Oem": {},
+                "Id": identifier,
+                "Description": "",
+                "Name": "Chassis",
+                "ChassisType": chassis_type(str(chassis.get("type", ""))),
+                "AssetTag": str(chassis.get("asset_tag", "")),
+                "Manufacturer": str(chassis.get("manufacturer", "")),
+                "Model": str(system.get("product_name", "")),
+                "SKU": str(chassis.get("sku_number", "")),
+                "SerialNumber": str(chassis.get("serial_number", "")),
+                "Actions": {"Oem": {}, "#Chassis.Reset": {}},
+                "Status": {},
+                "Thermal": link(f"{path}/Thermal"),
+                "Power": link(f"{path}/Power"),
+                "IndicatorLED": led,
+                "Links": {
+                    "Oem": {},
+                    "ComputerSystems@odata.count": len(systems),
+                    "ComputerSystems": [link(f"{BASE}/Systems/{target}") for target in systems],
+                    "ManagedBy@odata.count": 1,
+                    "ManagedBy": [link(f"{BASE}/Managers/RackHD")],
+                },
+            }
+        )
 
     return bp

@@ -6,6 +6,7 @@ RackHD (systems.js ``chassisData``) asks the poller cache for the latest result 
 With no poller or no data yet both are ``Unknown``, and the ComputerSystem view then shows
 ``PowerState: "On"`` — RackHD's template does that, and so does this target.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -13,6 +13,7 @@ merged with its latest ``dmi`` catalog data (RackHD answers 404 when either is m
 * ``PowerState`` and ``IndicatorLED``: the chassis poller (:mod:`.chassis_power`);
 * ``Links.ManagedBy``: the node's manager and ``RackHD``; ``Links.Chassis``: its ``enclosedBy`` nodes.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,8 +28,7 @@ RESET_TARGET = "Actions/ComputerSystem.Reset"
 
 
 def latest_catalog(ctx: TargetContext, nid: str, source: str) -> dict[str, Any] | None:
-    found = list(ctx.db[CATALOGS].find({"node": refers_to_node(nid), "source": source})
-                 .sort("createdAt", -1).limit(1))
+    found = list(ctx.db[CATALOGS].find({"node": refers_to_node(nid), "source": source}).sort("createdAt", -1).limit(1))
     data = found[0].get("data") if found else None
     return data if isinstance(data, dict) else None
 
@@ -61,15 +61,19 @@ def computer_system(ctx: TargetContext, node: dict[str, Any]) -> dict[str, Any]:
     ohai, dmi = latest_catalog(ctx, nid, "ohai"), latest_catalog(ctx, nid, "dmi")
     missing = [source for source, data in (("ohai", ohai), ("dmi", dmi)) if data is None]
     if missing:
-        raise RedfishError(404, f"System {nid} has no {' and no '.join(missing)} catalog: RackHD builds a "
-                                "ComputerSystem from both (discover the node, or POST its catalogs)")
+        raise RedfishError(
+            404,
+            f"System {nid} has no {' and no '.join(missing)} catalog: RackHD builds a "
+            "ComputerSystem from both (discover the node, or POST its catalogs)",
+        )
     system, bios = _section(ohai, "dmi", "system"), _section(ohai, "dmi", "bios")
     power = chassis_power(ctx, nid)
     path = f"{BASE}/Systems/{nid}"
     managers = ([nid] if has_obm(ctx.db, nid) else []) + ["RackHD"]
     chassis = relation_targets(node, "enclosedBy")
-    processor = _section(ohai, "dmi", "processor").get("version") or \
-        _section(dmi, "Processor Information").get("Version")
+    processor = _section(ohai, "dmi", "processor").get("version") or _section(dmi, "Processor Information").get(
+        "Version"
+    )
     return {
         "@odata.context": f"{BASE}/$metadata#ComputerSystem.ComputerSystem",
         "@odata.id": path,
@@ -107,8 +111,10 @@ def computer_system(ctx: TargetContext, node: dict[str, Any]) -> dict[str, Any]:
             "Oem": {},
             "ManagedBy@odata.count": len(managers),
             "ManagedBy": [link(f"{BASE}/Managers/{manager}") for manager in managers],
-            "PoweredBy@odata.count": 0, "PoweredBy": [],
-            "CooledBy@odata.count": 0, "CooledBy": [],
+            "PoweredBy@odata.count": 0,
+            "PoweredBy": [],
+            "CooledBy@odata.count": 0,
+            "CooledBy": [],
             "Chassis@odata.count": len(chassis),
             "Chassis": [link(f"{BASE}/Chassis/{target}") for target in chassis],
         },

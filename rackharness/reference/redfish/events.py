@@ -19,6 +19,7 @@ shared by its endpoints). Left out: delivering anything to a subscriber — Rack
 (threshold and discrete sensor readings) and, on SubmitTestEvent, an ``Alert`` EventRecord
 (``MessageId`` ``TestEvent.1.0.0``) to each subscription; the target sends none.
 """
+
 from __future__ import annotations
 
 import threading
@@ -53,14 +54,20 @@ def check_destination(body: Any) -> dict[str, Any]:
     """400 unless ``body`` is an EventDestination with its four required keys."""
     problems = []
     if not isinstance(body, dict):
-        raise RedfishError(400, "the body must be an EventDestination object: Destination, EventTypes, Context, "
-                                "Protocol")
-    problems += [f"{key} is required" for key in ("Destination", "EventTypes", "Context", "Protocol")
-                 if key not in body]
-    problems += [f"{key} must be a string" for key in ("Destination", "Context")
-                 if key in body and not isinstance(body[key], str)]
-    if "EventTypes" in body and (not isinstance(body["EventTypes"], list)
-                                 or not all(kind in EVENT_TYPES for kind in body["EventTypes"])):
+        raise RedfishError(
+            400, "the body must be an EventDestination object: Destination, EventTypes, Context, Protocol"
+        )
+    problems += [
+        f"{key} is required" for key in ("Destination", "EventTypes", "Context", "Protocol") if key not in body
+    ]
+    problems += [
+        f"{key} must be a string"
+        for key in ("Destination", "Context")
+        if key in body and not isinstance(body[key], str)
+    ]
+    if "EventTypes" in body and (
+        not isinstance(body["EventTypes"], list) or not all(kind in EVENT_TYPES for kind in body["EventTypes"])
+    ):
         problems.append(f"EventTypes must be an array of {', '.join(EVENT_TYPES)}")
     if "Protocol" in body and body["Protocol"] != "Redfish":
         problems.append("Protocol must be Redfish")
@@ -70,11 +77,17 @@ def check_destination(body: Any) -> dict[str, Any]:
 
 
 def destination_view(subscription: dict[str, Any]) -> dict[str, Any]:
-    return {"@odata.context": f"{BASE}/$metadata#EventDestination.EventDestination",
-            "@odata.id": f"{SUBSCRIPTIONS}/{subscription['Id']}", "@odata.type": "#EventService.v1_0_0.EventDestination",
-            "Id": subscription["Id"], "Name": "Event Subscription Destination",
-            "Destination": subscription["Destination"], "EventTypes": subscription["EventTypes"],
-            "Context": subscription["Context"], "Protocol": subscription["Protocol"]}
+    return {
+        "@odata.context": f"{BASE}/$metadata#EventDestination.EventDestination",
+        "@odata.id": f"{SUBSCRIPTIONS}/{subscription['Id']}",
+        "@odata.type": "#EventService.v1_0_0.EventDestination",
+        "Id": subscription["Id"],
+        "Name": "Event Subscription Destination",
+        "Destination": subscription["Destination"],
+        "EventTypes": subscription["EventTypes"],
+        "Context": subscription["Context"],
+        "Protocol": subscription["Protocol"],
+    }
 
 
 def blueprint(ctx: TargetContext) -> Blueprint:
@@ -89,20 +102,33 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     @bp.get("/EventService")
     def event_service_root():
-        return json_response({
-            "@odata.context": f"{BASE}/$metadata#EventService.EventService", "@odata.id": SERVICE,
-            "@odata.type": "#EventService.v1_0_0.EventService", "Id": "EventService", "Name": "Event Service",
-            "Status": {}, "EventTypesForSubscription": list(EVENT_TYPES),
-            "DeliveryRetryAttempts": DELIVERY_RETRY_ATTEMPTS,
-            "DeliveryRetryIntervalSeconds": DELIVERY_RETRY_SECONDS, "ServiceEnabled": True,
-            "Actions": {"#EventService.SubmitTestEvent": {
-                "target": f"{SERVICE}/Actions/EventService.SubmitTestEvent"}},
-            "Subscriptions": link(SUBSCRIPTIONS)})
+        return json_response(
+            {
+                "@odata.context": f"{BASE}/$metadata#EventService.EventService",
+                "@odata.id": SERVICE,
+                "@odata.type": "#EventService.v1_0_0.EventService",
+                "Id": "EventService",
+                "Name": "Event Service",
+                "Status": {},
+                "EventTypesForSubscription": list(EVENT_TYPES),
+                "DeliveryRetryAttempts": DELIVERY_RETRY_ATTEMPTS,
+                "DeliveryRetryIntervalSeconds": DELIVERY_RETRY_SECONDS,
+                "ServiceEnabled": True,
+                "Actions": {
+                    "#EventService.SubmitTestEvent": {"target": f"{SERVICE}/Actions/EventService.SubmitTestEvent"}
+                },
+                "Subscriptions": link(SUBSCRIPTIONS),
+            }
+        )
 
     @bp.get("/EventService/Subscriptions")
     def get_events_collection():
-        body = collection(SUBSCRIPTIONS, "EventDestination", "Event Subscription Collection",
-                          [f"{SUBSCRIPTIONS}/{index}" for index in list(subscriptions)])
+        body = collection(
+            SUBSCRIPTIONS,
+            "EventDestination",
+            "Event Subscription Collection",
+            [f"{SUBSCRIPTIONS}/{index}" for index in list(subscriptions)],
+        )
         del body["Oem"]  # RackHD's EventDestinationCollection has none
         return json_response(body)
 

@@ -15,6 +15,7 @@ network interfaces (``/Managers/RackHD/EthernetInterfaces``), the host's as on-h
 These rules sit beside managers.py's ``GET /Managers/<identifier>``; the RackHD paths are literal, so
 they win over ``/Managers/<identifier>/EthernetInterfaces`` (not served).
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -87,9 +88,11 @@ def blueprint(ctx: TargetContext) -> Blueprint:
             raise RedfishError(404, "invalid resource")  # RackHD's words
         body: dict[str, Any] = {
             "@odata.context": f"{BASE}/$metadata#EthernetInterface.EthernetInterface",
-            "@odata.id": f"{INTERFACES}/{index}", "@odata.type": "#EthernetInterface.v1_2_0.EthernetInterface",
+            "@odata.id": f"{INTERFACES}/{index}",
+            "@odata.type": "#EthernetInterface.v1_2_0.EthernetInterface",
             "IPv4Addresses": [{k: v for k, v in address.items() if v is not None} for address in entry["ipv4"]],
-            "Id": index}
+            "Id": index,
+        }
         if entry.get("mac"):
             body.update({"PermanentMACAddress": entry["mac"], "MACAddress": entry["mac"]})
         body["Name"] = "Manager Ethernet Interface"

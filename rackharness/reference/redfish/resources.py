@@ -4,6 +4,7 @@ Paths follow ``redfish.yaml`` (basePath ``/redfish/v1``); a link is ``{"@odata.i
 collection is RackHD's collection view: ``@odata.context``, ``@odata.id``, ``@odata.type``,
 ``Name``, ``Members@odata.count`` and ``Members`` (links).
 """
+
 from __future__ import annotations
 
 from typing import Any, Iterable
@@ -26,9 +27,15 @@ def link(path: str) -> dict[str, str]:
 def collection(path: str, resource: str, name: str, members: Iterable[str]) -> dict[str, Any]:
     """RackHD's ``<resource>Collection`` view of member paths."""
     links = [link(member) for member in members]
-    return {"@odata.context": f"{BASE}/$metadata#{resource}Collection.{resource}Collection", "@odata.id": path,
-            "@odata.type": f"#{resource}Collection.{resource}Collection", "Oem": {}, "Name": name,
-            "Members@odata.count": len(links), "Members": links}
+    return {
+        "@odata.context": f"{BASE}/$metadata#{resource}Collection.{resource}Collection",
+        "@odata.id": path,
+        "@odata.type": f"#{resource}Collection.{resource}Collection",
+        "Oem": {},
+        "Name": name,
+        "Members@odata.count": len(links),
+        "Members": links,
+    }
 
 
 def nodes_of_type(db: Database, types: Iterable[str]) -> list[dict[str, Any]]:
@@ -51,11 +58,18 @@ def has_obm(db: Database, nid: str) -> bool:
 def nodes_with_obms(db: Database, nodes: list[dict[str, Any]]) -> set[str]:
     """Ids of ``nodes`` that have at least one OBM (one query for all of them)."""
     refs: list[Any] = [node["_id"] for node in nodes] + [node_id(node) for node in nodes]
-    return {str(obm["node"]) for obm in db[OBMS].find({"node": {"$in": refs}}, {"node": 1})
-            if isinstance(obm.get("node"), (ObjectId, str))}
+    return {
+        str(obm["node"])
+        for obm in db[OBMS].find({"node": {"$in": refs}}, {"node": 1})
+        if isinstance(obm.get("node"), (ObjectId, str))
+    }
 
 
 def relation_targets(node: dict[str, Any], relation_type: str) -> list[str]:
     """Every target of the node's ``relation_type`` relations (``enclosedBy``, ``encloses`` ...)."""
-    return [str(target) for relation in node.get("relations") or []
-            if relation.get("relationType") == relation_type for target in relation.get("targets") or []]
+    return [
+        str(target)
+        for relation in node.get("relations") or []
+        if relation.get("relationType") == relation_type
+        for target in relation.get("targets") or []
+    ]

@@ -5,6 +5,7 @@ TaskService, ``SessionService``, ``AccountService``, ``EventService``, ``Registr
 ``JsonSchemas``, ``UpdateService``) and ``Links.Sessions``; its ``UUID`` is the service's, stable
 for a given database (RackHD's SystemUuid is the host's).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -15,9 +16,18 @@ from rackharness.reference.context import TargetContext
 from rackharness.reference.http import json_response
 from rackharness.reference.redfish.resources import BASE, link
 
-SERVICES = {"Systems": "Systems", "Chassis": "Chassis", "Managers": "Managers", "Tasks": "TaskService",
-            "SessionService": "SessionService", "AccountService": "AccountService", "EventService": "EventService",
-            "Registries": "Registries", "JsonSchemas": "JsonSchemas", "UpdateService": "UpdateService"}
+SERVICES = {
+    "Systems": "Systems",
+    "Chassis": "Chassis",
+    "Managers": "Managers",
+    "Tasks": "TaskService",
+    "SessionService": "SessionService",
+    "AccountService": "AccountService",
+    "EventService": "EventService",
+    "Registries": "Registries",
+    "JsonSchemas": "JsonSchemas",
+    "UpdateService": "UpdateService",
+}
 
 
 def service_uuid(ctx: TargetContext) -> str:
@@ -25,11 +35,19 @@ def service_uuid(ctx: TargetContext) -> str:
 
 
 def service_root(ctx: TargetContext) -> dict:
-    return {"@odata.context": f"{BASE}/$metadata#ServiceRoot.ServiceRoot", "@odata.id": f"{BASE}/",
-            "@odata.type": "#ServiceRoot.v1_3_0.ServiceRoot", "Oem": {}, "Id": "RootService", "Description": "",
-            "Name": "Root Service", "RedfishVersion": "1.0.0", "UUID": service_uuid(ctx),
-            "Links": {"Oem": {}, "Sessions": link(f"{BASE}/SessionService/Sessions")},
-            **{key: link(f"{BASE}/{path}") for key, path in SERVICES.items()}}
+    return {
+        "@odata.context": f"{BASE}/$metadata#ServiceRoot.ServiceRoot",
+        "@odata.id": f"{BASE}/",
+        "@odata.type": "#ServiceRoot.v1_3_0.ServiceRoot",
+        "Oem": {},
+        "Id": "RootService",
+        "Description": "",
+        "Name": "Root Service",
+        "RedfishVersion": "1.0.0",
+        "UUID": service_uuid(ctx),
+        "Links": {"Oem": {}, "Sessions": link(f"{BASE}/SessionService/Sessions")},
+        **{key: link(f"{BASE}/{path}") for key, path in SERVICES.items()},
+    }
 
 
 def version_blueprint() -> Blueprint:

@@ -8,6 +8,7 @@ answers one, ``DELETE /Sessions/{id}`` ends it (204) so its token stops working;
 route here but the POST (redfish.yaml gives it no ``x-authentication-type``). The token is never
 logged and never appears in a body.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,15 +24,22 @@ SESSIONS = f"{BASE}/SessionService/Sessions"
 
 
 def session_view(session: Any) -> dict[str, Any]:
-    return {"@odata.context": f"{BASE}/$metadata#Session.Session", "@odata.id": f"{SESSIONS}/{session.id}",
-            "@odata.type": "#Session.v1_0_0.Session", "Oem": {}, "Id": session.id, "Description": "User Session",
-            "Name": "User Session", "UserName": session.user}
+    return {
+        "@odata.context": f"{BASE}/$metadata#Session.Session",
+        "@odata.id": f"{SESSIONS}/{session.id}",
+        "@odata.type": "#Session.v1_0_0.Session",
+        "Oem": {},
+        "Id": session.id,
+        "Description": "User Session",
+        "Name": "User Session",
+        "UserName": session.user,
+    }
 
 
 def credentials(body: Any) -> tuple[str, str]:
     """(UserName, Password) of a session request; 400 saying what is wrong (never echoing the password)."""
     if not isinstance(body, dict):
-        raise RedfishError(400, "the body must be {\"UserName\": <user>, \"Password\": <password>}")
+        raise RedfishError(400, 'the body must be {"UserName": <user>, "Password": <password>}')
     wrong = [key for key in ("UserName", "Password") if not isinstance(body.get(key), str)]
     if wrong:
         raise RedfishError(400, f"{' and '.join(wrong)} must be given as string(s)")
@@ -44,11 +52,21 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     @bp.get("/SessionService")
     def get_session_service():
-        return json_response({
-            "@odata.context": f"{BASE}/$metadata#SessionService.SessionService",
-            "@odata.id": f"{BASE}/SessionService", "@odata.type": "#SessionService.v1_0_0.SessionService",
-            "Oem": {}, "Id": "SessionService", "Description": "Session Service", "Name": "Session Service",
-            "Status": {}, "ServiceEnabled": True, "SessionTimeout": 86400, "Sessions": link(SESSIONS)})
+        return json_response(
+            {
+                "@odata.context": f"{BASE}/$metadata#SessionService.SessionService",
+                "@odata.id": f"{BASE}/SessionService",
+                "@odata.type": "#SessionService.v1_0_0.SessionService",
+                "Oem": {},
+                "Id": "SessionService",
+                "Description": "Session Service",
+                "Name": "Session Service",
+                "Status": {},
+                "ServiceEnabled": True,
+                "SessionTimeout": 86400,
+                "Sessions": link(SESSIONS),
+            }
+        )
 
     @bp.get("/SessionService/Sessions")
     def get_sessions():
@@ -61,8 +79,9 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         if auth.users.check_password(username, password) is None:
             return Response("Unauthorized", status=401, mimetype="text/plain")
         session, token = auth.open_session(username)
-        return json_response(session_view(session), 201,
-                             headers={"X-Auth-Token": token, "Location": f"{SESSIONS}/{session.id}"})
+        return json_response(
+            session_view(session), 201, headers={"X-Auth-Token": token, "Location": f"{SESSIONS}/{session.id}"}
+        )
 
     @bp.get("/SessionService/Sessions/<identifier>")
     def get_session_info(identifier: str):

@@ -7,6 +7,7 @@ systems.js's table against the node, as ``POST /api/2.0/nodes/{id}/workflows`` w
 refuses the reset with the engine's 400 ("Unable to run multiple task graphs against a single
 target."). ``GET`` on the action answers RackHD's ``#RackHD.ResetAction`` with the allowable values.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,8 +31,16 @@ RESET_GRAPHS = {
     "PushPowerButton": "Graph.Reset.Soft.Node",
 }
 #: the schema's enum (RackHD.ResetAction); GracefulShutdown and Nmi have no graph in RackHD
-SCHEMA_RESET_TYPES = ("On", "ForceOff", "GracefulShutdown", "GracefulRestart", "ForceRestart", "Nmi", "ForceOn",
-                      "PushPowerButton")
+SCHEMA_RESET_TYPES = (
+    "On",
+    "ForceOff",
+    "GracefulShutdown",
+    "GracefulRestart",
+    "ForceRestart",
+    "Nmi",
+    "ForceOn",
+    "PushPowerButton",
+)
 #: redfish.1.0.0.rackhd.reset.actions.json
 ALLOWABLE_RESET_TYPES = ("On", "ForceOff", "GracefulRestart", "ForceRestart", "ForceOn", "PushPowerButton")
 
@@ -40,7 +49,7 @@ def reset_graph(body: Any) -> str:
     """The graph a reset body asks for; 400 naming the allowed values when it asks for none."""
     allowed = ", ".join(ALLOWABLE_RESET_TYPES)
     if not isinstance(body, dict) or "ResetType" not in body:
-        raise RedfishError(400, f"the body must be {{\"ResetType\": <one of {allowed}>}}, got {body!r:.200}")
+        raise RedfishError(400, f'the body must be {{"ResetType": <one of {allowed}>}}, got {body!r:.200}')
     reset_type = body["ResetType"]
     if reset_type not in RESET_GRAPHS:
         why = "has no power graph in RackHD" if reset_type in SCHEMA_RESET_TYPES else "is not a ResetType"
@@ -63,8 +72,9 @@ def blueprint(ctx: TargetContext) -> Blueprint:
     @bp.get(f"/Systems/<identifier>/{RESET_TARGET}")
     def list_reset_types(identifier: str):
         need_system(ctx.db, identifier)
-        return json_response({"@odata.type": "#RackHD.ResetAction",
-                              "ResetType@Redfish.AllowableValues": list(ALLOWABLE_RESET_TYPES)})
+        return json_response(
+            {"@odata.type": "#RackHD.ResetAction", "ResetType@Redfish.AllowableValues": list(ALLOWABLE_RESET_TYPES)}
+        )
 
     @bp.post(f"/Systems/<identifier>/{RESET_TARGET}")
     def do_reset(identifier: str):

@@ -6,6 +6,7 @@ task-service.js reads ``graphobjects``: a Task's ``Id`` is the graph's ``instanc
 ``OK``, and ``TaskState`` maps the graph's ``_status``: pending and running → ``Running``,
 succeeded → ``Completed``, cancelled → ``Killed``, failed and timeout → ``Exception``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,14 @@ from rackharness.reference.redfish.errors import redfish_not_found
 from rackharness.reference.redfish.resources import BASE, link
 from rackharness.reference.workflows.instance import ACTIVE_GRAPH_STATES
 
-TASK_STATES = {"pending": "Running", "running": "Running", "succeeded": "Completed", "cancelled": "Killed",
-               "failed": "Exception", "timeout": "Exception"}
+TASK_STATES = {
+    "pending": "Running",
+    "running": "Running",
+    "succeeded": "Completed",
+    "cancelled": "Killed",
+    "failed": "Exception",
+    "timeout": "Exception",
+}
 
 
 def moment_utc(value: Any) -> str:
@@ -41,10 +48,14 @@ def moment_utc(value: Any) -> str:
 def task_view(graph: dict[str, Any]) -> dict[str, Any]:
     path = f"{BASE}/TaskService/Tasks/{graph['instanceId']}"
     body: dict[str, Any] = {
-        "@odata.context": f"{BASE}/$metadata#Task.Task", "@odata.id": path, "@odata.type": "#Task.v1_0_0.Task",
+        "@odata.context": f"{BASE}/$metadata#Task.Task",
+        "@odata.id": path,
+        "@odata.type": "#Task.v1_0_0.Task",
         "Name": graph.get("name") or graph.get("injectableName") or "",
         "TaskState": TASK_STATES.get(str(graph.get("_status")), "Exception"),
-        "Messages": [], "TaskStatus": "OK", "StartTime": moment_utc(graph.get("createdAt")),
+        "Messages": [],
+        "TaskStatus": "OK",
+        "StartTime": moment_utc(graph.get("createdAt")),
     }
     if graph.get("_status") not in ACTIVE_GRAPH_STATES:
         body["EndTime"] = moment_utc(graph.get("updatedAt"))
@@ -62,22 +73,42 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     def task_collection(path: str, found: list[dict[str, Any]]) -> dict[str, Any]:
         members = [task_view(graph) for graph in found]
-        return {"@odata.context": f"{BASE}/$metadata#TaskCollection.TaskCollection", "@odata.id": path,
-                "@odata.type": "#TaskCollection.TaskCollection", "Oem": {}, "Name": "Task Collection",
-                "Members@odata.count": len(members), "Members": members}
+        return {
+            "@odata.context": f"{BASE}/$metadata#TaskCollection.TaskCollection",
+            "@odata.id": path,
+            "@odata.type": "#TaskCollection.TaskCollection",
+            "Oem": {},
+            "Name": "Task Collection",
+            "Members@odata.count": len(members),
+            "Members": members,
+        }
 
     @bp.get("/TaskService")
     def task_service_root():
         systems = sorted({str(node) for node in graphs.distinct("node") if node})
-        return json_response({
-            "@odata.context": f"{BASE}/$metadata#TaskService.TaskService", "@odata.id": f"{BASE}/TaskService",
-            "@odata.type": "#TaskService.v1_0_0.TaskService",
-            "Oem": {"RackHD": {"SystemTaskCollection": {
-                "Members@odata.count": len(systems),
-                "Members": [link(f"{BASE}/TaskService/Oem/Tasks/{system}") for system in systems]}}},
-            "Id": "TaskService", "Name": "Tasks Service", "CompletedTaskOverWritePolicy": "Manual",
-            "DateTime": moment_utc(dt.datetime.now(dt.timezone.utc)), "LifeCycleEventOnTaskStateChange": False,
-            "ServiceEnabled": True, "Status": {}, "Tasks": link(f"{BASE}/TaskService/Tasks")})
+        return json_response(
+            {
+                "@odata.context": f"{BASE}/$metadata#TaskService.TaskService",
+                "@odata.id": f"{BASE}/TaskService",
+                "@odata.type": "#TaskService.v1_0_0.TaskService",
+                "Oem": {
+                    "RackHD": {
+                        "SystemTaskCollection": {
+                            "Members@odata.count": len(systems),
+                            "Members": [link(f"{BASE}/TaskService/Oem/Tasks/{system}") for system in systems],
+                        }
+                    }
+                },
+                "Id": "TaskService",
+                "Name": "Tasks Service",
+                "CompletedTaskOverWritePolicy": "Manual",
+                "DateTime": moment_utc(dt.datetime.now(dt.timezone.utc)),
+                "LifeCycleEventOnTaskStateChange": False,
+                "ServiceEnabled": True,
+                "Status": {},
+                "Tasks": link(f"{BASE}/TaskService/Tasks"),
+            }
+        )
 
     @bp.get("/TaskService/Tasks")
     def list_tasks():
@@ -95,7 +126,8 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         node = find_node(ctx.db, identifier)
         if node is None:
             raise redfish_not_found("System", identifier)
-        return json_response(task_collection(f"{BASE}/TaskService/Oem/Tasks/{identifier}",
-                                             all_graphs({"node": node_id(node)})))
+        return json_response(
+            task_collection(f"{BASE}/TaskService/Oem/Tasks/{identifier}", all_graphs({"node": node_id(node)}))
+        )
 
     return bp

@@ -25,6 +25,7 @@ Left out: Dell ``racadm-firmware-list-catalog`` entries (PSU, iDRAC, NIC, RAID .
 FIRMWARE/APPLICATION split they bring), which no node of the target has, and the firmware update
 itself (above).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -76,12 +77,13 @@ def firmware_inventory(ctx: TargetContext) -> dict[str, list[str]]:
 def check_simple_update(body: Any) -> dict[str, Any]:
     """400 unless ``body`` is ``UpdateService.v1_1_0.UpdateService.post``: ImageURI (string), Targets (strings)."""
     if not isinstance(body, dict):
-        raise RedfishError(400, "the body must be an object: {\"ImageURI\": <uri>, \"Targets\": [<node id>...]}")
+        raise RedfishError(400, 'the body must be an object: {"ImageURI": <uri>, "Targets": [<node id>...]}')
     problems = [f"{key} is required" for key in ("ImageURI", "Targets") if key not in body]
     if "ImageURI" in body and not isinstance(body["ImageURI"], str):
         problems.append("ImageURI must be a string")
-    if "Targets" in body and (not isinstance(body["Targets"], list)
-                              or not all(isinstance(target, str) for target in body["Targets"])):
+    if "Targets" in body and (
+        not isinstance(body["Targets"], list) or not all(isinstance(target, str) for target in body["Targets"])
+    ):
         problems.append("Targets must be an array of node ids (strings)")
     if problems:
         raise RedfishError(400, "; ".join(problems))
@@ -93,18 +95,28 @@ def blueprint(ctx: TargetContext) -> Blueprint:
 
     @bp.get("/UpdateService")
     def get_update_service():
-        return json_response({
-            "@odata.context": f"{BASE}/$metadata#UpdateService.UpdateService", "@odata.id": SERVICE,
-            "@odata.type": "#UpdateService.v1_0_1.UpdateService", "Oem": {}, "Id": "UpdateService",
-            "Description": "Update Service", "Name": "Update Service", "Status": {"State": "Enabled"},
-            "ServiceEnabled": True, "FirmwareInventory": link(f"{SERVICE}/FirmwareInventory")})
+        return json_response(
+            {
+                "@odata.context": f"{BASE}/$metadata#UpdateService.UpdateService",
+                "@odata.id": SERVICE,
+                "@odata.type": "#UpdateService.v1_0_1.UpdateService",
+                "Oem": {},
+                "Id": "UpdateService",
+                "Description": "Update Service",
+                "Name": "Update Service",
+                "Status": {"State": "Enabled"},
+                "ServiceEnabled": True,
+                "FirmwareInventory": link(f"{SERVICE}/FirmwareInventory"),
+            }
+        )
 
     @bp.get("/UpdateService/FirmwareInventory")
     @bp.get("/UpdateService/SoftwareInventory")
     def get_inventory_list():
         members = [f"{SERVICE}/FirmwareInventory/{item}" for item in firmware_inventory(ctx)]
-        return json_response(collection(request.path.rstrip("/"), "SoftwareInventory",
-                                        "Software Inventory Collection", members))
+        return json_response(
+            collection(request.path.rstrip("/"), "SoftwareInventory", "Software Inventory Collection", members)
+        )
 
     @bp.get("/UpdateService/FirmwareInventory/<identifier>")
     @bp.get("/UpdateService/SoftwareInventory/<identifier>")
@@ -113,24 +125,36 @@ def blueprint(ctx: TargetContext) -> Blueprint:
         if nodes is None:
             raise redfish_not_found("SoftwareInventory", identifier)
         base, suffix = RELATED[identifier.split("-")[0]]
-        return json_response({
-            "@odata.context": f"{BASE}/$metadata#SoftwareInventory.SoftwareInventory",
-            "@odata.id": request.path.rstrip("/"), "@odata.type": "#SoftwareInventory.v1_1_0.SoftwareInventory",
-            "Oem": {}, "Name": "Software Inventory Collection", "Id": identifier,
-            "RelatedItem": [link(f"{BASE}{base}{node}{suffix}") for node in nodes]})
+        return json_response(
+            {
+                "@odata.context": f"{BASE}/$metadata#SoftwareInventory.SoftwareInventory",
+                "@odata.id": request.path.rstrip("/"),
+                "@odata.type": "#SoftwareInventory.v1_1_0.SoftwareInventory",
+                "Oem": {},
+                "Name": "Software Inventory Collection",
+                "Id": identifier,
+                "RelatedItem": [link(f"{BASE}{base}{node}{suffix}") for node in nodes],
+            }
+        )
 
     @bp.post("/UpdateService/Actions/UpdateService.SimpleUpdate")
     def update_firmware():
         targets = check_simple_update(request_json())["Targets"]
         unknown = [target for target in targets if find_node(ctx.db, target, by_id_only=True) is None]
         if unknown:
-            raise RedfishError(400, "One or more errors occured: "  # RackHD's words, its spelling
-                                    + ",".join(f"NotFoundError: Node not Found {target}" for target in unknown))
+            raise RedfishError(
+                400,
+                "One or more errors occured: "  # RackHD's words, its spelling
+                + ",".join(f"NotFoundError: Node not Found {target}" for target in unknown),
+            )
         if not targets:
             response = Response(status=201)
             del response.headers["Content-Type"]
             return response
-        raise RedfishError(400, f"One or more errors occured: {UPDATE_GRAPH} is not supported by the reference "
-                                f"target (it models no Dell racadm firmware update); nothing was run")
+        raise RedfishError(
+            400,
+            f"One or more errors occured: {UPDATE_GRAPH} is not supported by the reference "
+            f"target (it models no Dell racadm firmware update); nothing was run",
+        )
 
     return bp

@@ -25,6 +25,7 @@ SKU's ``discoveryGraphName``, if any), ``Job.Alert.Node.Discovered`` (``node.dis
 live power status), ``Job.Catalog.GenerateSku`` / ``GenerateTag`` (rackharness.reference.skus) and
 ``Job.Pollers.CreateDefault`` (rackharness.reference.pollers.defaults).
 """
+
 from __future__ import annotations
 
 import copy
@@ -37,23 +38,37 @@ from rackharness.reference import lookups
 from rackharness.reference.discovery import parsers
 from rackharness.reference.discovery.profiles import flag, render_value
 from rackharness.reference.documents import (
-    CATALOGS, OBMS, SKUS, ApiError, find_node, node_reference, normalize_mac, now, refers_to_node,
+    CATALOGS,
+    OBMS,
+    SKUS,
+    ApiError,
+    find_node,
+    node_reference,
+    normalize_mac,
+    now,
+    refers_to_node,
 )
 from rackharness.reference.obm_settings import upsert_settings
+from rackharness.reference.pollers.defaults import create_default_pollers as default_pollers
+from rackharness.reference.skus import assign_sku, generate_tags
 from rackharness.reference.southbound import CommandChannel
 from rackharness.reference.workflows.jobs import JobError, JobRun
 from rackharness.reference.workflows.obm import ObmError
-from rackharness.reference.skus import assign_sku, generate_tags
-from rackharness.reference.pollers.defaults import create_default_pollers as default_pollers
 
 log = logging.getLogger(__name__)
 
 REMOTE_FAILURE = "Encountered a failure running remote commands"
-COMMAND_KEYS = {"command": "cmd", "retries": "retries", "downloadUrl": "downloadUrl",
-                "acceptedResponseCodes": "acceptedResponseCodes", "timeout": "timeout"}
+COMMAND_KEYS = {
+    "command": "cmd",
+    "retries": "retries",
+    "downloadUrl": "downloadUrl",
+    "acceptedResponseCodes": "acceptedResponseCodes",
+    "timeout": "timeout",
+}
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
 
 def target_node(run: JobRun) -> str:
     """The node a task works on: the graph's target, else ``options.nodeId`` (RackHD's outer
@@ -61,15 +76,19 @@ def target_node(run: JobRun) -> str:
     graph_options = run.options.get("graphOptions") if isinstance(run.options.get("graphOptions"), dict) else {}
     nid = run.node_id or run.options.get("nodeId") or graph_options.get("target")
     if not isinstance(nid, str) or not nid:
-        raise JobError("this task needs a target node: run the graph with POST /api/2.0/nodes/{id}/workflows, "
-                       "or give options.defaults.nodeId")
+        raise JobError(
+            "this task needs a target node: run the graph with POST /api/2.0/nodes/{id}/workflows, "
+            "or give options.defaults.nodeId"
+        )
     return nid
 
 
 def _context(run: JobRun):
     if run.ctx is None:
-        raise JobError("this task needs the target's context (events, config, southbound channel): "
-                       "it runs only in the target's workflow engine")
+        raise JobError(
+            "this task needs the target's context (events, config, southbound channel): "
+            "it runs only in the target's workflow engine"
+        )
     return run.ctx
 
 
@@ -148,8 +167,10 @@ def check_remote_failures(nid: str, tasks: list[Any], offered: list[dict[str, An
         stderr = str(task.get("stderr") or "").strip()
         if stderr:
             detail += f": {stderr[:300]}"
-        raise JobError(f"{REMOTE_FAILURE}: {'command' if task.get('cmd') else 'downloadUrl'} {what!r} on node "
-                       f"{nid} failed ({detail})")
+        raise JobError(
+            f"{REMOTE_FAILURE}: {'command' if task.get('cmd') else 'downloadUrl'} {what!r} on node "
+            f"{nid} failed ({detail})"
+        )
 
 
 def dotless_keys(value: Any) -> Any:
@@ -173,8 +194,14 @@ def store_catalogs(run: JobRun, nid: str, results: list[parsers.Parsed]) -> list
         if not result.store:
             continue
         stamp = now()
-        catalog = {"_id": str(uuid.uuid4()), "node": node_reference(nid), "source": result.source or "unknown",
-                   "data": dotless_keys(result.data), "createdAt": stamp, "updatedAt": stamp}
+        catalog = {
+            "_id": str(uuid.uuid4()),
+            "node": node_reference(nid),
+            "source": result.source or "unknown",
+            "data": dotless_keys(result.data),
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
         run.db[CATALOGS].insert_one(catalog)
         stored.append(catalog["source"])
     return stored
@@ -207,12 +234,15 @@ def _exchange(run: JobRun, nid: str, commands: list[dict[str, Any]], *, repeat: 
     reply = offer.reply
     tasks = reply.get("tasks") if isinstance(reply, dict) else None
     if not isinstance(tasks, list):
-        raise JobError(f"node {nid} posted results without a 'tasks' list: expected the commands document it "
-                       f"fetched, each task with stdout, stderr and error")
+        raise JobError(
+            f"node {nid} posted results without a 'tasks' list: expected the commands document it "
+            f"fetched, each task with stdout, stderr and error"
+        )
     return tasks
 
 
 # -- the jobs that talk to the node -----------------------------------------------------------
+
 
 def linux_bootstrap(run: JobRun) -> None:
     """Without ``triggerGroup`` (Ubuntu): done at the node's first task fetch. With one (RackHD's Rancher
@@ -249,8 +279,10 @@ def rendered_commands(run: JobRun, nid: str) -> list[dict[str, Any]]:
     """The task's ``commands`` as :func:`build_commands` makes them, with ``{{ options.x }}``, ``{{ task.nodeId }}``
     and ``{{ api.templates }}`` filled in (``/c{{ options.adapter }}``, ``downloadUrl``)."""
     context = {"options": run.options, "task": {"nodeId": nid}, "api": {"templates": TEMPLATES}}
-    return [{key: render_value(value, context) for key, value in command.items()}
-            for command in build_commands(run.options.get("commands"))]
+    return [
+        {key: render_value(value, context) for key, value in command.items()}
+        for command in build_commands(run.options.get("commands"))
+    ]
 
 
 def linux_catalog(run: JobRun) -> None:
@@ -299,6 +331,7 @@ def linux_shell_reboot(run: JobRun) -> None:
 
 # -- the jobs that do not ---------------------------------------------------------------------
 
+
 def evaluate_condition(run: JobRun) -> None:
     when = run.options.get("when")
     if not isinstance(when, (str, bool)):
@@ -319,8 +352,12 @@ def _run_subgraph(run: JobRun, name: str, options: dict[str, Any], target: str |
         raise JobError("this task runs graphs: it needs the target's workflow engine")
     where = f" for node {target}" if target else ""
     try:
-        child = run.engine.run_graph(name, {k: v for k, v in options.items() if isinstance(v, dict)}, target,
-                                     parent=(str(run.graph_id), str(run.task_id)))
+        child = run.engine.run_graph(
+            name,
+            {k: v for k, v in options.items() if isinstance(v, dict)},
+            target,
+            parent=(str(run.graph_id), str(run.task_id)),
+        )
     except ApiError as exc:
         raise JobError(f"Unable to start graph {name}{where}: {exc.message}") from None
     child_id = child["instanceId"]
@@ -384,9 +421,14 @@ def node_discovered_alert(run: JobRun) -> None:
         entry["macAddress"] = record.get("macAddress")
         addresses.append(entry)
     system = _system_information(run, nid)
-    data = {"ipMacAddresses": addresses, "nodeId": nid, "serial": system.get("Serial Number"),
-            "product": system.get("Product Name"), "vendor": system.get("Manufacturer"),
-            "nodeType": node.get("type")}
+    data = {
+        "ipMacAddresses": addresses,
+        "nodeId": nid,
+        "serial": system.get("Serial Number"),
+        "product": system.get("Product Name"),
+        "vendor": system.get("Manufacturer"),
+        "nodeType": node.get("type"),
+    }
     _context(run).events.publish_external("node", "discovered", "information", nid, nid, data)
 
 
@@ -402,11 +444,12 @@ def create_ipmi_obm_settings(run: JobRun) -> None:
     node = _need_node(run, nid)
     channel = run.options.get("ipmichannel")
     source = "rmm" if str(channel) == "3" else (f"bmc-{channel}" if channel not in (None, "") else "bmc")
-    latest = list(run.db[CATALOGS].find({"node": refers_to_node(nid), "source": source})
-                  .sort("createdAt", -1).limit(1))
+    latest = list(run.db[CATALOGS].find({"node": refers_to_node(nid), "source": source}).sort("createdAt", -1).limit(1))
     if not latest:
-        raise JobError(f"node {nid} has no {source} catalog (Task.Catalog.bmc, 'sudo ipmitool lan print') to take "
-                       f"its BMC address from")
+        raise JobError(
+            f"node {nid} has no {source} catalog (Task.Catalog.bmc, 'sudo ipmitool lan print') to take "
+            f"its BMC address from"
+        )
     data = latest[0].get("data") if isinstance(latest[0].get("data"), dict) else {}
     host = data.get("IP Address")
     if not host or host == "0.0.0.0":
@@ -416,9 +459,11 @@ def create_ipmi_obm_settings(run: JobRun) -> None:
     if password is None:
         password = ctx.config.get("autoCreateObmPassword")
     if not user or password is None:
-        raise JobError("no BMC credentials for the OBM: give options user and password, or config "
-                       "autoCreateObmUser and autoCreateObmPassword (RackHD sets a generated password in-band; "
-                       "this target takes the BMC's existing credentials)")
+        raise JobError(
+            "no BMC credentials for the OBM: give options user and password, or config "
+            "autoCreateObmUser and autoCreateObmPassword (RackHD sets a generated password in-band; "
+            "this target takes the BMC's existing credentials)"
+        )
     config: dict[str, Any] = {"host": str(host), "user": str(user), "password": str(password)}
     ports = ctx.config.get("bmcPorts") or {}
     mac = normalize_mac(str(data.get("MAC Address") or ""))
@@ -430,8 +475,10 @@ def create_ipmi_obm_settings(run: JobRun) -> None:
     try:
         run.obms.run(run.db, nid, "powerStatus", "ipmi-obm-service")
     except ObmError as exc:
-        raise JobError(f"the ipmi-obm-service OBM made for node {nid} from its {source} catalog does not answer a "
-                       f"power status: {exc}") from None
+        raise JobError(
+            f"the ipmi-obm-service OBM made for node {nid} from its {source} catalog does not answer a "
+            f"power status: {exc}"
+        ) from None
 
 
 def _reason(exc: Exception) -> str:

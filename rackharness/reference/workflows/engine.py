@@ -17,6 +17,7 @@ thread pool, so a slow BMC blocks neither the HTTP server nor another node's gra
   task can run a sub-graph (``Job.Graph.Run``) and wait for it (:meth:`WorkflowEngine.notify_when_done`).
   Jobs that wait for a node hold a pool thread while they wait, hence the large pool.
 """
+
 from __future__ import annotations
 
 import copy
@@ -29,9 +30,16 @@ from typing import Any
 from rackharness.reference.context import TargetContext
 from rackharness.reference.documents import GRAPH_OBJECTS, ApiError, now
 from rackharness.reference.workflows import graph_events
-from rackharness.reference.workflows.instance import (ACTIVE_GRAPH_STATES, FINISHED_STATES, build_instance,
-                                                   check_run_options, fails_graph, graph_outcome, wait_satisfied)
 from rackharness.reference.workflows.discovery_jobs import DISCOVERY_JOBS
+from rackharness.reference.workflows.instance import (
+    ACTIVE_GRAPH_STATES,
+    FINISHED_STATES,
+    build_instance,
+    check_run_options,
+    fails_graph,
+    graph_outcome,
+    wait_satisfied,
+)
 from rackharness.reference.workflows.jobs import JOBS, CancelToken, JobError, JobRun
 from rackharness.reference.workflows.library import Library
 from rackharness.reference.workflows.obm import ObmError, ObmRegistry
@@ -59,8 +67,9 @@ class _Run:
 class WorkflowEngine:
     """Implements context.WorkflowEngine; built by the server process as ``WorkflowEngine(ctx)``."""
 
-    def __init__(self, ctx: TargetContext, *, obms: ObmRegistry | None = None, max_workers: int = 256,
-                 recover: bool = True) -> None:
+    def __init__(
+        self, ctx: TargetContext, *, obms: ObmRegistry | None = None, max_workers: int = 256, recover: bool = True
+    ) -> None:
         self.ctx = ctx
         self.graphs = ctx.db[GRAPH_OBJECTS]
         self.library = Library(ctx.db)
@@ -118,17 +127,29 @@ class WorkflowEngine:
         """Whether graph ``name`` runs a sub-graph (RackHD starts such a graph without a target: the
         sub-graph holds the node). 404 ApiError when there is no such graph."""
         definition = self.library.need_graph(name)
-        return any(self.library.resolve_task(entry).get("implementsTask") == GRAPH_RUN_BASE_TASK
-                   for entry in definition["tasks"])
+        return any(
+            self.library.resolve_task(entry).get("implementsTask") == GRAPH_RUN_BASE_TASK
+            for entry in definition["tasks"]
+        )
 
     # -- starting -----------------------------------------------------------------------------
-    def run_graph(self, name: str, options: dict[str, Any] | None = None, node_id: str | None = None,
-                  *, domain: str = "default", parent: tuple[str, str] | None = None) -> dict[str, Any]:
+    def run_graph(
+        self,
+        name: str,
+        options: dict[str, Any] | None = None,
+        node_id: str | None = None,
+        *,
+        domain: str = "default",
+        parent: tuple[str, str] | None = None,
+    ) -> dict[str, Any]:
         """Create and start graph ``name`` against ``node_id`` (None: no target); the stored document.
         ``parent``: (graph id, task id) of the Task.Graph.Run that starts it."""
         if not isinstance(name, str) or not name:
-            raise ApiError(400, "Graph name is missing or in wrong format",
-                           errors=["give the graph's injectableName as body 'name' or query ?name="])
+            raise ApiError(
+                400,
+                "Graph name is missing or in wrong format",
+                errors=["give the graph's injectableName as body 'name' or query ?name="],
+            )
         options = check_run_options(options)
         definition = self.library.need_graph(name)
         graph = build_instance(self.library, definition, options, node_id, domain, parent=parent)
@@ -183,8 +204,9 @@ class WorkflowEngine:
         tasks = run.graph["tasks"]
         for task_id, task in tasks.items():
             if task["state"] == "pending" and all(
-                    tasks[dep]["state"] in FINISHED_STATES and wait_satisfied(wanted, tasks[dep]["state"])
-                    for dep, wanted in task["waitingOn"].items()):
+                tasks[dep]["state"] in FINISHED_STATES and wait_satisfied(wanted, tasks[dep]["state"])
+                for dep, wanted in task["waitingOn"].items()
+            ):
                 task["state"] = "running"
                 task["taskStartTime"] = now()
                 self._save(run.graph)
@@ -199,14 +221,26 @@ class WorkflowEngine:
         try:
             if job is None:
                 raise JobError(f"no job {task.get('runJob')!r} for {task['injectableName']} in this target")
-            job(JobRun(self.ctx.db, self.obms, run.graph.get("node"), copy.deepcopy(task["options"]), run.cancelled,
-                       ctx=self.ctx, engine=self, graph_id=run.graph["instanceId"], task_id=task_id,
-                       label=task.get("label")))
+            job(
+                JobRun(
+                    self.ctx.db,
+                    self.obms,
+                    run.graph.get("node"),
+                    copy.deepcopy(task["options"]),
+                    run.cancelled,
+                    ctx=self.ctx,
+                    engine=self,
+                    graph_id=run.graph["instanceId"],
+                    task_id=task_id,
+                    label=task.get("label"),
+                )
+            )
         except (JobError, ObmError) as exc:
             error = str(exc)
         except Exception as exc:  # a bug in a job: fail the task, keep the engine
-            log.exception("task %s (%s) of graph %s crashed", task["label"], task["injectableName"],
-                          run.graph["instanceId"])
+            log.exception(
+                "task %s (%s) of graph %s crashed", task["label"], task["injectableName"], run.graph["instanceId"]
+            )
             error = f"internal error in {task.get('runJob')}: {type(exc).__name__}: {exc}"
         with run.lock:
             if run.finished:
@@ -261,7 +295,10 @@ class WorkflowEngine:
         """Graphs a previous target process left running can never finish: mark them failed."""
         for graph in self.graphs.find({"_status": {"$in": list(ACTIVE_GRAPH_STATES)}}):
             if graph["instanceId"] not in self._runs:
-                log.warning("graph %s (%s) was left %s by a previous target process: marking it failed",
-                            graph["instanceId"], graph.get("injectableName"), graph.get("_status"))
+                log.warning(
+                    "graph %s (%s) was left %s by a previous target process: marking it failed",
+                    graph["instanceId"],
+                    graph.get("injectableName"),
+                    graph.get("_status"),
+                )
                 self._finish_stored(graph, "failed", "the target stopped while this task ran")
-

@@ -11,6 +11,7 @@
 node have no trailing nodeId segment; their ``graph.started`` envelope has no ``nodeId`` at all, the
 others ``nodeId: null`` (as RackHD 2.60.7 sends them).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -56,8 +57,9 @@ def task_progress(bus: EventBus, graph: dict[str, Any], task: dict[str, Any], fi
     data = {
         **_summary(graph, "running"),
         "nodeId": graph.get("node"),
-        "progress": _progress(finished_count, total,
-                              f"Task \"{task['friendlyName']}\" ({task['label']}) {task['state']}"),
+        "progress": _progress(
+            finished_count, total, f'Task "{task["friendlyName"]}" ({task["label"]}) {task["state"]}'
+        ),
         "taskProgress": {
             "taskId": task["instanceId"],
             "taskName": task["friendlyName"],

@@ -22,6 +22,7 @@ graph definition's, overridden by the run's) apply to the keys the task or its b
 ``options.<label>`` (definition's, then the run's) apply to that task, any key. Template rendering
 (``{{ options.x }}``) is not done: values are used as given.
 """
+
 from __future__ import annotations
 
 import copy
@@ -45,8 +46,11 @@ def check_run_options(options: Any) -> dict[str, Any]:
     if options is None:
         return {}
     if not isinstance(options, dict) or not all(isinstance(value, dict) for value in options.values()):
-        raise ApiError(400, "options must be an object of objects: {\"defaults\": {...}, \"<task label>\": {...}}",
-                       errors=[f"got {options!r}"[:200]])
+        raise ApiError(
+            400,
+            'options must be an object of objects: {"defaults": {...}, "<task label>": {...}}',
+            errors=[f"got {options!r}"[:200]],
+        )
     return options
 
 
@@ -82,9 +86,15 @@ def fails_graph(task: dict[str, Any]) -> bool:
     return task["state"] in FAILURE_STATES and not task.get("ignoreFailure")
 
 
-def build_instance(library: Library, definition: dict[str, Any], run_options: dict[str, Any] | None,
-                   target: str | None, domain: str = "default", *,
-                   parent: tuple[str, str] | None = None) -> dict[str, Any]:
+def build_instance(
+    library: Library,
+    definition: dict[str, Any],
+    run_options: dict[str, Any] | None,
+    target: str | None,
+    domain: str = "default",
+    *,
+    parent: tuple[str, str] | None = None,
+) -> dict[str, Any]:
     """A new graph document (``_status`` "pending", every task "pending"), not yet stored. A graph another
     graph's task runs (``parent``: its graph and task ids) names them, and its options hold its own
     ``instanceId`` and ``target``, as RackHD 2.60.7's sub-graphs do."""
@@ -128,8 +138,11 @@ def build_instance(library: Library, definition: dict[str, Any], run_options: di
         "context": {"graphId": graph_id, "graphName": definition["injectableName"], "target": target},
         "definition": stored_definition,
         "tasks": tasks,
-        "logContext": {"graphInstance": graph_id, "graphName": definition["friendlyName"],
-                       **({"id": target} if target else {})},
+        "logContext": {
+            "graphInstance": graph_id,
+            "graphName": definition["friendlyName"],
+            **({"id": target} if target else {}),
+        },
         "createdAt": stamp,
         "updatedAt": stamp,
         **({"parentGraphId": parent[0], "parentTaskId": parent[1]} if parent else {}),

@@ -7,6 +7,7 @@ or failed by another task): a job that waits should wait on it — :meth:`Cancel
 it also set the job's own wake-up event, so a job waits on one event for "my answer came or I was
 cancelled"; a job that cannot be interrupted (an IPMI call) simply has its result ignored.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -80,8 +81,10 @@ class JobRun:
 def obm_node(run: JobRun) -> None:
     """Job.Obm.Node: the power action in ``options.action`` through the node's OBM service."""
     if not run.node_id:
-        raise JobError("this task needs a target node: run the graph with POST /api/2.0/nodes/{id}/workflows "
-                       "or options.defaults.graphOptions.target")
+        raise JobError(
+            "this task needs a target node: run the graph with POST /api/2.0/nodes/{id}/workflows "
+            "or options.defaults.graphOptions.target"
+        )
     action = run.options.get("action")
     if not isinstance(action, str):
         raise JobError("option 'action' is missing (powerOn, powerOff, reboot, reset, soft)")

@@ -16,6 +16,7 @@ User graphs (``PUT /workflows/graphs``) are checked beyond the schema: every ``t
 known task, inline task definitions implement a known base task, labels are unique and every
 ``waitOn`` names a label of the same graph.
 """
+
 from __future__ import annotations
 
 import copy
@@ -101,8 +102,11 @@ class Library:
         """The graph definition; 404 with RackHD's message when there is none."""
         graph = self.graph(name)
         if graph is None:
-            raise ApiError(404, f"Graph definition not found for {name}",
-                           errors=["GET /api/2.0/workflows/graphs lists the graphs this target can run"])
+            raise ApiError(
+                404,
+                f"Graph definition not found for {name}",
+                errors=["GET /api/2.0/workflows/graphs lists the graphs this target can run"],
+            )
         return graph
 
     def resolve_task(self, entry: dict[str, Any]) -> dict[str, Any]:
@@ -111,16 +115,23 @@ class Library:
             return copy.deepcopy(entry["taskDefinition"])
         task = self.task(entry["taskName"])
         if task is None:
-            raise ApiError(400, f"Task definition not found for {entry['taskName']} (label {entry['label']!r})",
-                           errors=["PUT the task to /api/2.0/workflows/tasks first, or use taskDefinition"])
+            raise ApiError(
+                400,
+                f"Task definition not found for {entry['taskName']} (label {entry['label']!r})",
+                errors=["PUT the task to /api/2.0/workflows/tasks first, or use taskDefinition"],
+            )
         return task
 
     # -- writing --------------------------------------------------------------------------------
     def put_graph(self, body: dict[str, Any]) -> dict[str, Any]:
         """Store a schema-valid graph definition after the semantic checks; returns it."""
         self.check_graph(body)
-        definition = {"friendlyName": body["friendlyName"], "injectableName": body["injectableName"],
-                      "options": body.get("options", {}), "tasks": body["tasks"]}
+        definition = {
+            "friendlyName": body["friendlyName"],
+            "injectableName": body["injectableName"],
+            "options": body.get("options", {}),
+            "tasks": body["tasks"],
+        }
         self._upsert(self.graphs, definition)
         return definition
 
@@ -148,31 +159,45 @@ class Library:
         if existing is None:
             collection.insert_one({**definition, "createdAt": stamp, "updatedAt": stamp})
         else:
-            collection.replace_one({"_id": existing["_id"]},
-                                   {**definition, "createdAt": existing.get("createdAt", stamp), "updatedAt": stamp})
+            collection.replace_one(
+                {"_id": existing["_id"]},
+                {**definition, "createdAt": existing.get("createdAt", stamp), "updatedAt": stamp},
+            )
 
     def check_graph(self, body: dict[str, Any]) -> None:
         """Semantic checks the JSON schema cannot express; ApiError 400 naming the bad entry."""
         labels = [task["label"] for task in body["tasks"]]
         duplicates = sorted({label for label in labels if labels.count(label) > 1})
         if duplicates:
-            raise ApiError(400, f"graph {body['injectableName']}: duplicate task labels {duplicates}",
-                           errors=["every task of a graph needs its own label"])
+            raise ApiError(
+                400,
+                f"graph {body['injectableName']}: duplicate task labels {duplicates}",
+                errors=["every task of a graph needs its own label"],
+            )
         for index, entry in enumerate(body["tasks"]):
             where = f"tasks[{index}] (label {entry['label']!r})"
             if "taskDefinition" in entry:
                 check_task_definition(entry["taskDefinition"], f"{where}.taskDefinition")
             elif self.task(entry["taskName"]) is None:
-                raise ApiError(400, f"{where}: unknown taskName {entry['taskName']!r}",
-                               errors=["GET /api/2.0/workflows/tasks lists the known tasks"])
+                raise ApiError(
+                    400,
+                    f"{where}: unknown taskName {entry['taskName']!r}",
+                    errors=["GET /api/2.0/workflows/tasks lists the known tasks"],
+                )
             for label, states in (entry.get("waitOn") or {}).items():
                 if label not in labels or label == entry["label"]:
-                    raise ApiError(400, f"{where}: waitOn names {label!r}, which is not another task "
-                                        f"label of this graph", errors=[f"labels are {labels}"])
+                    raise ApiError(
+                        400,
+                        f"{where}: waitOn names {label!r}, which is not another task label of this graph",
+                        errors=[f"labels are {labels}"],
+                    )
                 for state in states if isinstance(states, list) else [states]:
                     if state not in WAIT_STATES:
-                        raise ApiError(400, f"{where}: waitOn {label!r}: unknown state {state!r}",
-                                       errors=[f"states are {list(WAIT_STATES)}"])
+                        raise ApiError(
+                            400,
+                            f"{where}: waitOn {label!r}: unknown state {state!r}",
+                            errors=[f"states are {list(WAIT_STATES)}"],
+                        )
 
 
 def check_task_definition(body: Any, where: str) -> None:
@@ -186,8 +211,11 @@ def check_task_definition(body: Any, where: str) -> None:
         if not isinstance(body.get(key, {}), dict):
             raise ApiError(400, f"{where}: {key} must be an object")
     if body["implementsTask"] not in base_tasks():
-        raise ApiError(400, f"{where}: implementsTask {body['implementsTask']!r} is not a base task this "
-                            f"target can run", errors=[f"base tasks: {sorted(base_tasks())}"])
+        raise ApiError(
+            400,
+            f"{where}: implementsTask {body['implementsTask']!r} is not a base task this target can run",
+            errors=[f"base tasks: {sorted(base_tasks())}"],
+        )
     missing = [k for k in base_tasks()[body["implementsTask"]]["requiredOptions"] if k not in body.get("options", {})]
     if missing:
         raise ApiError(400, f"{where}: options lack {missing}, required by {body['implementsTask']}")

@@ -11,6 +11,7 @@
 :func:`choose_obm` picks the node's OBM the way ``Task.Base.Obm.Node`` does: the service named by
 option ``obmServiceName``, else the node's only OBM, else "No OBM service assigned to this node.".
 """
+
 from __future__ import annotations
 
 import threading
@@ -65,17 +66,22 @@ class IpmiObmService:
     def run(self, action: str, node_id: str, config: dict[str, Any]) -> Any:
         missing = [key for key in self.REQUIRED if not config.get(key) and key != "password"]
         if missing or "password" not in config:
-            raise ObmError(f"ipmi-obm-service: the OBM config of node {node_id} lacks "
-                           f"{missing or ['password']}; PUT /api/2.0/nodes/{node_id}/obm with host, user, password")
-        address = BmcAddress(str(config["host"]), int(config.get("port") or 623), str(config["user"]),
-                             str(config["password"]))
+            raise ObmError(
+                f"ipmi-obm-service: the OBM config of node {node_id} lacks "
+                f"{missing or ['password']}; PUT /api/2.0/nodes/{node_id}/obm with host, user, password"
+            )
+        address = BmcAddress(
+            str(config["host"]), int(config.get("port") or 623), str(config["user"]), str(config["password"])
+        )
         try:
             if action == "powerStatus":
-                return self.caller.call(address, "Get Chassis Status",
-                                        lambda command: command.get_power()["powerstate"] == "on")
+                return self.caller.call(
+                    address, "Get Chassis Status", lambda command: command.get_power()["powerstate"] == "on"
+                )
             code = CHASSIS_CONTROL[action]
-            return self.caller.call(address, f"Chassis Control {action}",
-                                    lambda command: _chassis_control(command, code))
+            return self.caller.call(
+                address, f"Chassis Control {action}", lambda command: _chassis_control(command, code)
+            )
         except BmcError as exc:
             raise ObmError(str(exc)) from None
 
@@ -91,10 +97,14 @@ class ObmRegistry:
 
     def __init__(self, services: dict[str, ObmService] | None = None, *, sealer: ObmSealer | None = None) -> None:
         self.sealer = sealer or ObmSealer()  # OBM secrets are encrypted in the store
-        self.services: dict[str, ObmService] = services if services is not None else {
-            "ipmi-obm-service": IpmiObmService(),
-            "noop-obm-service": NoopObmService(),
-        }
+        self.services: dict[str, ObmService] = (
+            services
+            if services is not None
+            else {
+                "ipmi-obm-service": IpmiObmService(),
+                "noop-obm-service": NoopObmService(),
+            }
+        )
 
     def run(self, db: Database, node_id: str, action: str, service_name: str | None = None) -> Any:
         if action not in ACTIONS:
@@ -102,8 +112,10 @@ class ObmRegistry:
         obm = choose_obm(db, node_id, service_name)
         service = self.services.get(obm["service"])
         if service is None:
-            raise ObmError(f"OBM service {obm['service']!r} of node {node_id} is not supported by this target "
-                           f"(supported: {', '.join(sorted(self.services))})")
+            raise ObmError(
+                f"OBM service {obm['service']!r} of node {node_id} is not supported by this target "
+                f"(supported: {', '.join(sorted(self.services))})"
+            )
         return service.run(action, node_id, self.sealer.unseal(obm.get("config") or {}))
 
 
@@ -116,6 +128,8 @@ def choose_obm(db: Database, node_id: str, service_name: str | None = None) -> d
     if len(obms) != 1:
         if service_name and not obms:
             raise ObmError(f"No OBM service assigned to this node. (node {node_id} has no {service_name} OBM)")
-        raise ObmError("No OBM service assigned to this node." +
-                       (f" (node {node_id} has {len(obms)} OBMs: name one with option obmServiceName)" if obms else ""))
+        raise ObmError(
+            "No OBM service assigned to this node."
+            + (f" (node {node_id} has {len(obms)} OBMs: name one with option obmServiceName)" if obms else "")
+        )
     return obms[0]

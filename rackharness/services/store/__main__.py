@@ -1,5 +1,6 @@
 """``python -m rackharness.services.store --host H -p PORT --data-dir DIR [--log-file F] [--pid-file F]``:
 nx-27017's server loop serving :class:`StoreHandler` (in the foreground; no daemon mode)."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from nx_27017 import daemon, server
+
     from rackharness.services.store.handler import StoreHandler
 
     level = logging.DEBUG if args.verbose else logging.WARNING
@@ -31,16 +33,16 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger().addHandler(handler)
     if args.pid_file and not daemon.write_pid_file(args.pid_file):
         return 1
+
     def stop(*_):  # as nx-27017 itself: unwind the loop (its sockets close, the port is free at once)
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         sys.exit(0)
+
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    logging.getLogger("rackharness.store").warning("store on %s:%s, data in %s", args.host, args.port,
-                                                  args.data_dir)
+    logging.getLogger("rackharness.store").warning("store on %s:%s, data in %s", args.host, args.port, args.data_dir)
     try:
-        server.run_server_threaded(args.host, args.port, StoreHandler(data_dir=args.data_dir),
-                                   use_threading=False)
+        server.run_server_threaded(args.host, args.port, StoreHandler(data_dir=args.data_dir), use_threading=False)
     finally:
         if args.pid_file:
             daemon.remove_pid_file(args.pid_file)

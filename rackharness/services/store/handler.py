@@ -13,6 +13,7 @@ atomic for clients):
   collection API on those ids (upserts included), and unique indexes are checked here, missing and
   null key fields included (form 9).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,11 +32,37 @@ logger = logging.getLogger("rackharness.store")
 
 DUPLICATE_KEY = 11000
 #: canonical spelling of the commands old drivers send in another case
-CANONICAL = {name.lower(): name for name in (
-    "findAndModify", "createIndexes", "dropIndexes", "listIndexes", "listCollections", "getMore",
-    "killCursors", "isMaster", "buildInfo", "serverStatus", "dropDatabase", "getLastError",
-    "listDatabases", "collStats", "dbStats", "count", "find", "insert", "update", "delete",
-    "distinct", "aggregate", "drop", "create", "ping", "hello")}
+CANONICAL = {
+    name.lower(): name
+    for name in (
+        "findAndModify",
+        "createIndexes",
+        "dropIndexes",
+        "listIndexes",
+        "listCollections",
+        "getMore",
+        "killCursors",
+        "isMaster",
+        "buildInfo",
+        "serverStatus",
+        "dropDatabase",
+        "getLastError",
+        "listDatabases",
+        "collStats",
+        "dbStats",
+        "count",
+        "find",
+        "insert",
+        "update",
+        "delete",
+        "distinct",
+        "aggregate",
+        "drop",
+        "create",
+        "ping",
+        "hello",
+    )
+}
 _PLAIN_SCALARS = (str, int)
 
 
@@ -52,8 +79,7 @@ def plain_filter(query: dict[str, Any], indexed: set[str]) -> bool:
         if key.startswith("$") or "." in key or key in indexed:
             return False
         values = cond["$in"] if isinstance(cond, dict) and list(cond) == ["$in"] else [cond]
-        if not values or not all(isinstance(v, _PLAIN_SCALARS) and not isinstance(v, bool) and v != ""
-                                 for v in values):
+        if not values or not all(isinstance(v, _PLAIN_SCALARS) and not isinstance(v, bool) and v != "" for v in values):
             return False
     return True
 
@@ -122,8 +148,7 @@ def _hashable(value: Any) -> Any:
 class DuplicateKey(Exception):
     def __init__(self, ns: str, index: dict[str, Any], doc: dict[str, Any]):
         key = ", ".join(f"{f}: {_key_value(doc, f)!r}" for f in index["key"])
-        super().__init__(f"E11000 duplicate key error collection: {ns} index: {index['name']} "
-                         f"dup key: {{ {key} }}")
+        super().__init__(f"E11000 duplicate key error collection: {ns} index: {index['name']} dup key: {{ {key} }}")
 
 
 def _locked(method):
@@ -131,6 +156,7 @@ def _locked(method):
     def wrapper(self, *args, **kwargs):
         with self.layer_lock:
             return method(self, *args, **kwargs)
+
     return wrapper
 
 
@@ -150,13 +176,17 @@ class StoreHandler(NeoSQLiteHandler):
         if not collection or collection == "$cmd" or collection.endswith(".$cmd"):
             cmd = dict(query.get("$query", query)) if isinstance(query.get("$query"), dict) else dict(query)
             cmd["$db"] = db_name
-            _, reply = self.handle_command({"request_id": msg["request_id"], "_conn_id": msg.get("_conn_id"),
-                                            "sections": [("body", cmd)]})
+            _, reply = self.handle_command(
+                {"request_id": msg["request_id"], "_conn_id": msg.get("_conn_id"), "sections": [("body", cmd)]}
+            )
             return msg["request_id"], [reply]
         # a legacy find: {$query, $orderby} or a bare filter; numberToReturn < 0 means "limit, one batch"
         wrapped = "$query" in query
-        cmd: dict[str, Any] = {"find": collection, "$db": db_name,
-                               "filter": query.get("$query", {}) if wrapped else query}
+        cmd: dict[str, Any] = {
+            "find": collection,
+            "$db": db_name,
+            "filter": query.get("$query", {}) if wrapped else query,
+        }
         if wrapped and query.get("$orderby"):
             cmd["sort"] = query["$orderby"]
         if msg.get("number_to_skip"):
@@ -164,8 +194,9 @@ class StoreHandler(NeoSQLiteHandler):
         if msg.get("number_to_return"):
             cmd["limit"] = abs(msg["number_to_return"])
         cmd["batchSize"] = 1 << 30
-        _, reply = self.handle_command({"request_id": msg["request_id"], "_conn_id": msg.get("_conn_id"),
-                                        "sections": [("body", cmd)]})
+        _, reply = self.handle_command(
+            {"request_id": msg["request_id"], "_conn_id": msg.get("_conn_id"), "sections": [("body", cmd)]}
+        )
         if not reply.get("ok"):
             return msg["request_id"], [{"$err": reply.get("errmsg", "error"), "code": reply.get("code", 2)}]
         return msg["request_id"], list(reply["cursor"]["firstBatch"])
@@ -195,8 +226,12 @@ class StoreHandler(NeoSQLiteHandler):
             return msg["request_id"], {"ok": 0, "errmsg": str(exc), "code": 2, "codeName": "BadValue"}
         except Exception as exc:  # noqa: BLE001 - always an answer: a silent socket hangs the driver
             logger.exception("%s failed", canonical)
-            return msg["request_id"], {"ok": 0, "errmsg": f"{type(exc).__name__}: {exc}", "code": 1,
-                                       "codeName": "InternalError"}
+            return msg["request_id"], {
+                "ok": 0,
+                "errmsg": f"{type(exc).__name__}: {exc}",
+                "code": 1,
+                "codeName": "InternalError",
+            }
 
     # -- plumbing -------------------------------------------------------------------------------
     @staticmethod
@@ -222,18 +257,23 @@ class StoreHandler(NeoSQLiteHandler):
         """Hand ``cmd`` to nx-27017 itself."""
         sections = [("body", dict(cmd))]
         if "insert" in cmd:
-            return super().handle_insert({"request_id": msg["request_id"], "_conn_id": msg.get("_conn_id"),
-                                          "sections": sections})
-        return super().handle_command({"request_id": msg["request_id"], "_conn_id": msg.get("_conn_id"),
-                                       "sections": sections})
+            return super().handle_insert(
+                {"request_id": msg["request_id"], "_conn_id": msg.get("_conn_id"), "sections": sections}
+            )
+        return super().handle_command(
+            {"request_id": msg["request_id"], "_conn_id": msg.get("_conn_id"), "sections": sections}
+        )
 
     def indexes(self, db_name: str, coll: str) -> list[dict[str, Any]]:
         """The collection's secondary indexes as listIndexes gives them (cached)."""
         key = (db_name, coll)
         if key not in self._indexes:
             _, reply = self._handle_list_indexes(0, self.get_database(db_name), coll, db_name)
-            self._indexes[key] = [i for i in reply.get("cursor", {}).get("firstBatch", [])
-                                  if i.get("name") != "_id_" and list(i.get("key", {})) != ["_id"]]
+            self._indexes[key] = [
+                i
+                for i in reply.get("cursor", {}).get("firstBatch", [])
+                if i.get("name") != "_id_" and list(i.get("key", {})) != ["_id"]
+            ]
         return self._indexes[key]
 
     def _indexed_fields(self, db_name: str, coll: str) -> set[str]:
@@ -242,8 +282,9 @@ class StoreHandler(NeoSQLiteHandler):
     def _all(self, db_name: str, coll: str) -> list[dict[str, Any]]:
         return [_bson(d) for d in self.get_database(db_name)[coll].find({})]
 
-    def matching_ids(self, db_name: str, coll: str, query: dict[str, Any], sort=None,
-                     limit: int = 0) -> list[Any] | None:
+    def matching_ids(
+        self, db_name: str, coll: str, query: dict[str, Any], sort=None, limit: int = 0
+    ) -> list[Any] | None:
         """The ``_id``s matching ``query`` in natural (or ``sort``) order; None = plain, let nx do it."""
         query = query or {}
         if not sort and plain_filter(query, self._indexed_fields(db_name, coll)):
@@ -272,13 +313,15 @@ class StoreHandler(NeoSQLiteHandler):
     def _unique(self, db_name, coll, touched: set[str] | None = None) -> list[dict[str, Any]]:
         found = []
         for index in self.indexes(db_name, coll):
-            if index.get("unique") and (touched is None or "*" in touched
-                                        or {f.split(".")[0] for f in index["key"]} & touched):
+            if index.get("unique") and (
+                touched is None or "*" in touched or {f.split(".")[0] for f in index["key"]} & touched
+            ):
                 found.append(index)
         return found
 
-    def _check_unique(self, db_name, coll, indexes, candidates: list[dict[str, Any]],
-                      others: list[dict[str, Any]]) -> None:
+    def _check_unique(
+        self, db_name, coll, indexes, candidates: list[dict[str, Any]], others: list[dict[str, Any]]
+    ) -> None:
         """Raise DuplicateKey when a candidate's key equals another document's (null = missing)."""
         for index in indexes:
             fields = list(index["key"])
@@ -324,8 +367,7 @@ class StoreHandler(NeoSQLiteHandler):
         with self._cursors_lock:
             known = cursor_id in self._cursors
         if not known and self._change_stream_manager.get_stream(cursor_id) is None:
-            return {"ok": 0, "errmsg": f"cursor id {cursor_id} not found", "code": 43,
-                    "codeName": "CursorNotFound"}
+            return {"ok": 0, "errmsg": f"cursor id {cursor_id} not found", "code": 43, "codeName": "CursorNotFound"}
         return self._engine(msg, cmd)[1]
 
     def _cmd_createIndexes(self, db_name, cmd, msg, rest):
@@ -388,8 +430,10 @@ class StoreHandler(NeoSQLiteHandler):
         for i, doc in enumerate(docs):
             try:
                 if any(matching.equal(doc["_id"], d["_id"]) for d in existing if indexes) or (
-                        not indexes and self.get_database(db_name)[coll].find_one(
-                            {"_id": convert_bson_to_neo_objectids(doc["_id"])}) is not None):
+                    not indexes
+                    and self.get_database(db_name)[coll].find_one({"_id": convert_bson_to_neo_objectids(doc["_id"])})
+                    is not None
+                ):
                     raise DuplicateKey(f"{db_name}.{coll}", {"name": "_id_", "key": {"_id": 1}}, doc)
                 self._check_unique(db_name, coll, indexes, [doc], existing)
             except DuplicateKey as exc:
@@ -438,8 +482,11 @@ class StoreHandler(NeoSQLiteHandler):
             else:
                 neo_update = {k: v for k, v in neo_update.items() if k != "$setOnInsert"}
                 kwargs = {"array_filters": array_filters} if array_filters else {}
-                result = collection.update_many(convert_bson_to_neo_objectids(self._by_ids(ids)), neo_update,
-                                                **kwargs) if neo_update else None
+                result = (
+                    collection.update_many(convert_bson_to_neo_objectids(self._by_ids(ids)), neo_update, **kwargs)
+                    if neo_update
+                    else None
+                )
             self._verify_after_write(db_name, coll, indexes, ids, before)
             return ids, len(ids), (result.modified_count if result is not None else 0), None
         if not upsert:
@@ -457,8 +504,9 @@ class StoreHandler(NeoSQLiteHandler):
             if "$setOnInsert" in update:
                 ops["$set"] = {**ops.get("$set", {}), **update["$setOnInsert"]}
             if ops:
-                collection.update_one({"_id": convert_bson_to_neo_objectids(doc["_id"])},
-                                      convert_bson_to_neo_objectids(ops))
+                collection.update_one(
+                    {"_id": convert_bson_to_neo_objectids(doc["_id"])}, convert_bson_to_neo_objectids(ops)
+                )
             self._verify_after_write(db_name, coll, indexes, [doc["_id"]], {doc["_id"]: None})
         return [doc["_id"]], 1, 0, doc["_id"]
 
@@ -479,8 +527,9 @@ class StoreHandler(NeoSQLiteHandler):
                             current.append(item)
                     changes[field] = current
             if changes:
-                collection.update_one({"_id": convert_bson_to_neo_objectids(_id)},
-                                      {"$set": convert_bson_to_neo_objectids(changes)})
+                collection.update_one(
+                    {"_id": convert_bson_to_neo_objectids(_id)}, {"$set": convert_bson_to_neo_objectids(changes)}
+                )
         return {k: v for k, v in update.items() if k not in ("$addToSet", "$push")}
 
     def _cmd_update(self, db_name, cmd, msg, rest):
@@ -490,8 +539,14 @@ class StoreHandler(NeoSQLiteHandler):
         for i, stmt in enumerate(cmd.get("updates") or []):
             try:
                 _, matched, changed, new_id = self._write_one(
-                    db_name, coll, stmt.get("q") or {}, stmt.get("u") or {}, multi=bool(stmt.get("multi")),
-                    upsert=bool(stmt.get("upsert")), array_filters=stmt.get("arrayFilters"))
+                    db_name,
+                    coll,
+                    stmt.get("q") or {},
+                    stmt.get("u") or {},
+                    multi=bool(stmt.get("multi")),
+                    upsert=bool(stmt.get("upsert")),
+                    array_filters=stmt.get("arrayFilters"),
+                )
             except DuplicateKey as exc:
                 errors.append({"index": i, "code": DUPLICATE_KEY, "errmsg": str(exc)})
                 if cmd.get("ordered", True):
@@ -522,13 +577,18 @@ class StoreHandler(NeoSQLiteHandler):
             return {"ok": 1, "value": doc, "lastErrorObject": {"n": 1}}
         update = cmd.get("update")
         if not isinstance(update, dict):
-            return {"ok": 0, "errmsg": "Either an update or remove=true must be specified", "code": 9,
-                    "codeName": "FailedToParse"}
+            return {
+                "ok": 0,
+                "errmsg": "Either an update or remove=true must be specified",
+                "code": 9,
+                "codeName": "FailedToParse",
+            }
         ids = self._ids(db_name, coll, query, sort=sort, limit=1)
         old = self._project(collection, ids[0], fields) if ids else None
         try:
-            done, _, _, new_id = self._write_one(db_name, coll, query, update, multi=False,
-                                                 upsert=bool(cmd.get("upsert")), sort=sort)
+            done, _, _, new_id = self._write_one(
+                db_name, coll, query, update, multi=False, upsert=bool(cmd.get("upsert")), sort=sort
+            )
         except DuplicateKey as exc:
             return {"ok": 0, "errmsg": str(exc), "code": DUPLICATE_KEY, "codeName": "DuplicateKey"}
         last = {"n": len(done), "updatedExisting": bool(done) and new_id is None}

@@ -6,6 +6,7 @@ and missing-as-null rules, embedded-document and ObjectId equality on any field)
 $exists $not $regex $options $elemMatch $size $all $type $mod``, ``$and $or $nor``, dotted paths
 through arrays. Anything else raises :class:`Unsupported` (the store answers ``ok: 0``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -131,7 +132,8 @@ def _eq(values: list[Any], target: Any) -> bool:
     pattern = _regex(target)
     if pattern is not None:
         return any(isinstance(v, str) and pattern.search(v) for v in _expanded(values)) or any(
-            isinstance(v, (Regex, _RE_TYPE)) and _regex(v).pattern == pattern.pattern for v in values)
+            isinstance(v, (Regex, _RE_TYPE)) and _regex(v).pattern == pattern.pattern for v in values
+        )
     if target is None:
         return any(v is MISSING or v is None for v in _expanded(values))
     return any(equal(v, target) for v in _expanded(values))
@@ -146,10 +148,28 @@ def _cmp(values: list[Any], target: Any, ok) -> bool:
     return False
 
 
-_TYPES = {1: float, 2: str, 3: dict, 4: list, 7: ObjectId, 8: bool, 9: dt.datetime, 10: type(None),
-          16: int, 18: int, "double": float, "string": str, "object": dict, "array": list,
-          "objectId": ObjectId, "bool": bool, "date": dt.datetime, "null": type(None), "int": int,
-          "long": int}
+_TYPES = {
+    1: float,
+    2: str,
+    3: dict,
+    4: list,
+    7: ObjectId,
+    8: bool,
+    9: dt.datetime,
+    10: type(None),
+    16: int,
+    18: int,
+    "double": float,
+    "string": str,
+    "object": dict,
+    "array": list,
+    "objectId": ObjectId,
+    "bool": bool,
+    "date": dt.datetime,
+    "null": type(None),
+    "int": int,
+    "long": int,
+}
 
 
 def _operators(values: list[Any], ops: dict[str, Any]) -> bool:
@@ -192,8 +212,10 @@ def _operators(values: list[Any], ops: dict[str, Any]) -> bool:
             kinds = arg if isinstance(arg, list) else [arg]
             ok = any(v is not MISSING and any(_is_type(v, k) for k in kinds) for v in _expanded(values))
         elif op == "$mod":
-            ok = any(isinstance(v, (int, float)) and not isinstance(v, bool) and v % arg[0] == arg[1]
-                     for v in _expanded(values))
+            ok = any(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and v % arg[0] == arg[1]
+                for v in _expanded(values)
+            )
         else:
             raise Unsupported(f"unknown operator: {op}")
         if not ok:
@@ -250,12 +272,22 @@ def matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
 
 
 def _truthy(value: Any) -> bool:
-    return not (value is MISSING or value is None or value is False or (
-        isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0))
+    return not (
+        value is MISSING
+        or value is None
+        or value is False
+        or (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0)
+    )
 
 
-_AGG_COMPARE = {"$eq": lambda c: c == 0, "$ne": lambda c: c != 0, "$gt": lambda c: c > 0,
-                "$gte": lambda c: c >= 0, "$lt": lambda c: c < 0, "$lte": lambda c: c <= 0}
+_AGG_COMPARE = {
+    "$eq": lambda c: c == 0,
+    "$ne": lambda c: c != 0,
+    "$gt": lambda c: c > 0,
+    "$gte": lambda c: c >= 0,
+    "$lt": lambda c: c < 0,
+    "$lte": lambda c: c <= 0,
+}
 
 
 def _agg_compare(a: Any, b: Any) -> int:
@@ -275,7 +307,7 @@ def evaluate(doc: dict[str, Any], expr: Any) -> Any:
         return [evaluate(doc, e) for e in expr]
     if not _is_operator_doc(expr):
         return {k: evaluate(doc, v) for k, v in expr.items()} if isinstance(expr, dict) else expr
-    (op, arg), = expr.items() if len(expr) == 1 else (_unsupported(expr),)
+    ((op, arg),) = expr.items() if len(expr) == 1 else (_unsupported(expr),)
     if op == "$literal":
         return arg
     args = arg if isinstance(arg, list) else [arg]
@@ -302,6 +334,7 @@ def _unsupported(expr):
 
 def sort_key_compare(spec: list[tuple[str, int]]):
     """A cmp function ordering documents by a ``sort`` spec (arrays by their min/max element)."""
+
     def pick(doc, field, direction):
         values = [v for v in _expanded(resolve(doc, field.split("."))) if not isinstance(v, list)] or [None]
         values = [None if v is MISSING else v for v in values]
@@ -318,4 +351,5 @@ def sort_key_compare(spec: list[tuple[str, int]]):
             if c:
                 return c * (1 if direction >= 0 else -1)
         return 0
+
     return cmp

@@ -5,6 +5,7 @@ and its arguments; each message a queue hands over is a delivery on the channel 
 Replaying, ``get`` takes the next message the deck released into the queue's mailbox, and with none
 there waits ``timeout`` seconds on the (virtual) clock and returns None, as a quiet queue does.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -37,11 +38,22 @@ class TapedAmqpTransport(AmqpTransport):
             raise BrokerRefused(refused["reply_code"], refused["reply_text"], what=op, hint=refused.get("hint"))
         return response.get("result")
 
-    def ensure_exchange(self, exchange: str, *, type: str = "topic", durable: bool = True,  # noqa: A002
-                        auto_delete: bool = False) -> None:
-        self._call("ensure_exchange", lambda: self.inner.ensure_exchange(
-            exchange, type=type, durable=durable, auto_delete=auto_delete),
-            exchange=exchange, type=type, durable=durable, auto_delete=auto_delete)
+    def ensure_exchange(
+        self,
+        exchange: str,
+        *,
+        type: str = "topic",
+        durable: bool = True,  # noqa: A002
+        auto_delete: bool = False,
+    ) -> None:
+        self._call(
+            "ensure_exchange",
+            lambda: self.inner.ensure_exchange(exchange, type=type, durable=durable, auto_delete=auto_delete),
+            exchange=exchange,
+            type=type,
+            durable=durable,
+            auto_delete=auto_delete,
+        )
 
     def exchange_exists(self, exchange: str) -> bool:
         return bool(self._call("exchange_exists", lambda: self.inner.exchange_exists(exchange), exchange=exchange))
@@ -50,13 +62,19 @@ class TapedAmqpTransport(AmqpTransport):
         return self._call("declare_exclusive_queue", lambda: self.inner.declare_exclusive_queue())
 
     def bind(self, queue: str, exchange: str, pattern: str) -> None:
-        self._call("bind", lambda: self.inner.bind(queue, exchange, pattern),
-                   queue=queue, exchange=exchange, pattern=pattern)
+        self._call(
+            "bind", lambda: self.inner.bind(queue, exchange, pattern), queue=queue, exchange=exchange, pattern=pattern
+        )
 
     def publish(self, exchange: str, routing_key: str, body: bytes) -> None:
         message = Message.from_bytes(routing_key, body, exchange)
-        self._call("publish", lambda: self.inner.publish(exchange, routing_key, body),
-                   exchange=exchange, routing_key=routing_key, body=message.body)
+        self._call(
+            "publish",
+            lambda: self.inner.publish(exchange, routing_key, body),
+            exchange=exchange,
+            routing_key=routing_key,
+            body=message.body,
+        )
 
     def get(self, queue: str, timeout: float) -> Message | None:
         recorded = self.deck.mailbox(SEAM, queue).take()
@@ -67,8 +85,9 @@ class TapedAmqpTransport(AmqpTransport):
             return None
         message = self.inner.get(queue, timeout)
         if message is not None:
-            self.deck.delivered(SEAM, queue, {"exchange": message.exchange, "routing_key": message.routing_key,
-                                              "body": message.body})
+            self.deck.delivered(
+                SEAM, queue, {"exchange": message.exchange, "routing_key": message.routing_key, "body": message.body}
+            )
         return message
 
     def keep_alive(self) -> None:

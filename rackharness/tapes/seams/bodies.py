@@ -1,4 +1,5 @@
 """Bodies as a tape keeps them: JSON as JSON (so it is pretty on disk), text as text, binary as base64."""
+
 from __future__ import annotations
 
 import base64

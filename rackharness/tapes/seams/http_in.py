@@ -6,6 +6,7 @@ requested URL → the URL it got, port included, so the hooks a test creates nam
 replay). Replaying, nothing listens: the deck releases each recorded request into the listener's
 mailbox once the calls before it have played, and the responder gets it as if it had come in.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -27,8 +28,14 @@ class ReplayedListener(HttpListener):
 
     def _deliver(self, message: dict[str, Any]) -> None:
         if self._open:
-            self.responder(IncomingRequest(message["method"], message["path"], message.get("headers") or {},
-                                           body_from_tape(message.get("body"))))
+            self.responder(
+                IncomingRequest(
+                    message["method"],
+                    message["path"],
+                    message.get("headers") or {},
+                    body_from_tape(message.get("body")),
+                )
+            )
 
     @property
     def base_url(self) -> str:
@@ -38,17 +45,25 @@ class ReplayedListener(HttpListener):
         self._open = False
 
 
-def taped_listen(deck: Deck, url: str, responder: Responder,
-                 listen: Callable[[str, Responder], HttpListener] | None) -> HttpListener:
+def taped_listen(
+    deck: Deck, url: str, responder: Responder, listen: Callable[[str, Responder], HttpListener] | None
+) -> HttpListener:
     """A listener at ``url`` for ``responder``: ``listen`` (the real seam's chooser) behind the deck."""
     opened: dict[str, HttpListener] = {}
 
     def recording(request: IncomingRequest) -> int:
         listener = opened.get("listener")
         if listener is not None:
-            deck.delivered(SEAM, listener.base_url, {"method": request.method, "path": request.path,
-                                                    "headers": dict(request.headers),
-                                                    "body": body_for_tape(request.body)})
+            deck.delivered(
+                SEAM,
+                listener.base_url,
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "headers": dict(request.headers),
+                    "body": body_for_tape(request.body),
+                },
+            )
         return responder(request)
 
     def live() -> dict[str, Any]:

@@ -4,6 +4,7 @@ A request is matched on its method, path, query and JSON body (headers and the h
 reader, not matched: a replay's tokens and a lab's address may differ). No answer at all
 (:class:`HttpUnreachable`) is recorded too, and replays as the same error.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -33,8 +34,9 @@ def _text(value: Any) -> str:
 class TapedHttpOut(HttpOut):
     """``inner`` (the real side; None when only replaying) behind the deck, as ``channel`` ("api", "auth")."""
 
-    def __init__(self, deck: Deck, channel: str, base_url: str, inner: HttpOut | None = None, *,
-                 timeout: float | None = None) -> None:
+    def __init__(
+        self, deck: Deck, channel: str, base_url: str, inner: HttpOut | None = None, *, timeout: float | None = None
+    ) -> None:
         self.deck, self.channel, self.inner = deck, channel, inner
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout if timeout is not None else getattr(inner, "timeout", self.timeout)
@@ -43,28 +45,45 @@ class TapedHttpOut(HttpOut):
     def session(self) -> Any:
         return getattr(self.inner, "session", None)
 
-    def request(self, method: str, target: str, *, params: Params = None, json: Any = None,
-                headers: Mapping[str, str] | None = None, timeout: float | None = None) -> HttpAnswer:
+    def request(
+        self,
+        method: str,
+        target: str,
+        *,
+        params: Params = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> HttpAnswer:
         url = self.url(target)
-        recorded = {"method": method.upper(), "path": urlsplit(url).path, "query": _query(url, params),
-                    "body": json, "url": url.split("?", 1)[0], "headers": dict(headers or {})}
+        recorded = {
+            "method": method.upper(),
+            "path": urlsplit(url).path,
+            "query": _query(url, params),
+            "body": json,
+            "url": url.split("?", 1)[0],
+            "headers": dict(headers or {}),
+        }
 
         def live() -> dict[str, Any]:
             if self.inner is None:
                 raise HttpUnreachable(f"{method} {url}: no live side while replaying")
             try:
-                answer = self.inner.request(method, target, params=params, json=json, headers=headers,
-                                            timeout=timeout)
+                answer = self.inner.request(method, target, params=params, json=json, headers=headers, timeout=timeout)
             except HttpUnreachable as exc:
                 return {"unreachable": str(exc)}
-            return {"status": answer.status_code, "headers": dict(answer.headers.items()),
-                    "body": body_for_tape(answer.content)}
+            return {
+                "status": answer.status_code,
+                "headers": dict(answer.headers.items()),
+                "body": body_for_tape(answer.content),
+            }
 
         response = self.deck.call(SEAM, self.channel, recorded, live)
         if "unreachable" in response:
             raise HttpUnreachable(response["unreachable"])
-        return HttpAnswer(int(response["status"]), body_from_tape(response.get("body")),
-                          Headers(response.get("headers") or {}), url)
+        return HttpAnswer(
+            int(response["status"]), body_from_tape(response.get("body")), Headers(response.get("headers") or {}), url
+        )
 
     def close(self) -> None:
         if self.inner is not None:

@@ -8,6 +8,7 @@ password) and ``what``; replaying, ``fn`` runs again on a :class:`~rackharness.t
 those methods from the tape, so whatever ``fn`` computes comes out the same, with no BMC.
 The login diagnosis a slow or failed call asks for (:meth:`TapedCaller.diagnosis`) is on the tape too.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -23,7 +24,9 @@ SEAM = "ipmi"
 class TapedCaller:
     """``inner`` (the real :class:`IpmiCaller`; None when only replaying) behind the deck."""
 
-    def __init__(self, deck: Deck, inner: Any = None, *, node_of: Callable[[BmcAddress], str | None] | None = None) -> None:
+    def __init__(
+        self, deck: Deck, inner: Any = None, *, node_of: Callable[[BmcAddress], str | None] | None = None
+    ) -> None:
         """``node_of``: the name of the node whose BMC is at an address (matched on, where the address may
         change from run to run: a rack's BMC ports); without it, the address is matched on."""
         self.deck, self.inner, self.node_of = deck, inner, node_of
@@ -33,8 +36,7 @@ class TapedCaller:
         where = {"node": node} if node else {"at": f"{address.host}:{address.port}"}
         return {**where, "bmc": f"{address.host}:{address.port}", "user": address.user, "what": what}
 
-    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any], *,
-             timeout: float | None = None) -> Any:
+    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any], *, timeout: float | None = None) -> Any:
         outcome: dict[str, Any] = {}
 
         def live() -> dict[str, Any]:
@@ -42,8 +44,9 @@ class TapedCaller:
                 raise BmcError(f"{address}: {what}: no live BMC while replaying")
             log = CallLog()
             try:
-                outcome["value"] = self.inner.call(address, what, lambda session: fn(RecordingProxy(session, log, "ipmi")),
-                                                   timeout=timeout)
+                outcome["value"] = self.inner.call(
+                    address, what, lambda session: fn(RecordingProxy(session, log, "ipmi")), timeout=timeout
+                )
             except BmcError as exc:
                 return {"calls": log.entries, "raised": str(exc)}
             return {"calls": log.entries}

@@ -6,6 +6,7 @@ on the deck, matched on the collection, the operation and its arguments (documen
 ``{"$oid": ...}``, ``{"$date": ...}``; timestamps match any timestamp, ids pair up as in
 :mod:`rackharness.tapes.matching`). A pymongo error is recorded and replays as a ``PyMongoError``.
 """
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -19,15 +20,24 @@ SEAM = "mongo"
 #: operation → how its pymongo result is kept (a function of the result) and given back
 _RESULTS = {
     "insert_one": (lambda r: {"inserted_id": r.inserted_id}, lambda v: SimpleNamespace(**v, acknowledged=True)),
-    "insert_many": (lambda r: {"inserted_ids": list(r.inserted_ids)}, lambda v: SimpleNamespace(**v, acknowledged=True)),
+    "insert_many": (
+        lambda r: {"inserted_ids": list(r.inserted_ids)},
+        lambda v: SimpleNamespace(**v, acknowledged=True),
+    ),
     "delete_one": (lambda r: {"deleted_count": r.deleted_count}, lambda v: SimpleNamespace(**v, acknowledged=True)),
     "delete_many": (lambda r: {"deleted_count": r.deleted_count}, lambda v: SimpleNamespace(**v, acknowledged=True)),
-    "replace_one": (lambda r: {"matched_count": r.matched_count, "modified_count": r.modified_count},
-                    lambda v: SimpleNamespace(**v, acknowledged=True, upserted_id=None)),
-    "update_one": (lambda r: {"matched_count": r.matched_count, "modified_count": r.modified_count},
-                   lambda v: SimpleNamespace(**v, acknowledged=True, upserted_id=None)),
-    "update_many": (lambda r: {"matched_count": r.matched_count, "modified_count": r.modified_count},
-                    lambda v: SimpleNamespace(**v, acknowledged=True, upserted_id=None)),
+    "replace_one": (
+        lambda r: {"matched_count": r.matched_count, "modified_count": r.modified_count},
+        lambda v: SimpleNamespace(**v, acknowledged=True, upserted_id=None),
+    ),
+    "update_one": (
+        lambda r: {"matched_count": r.matched_count, "modified_count": r.modified_count},
+        lambda v: SimpleNamespace(**v, acknowledged=True, upserted_id=None),
+    ),
+    "update_many": (
+        lambda r: {"matched_count": r.matched_count, "modified_count": r.modified_count},
+        lambda v: SimpleNamespace(**v, acknowledged=True, upserted_id=None),
+    ),
     "find_one": (lambda r: r, lambda v: v),
     "find": (lambda r: list(r), lambda v: v),
     "count_documents": (lambda r: r, lambda v: v),
@@ -36,11 +46,13 @@ _RESULTS = {
 
 def _mongo_error(message: str) -> Exception:
     from pymongo.errors import PyMongoError
+
     return PyMongoError(message)
 
 
 def _on_deck(database: "TapedDatabase", request: dict[str, Any], what: str, run: Any) -> Any:
     """``run()`` (on the live store) as one call on the deck: its result, or the pymongo error it raised, again."""
+
     def live() -> dict[str, Any]:
         if database.inner is None:
             raise _mongo_error(f"{what}: no live store while replaying")
@@ -70,10 +82,20 @@ class TapedCollection:
         keep, give = _RESULTS[op]
         inner = self.database.inner
 
-        request = {"collection": self.name, "op": op, "args": values.encode(list(args)),
-                   "kwargs": values.encode(kwargs)}
-        return give(_on_deck(self.database, request, f"{op} on {self.name}",
-                             lambda: keep(getattr(inner[self.name], op)(*args, **kwargs))))
+        request = {
+            "collection": self.name,
+            "op": op,
+            "args": values.encode(list(args)),
+            "kwargs": values.encode(kwargs),
+        }
+        return give(
+            _on_deck(
+                self.database,
+                request,
+                f"{op} on {self.name}",
+                lambda: keep(getattr(inner[self.name], op)(*args, **kwargs)),
+            )
+        )
 
     def insert_one(self, document: dict[str, Any], **kwargs: Any) -> Any:
         result = self._call("insert_one", document, **kwargs)
@@ -126,8 +148,12 @@ class TapedDatabase:
 
     def command(self, name: str, **kwargs: Any) -> Any:
         """A database command (``ping``), as one call on the deck."""
-        return _on_deck(self, {"command": name, "kwargs": values.encode(kwargs)}, f"command {name}",
-                        lambda: dict(self.inner.command(name, **kwargs)))
+        return _on_deck(
+            self,
+            {"command": name, "kwargs": values.encode(kwargs)},
+            f"command {name}",
+            lambda: dict(self.inner.command(name, **kwargs)),
+        )
 
     def _close(self) -> None:
         if self.inner is not None:

@@ -15,6 +15,7 @@ The sides: :mod:`.pika_side` (RabbitMQ) and :mod:`.memory_side` (the in-process
 :mod:`.memory_broker`); :func:`rackharness.transports.amqp.chooser.open_transport` picks one by URL.
 This module imports neither.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,13 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 
 #: AMQP reply codes a broker refuses an operation with (the channel is closed afterwards)
 ACCESS_REFUSED, NOT_FOUND, RESOURCE_LOCKED, PRECONDITION_FAILED, COMMAND_INVALID = 403, 404, 405, 406, 503
-REPLY_NAMES = {ACCESS_REFUSED: "ACCESS_REFUSED", NOT_FOUND: "NOT_FOUND", RESOURCE_LOCKED: "RESOURCE_LOCKED",
-               PRECONDITION_FAILED: "PRECONDITION_FAILED", COMMAND_INVALID: "COMMAND_INVALID"}
+REPLY_NAMES = {
+    ACCESS_REFUSED: "ACCESS_REFUSED",
+    NOT_FOUND: "NOT_FOUND",
+    RESOURCE_LOCKED: "RESOURCE_LOCKED",
+    PRECONDITION_FAILED: "PRECONDITION_FAILED",
+    COMMAND_INVALID: "COMMAND_INVALID",
+}
 
 
 class BrokerRefused(ClientError):
@@ -45,8 +51,10 @@ class BrokerRefused(ClientError):
 
 def not_declared(queue: str) -> ClientError:
     """The error for ``get()`` on a queue the transport did not declare (the same on every side)."""
-    return ClientError(f"queue {queue!r} was not declared by this transport",
-                       hint="get() reads only queues from this transport's declare_exclusive_queue()")
+    return ClientError(
+        f"queue {queue!r} was not declared by this transport",
+        hint="get() reads only queues from this transport's declare_exclusive_queue()",
+    )
 
 
 def topic_matches(pattern: str, routing_key: str) -> bool:
@@ -63,10 +71,10 @@ def topic_matches(pattern: str, routing_key: str) -> bool:
             for j in range(1, len(keys) + 1):
                 reachable[j] = reachable[j] or reachable[j - 1]
         else:
-            reachable = [False] + [reachable[j - 1] and (word == "*" or word == keys[j - 1])
-                                   for j in range(1, len(keys) + 1)]
+            reachable = [False] + [
+                reachable[j - 1] and (word == "*" or word == keys[j - 1]) for j in range(1, len(keys) + 1)
+            ]
     return reachable[-1]
-
 
 
 @dataclass(frozen=True)
@@ -97,8 +105,14 @@ class AmqpTransport(ABC):
     """What the event clients need from a broker; see the module docstring for the contract."""
 
     @abstractmethod
-    def ensure_exchange(self, exchange: str, *, type: str = "topic", durable: bool = True,  # noqa: A002
-                        auto_delete: bool = False) -> None:
+    def ensure_exchange(
+        self,
+        exchange: str,
+        *,
+        type: str = "topic",
+        durable: bool = True,  # noqa: A002
+        auto_delete: bool = False,
+    ) -> None:
         """Declare ``exchange`` (by default as RackHD does: topic, durable, not auto-deleted); idempotent.
 
         Redeclaring an existing exchange with another type or flag raises :class:`BrokerRefused` 406.

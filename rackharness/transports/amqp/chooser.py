@@ -5,6 +5,7 @@
 in-process broker registered under ``<name>`` (so a target and a tracker in one process meet by
 URL). Each side is imported only when chosen.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -25,6 +26,8 @@ def open_transport(amqp_url: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT) -
         from rackharness.transports.amqp.memory_side import MemoryTransport  # only isolated mode needs it
 
         return MemoryTransport.from_url(amqp_url)
-    raise ClientError(f"unsupported AMQP URL {redact_url(amqp_url)!r}",
-                      hint="use amqp://user:password@host:port/vhost (RabbitMQ) or memory://<name> "
-                           "(the in-process broker of isolated mode)")
+    raise ClientError(
+        f"unsupported AMQP URL {redact_url(amqp_url)!r}",
+        hint="use amqp://user:password@host:port/vhost (RabbitMQ) or memory://<name> "
+        "(the in-process broker of isolated mode)",
+    )

@@ -22,6 +22,7 @@ and text; a closed connection raises :class:`~rackharness.errors.ServiceUnavaila
 receive (:meth:`BrokerConnection.next_delivery`) waits on a condition variable, so a publish from
 another thread wakes it at once.
 """
+
 from __future__ import annotations
 
 import collections
@@ -34,8 +35,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rackharness.errors import ClientError, ServiceUnavailable
-from rackharness.transports.amqp.base import (ACCESS_REFUSED, COMMAND_INVALID, NOT_FOUND, PRECONDITION_FAILED,
-                                              RESOURCE_LOCKED, BrokerRefused, Message, topic_matches)
+from rackharness.transports.amqp.base import (
+    ACCESS_REFUSED,
+    COMMAND_INVALID,
+    NOT_FOUND,
+    PRECONDITION_FAILED,
+    RESOURCE_LOCKED,
+    BrokerRefused,
+    Message,
+    topic_matches,
+)
 
 EXCHANGE_TYPES = ("topic", "direct", "fanout")
 DEFAULT_BROKER = "default"
@@ -107,7 +116,8 @@ class MemoryBroker:
         self._lock = threading.Lock()
         self._exchanges: dict[str, _Exchange] = {
             name: _Exchange(name, type_, True, False)
-            for name, type_ in (("amq.direct", "direct"), ("amq.fanout", "fanout"), ("amq.topic", "topic"))}
+            for name, type_ in (("amq.direct", "direct"), ("amq.fanout", "fanout"), ("amq.topic", "topic"))
+        }
         self._queues: dict[str, _Queue] = {}
         self._connections: dict[int, BrokerConnection] = {}
         self._numbers = itertools.count(1)
@@ -142,8 +152,10 @@ class MemoryBroker:
 
     def __repr__(self) -> str:
         with self._lock:
-            return (f"<MemoryBroker {self.name!r}: {len(self._exchanges)} exchanges, {len(self._queues)} queues, "
-                    f"{len(self._connections)} connections>")
+            return (
+                f"<MemoryBroker {self.name!r}: {len(self._exchanges)} exchanges, {len(self._queues)} queues, "
+                f"{len(self._connections)} connections>"
+            )
 
     # -- internals, called with the lock held -----------------------------------------------------
     def _delete_queue(self, queue: _Queue) -> None:
@@ -204,8 +216,15 @@ class BrokerConnection:
         return exchange
 
     # -- exchanges --------------------------------------------------------------------------------
-    def exchange_declare(self, exchange: str, type: str = "topic", *, durable: bool = False,  # noqa: A002
-                         auto_delete: bool = False, passive: bool = False) -> None:
+    def exchange_declare(
+        self,
+        exchange: str,
+        type: str = "topic",
+        *,
+        durable: bool = False,  # noqa: A002
+        auto_delete: bool = False,
+        passive: bool = False,
+    ) -> None:
         with self._lock:
             self._check_open()
             if passive:
@@ -215,12 +234,17 @@ class BrokerConnection:
                 raise BrokerRefused(ACCESS_REFUSED, "operation not permitted on the default exchange")
             existing = self.broker._exchanges.get(exchange)
             if existing is not None:
-                for arg, received, current in (("type", type, existing.type),
-                                               ("durable", _flag(durable), _flag(existing.durable)),
-                                               ("auto_delete", _flag(auto_delete), _flag(existing.auto_delete))):
+                for arg, received, current in (
+                    ("type", type, existing.type),
+                    ("durable", _flag(durable), _flag(existing.durable)),
+                    ("auto_delete", _flag(auto_delete), _flag(existing.auto_delete)),
+                ):
                     if received != current:
-                        raise BrokerRefused(PRECONDITION_FAILED, f"inequivalent arg '{arg}' for exchange '{exchange}' "
-                                            f"in vhost '/': received '{received}' but current is '{current}'")
+                        raise BrokerRefused(
+                            PRECONDITION_FAILED,
+                            f"inequivalent arg '{arg}' for exchange '{exchange}' "
+                            f"in vhost '/': received '{received}' but current is '{current}'",
+                        )
                 return
             if type not in EXCHANGE_TYPES:
                 raise BrokerRefused(COMMAND_INVALID, f"unknown exchange type '{type}'")
@@ -242,8 +266,15 @@ class BrokerConnection:
             del self.broker._exchanges[exchange]
 
     # -- queues -----------------------------------------------------------------------------------
-    def queue_declare(self, queue: str = "", *, durable: bool = False, exclusive: bool = False,
-                      auto_delete: bool = False, passive: bool = False) -> str:
+    def queue_declare(
+        self,
+        queue: str = "",
+        *,
+        durable: bool = False,
+        exclusive: bool = False,
+        auto_delete: bool = False,
+        passive: bool = False,
+    ) -> str:
         """The queue's name (server-generated ``amq.gen-...`` when ``queue`` is empty)."""
         with self._lock:
             self._check_open()
@@ -258,21 +289,30 @@ class BrokerConnection:
                 self._queue(queue)  # RESOURCE_LOCKED if another connection owns it
                 if (existing.owner is not None) != exclusive:
                     self._queue_locked(queue)
-                for arg, received, current in (("durable", durable, existing.durable),
-                                               ("auto_delete", auto_delete, existing.auto_delete)):
+                for arg, received, current in (
+                    ("durable", durable, existing.durable),
+                    ("auto_delete", auto_delete, existing.auto_delete),
+                ):
                     if received != current:
-                        raise BrokerRefused(PRECONDITION_FAILED, f"inequivalent arg '{arg}' for queue '{queue}' in "
-                                            f"vhost '/': received '{_flag(received)}' but current is '{_flag(current)}'")
+                        raise BrokerRefused(
+                            PRECONDITION_FAILED,
+                            f"inequivalent arg '{arg}' for queue '{queue}' in "
+                            f"vhost '/': received '{_flag(received)}' but current is '{_flag(current)}'",
+                        )
                 return queue
-            self.broker._queues[queue] = _Queue(queue, durable, self if exclusive else None, auto_delete,
-                                                threading.Condition(self._lock))
+            self.broker._queues[queue] = _Queue(
+                queue, durable, self if exclusive else None, auto_delete, threading.Condition(self._lock)
+            )
             return queue
 
     @staticmethod
     def _queue_locked(name: str) -> None:
-        raise BrokerRefused(RESOURCE_LOCKED, f"cannot obtain exclusive access to locked queue '{name}' in vhost '/'. "
-                            "It could be originally declared on another connection or the exclusive property "
-                            "value does not match that of the original declaration.")
+        raise BrokerRefused(
+            RESOURCE_LOCKED,
+            f"cannot obtain exclusive access to locked queue '{name}' in vhost '/'. "
+            "It could be originally declared on another connection or the exclusive property "
+            "value does not match that of the original declaration.",
+        )
 
     def queue_delete(self, queue: str, *, if_unused: bool = False, if_empty: bool = False) -> int:
         """Messages deleted with the queue; a missing queue counts 0 (idempotent, like RabbitMQ's)."""
@@ -304,8 +344,9 @@ class BrokerConnection:
             self.broker._unbind(self._exchange(exchange), (found.name, routing_key))
 
     # -- publishing -------------------------------------------------------------------------------
-    def basic_publish(self, exchange: str, routing_key: str, body: bytes,
-                      properties: dict[str, Any] | None = None) -> int:
+    def basic_publish(
+        self, exchange: str, routing_key: str, body: bytes, properties: dict[str, Any] | None = None
+    ) -> int:
         """Route one message; the number of queues it reached (0: unroutable, dropped)."""
         if not isinstance(body, (bytes, bytearray)):
             raise ClientError(f"a message body must be bytes, not {type(body).__name__}")
@@ -329,8 +370,9 @@ class BrokerConnection:
         tag = next(self._tags)
         if not no_ack:
             self._unacked[tag] = (queue, stored)
-        return Delivery(tag, stored.exchange, stored.routing_key, stored.body, dict(stored.properties),
-                        stored.redelivered)
+        return Delivery(
+            tag, stored.exchange, stored.routing_key, stored.body, dict(stored.properties), stored.redelivered
+        )
 
     def basic_get(self, queue: str, *, no_ack: bool = False) -> Delivery | None:
         """The next message on ``queue`` now, or ``None`` (AMQP's basic.get: never waits)."""
@@ -372,8 +414,10 @@ class BrokerConnection:
                 self._check_open()
                 queue = self._consumers.get(consumer_tag)
                 if queue is None:
-                    raise ClientError(f"memory broker {self.broker.name!r}: no consumer {consumer_tag!r} on "
-                                      f"connection {self.number} (cancelled, or its queue was deleted)")
+                    raise ClientError(
+                        f"memory broker {self.broker.name!r}: no consumer {consumer_tag!r} on "
+                        f"connection {self.number} (cancelled, or its queue was deleted)"
+                    )
                 if queue.messages:
                     return self._deliver(queue, queue.messages.popleft(), queue.consumers[consumer_tag][1])
                 remaining = deadline - time.monotonic()

@@ -6,6 +6,7 @@ same registry, so the target's event bus and the suite's
 ``open_transport("memory://isolated")``. It imports only the seam's contract
 (:mod:`.base`) and the broker, never the pika side.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,10 @@ _brokers: dict[str, MemoryBroker] = {}
 def named_broker(name: str = DEFAULT_BROKER) -> MemoryBroker:
     """The process's broker called ``name``, created on first use."""
     if not isinstance(name, str) or not _NAME.match(name):
-        raise ClientError(f"bad memory broker name {name!r}",
-                          hint="letters, digits, '.', '_' and '-', starting with a letter or digit")
+        raise ClientError(
+            f"bad memory broker name {name!r}",
+            hint="letters, digits, '.', '_' and '-', starting with a letter or digit",
+        )
     with _registry_lock:
         broker = _brokers.get(name)
         if broker is None:
@@ -43,11 +46,15 @@ def broker_for_url(url: str) -> MemoryBroker:
     """``memory://<name>`` (``memory://`` alone: ``default``) -> that broker. Credentials are ignored."""
     parts = urlsplit(url)
     if parts.scheme.lower() != "memory":
-        raise ClientError(f"not a memory broker URL: {parts.scheme or '(no scheme)'}://...",
-                          hint="memory://<name>, e.g. memory://isolated")
+        raise ClientError(
+            f"not a memory broker URL: {parts.scheme or '(no scheme)'}://...",
+            hint="memory://<name>, e.g. memory://isolated",
+        )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ClientError(f"memory broker URL memory://{parts.netloc.rpartition('@')[2]}... has a path or query",
-                          hint="memory://<name> names the broker; there are no virtual hosts")
+        raise ClientError(
+            f"memory broker URL memory://{parts.netloc.rpartition('@')[2]}... has a path or query",
+            hint="memory://<name> names the broker; there are no virtual hosts",
+        )
     return named_broker(parts.netloc.rpartition("@")[2] or DEFAULT_BROKER)
 
 
@@ -69,8 +76,11 @@ class MemoryTransport(AmqpTransport):
         if not self.connection.is_open:
             raise ServiceUnavailable(f"AMQP broker at {self.url}: {what}: the transport is closed")
         if self._refused is not None:
-            raise BrokerRefused(self._refused.reply_code, self._refused.reply_text,
-                                what=f"AMQP broker at {self.url}: {what}: the channel was closed by an earlier refusal")
+            raise BrokerRefused(
+                self._refused.reply_code,
+                self._refused.reply_text,
+                what=f"AMQP broker at {self.url}: {what}: the channel was closed by an earlier refusal",
+            )
 
     def _call(self, what: str, fn, *args, **kwargs):
         self._check_usable(what)
@@ -83,10 +93,22 @@ class MemoryTransport(AmqpTransport):
             self._consumers.clear()
             raise self._refused from None
 
-    def ensure_exchange(self, exchange: str, *, type: str = "topic", durable: bool = True,  # noqa: A002
-                        auto_delete: bool = False) -> None:
-        self._call(f"declare exchange {exchange!r}", self.connection.exchange_declare, exchange, type,
-                   durable=durable, auto_delete=auto_delete)
+    def ensure_exchange(
+        self,
+        exchange: str,
+        *,
+        type: str = "topic",
+        durable: bool = True,  # noqa: A002
+        auto_delete: bool = False,
+    ) -> None:
+        self._call(
+            f"declare exchange {exchange!r}",
+            self.connection.exchange_declare,
+            exchange,
+            type,
+            durable=durable,
+            auto_delete=auto_delete,
+        )
 
     def exchange_exists(self, exchange: str) -> bool:
         self._check_usable(f"check exchange {exchange!r}")
@@ -100,8 +122,9 @@ class MemoryTransport(AmqpTransport):
 
     def declare_exclusive_queue(self) -> str:
         queue = self._call("declare a queue", self.connection.queue_declare, "", exclusive=True, auto_delete=True)
-        self._consumers[queue] = self._call(f"consume {queue}", self.connection.basic_consume, queue, no_ack=True,
-                                            exclusive=True)
+        self._consumers[queue] = self._call(
+            f"consume {queue}", self.connection.basic_consume, queue, no_ack=True, exclusive=True
+        )
         return queue
 
     def bind(self, queue: str, exchange: str, pattern: str) -> None:
@@ -116,8 +139,14 @@ class MemoryTransport(AmqpTransport):
         return delivery.message() if delivery is not None else None
 
     def publish(self, exchange: str, routing_key: str, body: bytes) -> None:
-        self._call(f"publish {routing_key!r}", self.connection.basic_publish, exchange, routing_key, body,
-                   {"content_type": "application/json", "type": "Object"})
+        self._call(
+            f"publish {routing_key!r}",
+            self.connection.basic_publish,
+            exchange,
+            routing_key,
+            body,
+            {"content_type": "application/json", "type": "Object"},
+        )
 
     def keep_alive(self) -> None:
         self._check_usable("keep alive")

@@ -5,15 +5,23 @@ imported in the constructor, so nothing touches the network at import time); any
 or keep the broker becomes :class:`~rackharness.errors.ServiceUnavailable` naming the URL with its
 password masked, and a refusal :class:`~rackharness.transports.amqp.base.BrokerRefused`.
 """
+
 from __future__ import annotations
 
 import collections
 import time
 
 from rackharness.errors import ServiceUnavailable
+from rackharness.invocation import named
 from rackharness.redaction import redact_url
-from rackharness.transports.amqp.base import (DEFAULT_CONNECT_TIMEOUT, NOT_FOUND, AmqpTransport, BrokerRefused,
-                                              Message, not_declared)
+from rackharness.transports.amqp.base import (
+    DEFAULT_CONNECT_TIMEOUT,
+    NOT_FOUND,
+    AmqpTransport,
+    BrokerRefused,
+    Message,
+    not_declared,
+)
 
 
 class PikaTransport(AmqpTransport):
@@ -44,8 +52,11 @@ class PikaTransport(AmqpTransport):
         detail = f"{type(exc).__name__}: {exc}".rstrip(": ")
         return ServiceUnavailable(
             f"AMQP broker at {self.url}: {what} (within {self.timeout:g} s): {detail}",
-            hint="check that RabbitMQ is up (`./stack.sh status`) and that amqp_url in the stack "
-                 "state points at it; credentials are shown with `status --show-secrets`")
+            hint=named(
+                "check that RabbitMQ is up (`./stack.sh status`) and that amqp_url in the stack "
+                "state points at it; credentials are shown with `./stack.sh status --show-secrets`"
+            ),
+        )
 
     def _call(self, what: str, fn, *args, **kwargs):
         self._check_usable(what)
@@ -62,13 +73,28 @@ class PikaTransport(AmqpTransport):
         if self._connection is None:
             raise ServiceUnavailable(f"AMQP broker at {self.url}: {what}: the transport is closed")
         if self._refused is not None:
-            raise BrokerRefused(self._refused.reply_code, self._refused.reply_text,
-                                what=f"AMQP broker at {self.url}: {what}: the channel was closed by an earlier refusal")
+            raise BrokerRefused(
+                self._refused.reply_code,
+                self._refused.reply_text,
+                what=f"AMQP broker at {self.url}: {what}: the channel was closed by an earlier refusal",
+            )
 
-    def ensure_exchange(self, exchange: str, *, type: str = "topic", durable: bool = True,  # noqa: A002
-                        auto_delete: bool = False) -> None:
-        self._call(f"declare exchange {exchange!r}", self._channel.exchange_declare, exchange,
-                   exchange_type=type, durable=durable, auto_delete=auto_delete)
+    def ensure_exchange(
+        self,
+        exchange: str,
+        *,
+        type: str = "topic",
+        durable: bool = True,  # noqa: A002
+        auto_delete: bool = False,
+    ) -> None:
+        self._call(
+            f"declare exchange {exchange!r}",
+            self._channel.exchange_declare,
+            exchange,
+            exchange_type=type,
+            durable=durable,
+            auto_delete=auto_delete,
+        )
 
     def exchange_exists(self, exchange: str) -> bool:
         self._check_usable(f"check exchange {exchange!r}")
@@ -81,8 +107,9 @@ class PikaTransport(AmqpTransport):
         except self._pika.exceptions.ChannelClosedByBroker as exc:
             if exc.reply_code == NOT_FOUND:
                 return False
-            raise BrokerRefused(exc.reply_code, exc.reply_text,
-                                what=f"AMQP broker at {self.url}: check exchange {exchange!r}") from exc
+            raise BrokerRefused(
+                exc.reply_code, exc.reply_text, what=f"AMQP broker at {self.url}: check exchange {exchange!r}"
+            ) from exc
         except (self._pika.exceptions.AMQPError, OSError) as exc:
             raise self._unavailable(f"check exchange {exchange!r}", exc) from exc
         if channel.is_open:
@@ -102,8 +129,7 @@ class PikaTransport(AmqpTransport):
         return queue
 
     def bind(self, queue: str, exchange: str, pattern: str) -> None:
-        self._call(f"bind {pattern!r} on {exchange!r}", self._channel.queue_bind, queue, exchange,
-                   routing_key=pattern)
+        self._call(f"bind {pattern!r} on {exchange!r}", self._channel.queue_bind, queue, exchange, routing_key=pattern)
 
     def get(self, queue: str, timeout: float) -> Message | None:
         self._check_usable(f"receive from {queue}")

@@ -10,6 +10,7 @@ The sides: :mod:`.threaded_server` (real: a threaded ``http.server`` on a TCP po
 and :mod:`.in_process` (fake: requests delivered by a call in this process, ``inprocess://``);
 :func:`.chooser.listen` picks one. This module imports neither.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -3,6 +3,7 @@
 ``http://host:port`` (port 0: any free one) → :class:`~.threaded_server.ThreadedHttpListener`;
 ``inprocess://<name>`` → :class:`~.in_process.InProcessListener`. Each side is imported only when chosen.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -23,5 +24,6 @@ def listen(url: str, responder: Responder) -> HttpListener:
         from rackharness.transports.http_in.in_process import InProcessListener
 
         return InProcessListener(parts.hostname, responder)
-    raise ConfigError(f"unsupported listener URL {url!r}",
-                      hint="use http://host:port (port 0: any free one) or inprocess://<name>")
+    raise ConfigError(
+        f"unsupported listener URL {url!r}", hint="use http://host:port (port 0: any free one) or inprocess://<name>"
+    )

@@ -5,6 +5,7 @@ returns its status, as the real side would answer it; a closed listener refuses 
 (:class:`~rackharness.errors.ServiceUnavailable`). A sender in the same process (a test, or an
 in-process HTTP-out handler) delivers to it through ``inprocess://<name>``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -4,6 +4,7 @@ It listens on ``host``:``port`` (0: any free port) from the constructor, one dae
 connection, HTTP/1.1 keep-alive (the target's and RackHD's senders reuse connections). A host or
 port it cannot bind is a :class:`~rackharness.errors.UsageError`.
 """
+
 from __future__ import annotations
 
 import socket
@@ -28,8 +29,9 @@ class ThreadedHttpListener(HttpListener):
         self.responder = responder
         self._server = self._bind(host, port)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name=name, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name=name, daemon=True
+        )
         self._thread.start()
         self._closed = False
 

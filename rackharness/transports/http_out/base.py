@@ -17,6 +17,7 @@ The sides: :mod:`.requests_side` (real, ``http://``/``https://``) and :mod:`.in_
 handler or WSGI app in this process, ``inprocess://<name>``); :func:`.chooser.open_http` picks one.
 This module imports neither.
 """
+
 from __future__ import annotations
 
 import json as jsonlib
@@ -104,8 +105,16 @@ class HttpOut(ABC):
         return join_url(self.base_url, target)
 
     @abstractmethod
-    def request(self, method: str, target: str, *, params: Params = None, json: Any = None,
-                headers: Mapping[str, str] | None = None, timeout: float | None = None) -> HttpAnswer:
+    def request(
+        self,
+        method: str,
+        target: str,
+        *,
+        params: Params = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> HttpAnswer:
         """Send one request; any status is an answer, no answer raises :class:`HttpUnreachable`."""
 
     def close(self) -> None:

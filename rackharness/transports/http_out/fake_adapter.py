@@ -15,6 +15,7 @@ the network, so unit tests can produce any status (500, 401, a Redfish session h
 A handler may also return a ready :class:`requests.Response` or raise a ``requests`` exception
 (``requests.ConnectionError``, ``requests.ConnectTimeout``) to simulate an unreachable server.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -29,8 +30,9 @@ from requests.structures import CaseInsensitiveDict
 Handler = Callable[[requests.PreparedRequest], Any]
 
 
-def make_response(request: requests.PreparedRequest, status: int, body: Any = None,
-                  headers: dict[str, str] | None = None) -> requests.Response:
+def make_response(
+    request: requests.PreparedRequest, status: int, body: Any = None, headers: dict[str, str] | None = None
+) -> requests.Response:
     """A :class:`requests.Response` for ``request``: ``body`` is JSON-encoded unless it is str/bytes/None."""
     response = requests.Response()
     response.status_code = status
@@ -63,8 +65,15 @@ class FakeTransport(BaseAdapter):
         #: the ``timeout`` each request was sent with (parallel to :attr:`requests`)
         self.timeouts: list[Any] = []
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
-             verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
         self.requests.append(request)
         self.timeouts.append(timeout)
         answer = self.handler(request)
@@ -74,8 +83,10 @@ class FakeTransport(BaseAdapter):
             return make_response(request, answer)
         if isinstance(answer, tuple) and 2 <= len(answer) <= 3:
             return make_response(request, *answer)
-        raise TypeError(f"FakeTransport handler for {request.method} {request.url} returned {answer!r}; "
-                        "return (status, body[, headers]), a status int or a requests.Response")
+        raise TypeError(
+            f"FakeTransport handler for {request.method} {request.url} returned {answer!r}; "
+            "return (status, body[, headers]), a status int or a requests.Response"
+        )
 
     def close(self) -> None:
         """Nothing to release."""

@@ -16,6 +16,7 @@ A handler may also return a ready :class:`~.base.HttpAnswer` or a bare status, o
 (the reference target's) in-process. Handlers registered with :func:`serve` are reached by URL,
 ``inprocess://<name>``, through :func:`rackharness.transports.http_out.chooser.open_http`.
 """
+
 from __future__ import annotations
 
 import io
@@ -69,8 +70,10 @@ def as_answer(call: HttpCall, answer: Any) -> HttpAnswer:
     if isinstance(answer, int):
         answer = (answer, None)
     if not isinstance(answer, tuple) or not 2 <= len(answer) <= 3:
-        raise TypeError(f"handler for {call.method} {call.url} returned {answer!r}; return (status, body[, headers]), "
-                        "a status int or an HttpAnswer")
+        raise TypeError(
+            f"handler for {call.method} {call.url} returned {answer!r}; return (status, body[, headers]), "
+            "a status int or an HttpAnswer"
+        )
     status, body, headers = (*answer, None)[:3]
     headers = dict(headers or {})
     if body is None:
@@ -86,16 +89,25 @@ def as_answer(call: HttpCall, answer: Any) -> HttpAnswer:
 class InProcessHttpOut(HttpOut):
     """Answers every request from ``handler``; records the :class:`HttpCall` of each in :attr:`calls`."""
 
-    def __init__(self, handler: Handler, base_url: str = f"{SCHEME}://local", *,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, handler: Handler, base_url: str = f"{SCHEME}://local", *, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         self.handler = handler
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.calls: list[HttpCall] = []
         self._lock = threading.Lock()
 
-    def request(self, method: str, target: str, *, params: Params = None, json: Any = None,
-                headers: Mapping[str, str] | None = None, timeout: float | None = None) -> HttpAnswer:
+    def request(
+        self,
+        method: str,
+        target: str,
+        *,
+        params: Params = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> HttpAnswer:
         url = self.url(target)
         if params:
             pairs = list(params.items()) if isinstance(params, Mapping) else list(params)
@@ -119,13 +131,25 @@ def wsgi_handler(app: Callable[..., Any]) -> Handler:
 
     def handle(call: HttpCall) -> HttpAnswer:
         parts = urlsplit(call.url)
-        environ = {"REQUEST_METHOD": call.method, "SCRIPT_NAME": "", "PATH_INFO": parts.path or "/",
-                   "QUERY_STRING": parts.query, "SERVER_NAME": parts.hostname or "local",
-                   "SERVER_PORT": str(parts.port or 80), "SERVER_PROTOCOL": "HTTP/1.1",
-                   "CONTENT_LENGTH": str(len(call.body)), "CONTENT_TYPE": call.headers.get("Content-Type", ""),
-                   "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(call.body),
-                   "wsgi.errors": io.StringIO(), "wsgi.multithread": True, "wsgi.multiprocess": False,
-                   "wsgi.run_once": False, "REMOTE_ADDR": "127.0.0.1"}
+        environ = {
+            "REQUEST_METHOD": call.method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": parts.path or "/",
+            "QUERY_STRING": parts.query,
+            "SERVER_NAME": parts.hostname or "local",
+            "SERVER_PORT": str(parts.port or 80),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "CONTENT_LENGTH": str(len(call.body)),
+            "CONTENT_TYPE": call.headers.get("Content-Type", ""),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(call.body),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "REMOTE_ADDR": "127.0.0.1",
+        }
         for name, value in call.headers.items():
             key = "HTTP_" + name.upper().replace("-", "_")
             if key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
@@ -170,6 +194,8 @@ def open_in_process(base_url: str, *, timeout: float = DEFAULT_TIMEOUT) -> InPro
     with _handlers_lock:
         handler = _handlers.get(name)
     if handler is None:
-        raise ClientError(f"no in-process HTTP handler is registered as {name!r}",
-                          hint="register one with rackharness.transports.http_out.in_process.serve(name, handler)")
+        raise ClientError(
+            f"no in-process HTTP handler is registered as {name!r}",
+            hint="register one with rackharness.transports.http_out.in_process.serve(name, handler)",
+        )
     return InProcessHttpOut(handler, base_url, timeout=timeout)

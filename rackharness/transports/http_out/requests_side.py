@@ -7,6 +7,7 @@ to get an answer is :class:`~rackharness.transports.http_out.base.HttpUnreachabl
 is open to adapters: ``transport.session.mount("http://", adapter)`` puts a fake below requests
 (:mod:`.fake_adapter`) or a recorder. Safe to call from several threads (urllib3's pool is).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -56,8 +57,15 @@ class RequestsHttpOut(HttpOut):
     ``source_address``: every connection leaves from this local IP (a virtual node's own 127.x address,
     so the server sees one peer per node); a new session is made for it."""
 
-    def __init__(self, base_url: str, *, session: requests.Session | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 pool_size: int | None = None, source_address: str | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        session: requests.Session | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        pool_size: int | None = None,
+        source_address: str | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.source_address = source_address
@@ -65,24 +73,35 @@ class RequestsHttpOut(HttpOut):
         if session is None and (pool_size or source_address):  # one kept-alive connection per worker thread
             size = pool_size or 1
             for prefix in ("http://", "https://"):
-                adapter = (SourceAddressAdapter(source_address, pool_connections=size, pool_maxsize=size)
-                           if source_address else HTTPAdapter(pool_connections=size, pool_maxsize=size))
+                adapter = (
+                    SourceAddressAdapter(source_address, pool_connections=size, pool_maxsize=size)
+                    if source_address
+                    else HTTPAdapter(pool_connections=size, pool_maxsize=size)
+                )
                 self.session.mount(prefix, adapter)
 
-    def request(self, method: str, target: str, *, params: Params = None, json: Any = None,
-                headers: Mapping[str, str] | None = None, timeout: float | None = None) -> HttpAnswer:
+    def request(
+        self,
+        method: str,
+        target: str,
+        *,
+        params: Params = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> HttpAnswer:
         url = self.url(target)
         timeout = self.timeout if timeout is None else timeout
         for attempt in (1, 2):
             try:
-                response = self.session.request(method, url, params=params, json=json, headers=headers,
-                                                timeout=timeout)
+                response = self.session.request(method, url, params=params, json=json, headers=headers, timeout=timeout)
                 break
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt == 1 and not isinstance(exc, requests.Timeout) and _stale_connection(exc):
                     continue
-                raise HttpUnreachable(f"{method} {redact_url(url)}: no answer within {timeout:g} s "
-                                      f"({type(exc).__name__}: {exc})") from exc
+                raise HttpUnreachable(
+                    f"{method} {redact_url(url)}: no answer within {timeout:g} s ({type(exc).__name__}: {exc})"
+                ) from exc
             except requests.RequestException as exc:
                 raise ClientError(f"{method} {redact_url(url)}: {type(exc).__name__}: {exc}") from exc
         return HttpAnswer(response.status_code, response.content, Headers(response.headers), response.url or url)

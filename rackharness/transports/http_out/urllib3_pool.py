@@ -8,6 +8,7 @@ onto a tape) by replacing its pool manager — not by patching urllib3::
 
     client.rest_client.pool_manager = PoolOnHttpOut(http)
 """
+
 from __future__ import annotations
 
 import json as jsonlib
@@ -37,12 +38,25 @@ class PoolOnHttpOut:
     def __init__(self, http: HttpOut) -> None:
         self.http = http
 
-    def request(self, method: str, url: str, *, body: str | bytes | None = None, fields: Any = None,
-                headers: Mapping[str, str] | None = None, **_ignored: Any) -> PooledAnswer:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: str | bytes | None = None,
+        fields: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **_ignored: Any,
+    ) -> PooledAnswer:
         payload = jsonlib.loads(body) if body not in (None, "", b"", "null") else None
         params = list(fields.items()) if isinstance(fields, Mapping) else (list(fields) if fields else None)
-        answer = self.http.request(method, url, params=params, json=payload,
-                                   headers={k: v for k, v in (headers or {}).items() if k.lower() != "content-type"})
+        answer = self.http.request(
+            method,
+            url,
+            params=params,
+            json=payload,
+            headers={k: v for k, v in (headers or {}).items() if k.lower() != "content-type"},
+        )
         return PooledAnswer(answer.status_code, answer.content, answer.headers)
 
     def clear(self) -> None:

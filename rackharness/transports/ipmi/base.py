@@ -9,6 +9,7 @@ Everything that talks IPMI to a BMC (the target's OBM service and pollers, the s
 :class:`~rackharness.transports.ipmi.in_process_caller.InProcessCaller` (sessions answered in this
 process). This module imports neither.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,7 @@ class BmcAddress:
 class IpmiCaller(Protocol):
     """What every side of the IPMI seam offers."""
 
-    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any], *,
-             timeout: float | None = None) -> Any:
+    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any], *, timeout: float | None = None) -> Any:
         """``fn(session)`` on the BMC's session; :class:`~rackharness.errors.BmcError` on failure or overrun."""
 
     def close(self) -> None:
@@ -47,8 +47,10 @@ class IpmiCaller(Protocol):
 
 def overdue_message(address: BmcAddress, what: str, timeout: float) -> str:
     """The error text for a call that did not complete in time (the same on every side)."""
-    return f"{address} did not complete {what} within {timeout:g} s: check that the BMC is up and " \
-           f"reachable on UDP {address.port}"
+    return (
+        f"{address} did not complete {what} within {timeout:g} s: check that the BMC is up and "
+        f"reachable on UDP {address.port}"
+    )
 
 
 def failed_message(address: BmcAddress, what: str, error: BaseException) -> str:

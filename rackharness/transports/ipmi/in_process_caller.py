@@ -6,6 +6,7 @@ the session the factory makes (anything with the pyghmi ``Command`` methods ``fn
 an unknown or :attr:`~InProcessCaller.silent` BMC is overdue, a wrong password fails to log in,
 and any exception from ``fn`` is a :class:`~rackharness.errors.BmcError`. No threads, no sockets.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -30,8 +31,7 @@ class InProcessCaller:
         """Answer calls to the BMC at ``host``:``port`` with a session from ``session_factory``."""
         self.sessions[(host, port)] = session_factory
 
-    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any], *,
-             timeout: float | None = None) -> Any:
+    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any], *, timeout: float | None = None) -> Any:
         self.calls.append((address.host, address.port, what))
         factory = self.sessions.get((address.host, address.port))
         if factory is None or (address.host, address.port) in self.silent:

@@ -23,6 +23,7 @@ by :mod:`.pyghmi_fixes`, installed with the first real ``Command``.
 Passwords are never logged or put in errors. :class:`BmcCaller` implements
 :class:`~rackharness.transports.ipmi.base.IpmiCaller`; the fake side is :mod:`.in_process_caller`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -85,8 +86,14 @@ def _forget_session(command: Any) -> None:
 class BmcCaller:
     """Runs ``fn(command)`` against a BMC with a login shared per (host, port, user, password)."""
 
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, command_factory: Callable[..., Any] | None = None, *,
-                 idle_relogin: float = IDLE_RELOGIN, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        timeout: float = DEFAULT_TIMEOUT,
+        command_factory: Callable[..., Any] | None = None,
+        *,
+        idle_relogin: float = IDLE_RELOGIN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.timeout = timeout
         self.idle_relogin = idle_relogin
         self._clock = clock
@@ -99,6 +106,7 @@ class BmcCaller:
             from pyghmi.ipmi.command import Command  # imported on first use: no I/O at import time
 
             from rackharness.transports.ipmi import pyghmi_fixes
+
             pyghmi_fixes.install()  # pyghmi's lost wake-up (see pyghmi_fixes)
             self._factory = Command
         return self._factory
@@ -131,8 +139,7 @@ class BmcCaller:
                 finally:
                     link.lock.release()
 
-    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any], *,
-             timeout: float | None = None) -> Any:
+    def call(self, address: BmcAddress, what: str, fn: Callable[[Any], Any], *, timeout: float | None = None) -> Any:
         """``fn(command)`` on the BMC's shared session; BmcError after ``timeout`` (default: the
         caller's) or on failure."""
         timeout = self.timeout if timeout is None else timeout
@@ -148,8 +155,9 @@ class BmcCaller:
                         _forget_session(link.command)  # went idle while this call waited for the lock
                         link.command = None
                     if link.command is None:
-                        link.command = self._command_factory()(bmc=address.host, port=address.port,
-                                                               userid=address.user, password=address.password)
+                        link.command = self._command_factory()(
+                            bmc=address.host, port=address.port, userid=address.user, password=address.password
+                        )
                     outcome["value"] = fn(link.command)
                     link.used = self._clock()
             except BaseException as exc:  # reported to the caller, which owns the error

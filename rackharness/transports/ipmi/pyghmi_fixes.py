@@ -13,6 +13,7 @@ holds filed packets returns at once and processes them (awaitresponse's next ste
 awaitresponse wait (an address, no event queue) is affected; pyghmi's other waits are untouched.
 Installed once, by :class:`rackharness.transports.ipmi.pyghmi_caller.BmcCaller` when it first imports pyghmi.
 """
+
 from __future__ import annotations
 
 import threading
@@ -45,7 +46,8 @@ def install() -> bool:
         from pyghmi.ipmi.private import session as pyghmi_session  # no import of pyghmi before first use
 
         if not getattr(pyghmi_session._io_wait, "rackharness_fix", False):
-            pyghmi_session._io_wait = skip_wait_when_filed(pyghmi_session._io_wait,
-                                                           lambda: pyghmi_session.Session.bmc_handlers)
+            pyghmi_session._io_wait = skip_wait_when_filed(
+                pyghmi_session._io_wait, lambda: pyghmi_session.Session.bmc_handlers
+            )
         _installed = True
         return True

@@ -7,6 +7,7 @@ only operations the contract test ``tests/functional/transports/test_mongo_contr
 every side (nx-27017 or mongod, and mongomock); no code may create indexes (see services/mongo.py).
 This module imports neither side.
 """
+
 from __future__ import annotations
 
 from rackharness.errors import ConfigError

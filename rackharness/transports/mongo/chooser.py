@@ -6,6 +6,7 @@
 ``mongomock://<name>`` → :func:`~.mongomock_side.connect_in_memory` (mongomock, imported only then).
 See :mod:`.base` for the contract both sides keep.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,8 +14,9 @@ from typing import Any
 from rackharness.transports.mongo.base import DEFAULT_TIMEOUT, check_database_name, is_in_memory
 
 
-def connect(url: str, database: str, *, timeout: float = DEFAULT_TIMEOUT, socket_timeout: float | None = None,
-            ping: bool = True) -> Any:
+def connect(
+    url: str, database: str, *, timeout: float = DEFAULT_TIMEOUT, socket_timeout: float | None = None, ping: bool = True
+) -> Any:
     """The database ``database`` at ``url``.
 
     Raises :class:`~rackharness.errors.ConfigError` for a URL of another scheme,

@@ -7,6 +7,7 @@ data, so a reference target and a test's :class:`~rackharness.clients.seed.Mongo
 one process meet on one store by URL, as they do on a real server. The server lives until
 :func:`forget` (or the process ends); closing a client never drops it. Nothing is monkeypatched.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,10 +31,12 @@ def in_memory_url(name: str) -> str:
 
 
 def _server_name(url: str) -> str:
-    name = url[len(IN_MEMORY_SCHEME):].rstrip("/")
+    name = url[len(IN_MEMORY_SCHEME) :].rstrip("/")
     if not _NAME.match(name):
-        raise ConfigError(f"mongo url {redact_url(url)!r} does not name an in-memory server",
-                          hint="use mongomock://<name>, the name of letters, digits, '_', '.' or '-'")
+        raise ConfigError(
+            f"mongo url {redact_url(url)!r} does not name an in-memory server",
+            hint="use mongomock://<name>, the name of letters, digits, '_', '.' or '-'",
+        )
     return name
 
 
@@ -44,7 +47,8 @@ def require_mongomock() -> Any:
     except ImportError as exc:
         raise PrerequisiteError(
             "a mongomock:// URL needs mongomock, which is not installed",
-            hint=f"pip install 'rackharness[isolated]'  (or pip install {MONGOMOCK_REQUIREMENT})") from exc
+            hint=f"pip install 'rackharness[isolated]'  (or pip install {MONGOMOCK_REQUIREMENT})",
+        ) from exc
     return mongomock
 
 
@@ -63,6 +67,6 @@ def connect_in_memory(url: str, database: str) -> Any:
 def forget(url_or_name: str) -> bool:
     """Drop the in-memory server (its data) named by ``mongomock://<name>`` or ``<name>``;
     True if it existed. Databases already handed out keep working on the dropped data."""
-    name = url_or_name[len(IN_MEMORY_SCHEME):].rstrip("/") if is_in_memory(url_or_name) else url_or_name
+    name = url_or_name[len(IN_MEMORY_SCHEME) :].rstrip("/") if is_in_memory(url_or_name) else url_or_name
     with _servers_lock:
         return _servers.pop(name, None) is not None

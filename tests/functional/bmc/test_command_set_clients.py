@@ -4,6 +4,7 @@ clients: ipmitool (`mc info`, `sdr list`, `sel list`, `fru print`, `lan print`, 
 ipmi-sel, ipmi-fru), over loopback UDP. Each client test is skipped only when its binary is
 not installed.
 """
+
 import asyncio
 import os
 import re
@@ -42,9 +43,13 @@ class NodeBehindServer(unittest.TestCase):
         cls.node = VirtualNode(spec, PROFILES.get(cls.profile), cls.loop)
         cls.server = BmcServer()
         # The session layer answers Get System GUID itself, with these bytes: IPMI order.
-        endpoint = cls.on_loop(cls.server.add(BmcEndpoint(
-            HOST, 0, cls.node.users, NodeCommandHandler(cls.node), ipmi_guid(uuid.UUID(spec.uuid)),
-            spec.name)))
+        endpoint = cls.on_loop(
+            cls.server.add(
+                BmcEndpoint(
+                    HOST, 0, cls.node.users, NodeCommandHandler(cls.node), ipmi_guid(uuid.UUID(spec.uuid)), spec.name
+                )
+            )
+        )
         cls.port = endpoint.port
         cls.cache = tempfile.mkdtemp(prefix="fipmi-")
         os.chmod(cls.cache, 0o700)
@@ -53,6 +58,7 @@ class NodeBehindServer(unittest.TestCase):
     def tearDownClass(cls):
         async def close():
             cls.server.close()
+
         cls.on_loop(close())
         cls.loop.call_soon_threadsafe(cls.loop.stop)
         cls.thread.join(5)
@@ -66,6 +72,7 @@ class NodeBehindServer(unittest.TestCase):
     def node_call(self, function):
         async def wrapper():
             return function()
+
         return self.on_loop(wrapper())
 
     def run_tool(self, *argv):
@@ -74,12 +81,27 @@ class NodeBehindServer(unittest.TestCase):
         return done.stdout
 
     def ipmitool(self, *args):
-        return self.run_tool("ipmitool", "-I", "lanplus", "-H", HOST, "-p", str(self.port),
-                             "-U", "admin", "-P", PASSWORD, "-N", "2", "-R", "3", *args)
+        return self.run_tool(
+            "ipmitool",
+            "-I",
+            "lanplus",
+            "-H",
+            HOST,
+            "-p",
+            str(self.port),
+            "-U",
+            "admin",
+            "-P",
+            PASSWORD,
+            "-N",
+            "2",
+            "-R",
+            "3",
+            *args,
+        )
 
     def freeipmi(self, tool, *args):
-        return self.run_tool(tool, "-h", f"{HOST}:{self.port}", "-u", "admin", "-p", PASSWORD,
-                             "-D", "LAN_2_0", *args)
+        return self.run_tool(tool, "-h", f"{HOST}:{self.port}", "-u", "admin", "-p", PASSWORD, "-D", "LAN_2_0", *args)
 
 
 @requires("ipmitool")

@@ -1,5 +1,6 @@
 """diagnose_login against a virtual BMC over loopback UDP, a socket that never answers, a closed port,
 and a UDP service that is no BMC: each failure gets its own verdict, quickly."""
+
 import socket
 import threading
 import time
@@ -22,8 +23,9 @@ class LoginDiagnosisTest(unittest.TestCase):
     def setUpClass(cls):
         cls.loop = LoopThread()
         cls.server = BmcServer()
-        cls.port = cls.loop.run(cls.server.add(BmcEndpoint(HOST, 0, user_table(), ToyChassis(),
-                                                            uuid.uuid4().bytes, "node-1"))).port
+        cls.port = cls.loop.run(
+            cls.server.add(BmcEndpoint(HOST, 0, user_table(), ToyChassis(), uuid.uuid4().bytes, "node-1"))
+        ).port
         cls.silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # bound, never read: no answer
         cls.silent.bind((HOST, 0))
         cls.echo = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # answers garbage: not a BMC

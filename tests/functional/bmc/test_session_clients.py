@@ -4,6 +4,7 @@
 A BmcServer runs in a background thread's event loop with a small in-memory handler.
 A test is skipped (with the reason) only when the client binary is not installed.
 """
+
 import asyncio
 import shutil
 import socket
@@ -33,9 +34,9 @@ class ToyChassis:
     def handle(self, request, session):
         key = (request.netfn, request.command)
         if key == (0x06, 0x01):  # Get Device ID: 15 data bytes (IPMI 2.0 table 20-2)
-            return IpmiResponse(data=bytes((0x20, 0x81, 0x01, 0x00, 0x02, 0xBF,
-                                            0x57, 0x01, 0x00, 0x34, 0x12,
-                                            0, 0, 0, 0)))
+            return IpmiResponse(
+                data=bytes((0x20, 0x81, 0x01, 0x00, 0x02, 0xBF, 0x57, 0x01, 0x00, 0x34, 0x12, 0, 0, 0, 0))
+            )
         if key == (0x00, 0x01):  # Get Chassis Status (table 28-3)
             return IpmiResponse(data=bytes((0x01 if self.power_on else 0x00, 0x00, 0x00)))
         if key == (0x00, 0x02):  # Chassis Control (table 28-4)
@@ -50,8 +51,7 @@ class ToyChassis:
 
 
 def user_table():
-    return UserTable([BmcUser(2, "admin", "secret"),
-                      BmcUser(3, "viewer", "viewpw", Privilege.USER)])
+    return UserTable([BmcUser(2, "admin", "secret"), BmcUser(3, "viewer", "viewpw", Privilege.USER)])
 
 
 class LoopThread:
@@ -68,6 +68,7 @@ class LoopThread:
     def call(self, function, *args):
         async def wrapper():
             return function(*args)
+
         return self.run(wrapper())
 
     def stop(self):
@@ -82,8 +83,9 @@ class RackTestCase(unittest.TestCase):
         cls.loop = LoopThread()
         cls.server = BmcServer()
         cls.chassis = ToyChassis()
-        cls.node = cls.loop.run(cls.server.add(BmcEndpoint(
-            HOST, 0, user_table(), cls.chassis, uuid.uuid4().bytes, "node-1")))
+        cls.node = cls.loop.run(
+            cls.server.add(BmcEndpoint(HOST, 0, user_table(), cls.chassis, uuid.uuid4().bytes, "node-1"))
+        )
         cls.port = cls.node.port
 
     @classmethod
@@ -104,8 +106,24 @@ def requires(binary):
 @requires("ipmitool")
 class IpmitoolTest(RackTestCase):
     def ipmitool(self, *args, user="admin", password="secret"):
-        return self.run_tool("ipmitool", "-I", "lanplus", "-H", HOST, "-p", str(self.port),
-                             "-U", user, "-P", password, "-N", "1", "-R", "2", *args)
+        return self.run_tool(
+            "ipmitool",
+            "-I",
+            "lanplus",
+            "-H",
+            HOST,
+            "-p",
+            str(self.port),
+            "-U",
+            user,
+            "-P",
+            password,
+            "-N",
+            "1",
+            "-R",
+            "2",
+            *args,
+        )
 
     def test_mc_info_with_default_and_explicit_suites(self):
         for suite in ([], ["-C", "3"], ["-C", "17"]):
@@ -137,8 +155,7 @@ class IpmitoolTest(RackTestCase):
     def test_unknown_user_fails_fast(self):
         done, took = self.ipmitool("-v", "chassis", "power", "status", user="nobody")
         self.assertNotEqual(done.returncode, 0)
-        self.assertIn("RAKP 2 message indicates an error : unauthorized name",
-                      done.stdout + done.stderr)
+        self.assertIn("RAKP 2 message indicates an error : unauthorized name", done.stdout + done.stderr)
         self.assertLess(took, FAST)
 
     def test_unsupported_suite_is_refused_fast(self):
@@ -148,29 +165,28 @@ class IpmitoolTest(RackTestCase):
         self.assertLess(took, FAST)
 
     def test_user_privilege_cannot_power_on(self):
-        done, _ = self.ipmitool("-L", "USER", "chassis", "power", "status",
-                                user="viewer", password="viewpw")
+        done, _ = self.ipmitool("-L", "USER", "chassis", "power", "status", user="viewer", password="viewpw")
         self.assertEqual(done.returncode, 0, done.stderr)
-        done, took = self.ipmitool("-L", "USER", "chassis", "power", "on",
-                                   user="viewer", password="viewpw")
+        done, took = self.ipmitool("-L", "USER", "chassis", "power", "on", user="viewer", password="viewpw")
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("Insufficient privilege", done.stdout + done.stderr)
         self.assertLess(took, FAST)
 
     def test_user_limited_account_cannot_ask_for_admin(self):
-        done, took = self.ipmitool("-v", "chassis", "power", "status", user="viewer",
-                                   password="viewpw")  # ipmitool asks for ADMINISTRATOR
+        done, took = self.ipmitool(
+            "-v", "chassis", "power", "status", user="viewer", password="viewpw"
+        )  # ipmitool asks for ADMINISTRATOR
         self.assertNotEqual(done.returncode, 0)
-        self.assertIn("RAKP 2 message indicates an error : invalid role",
-                      done.stdout + done.stderr)
+        self.assertIn("RAKP 2 message indicates an error : invalid role", done.stdout + done.stderr)
         self.assertLess(took, FAST)
 
 
 @requires("ipmipower")
 class IpmipowerTest(RackTestCase):
     def ipmipower(self, *args, password="secret", user="admin"):
-        return self.run_tool("ipmipower", "-h", f"{HOST}:{self.port}", "-u", user,
-                             "-p", password, "-D", "LAN_2_0", *args)
+        return self.run_tool(
+            "ipmipower", "-h", f"{HOST}:{self.port}", "-u", user, "-p", password, "-D", "LAN_2_0", *args
+        )
 
     def test_stat_on_off_with_suites_3_and_17(self):
         for suite in ("3", "17"):
@@ -196,8 +212,9 @@ class IpmipowerTest(RackTestCase):
 @requires("bmc-info")
 class BmcInfoTest(RackTestCase):
     def test_bmc_info(self):
-        done, took = self.run_tool("bmc-info", "-h", f"{HOST}:{self.port}", "-u", "admin",
-                                   "-p", "secret", "-D", "LAN_2_0")
+        done, took = self.run_tool(
+            "bmc-info", "-h", f"{HOST}:{self.port}", "-u", "admin", "-p", "secret", "-D", "LAN_2_0"
+        )
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertRegex(done.stdout, r"IPMI Version\s+: 2\.0")
         self.assertRegex(done.stdout, r"System GUID\s+: [0-9a-f-]{36}")  # App 37h, in session
@@ -207,6 +224,7 @@ class BmcInfoTest(RackTestCase):
 class PyghmiClientTest(RackTestCase):
     def test_login_power(self):
         from pyghmi.ipmi import command
+
         started = time.monotonic()
         client = command.Command(bmc=HOST, port=self.port, userid="admin", password="secret")
         try:
@@ -222,6 +240,7 @@ class PyghmiClientTest(RackTestCase):
     def test_wrong_password(self):
         from pyghmi import exceptions
         from pyghmi.ipmi import command
+
         started = time.monotonic()
         with self.assertRaises(exceptions.IpmiException):
             command.Command(bmc=HOST, port=self.port, userid="admin", password="bad")
@@ -230,8 +249,9 @@ class PyghmiClientTest(RackTestCase):
 
 class ServerTest(RackTestCase):
     def add(self, name, port=0):
-        return self.loop.run(self.server.add(BmcEndpoint(
-            HOST, port, user_table(), ToyChassis(), uuid.uuid4().bytes, name)))
+        return self.loop.run(
+            self.server.add(BmcEndpoint(HOST, port, user_table(), ToyChassis(), uuid.uuid4().bytes, name))
+        )
 
     def test_probe(self):
         self.assertTrue(bmc_answers(HOST, self.port))
@@ -263,9 +283,9 @@ class ServerTest(RackTestCase):
 
             def hammer():
                 while not stop.is_set():  # pings the mute BMC never answers
-                    flood.sendto(b"\x06\x00\xff\x06\x00\x00\x11\xbe\x80\x01\x00\x00",
-                                 (HOST, mute.port))
+                    flood.sendto(b"\x06\x00\xff\x06\x00\x00\x11\xbe\x80\x01\x00\x00", (HOST, mute.port))
                     time.sleep(0.0005)
+
             threading.Thread(target=hammer, daemon=True).start()
             try:
                 started = time.monotonic()

@@ -2,6 +2,7 @@
 
 node-02 gets the ``bmc-silent`` fault (its BMC drops every packet) for the no-answer checks.
 """
+
 import time
 import unittest
 import uuid
@@ -16,17 +17,21 @@ from tests.functional.services.support import free_ports, free_udp_run
 from tests.functional.stack_fixture import BMC_PASSWORD, PrivateStack
 
 
-
-
 def setUpModule():
     global STACK, INFO
     require("ipmitool")
     amqp, dist, epmd, mongo, target, auth = free_ports(6)  # private ports: may run alongside other functional suites
-    STACK = PrivateStack(nodes=3, RACKHARNESS_RACK_FAULTS="node-02=bmc-silent",
-                         RACKHARNESS_AMQP_PORT=str(amqp), RACKHARNESS_AMQP_DIST_PORT=str(dist),
-                         RACKHARNESS_AMQP_EPMD_PORT=str(epmd), RACKHARNESS_MONGO_PORT=str(mongo),
-                         RACKHARNESS_TARGET_PORT=str(target), RACKHARNESS_TARGET_AUTH_PORT=str(auth),
-                         RACKHARNESS_BMC_BASE_PORT=str(free_udp_run(3)))
+    STACK = PrivateStack(
+        nodes=3,
+        RACKHARNESS_RACK_FAULTS="node-02=bmc-silent",
+        RACKHARNESS_AMQP_PORT=str(amqp),
+        RACKHARNESS_AMQP_DIST_PORT=str(dist),
+        RACKHARNESS_AMQP_EPMD_PORT=str(epmd),
+        RACKHARNESS_MONGO_PORT=str(mongo),
+        RACKHARNESS_TARGET_PORT=str(target),
+        RACKHARNESS_TARGET_AUTH_PORT=str(auth),
+        RACKHARNESS_BMC_BASE_PORT=str(free_udp_run(3)),
+    )
     unittest.addModuleCleanup(STACK.cleanup)
     STACK.up()
     INFO = STACK.info()
@@ -176,8 +181,10 @@ class ObmClientTest(unittest.TestCase):
     def test_a_silent_bmc_takes_the_timeout_and_a_closed_port_fails_at_once(self):
         silent = node("node-02")
         closed_port = free_ports(1)[0]  # a TCP-free port; nothing of ours listens on it over UDP either
-        for name, port, verdict, slowest in (("node-02", silent.bmc.port, "silent: no answer at all", 4),
-                                             ("nowhere", closed_port, "refused: nothing listens", 1.5)):
+        for name, port, verdict, slowest in (
+            ("node-02", silent.bmc.port, "silent: no answer at all", 4),
+            ("nowhere", closed_port, "refused: nothing listens", 1.5),
+        ):
             with self.subTest(node=name):
                 obm = ObmClient(name, "127.0.0.1", port, silent.bmc.user, BMC_PASSWORD, timeout=3)
                 began = time.monotonic()

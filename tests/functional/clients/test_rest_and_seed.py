@@ -1,4 +1,5 @@
 """RackHDClient and MongoSeeder against a private local rack (reference target, Mongo store)."""
+
 import json
 import time
 import unittest
@@ -6,18 +7,24 @@ import unittest
 import pymongo
 from bson import ObjectId
 
-from rackharness.transports.http_out.fake_adapter import FakeTransport
 from rackharness.clients.rest import RackHDClient
 from rackharness.clients.seed import MongoSeeder
 from rackharness.errors import HttpStatusError, ServiceUnavailable
+from rackharness.transports.http_out.fake_adapter import FakeTransport
 from tests.functional.services.support import free_ports
 from tests.functional.stack_fixture import PrivateStack
 
 
 def unique_port_env():
     """Own ports, so this stack can run beside a developer's rack and other private stacks."""
-    keys = ("RACKHARNESS_AMQP_PORT", "RACKHARNESS_AMQP_DIST_PORT", "RACKHARNESS_AMQP_EPMD_PORT",
-            "RACKHARNESS_MONGO_PORT", "RACKHARNESS_TARGET_PORT", "RACKHARNESS_TARGET_AUTH_PORT")
+    keys = (
+        "RACKHARNESS_AMQP_PORT",
+        "RACKHARNESS_AMQP_DIST_PORT",
+        "RACKHARNESS_AMQP_EPMD_PORT",
+        "RACKHARNESS_MONGO_PORT",
+        "RACKHARNESS_TARGET_PORT",
+        "RACKHARNESS_TARGET_AUTH_PORT",
+    )
     return {key: str(port) for key, port in zip(keys, free_ports(len(keys)))}
 
 
@@ -81,12 +88,14 @@ class RestAndSeedOnStackTest(unittest.TestCase):
             def runTest(inner):
                 seeder = MongoSeeder.from_url(mongo_url).register_cleanup(inner)
                 node_id = seeder.node(name="doomed")
-                seeded.update(node=node_id, obm=seeder.obm(node_id, "ipmi-obm-service",
-                                                           {"host": "127.0.0.1", "user": "u", "password": "p"}),
-                              catalog=seeder.catalog(node_id, "bmc", {}),
-                              lookup=seeder.lookup(node_id, "52:54:00:00:00:99", "10.1.1.9"),
-                              sku=seeder.sku("doomed-sku", [{"path": "dmi.x", "equals": "y"}]),
-                              tag=seeder.tag("doomed-tag", [{"path": "dmi.x", "equals": "y"}]))
+                seeded.update(
+                    node=node_id,
+                    obm=seeder.obm(node_id, "ipmi-obm-service", {"host": "127.0.0.1", "user": "u", "password": "p"}),
+                    catalog=seeder.catalog(node_id, "bmc", {}),
+                    lookup=seeder.lookup(node_id, "52:54:00:00:00:99", "10.1.1.9"),
+                    sku=seeder.sku("doomed-sku", [{"path": "dmi.x", "equals": "y"}]),
+                    tag=seeder.tag("doomed-tag", [{"path": "dmi.x", "equals": "y"}]),
+                )
                 self.assertIsNotNone(self.db.nodes.find_one({"_id": ObjectId(node_id)}))
                 raise RuntimeError("the test body failed")
 
@@ -95,9 +104,14 @@ class RestAndSeedOnStackTest(unittest.TestCase):
         self.assertEqual(len(result.errors), 1, result.errors)
         self.assertIn("the test body failed", result.errors[0][1])
         self.assertEqual(len(seeded), 6)
-        for collection, key in (("nodes", ObjectId(seeded["node"])), ("obms", ObjectId(seeded["obm"])),
-                                ("lookups", ObjectId(seeded["lookup"])), ("catalogs", seeded["catalog"]),
-                                ("skus", seeded["sku"]), ("tags", seeded["tag"])):
+        for collection, key in (
+            ("nodes", ObjectId(seeded["node"])),
+            ("obms", ObjectId(seeded["obm"])),
+            ("lookups", ObjectId(seeded["lookup"])),
+            ("catalogs", seeded["catalog"]),
+            ("skus", seeded["sku"]),
+            ("tags", seeded["tag"]),
+        ):
             self.assertIsNone(self.db[collection].find_one({"_id": key}), f"{collection} {key} left behind")
 
     def test_cleanup_is_idempotent_and_context_manager(self):

@@ -7,6 +7,7 @@ stop at the first failure whose code is not in ``acceptedResponseCodes``, ``POST
 with ``stdout``/``stderr``/``error`` per task, and end when a document carries ``exit``. Failures
 are reported like node's ``exec``: ``error = {killed, code, signal, cmd}`` and no stdout/stderr.
 """
+
 import re
 import threading
 import time
@@ -40,8 +41,9 @@ class ScriptedAgent:
         return response
 
     def bootstrap(self):
-        response = requests.get(f"{self.base}/api/current/tasks/bootstrap.js",
-                                params={"macAddress": self.macs[0]}, timeout=10)
+        response = requests.get(
+            f"{self.base}/api/current/tasks/bootstrap.js", params={"macAddress": self.macs[0]}, timeout=10
+        )
         response.raise_for_status()
         match = re.search(r"tasksPath = '/api/current/tasks/([0-9a-f]{24})'", response.text)
         if match is None:
@@ -94,6 +96,7 @@ class ScriptedAgent:
                 self.run()
             except Exception as exc:  # reported by join()
                 self.error = exc
+
         self._thread = threading.Thread(target=main, daemon=True, name=f"agent-{self.macs[0]}")
         self._thread.start()
         return self

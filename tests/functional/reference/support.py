@@ -4,6 +4,7 @@ MONGOMOCK``, an in-memory mongomock store) per test class, the Flask app over it
 (Reconstructed by the workflow-engine work after it overwrote the original by mistake: same names
 and behaviour as the tests use them — TargetApiTestCase, WaitressServer.)
 """
+
 import json
 import sys
 import threading
@@ -13,21 +14,25 @@ import uuid
 import pymongo
 from waitress.server import create_server
 
-from rackharness.transports.mongo.chooser import connect
-from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
 from rackharness.errors import PrerequisiteError
-from rackharness.services import MongoService
-from rackharness.services.mongo import NX_27017
 from rackharness.reference.app import create_app
 from rackharness.reference.context import TargetContext
 from rackharness.reference.events_memory import RecordingEventBus
+from rackharness.services import MongoService
+from rackharness.services.mongo import NX_27017
+from rackharness.transports.mongo.chooser import connect
+from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
 from tests.functional.services.support import free_ports, reachable_temp_dir, remove_tree, start_for_class
 
-
 #: a RackHD config with secrets in it, as GET /config must not show them
-RACKHD_CONFIG = {"amqp": "amqp://guest:guest@127.0.0.1:5672/", "mongo": "mongodb://127.0.0.1:27017/pxe",
-                 "authTokenSecret": "RackHDRocks!", "heartbeatIntervalSec": 10, "autoCreateObm": False,
-                 "discoveryGraph": "Graph.SKU.Discovery"}
+RACKHD_CONFIG = {
+    "amqp": "amqp://guest:guest@127.0.0.1:5672/",
+    "mongo": "mongodb://127.0.0.1:27017/pxe",
+    "authTokenSecret": "RackHDRocks!",
+    "heartbeatIntervalSec": 10,
+    "autoCreateObm": False,
+    "discoveryGraph": "Graph.SKU.Discovery",
+}
 
 
 MONGOMOCK = "mongomock"

@@ -5,15 +5,23 @@ API modules, and the workflows API test with the real engine, rerun unchanged wi
 MONGOMOCK``; and the server's own ``build`` is started from a ``mongomock://`` URL and meets a
 ``MongoSeeder`` on the same URL. Skipped when mongomock is not installed.
 """
+
 import logging
 import unittest
 import uuid
 
-from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
 from rackharness.clients.seed import MongoSeeder
 from rackharness.reference import server
-from tests.functional.reference import (test_node_attributes_api, test_nodes_api, test_obms_api, test_pollers_api,
-                                     test_skus_api, test_tag_definitions_api, test_workflows_api)
+from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
+from tests.functional.reference import (
+    test_node_attributes_api,
+    test_nodes_api,
+    test_obms_api,
+    test_pollers_api,
+    test_skus_api,
+    test_tag_definitions_api,
+    test_workflows_api,
+)
 from tests.functional.reference.support import MONGOMOCK, TargetApiTestCase, in_memory_db
 
 
@@ -21,15 +29,26 @@ def _on_mongomock(module):
     """``<Class>OnMongomock`` for every concrete TargetApiTestCase subclass defined in ``module``."""
     made = {}
     for name, cls in vars(module).items():
-        if (isinstance(cls, type) and issubclass(cls, TargetApiTestCase) and cls.__module__ == module.__name__
-                and any(attr.startswith("test") for attr in dir(cls))):
-            made[f"{name}OnMongomock"] = type(f"{name}OnMongomock", (cls,), {"MONGO": MONGOMOCK,
-                                                                              "__module__": __name__})
+        if (
+            isinstance(cls, type)
+            and issubclass(cls, TargetApiTestCase)
+            and cls.__module__ == module.__name__
+            and any(attr.startswith("test") for attr in dir(cls))
+        ):
+            made[f"{name}OnMongomock"] = type(
+                f"{name}OnMongomock", (cls,), {"MONGO": MONGOMOCK, "__module__": __name__}
+            )
     return made
 
 
-for _module in (test_nodes_api, test_obms_api, test_node_attributes_api, test_skus_api,
-                test_tag_definitions_api, test_pollers_api):
+for _module in (
+    test_nodes_api,
+    test_obms_api,
+    test_node_attributes_api,
+    test_skus_api,
+    test_tag_definitions_api,
+    test_pollers_api,
+):
     globals().update(_on_mongomock(_module))
 
 
@@ -44,8 +63,15 @@ class ServerBuildOnMongomockTest(unittest.TestCase):
         in_memory_db(type(self))  # skips without mongomock
         url = in_memory_url(f"server-build-{uuid.uuid4().hex[:8]}")
         self.addCleanup(forget, url)
-        settings = {"host": "127.0.0.1", "port": 9, "mongo_url": url, "database": "pxe",
-                    "amqp_url": "amqp://guest:guest@127.0.0.1:9/", "heartbeat_interval": 10, "threads": 2}
+        settings = {
+            "host": "127.0.0.1",
+            "port": 9,
+            "mongo_url": url,
+            "database": "pxe",
+            "amqp_url": "amqp://guest:guest@127.0.0.1:9/",
+            "heartbeat_interval": 10,
+            "threads": 2,
+        }
         logging.disable(logging.CRITICAL)  # no broker on port 9: the event bus logs its outage
         self.addCleanup(logging.disable, logging.NOTSET)
         ctx, endpoints, _ = server.build(settings)

@@ -4,6 +4,7 @@ private RabbitMQ read by a pika consumer, and virtual BMCs the OBM that autoCrea
 drive: profiles → bootstrap.js → the task fetch/post loop → catalogs, lookups, node.discovered, the
 OBM, SKU/tags/pollers, both graphs succeeded; and the failures: a failing command, a wrong BMC
 password, a node that never boots (cancel)."""
+
 import json
 import sys
 import time
@@ -23,8 +24,15 @@ from tests.functional.reference.support import WaitressServer
 from tests.functional.reference.workflow_support import Services, ipmitool_power
 from tests.support.discovery_outputs import outputs
 
-BMC_CATALOGS = {"bmc", "ipmi-sel-information", "ipmi-sel", "ipmi-mc-info", "ipmi-user-summary-1",
-                "ipmi-user-list-1", "ipmi-fru"}
+BMC_CATALOGS = {
+    "bmc",
+    "ipmi-sel-information",
+    "ipmi-sel",
+    "ipmi-mc-info",
+    "ipmi-user-summary-1",
+    "ipmi-user-list-1",
+    "ipmi-fru",
+}
 ALL_CATALOGS = {"dmi", "ohai", "lspci", "lshw", "lsscsi"} | BMC_CATALOGS
 
 
@@ -45,8 +53,12 @@ class DiscoveryTest(unittest.TestCase):
         cls.addClassCleanup(cls.server.close)
         host, port = cls.server.url.rsplit("//", 1)[1].split(":")
         cls.base_config = {
-            "apiServerAddress": host, "apiServerPort": int(port), "discoveryGraph": "Graph.SKU.Discovery",
-            "autoCreateObm": True, "autoCreateObmUser": "admin", "autoCreateObmPassword": "admin",
+            "apiServerAddress": host,
+            "apiServerPort": int(port),
+            "discoveryGraph": "Graph.SKU.Discovery",
+            "autoCreateObm": True,
+            "autoCreateObmUser": "admin",
+            "autoCreateObmPassword": "admin",
             "bmcPorts": {node.bmc.mac: node.bmc.port for node in cls.rack.nodes},
         }
 
@@ -79,8 +91,9 @@ class DiscoveryTest(unittest.TestCase):
         """(outer Graph.SKU.Discovery, inner Graph.rancherDiscovery) stored documents, once both finished."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            outer = self.db.graphobjects.find_one({"injectableName": "Graph.SKU.Discovery",
-                                                   "definition.options.defaults.nodeId": nid})
+            outer = self.db.graphobjects.find_one(
+                {"injectableName": "Graph.SKU.Discovery", "definition.options.defaults.nodeId": nid}
+            )
             inner = self.db.graphobjects.find_one({"injectableName": "Graph.rancherDiscovery", "node": nid})
             if outer and inner:
                 done = self.engine.wait(outer["instanceId"], max(0.1, deadline - time.monotonic()))
@@ -116,15 +129,19 @@ class DiscoveryTest(unittest.TestCase):
         nid = agent.node_id
         outer, inner = self.graphs_of(nid)
         seconds = time.monotonic() - began
-        self.assertEqual((outer["_status"], inner["_status"]), ("succeeded", "succeeded"),
-                         [(t["label"], t["state"], t.get("error")) for t in inner["tasks"].values()])
+        self.assertEqual(
+            (outer["_status"], inner["_status"]),
+            ("succeeded", "succeeded"),
+            [(t["label"], t["state"], t.get("error")) for t in inner["tasks"].values()],
+        )
         self.assertIsNone(outer["node"])  # the inner graph holds the node, as in RackHD
         self.assertIn("API_CB=", agent.profile)
         self.assertEqual(agent.exit, 1)  # Task.ProcShellReboot's rebootCode
         # the node and what RackHD's catalog tasks made of the outputs
         node = self.db[NODES].find_one({"identifiers": rack_node.macs[0]})
-        self.assertEqual((node["name"], node["identifiers"], node["type"]),
-                         (",".join(rack_node.macs), rack_node.macs, "compute"))
+        self.assertEqual(
+            (node["name"], node["identifiers"], node["type"]), (",".join(rack_node.macs), rack_node.macs, "compute")
+        )
         sources = {c["source"] for c in self.api("GET", f"/nodes/{nid}/catalogs")}
         self.assertEqual(sources, ALL_CATALOGS)
         dmi = self.api("GET", f"/nodes/{nid}/catalogs/dmi")["data"]
@@ -132,8 +149,10 @@ class DiscoveryTest(unittest.TestCase):
         self.assertEqual(len(dmi["Processor Information"]), 2)
         bmc = self.api("GET", f"/nodes/{nid}/catalogs/bmc")["data"]
         self.assertEqual((bmc["IP Address"], bmc["MAC Address"]), (rack_node.bmc.host, rack_node.bmc.mac))
-        self.assertEqual(self.api("GET", f"/nodes/{nid}/catalogs/ipmi-fru")["data"]["Builtin FRU Device (ID 0)"]
-                         ["Product Serial"], rack_node.serial)
+        self.assertEqual(
+            self.api("GET", f"/nodes/{nid}/catalogs/ipmi-fru")["data"]["Builtin FRU Device (ID 0)"]["Product Serial"],
+            rack_node.serial,
+        )
         # lookups: the PXE NIC with its IP (from /profiles), every NIC (lshw), the BMC (lan print)
         pxe = self.api("GET", f"/lookups?q={rack_node.macs[0]}")
         self.assertEqual([(r["node"], r.get("ipAddress")) for r in pxe], [(nid, "172.31.128.10")])
@@ -147,16 +166,21 @@ class DiscoveryTest(unittest.TestCase):
         self.assertEqual(self.engine.wait(graph["instanceId"], 20)["_status"], "succeeded")
         self.assertEqual(ipmitool_power(rack_node.bmc), "on")
         # the default pollers
-        self.assertEqual(sorted(p["config"]["command"] for p in self.api("GET", f"/nodes/{nid}/pollers")),
-                         sorted(["sdr", "selInformation", "sel", "selEntries", "chassis", "driveHealth"]))
+        self.assertEqual(
+            sorted(p["config"]["command"] for p in self.api("GET", f"/nodes/{nid}/pollers")),
+            sorted(["sdr", "selInformation", "sel", "selEntries", "chassis", "driveHealth"]),
+        )
         # events, in RackHD's order
         messages = self.received(lambda key: key == f"graph.finished.information.{outer['instanceId']}")
         keys = [key for key, _ in messages]
-        expected = [f"node.added.information.{nid}.{nid}", f"graph.started.information.{outer['instanceId']}",
-                    f"graph.started.information.{inner['instanceId']}.{nid}",
-                    f"node.discovered.information.{nid}.{nid}",
-                    f"graph.finished.information.{inner['instanceId']}.{nid}",
-                    f"graph.finished.information.{outer['instanceId']}"]
+        expected = [
+            f"node.added.information.{nid}.{nid}",
+            f"graph.started.information.{outer['instanceId']}",
+            f"graph.started.information.{inner['instanceId']}.{nid}",
+            f"node.discovered.information.{nid}.{nid}",
+            f"graph.finished.information.{inner['instanceId']}.{nid}",
+            f"graph.finished.information.{outer['instanceId']}",
+        ]
         self.assertEqual([key for key in keys if key in expected], expected)
         discovered = dict(messages)[f"node.discovered.information.{nid}.{nid}"]["data"]
         self.assertEqual(discovered["nodeId"], nid)
@@ -179,8 +203,9 @@ class DiscoveryTest(unittest.TestCase):
         agent.join()
         nid = agent.node_id
         self.assertEqual((outer["_status"], inner["_status"]), ("failed", "failed"))
-        failed = {t["label"]: t["error"] for t in inner["tasks"].values()
-                  if t["state"] == "failed" and not t["ignoreFailure"]}
+        failed = {
+            t["label"]: t["error"] for t in inner["tasks"].values() if t["state"] == "failed" and not t["ignoreFailure"]
+        }
         self.assertEqual(list(failed), ["catalog-dmi"])
         self.assertIn("Encountered a failure running remote commands", failed["catalog-dmi"])
         self.assertIn("'sudo dmidecode'", failed["catalog-dmi"])
@@ -247,11 +272,13 @@ class DiscoveryTest(unittest.TestCase):
         self.assertEqual(redirect.status_code, 200)
         self.assertTrue(redirect.headers["Content-Type"].startswith("text/plain"))
         self.assertIn("/api/current/profiles?macs=", redirect.text)
-        unknown = requests.get(f"{self.server.url}/api/current/tasks/bootstrap.js",
-                               params={"macAddress": "02:00:00:00:00:99"}, timeout=10)
+        unknown = requests.get(
+            f"{self.server.url}/api/current/tasks/bootstrap.js", params={"macAddress": "02:00:00:00:00:99"}, timeout=10
+        )
         self.assertEqual((unknown.status_code, unknown.json()["message"]), (404, "Node not found"))
-        node = self.api("POST", "/nodes", {"name": "idle", "type": "compute", "identifiers": ["02:00:00:00:00:01"]},
-                        201)
+        node = self.api(
+            "POST", "/nodes", {"name": "idle", "type": "compute", "identifiers": ["02:00:00:00:00:01"]}, 201
+        )
         tasks = requests.get(f"{self.server.url}/api/current/tasks/{node['id']}", timeout=10)
         self.assertEqual((tasks.status_code, tasks.json()["message"]), (404, "Not Found"))
         posted = requests.post(f"{self.server.url}/api/current/tasks/{node['id']}", json={"tasks": []}, timeout=10)

@@ -1,4 +1,5 @@
 """Catalogs, node tags, node relations and /config over a real nx-27017."""
+
 import datetime as dt
 
 from bson import ObjectId
@@ -11,13 +12,29 @@ class CatalogsTest(TargetApiTestCase):
         node = self.create_node()
         stamp = dt.datetime(2018, 7, 1, 12, 0, 0, 123000)
         for source in ("dmi", "bmc"):
-            self.db.catalogs.insert_one({"_id": f"uuid-{source}", "node": ObjectId(node["id"]), "source": source,
-                                         "data": {"k": source}, "createdAt": stamp, "updatedAt": stamp})
+            self.db.catalogs.insert_one(
+                {
+                    "_id": f"uuid-{source}",
+                    "node": ObjectId(node["id"]),
+                    "source": source,
+                    "data": {"k": source},
+                    "createdAt": stamp,
+                    "updatedAt": stamp,
+                }
+            )
         self.assertEqual(len(self.call("GET", "/catalogs")), 2)
         (dmi,) = self.call("GET", "/catalogs?source=dmi")
-        self.assertEqual(dmi, {"id": "uuid-dmi", "node": f"/api/2.0/nodes/{node['id']}",
-                               "createdAt": "2018-07-01T12:00:00.123Z", "updatedAt": "2018-07-01T12:00:00.123Z",
-                               "source": "dmi", "data": {"k": "dmi"}})
+        self.assertEqual(
+            dmi,
+            {
+                "id": "uuid-dmi",
+                "node": f"/api/2.0/nodes/{node['id']}",
+                "createdAt": "2018-07-01T12:00:00.123Z",
+                "updatedAt": "2018-07-01T12:00:00.123Z",
+                "source": "dmi",
+                "data": {"k": "dmi"},
+            },
+        )
         self.assertEqual(len(self.call("GET", f"/catalogs?node={node['id']}")), 2)
         self.assertEqual(self.call("GET", "/catalogs/uuid-bmc")["source"], "bmc")
         self.assert_rackhd_error(self.call("GET", "/catalogs/nope", status=404), 404)
@@ -51,21 +68,29 @@ class RelationsTest(TargetApiTestCase):
         rack = self.create_node("rack", type="rack")
         first = self.create_node("n1", identifiers=["52:54:00:00:00:05"])
         second = self.create_node("n2")
-        changed = self.call("PUT", f"/nodes/{rack['id']}/relations",
-                            {"contains": [first["id"], "52:54:00:00:00:05", second["id"]]})
+        changed = self.call(
+            "PUT", f"/nodes/{rack['id']}/relations", {"contains": [first["id"], "52:54:00:00:00:05", second["id"]]}
+        )
         self.assertEqual([n["id"] for n in changed], [rack["id"], first["id"], second["id"]])
-        self.assertEqual(changed[0]["relations"],
-                         [{"relationType": "contains", "targets": [first["id"], second["id"]]}])
-        self.assertEqual(self.call("GET", f"/nodes/{first['id']}/relations"),
-                         [{"relationType": "containedBy", "targets": [rack["id"]]}])
-        self.assertEqual(self.call("GET", f"/nodes/{rack['id']}")["relations"],
-                         [{"relationType": "contains", "info": None, "targets": [first["id"], second["id"]]}])
+        self.assertEqual(
+            changed[0]["relations"], [{"relationType": "contains", "targets": [first["id"], second["id"]]}]
+        )
+        self.assertEqual(
+            self.call("GET", f"/nodes/{first['id']}/relations"),
+            [{"relationType": "containedBy", "targets": [rack["id"]]}],
+        )
+        self.assertEqual(
+            self.call("GET", f"/nodes/{rack['id']}")["relations"],
+            [{"relationType": "contains", "info": None, "targets": [first["id"], second["id"]]}],
+        )
 
         removed = self.call("DELETE", f"/nodes/{rack['id']}/relations", {"contains": [first["id"]]}, 200)
         self.assertEqual(removed[0]["relations"], [{"relationType": "contains", "targets": [second["id"]]}])
         self.assertEqual(self.call("GET", f"/nodes/{first['id']}/relations"), [])
-        self.assertEqual(self.call("GET", f"/nodes/{second['id']}/relations"),
-                         [{"relationType": "containedBy", "targets": [rack["id"]]}])
+        self.assertEqual(
+            self.call("GET", f"/nodes/{second['id']}/relations"),
+            [{"relationType": "containedBy", "targets": [rack["id"]]}],
+        )
 
     def test_bad_relation_bodies(self):
         rack = self.create_node("rack", type="rack")

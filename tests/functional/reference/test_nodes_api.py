@@ -1,4 +1,5 @@
 """/nodes over a real nx-27017: shapes (view vs raw), lookup rules, validation, cascade, events."""
+
 import datetime as dt
 import json
 
@@ -9,8 +10,20 @@ from tests.functional.reference.support import TargetApiTestCase
 
 IPMI = {"service": "ipmi-obm-service", "config": {"host": "10.0.0.5", "user": "admin", "password": "ipmi-Pa55"}}
 # as RackHD 2.60.7 answers them: no sku key in the view or the raw node until SKU matching ran for the node
-VIEW_KEYS = ["autoDiscover", "catalogs", "id", "identifiers", "name", "obms", "tags", "pollers", "relations",
-             "type", "workflows", "ibms"]
+VIEW_KEYS = [
+    "autoDiscover",
+    "catalogs",
+    "id",
+    "identifiers",
+    "name",
+    "obms",
+    "tags",
+    "pollers",
+    "relations",
+    "type",
+    "workflows",
+    "ibms",
+]
 RAW_KEYS = {"id", "name", "type", "identifiers", "autoDiscover", "relations", "tags", "createdAt", "updatedAt"}
 
 
@@ -33,16 +46,20 @@ class CreateNodeTest(TargetApiTestCase):
         self.assertEqual(list(view), VIEW_KEYS)
         self.assertEqual(len(view["obms"]), 1)
         self.assertEqual(view["obms"][0]["service"], "ipmi-obm-service")
-        obm = self.call("GET", view["obms"][0]["ref"][len("/api/2.0"):])
+        obm = self.call("GET", view["obms"][0]["ref"][len("/api/2.0") :])
         self.assertEqual(obm["config"], {"host": "10.0.0.5", "user": "admin"})
         self.assertIn(f"node.obms.assigned.information.{created['id']}.{created['id']}", self.events.keys())
 
     def test_bad_bodies_get_400_with_the_schema_error_and_nothing_is_stored(self):
-        cases = [({"name": "x", "type": "toaster"}, "toaster"),
-                 ({"type": "compute"}, "ValidationError: Missing required property: name"),
-                 ({"name": "x", "type": "compute", "color": "red"}, "ValidationError: Additional properties not allowed"),
-                 ({"name": "x", "type": "compute", "obms": [{"service": "ipmi-obm-service", "config": {"host": "h"}}]},
-                  "obms[0]")]
+        cases = [
+            ({"name": "x", "type": "toaster"}, "toaster"),
+            ({"type": "compute"}, "ValidationError: Missing required property: name"),
+            ({"name": "x", "type": "compute", "color": "red"}, "ValidationError: Additional properties not allowed"),
+            (
+                {"name": "x", "type": "compute", "obms": [{"service": "ipmi-obm-service", "config": {"host": "h"}}]},
+                "obms[0]",
+            ),
+        ]
         for body, expected in cases:
             with self.subTest(body=body):
                 error = self.call("POST", "/nodes", body, 400)
@@ -84,10 +101,20 @@ class ReadNodesTest(TargetApiTestCase):
 
     def test_a_node_seeded_in_rackhd_shape_is_served(self):
         oid, obm_id = ObjectId(), ObjectId()
-        self.db.nodes.insert_one({"_id": oid, "name": "seeded", "type": "compute", "identifiers": ["08:00:27:27:eb:12"],
-                                  "autoDiscover": False, "relations": [], "tags": [], "sku": "sku-1",
-                                  "createdAt": dt.datetime(2015, 11, 30, 21, 37, 18, 441000),
-                                  "updatedAt": dt.datetime(2015, 11, 30, 21, 38, 26, 755000)})
+        self.db.nodes.insert_one(
+            {
+                "_id": oid,
+                "name": "seeded",
+                "type": "compute",
+                "identifiers": ["08:00:27:27:eb:12"],
+                "autoDiscover": False,
+                "relations": [],
+                "tags": [],
+                "sku": "sku-1",
+                "createdAt": dt.datetime(2015, 11, 30, 21, 37, 18, 441000),
+                "updatedAt": dt.datetime(2015, 11, 30, 21, 38, 26, 755000),
+            }
+        )
         self.db.obms.insert_one({"_id": obm_id, "node": oid, "service": "noop-obm-service", "config": {}})
         view = self.call("GET", f"/nodes/{oid}")
         self.assertEqual(view["obms"], [{"service": "noop-obm-service", "ref": f"/api/2.0/obms/{obm_id}"}])
@@ -99,8 +126,14 @@ class ReadNodesTest(TargetApiTestCase):
 class PatchNodeTest(TargetApiTestCase):
     def test_patch_by_id_mac_or_lookup_answers_raw(self):
         created = self.create_node(identifiers=["52:54:00:00:00:02"])
-        self.db.lookups.insert_one({"_id": ObjectId(), "node": ObjectId(created["id"]), "ipAddress": "172.31.128.9",
-                                    "macAddress": "52:54:00:00:00:02"})
+        self.db.lookups.insert_one(
+            {
+                "_id": ObjectId(),
+                "node": ObjectId(created["id"]),
+                "ipAddress": "172.31.128.9",
+                "macAddress": "52:54:00:00:00:02",
+            }
+        )
         for identifier, name in ((created["id"], "by-id"), ("52-54-00-00-00-02", "by-mac"), ("172.31.128.9", "by-ip")):
             patched = self.call("PATCH", f"/nodes/{identifier}", {"name": name})
             self.assertEqual((patched["name"], set(patched)), (name, RAW_KEYS))
@@ -153,8 +186,15 @@ class NodeObmTest(TargetApiTestCase):
         changed = {"service": "ipmi-obm-service", "config": {"host": "10.0.0.6", "user": "root", "password": "n3w-Pw"}}
         second = self.call("PUT", f"/nodes/{node['id']}/obm", {"nodeId": node["id"], **changed}, 201)
         self.assertEqual(first["id"], second["id"])
-        self.assertEqual(second, {"id": first["id"], "node": f"/api/2.0/nodes/{node['id']}",
-                                  "service": "ipmi-obm-service", "config": {"host": "10.0.0.6", "user": "root"}})
+        self.assertEqual(
+            second,
+            {
+                "id": first["id"],
+                "node": f"/api/2.0/nodes/{node['id']}",
+                "service": "ipmi-obm-service",
+                "config": {"host": "10.0.0.6", "user": "root"},
+            },
+        )
         listed = self.client.get(f"/api/2.0/nodes/{node['id']}/obm")
         self.assertEqual([o["id"] for o in listed.get_json()], [first["id"]])
         self.assertNotIn(b"n3w-Pw", listed.data)
@@ -162,14 +202,21 @@ class NodeObmTest(TargetApiTestCase):
         self.assertNotIn("n3w-Pw", stored)
         self.assertEqual(ObmSealer().unseal({"password": stored}), {"password": "n3w-Pw"})
         nid = node["id"]
-        self.assertEqual([k for k in self.events.keys() if ".obms." in k],
-                         [f"node.obms.assigned.information.{nid}.{nid}", f"node.obms.updated.information.{nid}.{nid}"])
+        self.assertEqual(
+            [k for k in self.events.keys() if ".obms." in k],
+            [f"node.obms.assigned.information.{nid}.{nid}", f"node.obms.updated.information.{nid}.{nid}"],
+        )
 
     def test_put_checks_the_service_schema_without_echoing_the_password(self):
         node = self.create_node()
-        response = self.client.put(f"/api/2.0/nodes/{node['id']}/obm",
-                                   json={"nodeId": node["id"], "service": "ipmi-obm-service",
-                                         "config": {"host": "h", "user": "u", "password": 424242}})
+        response = self.client.put(
+            f"/api/2.0/nodes/{node['id']}/obm",
+            json={
+                "nodeId": node["id"],
+                "service": "ipmi-obm-service",
+                "config": {"host": "h", "user": "u", "password": 424242},
+            },
+        )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.get_json()["message"], "ValidationError: Invalid type: integer (expected string)")
         self.assertNotIn(b"424242", response.data)
@@ -179,7 +226,9 @@ class NodeObmTest(TargetApiTestCase):
         self.assert_rackhd_error(self.call("PUT", f"/nodes/{unknown}/obm", {"nodeId": unknown, **IPMI}, 404), 404)
         # RackHD's body parameter requires nodeId: refused before anything else (../shared/rackhd-captures)
         without = self.call("PUT", f"/nodes/{node['id']}/obm", IPMI, 400)
-        self.assertEqual((without["message"], without["errors"]), ("Validation errors", ["Missing required property: nodeId"]))
+        self.assertEqual(
+            (without["message"], without["errors"]), ("Validation errors", ["Missing required property: nodeId"])
+        )
 
 
 class NodeCatalogsTest(TargetApiTestCase):
@@ -188,8 +237,16 @@ class NodeCatalogsTest(TargetApiTestCase):
         oid = ObjectId(node["id"])
         for day, product in ((1, "old"), (2, "new")):
             stamp = dt.datetime(2018, 7, day, 12, 0, 0)
-            self.db.catalogs.insert_one({"_id": f"cat-{day}", "node": oid, "source": "dmi", "createdAt": stamp,
-                                         "updatedAt": stamp, "data": {"System Information": {"Product Name": product}}})
+            self.db.catalogs.insert_one(
+                {
+                    "_id": f"cat-{day}",
+                    "node": oid,
+                    "source": "dmi",
+                    "createdAt": stamp,
+                    "updatedAt": stamp,
+                    "data": {"System Information": {"Product Name": product}},
+                }
+            )
         listed = self.call("GET", "/nodes/52:54:00:00:00:03/catalogs")
         self.assertEqual([c["node"] for c in listed], [f"/api/2.0/nodes/{node['id']}"] * 2)
         latest = self.call("GET", f"/nodes/{node['id']}/catalogs/dmi")

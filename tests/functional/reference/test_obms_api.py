@@ -13,30 +13,45 @@ class ObmsTest(TargetApiTestCase):
         super().setUp()
         self.node = self.create_node()
         self.nid = self.node["id"]
-        self.ipmi = {"nodeId": self.nid, "service": "ipmi-obm-service",
-                     "config": {"host": "10.0.0.7", "user": "admin", "password": PASSWORD}}
+        self.ipmi = {
+            "nodeId": self.nid,
+            "service": "ipmi-obm-service",
+            "config": {"host": "10.0.0.7", "user": "admin", "password": PASSWORD},
+        }
 
     def test_put_get_list_patch_delete(self):
         created = self.call("PUT", "/obms", self.ipmi, 201)
-        self.assertEqual(created, {"id": created["id"], "node": f"/api/2.0/nodes/{self.nid}",
-                                   "service": "ipmi-obm-service", "config": {"host": "10.0.0.7", "user": "admin"}})
+        self.assertEqual(
+            created,
+            {
+                "id": created["id"],
+                "node": f"/api/2.0/nodes/{self.nid}",
+                "service": "ipmi-obm-service",
+                "config": {"host": "10.0.0.7", "user": "admin"},
+            },
+        )
         self.assertEqual(self.call("GET", f"/obms/{created['id']}"), created)
         self.assertEqual(self.call("GET", "/obms"), [created])
         again = self.call("PUT", "/obms", {**self.ipmi, "config": {**self.ipmi["config"], "host": "10.0.0.8"}}, 201)
         self.assertEqual((again["id"], self.db.obms.count_documents({})), (created["id"], 1))
 
-        patched = self.call("PATCH", f"/obms/{created['id']}",
-                            {"config": {"host": "10.0.0.9", "user": "root", "password": PASSWORD}})
+        patched = self.call(
+            "PATCH", f"/obms/{created['id']}", {"config": {"host": "10.0.0.9", "user": "root", "password": PASSWORD}}
+        )
         self.assertEqual(patched["config"], {"host": "10.0.0.9", "user": "root"})
         # the raw record, as RackHD 2.60.7 answers PATCH (the spec gives it no view)
-        self.assertEqual({k: patched[k] for k in ("id", "node", "nodeId", "service")},
-                         {"id": created["id"], "node": self.nid, "nodeId": self.nid, "service": "ipmi-obm-service"})
+        self.assertEqual(
+            {k: patched[k] for k in ("id", "node", "nodeId", "service")},
+            {"id": created["id"], "node": self.nid, "nodeId": self.nid, "service": "ipmi-obm-service"},
+        )
         self.assertTrue(patched["createdAt"] and patched["updatedAt"], patched)
         self.call("DELETE", f"/obms/{created['id']}", status=204)
         self.assert_rackhd_error(self.call("GET", f"/obms/{created['id']}", status=404), 404)
         self.assertEqual(self.call("GET", f"/nodes/{self.nid}")["obms"], [])
-        self.assertEqual([k.split(".")[2] for k in self.events.keys() if ".obms." in k],
-                         ["assigned", "updated", "updated", "unassigned"])
+        self.assertEqual(
+            [k.split(".")[2] for k in self.events.keys() if ".obms." in k],
+            ["assigned", "updated", "updated", "unassigned"],
+        )
 
     def test_patch_is_checked_against_the_stored_service(self):
         created = self.call("PUT", "/obms", self.ipmi, 201)
@@ -45,7 +60,9 @@ class ObmsTest(TargetApiTestCase):
 
     def test_bad_put_bodies(self):
         missing = self.call("PUT", "/obms", {"service": "ipmi-obm-service", "config": self.ipmi["config"]}, 400)
-        self.assertEqual((missing["message"], missing["errors"]), ("Validation errors", ["Missing required property: nodeId"]))
+        self.assertEqual(
+            (missing["message"], missing["errors"]), ("Validation errors", ["Missing required property: nodeId"])
+        )
         unknown = self.call("PUT", "/obms", {**self.ipmi, "service": "toaster-obm-service"}, 400)
         self.assertIn("toaster-obm-service", unknown["message"])
         extra = self.call("PUT", "/obms", {**self.ipmi, "speed": 3}, 400)
@@ -64,8 +81,16 @@ class ObmsTest(TargetApiTestCase):
 
     def test_no_endpoint_returns_a_stored_secret(self):
         self.call("PUT", "/obms", self.ipmi, 201)
-        self.call("PUT", "/obms", {"nodeId": self.nid, "service": "snmp-obm-service",
-                                   "config": {"host": "10.0.0.7", "community": "private-community"}}, 201)
+        self.call(
+            "PUT",
+            "/obms",
+            {
+                "nodeId": self.nid,
+                "service": "snmp-obm-service",
+                "config": {"host": "10.0.0.7", "community": "private-community"},
+            },
+            201,
+        )
         for path in ("/obms", f"/nodes/{self.nid}/obm", "/nodes", f"/nodes/{self.nid}"):
             response = self.client.get(f"/api/2.0{path}")
             self.assertEqual(response.status_code, 200, path)

@@ -3,13 +3,12 @@ RabbitMQ (contract §2, §6): first data within two poll intervals, chassis data
 (asked with ipmitool, another process), the polleralert on a power change made by a power graph that
 shares the pollers' IPMI sessions, pause/resume, a silent BMC counted as failures without holding up
 other nodes, the six default pollers, and the poll contract (the fake's) on a real BMC."""
+
 import sys
 import time
 import unittest
 
 from rackharness.clients.events import EventTracker
-from rackharness.transports.ipmi.base import BmcAddress
-from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 from rackharness.reference.app import create_app
 from rackharness.reference.context import TargetContext
 from rackharness.reference.events import AmqpEventBus
@@ -17,6 +16,8 @@ from rackharness.reference.pollers.defaults import create_default_pollers
 from rackharness.reference.pollers.service import PollerService
 from rackharness.reference.workflows.engine import WorkflowEngine
 from rackharness.reference.workflows.obm import IpmiObmService, NoopObmService, ObmRegistry
+from rackharness.transports.ipmi.base import BmcAddress
+from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
 from rackharness.wait import Condition, Observation
 from tests.functional.reference.workflow_support import Services, ipmitool_power
 from tests.unit.reference.pollers.contract import PollContract
@@ -37,8 +38,10 @@ class PollersOnBmcsTest(PollContract, unittest.TestCase):
         cls.addClassCleanup(cls.bus.close)
         cls.ctx = TargetContext(db=cls.db, events=cls.bus)
         cls.caller = BmcCaller()  # shared by the engine, the pollers and this test: one pyghmi login per BMC
-        cls.ctx.engine = cls.engine = WorkflowEngine(cls.ctx, obms=ObmRegistry(
-            {"ipmi-obm-service": IpmiObmService(cls.caller), "noop-obm-service": NoopObmService()}))
+        cls.ctx.engine = cls.engine = WorkflowEngine(
+            cls.ctx,
+            obms=ObmRegistry({"ipmi-obm-service": IpmiObmService(cls.caller), "noop-obm-service": NoopObmService()}),
+        )
         cls.addClassCleanup(cls.engine.close)
         cls.ctx.pollers = cls.service = PollerService(cls.ctx, caller=cls.caller, resync_seconds=0.5).start()
         cls.addClassCleanup(cls.service.stop)
@@ -55,8 +58,12 @@ class PollersOnBmcsTest(PollContract, unittest.TestCase):
     def node_with_bmc(self, name, index):
         bmc = self.rack.nodes[index].bmc
         config = {"host": bmc.host, "port": bmc.port, "user": "admin", "password": "admin"}
-        return self.call("POST", "/nodes", {"name": name, "type": "compute",
-                                            "obms": [{"service": "ipmi-obm-service", "config": config}]}, 201)["id"]
+        return self.call(
+            "POST",
+            "/nodes",
+            {"name": name, "type": "compute", "obms": [{"service": "ipmi-obm-service", "config": config}]},
+            201,
+        )["id"]
 
     def poller(self, node_id, command="chassis", interval=INTERVAL_MS):
         body = {"type": "ipmi", "pollInterval": interval, "node": node_id, "config": {"command": command}}
@@ -70,8 +77,9 @@ class PollersOnBmcsTest(PollContract, unittest.TestCase):
         return Condition(probe=probe, what=what, timeout=timeout, interval=0.02, transient=()).wait()
 
     def wait_for_data(self, poller_id, timeout):
-        self.wait_for(lambda: Observation(self.current(poller_id) is not None, "no data yet"),
-                      f"poller {poller_id} data", timeout)
+        self.wait_for(
+            lambda: Observation(self.current(poller_id) is not None, "no data yet"), f"poller {poller_id} data", timeout
+        )
         return self.current(poller_id)[0]
 
     def polls_after(self, poller_id, count, timeout):
@@ -83,6 +91,7 @@ class PollersOnBmcsTest(PollContract, unittest.TestCase):
             if started != seen[-1]:
                 seen.append(started)
             return Observation(len(seen) > count, f"{len(seen) - 1} new polls")
+
         self.wait_for(probe, f"{count} polls of {poller_id}", timeout)
 
     def set_power(self, on):  # the poll contract's; through the shared caller (same process)
@@ -107,14 +116,18 @@ class PollersOnBmcsTest(PollContract, unittest.TestCase):
         poller_id = self.poller(node_id, interval=200)
         self.assertFalse(self.wait_for_data(poller_id, 2)["chassis"]["power"])
         with EventTracker(self.amqp_url) as events:
-            alert = events.expect(f"polleralert.chassispower.updated.information.{poller_id}.{node_id}",
-                                  where=lambda body: body["data"]["states"] == {"last": "OFF", "current": "ON"})
+            alert = events.expect(
+                f"polleralert.chassispower.updated.information.{poller_id}.{node_id}",
+                where=lambda body: body["data"]["states"] == {"last": "OFF", "current": "ON"},
+            )
             graph = self.call("POST", f"/nodes/{node_id}/workflows", {"name": "Graph.PowerOn.Node"}, 201)
             self.assertEqual(self.engine.wait(graph["instanceId"], 15)["_status"], "succeeded")
             events.wait(10)
         body = alert.matches[0].body
-        self.assertEqual((body["type"], body["action"], body["severity"], body["typeId"], body["nodeId"]),
-                         ("polleralert", "chassispower.updated", "information", poller_id, node_id))
+        self.assertEqual(
+            (body["type"], body["action"], body["severity"], body["typeId"], body["nodeId"]),
+            ("polleralert", "chassispower.updated", "information", poller_id, node_id),
+        )
         self.assertEqual(ipmitool_power(self.rack.nodes[1].bmc), "on")
         self.wait_for(lambda: self.current(poller_id)[0]["chassis"]["power"], "power on in the data", 2)
 
@@ -135,8 +148,11 @@ class PollersOnBmcsTest(PollContract, unittest.TestCase):
         silent = self.poller(silent_node, interval=500)
         healthy = self.poller(self.node_with_bmc("healthy-1", 0), "sel", interval=200)
         self.polls_after(healthy, 3, 5)  # while the silent BMC's first poll waits out its 10 s timeout
-        self.wait_for(lambda: Observation(self.call("GET", f"/pollers/{silent}")["failureCount"] >= 1, "no failure"),
-                      "a failure of the silent BMC's poller", 25)
+        self.wait_for(
+            lambda: Observation(self.call("GET", f"/pollers/{silent}")["failureCount"] >= 1, "no failure"),
+            "a failure of the silent BMC's poller",
+            25,
+        )
         self.assertIsNone(self.current(silent))
         (raw,) = self.call("GET", f"/nodes/{silent_node}/pollers")
         self.assertEqual(raw["state"], "inaccessible")
@@ -149,12 +165,16 @@ class PollersOnBmcsTest(PollContract, unittest.TestCase):
         commands = ["sdr", "selInformation", "sel", "selEntries", "chassis", "driveHealth"]
         began = time.monotonic()
         entries = {command: self.wait_for_data(poller_id, 10) for command, poller_id in zip(commands, ids)}
-        print(f"\nsix default pollers: all have data {(time.monotonic() - began) * 1000:.0f} ms after creation",
-              file=sys.stderr)
+        print(
+            f"\nsix default pollers: all have data {(time.monotonic() - began) * 1000:.0f} ms after creation",
+            file=sys.stderr,
+        )
         self.assertTrue(entries["sdr"]["sdr"] and entries["sel"]["sel"] is not None)
         self.assertEqual(entries["driveHealth"]["driveHealth"], [])
-        self.assertEqual([p["pollInterval"] for p in self.call("GET", f"/nodes/{node_id}/pollers")],
-                         [3000, 3000, 3000, 3000, 750, 1500])
+        self.assertEqual(
+            [p["pollInterval"] for p in self.call("GET", f"/nodes/{node_id}/pollers")],
+            [3000, 3000, 3000, 3000, 750, 1500],
+        )
 
 
 if __name__ == "__main__":

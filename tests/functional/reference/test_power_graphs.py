@@ -1,5 +1,6 @@
 """Power graphs against real virtual BMCs (``python -m rackharness.rack``), with state in nx-27017 and
 events on a private RabbitMQ read by a pika consumer bound to ``graph.#`` (contract §2, §4)."""
+
 import json
 import sys
 import time
@@ -46,8 +47,12 @@ class PowerGraphsOnVirtualBmcsTest(unittest.TestCase):
 
     def node_with_bmc(self, name, bmc, password="admin"):
         config = {"host": bmc.host, "port": bmc.port, "user": "admin", "password": password}
-        return self.call("POST", "/nodes", {"name": name, "type": "compute",
-                                            "obms": [{"service": "ipmi-obm-service", "config": config}]}, 201)["id"]
+        return self.call(
+            "POST",
+            "/nodes",
+            {"name": name, "type": "compute", "obms": [{"service": "ipmi-obm-service", "config": config}]},
+            201,
+        )["id"]
 
     def run_graph(self, nid, name):
         began = time.monotonic()
@@ -72,23 +77,35 @@ class PowerGraphsOnVirtualBmcsTest(unittest.TestCase):
         nid = self.node_with_bmc("real-1", bmc)
         self.assertEqual(ipmitool_power(bmc), "off")
         latencies = []
-        for graph_name, expected in (("Graph.PowerOn.Node", "on"), ("Graph.PowerOff.Node", "off"),
-                                     ("Graph.PowerOn.Node", "on"), ("Graph.Reboot.Node", "on"),
-                                     ("Graph.Reset.Node", "on")):
+        for graph_name, expected in (
+            ("Graph.PowerOn.Node", "on"),
+            ("Graph.PowerOff.Node", "off"),
+            ("Graph.PowerOn.Node", "on"),
+            ("Graph.Reboot.Node", "on"),
+            ("Graph.Reset.Node", "on"),
+        ):
             done, seconds = self.run_graph(nid, graph_name)
             latencies.append(seconds)
             self.assertEqual(done["_status"], "succeeded", done["tasks"])
             self.assertEqual(ipmitool_power(bmc), expected, graph_name)
             gid = done["instanceId"]
             messages = self.received(gid, 5)
-            self.assertEqual([key for key, _ in messages], [
-                f"graph.started.information.{gid}.{nid}", f"graph.started.{gid}",
-                f"graph.progress.updated.information.{gid}.{nid}",
-                f"graph.finished.information.{gid}.{nid}", f"graph.finished.{gid}"])
+            self.assertEqual(
+                [key for key, _ in messages],
+                [
+                    f"graph.started.information.{gid}.{nid}",
+                    f"graph.started.{gid}",
+                    f"graph.progress.updated.information.{gid}.{nid}",
+                    f"graph.finished.information.{gid}.{nid}",
+                    f"graph.finished.{gid}",
+                ],
+            )
             self.assertEqual(messages[-1][1], {"graphId": gid, "graphName": done["name"], "status": "succeeded"})
             self.assertEqual(messages[3][1]["data"]["status"], "succeeded")
-        print(f"\npower graph POST-to-finished on a virtual BMC: {[round(s * 1000) for s in latencies]} ms",
-              file=sys.stderr)
+        print(
+            f"\npower graph POST-to-finished on a virtual BMC: {[round(s * 1000) for s in latencies]} ms",
+            file=sys.stderr,
+        )
         self.assertLessEqual(max(latencies), 1.0)
 
     def test_wrong_password_fails_the_task_in_bounded_time(self):

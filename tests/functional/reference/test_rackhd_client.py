@@ -1,5 +1,6 @@
 """The real WSGI app behind waitress, driven by RackHD's generated client ``on_http_api2_0``
 (contract §7): status codes and bodies as a FIT-style test reads them (``last_response``)."""
+
 import json
 
 from bson import ObjectId
@@ -8,8 +9,20 @@ from on_http_api2_0.rest import ApiException
 
 from tests.functional.reference.support import TargetApiTestCase, WaitressServer
 
-VIEW_KEYS = {"autoDiscover", "catalogs", "id", "identifiers", "name", "obms", "tags", "pollers", "relations",
-             "type", "workflows", "ibms"}  # no sku until SKU matching ran for the node, as RackHD 2.60.7
+VIEW_KEYS = {
+    "autoDiscover",
+    "catalogs",
+    "id",
+    "identifiers",
+    "name",
+    "obms",
+    "tags",
+    "pollers",
+    "relations",
+    "type",
+    "workflows",
+    "ibms",
+}  # no sku until SKU matching ran for the node, as RackHD 2.60.7
 RAW_KEYS = {"id", "name", "type", "identifiers", "autoDiscover", "relations", "tags", "createdAt", "updatedAt"}
 OBM_KEYS = {"id", "node", "service", "config"}
 PASSWORD = "Client-Pa55"
@@ -33,15 +46,21 @@ class RackhdClientTest(TargetApiTestCase):
         return self.api.api_client.last_response.status
 
     def test_node_and_obm_lifecycle_with_the_contract_shapes(self):
-        self.api.nodes_post(identifiers={"name": "client-node", "type": "compute",
-                                         "identifiers": ["52:54:00:AB:CD:EF"]})
+        self.api.nodes_post(
+            identifiers={"name": "client-node", "type": "compute", "identifiers": ["52:54:00:AB:CD:EF"]}
+        )
         created = self.body()
         self.assertEqual((self.status(), set(created)), (201, RAW_KEYS))
         self.assertEqual(created["identifiers"], ["52:54:00:ab:cd:ef"])
         nid = created["id"]
 
-        self.api.obms_put(body={"nodeId": nid, "service": "ipmi-obm-service",
-                                "config": {"host": "10.0.0.10", "user": "admin", "password": PASSWORD}})
+        self.api.obms_put(
+            body={
+                "nodeId": nid,
+                "service": "ipmi-obm-service",
+                "config": {"host": "10.0.0.10", "user": "admin", "password": PASSWORD},
+            }
+        )
         obm = self.body()
         self.assertEqual((self.status(), set(obm), obm["node"]), (201, OBM_KEYS, f"/api/2.0/nodes/{nid}"))
 

@@ -1,5 +1,6 @@
 """SKUs (/skus) over a real nx-27017: CRUD, conflicts, bad bodies, and the SKU nodes' catalogs give them
 (re-evaluated on every change, and by assign_sku/generate_tags, the steps discovery calls)."""
+
 import datetime as dt
 import uuid
 
@@ -19,8 +20,16 @@ def product(name):
 class SkusTestCase(TargetApiTestCase):
     def seed_catalog(self, node_id, source, data, stamp=None):
         stamp = stamp or dt.datetime(2018, 6, 1)
-        self.db.catalogs.insert_one({"_id": str(uuid.uuid4()), "node": ObjectId(node_id), "source": source,
-                                     "data": data, "createdAt": stamp, "updatedAt": stamp})
+        self.db.catalogs.insert_one(
+            {
+                "_id": str(uuid.uuid4()),
+                "node": ObjectId(node_id),
+                "source": source,
+                "data": data,
+                "createdAt": stamp,
+                "updatedAt": stamp,
+            }
+        )
 
     def node_with_product(self, name, product_name):
         node_id = self.create_node(name)["id"]
@@ -36,8 +45,12 @@ class SkusTestCase(TargetApiTestCase):
 
 class SkuCrudTest(SkusTestCase):
     def test_create_list_get_delete(self):
-        body = {"name": "vbox", "rules": [product("VirtualBox")], "discoveryGraphName": "Graph.noop-example",
-                "discoveryGraphOptions": {"a": 1}}
+        body = {
+            "name": "vbox",
+            "rules": [product("VirtualBox")],
+            "discoveryGraphName": "Graph.noop-example",
+            "discoveryGraphOptions": {"a": 1},
+        }
         created = self.call("POST", "/skus", body, 201)
         self.assertEqual(str(uuid.UUID(created["id"])), created["id"])
         self.assertEqual({key: created[key] for key in body}, body)
@@ -62,15 +75,21 @@ class SkuCrudTest(SkusTestCase):
         self.assertEqual(sorted(s["name"] for s in self.call("GET", "/skus")), ["a", "b"])
 
     def test_bad_bodies_answer_400_and_store_nothing(self):
-        for body in ({"rules": []}, {"name": "", "rules": []}, {"name": "x"}, {"name": "x", "rules": "dmi.a"},
-                     {"name": "x", "rules": [{"equals": "a"}]},
-                     {"name": "x", "rules": [{"path": "dmi.a", "sameAs": "a"}]},
-                     {"name": "x", "rules": [{"path": "dmi.a", "equals": "a", "contains": "b"}]},
-                     {"name": "x", "rules": [{"path": "dmi.a", "equals": 8}]},
-                     {"name": "x", "rules": [{"path": "dmi.a", "min": "8"}]},
-                     {"name": "x", "rules": [{"path": "dmi.a", "in": "a"}]},
-                     {"name": "x", "rules": [], "skuConfig": {}}, {"name": "x", "rules": [], "discoveryGraphName": ""},
-                     ["x"]):
+        for body in (
+            {"rules": []},
+            {"name": "", "rules": []},
+            {"name": "x"},
+            {"name": "x", "rules": "dmi.a"},
+            {"name": "x", "rules": [{"equals": "a"}]},
+            {"name": "x", "rules": [{"path": "dmi.a", "sameAs": "a"}]},
+            {"name": "x", "rules": [{"path": "dmi.a", "equals": "a", "contains": "b"}]},
+            {"name": "x", "rules": [{"path": "dmi.a", "equals": 8}]},
+            {"name": "x", "rules": [{"path": "dmi.a", "min": "8"}]},
+            {"name": "x", "rules": [{"path": "dmi.a", "in": "a"}]},
+            {"name": "x", "rules": [], "skuConfig": {}},
+            {"name": "x", "rules": [], "discoveryGraphName": ""},
+            ["x"],
+        ):
             for method in ("POST", "PUT"):
                 self.assert_rackhd_error(self.call(method, "/skus", body, 400), 400)
         self.assertEqual(self.call("GET", "/skus"), [])
@@ -84,16 +103,18 @@ class SkuCrudTest(SkusTestCase):
     def test_put_upserts_by_name(self):
         created = self.call("PUT", "/skus", {"name": "u", "rules": [product("A")]}, 201)
         updated = self.call("PUT", "/skus", {"name": "u", "rules": [product("B")], "discoveryGraphName": "G"}, 201)
-        self.assertEqual((updated["id"], updated["rules"], updated["discoveryGraphName"]),
-                         (created["id"], [product("B")], "G"))
+        self.assertEqual(
+            (updated["id"], updated["rules"], updated["discoveryGraphName"]), (created["id"], [product("B")], "G")
+        )
         self.assertEqual(updated["createdAt"], created["createdAt"])
         self.assertEqual([s["id"] for s in self.call("GET", "/skus")], [created["id"]])
 
     def test_patch_changes_the_keys_it_sends(self):
         created = self.call("POST", "/skus", {"name": "p", "rules": [product("A")]}, 201)
         patched = self.call("PATCH", f"/skus/{created['id']}", {"rules": [product("B")], "discoveryGraphOptions": {}})
-        self.assertEqual((patched["name"], patched["rules"], patched["discoveryGraphOptions"]),
-                         ("p", [product("B")], {}))
+        self.assertEqual(
+            (patched["name"], patched["rules"], patched["discoveryGraphOptions"]), ("p", [product("B")], {})
+        )
         self.assertEqual(self.call("GET", f"/skus/{created['id']}")["rules"], [product("B")])
         self.assertEqual(self.call("PATCH", f"/skus/{created['id']}", {})["name"], "p")
         for body in ({"name": ""}, {"rules": [{"equals": "x"}]}, {"color": "red"}, ["x"]):
@@ -114,8 +135,15 @@ class SkuCrudTest(SkusTestCase):
         self.assert_rackhd_error(self.call("POST", "/skus/pack", status=400), 400)
 
     def test_seeded_skus_are_served(self):
-        self.db.skus.insert_one({"_id": "seeded", "name": "s", "rules": [product("A")],
-                                 "createdAt": dt.datetime(2018, 1, 1), "updatedAt": "2018-01-02 00:00:00"})
+        self.db.skus.insert_one(
+            {
+                "_id": "seeded",
+                "name": "s",
+                "rules": [product("A")],
+                "createdAt": dt.datetime(2018, 1, 1),
+                "updatedAt": "2018-01-02 00:00:00",
+            }
+        )
         self.assertEqual(self.call("GET", "/skus/seeded"), {"id": "seeded", "name": "s", "rules": [product("A")]})
         patched = self.call("PATCH", "/skus/seeded", {"rules": [product("B")]}, 200)  # a write answers the stamps
         self.assertEqual(patched["createdAt"], "2018-01-01T00:00:00.000Z")
@@ -137,16 +165,28 @@ class SkuAssignmentTest(SkusTestCase):
             self.assertIsNone(self.call("GET", f"/nodes/{node}")["sku"])  # matching ran: null, as RackHD shows it
         self.assertEqual(self.call("GET", f"/nodes/{vbox}")["sku"], f"/api/2.0/skus/{sku['id']}")
         listed = self.call("GET", f"/skus/{sku['id']}/nodes")
-        self.assertEqual([(n["id"], n["sku"], n["tags"]) for n in listed],
-                         [(vbox, f"/api/2.0/skus/{sku['id']}", f"/api/2.0/nodes/{vbox}/tags")])
+        self.assertEqual(
+            [(n["id"], n["sku"], n["tags"]) for n in listed],
+            [(vbox, f"/api/2.0/skus/{sku['id']}", f"/api/2.0/nodes/{vbox}/tags")],
+        )
         events = self.sku_events()
-        self.assertEqual([key for key, _ in events],
-                         [f"node.sku.assigned.information.{vbox}.{vbox}", f"sku.assigned.{vbox}"])
+        self.assertEqual(
+            [key for key, _ in events], [f"node.sku.assigned.information.{vbox}.{vbox}", f"sku.assigned.{vbox}"]
+        )
         envelope = events[0][1]
         keys = ("version", "type", "action", "severity", "typeId", "nodeId", "data")
-        self.assertEqual({key: envelope[key] for key in keys},
-                         {"version": "1.0", "type": "node", "action": "sku.assigned", "severity": "information",
-                          "typeId": vbox, "nodeId": vbox, "data": {"nodeType": "compute"}})
+        self.assertEqual(
+            {key: envelope[key] for key in keys},
+            {
+                "version": "1.0",
+                "type": "node",
+                "action": "sku.assigned",
+                "severity": "information",
+                "typeId": vbox,
+                "nodeId": vbox,
+                "data": {"nodeType": "compute"},
+            },
+        )
         self.assertEqual(events[1][1], {"sku": sku["id"]})
 
     def test_changes_re_evaluate_every_node(self):
@@ -157,13 +197,17 @@ class SkuAssignmentTest(SkusTestCase):
         length = {"path": "dmi.System Information.Product Name.length", "min": 5}
         deep = self.call("POST", "/skus", {"name": "deep", "rules": [length]}, 201)  # depth 4 beats 3
         self.assertEqual(self.sku_of(vbox), deep["id"])
-        self.assertEqual([key for key, _ in self.sku_events()],
-                         [f"node.sku.updated.information.{vbox}.{vbox}", f"sku.assigned.{vbox}"])
+        self.assertEqual(
+            [key for key, _ in self.sku_events()],
+            [f"node.sku.updated.information.{vbox}.{vbox}", f"sku.assigned.{vbox}"],
+        )
         self.events.clear()
         self.call("DELETE", f"/skus/{deep['id']}", status=204)  # the next SKU the node matches
         self.assertEqual(self.sku_of(vbox), wide["id"])
-        self.assertEqual([key for key, _ in self.sku_events()],
-                         [f"node.sku.updated.information.{vbox}.{vbox}", f"sku.assigned.{vbox}"])
+        self.assertEqual(
+            [key for key, _ in self.sku_events()],
+            [f"node.sku.updated.information.{vbox}.{vbox}", f"sku.assigned.{vbox}"],
+        )
         self.events.clear()
         self.call("PATCH", f"/skus/{wide['id']}", {"rules": [product("PowerEdge")]})
         self.assertIsNone(self.sku_of(vbox))
@@ -195,14 +239,22 @@ class DiscoveryStepsTest(SkusTestCase):
         vbox = self.node_with_product("vbox", "VirtualBox")
         bare = self.create_node("bare")["id"]
         sku_id = str(uuid.uuid4())  # seeded: no API re-evaluation happened
-        self.db.skus.insert_one({"_id": sku_id, "name": "vbox", "rules": [product("VirtualBox")],
-                                 "createdAt": dt.datetime(2018, 1, 1), "updatedAt": dt.datetime(2018, 1, 1)})
+        self.db.skus.insert_one(
+            {
+                "_id": sku_id,
+                "name": "vbox",
+                "rules": [product("VirtualBox")],
+                "createdAt": dt.datetime(2018, 1, 1),
+                "updatedAt": dt.datetime(2018, 1, 1),
+            }
+        )
         self.events.clear()
         self.assertEqual(assign_sku(self.ctx, vbox), sku_id)
         self.assertEqual(assign_sku(self.ctx, vbox), sku_id)
-        self.assertEqual([key for key, _ in self.sku_events()],
-                         [f"node.sku.assigned.information.{vbox}.{vbox}", f"sku.assigned.{vbox}",
-                          f"sku.assigned.{vbox}"])
+        self.assertEqual(
+            [key for key, _ in self.sku_events()],
+            [f"node.sku.assigned.information.{vbox}.{vbox}", f"sku.assigned.{vbox}", f"sku.assigned.{vbox}"],
+        )
         self.assertIsNone(assign_sku(self.ctx, bare))
         self.assertIsNone(assign_sku(self.ctx, bare))
         self.assertEqual(len(self.sku_events()), 3)
@@ -217,11 +269,14 @@ class DiscoveryStepsTest(SkusTestCase):
     def test_generate_tags_applies_every_definition_once(self):
         vbox = self.node_with_product("vbox", "VirtualBox")
         self.call("PATCH", f"/nodes/{vbox}/tags", {"tags": ["kept"]})
-        self.db.tags.insert_many([{"_id": str(uuid.uuid4()), "name": "virtual", "rules": [product("VirtualBox")]},
-                                  {"_id": str(uuid.uuid4()), "name": "empty", "rules": []},
-                                  {"_id": str(uuid.uuid4()), "name": "dell", "rules": [product("PowerEdge")]},
-                                  {"_id": str(uuid.uuid4()), "name": "boxed",
-                                   "rules": [{"path": PRODUCT, "regex": "Box"}]}])
+        self.db.tags.insert_many(
+            [
+                {"_id": str(uuid.uuid4()), "name": "virtual", "rules": [product("VirtualBox")]},
+                {"_id": str(uuid.uuid4()), "name": "empty", "rules": []},
+                {"_id": str(uuid.uuid4()), "name": "dell", "rules": [product("PowerEdge")]},
+                {"_id": str(uuid.uuid4()), "name": "boxed", "rules": [{"path": PRODUCT, "regex": "Box"}]},
+            ]
+        )
         self.assertEqual(generate_tags(self.ctx, vbox), ["virtual", "boxed"])
         self.assertEqual(generate_tags(self.ctx, vbox), ["virtual", "boxed"])
         self.assertEqual(self.call("GET", f"/nodes/{vbox}/tags"), ["kept", "virtual", "boxed"])

@@ -1,4 +1,5 @@
 """Tag definitions (/tags) over a real nx-27017: CRUD, conflicts, bad bodies, rules matched on catalogs."""
+
 import datetime as dt
 import uuid
 
@@ -11,8 +12,16 @@ RULE = {"path": "dmi.System Information.Product Name", "equals": "VirtualBox"}
 
 class TagDefinitionsTest(TargetApiTestCase):
     def seed_catalog(self, node_id, source, data, stamp):
-        self.db.catalogs.insert_one({"_id": str(uuid.uuid4()), "node": ObjectId(node_id), "source": source,
-                                     "data": data, "createdAt": stamp, "updatedAt": stamp})
+        self.db.catalogs.insert_one(
+            {
+                "_id": str(uuid.uuid4()),
+                "node": ObjectId(node_id),
+                "source": source,
+                "data": data,
+                "createdAt": stamp,
+                "updatedAt": stamp,
+            }
+        )
 
     def test_create_list_get_delete(self):
         created = self.call("POST", "/tags", {"name": "vbox", "rules": [RULE]}, 201)
@@ -30,8 +39,13 @@ class TagDefinitionsTest(TargetApiTestCase):
     def test_a_name_is_taken_once_and_bad_bodies_are_refused(self):
         self.call("POST", "/tags", {"name": "t", "rules": []}, 201)
         self.assert_rackhd_error(self.call("POST", "/tags", {"name": "t", "rules": [RULE]}, 409), 409)
-        for body in ({"name": "u"}, {"name": "u", "rules": "x"}, {"name": "u", "rules": [{"equals": "x"}]},
-                     {"name": "", "rules": []}, ["u"]):
+        for body in (
+            {"name": "u"},
+            {"name": "u", "rules": "x"},
+            {"name": "u", "rules": [{"equals": "x"}]},
+            {"name": "", "rules": []},
+            ["u"],
+        ):
             self.assert_rackhd_error(self.call("POST", "/tags", body, 400), 400)
         self.assertEqual([t["name"] for t in self.call("GET", "/tags")], ["t"])
 

@@ -1,5 +1,6 @@
 """Fixtures for the reference target's functional tests: a private nx-27017 (and RabbitMQ, and a
 virtual rack) per test class, each on free ports in its own temp dir."""
+
 import subprocess
 import sys
 import time
@@ -14,8 +15,8 @@ from rackharness.errors import PrerequisiteError
 from rackharness.rack.layout import build_rack_spec
 from rackharness.services import MongoService, RabbitMqService
 from rackharness.services.mongo import NX_27017
-from tests.functional.services.support import free_ports, free_udp_run, reachable_temp_dir, remove_tree
 from tests.functional.reference.support import MONGOMOCK, in_memory_db
+from tests.functional.services.support import free_ports, free_udp_run, reachable_temp_dir, remove_tree
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -60,8 +61,13 @@ class Services:
 
     def start_rabbitmq(self, cls):
         port, dist, epmd = free_ports(3)
-        service = self._start(RabbitMqService("127.0.0.1", port, dist, epmd, "rackhd", "rackhd-secret",
-                                              self.dir / "rabbitmq", self.dir / "logs"), cls, 90)
+        service = self._start(
+            RabbitMqService(
+                "127.0.0.1", port, dist, epmd, "rackhd", "rackhd-secret", self.dir / "rabbitmq", self.dir / "logs"
+            ),
+            cls,
+            90,
+        )
         self.amqp_url = service.url
         return self.amqp_url
 
@@ -75,8 +81,9 @@ class Services:
         spec_file = self.dir / "rack.json"
         spec_file.write_text(self.rack_spec.to_json())
         log = open(self.dir / "rack.log", "wb")
-        proc = subprocess.Popen([sys.executable, "-m", "rackharness.rack", "--spec", str(spec_file)],
-                                stderr=log, cwd=REPO)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rackharness.rack", "--spec", str(spec_file)], stderr=log, cwd=REPO
+        )
 
         def stop():
             proc.terminate()
@@ -86,6 +93,7 @@ class Services:
                 proc.kill()
                 proc.wait(5)
             log.close()
+
         self._stops.append(stop)
         deadline = time.monotonic() + 60
         for node in self.rack_spec.nodes:
@@ -107,8 +115,27 @@ class Services:
 
 def ipmitool_power(bmc):
     """``ipmitool ... chassis power status`` run independently of the target: "on" or "off"."""
-    out = subprocess.run(["ipmitool", "-I", "lanplus", "-H", bmc.host, "-p", str(bmc.port), "-U", "admin",
-                          "-P", "admin", "chassis", "power", "status"], capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [
+            "ipmitool",
+            "-I",
+            "lanplus",
+            "-H",
+            bmc.host,
+            "-p",
+            str(bmc.port),
+            "-U",
+            "admin",
+            "-P",
+            "admin",
+            "chassis",
+            "power",
+            "status",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     if out.returncode != 0:
         raise AssertionError(f"ipmitool failed: {out.stderr.strip()}")
     return out.stdout.strip().rsplit(" ", 1)[-1]

@@ -1,4 +1,5 @@
 """Helpers for the service functional tests: free ports, temp dirs, leftover-process checks."""
+
 import os
 import random
 import shutil

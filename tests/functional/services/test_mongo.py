@@ -1,5 +1,6 @@
 """The Mongo-wire store: nx-27017 started and stopped by us, the external engine, and the
 pinned nx-27017 0.8.1 array-index defect that shapes rackharness's design."""
+
 import datetime as dt
 import os
 import socket
@@ -10,10 +11,10 @@ import unittest
 import pymongo
 
 from rackharness.errors import PortInUseError
+from rackharness.reference.documents import iso
 from rackharness.services import MongoService
 from rackharness.services.mongo import EXTERNAL, NX_27017
 from rackharness.services.ports import ensure_free
-from rackharness.reference.documents import iso
 from tests.functional.services.support import ServiceTestCase, family, processes_mentioning, still_alive
 
 
@@ -29,8 +30,7 @@ class NxTestCase(ServiceTestCase):
         return self.ports[0]
 
     def make_service(self):
-        return MongoService(self.port, self.dir / "mongo", self.dir / "logs", engine=NX_27017,
-                            layer=self.LAYER)
+        return MongoService(self.port, self.dir / "mongo", self.dir / "logs", engine=NX_27017, layer=self.LAYER)
 
     def start(self):
         began = time.monotonic()
@@ -79,8 +79,7 @@ class NxServiceTest(NxTestCase):
 
     def test_external_url_starts_nothing(self):
         self.start()
-        external = MongoService(0, self.dir / "unused", self.dir / "unused",
-                                url=f"mongodb://127.0.0.1:{self.port}/")
+        external = MongoService(0, self.dir / "unused", self.dir / "unused", url=f"mongodb://127.0.0.1:{self.port}/")
         self.assertEqual(external.engine, EXTERNAL)
         self.assertTrue(external.supports_array_indexes)
         self.assertIsNone(external.start())
@@ -122,9 +121,11 @@ class NxArrayIndexDefectTest(NxTestCase):
 
         self.assertEqual(len(by_in), 1, "$in still matches with the index")
         self.assertEqual(
-            by_equality, [],
+            by_equality,
+            [],
             "nx-27017's array-index defect is FIXED: equality on an indexed array field matches "
-            "again. Drop the workaround (MongoService.supports_array_indexes) and this pinned test.")
+            "again. Drop the workaround (MongoService.supports_array_indexes) and this pinned test.",
+        )
 
         nodes.drop_index("identifiers_1")
         self.assertEqual(len(list(nodes.find({"identifiers": self.MAC}))), 1, "dropping the index heals")
@@ -155,8 +156,10 @@ class NxSetDatetimeDefectTest(NxTestCase):
         self.assertIsInstance(stored["createdAt"], dt.datetime, "insert keeps datetimes")
         self.assertIsInstance(stored["nested"]["at"], dt.datetime, "nested datetimes survive $set")
         self.assertIsInstance(
-            stored["updatedAt"], str,
-            "nx-27017's $set-datetime defect is FIXED: drop the string branch of documents.iso and this test")
+            stored["updatedAt"],
+            str,
+            "nx-27017's $set-datetime defect is FIXED: drop the string branch of documents.iso and this test",
+        )
         self.assertEqual(iso(stored["updatedAt"]), "2021-01-01T12:30:15.250Z")
 
 

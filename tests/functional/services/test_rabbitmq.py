@@ -1,4 +1,5 @@
 """A private RabbitMQ node: start on free ports, AMQP through pika, stop without leftovers."""
+
 import json
 import os
 import socket
@@ -33,8 +34,16 @@ class RabbitMqServiceTest(ServiceTestCase):
         return self.ports[2]
 
     def make_service(self, password=PASSWORD):
-        return RabbitMqService("127.0.0.1", self.port, self.dist_port, self.epmd_port, "rackhd",
-                               password, self.dir / "rabbitmq", self.dir / "logs")
+        return RabbitMqService(
+            "127.0.0.1",
+            self.port,
+            self.dist_port,
+            self.epmd_port,
+            "rackhd",
+            password,
+            self.dir / "rabbitmq",
+            self.dir / "logs",
+        )
 
     def test_start_publish_consume_stop(self):
         began = time.monotonic()

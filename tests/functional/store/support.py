@@ -1,5 +1,6 @@
 """Support for the store conformance suite: a raw OP_QUERY client (what RackHD's mongodb 1.4/2.1
 drivers send), a store started through rackharness's own launcher on a free port, the captures."""
+
 from __future__ import annotations
 
 import gzip
@@ -15,7 +16,7 @@ from pathlib import Path
 import bson
 import pymongo
 
-from rackharness.services.mongo import MongoService, NX_27017
+from rackharness.services.mongo import NX_27017, MongoService
 
 ROOT = Path(__file__).resolve().parents[3]
 CAPTURES = ROOT.parent / "shared" / "rackhd-captures" / "mongo-commands.jsonl.gz"
@@ -36,8 +37,13 @@ def free_port() -> int:
 
 def encode_op_query(namespace: str, query: dict, skip_n: int = 0, n_return: int = -1, flags: int = 0) -> bytes:
     """An OP_QUERY message (opcode 2004) as the legacy drivers frame it."""
-    body = (struct.pack("<i", flags) + namespace.encode() + b"\x00" + struct.pack("<ii", skip_n, n_return)
-            + bson.encode(query))
+    body = (
+        struct.pack("<i", flags)
+        + namespace.encode()
+        + b"\x00"
+        + struct.pack("<ii", skip_n, n_return)
+        + bson.encode(query)
+    )
     return struct.pack("<iiii", 16 + len(body), next(_ids), 0, OP_QUERY) + body
 
 
@@ -96,8 +102,7 @@ class Store:
 
     def __init__(self, layer: bool = True):
         self.dir = Path(tempfile.mkdtemp(prefix="rh-store-"))
-        self.service = MongoService(free_port(), self.dir / "data", self.dir / "logs", engine=NX_27017,
-                                    layer=layer)
+        self.service = MongoService(free_port(), self.dir / "data", self.dir / "logs", engine=NX_27017, layer=layer)
         self.record = None
 
     def start(self) -> "Store":
@@ -119,6 +124,7 @@ class Store:
 def start_store(cls, layer: bool = True) -> Store:
     """Start a store for a TestCase class (stopped at class cleanup); skip when nx-27017 is missing."""
     from rackharness.errors import PrerequisiteError
+
     store = Store(layer)
     try:
         store.start()
@@ -133,5 +139,6 @@ def load_captures(cls) -> list[dict]:
     if not CAPTURES.is_file():
         skip(cls, f"{CAPTURES} is absent (RackHD's captured Mongo command shapes)")
     from bson import json_util
+
     with gzip.open(CAPTURES, "rt", encoding="utf-8") as lines:
         return [json_util.loads(line) for line in lines if line.strip()]

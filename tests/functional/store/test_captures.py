@@ -15,6 +15,7 @@ the end the same set of ``_id``s in the collection.
 mongomock's own gaps (where it is not an oracle) are listed in ``ORACLE_GAPS`` and printed; those
 shapes are still required to answer ``ok: 1``.
 """
+
 from __future__ import annotations
 
 import collections
@@ -83,8 +84,10 @@ class CapturedShapesTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        print(f"\ncaptured shapes replayed: {dict(cls.stats)}; mongomock gaps (store still ok: 1): "
-              f"{dict(cls.gaps)}", file=sys.stderr)
+        print(
+            f"\ncaptured shapes replayed: {dict(cls.stats)}; mongomock gaps (store still ok: 1): {dict(cls.gaps)}",
+            file=sys.stderr,
+        )
 
     def _seed(self, db_name, coll, shapes, oracle):
         docs, seen = [], set()
@@ -97,11 +100,17 @@ class CapturedShapesTest(unittest.TestCase):
                 key = repr(sorted(fields.items()))
                 if fields and key not in seen:
                     seen.add(key)
-                    docs.append({"_id": fields.get("_id", ObjectId()), **{k: v for k, v in fields.items()
-                                                                           if k != "_id"}})
+                    docs.append(
+                        {"_id": fields.get("_id", ObjectId()), **{k: v for k, v in fields.items() if k != "_id"}}
+                    )
         # documents RackHD could have stored: none may clash on a unique index it creates
-        unique_keys = [list(i["key"]) for shape in shapes if shape["name"] == "createIndexes"
-                       for i in shape["example"]["command"]["indexes"] if i.get("unique")]
+        unique_keys = [
+            list(i["key"])
+            for shape in shapes
+            if shape["name"] == "createIndexes"
+            for i in shape["example"]["command"]["indexes"]
+            if i.get("unique")
+        ]
         for n, doc in enumerate(docs):
             for fields in unique_keys:
                 for field in fields:
@@ -121,8 +130,9 @@ class CapturedShapesTest(unittest.TestCase):
         began = time.monotonic()
         groups = collections.defaultdict(list)
         for shape in self.shapes:
-            groups[(shape["example"]["db"], shape["collection"] or shape["example"]["command"].get("collection", ""))
-                   ].append(shape)
+            groups[
+                (shape["example"]["db"], shape["collection"] or shape["example"]["command"].get("collection", ""))
+            ].append(shape)
         failures = []
         for (db_name, coll), shapes in sorted(groups.items()):
             oracle = mongomock.MongoClient()[db_name]
@@ -132,7 +142,9 @@ class CapturedShapesTest(unittest.TestCase):
                 try:
                     self._replay(db_name, coll, shape, oracle)
                 except AssertionError as exc:
-                    failures.append(f"{shape['name']} {coll}: {str(exc)[:300]}\n    {shape['example']['command']!r:.300}")
+                    failures.append(
+                        f"{shape['name']} {coll}: {str(exc)[:300]}\n    {shape['example']['command']!r:.300}"
+                    )
             if coll:
                 store_ids = _ids(self.store.client[db_name][coll].find({}, {"_id": 1}))
                 if not self.gaps.get(coll) and store_ids != _ids(oracle[coll].find({}, {"_id": 1})):
@@ -219,8 +231,14 @@ class CapturedShapesTest(unittest.TestCase):
                 u = cmd.get("update") or {}
                 after = pymongo.ReturnDocument.AFTER if cmd.get("new") else pymongo.ReturnDocument.BEFORE
                 op = coll.find_one_and_update if any(k.startswith("$") for k in u) else coll.find_one_and_replace
-                return op(cmd.get("query") or {}, u, projection=fields, sort=sort, upsert=bool(cmd.get("upsert")),
-                          return_document=after)
+                return op(
+                    cmd.get("query") or {},
+                    u,
+                    projection=fields,
+                    sort=sort,
+                    upsert=bool(cmd.get("upsert")),
+                    return_document=after,
+                )
             if name == "insert":
                 try:
                     coll.insert_many([dict(d) for d in cmd.get("documents", [])], ordered=cmd.get("ordered", True))
@@ -229,8 +247,9 @@ class CapturedShapesTest(unittest.TestCase):
                 return []
             if name == "createIndexes":
                 for index in cmd.get("indexes", []):
-                    coll.create_index(list(index["key"].items()), name=index.get("name"),
-                                      unique=bool(index.get("unique")))
+                    coll.create_index(
+                        list(index["key"].items()), name=index.get("name"), unique=bool(index.get("unique"))
+                    )
                 return None
         except (mongomock.OperationFailure, NotImplementedError, TypeError, ValueError) as exc:
             raise NotImplementedError(f"{type(exc).__name__}: {exc}") from exc

@@ -7,6 +7,7 @@ layer): all must pass. ``BareEngineFormsTest`` measures the bare engine and pins
 gets wrong (``BARE_WRONG``): when that set shrinks, nx-27017 was fixed and the layer's correction
 for that form can go (docs/store.md).
 """
+
 import sys
 import unittest
 
@@ -51,27 +52,55 @@ def form_1_commands_as_op_query_on_cmd(t, store):
 
 def form_2_findandmodify_lower_case(t, store):
     _seed(store, "f2", [{"_id": 1, "injectableName": "Task.A", "v": 0}])
-    reply = store.wire.command(DB, {"findandmodify": "f2", "query": {"injectableName": "Task.A"},
-                                    "update": {"$set": {"v": 1}}, "new": True, "upsert": False, "sort": {}})
+    reply = store.wire.command(
+        DB,
+        {
+            "findandmodify": "f2",
+            "query": {"injectableName": "Task.A"},
+            "update": {"$set": {"v": 1}},
+            "new": True,
+            "upsert": False,
+            "sort": {},
+        },
+    )
     t.assertEqual(reply.get("ok"), 1, reply)
     t.assertEqual((reply.get("value") or {}).get("v"), 1, reply)
     t.assertTrue(reply.get("lastErrorObject", {}).get("updatedExisting"), reply)
-    reply = store.wire.command(DB, {"findandmodify": "f2", "query": {"injectableName": "Task.B"},
-                                    "update": {"$set": {"v": 2}}, "new": True, "upsert": True})
+    reply = store.wire.command(
+        DB,
+        {
+            "findandmodify": "f2",
+            "query": {"injectableName": "Task.B"},
+            "update": {"$set": {"v": 2}},
+            "new": True,
+            "upsert": True,
+        },
+    )
     t.assertEqual(((reply.get("value") or {}).get("injectableName"), reply["value"].get("v")), ("Task.B", 2), reply)
     t.assertEqual(store.client[DB].f2.count_documents({}), 2)
 
 
 def form_3_regexes(t, store):
-    _seed(store, "f3", [{"_id": 1, "name": "Pollers.IPMI"}, {"_id": 2, "name": ["x", "pollers.ipmi"]},
-                        {"_id": 3, "name": "other"}, {"_id": 4}])
+    _seed(
+        store,
+        "f3",
+        [
+            {"_id": 1, "name": "Pollers.IPMI"},
+            {"_id": 2, "name": ["x", "pollers.ipmi"]},
+            {"_id": 3, "name": "other"},
+            {"_id": 4},
+        ],
+    )
     rx = Regex(r"^Pollers\.IPMI$", "i")
     t.assertEqual(_find(store, "f3", {"name": rx}), ["1", "2"], "regex, array elements too")
     t.assertEqual(_find(store, "f3", {"name": {"$in": [rx, "other"]}}), ["1", "2", "3"], "regex in $in")
     t.assertEqual(_find(store, "f3", {"name": {"$nin": [rx]}}), ["3", "4"], "regex in $nin")
     t.assertEqual(_find(store, "f3", {"name": {"$not": rx}}), ["3", "4"], "regex in $not")
-    t.assertEqual(_find(store, "f3", {"$or": [{"name": rx}, {"name": {"$elemMatch": rx}}]}), ["1", "2"],
-                  "waterline's $or of a regex and $elemMatch")
+    t.assertEqual(
+        _find(store, "f3", {"$or": [{"name": rx}, {"name": {"$elemMatch": rx}}]}),
+        ["1", "2"],
+        "waterline's $or of a regex and $elemMatch",
+    )
 
 
 def form_4_null_matches_missing(t, store):
@@ -83,29 +112,48 @@ def form_4_null_matches_missing(t, store):
 
 def form_5_index_on_array_field(t, store):
     _seed(store, "f5", [{"_id": 1, "identifiers": [MAC, "serial-1"]}, {"_id": 2, "identifiers": ["other"]}])
-    reply = store.wire.command(DB, {"createIndexes": "f5", "indexes": [{"key": {"identifiers": 1},
-                                                                       "name": "identifiers_1"}]})
+    reply = store.wire.command(
+        DB, {"createIndexes": "f5", "indexes": [{"key": {"identifiers": 1}, "name": "identifiers_1"}]}
+    )
     t.assertEqual(reply.get("ok"), 1, reply)
     t.assertEqual(_find(store, "f5", {"identifiers": MAC}), ["1"], "equality on the indexed array field")
     t.assertEqual(_find(store, "f5", {"identifiers": {"$in": [MAC]}}), ["1"])
 
 
 def form_6_legacy_op_query_find(t, store):
-    _seed(store, "f6", [{"_id": 1, "name": "a", "lease": None, "deps": {}},
-                        {"_id": 2, "name": "B", "deps": {"x": 1}}, {"_id": 3, "name": "c", "lease": "t"}])
+    _seed(
+        store,
+        "f6",
+        [
+            {"_id": 1, "name": "a", "lease": None, "deps": {}},
+            {"_id": 2, "name": "B", "deps": {"x": 1}},
+            {"_id": 3, "name": "c", "lease": "t"},
+        ],
+    )
     find = store.wire.find
     t.assertEqual(_ids(find(DB, "f6", {"name": Regex("^b$", "i")})), ["2"], "regex")
     t.assertEqual(_ids(find(DB, "f6", {"lease": None})), ["1", "2"], "null")
     t.assertEqual(_ids(find(DB, "f6", {"deps": {}})), ["1"], "empty document")
     ordered = find(DB, "f6", {"$query": {"lease": None}, "$orderby": {"_id": -1}})
     t.assertEqual([d["_id"] for d in ordered], [2, 1], "$query/$orderby")
-    t.assertEqual([d["_id"] for d in find(DB, "f6", {"$query": {}, "$orderby": {"_id": 1}}, 1, -1)], [2],
-                  "skip 1, numberToReturn -1")
+    t.assertEqual(
+        [d["_id"] for d in find(DB, "f6", {"$query": {}, "$orderby": {"_id": 1}}, 1, -1)],
+        [2],
+        "skip 1, numberToReturn -1",
+    )
 
 
 def form_7_empty_document_equality(t, store):
-    _seed(store, "f7", [{"_id": 1, "dependencies": {}}, {"_id": 2, "dependencies": {"a": "finished"}},
-                        {"_id": 3}, {"_id": 4, "dependencies": None}])
+    _seed(
+        store,
+        "f7",
+        [
+            {"_id": 1, "dependencies": {}},
+            {"_id": 2, "dependencies": {"a": "finished"}},
+            {"_id": 3},
+            {"_id": 4, "dependencies": None},
+        ],
+    )
     t.assertEqual(_find(store, "f7", {"dependencies": {}}), ["1"])
     t.assertEqual(_find(store, "f7", {"dependencies": {"a": "finished"}}), ["2"])
 
@@ -121,14 +169,21 @@ def form_8_objectid_off_id(t, store):
 
 def form_9_unique_index_with_null(t, store):
     _seed(store, "f9", [{"_id": 1, "macAddress": MAC}])
-    reply = store.wire.command(DB, {"createIndexes": "f9", "indexes": [
-        {"key": {"ipAddress": 1, "macAddress": 1}, "name": "macAddress_1_ipAddress_1", "unique": True}]})
+    reply = store.wire.command(
+        DB,
+        {
+            "createIndexes": "f9",
+            "indexes": [{"key": {"ipAddress": 1, "macAddress": 1}, "name": "macAddress_1_ipAddress_1", "unique": True}],
+        },
+    )
     t.assertEqual(reply.get("ok"), 1, reply)
     reply = store.wire.command(DB, {"insert": "f9", "documents": [{"_id": 2, "macAddress": MAC}]})
     t.assertEqual([e.get("code") for e in reply.get("writeErrors", [])], [11000], reply)
     reply = store.wire.command(DB, {"insert": "f9", "documents": [{"_id": 3, "macAddress": MAC, "ipAddress": None}]})
     t.assertEqual([e.get("code") for e in reply.get("writeErrors", [])], [11000], "null equals missing: " + str(reply))
-    reply = store.wire.command(DB, {"insert": "f9", "documents": [{"_id": 4, "macAddress": MAC, "ipAddress": "10.1.1.1"}]})
+    reply = store.wire.command(
+        DB, {"insert": "f9", "documents": [{"_id": 4, "macAddress": MAC, "ipAddress": "10.1.1.1"}]}
+    )
     t.assertEqual((reply.get("n"), reply.get("writeErrors")), (1, None), reply)
     reply = store.wire.command(DB, {"update": "f9", "updates": [{"q": {"_id": 4}, "u": {"$unset": {"ipAddress": ""}}}]})
     t.assertEqual([e.get("code") for e in reply.get("writeErrors", [])], [11000], "update to a clash: " + str(reply))
@@ -136,9 +191,17 @@ def form_9_unique_index_with_null(t, store):
     t.assertEqual(store.client[DB].f9.count_documents({}), 2)
 
 
-FORMS = [form_1_commands_as_op_query_on_cmd, form_2_findandmodify_lower_case, form_3_regexes,
-         form_4_null_matches_missing, form_5_index_on_array_field, form_6_legacy_op_query_find,
-         form_7_empty_document_equality, form_8_objectid_off_id, form_9_unique_index_with_null]
+FORMS = [
+    form_1_commands_as_op_query_on_cmd,
+    form_2_findandmodify_lower_case,
+    form_3_regexes,
+    form_4_null_matches_missing,
+    form_5_index_on_array_field,
+    form_6_legacy_op_query_find,
+    form_7_empty_document_equality,
+    form_8_objectid_off_id,
+    form_9_unique_index_with_null,
+]
 
 
 class StoreFormsTest(unittest.TestCase):
@@ -150,8 +213,10 @@ class StoreFormsTest(unittest.TestCase):
 
 
 for _form in FORMS:
+
     def _test(self, form=_form):
         form(self, self.store)
+
     _test.__doc__ = _form.__doc__
     setattr(StoreFormsTest, f"test_{_form.__name__}", _test)
 
@@ -188,9 +253,12 @@ class BareEngineFormsTest(unittest.TestCase):
         for name, why in wrong.items():
             print(f"  {name}: {why}", file=sys.stderr)
         if BARE_WRONG is not None:
-            self.assertEqual(sorted(wrong), sorted(BARE_WRONG),
-                             "bare nx-27017 changed: a form it got wrong is right now (drop that correction "
-                             "from rackharness/services/store) or a new one broke")
+            self.assertEqual(
+                sorted(wrong),
+                sorted(BARE_WRONG),
+                "bare nx-27017 changed: a form it got wrong is right now (drop that correction "
+                "from rackharness/services/store) or a new one broke",
+            )
 
 
 if __name__ == "__main__":

@@ -4,18 +4,19 @@ Every test lives in :class:`TransportContract` and runs once per side, through `
 exactly as the clients and the target's event bus build their transports: ``amqp://`` for RabbitMQ,
 ``memory://<name>`` for the fake. Whatever RabbitMQ does here, the memory broker must do too.
 """
+
 import time
 import unittest
 import uuid
 
+from rackharness.clients.events import EventPublisher, EventTracker, ExpectationFailed
+from rackharness.errors import ClientError, ServiceUnavailable
+from rackharness.reference.events import AmqpEventBus
+from rackharness.services import RabbitMqService
 from rackharness.transports.amqp.base import NOT_FOUND, PRECONDITION_FAILED, RESOURCE_LOCKED, BrokerRefused
 from rackharness.transports.amqp.chooser import open_transport
-from rackharness.transports.amqp.pika_side import PikaTransport
-from rackharness.clients.events import EventPublisher, EventTracker, ExpectationFailed
 from rackharness.transports.amqp.memory_side import MemoryTransport, forget_broker
-from rackharness.errors import ClientError, ServiceUnavailable
-from rackharness.services import RabbitMqService
-from rackharness.reference.events import AmqpEventBus
+from rackharness.transports.amqp.pika_side import PikaTransport
 from tests.functional.services.support import free_ports, reachable_temp_dir, remove_tree, start_for_class
 
 PASSWORD = "Contract-S3cret"
@@ -105,7 +106,9 @@ class TransportContract:
         direct, fanout = f"{self.exchange}.direct", f"{self.exchange}.fanout"
         self.publisher(direct, type="direct").publish(direct, "a.b", b"{}")  # before any binding: dropped
         self.publisher(fanout, type="fanout")
-        d_transport, d_queue = self.listener("a.*", "a.b", exchange=direct, type="direct")  # direct: "a.*" is just a word
+        d_transport, d_queue = self.listener(
+            "a.*", "a.b", exchange=direct, type="direct"
+        )  # direct: "a.*" is just a word
         f_transport, f_queue = self.listener("ignored", exchange=fanout, type="fanout")  # fanout: keys do not matter
         for exchange in (direct, fanout):
             for key in ("a.x", "a.b", "z"):
@@ -131,8 +134,10 @@ class TransportContract:
         publisher.publish(self.exchange, "m.json", b'{"a": [1, 2]}')
         publisher.publish(self.exchange, "m.text", "not json \u00e9".encode())
         json_message, text_message = transport.get(queue, 5), transport.get(queue, 5)
-        self.assertEqual((json_message.routing_key, json_message.exchange, json_message.body),
-                         ("m.json", self.exchange, {"a": [1, 2]}))
+        self.assertEqual(
+            (json_message.routing_key, json_message.exchange, json_message.body),
+            ("m.json", self.exchange, {"a": [1, 2]}),
+        )
         self.assertEqual(text_message.body, "not json \u00e9")
 
     # -- get ----------------------------------------------------------------------------------------
@@ -232,8 +237,12 @@ class TransportContract:
     def test_a_closed_transport_is_service_unavailable(self):
         transport, queue = self.listener("#")
         transport.close()
-        for call in (lambda: transport.ensure_exchange(self.exchange), lambda: transport.get(queue, 0.1),
-                     lambda: transport.publish(self.exchange, "x", b"{}"), transport.keep_alive):
+        for call in (
+            lambda: transport.ensure_exchange(self.exchange),
+            lambda: transport.get(queue, 0.1),
+            lambda: transport.publish(self.exchange, "x", b"{}"),
+            transport.keep_alive,
+        ):
             with self.assertRaises(ServiceUnavailable):
                 call()
 
@@ -290,8 +299,9 @@ class RabbitMqSideTest(TransportContract, unittest.TestCase):
         cls.dir = reachable_temp_dir("rh-contract-")
         cls.addClassCleanup(remove_tree, cls.dir)
         port, dist, epmd = free_ports(3)
-        service = RabbitMqService("127.0.0.1", port, dist, epmd, "rackhd", PASSWORD, cls.dir / "rabbitmq",
-                                  cls.dir / "logs")
+        service = RabbitMqService(
+            "127.0.0.1", port, dist, epmd, "rackhd", PASSWORD, cls.dir / "rabbitmq", cls.dir / "logs"
+        )
         cls.url = start_for_class(cls, service, timeout=60).url  # skips, reason printed, without rabbitmq-server
 
     def test_the_url_picks_pika(self):

@@ -6,6 +6,7 @@ One WSGI app answers on both: served by ``wsgiref`` on a loopback port for the r
 (``open_http("inprocess://<name>")`` → InProcessHttpOut). Whatever requests does here, the fake
 must do too.
 """
+
 import json
 import threading
 import unittest
@@ -29,10 +30,14 @@ def echo_app(environ, start_response):
         start_response("200 OK", [("Content-Type", "text/plain"), ("X-Thing", "t")])
         return [b"plain \xc3\xa9"]
     status = int(path.rsplit("/", 1)[1]) if path.startswith("/status/") else 200
-    echoed = {"method": environ["REQUEST_METHOD"], "path": path,
-              "query": parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True),
-              "content_type": environ.get("CONTENT_TYPE") or None, "token": environ.get("HTTP_X_AUTH_TOKEN"),
-              "body": json.loads(body) if body else None}
+    echoed = {
+        "method": environ["REQUEST_METHOD"],
+        "path": path,
+        "query": parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True),
+        "content_type": environ.get("CONTENT_TYPE") or None,
+        "token": environ.get("HTTP_X_AUTH_TOKEN"),
+        "body": json.loads(body) if body else None,
+    }
     start_response(f"{status} X", [("Content-Type", "application/json"), ("X-Auth-Token", "tok-1")])
     return [json.dumps(echoed).encode()]
 
@@ -134,6 +139,7 @@ class InProcessSideTest(HttpOutContract, unittest.TestCase):
     def unreachable(self):
         def refuse(call):
             raise HttpUnreachable(f"{call.method} {call.url}: connection refused")
+
         return InProcessHttpOut(refuse)
 
     def test_the_url_picks_the_in_process_side_and_records_calls(self):

@@ -22,6 +22,7 @@ asserts the target's tolerant reading works on every side:
   The bare engine has them (``NxContractTest``); rackharness's store layer around it does not
   (``StoreContractTest``, what the stack runs).
 """
+
 import datetime as dt
 import sys
 import unittest
@@ -32,16 +33,16 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 from werkzeug.datastructures import MultiDict
 
-from rackharness.transports.mongo.chooser import connect
-from rackharness.transports.mongo.mongomock_side import forget
 from rackharness.clients.seed import MongoSeeder
 from rackharness.errors import PrerequisiteError, ServiceUnavailable
-from rackharness.services import MongoService
-from rackharness.services.mongo import MONGOD, NX_27017
 from rackharness.reference.documents import find_node, iso, refers_to_node
 from rackharness.reference.lookups import find_by_term, of_node, set_ip, upsert_node_to_mac
 from rackharness.reference.pollers.store import IPMI_POLLER, WorkitemStore, as_datetime
 from rackharness.reference.queries import find_listed
+from rackharness.services import MongoService
+from rackharness.services.mongo import MONGOD, NX_27017
+from rackharness.transports.mongo.chooser import connect
+from rackharness.transports.mongo.mongomock_side import forget
 from tests.functional.services.support import free_ports, reachable_temp_dir, remove_tree, start_for_class
 
 UTC = dt.timezone.utc
@@ -83,8 +84,11 @@ class MongoContract:
         self.assertIsInstance(document["_id"], ObjectId)
         self.assertEqual(result.inserted_id, document["_id"])
         document["name"] = "changed after insert"
-        self.assertEqual(self.db.nodes.find_one({"_id": result.inserted_id})["name"], "no-id",
-                         "the store keeps a copy, not the caller's dict")
+        self.assertEqual(
+            self.db.nodes.find_one({"_id": result.inserted_id})["name"],
+            "no-id",
+            "the store keeps a copy, not the caller's dict",
+        )
 
     def test_duplicate_id_is_refused(self):
         oid = ObjectId()
@@ -119,20 +123,24 @@ class MongoContract:
         self.db.obms.insert_one({"_id": oid, "node": oid, "service": "x", "tags": ["a", "b"], "gone": None})
         quirk = self.NX_QUIRKS
         self.assertEqual(self.db.obms.find_one({"node": oid}) is None, quirk, "ObjectId equality off _id")
-        self.assertEqual(self.db.obms.find_one({"_id": str(oid)}) is not None, quirk, "hex string matches an ObjectId _id")
-        self.assertEqual(self.db.obms.find_one({"absent": {"$ne": None}}) is not None, quirk, "$ne null on a missing field")
+        self.assertEqual(
+            self.db.obms.find_one({"_id": str(oid)}) is not None, quirk, "hex string matches an ObjectId _id"
+        )
+        self.assertEqual(
+            self.db.obms.find_one({"absent": {"$ne": None}}) is not None, quirk, "$ne null on a missing field"
+        )
         self.assertEqual(self.db.obms.find_one({"gone": {"$exists": True}}) is None, quirk, "$exists on a null field")
         self.assertEqual(self.db.obms.find_one({"tags": {"$ne": "a"}}) is not None, quirk, "$ne on an array field")
         self.assertIsNotNone(self.db.obms.find_one({"node": refers_to_node(str(oid))}), "the portable form")
 
     def test_node_references_stored_as_objectid_or_string(self):
         nid = ObjectId()
-        self.db.obms.insert_many([{"node": nid, "service": "a"}, {"node": str(nid), "service": "b"},
-                                  {"node": ObjectId(), "service": "c"}])
+        self.db.obms.insert_many(
+            [{"node": nid, "service": "a"}, {"node": str(nid), "service": "b"}, {"node": ObjectId(), "service": "c"}]
+        )
         found = self.db.obms.find({"node": refers_to_node(str(nid))})
         self.assertEqual(sorted(d["service"] for d in found), ["a", "b"])
-        clash = self.db.obms.find_one({"node": refers_to_node(str(nid)), "service": "a",
-                                       "_id": {"$ne": ObjectId()}})
+        clash = self.db.obms.find_one({"node": refers_to_node(str(nid)), "service": "a", "_id": {"$ne": ObjectId()}})
         self.assertEqual(clash["service"], "a")
 
     def test_projection_keeps_id_and_named_fields(self):
@@ -182,8 +190,13 @@ class MongoContract:
 
     def test_update_many_replace_one_and_unset_cascade(self):
         nid = ObjectId()
-        self.db.lookups.insert_many([{"node": nid, "macAddress": MAC}, {"node": nid, "macAddress": "m2"},
-                                     {"node": ObjectId(), "macAddress": "m3"}])
+        self.db.lookups.insert_many(
+            [
+                {"node": nid, "macAddress": MAC},
+                {"node": nid, "macAddress": "m2"},
+                {"node": ObjectId(), "macAddress": "m3"},
+            ]
+        )
         result = self.db.lookups.update_many({"node": refers_to_node(str(nid))}, {"$unset": {"node": ""}})
         self.assertEqual(result.modified_count, 2)
         self.assertEqual(self.db.lookups.count_documents({"node": {"$exists": True}}), 1)
@@ -197,12 +210,15 @@ class MongoContract:
         oid = self.db.graphobjects.insert_one({"_status": "pending", "n": 1}).inserted_id
         before = self.db.graphobjects.find_one_and_update({"_id": oid}, {"$set": {"_status": "running"}})
         self.assertEqual(before["_status"], "pending")
-        after = self.db.graphobjects.find_one_and_update({"_id": oid, "_status": "running"},
-                                                         {"$set": {"_status": "succeeded"}},
-                                                         return_document=ReturnDocument.AFTER)
+        after = self.db.graphobjects.find_one_and_update(
+            {"_id": oid, "_status": "running"}, {"$set": {"_status": "succeeded"}}, return_document=ReturnDocument.AFTER
+        )
         self.assertEqual(after["_status"], "succeeded")
-        self.assertIsNone(self.db.graphobjects.find_one_and_update({"_id": oid, "_status": "running"},
-                                                                   {"$set": {"_status": "failed"}}))
+        self.assertIsNone(
+            self.db.graphobjects.find_one_and_update(
+                {"_id": oid, "_status": "running"}, {"$set": {"_status": "failed"}}
+            )
+        )
 
     def test_delete_one_and_many(self):
         self.db.catalogs.insert_many([{"node": 1, "s": i} for i in range(3)] + [{"node": 2, "s": 9}])
@@ -214,8 +230,12 @@ class MongoContract:
     # -- sort, paging, counts -----------------------------------------------------------------------
     def test_sort_skip_limit_and_count(self):
         base = dt.datetime(2024, 1, 1, tzinfo=UTC)
-        self.db.catalogs.insert_many([{"_id": str(uuid.uuid4()), "source": "dmi", "i": i,
-                                       "createdAt": base + dt.timedelta(seconds=i)} for i in (2, 0, 3, 1)])
+        self.db.catalogs.insert_many(
+            [
+                {"_id": str(uuid.uuid4()), "source": "dmi", "i": i, "createdAt": base + dt.timedelta(seconds=i)}
+                for i in (2, 0, 3, 1)
+            ]
+        )
         newest = list(self.db.catalogs.find({"source": "dmi"}).sort("createdAt", -1).limit(1))
         self.assertEqual([d["i"] for d in newest], [3])
         ordered = self.db.catalogs.find({}).sort([("i", ASCENDING)]).skip(1).limit(2)
@@ -233,8 +253,11 @@ class MongoContract:
         for i in range(5):
             self.db.nodes.insert_one({"name": f"n{i}", "type": "compute", "autoDiscover": i % 2 == 0})
         self.db.nodes.insert_one({"name": "sw", "type": "switch", "autoDiscover": "true"})
-        docs, headers = find_listed(self.db.nodes, MultiDict([("type", "compute"), ("sort", "-name"),
-                                                               ("$skip", "1"), ("$top", "2")]), "/api/2.0/nodes")
+        docs, headers = find_listed(
+            self.db.nodes,
+            MultiDict([("type", "compute"), ("sort", "-name"), ("$skip", "1"), ("$top", "2")]),
+            "/api/2.0/nodes",
+        )
         self.assertEqual([d["name"] for d in docs], ["n3", "n2"])
         self.assertIn('rel="next"', headers["Link"])
         self.assertIn("$skip=4", headers["Link"])  # last page of 5 by 2
@@ -283,8 +306,9 @@ class MongoContract:
         store.finished(store.get(str(doc["_id"])), succeeded=False)
         done = store.get(str(doc["_id"]))
         self.assertEqual((done["failureCount"], done["state"], done["leaseToken"]), (1, "inaccessible", None))
-        self.assertEqual(as_datetime(done["nextScheduled"]) - as_datetime(done["lastFinished"]),
-                         dt.timedelta(seconds=1))
+        self.assertEqual(
+            as_datetime(done["nextScheduled"]) - as_datetime(done["lastFinished"]), dt.timedelta(seconds=1)
+        )
         self.assertEqual([d["_id"] for d in store.runnable()], [doc["_id"]])
         self.assertEqual(store.update(str(doc["_id"]), {"paused": True})["paused"], True)
         self.assertEqual(store.runnable(), [])
@@ -322,8 +346,9 @@ class _RealMongo:
         directory = reachable_temp_dir(f"rh-contract-{cls.ENGINE}-")
         cls.addClassCleanup(remove_tree, directory)
         (port,) = free_ports(1)
-        service = MongoService(port, directory / "mongo", directory / "logs", engine=cls.ENGINE,
-                               layer=getattr(cls, "LAYER", True))
+        service = MongoService(
+            port, directory / "mongo", directory / "logs", engine=cls.ENGINE, layer=getattr(cls, "LAYER", True)
+        )
         cls.url = start_for_class(cls, service, 30).url
         cls.db = connect(cls.url, "contract", timeout=5.0)
         cls.addClassCleanup(cls.db.client.close)
@@ -331,6 +356,7 @@ class _RealMongo:
 
 class NxContractTest(MongoContract, _RealMongo, unittest.TestCase):
     """The bare engine, without rackharness's store layer."""
+
     ENGINE = NX_27017
     LAYER = False
     SET_DATETIME_TYPE = str  # nx-27017 0.8.1's $set-datetime defect
@@ -339,6 +365,7 @@ class NxContractTest(MongoContract, _RealMongo, unittest.TestCase):
 
 class StoreContractTest(MongoContract, _RealMongo, unittest.TestCase):
     """nx-27017 inside rackharness's store layer (what the stack runs): MongoDB's query semantics."""
+
     ENGINE = NX_27017
     SET_DATETIME_TYPE = str  # the layer leaves $set's datetime storage to the engine
 

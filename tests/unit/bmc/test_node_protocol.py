@@ -1,4 +1,5 @@
 """The node model plugs into the command set through bmc/node_protocol.py."""
+
 import typing
 import unittest
 

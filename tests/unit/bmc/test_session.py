@@ -1,4 +1,5 @@
 """SessionManager without sockets: a scripted remote console drives it datagram by datagram."""
+
 import os
 import struct
 import unittest
@@ -6,7 +7,7 @@ import unittest
 from rackharness.bmc import crypto, wire
 from rackharness.bmc.message import IpmiResponse, Privilege
 from rackharness.bmc.session import SessionManager
-from rackharness.bmc.session_table import SeqVerdict, SequenceWindow
+from rackharness.bmc.session_table import SequenceWindow, SeqVerdict
 from rackharness.bmc.users import BmcUser, UserTable
 
 GUID = bytes(range(16))
@@ -33,14 +34,17 @@ class FakeClock:
 
 
 def users():
-    return UserTable([BmcUser(2, "admin", "secret"),
-                      BmcUser(3, "operator", "oppw", Privilege.OPERATOR),
-                      BmcUser(4, "viewer", "viewpw", Privilege.USER)])
+    return UserTable(
+        [
+            BmcUser(2, "admin", "secret"),
+            BmcUser(3, "operator", "oppw", Privilege.OPERATOR),
+            BmcUser(4, "viewer", "viewpw", Privilege.USER),
+        ]
+    )
 
 
 def proposal(auth, integrity, confidentiality):
-    return bytes((0, 0, 0, 8, auth, 0, 0, 0, 1, 0, 0, 8, integrity, 0, 0, 0,
-                  2, 0, 0, 8, confidentiality, 0, 0, 0))
+    return bytes((0, 0, 0, 8, auth, 0, 0, 0, 1, 0, 0, 8, integrity, 0, 0, 0, 2, 0, 0, 8, confidentiality, 0, 0, 0))
 
 
 class Console:
@@ -58,11 +62,15 @@ class Console:
         return None if reply is None else wire.parse_datagram(reply).payload
 
     def open(self, algorithms=None, privilege=0):
-        algorithms = algorithms or (self.suite.auth_algorithm, self.suite.integrity_algorithm,
-                                    self.suite.confidentiality_algorithm)
-        reply = self.send(wire.PayloadType.OPEN_SESSION_REQUEST,
-                          bytes((7, privilege, 0, 0)) + struct.pack("<I", self.console_sid)
-                          + proposal(*algorithms))
+        algorithms = algorithms or (
+            self.suite.auth_algorithm,
+            self.suite.integrity_algorithm,
+            self.suite.confidentiality_algorithm,
+        )
+        reply = self.send(
+            wire.PayloadType.OPEN_SESSION_REQUEST,
+            bytes((7, privilege, 0, 0)) + struct.pack("<I", self.console_sid) + proposal(*algorithms),
+        )
         if reply[1] == 0:
             self.bmc_sid = struct.unpack_from("<I", reply, 8)[0]
         return reply
@@ -70,21 +78,23 @@ class Console:
     def rakp1(self, name, role=0x14):
         self.name, self.role = name.encode(), role
         self.rm = os.urandom(16)
-        reply = self.send(wire.PayloadType.RAKP1,
-                          bytes((8, 0, 0, 0)) + struct.pack("<I", self.bmc_sid) + self.rm
-                          + bytes((role, 0, 0, len(self.name))) + self.name)
+        reply = self.send(
+            wire.PayloadType.RAKP1,
+            bytes((8, 0, 0, 0))
+            + struct.pack("<I", self.bmc_sid)
+            + self.rm
+            + bytes((role, 0, 0, len(self.name)))
+            + self.name,
+        )
         if reply[1] == 0:
             self.rc = reply[8:24]
         return reply
 
     def rakp3(self, password):
         kuid = password.encode().ljust(20, b"\0")
-        code = crypto.rakp3_auth_code(self.suite, kuid, self.rc, self.console_sid, self.role,
-                                      self.name)
-        reply = self.send(wire.PayloadType.RAKP3,
-                          bytes((9, 0, 0, 0)) + struct.pack("<I", self.bmc_sid) + code)
-        sik = crypto.session_integrity_key(self.suite, kuid, self.rm, self.rc, self.role,
-                                           self.name)
+        code = crypto.rakp3_auth_code(self.suite, kuid, self.rc, self.console_sid, self.role, self.name)
+        reply = self.send(wire.PayloadType.RAKP3, bytes((9, 0, 0, 0)) + struct.pack("<I", self.bmc_sid) + code)
+        sik = crypto.session_integrity_key(self.suite, kuid, self.rm, self.rc, self.role, self.name)
         self.keys = crypto.derive_keys(self.suite, sik)
         return reply
 
@@ -100,10 +110,8 @@ class Console:
         self.rq_seq = (self.rq_seq + 1) % 64
         message = wire.LanRequest(0x20, netfn, 0, 0x81, self.rq_seq, 0, command, data).encode()
         body = crypto.aes_encrypt(self.keys.aes_key, message)
-        header = wire.encode_ipmi20_header(0, self.bmc_sid, seq, len(body), encrypted=True,
-                                           authenticated=True)
-        return header + body + crypto.integrity_trailer(self.suite, self.keys.k1,
-                                                        header[4:] + body)
+        header = wire.encode_ipmi20_header(0, self.bmc_sid, seq, len(body), encrypted=True, authenticated=True)
+        return header + body + crypto.integrity_trailer(self.suite, self.keys.k1, header[4:] + body)
 
     def request(self, netfn, command, data=b"", seq=None):
         reply = self.manager.handle_datagram(self.packet(netfn, command, data, seq), PEER)
@@ -120,12 +128,11 @@ class ManagerTestCase(unittest.TestCase):
     def setUp(self):
         self.handler = RecordingHandler()
         self.clock = FakeClock()
-        self.manager = SessionManager(users(), self.handler, GUID, clock=self.clock,
-                                      max_sessions=4, idle_timeout=60)
+        self.manager = SessionManager(users(), self.handler, GUID, clock=self.clock, max_sessions=4, idle_timeout=60)
 
     def sessionless(self, command, data, ipmi20=False):
         message = wire.LanRequest(0x20, 6, 0, 0x81, 5, 0, command, data).encode()
-        datagram = (wire.encode_ipmi20(0, message) if ipmi20 else wire.encode_ipmi15(message))
+        datagram = wire.encode_ipmi20(0, message) if ipmi20 else wire.encode_ipmi15(message)
         reply = self.manager.handle_datagram(datagram, PEER)
         return wire.decode_lan_response(wire.parse_datagram(reply).payload)
 
@@ -160,12 +167,12 @@ class OpenSessionTest(ManagerTestCase):
             reply = Console(self.manager, suite).open()
             self.assertEqual(reply[1], 0)
             self.assertEqual(reply[2], Privilege.ADMINISTRATOR)
-            self.assertEqual(reply[12:], proposal(suite.auth_algorithm, suite.integrity_algorithm,
-                                                  suite.confidentiality_algorithm))
+            self.assertEqual(
+                reply[12:], proposal(suite.auth_algorithm, suite.integrity_algorithm, suite.confidentiality_algorithm)
+            )
 
     def test_refused_algorithms_get_their_status(self):
-        cases = {(2, 1, 1): 0x04, (1, 0, 0): 0x05, (1, 1, 0): 0x10, (1, 4, 1): 0x11,
-                 (3, 1, 1): 0x11}
+        cases = {(2, 1, 1): 0x04, (1, 0, 0): 0x05, (1, 1, 0): 0x10, (1, 4, 1): 0x11, (3, 1, 1): 0x11}
         for algorithms, status in cases.items():
             reply = Console(self.manager).open(algorithms)
             self.assertEqual(reply[1], status, algorithms)
@@ -178,19 +185,27 @@ class RakpTest(ManagerTestCase):
             console = Console(self.manager, suite)
             rakp4 = console.login()
             self.assertEqual(rakp4[1], 0)
-            sik = crypto.session_integrity_key(suite, b"secret".ljust(20, b"\0"), console.rm,
-                                               console.rc, 0x14, b"admin")
-            self.assertEqual(rakp4[8:], crypto.rakp4_integrity_check(
-                suite, sik, console.rm, console.bmc_sid, GUID))
+            sik = crypto.session_integrity_key(
+                suite, b"secret".ljust(20, b"\0"), console.rm, console.rc, 0x14, b"admin"
+            )
+            self.assertEqual(rakp4[8:], crypto.rakp4_integrity_check(suite, sik, console.rm, console.bmc_sid, GUID))
             self.assertEqual(console.request(6, 0x01).data, b"\x42")
 
     def test_rakp2_auth_code_proves_the_password(self):
         console = Console(self.manager)
         console.open()
         reply = console.rakp1("admin")
-        expected = crypto.rakp2_auth_code(crypto.SUITE_17, b"secret".ljust(20, b"\0"),
-                                          console.console_sid, console.bmc_sid, console.rm,
-                                          console.rc, GUID, 0x14, b"admin")
+        expected = crypto.rakp2_auth_code(
+            crypto.SUITE_17,
+            b"secret".ljust(20, b"\0"),
+            console.console_sid,
+            console.bmc_sid,
+            console.rm,
+            console.rc,
+            GUID,
+            0x14,
+            b"admin",
+        )
         self.assertEqual(reply[24:40], GUID)
         self.assertEqual(reply[40:], expected)
 
@@ -243,8 +258,9 @@ class InSessionTest(ManagerTestCase):
         self.assertEqual((response.completion_code, response.data), (0, b"\x04"))
         self.console.request(0, 0x01)
         context = self.handler.calls[-1][1]
-        self.assertEqual((context.privilege, context.username, context.sessionless),
-                         (Privilege.ADMINISTRATOR, "admin", False))
+        self.assertEqual(
+            (context.privilege, context.username, context.sessionless), (Privilege.ADMINISTRATOR, "admin", False)
+        )
 
     def test_privilege_limited_by_rakp1_request_and_user(self):
         operator = Console(self.manager)
@@ -266,7 +282,7 @@ class InSessionTest(ManagerTestCase):
     def test_sequence_window(self):
         self.console.request(6, 0x01, seq=100)
         self.assertIsNone(self.console.request(6, 0x01, seq=200))  # too far ahead
-        self.assertIsNone(self.console.request(6, 0x01, seq=50))   # too far behind
+        self.assertIsNone(self.console.request(6, 0x01, seq=50))  # too far behind
         self.assertIsNotNone(self.console.request(6, 0x01, seq=95))  # late but in window
         self.assertIsNone(self.console.request(6, 0x01, seq=0))
 

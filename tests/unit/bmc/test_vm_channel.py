@@ -1,10 +1,22 @@
 """The VM's in-band IPMI device end (OpenIPMI's VM protocol, as QEMU's ipmi-bmc-extern speaks it)."""
+
 import asyncio
 import unittest
 
 from rackharness.bmc.message import IpmiResponse
-from rackharness.bmc.vm_channel import (CMD_END, ESCAPE, MSG_END, SYSTEM_SESSION, FrameReader, VmChannel, answer,
-                                        checksum, encode_response, escape, serve_vm_channel)
+from rackharness.bmc.vm_channel import (
+    CMD_END,
+    ESCAPE,
+    MSG_END,
+    SYSTEM_SESSION,
+    FrameReader,
+    VmChannel,
+    answer,
+    checksum,
+    encode_response,
+    escape,
+    serve_vm_channel,
+)
 
 
 def request(seq, netfn, command, data=b"", lun=0):
@@ -37,7 +49,7 @@ class CodecTest(unittest.TestCase):
 
     def test_a_response_carries_the_seq_the_netfn_plus_one_and_sums_to_zero(self):
         wire = encode_response(7, 0x06 << 2, 0x01, IpmiResponse(0, b"\x20\xa0"))
-        (kind, frame), = FrameReader().feed(wire)
+        ((kind, frame),) = FrameReader().feed(wire)
         self.assertEqual(frame[:4], bytes((7, 0x07 << 2, 0x01, 0x00)))
         self.assertEqual(frame[4:6], b"\x20\xa0")
         self.assertEqual(sum(frame) & 0xFF, 0)
@@ -45,9 +57,9 @@ class CodecTest(unittest.TestCase):
 
     def test_a_request_goes_to_the_handler_with_the_system_interface_session(self):
         handler = Recorder()
-        (_, frame), = FrameReader().feed(request(3, 0x00, 0x08, b"\x05\x04\x00\x00\x00"))
+        ((_, frame),) = FrameReader().feed(request(3, 0x00, 0x08, b"\x05\x04\x00\x00\x00"))
         reply = answer(frame, handler)
-        (req, session), = handler.requests
+        ((req, session),) = handler.requests
         self.assertEqual((req.netfn, req.command, req.data, req.lun), (0x00, 0x08, b"\x05\x04\x00\x00\x00", 0))
         self.assertIs(session, SYSTEM_SESSION)
         self.assertEqual(session.channel, 0x0F)
@@ -76,7 +88,7 @@ class ServedChannelTest(unittest.TestCase):
             return handler, raw
 
         handler, raw = asyncio.run(scenario())
-        (_, frame), = FrameReader().feed(raw)
+        ((_, frame),) = FrameReader().feed(raw)
         self.assertEqual(frame[:-1], bytes((9, 0x07 << 2, 0x01, 0x00, 0x20, 0x81, 0x01, 0x02)))
         self.assertEqual(len(handler.requests), 1)
 

@@ -1,4 +1,5 @@
 """RMCP / IPMI 1.5 / IPMI 2.0 framing and the IPMI LAN message, against bytes real clients send."""
+
 import unittest
 
 from rackharness.bmc import wire
@@ -10,15 +11,15 @@ ASF_PING = bytes.fromhex("0600ff06000011be802a0000")
 # ipmitool -C 17: first in-session request (encrypted + authenticated)
 IPMITOOL_SESSION_REQUEST = bytes.fromhex(
     "0600ff0706c0f3bb53520300000020001f21dcb5879e469740b69a7b05b5cb877224f733c95c7351"
-    "54dd4df3232ca7a6ffff02071e3acd8c034250e06c0d8e483751a600")
+    "54dd4df3232ca7a6ffff02071e3acd8c034250e06c0d8e483751a600"
+)
 
 
 class ChecksumTest(unittest.TestCase):
     def test_twos_complement(self):
         self.assertEqual(wire.checksum(bytes((0x20, 0x18))), 0xC8)
         self.assertEqual(wire.checksum(b""), 0)
-        self.assertEqual((sum(b"\x81\x00\x38\x8e\x04") + wire.checksum(b"\x81\x00\x38\x8e\x04"))
-                         % 256, 0)
+        self.assertEqual((sum(b"\x81\x00\x38\x8e\x04") + wire.checksum(b"\x81\x00\x38\x8e\x04")) % 256, 0)
 
 
 class AsfTest(unittest.TestCase):
@@ -48,8 +49,7 @@ class Ipmi15Test(unittest.TestCase):
         self.assertEqual((request.rs_addr, request.rq_addr), (0x20, 0x81))
 
     def test_encode_round_trip(self):
-        self.assertEqual(wire.encode_ipmi15(wire.parse_datagram(IPMITOOL_AUTH_CAPS).payload),
-                         IPMITOOL_AUTH_CAPS)
+        self.assertEqual(wire.encode_ipmi15(wire.parse_datagram(IPMITOOL_AUTH_CAPS).payload), IPMITOOL_AUTH_CAPS)
 
     def test_legacy_pad_on_listed_lengths(self):
         # 4 + 10 + payload + 34 == 56  ->  payload of 8 bytes gets one pad byte
@@ -80,15 +80,16 @@ class Ipmi20Test(unittest.TestCase):
         self.assertEqual(packet.signed_length, len(IPMITOOL_SESSION_REQUEST) - 4)
 
     def test_header_round_trip(self):
-        header = wire.encode_ipmi20_header(wire.PayloadType.IPMI, 0x5253BBF3, 3, 32,
-                                           encrypted=True, authenticated=True)
+        header = wire.encode_ipmi20_header(wire.PayloadType.IPMI, 0x5253BBF3, 3, 32, encrypted=True, authenticated=True)
         self.assertEqual(header, IPMITOOL_SESSION_REQUEST[:16])
 
     def test_unauthenticated_round_trip(self):
         datagram = wire.encode_ipmi20(wire.PayloadType.RAKP4, b"abc", 7, 9)
         packet = wire.parse_datagram(datagram)
-        self.assertEqual((packet.payload_type, packet.session_id, packet.session_seq,
-                          packet.payload, packet.encrypted), (0x15, 7, 9, b"abc", False))
+        self.assertEqual(
+            (packet.payload_type, packet.session_id, packet.session_seq, packet.payload, packet.encrypted),
+            (0x15, 7, 9, b"abc", False),
+        )
 
     def test_garbage(self):
         for junk in (b"", b"\x06", b"\x05\x00\xff\x07", b"\x06\x00\xff\x07\x06\x00"):
@@ -100,8 +101,10 @@ class LanMessageTest(unittest.TestCase):
     def test_response_mirrors_request(self):
         request = wire.LanRequest(0x20, 0x06, 0, 0x81, 17, 0, 0x01)
         response = wire.decode_lan_response(request.response(0xC1, b"\x01\x02"))
-        self.assertEqual((response.netfn, response.rq_seq, response.command,
-                          response.completion_code, response.data), (7, 17, 1, 0xC1, b"\x01\x02"))
+        self.assertEqual(
+            (response.netfn, response.rq_seq, response.command, response.completion_code, response.data),
+            (7, 17, 1, 0xC1, b"\x01\x02"),
+        )
 
     def test_encode_decode(self):
         request = wire.LanRequest(0x20, 0x00, 0, 0x81, 63, 2, 0x02, b"\x01")

@@ -1,4 +1,5 @@
 """Bad input through the real console entry: one clear message, exit 2, no traceback, nothing created."""
+
 import json
 import os
 import subprocess
@@ -11,8 +12,9 @@ from pathlib import Path
 def rackharness(*args, cwd, env=None):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("RACKHARNESS_")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "rackharness", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "rackharness", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=60
+    )
 
 
 class BadInputTest(unittest.TestCase):
@@ -30,29 +32,44 @@ class BadInputTest(unittest.TestCase):
         self.assertFalse((self.cwd / ".rackharness").exists(), "a failed up must create nothing")
 
     def test_unknown_provider(self):
-        self.assertUsageError(rackharness("up", "--provider", "vmware", cwd=self.cwd),
-                              "unknown provider 'vmware'", "available providers: isolated, local")
+        self.assertUsageError(
+            rackharness("up", "--provider", "vmware", cwd=self.cwd),
+            "unknown provider 'vmware'",
+            "available providers: isolated, local",
+        )
 
     def test_nodes_zero_and_not_a_number(self):
         self.assertUsageError(rackharness("up", "--nodes", "0", cwd=self.cwd), "--nodes", "at least 1")
         self.assertUsageError(rackharness("up", "--nodes", "four", cwd=self.cwd), "expected a whole number")
 
     def test_bad_env_value_names_variable(self):
-        self.assertUsageError(rackharness("up", cwd=self.cwd, env={"RACKHARNESS_BMC_BASE_PORT": "x"}),
-                              "environment RACKHARNESS_BMC_BASE_PORT")
+        self.assertUsageError(
+            rackharness("up", cwd=self.cwd, env={"RACKHARNESS_BMC_BASE_PORT": "x"}),
+            "environment RACKHARNESS_BMC_BASE_PORT",
+        )
 
     def test_bad_config_file_names_line(self):
         (self.cwd / "rack.yaml").write_text("nodes: 2\nbmc:\n  pasword: x\n")
-        self.assertUsageError(rackharness("up", "--config", "rack.yaml", cwd=self.cwd),
-                              "rack.yaml:3: unknown setting 'bmc.pasword'; did you mean 'bmc.password'?")
+        self.assertUsageError(
+            rackharness("up", "--config", "rack.yaml", cwd=self.cwd),
+            "rack.yaml:3: unknown setting 'bmc.pasword'; did you mean 'bmc.password'?",
+        )
 
     def test_bad_discover_settings(self):
-        self.assertUsageError(rackharness("up", "--discover", "--discover-timeout", "soon", cwd=self.cwd),
-                              "--discover-timeout", "discover_timeout", "expected a number")
-        self.assertUsageError(rackharness("up", "--set", "rack.southbound_url=ftp://x", cwd=self.cwd),
-                              "rack.southbound_url", "http://host:port")
-        self.assertUsageError(rackharness("up", "--set", "rack.faults=node-01=bmc-password", cwd=self.cwd),
-                              "bmc-password-differs")
+        self.assertUsageError(
+            rackharness("up", "--discover", "--discover-timeout", "soon", cwd=self.cwd),
+            "--discover-timeout",
+            "discover_timeout",
+            "expected a number",
+        )
+        self.assertUsageError(
+            rackharness("up", "--set", "rack.southbound_url=ftp://x", cwd=self.cwd),
+            "rack.southbound_url",
+            "http://host:port",
+        )
+        self.assertUsageError(
+            rackharness("up", "--set", "rack.faults=node-01=bmc-password", cwd=self.cwd), "bmc-password-differs"
+        )
 
     def test_unknown_option(self):
         self.assertUsageError(rackharness("up", "--nodez", "3", cwd=self.cwd), "unrecognized arguments: --nodez")

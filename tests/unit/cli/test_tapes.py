@@ -1,4 +1,5 @@
 """``rackharness tapes``: promote, import, check, list (rackharness.cli.tapes through rackharness.cli.main.main)."""
+
 from __future__ import annotations
 
 import base64
@@ -9,7 +10,6 @@ import tempfile
 import unittest
 from pathlib import Path
 from unittest import mock
-
 
 from rackharness.cli.main import main
 from rackharness.tapes.tape import Tape, file_name, load
@@ -25,49 +25,123 @@ TEST_A = "tests.rackhd.test_auth.Auth.login_returns_a_jwt"
 TEST_B = "tests.rackhd.test_obms.Obms.create"
 
 
-
 TOKEN = sign({"user": "admin", "iat": 1796299200, "exp": 1796385600}, TOKEN_SECRET)
 
 
 def session_header(system: str = SET) -> dict:
-    return {"test": "(session)", "system": system, "target": "RackHD 9.9.9", "mode": "all",
-            "recorded_at": "2026-12-03T12:00:00+00:00",
-            "session": {"run_id": "3f2a1c", "system_under_test": {
-                "api_url": "http://10.0.0.2:9090", "amqp_url": f"amqp://rackhd:{AMQP_PW}@10.0.0.2:5672/%2F",
-                "mongo_url": "mongodb://10.0.0.2:27017", "database": "pxe",
-                "auth": {"url": "https://10.0.0.2:9093", "user": "admin", "password": API_PW,
-                         "token_secret": TOKEN_SECRET, "token_expire": 86400},
-                "nodes": [{"name": "node-01", "macs": ["52:54:00:aa:bb:01"],
-                           "bmc": {"host": "10.0.0.5", "port": 623, "user": "admin", "password": BMC_PW}}]}}}
+    return {
+        "test": "(session)",
+        "system": system,
+        "target": "RackHD 9.9.9",
+        "mode": "all",
+        "recorded_at": "2026-12-03T12:00:00+00:00",
+        "session": {
+            "run_id": "3f2a1c",
+            "system_under_test": {
+                "api_url": "http://10.0.0.2:9090",
+                "amqp_url": f"amqp://rackhd:{AMQP_PW}@10.0.0.2:5672/%2F",
+                "mongo_url": "mongodb://10.0.0.2:27017",
+                "database": "pxe",
+                "auth": {
+                    "url": "https://10.0.0.2:9093",
+                    "user": "admin",
+                    "password": API_PW,
+                    "token_secret": TOKEN_SECRET,
+                    "token_expire": 86400,
+                },
+                "nodes": [
+                    {
+                        "name": "node-01",
+                        "macs": ["52:54:00:aa:bb:01"],
+                        "bmc": {"host": "10.0.0.5", "port": 623, "user": "admin", "password": BMC_PW},
+                    }
+                ],
+            },
+        },
+    }
 
 
 def write_set(directory: Path, *, leak: bool = False, system: str = SET) -> Path:
     """A recorded set: the session tape and two test tapes holding the run's secrets (and a leak if asked)."""
     Tape(session_header(system)).save(directory / "_session.json")
     login = Tape({"test": TEST_A, "mode": "all", "recorded_at": "2026-12-03T12:00:01+00:00"})
-    login.append({"seam": "http_out", "kind": "call", "channel": "auth", "at": 0.1,
-                  "request": {"method": "POST", "path": "/login", "query": [], "url": "https://10.0.0.2:9093/login",
-                              "body": {"username": "admin", "password": API_PW}, "headers": {}},
-                  "response": {"status": 200, "headers": {}, "body": {"json": {"token": TOKEN}}}})
-    login.append({"seam": "http_out", "kind": "call", "channel": "auth", "at": 0.2,
-                  "request": {"method": "GET", "path": "/api/2.0/nodes", "query": [], "body": None,
-                              "url": "https://10.0.0.2:9093/api/2.0/nodes",
-                              "headers": {"Authorization": f"JWT {TOKEN}"}},
-                  "response": {"status": 200, "headers": {}, "body": {"json": []}}})
+    login.append(
+        {
+            "seam": "http_out",
+            "kind": "call",
+            "channel": "auth",
+            "at": 0.1,
+            "request": {
+                "method": "POST",
+                "path": "/login",
+                "query": [],
+                "url": "https://10.0.0.2:9093/login",
+                "body": {"username": "admin", "password": API_PW},
+                "headers": {},
+            },
+            "response": {"status": 200, "headers": {}, "body": {"json": {"token": TOKEN}}},
+        }
+    )
+    login.append(
+        {
+            "seam": "http_out",
+            "kind": "call",
+            "channel": "auth",
+            "at": 0.2,
+            "request": {
+                "method": "GET",
+                "path": "/api/2.0/nodes",
+                "query": [],
+                "body": None,
+                "url": "https://10.0.0.2:9093/api/2.0/nodes",
+                "headers": {"Authorization": f"JWT {TOKEN}"},
+            },
+            "response": {"status": 200, "headers": {}, "body": {"json": []}},
+        }
+    )
     login.save(directory / file_name(TEST_A))
     obm = Tape({"test": TEST_B, "mode": "all", "recorded_at": "2026-12-03T12:00:02+00:00"})
     basic = base64.b64encode(f"admin:{BMC_PW}".encode()).decode()
-    obm.append({"seam": "http_out", "kind": "call", "channel": "api", "at": 0.1,
-                "request": {"method": "PUT", "path": "/api/2.0/nodes/n1/obm", "query": [], "url": "http://x",
-                            "body": {"service": "ipmi-obm-service",
-                                     "config": {"host": "10.0.0.5", "user": "admin", "password": BMC_PW}},
-                            "headers": {"Authorization": "Bearer 9f8e7d6c5b4a39281716" if leak else f"Basic {basic}"}},
-                "response": {"status": 201, "headers": {}, "body": {"text": f"ipmitool -P {BMC_PW} chassis status"}}})
-    obm.append({"seam": "ipmi", "kind": "call", "channel": "bmc", "at": 0.2,
-                "request": {"bmc": "10.0.0.5:623", "user": "admin", "what": "set user password"},
-                "response": {"calls": [{"name": "ipmi.raw_command", "kind": "call", "kwargs": {}, "result": {},
-                                        "args": [6, 71, {"$base64": base64.b64encode(f"admin:{BMC_PW}".encode())
-                                                         .decode()}]}]}})
+    obm.append(
+        {
+            "seam": "http_out",
+            "kind": "call",
+            "channel": "api",
+            "at": 0.1,
+            "request": {
+                "method": "PUT",
+                "path": "/api/2.0/nodes/n1/obm",
+                "query": [],
+                "url": "http://x",
+                "body": {
+                    "service": "ipmi-obm-service",
+                    "config": {"host": "10.0.0.5", "user": "admin", "password": BMC_PW},
+                },
+                "headers": {"Authorization": "Bearer 9f8e7d6c5b4a39281716" if leak else f"Basic {basic}"},
+            },
+            "response": {"status": 201, "headers": {}, "body": {"text": f"ipmitool -P {BMC_PW} chassis status"}},
+        }
+    )
+    obm.append(
+        {
+            "seam": "ipmi",
+            "kind": "call",
+            "channel": "bmc",
+            "at": 0.2,
+            "request": {"bmc": "10.0.0.5:623", "user": "admin", "what": "set user password"},
+            "response": {
+                "calls": [
+                    {
+                        "name": "ipmi.raw_command",
+                        "kind": "call",
+                        "kwargs": {},
+                        "result": {},
+                        "args": [6, 71, {"$base64": base64.b64encode(f"admin:{BMC_PW}".encode()).decode()}],
+                    }
+                ]
+            },
+        }
+    )
     obm.save(directory / file_name(TEST_B))
     return directory
 
@@ -95,11 +169,25 @@ class TapesCommandTest(unittest.TestCase):
     def tapes(self, *args: str) -> tuple[int, str, str]:
         """``rackharness tapes <args>`` with this test's dirs and secrets; (exit code, stdout, stderr)."""
         verb, *rest = args
-        argv = ["tapes", "--state-dir", str(self.dir / "state"),
-                "--set", f"tapes.record_dir={self.record_dir}", "--set", f"tapes.dir={self.tapes_dir}",
-                "--set", f"tapes.set={SET}", "--set", f"bmc.password={BMC_PW}",
-                "--set", f"target.auth_password={API_PW}", "--set", f"target.auth_token_secret={TOKEN_SECRET}",
-                verb, *rest]
+        argv = [
+            "tapes",
+            "--state-dir",
+            str(self.dir / "state"),
+            "--set",
+            f"tapes.record_dir={self.record_dir}",
+            "--set",
+            f"tapes.dir={self.tapes_dir}",
+            "--set",
+            f"tapes.set={SET}",
+            "--set",
+            f"bmc.password={BMC_PW}",
+            "--set",
+            f"target.auth_password={API_PW}",
+            "--set",
+            f"target.auth_token_secret={TOKEN_SECRET}",
+            verb,
+            *rest,
+        ]
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(argv)
@@ -120,8 +208,10 @@ class PromoteTest(TapesCommandTest):
         self.assertIn("bmc.password", out)
         self.assertIn("target.auth_password", out)
         self.assertFalse((self.record_dir / SET).exists(), "the recording is gone")
-        self.assertEqual(sorted(p.name for p in destination.iterdir()),
-                         sorted(["_session.json", file_name(TEST_A), file_name(TEST_B)]))
+        self.assertEqual(
+            sorted(p.name for p in destination.iterdir()),
+            sorted(["_session.json", file_name(TEST_A), file_name(TEST_B)]),
+        )
 
         texts = {p.name: p.read_text(encoding="utf-8") for p in destination.iterdir()}
         for name, text in texts.items():
@@ -165,13 +255,17 @@ class PromoteTest(TapesCommandTest):
         code, _, err = self.tapes("promote", "--fake-config", FAKE_CONFIG)
         self.assertEqual(code, 2)
         self.assertIn("secret(s) or token(s) would remain after scrubbing; nothing was written", err)
-        self.assertIn(f"{file_name(TEST_B)}: interactions[0].request.headers.Authorization: a token-like string (bearer)",
-                      err)
+        self.assertIn(
+            f"{file_name(TEST_B)}: interactions[0].request.headers.Authorization: a token-like string (bearer)", err
+        )
         self.assertIn("rackharness tapes check", err)
         self.assertNotIn("9f8e7d6c5b4a39281716", err, "a leak is named, never shown")
         self.assertFalse((self.tapes_dir / SET).exists(), "nothing written")
-        self.assertEqual({p.name: p.read_text() for p in (self.record_dir / SET).iterdir()}, before,
-                         "the recording is kept as it was")
+        self.assertEqual(
+            {p.name: p.read_text() for p in (self.record_dir / SET).iterdir()},
+            before,
+            "the recording is kept as it was",
+        )
 
     def test_nothing_recorded(self):
         code, _, err = self.tapes("promote", "--fake-config", FAKE_CONFIG)

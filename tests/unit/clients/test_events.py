@@ -1,9 +1,10 @@
 """EventTracker logic against an in-memory transport and a fake clock: no broker, no waiting."""
+
 import unittest
 
-from rackharness.transports.amqp.base import AmqpTransport, Message
 from rackharness.clients.events import EventPublisher, EventTracker, ExpectationFailed, topic_matches
 from rackharness.errors import ClientError
+from rackharness.transports.amqp.base import AmqpTransport, Message
 
 
 class FakeClock:
@@ -79,9 +80,11 @@ class TrackerTest(unittest.TestCase):
         return EventTracker(transport=self.transport, clock=self.clock)
 
     def test_wait_returns_once_min_reached_and_keeps_matches(self):
-        tracker = self.make(("graph.started.g1", {"status": "running"}),
-                            ("graph.finished.g1", {"status": "succeeded"}),
-                            ("graph.finished.g2", {"status": "failed"}))
+        tracker = self.make(
+            ("graph.started.g1", {"status": "running"}),
+            ("graph.finished.g1", {"status": "succeeded"}),
+            ("graph.finished.g2", {"status": "failed"}),
+        )
         done = tracker.expect("graph.finished.g1")
         started_at = self.clock.now
         tracker.wait(timeout=30)
@@ -91,9 +94,11 @@ class TrackerTest(unittest.TestCase):
         self.assertEqual(self.transport.bindings, ["graph.finished.g1"])
 
     def test_predicate_filters_and_failures_list_near_misses_and_arrivals(self):
-        tracker = self.make(("graph.finished.g1", {"status": "failed"}),
-                            ("graph.progress.updated.information.g1.n1", {"progress": {"value": 1}}),
-                            ("graph.progress.updated.information.g1.n1", {"progress": {"value": 2}}))
+        tracker = self.make(
+            ("graph.finished.g1", {"status": "failed"}),
+            ("graph.progress.updated.information.g1.n1", {"progress": {"value": 1}}),
+            ("graph.progress.updated.information.g1.n1", {"progress": {"value": 2}}),
+        )
         tracker.expect("graph.finished.g1", where=lambda b: b["status"] == "succeeded", name="graph done")
         with self.assertRaises(AssertionError) as caught:
             tracker.wait(timeout=5)
@@ -118,8 +123,11 @@ class TrackerTest(unittest.TestCase):
         self.assertIn("Nothing arrived on the tracker's queue", str(caught.exception))
 
     def test_max_exceeded_fails_at_once(self):
-        tracker = self.make(("node.discovered.information.n1.n1", {}), ("node.discovered.information.n1.n1", {}),
-                            ("graph.finished.g1", {}))
+        tracker = self.make(
+            ("node.discovered.information.n1.n1", {}),
+            ("node.discovered.information.n1.n1", {}),
+            ("graph.finished.g1", {}),
+        )
         tracker.expect("node.discovered.information.n1.#", max=1)
         tracker.expect("graph.finished.g1")
         with self.assertRaises(ExpectationFailed) as caught:
@@ -169,8 +177,10 @@ class PublisherTest(unittest.TestCase):
         with EventPublisher(transport=transport) as publisher:
             publisher.publish("graph.finished.g1", {"status": "succeeded"})
             publisher.publish("notification", "plain")
-        self.assertEqual(transport.published, [("on.events", "graph.finished.g1", b'{"status": "succeeded"}'),
-                                               ("on.events", "notification", b"plain")])
+        self.assertEqual(
+            transport.published,
+            [("on.events", "graph.finished.g1", b'{"status": "succeeded"}'), ("on.events", "notification", b"plain")],
+        )
         self.assertTrue(transport.closed)
 
 

@@ -1,13 +1,14 @@
 """RackHDClient over the fake transport: typed errors, 204, auth headers, secrets, workflow waits."""
+
 import json
 import logging
 import unittest
 
 import requests
 
-from rackharness.transports.http_out.fake_adapter import FakeTransport
 from rackharness.clients.rest import RackHDClient, normalize_graph
 from rackharness.errors import ClientError, HttpStatusError, ReadinessTimeout, ServiceUnavailable
+from rackharness.transports.http_out.fake_adapter import FakeTransport
 
 BASE = "http://rackhd.test:8080"
 PASSWORD = "s3cret-Pa55"
@@ -65,6 +66,7 @@ class RequestTest(unittest.TestCase):
     def test_connection_refused_is_service_unavailable_with_url_and_timeout(self):
         def refuse(request):
             raise requests.ConnectionError("[Errno 111] Connection refused")
+
         client, _ = client_with(refuse, timeout=2.5)
         with self.assertRaises(ServiceUnavailable) as caught:
             client.nodes()
@@ -76,6 +78,7 @@ class RequestTest(unittest.TestCase):
     def test_timeout_is_service_unavailable(self):
         def slow(request):
             raise requests.ReadTimeout("read timed out")
+
         client, _ = client_with(slow, timeout=1)
         with self.assertRaises(ServiceUnavailable):
             client.get("/api/2.0/config")
@@ -95,8 +98,10 @@ class AuthTest(unittest.TestCase):
             return 401, {"message": f"bad credentials for {creds['username']} / {creds['password']}"}
         if request.path_url == "/redfish/v1/SessionService/Sessions":
             return 201, {"Id": "1"}, {"X-Auth-Token": "rf-token-123"}
-        return 200, {"authorization": request.headers.get("authorization"),
-                     "x-auth-token": request.headers.get("X-Auth-Token")}
+        return 200, {
+            "authorization": request.headers.get("authorization"),
+            "x-auth-token": request.headers.get("X-Auth-Token"),
+        }
 
     def test_login_sends_jwt_header_afterwards(self):
         client, transport = client_with(self.handler, username="admin", password=PASSWORD)
@@ -119,8 +124,14 @@ class AuthTest(unittest.TestCase):
             right.session.mount("http://", FakeTransport(self.handler))
             right.login()
             right.get("/api/2.0/nodes")
-        texts = [str(caught.exception), caught.exception.body, repr(caught.exception), repr(client), repr(right),
-                 *logs.output]
+        texts = [
+            str(caught.exception),
+            caught.exception.body,
+            repr(caught.exception),
+            repr(client),
+            repr(right),
+            *logs.output,
+        ]
         for text in texts:
             self.assertNotIn(PASSWORD, text)
             self.assertNotIn(TOKEN, text)
@@ -132,6 +143,7 @@ class AuthTest(unittest.TestCase):
             if request.path_url == "/login":
                 return 200, {"token": TOKEN}
             return 403, {"message": f"token {TOKEN} lacks privilege"}
+
         client, _ = client_with(handler, username="admin", password=PASSWORD)
         client.login()
         with self.assertRaises(HttpStatusError) as caught:
@@ -155,14 +167,18 @@ class WorkflowTest(unittest.TestCase):
                 return 201, {"instanceId": "g-1", "_status": "pending", "tasks": {}}
             status, task_state = states[min(len(served), len(states) - 1)]
             served.append(status)
-            return 200, {"instanceId": "g-1", "status": status,
-                         "tasks": [{"label": "set-boot-pxe", "state": "succeeded"},
-                                   {"label": "reboot", "state": task_state}]}
+            return 200, {
+                "instanceId": "g-1",
+                "status": status,
+                "tasks": [{"label": "set-boot-pxe", "state": "succeeded"}, {"label": "reboot", "state": task_state}],
+            }
+
         return handler, served
 
     def test_run_then_wait_returns_final_graph(self):
-        handler, served = self.graph_server([("pending", "pending"), ("running", "running"),
-                                             ("succeeded", "succeeded")])
+        handler, served = self.graph_server(
+            [("pending", "pending"), ("running", "running"), ("succeeded", "succeeded")]
+        )
         client, transport = client_with(handler)
         instance = client.run_workflow("n1", "Graph.Reboot.Node")
         self.assertEqual(instance, "g-1")
@@ -172,8 +188,12 @@ class WorkflowTest(unittest.TestCase):
         self.assertEqual(served, ["pending", "running", "succeeded"])
 
     def test_failed_is_final_too_and_raw_status_is_accepted(self):
-        client, _ = client_with(lambda r: (200, {"instanceId": "g", "_status": "failed",
-                                                 "tasks": {"t1": {"label": "a", "state": "failed"}}}))
+        client, _ = client_with(
+            lambda r: (
+                200,
+                {"instanceId": "g", "_status": "failed", "tasks": {"t1": {"label": "a", "state": "failed"}}},
+            )
+        )
         self.assertEqual(client.wait_for_workflow("g", timeout=1)["_status"], "failed")
 
     def test_timeout_message_states_status_and_tasks_with_hint(self):
@@ -203,6 +223,7 @@ class ConstructionTest(unittest.TestCase):
     def test_from_stack_and_config(self):
         class Stack:
             api_url, state_dir = "http://127.0.0.1:1234/", "x"
+
         self.assertEqual(RackHDClient.from_stack(Stack()).base_url, "http://127.0.0.1:1234")
         config = {"target.url": None, "target.host": "127.0.0.1", "target.port": 21080}
         self.assertEqual(RackHDClient.from_config(config).base_url, "http://127.0.0.1:21080")
@@ -210,6 +231,7 @@ class ConstructionTest(unittest.TestCase):
     def test_from_stack_without_api_url(self):
         class Stack:
             api_url, state_dir = None, "/tmp/s"
+
         with self.assertRaisesRegex(ClientError, "no api_url"):
             RackHDClient.from_stack(Stack())
 

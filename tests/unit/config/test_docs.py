@@ -1,4 +1,5 @@
 """docs/configuration.md documents every setting (so the page cannot drift from the schema)."""
+
 import unittest
 from pathlib import Path
 
@@ -10,8 +11,9 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "configuration.md"
 
 class ConfigurationDocTest(unittest.TestCase):
     def test_the_settings_table_is_the_generated_one(self):
-        self.assertIn(settings_table(), DOC.read_text(encoding="utf-8"),
-                      "regenerate: rackharness config --list --markdown")
+        self.assertIn(
+            settings_table(), DOC.read_text(encoding="utf-8"), "regenerate: rackharness config --list --markdown"
+        )
 
     def test_every_setting_and_env_var_is_documented(self):
         text = DOC.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ tags, huge and non-finite numbers, random mappings of known and unknown keys, an
 shipped examples. Each must load or raise ConfigError (exit 2) naming the file — never another
 exception. A sample also goes through the real CLI: exit 2, no traceback, the file named.
 """
+
 from __future__ import annotations
 
 import random
@@ -23,9 +24,35 @@ from rackharness.inventory import load_inventory
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = [REPO / "physical" / "example-lab.yaml", REPO / "physical" / "local-rack.yaml"]
 SEED = 20261203
-SCALARS = ["1", "-1", "0", "nan", ".inf", "-.inf", "1e400", "99999999999999999999999", "true", "~", "''",
-           "\"x\"", "2001-13-45", "!!binary aGVsbG8=", "!!python/object:os.system x", "!!float x", "[]", "{}",
-           "&a 1", "*a", "'\\x00'", "\"\\x00\"", "0x1F", "0o17", "1_000", "é", "\"\\ud800\""]
+SCALARS = [
+    "1",
+    "-1",
+    "0",
+    "nan",
+    ".inf",
+    "-.inf",
+    "1e400",
+    "99999999999999999999999",
+    "true",
+    "~",
+    "''",
+    '"x"',
+    "2001-13-45",
+    "!!binary aGVsbG8=",
+    "!!python/object:os.system x",
+    "!!float x",
+    "[]",
+    "{}",
+    "&a 1",
+    "*a",
+    "'\\x00'",
+    '"\\x00"',
+    "0x1F",
+    "0o17",
+    "1_000",
+    "é",
+    '"\\ud800"',
+]
 KEYS = [s.key for s in SETTINGS] + ["nodes", "amqp", "bmc", "lab", "rackhd", "unknown", "<<", "? a", "- x"]
 
 
@@ -55,7 +82,7 @@ def _mutated_example(rng: random.Random) -> bytes:
         if action < 0.4:
             data[at] = rng.randrange(256)
         elif action < 0.7:
-            del data[at: at + rng.randint(1, 20)]
+            del data[at : at + rng.randint(1, 20)]
         else:
             data[at:at] = rng.choice([b"\n  ", b": ", b"- ", b"{", b"]", b"&x ", b"*x", b"\t", b"\x00", b"#"])
     return bytes(data)
@@ -65,14 +92,19 @@ def generated_files(count: int = 320) -> list[tuple[str, bytes]]:
     rng = random.Random(SEED)
     makers = [
         ("random bytes", lambda: bytes(rng.randrange(256) for _ in range(rng.randint(1, 400)))),
-        ("latin-1 text", lambda: f"nodes: 2\n# caf{chr(0xe9)} {rng.random()}\n".encode("latin-1")),
+        ("latin-1 text", lambda: f"nodes: 2\n# caf{chr(0xE9)} {rng.random()}\n".encode("latin-1")),
         ("control character", lambda: f"nodes: 2\nbmc:\n  user: a{chr(rng.randint(1, 8))}b\n".encode()),
         ("deep nesting", lambda: _nested(rng, rng.choice([33, 100, 1000, 20000])).encode()),
         ("duplicate key", lambda: b"nodes: 2\nbmc:\n  user: a\n  user: b\nnodes: 3\n"),
         ("alias", lambda: b"bmc:\n  user: &u admin\n  password: *u\n"),
         ("merge key", lambda: b"base: &b {port: 1}\namqp:\n  <<: *b\n"),
-        ("billion laughs", lambda: b"a: &a [1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\n"
-                                   b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c]\n"),
+        (
+            "billion laughs",
+            lambda: (
+                b"a: &a [1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\n"
+                b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c]\n"
+            ),
+        ),
         ("random mapping", lambda: _random_mapping(rng).encode()),
         ("mutated example", lambda: _mutated_example(rng)),
         ("empty or blank", lambda: rng.choice([b"", b"\n", b"---\n", b"# only a comment\n", b"\xef\xbb\xbf"])),
@@ -121,8 +153,13 @@ class FileFuzzTest(unittest.TestCase):
             if label in ("empty or blank", "random mapping"):
                 continue  # may be a valid config
             with self.subTest(label=label):
-                done = subprocess.run([sys.executable, "-m", "rackharness", "config", "--config", str(path)],
-                                      capture_output=True, text=True, timeout=60, cwd=self.tmp.name)
+                done = subprocess.run(
+                    [sys.executable, "-m", "rackharness", "config", "--config", str(path)],
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    cwd=self.tmp.name,
+                )
                 self.assertEqual(done.returncode, 2, done.stderr[-500:])
                 self.assertNotIn("Traceback", done.stderr)
                 self.assertIn(path.name, done.stderr)

@@ -21,8 +21,11 @@ class LayerOrderTest(unittest.TestCase):
 
     def test_defaults_then_file_then_env_then_flags(self):
         path = self.write("nodes: 3\namqp:\n  port: 41000\nbmc:\n  base_port: 42000\n")
-        config = load_config(path, environ={"RACKHARNESS_AMQP_PORT": "41001", "RACKHARNESS_BMC_BASE_PORT": "42001"},
-                             flags={"bmc.base_port": ("42002", "--set bmc.base_port=42002")})
+        config = load_config(
+            path,
+            environ={"RACKHARNESS_AMQP_PORT": "41001", "RACKHARNESS_BMC_BASE_PORT": "42001"},
+            flags={"bmc.base_port": ("42002", "--set bmc.base_port=42002")},
+        )
         self.assertEqual(config["nodes"], 3)
         self.assertEqual(config.source("nodes"), f"{path}:1")
         self.assertEqual(config["amqp.port"], 41001)
@@ -55,9 +58,11 @@ class LayerOrderTest(unittest.TestCase):
             load_config("/nonexistent/stack.yaml", environ={})
 
     def test_bounds_and_choices(self):
-        for env, message in (({"RACKHARNESS_NODES": "0"}, "at least 1"),
-                             ({"RACKHARNESS_AMQP_PORT": "70000"}, "at most 65535"),
-                             ({"RACKHARNESS_MONGO_ENGINE": "postgres"}, "must be one of")):
+        for env, message in (
+            ({"RACKHARNESS_NODES": "0"}, "at least 1"),
+            ({"RACKHARNESS_AMQP_PORT": "70000"}, "at most 65535"),
+            ({"RACKHARNESS_MONGO_ENGINE": "postgres"}, "must be one of"),
+        ):
             with self.subTest(env=env), self.assertRaisesRegex(ConfigError, message):
                 load_config(environ=env)
 

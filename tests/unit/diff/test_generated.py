@@ -1,4 +1,5 @@
 """rackharness.diff.generated: one safe request per RackHD operation, its expected status, and the reference's answers."""
+
 from __future__ import annotations
 
 import unittest
@@ -9,8 +10,17 @@ import requests
 
 from rackharness.diff.exchanges import Exchange
 from rackharness.diff.generated import (
-    ABSENT_ID, EXPECTED, SPEC_DEFAULT_ONLY, UNSAFE, GeneratedRequest, contract_differences, generate,
-    PRIVATE, reference_answers, send, skipped,
+    ABSENT_ID,
+    EXPECTED,
+    PRIVATE,
+    SPEC_DEFAULT_ONLY,
+    UNSAFE,
+    GeneratedRequest,
+    contract_differences,
+    generate,
+    reference_answers,
+    send,
+    skipped,
 )
 from rackharness.errors import ServiceError
 from rackharness.reference.contract.operations import all_operations
@@ -30,23 +40,30 @@ class GenerateTest(unittest.TestCase):
 
     def test_one_request_per_operation_in_table_order(self):
         self.assertEqual(len(self.requests), 229)
-        self.assertEqual([(r.operation_id, r.method, r.template) for r in self.requests],
-                         [(o.operation_id, o.method, o.path) for o in self.operations])
+        self.assertEqual(
+            [(r.operation_id, r.method, r.template) for r in self.requests],
+            [(o.operation_id, o.method, o.path) for o in self.operations],
+        )
         self.assertEqual(len({(r.method, r.path) for r in self.requests}), 229)  # answers pair back by request
 
     def test_every_path_parameter_is_filled_with_an_absent_value(self):
         for request in self.requests:
             self.assertNotIn("{", request.path, request.operation_id)
             if "{" in request.template:
-                expected_kind = "skipped" if UNSAFE.get(request.operation_id, ("",))[0] == "skipped" \
-                    else "unknown-target"
+                expected_kind = (
+                    "skipped" if UNSAFE.get(request.operation_id, ("",))[0] == "skipped" else "unknown-target"
+                )
                 self.assertEqual(request.kind, expected_kind, request.operation_id)
-        self.assertEqual(generate([o for o in self.operations if o.operation_id == "nodesGetById"])[0].path,
-                         f"/api/2.0/nodes/{ABSENT_ID}")
+        self.assertEqual(
+            generate([o for o in self.operations if o.operation_id == "nodesGetById"])[0].path,
+            f"/api/2.0/nodes/{ABSENT_ID}",
+        )
 
     def test_kinds_and_expectations(self):
-        self.assertEqual(Counter(r.kind for r in self.requests),
-                         {"unknown-target": 148, "read": 51, "invalid-body": 19, "skipped": 9, "no-op": 2})
+        self.assertEqual(
+            Counter(r.kind for r in self.requests),
+            {"unknown-target": 148, "read": 51, "invalid-body": 19, "skipped": 9, "no-op": 2},
+        )
         for r in self.requests:
             if r.operation_id in EXPECTED:
                 self.assertEqual(r.expected, EXPECTED[r.operation_id][0])
@@ -66,6 +83,7 @@ class GenerateTest(unittest.TestCase):
 
     def test_target_bodies_pass_the_schema_checked_before_the_target(self):
         from rackharness.reference.spec import validate_body
+
         for r in self.requests:
             if r.kind == "unknown-target" and r.template.startswith("/api/2.0/") and r.body is not None:
                 validate_body(r.operation_id, r.body)  # raises ApiError(400) otherwise
@@ -87,13 +105,16 @@ class GenerateTest(unittest.TestCase):
                 self.assertEqual((request.kind, request.body, request.expected), ("skipped", None, ()))
             else:  # an empty object or array: no key to set, no name to create, no credential to log in with
                 self.assertIn(request.body, ({}, []), name)
-        self.assertEqual({r.operation_id for r in skipped(self.requests)},
-                         {name for name, choice in UNSAFE.items() if choice[0] == "skipped"})
+        self.assertEqual(
+            {r.operation_id for r in skipped(self.requests)},
+            {name for name, choice in UNSAFE.items() if choice[0] == "skipped"},
+        )
         self.assertEqual((by_id["configPatch"].kind, by_id["configPatch"].body), ("no-op", {}))
 
     def test_an_unknown_parameter_name_is_refused(self):
         operation = next(o for o in self.operations if o.operation_id == "nodesGetById")
         from dataclasses import replace
+
         with self.assertRaisesRegex(ValueError, "bogus"):
             generate([replace(operation, path="/api/2.0/nodes/{bogus}")])
 
@@ -117,14 +138,29 @@ class SendTest(unittest.TestCase):
         requests_ = [r for r in generate() if r.operation_id in ("nodesGetById", "filesPut", "nodesPatchById")]
         session, said = FakeSession(), []
         exchanges = send(requests_, "http://rackhd:9090/", session=session, say=said.append)
-        self.assertEqual([c[:2] for c in session.calls],
-                         [("GET", f"http://rackhd:9090/api/2.0/nodes/{ABSENT_ID}"),
-                          ("PATCH", f"http://rackhd:9090/api/2.0/nodes/{ABSENT_ID}")])
+        self.assertEqual(
+            [c[:2] for c in session.calls],
+            [
+                ("GET", f"http://rackhd:9090/api/2.0/nodes/{ABSENT_ID}"),
+                ("PATCH", f"http://rackhd:9090/api/2.0/nodes/{ABSENT_ID}"),
+            ],
+        )
         self.assertEqual(session.calls[1][2], {"json": {}})
         self.assertEqual(session.calls[0][2], {})
-        self.assertEqual(exchanges[0], Exchange("api", "GET", f"/api/2.0/nodes/{ABSENT_ID}", (), None, 404,
-                                                {"content-type": "application/json"}, {"message": "Not Found"},
-                                                "generated nodesGetById"))
+        self.assertEqual(
+            exchanges[0],
+            Exchange(
+                "api",
+                "GET",
+                f"/api/2.0/nodes/{ABSENT_ID}",
+                (),
+                None,
+                404,
+                {"content-type": "application/json"},
+                {"message": "Not Found"},
+                "generated nodesGetById",
+            ),
+        )
         self.assertEqual(len(said), 1)
         self.assertIn("1 generated request(s) skipped", said[0])
 
@@ -144,8 +180,9 @@ class ContractDifferencesTest(unittest.TestCase):
         differences = contract_differences([node, nodes, by_id["filesPut"]], exchanges)
         self.assertEqual(len(differences), 1)
         difference = differences[0]
-        self.assertEqual((difference.endpoint, difference.where, difference.kind), ("POST /api/2.0/nodes", "status",
-                                                                                    "contract"))
+        self.assertEqual(
+            (difference.endpoint, difference.where, difference.kind), ("POST /api/2.0/nodes", "status", "contract")
+        )
         self.assertEqual((difference.rackhd, difference.reference), ("not recorded; the contract: 400", "201"))
         self.assertEqual(difference.tests, ["generated nodesPost"])
         self.assertEqual(contract_differences([node], [answer(node, 500)])[0].endpoint, "GET /api/2.0/nodes/{id}")
@@ -168,10 +205,14 @@ class SpecAgreementTest(unittest.TestCase):
         if not SPEC.is_file():
             self.skipTest(f"RackHD's monorail-2.0.yaml not found at {SPEC}")
         import yaml
+
         spec = yaml.safe_load(SPEC.read_text())
-        declared = {(method.upper(), spec["basePath"] + path): {str(code) for code in operation["responses"]}
-                    for path, operations in spec["paths"].items() for method, operation in operations.items()
-                    if isinstance(operation, dict) and "responses" in operation}
+        declared = {
+            (method.upper(), spec["basePath"] + path): {str(code) for code in operation["responses"]}
+            for path, operations in spec["paths"].items()
+            for method, operation in operations.items()
+            if isinstance(operation, dict) and "responses" in operation
+        }
         mismatches, left_to_default = [], set()
         for r in generate():
             if not r.template.startswith("/api/2.0/") or r.kind == "skipped":

@@ -1,4 +1,5 @@
 """rackharness.diff.shapes: endpoint templates, masking run-specific values, and how two bodies differ."""
+
 from __future__ import annotations
 
 import unittest
@@ -61,8 +62,10 @@ class MaskTest(unittest.TestCase):
 
 class KindTest(unittest.TestCase):
     def test_kinds(self):
-        self.assertEqual([kind_of(v) for v in (None, True, 1, 1.5, "s", [], {})],
-                         ["null", "boolean", "number", "number", "string", "array", "object"])
+        self.assertEqual(
+            [kind_of(v) for v in (None, True, 1, 1.5, "s", [], {})],
+            ["null", "boolean", "number", "number", "string", "array", "object"],
+        )
 
 
 class BodyDifferencesTest(unittest.TestCase):
@@ -76,28 +79,41 @@ class BodyDifferencesTest(unittest.TestCase):
         self.assertEqual(differences({"a": None}, {"a": "x"}), [("body.a", "type", "null", '"x"')])
 
     def test_a_type_difference_is_not_looked_into(self):
-        self.assertEqual(differences({"a": {"b": 1}}, {"a": [{"c": 1}]}), [("body.a", "type", '{"b": 1}', '[{"c": 1}]')])
+        self.assertEqual(
+            differences({"a": {"b": 1}}, {"a": [{"c": 1}]}), [("body.a", "type", '{"b": 1}', '[{"c": 1}]')]
+        )
 
     def test_missing_and_extra_keys(self):
-        self.assertEqual(differences({"name": "x", "same": 1}, {"nodeName": "x", "same": 1}), [
-            ("body.name", "missing key", '"x"', "(absent)"),
-            ("body.nodeName", "extra key", "(absent)", '"x"'),
-        ])
+        self.assertEqual(
+            differences({"name": "x", "same": 1}, {"nodeName": "x", "same": 1}),
+            [
+                ("body.name", "missing key", '"x"', "(absent)"),
+                ("body.nodeName", "extra key", "(absent)", '"x"'),
+            ],
+        )
 
     def test_nested_paths_and_arrays(self):
         rackhd = {"obms": [{"ref": "/api/2.0/obms/1", "config": {"host": "a"}}]}
         reference = {"obms": [{"ref": "/api/2.0/obms/1", "config": {"host": "a", "port": 623}}]}
         # inside an array an item's shape is compared: a difference shows the kinds, not one item's value
-        self.assertEqual(differences(rackhd, reference), [("body.obms[].config.port", "extra key", "(absent)", "number")])
-        self.assertEqual(differences({"a": {"b": [{"c": 1}]}}, {"a": {"b": [{"c": "1"}]}}),
-                         [("body.a.b[].c", "type", "number", "string")])
-        self.assertEqual(differences([{"a": {"b": 1}}], [{"c": {"b": 1}}]),  # only the top of a missing branch
-                         [("body[].a", "missing key", "object", "(absent)"), ("body[].c", "extra key", "(absent)", "object")])
+        self.assertEqual(
+            differences(rackhd, reference), [("body.obms[].config.port", "extra key", "(absent)", "number")]
+        )
+        self.assertEqual(
+            differences({"a": {"b": [{"c": 1}]}}, {"a": {"b": [{"c": "1"}]}}),
+            [("body.a.b[].c", "type", "number", "string")],
+        )
+        self.assertEqual(
+            differences([{"a": {"b": 1}}], [{"c": {"b": 1}}]),  # only the top of a missing branch
+            [("body[].a", "missing key", "object", "(absent)"), ("body[].c", "extra key", "(absent)", "object")],
+        )
 
     def test_array_items_by_shape(self):
         # every key any item has counts, whichever item has it; what the items say is the run's own
         self.assertEqual(differences([{"a": 1}, {"b": 1}], [{"b": 2}, {"a": 1}]), [])
-        self.assertEqual(differences([{"a": 1}], [{"b": 1}, {"a": 1}]), [("body[].b", "extra key", "(absent)", "number")])
+        self.assertEqual(
+            differences([{"a": 1}], [{"b": 1}, {"a": 1}]), [("body[].b", "extra key", "(absent)", "number")]
+        )
         self.assertEqual(differences([{"a": 1}], [{"a": None}]), [], "null is any kind: a value not set")
         self.assertEqual(differences([{"name": "node-1", "on": True}], [{"name": "other words", "on": False}]), [])
         self.assertEqual(differences(["a", "b"], ["c"]), [])
@@ -110,25 +126,38 @@ class BodyDifferencesTest(unittest.TestCase):
     def test_an_object_keyed_by_ids_is_a_map(self):
         rackhd = {"tasks": {OBJECT_ID: {"state": "succeeded", "label": "a"}}}
         reference = {"tasks": {OTHER_ID: {"state": "pending", "title": "a"}}}
-        self.assertEqual(differences(rackhd, reference), [
-            ("body.tasks{id}.label", "missing key", "string", "(absent)"),
-            ("body.tasks{id}.title", "extra key", "(absent)", "string"),
-        ])
+        self.assertEqual(
+            differences(rackhd, reference),
+            [
+                ("body.tasks{id}.label", "missing key", "string", "(absent)"),
+                ("body.tasks{id}.title", "extra key", "(absent)", "string"),
+            ],
+        )
 
     def test_an_empty_map_against_a_full_one_is_no_difference(self):
         # like an empty array: how many is the run's own, and no run-specific id ends up in `where`
         full = {"tasks": {OBJECT_ID: {"state": "succeeded"}}}
         self.assertEqual(differences(full, {"tasks": {}}), [])
         self.assertEqual(differences({"tasks": {}}, full), [])
-        self.assertEqual(differences({"a": {}}, {"a": {"name": "x"}}), [("body.a.name", "extra key", "(absent)", '"x"')],
-                         "an empty record against a record is still compared key by key")
+        self.assertEqual(
+            differences({"a": {}}, {"a": {"name": "x"}}),
+            [("body.a.name", "extra key", "(absent)", '"x"')],
+            "an empty record against a record is still compared key by key",
+        )
 
     def test_strings_are_compared_masked(self):
-        self.assertEqual(differences({"message": f"Node {OBJECT_ID} not found at 2026-12-03T12:00:00Z"},
-                                     {"message": f"Node {OTHER_ID} not found at 2027-01-01T00:00:00Z"}), [])
+        self.assertEqual(
+            differences(
+                {"message": f"Node {OBJECT_ID} not found at 2026-12-03T12:00:00Z"},
+                {"message": f"Node {OTHER_ID} not found at 2027-01-01T00:00:00Z"},
+            ),
+            [],
+        )
         self.assertEqual(differences({"name": "rh-suite-0a1b2c-node-1"}, {"name": "rh-suite-ffffff-node-1"}), [])
-        self.assertEqual(differences({"message": f"Node {OBJECT_ID} not found"}, {"message": f"No node {OBJECT_ID}"}),
-                         [("body.message", "value", f'"Node {OBJECT_ID} not found"', f'"No node {OBJECT_ID}"')])
+        self.assertEqual(
+            differences({"message": f"Node {OBJECT_ID} not found"}, {"message": f"No node {OBJECT_ID}"}),
+            [("body.message", "value", f'"Node {OBJECT_ID} not found"', f'"No node {OBJECT_ID}"')],
+        )
 
     def test_booleans_by_value_numbers_by_type(self):
         self.assertEqual(differences({"ok": True}, {"ok": False}), [("body.ok", "value", "true", "false")])
@@ -151,15 +180,20 @@ class BodyDifferencesTest(unittest.TestCase):
 
 class HeaderTest(unittest.TestCase):
     def test_content_type_normalised(self):
-        for value in ("application/json; charset=utf-8", "Application/JSON;charset=UTF-8",
-                      'application/json; charset="utf-8"'):
+        for value in (
+            "application/json; charset=utf-8",
+            "Application/JSON;charset=UTF-8",
+            'application/json; charset="utf-8"',
+        ):
             with self.subTest(value):
                 self.assertEqual(header({"Content-Type": value}, "content-type"), "application/json;charset=utf-8")
         self.assertEqual(header({"content-type": "application/json"}, "content-type"), "application/json")
 
     def test_other_headers_masked_and_absent_ones_none(self):
-        self.assertEqual(header({"Location": f"http://10.0.0.2:9090/api/2.0/nodes/{OBJECT_ID}"}, "location"),
-                         "http://{host}/api/2.0/nodes/{id}")
+        self.assertEqual(
+            header({"Location": f"http://10.0.0.2:9090/api/2.0/nodes/{OBJECT_ID}"}, "location"),
+            "http://{host}/api/2.0/nodes/{id}",
+        )
         self.assertEqual(header({"Allow": "GET, PUT"}, "allow"), "GET, PUT")
         self.assertIsNone(header({"Content-Type": "text/plain"}, "location"))
         self.assertIsNone(header({}, "content-type"))

@@ -1,4 +1,5 @@
 """A table of malformed inventories: each exits 2 through the CLI with file:line and the field, no traceback."""
+
 import contextlib
 import io
 import tempfile
@@ -36,18 +37,35 @@ CASES = [
     ("unknown top key", "labb: x\n" + GOOD, 1, ["labb: unknown key", "did you mean 'lab'"]),
     ("port not a number", GOOD.replace("port: 10,", "port: ten,"), 8, ["nodes[0].bmc.port", "whole number"]),
     ("port out of range", GOOD.replace("port: 10,", "port: 70000,"), 8, ["nodes[0].bmc.port", "1-65535"]),
-    ("power_control not bool", GOOD.replace("power_control: false", "power_control: maybe"), 10,
-     ["nodes[0].power_control", "true or false"]),
-    ("macs not a list", GOOD.replace('macs: ["02:00:00:00:00:01"]', "macs: 02:00:00:00:00:01"), 9,
-     ["nodes[0].macs", "expected a list"]),
+    (
+        "power_control not bool",
+        GOOD.replace("power_control: false", "power_control: maybe"),
+        10,
+        ["nodes[0].power_control", "true or false"],
+    ),
+    (
+        "macs not a list",
+        GOOD.replace('macs: ["02:00:00:00:00:01"]', "macs: 02:00:00:00:00:01"),
+        9,
+        ["nodes[0].macs", "expected a list"],
+    ),
     ("bad mac", GOOD.replace("02:00:00:00:00:01", "zz:00"), 9, ["nodes[0].macs", "not a MAC"]),
     ("nodes not a list", GOOD.split("nodes:")[0] + "nodes: {}\n", 6, ["nodes: expected a non-empty list"]),
     ("bad api url", GOOD.replace("http://127.0.0.1:1", "127.0.0.1:1"), 3, ["rackhd.api_url", "http://"]),
-    ("unresolvable var", GOOD.replace("${BMC_PW}", "${NOPE_PW}"), 8, ["nodes[0].bmc.password", "${NOPE_PW} is not set"]),
-    ("literal password", GOOD.replace('"${BMC_PW}"', "hunter2-literal"), 8,
-     ["nodes[0].bmc.password", "must be ${ENV_VAR}"]),
+    (
+        "unresolvable var",
+        GOOD.replace("${BMC_PW}", "${NOPE_PW}"),
+        8,
+        ["nodes[0].bmc.password", "${NOPE_PW} is not set"],
+    ),
+    (
+        "literal password",
+        GOOD.replace('"${BMC_PW}"', "hunter2-literal"),
+        8,
+        ["nodes[0].bmc.password", "must be ${ENV_VAR}"],
+    ),
     ("no password anywhere", GOOD.replace("name: n2", "name: n3"), 12, ["nodes[1].bmc.password", "bmc_passwords"]),
-    ("duplicate name", GOOD.replace("name: n2", "name: n1") , 11, ["nodes[1].name", "duplicate node name 'n1'"]),
+    ("duplicate name", GOOD.replace("name: n2", "name: n1"), 11, ["nodes[1].name", "duplicate node name 'n1'"]),
     ("duplicate bmc", GOOD.replace("port: 11", "port: 10"), 11, ["nodes[1].bmc", "127.0.0.1:10"]),
     ("lab is a list", GOOD.replace("lab: t", "lab: [a]"), 1, ["lab: expected str"]),
 ]
@@ -79,8 +97,11 @@ class MalformedInventories(unittest.TestCase):
             with self.subTest(label):
                 path = self.write(text)
                 out, err = io.StringIO(), io.StringIO()
-                with mock.patch.dict("os.environ", ENV), contextlib.redirect_stdout(out), \
-                        contextlib.redirect_stderr(err):
+                with (
+                    mock.patch.dict("os.environ", ENV),
+                    contextlib.redirect_stdout(out),
+                    contextlib.redirect_stderr(err),
+                ):
                     code = main(["inventory", "check", str(path)])
                 message = err.getvalue()
                 self.assertEqual(code, 2, message)

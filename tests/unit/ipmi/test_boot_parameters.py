@@ -1,8 +1,8 @@
 """System boot option parameters."""
+
 import unittest
 
-from rackharness.ipmi.boot_parameters import (BOOT_DEVICE_NAMES, BOOT_DEVICE_SELECTORS, DEVICE_MASK,
-                                              DEVICE_SHIFT)
+from rackharness.ipmi.boot_parameters import BOOT_DEVICE_NAMES, BOOT_DEVICE_SELECTORS, DEVICE_MASK, DEVICE_SHIFT
 
 
 class BootParametersTest(unittest.TestCase):

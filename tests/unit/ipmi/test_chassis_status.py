@@ -1,4 +1,5 @@
 """Chassis status fields."""
+
 import unittest
 
 from rackharness.ipmi.chassis_status import POWER_RESTORE_SHIFT, PowerRestorePolicy

@@ -1,4 +1,5 @@
 """FRU chassis type codes."""
+
 import unittest
 
 from rackharness.ipmi.chassis_types import CHASSIS_TYPE_CODES, chassis_type_name

@@ -1,4 +1,5 @@
 """Completion codes and ipmitool's text for them."""
+
 import unittest
 
 from rackharness.ipmi.completion_codes import COMPLETION_TEXT, Completion, completion_text

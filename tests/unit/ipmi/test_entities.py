@@ -1,4 +1,5 @@
 """Entity id codes."""
+
 import unittest
 
 from rackharness.ipmi.entities import ENTITY_CODES, ENTITY_NAMES, entity_name

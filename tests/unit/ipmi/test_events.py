@@ -1,8 +1,8 @@
 """Event offsets and the text ipmitool prints for them."""
+
 import unittest
 
-from rackharness.ipmi.events import (GENERIC_EVENTS, THRESHOLD_EVENTS, event_description,
-                                     trimmed_event_description)
+from rackharness.ipmi.events import GENERIC_EVENTS, THRESHOLD_EVENTS, event_description, trimmed_event_description
 
 
 class EventDescriptionTest(unittest.TestCase):

@@ -1,4 +1,5 @@
 """Manufacturer names of IANA enterprise numbers."""
+
 import unittest
 
 from rackharness.ipmi.manufacturers import manufacturer_name

@@ -1,4 +1,5 @@
 """The SEL record format."""
+
 import unittest
 
 from rackharness.ipmi.sel_records import SYSTEM_EVENT_RECORD, timestamped

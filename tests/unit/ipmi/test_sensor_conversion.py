@@ -1,4 +1,5 @@
 """The linear conversion of a full sensor record (IPMI 2.0 section 36.3)."""
+
 import unittest
 
 from rackharness.ipmi.sensor_conversion import Conversion

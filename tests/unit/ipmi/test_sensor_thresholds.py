@@ -1,4 +1,5 @@
 """Threshold names and their mask bits."""
+
 import unittest
 
 from rackharness.ipmi.sensor_thresholds import THRESHOLD_NAMES, is_lower, threshold_mask

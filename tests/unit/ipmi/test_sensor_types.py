@@ -1,9 +1,15 @@
 """Sensor type and event/reading type codes, and ipmitool's names for them."""
+
 import unittest
 
 from rackharness.ipmi import sensor_types
-from rackharness.ipmi.sensor_types import (SENSOR_TYPE_CODES, SENSOR_TYPE_NAMES, event_type_name,
-                                           sel_list_sensor_type_name, sensor_type_name)
+from rackharness.ipmi.sensor_types import (
+    SENSOR_TYPE_CODES,
+    SENSOR_TYPE_NAMES,
+    event_type_name,
+    sel_list_sensor_type_name,
+    sensor_type_name,
+)
 
 
 class SensorTypesTest(unittest.TestCase):

@@ -1,4 +1,5 @@
 """ipmitool's words for App netfn fields."""
+
 import unittest
 
 from rackharness.ipmi.text import device_support_names, privilege_name

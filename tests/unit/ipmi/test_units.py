@@ -1,4 +1,5 @@
 """Sensor unit type codes."""
+
 import unittest
 
 from rackharness.ipmi.units import UNIT_CODES, UNIT_NAMES, unit_name

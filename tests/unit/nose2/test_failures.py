@@ -1,4 +1,5 @@
 """The failure-summary nose2 plugin, run for real on the sample suites: short on screen, whole in the log."""
+
 from __future__ import annotations
 
 from tests.unit.nose2.test_groups import SAMPLES, PluginTestCase
@@ -25,8 +26,9 @@ class FailureSummaryTest(PluginTestCase):
     def test_skips_are_counted_by_their_root_cause(self):
         run = self.run_chain()
         # second.function: its prerequisite failed; third.zeta: its prerequisite was skipped for that failure
-        self.assertIn("skipped 2 test(s), by cause:\n     2  prerequisite suite_chain.First.write_b failed",
-                      run.err, run)
+        self.assertIn(
+            "skipped 2 test(s), by cause:\n     2  prerequisite suite_chain.First.write_b failed", run.err, run
+        )
 
     def test_full_tracebacks_on_request(self):
         run = self.run_chain("--full-tracebacks")

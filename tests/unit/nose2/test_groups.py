@@ -1,4 +1,5 @@
 """The proboscis-groups nose2 plugin, run for real: nose2 in a subprocess on the sample suites in samples/."""
+
 from __future__ import annotations
 
 import os
@@ -28,6 +29,13 @@ HIDE_IMP = textwrap.dedent("""
         raise SystemExit("imp is still importable")
 """)
 
+# proboscis (without nose) subclasses unittest._TextTestResult, an alias Python 3.12 removed
+HIDE_TEXT_TEST_RESULT = textwrap.dedent("""
+    import unittest
+    if hasattr(unittest, "_TextTestResult"):
+        del unittest._TextTestResult
+""")
+
 
 class Run:
     def __init__(self, completed: subprocess.CompletedProcess, log: Path, workdir: Path) -> None:
@@ -44,20 +52,31 @@ class PluginTestCase(unittest.TestCase):
         self.workdir = Path(tempfile.mkdtemp(prefix="rh-nose2-"))
         self.addCleanup(lambda: subprocess.run(["rm", "-rf", str(self.workdir)], check=False))
 
-    def nose2(self, sample: str, *args: str, prelude: str = "", extra_env: dict | None = None,
-              config: Path = SAMPLES / "nose2.cfg") -> Run:
+    def nose2(
+        self,
+        sample: str,
+        *args: str,
+        prelude: str = "",
+        extra_env: dict | None = None,
+        config: Path = SAMPLES / "nose2.cfg",
+    ) -> Run:
         log = self.workdir / "order.log"
         log.unlink(missing_ok=True)
-        env = {**os.environ, "SAMPLE_LOG": str(log), "RACKHARNESS_TARGET_URL": "http://127.0.0.1:9",
-               "RACKHARNESS_STATE_DIR": str(self.workdir / "no-rack"), **(extra_env or {})}
+        env = {
+            **os.environ,
+            "SAMPLE_LOG": str(log),
+            "RACKHARNESS_TARGET_URL": "http://127.0.0.1:9",
+            "RACKHARNESS_STATE_DIR": str(self.workdir / "no-rack"),
+            **(extra_env or {}),
+        }
         for key in ("SAMPLE_FAIL", "SAMPLE_SKIP"):
             if key not in (extra_env or {}):
                 env.pop(key, None)
-        argv = ["-c", str(config), "--no-user-config", "-s", str(SAMPLES / sample),
-                "-t", str(SAMPLES / sample), *args]
+        argv = ["-c", str(config), "--no-user-config", "-s", str(SAMPLES / sample), "-t", str(SAMPLES / sample), *args]
         boot = prelude + "\nimport sys, nose2\nsys.argv = ['nose2'] + sys.argv[1:]\nnose2.discover()\n"
-        completed = subprocess.run([sys.executable, "-c", boot, *argv], cwd=self.workdir, env=env,
-                                   capture_output=True, text=True, timeout=120)
+        completed = subprocess.run(
+            [sys.executable, "-c", boot, *argv], cwd=self.workdir, env=env, capture_output=True, text=True, timeout=120
+        )
         return Run(completed, log, self.workdir)
 
 
@@ -65,8 +84,9 @@ class OrderTest(PluginTestCase):
     def test_runs_in_dependency_order_with_cleanup_last(self):
         run = self.nose2("chain")
         self.assertEqual(run.code, 0, run)
-        self.assertEqual(run.order, ["first.write_b", "first.write_a", "second.function", "third.zeta",
-                                     "unrelated", "cleanup"], run)
+        self.assertEqual(
+            run.order, ["first.write_b", "first.write_a", "second.function", "third.zeta", "unrelated", "cleanup"], run
+        )
         self.assertIn("nose2: 6 passed, 0 failed, 0 skipped", run.err, run)
 
     def test_group_selection_takes_dependencies_and_final_groups_only(self):
@@ -95,8 +115,9 @@ class PrerequisiteTest(PluginTestCase):
     def test_skipped_prerequisite_skips_dependents_too(self):
         run = self.nose2("chain", "-v", extra_env={"SAMPLE_SKIP": "second.function"})
         self.assertEqual(run.code, 0, run)
-        self.assertIn("prerequisite suite_chain.second_function was skipped (second.function skips on purpose)",
-                      run.err, run)
+        self.assertIn(
+            "prerequisite suite_chain.second_function was skipped (second.function skips on purpose)", run.err, run
+        )
         self.assertNotIn("third.zeta", run.order)
 
     def test_unittest_class_prerequisite_failure_skips_dependent_class(self):
@@ -110,7 +131,7 @@ class PlanErrorTest(PluginTestCase):
     def test_glued_group_names_fail_the_run_naming_the_group_and_line(self):
         run = self.nose2("glued")
         self.assertEqual(run.code, 2, run)
-        self.assertIn("suite_glued.py:15: suite_glued.workflows: depends_on_groups names group 'nodesobms'", run.err)
+        self.assertIn("suite_glued.py:16: suite_glued.workflows: depends_on_groups names group 'nodesobms'", run.err)
         self.assertIn('a missing comma makes ["nodes" "obms"]', run.err)
         self.assertNotIn("Traceback", run.err)
         self.assertEqual(run.order, [])
@@ -147,9 +168,11 @@ class ShowPlanTest(PluginTestCase):
         self.assertEqual(run.code, 0, run)
         self.assertEqual(run.order, [])
         lines = [line for line in run.out.splitlines() if line.strip()[:1].isdigit()]
-        self.assertEqual([line.split()[-1] for line in lines][:3],
-                         ["suite_chain.First.write_b", "suite_chain.First.write_a", "suite_chain.second_function"],
-                         run.out)
+        self.assertEqual(
+            [line.split()[-1] for line in lines][:3],
+            ["suite_chain.First.write_b", "suite_chain.First.write_a", "suite_chain.second_function"],
+            run.out,
+        )
         self.assertIn("needs groups: first", run.out)
         self.assertIn("[always runs]", run.out)
         self.assertIn("Test plan: 6 test(s), every group", run.out)
@@ -162,8 +185,13 @@ class ShowPlanTest(PluginTestCase):
 
 class JunitTest(PluginTestCase):
     def test_junit_xml_records_passes_failures_and_dependency_skips(self):
-        run = self.nose2("chain", "--junit-xml", "--junit-xml-path", str(self.workdir / "junit.xml"),
-                         extra_env={"SAMPLE_FAIL": "second.function"})
+        run = self.nose2(
+            "chain",
+            "--junit-xml",
+            "--junit-xml-path",
+            str(self.workdir / "junit.xml"),
+            extra_env={"SAMPLE_FAIL": "second.function"},
+        )
         self.assertEqual(run.code, 1, run)
         suite = ET.parse(self.workdir / "junit.xml").getroot()
         self.assertEqual((suite.get("tests"), suite.get("failures"), suite.get("skipped")), ("6", "1", "1"))
@@ -179,6 +207,11 @@ class PythonCompatibilityTest(PluginTestCase):
         self.assertEqual(run.code, 0, run)
         self.assertEqual(len(run.order), 6, run)
 
+    def test_runs_where_unittest_has_no_text_test_result_alias(self):
+        run = self.nose2("chain", prelude=HIDE_IMP + HIDE_TEXT_TEST_RESULT)
+        self.assertEqual(run.code, 0, run)
+        self.assertEqual(len(run.order), 6, run)
+
     def test_runs_with_a_broken_nose_1x_installed(self):
         fake = self.workdir / "site" / "nose"
         fake.mkdir(parents=True)
@@ -188,15 +221,20 @@ class PythonCompatibilityTest(PluginTestCase):
         self.assertEqual(len(run.order), 6, run)
 
     def test_the_guard_leaves_no_stand_in_behind(self):
-        code = HIDE_IMP + textwrap.dedent("""
-            import importlib, sys
+        code = (
+            HIDE_IMP
+            + HIDE_TEXT_TEST_RESULT
+            + textwrap.dedent("""
+            import importlib, sys, unittest
             from rackharness.suite.decorators import test
             import proboscis.compatability as compat, proboscis.dependencies as deps
             assert "imp" not in sys.modules, "a stand-in imp stayed in sys.modules"
+            assert not hasattr(unittest, "_TextTestResult"), "the unittest._TextTestResult alias stayed"
             assert "nose" not in sys.modules, "nose stayed hidden"
             assert compat.reload is importlib.reload
             assert deps.use_nose is False
             print("ok")
         """)
+        )
         completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
         self.assertEqual((completed.returncode, completed.stdout.strip()), (0, "ok"), completed.stderr)

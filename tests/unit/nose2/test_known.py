@@ -4,6 +4,7 @@ The stub answers ``GET /api/2.0/config`` as RackHD does (no X-Rackharness-Target
 reference does (``X-Rackharness-Target: reference/...``); ``RACKHARNESS_SUITE_RACKHD_VERSION`` gives
 RackHD's version. A listed failure is an expected failure only against a RackHD of a listed version.
 """
+
 from __future__ import annotations
 
 import http.server
@@ -42,10 +43,14 @@ class KnownDifferencesPluginTest(PluginTestCase):
         self.addCleanup(server.shutdown)
         return f"http://127.0.0.1:{server.server_address[1]}"
 
-    def run_known(self, header: str | None, version: str | None = "2.60.7", *, fixed: bool = False,
-                  known: Path = KNOWN):
-        env = {"RACKHARNESS_TARGET_URL": self.target(header), "RACKHARNESS_KNOWN_DIFFERENCES": str(known),
-               "RACKHARNESS_LOCK_DIR": str(self.workdir)}
+    def run_known(
+        self, header: str | None, version: str | None = "2.60.7", *, fixed: bool = False, known: Path = KNOWN
+    ):
+        env = {
+            "RACKHARNESS_TARGET_URL": self.target(header),
+            "RACKHARNESS_KNOWN_DIFFERENCES": str(known),
+            "RACKHARNESS_LOCK_DIR": str(self.workdir),
+        }
         if version:
             env["RACKHARNESS_SUITE_RACKHD_VERSION"] = version
         if fixed:
@@ -56,11 +61,18 @@ class KnownDifferencesPluginTest(PluginTestCase):
         run = self.run_known(None)
         self.assertEqual(run.code, 0, run)
         self.assertEqual(run.order, ["known.differs", "known.fixed", "known.plain"], run)
-        self.assertIn("expected failure (known difference of RackHD 2.60.7: answers 200 where its spec documents 201)",
-                      run.err, run)
+        self.assertIn(
+            "expected failure (known difference of RackHD 2.60.7: answers 200 where its spec documents 201)",
+            run.err,
+            run,
+        )
         self.assertIn("nose2: 1 passed, 0 failed, 0 skipped", run.err, run)
-        self.assertIn("nose2: known differences of RackHD 2.60.7: 2 seen (expected failures, not counted as failed), "
-                      "0 no longer seen", run.err, run)
+        self.assertIn(
+            "nose2: known differences of RackHD 2.60.7: 2 seen (expected failures, not counted as failed), "
+            "0 no longer seen",
+            run.err,
+            run,
+        )
         self.assertIn("known difference: suite_known.Known.differs: answers 200 where its spec documents 201", run.err)
 
     def test_a_known_difference_that_passes_is_a_pass_and_said(self):
@@ -91,8 +103,9 @@ class KnownDifferencesPluginTest(PluginTestCase):
 
     def test_a_bad_file_stops_the_run_with_exit_2(self):
         bad = self.workdir / "bad.yaml"
-        bad.write_text("version: 1\ndifferences:\n  - test: suite_known.Known.differs\n    rackhd: []\n",
-                       encoding="utf-8")
+        bad.write_text(
+            "version: 1\ndifferences:\n  - test: suite_known.Known.differs\n    rackhd: []\n", encoding="utf-8"
+        )
         run = self.run_known(None, known=bad)
         self.assertEqual(run.code, 2, run)
         self.assertIn("known differences", run.err)

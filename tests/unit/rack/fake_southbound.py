@@ -6,6 +6,7 @@ microkernel while the node has documents left to serve, else RackHD's "continue 
 ``GET /tasks/bootstrap.js`` renders a task runner with ``tasksPath``; ``GET /tasks/<id>`` serves the
 queued documents one by one (404 in between when ``gaps`` is set); ``POST`` records the results.
 """
+
 from __future__ import annotations
 
 import copy
@@ -15,11 +16,26 @@ import threading
 from rackharness.transports.http_out.base import HttpAnswer, HttpOut, HttpUnreachable
 
 #: the commands RackHD 2.60.7's discovery graph sends, by task (on-tasks lib/task-data/tasks)
-CATALOG_BMC = ["sudo ipmitool lan print", "sudo ipmitool sel", "sudo ipmitool sel list -c", "sudo ipmitool mc info",
-               "sudo ipmitool user summary 1", "sudo ipmitool -c user list 1", "sudo ipmitool fru",
-               "sudo ipmitool lan print 2", "sudo ipmitool user summary 2", "sudo ipmitool -c user list 2"]
-ACCEPTS_1 = {"sudo ipmitool lan print", "sudo ipmitool user summary 1", "sudo ipmitool -c user list 1",
-             "sudo ipmitool lan print 2", "sudo ipmitool user summary 2", "sudo ipmitool -c user list 2"}
+CATALOG_BMC = [
+    "sudo ipmitool lan print",
+    "sudo ipmitool sel",
+    "sudo ipmitool sel list -c",
+    "sudo ipmitool mc info",
+    "sudo ipmitool user summary 1",
+    "sudo ipmitool -c user list 1",
+    "sudo ipmitool fru",
+    "sudo ipmitool lan print 2",
+    "sudo ipmitool user summary 2",
+    "sudo ipmitool -c user list 2",
+]
+ACCEPTS_1 = {
+    "sudo ipmitool lan print",
+    "sudo ipmitool user summary 1",
+    "sudo ipmitool -c user list 1",
+    "sudo ipmitool lan print 2",
+    "sudo ipmitool user summary 2",
+    "sudo ipmitool -c user list 2",
+}
 
 
 def discovery_documents(node_id: str) -> list[dict]:
@@ -39,11 +55,17 @@ def discovery_documents(node_id: str) -> list[dict]:
         doc("sudo dmidecode"),
         doc("sudo ohai --directory /etc/ohai/plugins"),
         doc(*CATALOG_BMC),
-        doc({"cmd": "sudo python set_interfaces.py",
-             "downloadUrl": f"/api/current/templates/set_interfaces.py?nodeId={node_id}"}),
+        doc(
+            {
+                "cmd": "sudo python set_interfaces.py",
+                "downloadUrl": f"/api/current/templates/set_interfaces.py?nodeId={node_id}",
+            }
+        ),
         doc("sudo lspci -nn -vmm", "sudo lshw -json", "sudo lsblk -o KNAME,TYPE,ROTA; echo BREAK; sudo lsscsi --size"),
-        doc("sudo /opt/MegaRAID/storcli/storcli64 /c0 show all J",
-            "sudo /opt/MegaRAID/storcli/storcli64 show ctrlcount J"),
+        doc(
+            "sudo /opt/MegaRAID/storcli/storcli64 /c0 show all J",
+            "sudo /opt/MegaRAID/storcli/storcli64 show ctrlcount J",
+        ),
         doc({"cmd": "sudo bash get_smart.sh", "downloadUrl": "/api/current/templates/get_smart.sh"}),
         doc({"cmd": "sudo node get_driveid.js", "downloadUrl": "/api/1.1/templates/get_driveid.js"}),
         doc("sudo /usr/sbin/lldpcli show neighbor -f keyvalue"),
@@ -81,14 +103,21 @@ class FakeSouthbound(HttpOut):
                     node_id = self.nodes[macs[0]] = f"node{len(self.nodes) + 1:020d}"
                     self.queues[node_id] = self.make_documents(node_id)
                 if self.queues[node_id]:
-                    return HttpAnswer(200, b"#!ipxe\nkernel http://x/common/vmlinuz\ninitrd http://x/common/initrd\nboot\n")
+                    return HttpAnswer(
+                        200, b"#!ipxe\nkernel http://x/common/vmlinuz\ninitrd http://x/common/initrd\nboot\n"
+                    )
                 return HttpAnswer(200, b"#!ipxe\necho No active workflow and bootSettings, continue to boot\nexit\n")
             if path == "/api/current/tasks/bootstrap.js":
                 mac = dict(params)["macAddress"]
                 if mac not in self.nodes:
                     return HttpAnswer(404, b'{"message": "Node not found"}')
-                return HttpAnswer(200, (f"var server = '127.0.0.1', port = '9030',\n"
-                                        f"    tasksPath = '/api/current/tasks/{self.nodes[mac]}',\n").encode())
+                return HttpAnswer(
+                    200,
+                    (
+                        f"var server = '127.0.0.1', port = '9030',\n"
+                        f"    tasksPath = '/api/current/tasks/{self.nodes[mac]}',\n"
+                    ).encode(),
+                )
             if path.startswith("/api/current/templates/") or path.startswith("/api/1.1/templates/"):
                 return HttpAnswer(200, b"#!/bin/sh\n")
             if path.startswith("/api/current/tasks/"):

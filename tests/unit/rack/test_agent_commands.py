@@ -1,4 +1,5 @@
 """The microkernel shell: RackHD's command lines, shell operators, and 127 for anything unknown."""
+
 import unittest
 
 from rackharness.rack.agent_commands import MicrokernelShell, redact_command, split_command
@@ -13,13 +14,24 @@ def shell():
 class MicrokernelShellTest(unittest.TestCase):
     def test_rackhd_catalog_commands_answer(self):
         sh = shell()
-        for command in ("sudo dmidecode", "sudo ohai --directory /etc/ohai/plugins", "sudo ipmitool lan print",
-                        "sudo ipmitool sel", "sudo ipmitool sel list -c", "sudo ipmitool mc info",
-                        "sudo ipmitool user summary 1", "sudo ipmitool -c user list 1", "sudo ipmitool fru",
-                        "sudo lspci -nn -vmm", "sudo lshw -json",
-                        "sudo /opt/MegaRAID/storcli/storcli64 show ctrlcount J",
-                        "sudo /usr/sbin/lldpcli show neighbor -f keyvalue", "sudo ipmitool chassis bootdev pxe",
-                        "sudo ip -d addr show; sudo ip -d link show", ""):
+        for command in (
+            "sudo dmidecode",
+            "sudo ohai --directory /etc/ohai/plugins",
+            "sudo ipmitool lan print",
+            "sudo ipmitool sel",
+            "sudo ipmitool sel list -c",
+            "sudo ipmitool mc info",
+            "sudo ipmitool user summary 1",
+            "sudo ipmitool -c user list 1",
+            "sudo ipmitool fru",
+            "sudo lspci -nn -vmm",
+            "sudo lshw -json",
+            "sudo /opt/MegaRAID/storcli/storcli64 show ctrlcount J",
+            "sudo /usr/sbin/lldpcli show neighbor -f keyvalue",
+            "sudo ipmitool chassis bootdev pxe",
+            "sudo ip -d addr show; sudo ip -d link show",
+            "",
+        ):
             result = sh.run(command)
             self.assertEqual((result.code, result.stderr), (0, ""), command)
 
@@ -39,8 +51,10 @@ class MicrokernelShellTest(unittest.TestCase):
 
     def test_unknown_commands_exit_127(self):
         sh = shell()
-        self.assertEqual((sh.run("sudo flashupdt -i").code, sh.run("sudo flashupdt -i").stderr),
-                         (127, "sudo: flashupdt: command not found\n"))
+        self.assertEqual(
+            (sh.run("sudo flashupdt -i").code, sh.run("sudo flashupdt -i").stderr),
+            (127, "sudo: flashupdt: command not found\n"),
+        )
         self.assertEqual(sh.run("mlxfwmanager --query-xml").stderr, "/bin/sh: 1: mlxfwmanager: not found\n")
         self.assertEqual(sh.run("sudo lshw -xml").code, 127)
         self.assertEqual(sh.run("sudo dmidecode | head").code, 127)  # pipes are not emulated
@@ -57,7 +71,10 @@ class MicrokernelShellTest(unittest.TestCase):
     def test_split_and_redact(self):
         self.assertEqual([s.words for s in split_command("a b; c && d || e")], [["a", "b"], ["c"], ["d"], ["e"]])
         self.assertIsNone(split_command("a | b"))
-        self.assertEqual(redact_command("sudo ipmitool user set password 2 Secr3t"),
-                         "sudo ipmitool user set password 2 ***")
-        self.assertEqual(redact_command("ipmitool -I lanplus -U admin -P Secr3t mc info"),
-                         "ipmitool -I lanplus -U admin -P *** mc info")
+        self.assertEqual(
+            redact_command("sudo ipmitool user set password 2 Secr3t"), "sudo ipmitool user set password 2 ***"
+        )
+        self.assertEqual(
+            redact_command("ipmitool -I lanplus -U admin -P Secr3t mc info"),
+            "ipmitool -I lanplus -U admin -P *** mc info",
+        )

@@ -1,4 +1,5 @@
 """The boot agent's conversation with a fake target behind the same HTTP seam (no sockets but one test)."""
+
 import asyncio
 import http.server
 import json
@@ -37,6 +38,7 @@ class Harness:
                 if self.loop.time() > deadline:
                     raise AssertionError(f"timed out; agent status: {self.status()}")
                 await asyncio.sleep(0.005)
+
         self.loop.run_until_complete(wait())
 
     def status(self):
@@ -67,8 +69,10 @@ class BootAgentTest(unittest.TestCase):
         results = h.fake.results(node_id)
         self.assertEqual(results[""]["error"], None)  # the bootstrap task's empty command
         self.assertIn("D51B-2U", results["sudo dmidecode"]["stdout"])
-        self.assertEqual(results["sudo ipmitool lan print 2"]["error"],
-                         {"code": 1, "killed": False, "signal": None, "cmd": "sudo ipmitool lan print 2"})
+        self.assertEqual(
+            results["sudo ipmitool lan print 2"]["error"],
+            {"code": 1, "killed": False, "signal": None, "cmd": "sudo ipmitool lan print 2"},
+        )
         self.assertIn("52:54:00:aa:00:01", results["sudo ipmitool lan print"]["stdout"])
         self.assertEqual(results["sudo python set_interfaces.py"]["error"], None)  # after its download
         # the exit rebooted the node (warm reset) with the boot device set in-band: a second netboot
@@ -124,10 +128,18 @@ class BootAgentTest(unittest.TestCase):
 
     def test_a_failing_command_stops_the_document_like_bootstrap_js(self):
         def documents(node_id):
-            return [{"identifier": node_id, "tasks": [{"cmd": "sudo ipmitool mc info"},
-                                                      {"cmd": "sudo flashupdt -i"},
-                                                      {"cmd": "sudo ipmitool fru"}]},
-                    {"identifier": node_id, "tasks": [{"cmd": ""}], "exit": {"code": 1}}]
+            return [
+                {
+                    "identifier": node_id,
+                    "tasks": [
+                        {"cmd": "sudo ipmitool mc info"},
+                        {"cmd": "sudo flashupdt -i"},
+                        {"cmd": "sudo ipmitool fru"},
+                    ],
+                },
+                {"identifier": node_id, "tasks": [{"cmd": ""}], "exit": {"code": 1}},
+            ]
+
         h = self.harness(FakeSouthbound(documents=documents))
         h.node.boot.set_device("pxe")
         h.node.power_on()
@@ -136,8 +148,10 @@ class BootAgentTest(unittest.TestCase):
         self.assertEqual(posted[1]["error"]["code"], 127)
         self.assertEqual(posted[1]["stderr"], "sudo: flashupdt: command not found\n")
         self.assertNotIn("stdout", posted[2])  # never ran
-        self.assertEqual(h.status().failed_command, {"cmd": "sudo flashupdt -i", "code": 127,
-                                                     "stderr": "sudo: flashupdt: command not found"})
+        self.assertEqual(
+            h.status().failed_command,
+            {"cmd": "sudo flashupdt -i", "code": 127, "stderr": "sudo: flashupdt: command not found"},
+        )
 
     def test_bootstrap_without_a_task_path_fails_clearly(self):
         class Broken(FakeSouthbound):
@@ -146,6 +160,7 @@ class BootAgentTest(unittest.TestCase):
                 if path.endswith("bootstrap.js"):
                     return type(answer)(200, b"console.log('hello');")
                 return answer
+
         h = self.harness(Broken())
         h.node.boot.set_device("pxe")
         h.node.power_on()
@@ -216,8 +231,9 @@ class SouthboundOverRequestsTest(unittest.TestCase):
         answer = transport.request("GET", "/api/current/profiles", params=[("macs", "a"), ("macs", "b")])
         self.assertEqual((answer.status_code, answer.text), (200, "#!ipxe\nexit\n"))
         self.assertEqual(transport.request("POST", "/api/current/tasks/x", json={"tasks": []}).status_code, 201)
-        self.assertEqual(seen, [("GET", "/api/current/profiles?macs=a&macs=b"),
-                                ("POST", "/api/current/tasks/x", {"tasks": []})])
+        self.assertEqual(
+            seen, [("GET", "/api/current/profiles?macs=a&macs=b"), ("POST", "/api/current/tasks/x", {"tasks": []})]
+        )
         port = server.server_address[1]
         server.shutdown()
         server.server_close()

@@ -1,4 +1,5 @@
 """The host inventory the microkernel's tools print: derived from the profile, agreeing with the spec and BMC."""
+
 import json
 import re
 import unittest
@@ -97,7 +98,9 @@ class HostInventoryTest(unittest.TestCase):
         drives = json.loads(inv.driveid())
         self.assertEqual([d["devName"] for d in drives], ["sda", "sdb"])
         self.assertEqual(len(re.findall(r"^####/dev/", inv.smart(), re.MULTILINE)), 2)
-        self.assertEqual(json.loads(inv.storcli(["show", "ctrlcount"]))["Controllers"][0]["Response Data"],
-                         {"Controller Count": 0})
-        self.assertEqual(json.loads(inv.storcli(["/c0", "show", "all"]))["Controllers"][0]["Command Status"]["Status"],
-                         "Failure")
+        self.assertEqual(
+            json.loads(inv.storcli(["show", "ctrlcount"]))["Controllers"][0]["Response Data"], {"Controller Count": 0}
+        )
+        self.assertEqual(
+            json.loads(inv.storcli(["/c0", "show", "all"]))["Controllers"][0]["Command Status"]["Status"], "Failure"
+        )

@@ -1,4 +1,5 @@
 """In-band ipmitool: printed like ipmitool 1.8.19, decoded from what the node's BMC answers."""
+
 import unittest
 
 from rackharness.bmc.message import NetFn
@@ -47,8 +48,10 @@ class IpmiToolTest(unittest.TestCase):
     def test_lan_print_follows_the_bmc_spec_and_its_overrides(self):
         bmc, ipmitool = tool()
         lan = fields(ipmitool.run(["lan", "print"]).stdout)
-        self.assertEqual((lan["IP Address"], lan["MAC Address"], lan["Subnet Mask"]),
-                         ("127.0.0.1", "52:54:00:aa:00:01", "255.255.0.0"))
+        self.assertEqual(
+            (lan["IP Address"], lan["MAC Address"], lan["Subnet Mask"]),
+            ("127.0.0.1", "52:54:00:aa:00:01", "255.255.0.0"),
+        )
         self.assertEqual(lan["IP Address Source"], "Static Address")
         bmc.ok(NetFn.TRANSPORT, 0x01, bytes([1, 3, 10, 1, 2, 3]))  # Set LAN parameter 3: IP address
         self.assertEqual(fields(ipmitool.run(["lan", "print", "1"]).stdout)["IP Address"], "10.1.2.3")
@@ -63,8 +66,10 @@ class IpmiToolTest(unittest.TestCase):
     def test_users_show_names_and_privileges_never_passwords(self):
         _, ipmitool = tool()
         listing = ipmitool.run(["-c", "user", "list", "1"]).stdout.splitlines()
-        self.assertEqual(listing[:3], ["1,,true,false,false,NO ACCESS", "2,admin,true,false,true,ADMINISTRATOR",
-                                       "3,viewer,true,false,true,USER"])
+        self.assertEqual(
+            listing[:3],
+            ["1,,true,false,false,NO ACCESS", "2,admin,true,false,true,ADMINISTRATOR", "3,viewer,true,false,true,USER"],
+        )
         self.assertEqual(len(listing), 10)
         table = ipmitool.run(["user", "list", "1"]).stdout
         self.assertIn("2   admin            true    false      true       ADMINISTRATOR\n", table)
@@ -76,9 +81,13 @@ class IpmiToolTest(unittest.TestCase):
         self.assertEqual(ipmitool.run(["sel", "list", "-c"]).stdout, "SEL has no entries\n")
         bmc.node.power_on()
         rows = ipmitool.run(["sel", "list", "-c"]).stdout.splitlines()
-        self.assertEqual([r.split(",")[3:] for r in rows],
-                         [["System ACPI Power State #0x61", "S0/G0: working", "Asserted"],
-                          ["System Boot Initiated #0x62", "Initiated by power up", "Asserted"]])
+        self.assertEqual(
+            [r.split(",")[3:] for r in rows],
+            [
+                ["System ACPI Power State #0x61", "S0/G0: working", "Asserted"],
+                ["System Boot Initiated #0x62", "Initiated by power up", "Asserted"],
+            ],
+        )
         self.assertEqual(ipmitool.run(["-c", "sel", "list"]).stdout, "\n".join(rows) + "\n")
         info = fields(ipmitool.run(["sel"]).stdout)
         self.assertEqual((info["Entries"], info["Free Space"], info["Percent Used"]), ("2", "8160 bytes", "0%"))
@@ -86,10 +95,14 @@ class IpmiToolTest(unittest.TestCase):
 
     def test_sel_lines_in_both_layouts(self):
         record = bytes([0x0A, 0x00, 0x02, 0x00, 0xF1, 0x53, 0x65, 0x20, 0x00, 0x04, 0x01, 0x01, 0x81, 0x09, 0xFF, 0xFF])
-        self.assertEqual(format_sel_record(record, csv=True),
-                         "a,11/14/23,22:13:20 UTC,Temperature #0x01,Upper Critical going high,Deasserted")
-        self.assertEqual(format_sel_record(record, csv=False),
-                         "   a | 11/14/23 | 22:13:20 UTC | Temperature #0x01 | Upper Critical going high | Deasserted")
+        self.assertEqual(
+            format_sel_record(record, csv=True),
+            "a,11/14/23,22:13:20 UTC,Temperature #0x01,Upper Critical going high,Deasserted",
+        )
+        self.assertEqual(
+            format_sel_record(record, csv=False),
+            "   a | 11/14/23 | 22:13:20 UTC | Temperature #0x01 | Upper Critical going high | Deasserted",
+        )
 
     def test_chassis_bootdev_sets_the_nodes_boot_flags(self):
         bmc, ipmitool = tool()
@@ -101,8 +114,12 @@ class IpmiToolTest(unittest.TestCase):
 
     def test_anything_else_is_not_emulated(self):
         _, ipmitool = tool()
-        for argv in (["sdr"], ["lan", "set", "1", "ipaddr", "10.0.0.1"], ["-I", "lanplus", "mc", "info"],
-                     ["chassis", "bootdev", "usb"]):
+        for argv in (
+            ["sdr"],
+            ["lan", "set", "1", "ipaddr", "10.0.0.1"],
+            ["-I", "lanplus", "mc", "info"],
+            ["chassis", "bootdev", "usb"],
+        ):
             result = ipmitool.run(argv)
             self.assertEqual(result.code, 127, argv)
             self.assertIn("command not found", result.stderr)

@@ -20,8 +20,14 @@ class LayoutTest(unittest.TestCase):
         self.assertEqual([n.profile for n in first.nodes[:3]], ["quanta-d51", "dell-r630", "quanta-d51"])
 
     def test_config_drives_ports_credentials_and_prefix(self):
-        spec = self.spec(NODES=2, BMC_BASE_PORT=40000, BMC_USER="root", BMC_PASSWORD="calvin",
-                         RACK_MAC_PREFIX="02:AA:00", BMC_HOST="127.0.0.2")
+        spec = self.spec(
+            NODES=2,
+            BMC_BASE_PORT=40000,
+            BMC_USER="root",
+            BMC_PASSWORD="calvin",
+            RACK_MAC_PREFIX="02:AA:00",
+            BMC_HOST="127.0.0.2",
+        )
         node = spec.nodes[1]
         self.assertEqual((node.bmc.host, node.bmc.port), ("127.0.0.2", 40001))
         self.assertEqual((node.bmc.users[0].name, node.bmc.users[0].password), ("root", "calvin"))
@@ -45,7 +51,9 @@ class LayoutTest(unittest.TestCase):
 
 class FaultsTest(unittest.TestCase):
     def spec(self, faults, nodes=3):
-        return build_rack_spec(load_config(environ={"RACKHARNESS_NODES": str(nodes), "RACKHARNESS_RACK_FAULTS": faults}))
+        return build_rack_spec(
+            load_config(environ={"RACKHARNESS_NODES": str(nodes), "RACKHARNESS_RACK_FAULTS": faults})
+        )
 
     def test_faults_land_on_the_named_nodes(self):
         spec = self.spec("node-02=bmc-silent, node-03=power-on-fails")
@@ -69,15 +77,25 @@ class NetbootLayoutTest(unittest.TestCase):
         self.assertEqual(spec.nodes[1].macs[3], "52:54:00:00:02:03")
 
     def test_agent_settings_reach_the_spec(self):
-        spec = self.spec(NODES=1, RACK_BOOT_DELAY=2.5, RACK_AGENT_POLL_INTERVAL=0.1,
-                         RACK_SOUTHBOUND_URL="http://10.0.0.1:9080")
-        self.assertEqual((spec.agent.boot_delay, spec.agent.poll_interval, spec.agent.southbound_url),
-                         (2.5, 0.1, "http://10.0.0.1:9080"))
+        spec = self.spec(
+            NODES=1, RACK_BOOT_DELAY=2.5, RACK_AGENT_POLL_INTERVAL=0.1, RACK_SOUTHBOUND_URL="http://10.0.0.1:9080"
+        )
+        self.assertEqual(
+            (spec.agent.boot_delay, spec.agent.poll_interval, spec.agent.southbound_url),
+            (2.5, 0.1, "http://10.0.0.1:9080"),
+        )
         self.assertEqual(RackSpec.from_dict(__import__("json").loads(spec.to_json())).agent, spec.agent)
 
     def test_a_bmc_password_differs_node_has_its_own_password(self):
-        spec = build_rack_spec(load_config(environ={"RACKHARNESS_NODES": "3", "RACKHARNESS_BMC_PASSWORD": "s3cret",
-                                                    "RACKHARNESS_RACK_FAULTS": "node-02=bmc-password-differs"}))
+        spec = build_rack_spec(
+            load_config(
+                environ={
+                    "RACKHARNESS_NODES": "3",
+                    "RACKHARNESS_BMC_PASSWORD": "s3cret",
+                    "RACKHARNESS_RACK_FAULTS": "node-02=bmc-password-differs",
+                }
+            )
+        )
         passwords = [n.bmc.users[0].password for n in spec.nodes]
         self.assertEqual((passwords[0], passwords[2]), ("s3cret", "s3cret"))
         self.assertNotEqual(passwords[1], "s3cret")

@@ -1,4 +1,5 @@
 """A network that looks real: BMC address modes, each node's requests from its own address (loopback only)."""
+
 import asyncio
 import http.server
 import json
@@ -28,8 +29,9 @@ class AddressModeTest(unittest.TestCase):
 
     def test_auto_with_a_target_is_addresses_when_623_can_be_bound(self):
         tried = []
-        mode, _ = address_mode(config(TARGET_URL="http://127.0.0.1:8080"),
-                               can_bind=lambda host: tried.append(host) or True)
+        mode, _ = address_mode(
+            config(TARGET_URL="http://127.0.0.1:8080"), can_bind=lambda host: tried.append(host) or True
+        )
         self.assertEqual((mode, tried), ("addresses", ["127.1.0.1"]))
         mode, why = address_mode(config(TARGET_URL="http://127.0.0.1:8080"), can_bind=lambda host: False)
         self.assertEqual(mode, "ports")
@@ -39,22 +41,26 @@ class AddressModeTest(unittest.TestCase):
         mode, why = address_mode(config(TARGET_URL="http://10.0.0.5:8080"), can_bind=lambda host: True)
         self.assertEqual(mode, "ports")
         self.assertIn("not on this host", why)
-        self.assertEqual(address_mode(config(TARGET_URL="http://localhost:8080"), can_bind=lambda h: True)[0],
-                         "addresses")
+        self.assertEqual(
+            address_mode(config(TARGET_URL="http://localhost:8080"), can_bind=lambda h: True)[0], "addresses"
+        )
         remote = build_rack_spec(config(TARGET_URL="http://10.0.0.5:8080"), "addresses")
         self.assertFalse(remote.agent.bind_node_ip)
-        local = build_rack_spec(config(TARGET_URL="http://10.0.0.5:8080", RACK_SOUTHBOUND_URL="http://127.0.0.1:9030"),
-                                "addresses")
+        local = build_rack_spec(
+            config(TARGET_URL="http://10.0.0.5:8080", RACK_SOUTHBOUND_URL="http://127.0.0.1:9030"), "addresses"
+        )
         self.assertTrue(local.agent.bind_node_ip)
 
     def test_an_explicit_mode_is_taken_as_it_is(self):
         self.assertEqual(address_mode(config(BMC_ADDRESS_MODE="addresses"), can_bind=lambda h: False)[0], "addresses")
-        self.assertEqual(address_mode(config(BMC_ADDRESS_MODE="ports", TARGET_URL="http://x:1"),
-                                      can_bind=lambda h: True)[0], "ports")
+        self.assertEqual(
+            address_mode(config(BMC_ADDRESS_MODE="ports", TARGET_URL="http://x:1"), can_bind=lambda h: True)[0], "ports"
+        )
 
     def test_addresses_give_each_bmc_port_623_of_its_own_address_and_each_node_its_own_ip(self):
-        spec = build_rack_spec(config(NODES=300, BMC_ADDRESS_BASE="127.26.0.0", RACK_NODE_ADDRESS_BASE="127.27.0.0"),
-                               "addresses")
+        spec = build_rack_spec(
+            config(NODES=300, BMC_ADDRESS_BASE="127.26.0.0", RACK_NODE_ADDRESS_BASE="127.27.0.0"), "addresses"
+        )
         self.assertEqual(spec.address_mode, "addresses")
         self.assertTrue(spec.agent.bind_node_ip)
         self.assertEqual((spec.nodes[0].bmc.host, spec.nodes[0].bmc.port), ("127.26.0.1", IPMI_PORT))
@@ -65,8 +71,10 @@ class AddressModeTest(unittest.TestCase):
 
     def test_ports_mode_is_as_before(self):
         spec = build_rack_spec(config(NODES=2), "ports")
-        self.assertEqual([(n.bmc.host, n.bmc.port, n.ip) for n in spec.nodes],
-                         [("127.0.0.1", 18230, "172.31.128.2"), ("127.0.0.1", 18231, "172.31.128.3")])
+        self.assertEqual(
+            [(n.bmc.host, n.bmc.port, n.ip) for n in spec.nodes],
+            [("127.0.0.1", 18230, "172.31.128.2"), ("127.0.0.1", 18231, "172.31.128.3")],
+        )
         self.assertFalse(spec.agent.bind_node_ip)
 
     def test_a_bad_base_address_names_the_setting(self):
@@ -116,15 +124,20 @@ class SourceAddressTest(unittest.TestCase):
         for transport in (first, second, first, plain):
             self.addCleanup(transport.close)
             self.assertEqual(transport.request("GET", "/x").status_code, 200)
-        self.assertEqual([peer for peer, _ in self.server.peers], ["127.27.0.1", "127.27.0.2", "127.27.0.1",
-                                                                   "127.0.0.1"])
+        self.assertEqual(
+            [peer for peer, _ in self.server.peers], ["127.27.0.1", "127.27.0.2", "127.27.0.1", "127.0.0.1"]
+        )
         self.assertIn("from 127.27.0.1", repr(first))
 
     def test_each_node_netboots_from_its_own_address_and_reports_it(self):
         loop = asyncio.new_event_loop()
         self.addCleanup(loop.close)
-        agent = BootAgent(AgentSpec(southbound_url=self.server.url, boot_delay=0.01, poll_interval=0.01,
-                                    boot_timeout=5.0, bind_node_ip=True), loop)
+        agent = BootAgent(
+            AgentSpec(
+                southbound_url=self.server.url, boot_delay=0.01, poll_interval=0.01, boot_timeout=5.0, bind_node_ip=True
+            ),
+            loop,
+        )
         nodes = []
         for index, ip in ((1, "127.27.0.1"), (2, "127.27.0.2")):
             node = VirtualNode(node_spec(index, ip=ip), PROFILES.get("quanta-d51"), loop)
@@ -148,10 +161,14 @@ class SourceAddressTest(unittest.TestCase):
             pending = asyncio.all_tasks(loop)
             if pending:  # let the cancelled netboots unwind
                 loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        seen = {(peer, path.split("macs=")[1].split("&")[0].replace("%3A", ":"), path.rsplit("ips=", 1)[1])
-                for peer, path in self.server.peers}
-        self.assertEqual(seen, {("127.27.0.1", nodes[0].spec.macs[0], "127.27.0.1"),
-                                ("127.27.0.2", nodes[1].spec.macs[0], "127.27.0.2")})
+        seen = {
+            (peer, path.split("macs=")[1].split("&")[0].replace("%3A", ":"), path.rsplit("ips=", 1)[1])
+            for peer, path in self.server.peers
+        }
+        self.assertEqual(
+            seen,
+            {("127.27.0.1", nodes[0].spec.macs[0], "127.27.0.1"), ("127.27.0.2", nodes[1].spec.macs[0], "127.27.0.2")},
+        )
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """The virtual node: power state machine, boot flags, SEL events, identify, users, memory."""
+
 import gc
 import tracemalloc
 import unittest
 
 from rackharness.bmc.message import IpmiRequest, Privilege, SessionContext
-from rackharness.rack.node import PowerState, SOFT_OFF_DELAY
+from rackharness.rack.node import SOFT_OFF_DELAY, PowerState
 from tests.support.virtual_node import Bmc, make_node
 
 
@@ -156,8 +157,12 @@ class MemoryTest(unittest.TestCase):
             bmc = Bmc(index=index + 1, name=f"n{index}", serial=f"S{index}")
             bmc.node.power_on()
             bmc.node.power_cycle()
-            for netfn, cmd, data in ((0x0A, 0x11, b"\x00\x00\x00\x40"), (0x0A, 0x23, b"\0\0\0\0\0\xff"),
-                                     (0x04, 0x2D, b"\x01"), (0x0C, 0x02, b"\x01\x03\x00\x00")):
+            for netfn, cmd, data in (
+                (0x0A, 0x11, b"\x00\x00\x00\x40"),
+                (0x0A, 0x23, b"\0\0\0\0\0\xff"),
+                (0x04, 0x2D, b"\x01"),
+                (0x0C, 0x02, b"\x01\x03\x00\x00"),
+            ):
                 bmc.handler.handle(IpmiRequest(netfn, cmd, data), session)
             bmcs.append(bmc)
         gc.collect()

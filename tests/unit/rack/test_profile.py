@@ -1,4 +1,5 @@
 """Hardware profiles: the shipped fixtures load, bad data fails naming file and field."""
+
 import tempfile
 import unittest
 from pathlib import Path
@@ -13,14 +14,26 @@ MINIMAL = {
     "device": {"firmware_major": 1, "firmware_minor": 0, "manufacturer_id": 343, "product_id": 1},
     "fru": {
         "chassis": {"type": "rack_mount_chassis", "part_number": "P", "serial": "{serial}"},
-        "board": {"mfg_date": "2017-01-01 00:00", "manufacturer": "Intel", "product_name": "B",
-                  "serial": "B{serial}", "part_number": "BP"},
-        "product": {"manufacturer": "Intel", "name": "N", "part_number": "PP", "version": "1",
-                    "serial": "{serial}"},
+        "board": {
+            "mfg_date": "2017-01-01 00:00",
+            "manufacturer": "Intel",
+            "product_name": "B",
+            "serial": "B{serial}",
+            "part_number": "BP",
+        },
+        "product": {"manufacturer": "Intel", "name": "N", "part_number": "PP", "version": "1", "serial": "{serial}"},
     },
-    "sensors": [{"name": "CPU Temp", "number": 1, "entity": "processor.1", "type": "temperature",
-                 "unit": "degrees_c", "thresholds": {"uc": 90},
-                 "reading": {"when_off": 20, "when_on": 40}}],
+    "sensors": [
+        {
+            "name": "CPU Temp",
+            "number": 1,
+            "entity": "processor.1",
+            "type": "temperature",
+            "unit": "degrees_c",
+            "thresholds": {"uc": 90},
+            "reading": {"when_off": 20, "when_on": 40},
+        }
+    ],
     "hardware": {"cpu": {}, "memory": {}, "nics": [], "disks": []},
 }
 
@@ -49,8 +62,7 @@ class ShippedProfilesTest(unittest.TestCase):
         self.assertEqual(quanta.device.manufacturer_id, 7244)
         self.assertEqual(dell.device.manufacturer_id, 674)
         self.assertEqual(quanta.fru.board_product, "S2B-MB")
-        self.assertEqual(quanta.catalogs["dmi"]["System Information"]["Product Name"],
-                         "D51B-2U (dual 10G LoM)")
+        self.assertEqual(quanta.catalogs["dmi"]["System Information"]["Product Name"], "D51B-2U (dual 10G LoM)")
         for profile in (quanta, dell):
             self.assertTrue(12 <= len(profile.sensors) <= 25, profile.name)
             types = {s.sensor_type for s in profile.sensors}
@@ -83,16 +95,15 @@ class ValidationTest(unittest.TestCase):
         self.assertEqual(profile.sensors[0].threshold_raw("uc"), 90)
 
     def test_missing_field(self):
-        self.assert_config_error(with_changes("device/manufacturer_id", KeyError),
-                                 "device.manufacturer_id", "missing")
+        self.assert_config_error(with_changes("device/manufacturer_id", KeyError), "device.manufacturer_id", "missing")
 
     def test_bad_threshold_value(self):
-        self.assert_config_error(with_changes("sensors/0/thresholds", {"uc": "hot"}),
-                                 "sensors[0].thresholds.uc", "number")
+        self.assert_config_error(
+            with_changes("sensors/0/thresholds", {"uc": "hot"}), "sensors[0].thresholds.uc", "number"
+        )
 
     def test_unknown_threshold_name(self):
-        self.assert_config_error(with_changes("sensors/0/thresholds", {"upper": 3}),
-                                 "sensors[0].thresholds", "upper")
+        self.assert_config_error(with_changes("sensors/0/thresholds", {"upper": 3}), "sensors[0].thresholds", "upper")
 
     def test_yaml_on_off_keys_are_rejected_not_silently_ignored(self):
         data = yaml.safe_load(yaml.safe_dump(MINIMAL).replace("when_on", "on").replace("when_off", "off"))
@@ -106,8 +117,7 @@ class ValidationTest(unittest.TestCase):
         self.assert_config_error(data, "sensors[1].number", "0x01")
 
     def test_bad_serial_template(self):
-        self.assert_config_error(with_changes("fru/board/serial", "B{serialnumber}"),
-                                 "fru.board.serial", "{serial}")
+        self.assert_config_error(with_changes("fru/board/serial", "B{serialnumber}"), "fru.board.serial", "{serial}")
 
     def test_bad_date(self):
         self.assert_config_error(with_changes("fru/board/mfg_date", "yesterday"), "fru.board.mfg_date")

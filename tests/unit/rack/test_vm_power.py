@@ -1,4 +1,5 @@
 """The VM power link: BMC power commands reach the node's VM, and the VM's real state comes back."""
+
 import asyncio
 import dataclasses
 import threading
@@ -6,10 +7,10 @@ import unittest
 
 from rackharness.errors import UsageError
 from rackharness.rack.boot_agent import BootAgent
+from rackharness.rack.hypervisor import ABSENT, OFF, ON, HypervisorError
 from rackharness.rack.process import Rack
 from rackharness.rack.spec import AgentSpec, BmcSpec, BmcUserSpec, RackSpec
 from rackharness.rack.vm_power import VmPowerLink, vm_target
-from rackharness.rack.hypervisor import ABSENT, OFF, ON, HypervisorError
 from tests.support.virtual_node import PROFILES_DIR, Bmc, node_spec
 from tests.unit.vm.fakes import FakeHypervisor
 
@@ -41,8 +42,9 @@ class VmPowerCase(unittest.IsolatedAsyncioTestCase):
         self.node = self.bmc.node
         self.events = []
         self.node.add_power_listener(lambda node, event: self.events.append(event))
-        self.link = VmPowerLink(asyncio.get_running_loop(), interval=3600, grace=5.0, clock=self.clock,
-                                hypervisor_factory=self.factory)
+        self.link = VmPowerLink(
+            asyncio.get_running_loop(), interval=3600, grace=5.0, clock=self.clock, hypervisor_factory=self.factory
+        )
         self.link.attach(self.node)
         await self.link.start()
         self.addCleanup(self.link.close)
@@ -84,8 +86,9 @@ class BmcToVmTest(VmPowerCase):
         self.chassis(HARD_RESET)
         self.node.warm_reset()  # the OS reboots
         await self.link.settle()
-        self.assertEqual([verb for verb, _ in self.fake.commands()],
-                         ["power_on", "power_off", "power_on", "reset", "reset"])
+        self.assertEqual(
+            [verb for verb, _ in self.fake.commands()], ["power_on", "power_off", "power_on", "reset", "reset"]
+        )
         self.assertEqual(self.fake.vms["rhtest-power"], ON)
 
     async def test_a_hypervisor_error_is_logged_not_raised_into_the_bmc(self):
@@ -148,6 +151,7 @@ class VmToBmcTest(VmPowerCase):
     async def test_a_failing_state_read_is_logged_once_and_never_raised(self):
         def broken(vms):
             raise HypervisorError("`virsh list --name` exited 1: error: failed to connect to the hypervisor")
+
         self.fake.states = broken
         with self.assertLogs("rackharness.rack.vm_power", "WARNING") as logs:
             for _ in range(3):
@@ -210,8 +214,9 @@ class GraceWindowTest(VmPowerCase):
 class VmTargetTest(unittest.TestCase):
     def test_the_vm_entry(self):
         self.assertEqual(vm_target("n", VM_SPEC), ("libvirt", "rhtest-power", "qemu:///system"))
-        self.assertEqual(vm_target("n", {"hypervisor": "virtualbox", "name": "rack_node-01"}),
-                         ("virtualbox", "rack_node-01", None))
+        self.assertEqual(
+            vm_target("n", {"hypervisor": "virtualbox", "name": "rack_node-01"}), ("virtualbox", "rack_node-01", None)
+        )
 
     def test_malformed_entries_are_usage_errors(self):
         for vm in ({}, {"name": ""}, {"name": "x", "hypervisor": "hyperv"}, {"name": "x", "disk": "y"}, "x"):
@@ -222,10 +227,14 @@ class VmTargetTest(unittest.TestCase):
 class RackWiringTest(unittest.IsolatedAsyncioTestCase):
     def rack_spec(self):
         users = [BmcUserSpec(2, "admin", "admin", "administrator")]
-        return RackSpec(nodes=[node_spec(i, bmc=BmcSpec(host="127.0.0.1", port=0, mac=f"52:54:00:aa:00:0{i}",
-                                                         users=users), vm=vm)
-                               for i, vm in ((1, dict(VM_SPEC)), (2, None))],
-                        profiles_dir=str(PROFILES_DIR), agent=AgentSpec())
+        return RackSpec(
+            nodes=[
+                node_spec(i, bmc=BmcSpec(host="127.0.0.1", port=0, mac=f"52:54:00:aa:00:0{i}", users=users), vm=vm)
+                for i, vm in ((1, dict(VM_SPEC)), (2, None))
+            ],
+            profiles_dir=str(PROFILES_DIR),
+            agent=AgentSpec(),
+        )
 
     async def test_vm_nodes_get_the_power_link_instead_of_the_boot_agent(self):
         loop = asyncio.get_running_loop()
@@ -249,6 +258,7 @@ class RackWiringTest(unittest.IsolatedAsyncioTestCase):
         self.assertIsNone(RackSpec.from_dict(without).nodes[0].vm)
         with_vm = dataclasses.asdict(RackSpec(nodes=[node_spec(1, vm=dict(VM_SPEC))], profiles_dir="p"))
         self.assertEqual(RackSpec.from_dict(with_vm).nodes[0].vm, VM_SPEC)
+
 
 if __name__ == "__main__":
     unittest.main()

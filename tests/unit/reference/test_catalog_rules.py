@@ -1,15 +1,27 @@
 """The catalog rule engine SKUs and tags share (rackharness.reference.catalog_rules), without a database."""
+
 import datetime as dt
 import unittest
 
 from rackharness.reference.catalog_rules import (
-    MISSING, OPERATORS, choose_sku, evaluate, js_string, path_words, rule_passes, sources_of, tag_matches, value_at,
+    MISSING,
+    OPERATORS,
+    choose_sku,
+    evaluate,
+    js_string,
+    path_words,
+    rule_passes,
+    sources_of,
+    tag_matches,
+    value_at,
 )
 
 CATALOGS = {
-    "dmi": {"System Information": {"Product Name": "PowerEdge R630", "Serial Number": None},
-            "Memory Device": [{"Size": "16 GB"}, {"Size": "8 GB"}, None],
-            "Chassis": "Rack Mount"},
+    "dmi": {
+        "System Information": {"Product Name": "PowerEdge R630", "Serial Number": None},
+        "Memory Device": [{"Size": "16 GB"}, {"Size": "8 GB"}, None],
+        "Chassis": "Rack Mount",
+    },
     "ohai": {"cpu": {"total": 8, "mhz": "2400.000", "flags": ["sse", "avx"]}, "kernel": {"release": "4.4.0"}},
 }
 
@@ -20,8 +32,9 @@ def passes(value, **rule):
 
 class PathTest(unittest.TestCase):
     def test_words_drop_empty_parts_and_the_first_is_the_source(self):
-        self.assertEqual(path_words("dmi..System Information.Product Name."),
-                         ["dmi", "System Information", "Product Name"])
+        self.assertEqual(
+            path_words("dmi..System Information.Product Name."), ["dmi", "System Information", "Product Name"]
+        )
         self.assertEqual(path_words(5), [])
         rules = [{"path": "dmi.a", "equals": "x"}, {"path": ".ohai.b", "min": 1}, {"path": "dmi.c"}, "junk", {"x": 1}]
         self.assertEqual(sources_of(rules), ["dmi", "ohai"])
@@ -36,13 +49,26 @@ class PathTest(unittest.TestCase):
         self.assertEqual(value_at(CATALOGS, "dmi.Memory Device.length"), 3)
         self.assertEqual(value_at(CATALOGS, "dmi.Chassis.length"), 10)  # a string's length, as JavaScript has it
         self.assertEqual(value_at(CATALOGS, "ohai.cpu.flags.0"), "sse")
-        for path in ("dmi.Memory Device.01.Size", "dmi.Memory Device.-1.Size", "dmi.Memory Device.3.Size",
-                     "dmi.Memory Device.first", "dmi.Memory Device.2.Size"):
+        for path in (
+            "dmi.Memory Device.01.Size",
+            "dmi.Memory Device.-1.Size",
+            "dmi.Memory Device.3.Size",
+            "dmi.Memory Device.first",
+            "dmi.Memory Device.2.Size",
+        ):
             self.assertIs(value_at(CATALOGS, path), MISSING, path)
 
     def test_missing_paths(self):
-        for path in ("lshw.anything", "dmi.System Information.Nope", "ohai.cpu.total.more", "dmi.Chassis.x",
-                     "dmi.System Information.Serial Number.x", "", "...", None):
+        for path in (
+            "lshw.anything",
+            "dmi.System Information.Nope",
+            "ohai.cpu.total.more",
+            "dmi.Chassis.x",
+            "dmi.System Information.Serial Number.x",
+            "",
+            "...",
+            None,
+        ):
             self.assertIs(value_at(CATALOGS, path), MISSING, path)
 
     def test_a_null_at_the_end_is_a_value(self):
@@ -51,19 +77,46 @@ class PathTest(unittest.TestCase):
 
 class JsStringTest(unittest.TestCase):
     def test_values_become_the_strings_javascript_makes(self):
-        cases = [(None, ""), (MISSING, ""), (True, "true"), (False, "false"), (8, "8"), (8.0, "8"), (1.5, "1.5"),
-                 (float("nan"), ""), (float("inf"), "Infinity"), (1e25, "1e+25"), (1e-7, "1e-7"), ("x", "x"),
-                 (["a", None, 2, ["b", "c"]], "a,,2,b,c"), ({"a": 1}, "[object Object]"),
-                 ([{"a": 1}], "[object Object]"),
-                 (dt.datetime(2018, 1, 1), "2018-01-01T00:00:00.000Z")]
+        cases = [
+            (None, ""),
+            (MISSING, ""),
+            (True, "true"),
+            (False, "false"),
+            (8, "8"),
+            (8.0, "8"),
+            (1.5, "1.5"),
+            (float("nan"), ""),
+            (float("inf"), "Infinity"),
+            (1e25, "1e+25"),
+            (1e-7, "1e-7"),
+            ("x", "x"),
+            (["a", None, 2, ["b", "c"]], "a,,2,b,c"),
+            ({"a": 1}, "[object Object]"),
+            ([{"a": 1}], "[object Object]"),
+            (dt.datetime(2018, 1, 1), "2018-01-01T00:00:00.000Z"),
+        ]
         for value, text in cases:
             self.assertEqual(js_string(value), text, repr(value))
 
 
 class OperatorTest(unittest.TestCase):
     def test_the_operators_are_skus_rules(self):
-        self.assertEqual(set(OPERATORS), {"equals", "contains", "notContains", "in", "notIn", "regex", "notRegex",
-                                          "min", "max", "greaterThan", "lessThan"})
+        self.assertEqual(
+            set(OPERATORS),
+            {
+                "equals",
+                "contains",
+                "notContains",
+                "in",
+                "notIn",
+                "regex",
+                "notRegex",
+                "min",
+                "max",
+                "greaterThan",
+                "lessThan",
+            },
+        )
 
     def test_equals_compares_strings(self):
         self.assertTrue(passes("PowerEdge", equals="PowerEdge"))
@@ -128,9 +181,19 @@ class OperatorTest(unittest.TestCase):
         self.assertFalse(passes(8, min="four"))
 
     def test_a_missing_value_passes_no_operator(self):
-        for operator, expected in (("equals", ""), ("contains", ""), ("notContains", "x"), ("in", [""]),
-                                   ("notIn", ["x"]), ("regex", ".*"), ("notRegex", "x"), ("min", 0), ("max", 0),
-                                   ("greaterThan", -1), ("lessThan", 1)):
+        for operator, expected in (
+            ("equals", ""),
+            ("contains", ""),
+            ("notContains", "x"),
+            ("in", [""]),
+            ("notIn", ["x"]),
+            ("regex", ".*"),
+            ("notRegex", "x"),
+            ("min", 0),
+            ("max", 0),
+            ("greaterThan", -1),
+            ("lessThan", 1),
+        ):
             self.assertFalse(passes(MISSING, **{operator: expected}), operator)
 
     def test_a_rule_needs_all_its_operators_and_knows_only_skus_rules(self):
@@ -142,12 +205,15 @@ class OperatorTest(unittest.TestCase):
 
 class EvaluateTest(unittest.TestCase):
     def test_every_rule_must_pass_and_the_depth_is_the_deepest_path(self):
-        rules = [{"path": "dmi.System Information.Product Name", "contains": "R630"},
-                 {"path": "ohai.cpu.total", "min": 4}]
+        rules = [
+            {"path": "dmi.System Information.Product Name", "contains": "R630"},
+            {"path": "ohai.cpu.total", "min": 4},
+        ]
         self.assertEqual(evaluate(rules, CATALOGS).matched, True)
         self.assertEqual(evaluate(rules, CATALOGS).depth, 3)
-        result = evaluate(rules + [{"path": "ohai.cpu.total", "max": 4}, {"path": "lshw.x.y.z", "equals": "a"}],
-                          CATALOGS)
+        result = evaluate(
+            rules + [{"path": "ohai.cpu.total", "max": 4}, {"path": "lshw.x.y.z", "equals": "a"}], CATALOGS
+        )
         self.assertEqual((result.matched, result.depth, result.failed), (False, 4, ("ohai.cpu.total", "lshw.x.y.z")))
 
     def test_no_rules_match_with_depth_zero_and_malformed_rules_fail(self):
@@ -192,8 +258,9 @@ class ChooseSkuTest(unittest.TestCase):
     def test_a_sku_without_rules_matches_but_loses_to_any_rule(self):
         self.assertEqual(self.chosen(sku("empty", [], 2)), "empty")
         self.assertEqual(self.chosen(sku("shallow", [self.shallow], 1), sku("empty", [], 2)), "shallow")
-        self.assertEqual(self.chosen(sku("failing", [{"path": "dmi.Chassis", "equals": "Tower"}], 2),
-                                     sku("empty", [], 1)), "empty")
+        self.assertEqual(
+            self.chosen(sku("failing", [{"path": "dmi.Chassis", "equals": "Tower"}], 2), sku("empty", [], 1)), "empty"
+        )
 
 
 if __name__ == "__main__":

@@ -1,13 +1,19 @@
 """RackHD's command parser in Python: each catalog task's output (shaped like the real tools', see
 tests/support/discovery_outputs.py) becomes the catalog RackHD 2.60.7 would store, quirks included."""
+
 import json
 import unittest
 
 from rackharness.reference.discovery import parsers
 from tests.support import discovery_outputs as out
 
-FILL = {"serial": "RH000001", "uuid": "0c6d1a4e-9a63-5c8d-8a9e-000000000001", "bmc_ip": "127.0.0.1",
-        "bmc_mac": "52:54:00:00:01:b0", "product": "D51B-2U (dual 10G LoM)"}
+FILL = {
+    "serial": "RH000001",
+    "uuid": "0c6d1a4e-9a63-5c8d-8a9e-000000000001",
+    "bmc_ip": "127.0.0.1",
+    "bmc_mac": "52:54:00:00:01:b0",
+    "product": "D51B-2U (dual 10G LoM)",
+}
 
 
 def reply(cmd, stdout, error=None, **extra):
@@ -30,10 +36,13 @@ class DmiTest(unittest.TestCase):
         self.assertEqual(system["Manufacturer"], "Quanta")
         self.assertEqual(system["Serial Number"], "RH000001")
         self.assertEqual(system["UUID"], FILL["uuid"])
-        self.assertEqual(self.data["BIOS Information"]["Characteristics"],
-                         ["PCI is supported", "BIOS is upgradeable", "BIOS shadowing is allowed"])
-        self.assertEqual(self.data["Base Board Information"]["Features"],
-                         ["Board is a hosting board", "Board is replaceable"])
+        self.assertEqual(
+            self.data["BIOS Information"]["Characteristics"],
+            ["PCI is supported", "BIOS is upgradeable", "BIOS shadowing is allowed"],
+        )
+        self.assertEqual(
+            self.data["Base Board Information"]["Features"], ["Board is a hosting board", "Board is replaceable"]
+        )
         self.assertNotIn("End Of Table", self.data)
         self.assertNotIn("SMBIOS 2.8 present.", self.data)
 
@@ -47,8 +56,9 @@ class DmiTest(unittest.TestCase):
 
     def test_only_the_text_between_the_first_two_colons_is_kept(self):
         text = "Handle 0x0001, DMI type 1, 27 bytes\nSystem Information\n\tVersion: 1:2:3\n\nEnd Of Table\n"
-        self.assertEqual(parsers.parse_task(reply("sudo dmidecode", text)).data,
-                         {"System Information": {"Version": "1"}})
+        self.assertEqual(
+            parsers.parse_task(reply("sudo dmidecode", text)).data, {"System Information": {"Version": "1"}}
+        )
 
     def test_a_failure_fails_the_task_and_garbage_raises(self):
         result = parsers.parse_task(failure("sudo dmidecode"))
@@ -68,16 +78,25 @@ class LanPrintTest(unittest.TestCase):
         self.assertEqual(data["IP Address"], "127.0.0.1")
         self.assertEqual(data["MAC Address"], "52:54:00:00:01:b0")
         self.assertEqual(data["IP Address Source"], "Static Address")
-        self.assertEqual(data["Auth Type Enable"], {"Callback": "MD5 PASSWORD ", "User": "MD5 PASSWORD ",
-                                                    "Operator": "MD5 PASSWORD ", "Admin": "MD5 PASSWORD ", "OEM": ""})
+        self.assertEqual(
+            data["Auth Type Enable"],
+            {
+                "Callback": "MD5 PASSWORD ",
+                "User": "MD5 PASSWORD ",
+                "Operator": "MD5 PASSWORD ",
+                "Admin": "MD5 PASSWORD ",
+                "OEM": "",
+            },
+        )
         self.assertEqual(data["Cipher Suite Priv Max"][:2], ["aaXXXXXXXXXXXXX", "X=Cipher Suite Unused"])
         self.assertEqual(len(data["Cipher Suite Priv Max"]), 7)
         self.assertNotIn("Invalid password disable", data)  # no " : " on that line
         self.assertEqual(result.lookups, [{"ip": "127.0.0.1", "mac": "52:54:00:00:01:b0"}])
 
     def test_other_channels_and_errors(self):
-        self.assertEqual(parsers.parse_task(reply("sudo ipmitool lan print 2", "MAC Address : 02:00:00:00:00:01\n"))
-                         .source, "bmc-2")
+        self.assertEqual(
+            parsers.parse_task(reply("sudo ipmitool lan print 2", "MAC Address : 02:00:00:00:00:01\n")).source, "bmc-2"
+        )
         self.assertEqual(parsers.parse_task(reply("sudo ipmitool lan print 3", "IP Address : 0.0.0.0\n")).source, "rmm")
         missing = parsers.parse_task(failure("sudo ipmitool lan print 2"))
         self.assertEqual((missing.source, missing.store, missing.error), ("bmc-2", False, None))
@@ -124,20 +143,26 @@ class IpmiCatalogsTest(unittest.TestCase):
 
     def test_user_summary_and_list(self):
         summary = parsers.parse_task(reply("sudo ipmitool user summary 1", out.USER_SUMMARY))
-        self.assertEqual((summary.source, summary.data), ("ipmi-user-summary-1",
-                                                          {"Maximum IDs": "10", "Enabled User Count": "1",
-                                                           "Fixed Name Count": "1"}))
+        self.assertEqual(
+            (summary.source, summary.data),
+            ("ipmi-user-summary-1", {"Maximum IDs": "10", "Enabled User Count": "1", "Fixed Name Count": "1"}),
+        )
         users = parsers.parse_task(reply("sudo ipmitool -c user list 1", out.USER_LIST_CSV))
         self.assertEqual(users.source, "ipmi-user-list-1")
         # ipmitool -c prints no header: RackHD 2.60.7 names the columns as ipmitool's table does, every row a user
         # (../shared/rackhd-captures: "1": {"ID": "1", "Name": "", "Callin": "true", ...})
         row = {"Callin": "true", "Link Auth": "false"}
-        self.assertEqual(users.data, {
-            "1": {**row, "ID": "1", "Name": "", "IPMI Msg": "false", "Channel Priv Limit": "NO ACCESS"},
-            "2": {**row, "ID": "2", "Name": "admin", "IPMI Msg": "true", "Channel Priv Limit": "ADMINISTRATOR"},
-            "3": {**row, "ID": "3", "Name": "", "IPMI Msg": "false", "Channel Priv Limit": "NO ACCESS"}})
-        self.assertEqual(parsers.parse_task(reply("sudo ipmitool -c user list 3", "1,a\n2,b\n")).source,
-                         "rmm-user-list")
+        self.assertEqual(
+            users.data,
+            {
+                "1": {**row, "ID": "1", "Name": "", "IPMI Msg": "false", "Channel Priv Limit": "NO ACCESS"},
+                "2": {**row, "ID": "2", "Name": "admin", "IPMI Msg": "true", "Channel Priv Limit": "ADMINISTRATOR"},
+                "3": {**row, "ID": "3", "Name": "", "IPMI Msg": "false", "Channel Priv Limit": "NO ACCESS"},
+            },
+        )
+        self.assertEqual(
+            parsers.parse_task(reply("sudo ipmitool -c user list 3", "1,a\n2,b\n")).source, "rmm-user-list"
+        )
         channel_2 = parsers.parse_task(failure("sudo ipmitool user summary 2"))
         self.assertEqual((channel_2.source, channel_2.store, channel_2.error), ("ipmi-user-summary-2", False, None))
 
@@ -170,8 +195,9 @@ class HostCatalogsTest(unittest.TestCase):
         self.assertEqual((second["revisionString"], second["rotational"]), ("0370", False))
 
     def test_ohai_and_lldp(self):
-        self.assertEqual(parsers.parse_task(reply(parsers.OHAI, '{"ipaddress": "1.2.3.4"}')).data,
-                         {"ipaddress": "1.2.3.4"})
+        self.assertEqual(
+            parsers.parse_task(reply(parsers.OHAI, '{"ipaddress": "1.2.3.4"}')).data, {"ipaddress": "1.2.3.4"}
+        )
         lldp = parsers.parse_task(reply(parsers.LLDP, "lldp.eth0.chassis.name=sw1\nlldp.eth0.port.ifname=Eth1/3\n"))
         self.assertEqual(lldp.data, {"eth0": {"chassis": {"name": "sw1"}, "port": {"ifname": "Eth1/3"}}})
 

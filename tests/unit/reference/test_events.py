@@ -1,5 +1,6 @@
 """RackHD's event envelope and keys, the recording bus, the heartbeat, and an AMQP bus whose broker
 is down (publishing must neither raise nor block, and the password must not be logged)."""
+
 import socket
 import time
 import unittest
@@ -10,13 +11,16 @@ from rackharness.reference.events_memory import RecordingEventBus
 
 class EnvelopeTest(unittest.TestCase):
     def test_routing_key_and_envelope(self):
-        self.assertEqual(external_routing_key("node", "added", "information", "n1", "n1"),
-                         "node.added.information.n1.n1")
-        self.assertEqual(external_routing_key("graph", "started", "information", "g1", None),
-                         "graph.started.information.g1")
+        self.assertEqual(
+            external_routing_key("node", "added", "information", "n1", "n1"), "node.added.information.n1.n1"
+        )
+        self.assertEqual(
+            external_routing_key("graph", "started", "information", "g1", None), "graph.started.information.g1"
+        )
         event = external_event("graph", "finished", "information", "g1", "n1", {"status": "succeeded"})
-        self.assertEqual(list(event), ["version", "type", "action", "severity", "typeId", "nodeId", "data",
-                                       "createdAt"])
+        self.assertEqual(
+            list(event), ["version", "type", "action", "severity", "typeId", "nodeId", "data", "createdAt"]
+        )
         self.assertEqual(event["version"], "1.0")
         self.assertRegex(event["createdAt"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -30,8 +34,9 @@ class EnvelopeTest(unittest.TestCase):
         self.assertGreaterEqual(len(keys), 2)
         self.assertEqual(set(keys), {"heartbeat.updated.information.rack.example.on-http"})
         first, second = (body["data"] for _key, body in bus.published[:2])
-        self.assertEqual((first["name"], first["lastUpdate"], second["lastUpdate"]),
-                         ("on-http", None, first["currentTime"]))
+        self.assertEqual(
+            (first["name"], first["lastUpdate"], second["lastUpdate"]), ("on-http", None, first["currentTime"])
+        )
         self.assertGreater(second["nextUpdate"], second["currentTime"])
         with self.assertRaises(ValueError):
             Heartbeat(bus, interval=0)
@@ -87,8 +92,9 @@ class MemoryBrokerBusTest(unittest.TestCase):
             added = tracker.expect("node.added.information.*.*")
             removed = tracker.expect("node.removed.information.#")
             beat = tracker.expect("heartbeat.updated.information.rack.example.on-http")
-            response = client.post("/api/2.0/nodes", data=json.dumps({"name": "n1", "type": "compute"}),
-                                   content_type="application/json")
+            response = client.post(
+                "/api/2.0/nodes", data=json.dumps({"name": "n1", "type": "compute"}), content_type="application/json"
+            )
             self.assertEqual(response.status_code, 201)
             node_id = response.get_json()["id"]
             self.assertEqual(client.delete(f"/api/2.0/nodes/{node_id}").status_code, 204)

@@ -1,12 +1,21 @@
 """RackHD's hook filters (on-core lib/common/hook.js): JavaScript regexes over the envelope's fields,
 every field of a filter must match, any filter suffices, no filters means every event."""
+
 import unittest
 
 from rackharness.reference.hook_filters import check_filters, hook_matches, js_regex, js_string
 
 NODE = "5f0000000000000000000001"
-ADDED = {"version": "1.0", "type": "node", "action": "added", "severity": "information", "typeId": NODE,
-         "nodeId": NODE, "data": {"nodeType": "compute"}, "createdAt": "2024-01-01T00:00:00.000Z"}
+ADDED = {
+    "version": "1.0",
+    "type": "node",
+    "action": "added",
+    "severity": "information",
+    "typeId": NODE,
+    "nodeId": NODE,
+    "data": {"nodeType": "compute"},
+    "createdAt": "2024-01-01T00:00:00.000Z",
+}
 HEARTBEAT = {**ADDED, "type": "heartbeat", "action": "updated", "typeId": "host.on-http", "nodeId": None}
 
 
@@ -33,8 +42,10 @@ class HookMatchesTest(unittest.TestCase):
     def test_values_are_javascript_strings(self):
         self.assertTrue(hook_matches(HEARTBEAT, [{"nodeId": "^null$"}]))  # String(null)
         self.assertTrue(hook_matches(ADDED, [{"data": "^\\[object Object\\]$"}]))
-        self.assertEqual([js_string(v) for v in (True, 3.0, 2.5, [1, None, "a"], {"a": 1})],
-                         ["true", "3", "2.5", "1,,a", "[object Object]"])
+        self.assertEqual(
+            [js_string(v) for v in (True, 3.0, 2.5, [1, None, "a"], {"a": 1})],
+            ["true", "3", "2.5", "1,,a", "[object Object]"],
+        )
 
     def test_non_string_patterns_are_converted_as_new_RegExp_does(self):
         self.assertTrue(hook_matches({**ADDED, "typeId": "x5y"}, [{"typeId": 5}]))

@@ -1,15 +1,16 @@
 """The /hooks API in-process over mongomock: RackHD's shapes and statuses, and delivery after each write."""
+
 import json
 import unittest
 import uuid
 
-from rackharness.transports.mongo.chooser import connect
-from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
 from rackharness.errors import PrerequisiteError
 from rackharness.reference.app import create_app
 from rackharness.reference.context import TargetContext
 from rackharness.reference.events_memory import RecordingEventBus
 from rackharness.reference.hooks import HookDelivery, HookedEventBus
+from rackharness.transports.mongo.chooser import connect
+from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
 
 URL = "http://192.0.2.1:9/events"
 
@@ -54,18 +55,24 @@ class HooksApiTest(unittest.TestCase):
 
     def test_duplicate_url_is_409(self):
         first = self.call("POST", "/hooks", {"url": URL}, 201)
-        self.assert_error(self.call("POST", "/hooks", {"url": URL}, 409), 409, "duplicate hook found")  # RackHD says no more
+        self.assert_error(
+            self.call("POST", "/hooks", {"url": URL}, 409), 409, "duplicate hook found"
+        )  # RackHD says no more
         self.assertEqual(self.call("GET", "/hooks"), [first])
         other = self.call("POST", "/hooks", {"url": URL + "/2"}, 201)
         self.assert_error(self.call("PATCH", f"/hooks/{other['id']}", {"url": URL}, 409), 409, "duplicate")
 
     def test_bad_bodies_are_400_saying_what(self):
         # RackHD's swagger validator: "Validation errors" with z-schema's messages (../shared/rackhd-captures)
-        for body, text in (({"name": "x"}, "Missing required property: url"),
-                           ({"url": "not a url"}, "didn't pass validation for format uri"),
-                           ({"url": "ftp://h/x"}, "http:// or https://"), ({"url": URL, "x": 1}, "Additional properties not allowed"),
-                           ({"url": URL, "filters": {"type": "node"}}, "Expected type array but found type object"),
-                           ({"url": URL, "filters": [{"action": "(add"}]}, "filters/0/action"), ([URL], "type")):
+        for body, text in (
+            ({"name": "x"}, "Missing required property: url"),
+            ({"url": "not a url"}, "didn't pass validation for format uri"),
+            ({"url": "ftp://h/x"}, "http:// or https://"),
+            ({"url": URL, "x": 1}, "Additional properties not allowed"),
+            ({"url": URL, "filters": {"type": "node"}}, "Expected type array but found type object"),
+            ({"url": URL, "filters": [{"action": "(add"}]}, "filters/0/action"),
+            ([URL], "type"),
+        ):
             self.assert_error(self.call("POST", "/hooks", body, 400), 400, text)
         self.assertEqual(self.call("GET", "/hooks"), [])
 

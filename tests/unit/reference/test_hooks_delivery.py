@@ -1,14 +1,15 @@
 """Webhook delivery: real POSTs to a local HTTP sink, off the publisher's thread; a failing URL does not
 stop the others; a full queue drops and counts; a URL's password never reaches the logs."""
+
 import json
 import logging
 import socket
 import threading
 import unittest
 
-from rackharness.suite.sink import WebhookSink
 from rackharness.reference.events_memory import RecordingEventBus
 from rackharness.reference.hooks import HookDelivery, HookedEventBus
+from rackharness.suite.sink import WebhookSink
 
 NODE = "5f0000000000000000000001"
 
@@ -52,8 +53,10 @@ class DeliveryTest(unittest.TestCase):
         return HookedEventBus(self.inner, self.delivery(**kwargs))
 
     def test_matching_hooks_get_the_envelope_published_on_amqp(self):
-        self.hooks = [{"url": self.sink.url("added"), "filters": [{"action": "^added$"}]},
-                      {"url": self.sink.url("all"), "filters": []}]
+        self.hooks = [
+            {"url": self.sink.url("added"), "filters": [{"action": "^added$"}]},
+            {"url": self.sink.url("all"), "filters": []},
+        ]
         bus = self.bus()
         bus.publish_external("node", "added", "information", NODE, NODE, {"nodeType": "compute"})
         bus.publish_external("node", "removed", "information", NODE, NODE, {"nodeType": "compute"})
@@ -65,8 +68,12 @@ class DeliveryTest(unittest.TestCase):
         self.assertEqual({got.content_type for got in self.sink.arrivals()}, {"application/json"})
 
     def test_a_failing_url_does_not_stop_the_others(self):
-        self.hooks = [{"url": f"http://127.0.0.1:{closed_port()}/refused"}, {"url": self.sink.url("fail")},
-                      {"url": "ftp://example.invalid/x"}, {"url": self.sink.url("ok")}]
+        self.hooks = [
+            {"url": f"http://127.0.0.1:{closed_port()}/refused"},
+            {"url": self.sink.url("fail")},
+            {"url": "ftp://example.invalid/x"},
+            {"url": self.sink.url("ok")},
+        ]
         delivery = self.delivery()
         with self.assertLogs("rackharness.reference.hooks", "WARNING") as logs:
             for n in range(3):
@@ -90,8 +97,10 @@ class DeliveryTest(unittest.TestCase):
 
     def test_a_password_in_a_url_never_reaches_the_logs(self):
         secret = "s3cr3t-pw"
-        self.hooks = [{"url": f"http://user:{secret}@127.0.0.1:{closed_port()}/x"},
-                      {"url": self.sink.url("fail").replace("http://", f"http://user:{secret}@")}]
+        self.hooks = [
+            {"url": f"http://user:{secret}@127.0.0.1:{closed_port()}/x"},
+            {"url": self.sink.url("fail").replace("http://", f"http://user:{secret}@")},
+        ]
         delivery = self.delivery()
         with self.assertLogs("rackharness.reference.hooks", logging.DEBUG) as logs:
             delivery.offer({"type": "node"})

@@ -1,5 +1,6 @@
 """/ibms (records, schemas, body checks), POST /obms/led and POST /tags/{name}/nodes/workflows, in-process
 over mongomock with the real workflow engine (noop OBMs, and an IPMI service whose BMC is a fake)."""
+
 import json
 import unittest
 
@@ -39,8 +40,10 @@ class ApiCase(unittest.TestCase):
         self.db = FakeDatabase()
         self.ctx = TargetContext(db=self.db, events=RecordingEventBus())
         self.caller = FakeCaller()
-        obms = ObmRegistry({"noop-obm-service": NoopObmService(), "ipmi-obm-service": IpmiObmService(self.caller)},
-                           sealer=self.ctx.sealer)
+        obms = ObmRegistry(
+            {"noop-obm-service": NoopObmService(), "ipmi-obm-service": IpmiObmService(self.caller)},
+            sealer=self.ctx.sealer,
+        )
         self.ctx.engine = self.engine = WorkflowEngine(self.ctx, obms=obms)
         self.addCleanup(self.engine.close)
         self.client = create_app(self.ctx).test_client()
@@ -53,8 +56,9 @@ class ApiCase(unittest.TestCase):
 
     def node(self, **fields):
         oid = ObjectId()
-        self.db.nodes.insert_one({"_id": oid, "name": "n", "type": "compute", "identifiers": [], "relations": [],
-                                  **fields})
+        self.db.nodes.insert_one(
+            {"_id": oid, "name": "n", "type": "compute", "identifiers": [], "relations": [], **fields}
+        )
         return str(oid)
 
 
@@ -64,23 +68,32 @@ class IbmsApiTest(ApiCase):
         self.assertEqual(self.call("GET", "/ibms"), [])
         created = self.call("PUT", "/ibms", {"nodeId": nid, **SSH}, 201)
         self.assertEqual(created["node"], f"/api/2.0/nodes/{nid}")
-        self.assertEqual((created["service"], created["config"]), ("ssh-ibm-service", {"host": "192.0.2.9", "user": "root"}))
+        self.assertEqual(
+            (created["service"], created["config"]), ("ssh-ibm-service", {"host": "192.0.2.9", "user": "root"})
+        )
         self.assertNotIn("s3cret-pw", json.dumps(self.call("GET", "/ibms")))
         self.assertEqual(self.call("GET", f"/ibms/{created['id']}"), created)
         again = self.call("PUT", "/ibms", {"nodeId": nid, **SSH}, 201)
         self.assertEqual(again["id"], created["id"], "one record per (node, service)")
-        patched = self.call("PATCH", f"/ibms/{created['id']}",
-                            {"service": "ssh-ibm-service", "config": {"host": "192.0.2.10", "user": "u", "privateKey": "K"}})
+        patched = self.call(
+            "PATCH",
+            f"/ibms/{created['id']}",
+            {"service": "ssh-ibm-service", "config": {"host": "192.0.2.10", "user": "u", "privateKey": "K"}},
+        )
         self.assertEqual((patched["node"], patched["config"]), (nid, {"host": "192.0.2.10", "user": "u"}))
-        self.assertEqual(self.call("GET", "/nodes/" + nid)["ibms"], [{"service": "ssh-ibm-service",
-                                                                     "ref": f"/api/2.0/ibms/{created['id']}"}])
+        self.assertEqual(
+            self.call("GET", "/nodes/" + nid)["ibms"],
+            [{"service": "ssh-ibm-service", "ref": f"/api/2.0/ibms/{created['id']}"}],
+        )
         self.call("DELETE", f"/ibms/{created['id']}", status=204)
         self.assertEqual(self.call("GET", "/ibms"), [])
 
     def test_bodies_are_checked_before_the_target(self):
         self.assertIn("Invalid type: array (expected object)", self.call("PUT", "/ibms", [], 400)["message"])
-        self.assertIn("Missing required property: config",
-                      self.call("PUT", "/ibms", {"service": "ssh-ibm-service"}, 400)["message"])
+        self.assertIn(
+            "Missing required property: config",
+            self.call("PUT", "/ibms", {"service": "ssh-ibm-service"}, 400)["message"],
+        )
         no_password = {"service": "ssh-ibm-service", "config": {"host": "h", "user": "u"}}
         self.assertIn("anyOf", self.call("PUT", "/ibms", {"nodeId": ABSENT, **no_password}, 400)["message"])
         self.assertIn("unknown IBM service", self.call("PUT", "/ibms", {"service": "x", "config": {}}, 400)["message"])
@@ -93,10 +106,14 @@ class IbmsApiTest(ApiCase):
             self.assertEqual(error["message"], f"Could not find ibm with identifier {ABSENT}")
 
     def test_definitions(self):
-        self.assertEqual(self.call("GET", "/ibms/definitions"), ["/api/2.0/ibms/definitions/snmp-ibm-service.json",
-                                                                 "/api/2.0/ibms/definitions/ssh-ibm-service.json"])
+        self.assertEqual(
+            self.call("GET", "/ibms/definitions"),
+            ["/api/2.0/ibms/definitions/snmp-ibm-service.json", "/api/2.0/ibms/definitions/ssh-ibm-service.json"],
+        )
         ssh = self.call("GET", "/ibms/definitions/ssh-ibm-service.json")
-        self.assertEqual((ssh["title"], ssh["definitions"]["Ibm"]["required"]), ("ssh-ibm-service", ["service", "config"]))
+        self.assertEqual(
+            (ssh["title"], ssh["definitions"]["Ibm"]["required"]), ("ssh-ibm-service", ["service", "config"])
+        )
         self.assertEqual(self.call("GET", "/ibms/definitions/snmp-ibm-service")["title"], "snmp-ibm-service")
         self.assertIn("Not Found", self.call("GET", "/ibms/definitions/rackharness-absent", status=404)["message"])
 
@@ -106,10 +123,16 @@ class NodeActionsTest(ApiCase):
         self.assertEqual(self.call("POST", "/obms/led", [], 400)["message"], "Must specify nodeId in body")
         self.assertEqual(self.call("POST", "/obms/led", {"value": True}, 400)["message"], "Must specify nodeId in body")
         nid = self.node()
-        self.assertEqual(self.call("POST", "/obms/led", {"nodeId": nid}, 404)["message"],
-                         f"No IPMI OBM Settings Found ({nid}).")
-        self.db.obms.insert_one({"node": ObjectId(nid), "service": "ipmi-obm-service",
-                                 "config": self.ctx.sealer.seal({"host": "192.0.2.7", "user": "admin", "password": "pw"})})
+        self.assertEqual(
+            self.call("POST", "/obms/led", {"nodeId": nid}, 404)["message"], f"No IPMI OBM Settings Found ({nid})."
+        )
+        self.db.obms.insert_one(
+            {
+                "node": ObjectId(nid),
+                "service": "ipmi-obm-service",
+                "config": self.ctx.sealer.seal({"host": "192.0.2.7", "user": "admin", "password": "pw"}),
+            }
+        )
         self.call("POST", "/obms/led", {"nodeId": nid, "value": True}, 201)
         self.call("POST", "/obms/led", {"nodeId": nid}, 201)
         self.assertEqual([call["data"] for call in self.caller.calls], [[0, 1], [0]])
@@ -124,10 +147,14 @@ class NodeActionsTest(ApiCase):
         tagged, other = self.node(tags=["rack-a"]), self.node(tags=["rack-b"])
         self.db.obms.insert_one({"node": ObjectId(tagged), "service": "noop-obm-service", "config": {}})
         started = self.call("POST", "/tags/rack-a/nodes/workflows?name=Graph.noop-example", {}, 202)
-        self.assertEqual([(graph["injectableName"], graph["node"]) for graph in started], [("Graph.noop-example", tagged)])
+        self.assertEqual(
+            [(graph["injectableName"], graph["node"]) for graph in started], [("Graph.noop-example", tagged)]
+        )
         self.assertEqual(self.db.graphobjects.count_documents({"node": other}), 0)
-        self.assertEqual(self.call("POST", "/tags/rack-a/nodes/workflows", {"name": "Graph.RackHarness.Absent"},
-                                   404)["status"], "404")
+        self.assertEqual(
+            self.call("POST", "/tags/rack-a/nodes/workflows", {"name": "Graph.RackHarness.Absent"}, 404)["status"],
+            "404",
+        )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The libraries a fresh RackHD has (files, profiles, templates, views, schemas, poller types) and PATCH /roles,
 in-process over mongomock: what each answers with nothing uploaded, and which rule wins where two could."""
+
 import json
 import unittest
 
@@ -31,8 +32,14 @@ class LibraryApiTest(unittest.TestCase):
         self.assertIn(text, body["message"])
 
     def test_nothing_uploaded_lists_are_empty(self):
-        for path in ("/files", "/files/static/list", "/profiles/metadata", "/templates/metadata", "/views",
-                     "/schemas/tasks"):
+        for path in (
+            "/files",
+            "/files/static/list",
+            "/profiles/metadata",
+            "/templates/metadata",
+            "/views",
+            "/schemas/tasks",
+        ):
             self.assertEqual(self.call("GET", path).get_json(), [], path)
 
     def test_unknown_names_are_404_in_rackhds_body(self):
@@ -71,7 +78,9 @@ class LibraryApiTest(unittest.TestCase):
         self.assertEqual([entry["name"] for entry in library], ["ipmi", "snmp", "redfish"])
         self.assertEqual(library, [dict(entry) for entry in POLLER_LIBRARY])
         ipmi = self.call("GET", "/pollers/library/ipmi").get_json()
-        self.assertEqual(({c["key"] for c in ipmi["config"]}, ipmi["node"]), ({"host", "user", "password", "alerts"}, True))
+        self.assertEqual(
+            ({c["key"] for c in ipmi["config"]}, ipmi["node"]), ({"host", "user", "password", "alerts"}, True)
+        )
         self.assert_not_found("GET", "/pollers/library/wsman", "wsman")
         self.assert_not_found("GET", f"/pollers/{ABSENT}", "workitem")  # api/pollers.py still answers ids
         self.assertEqual(self.client.get("/api/current/pollers/library").status_code, 200)
@@ -81,8 +90,9 @@ class LibraryApiTest(unittest.TestCase):
         changed = self.call("PATCH", "/roles/Auditor", {"privileges": ["Read", "Write"]}).get_json()
         self.assertEqual(changed, {"role": "Auditor", "privileges": ["Read", "Write"]})
         self.assertEqual(self.call("GET", "/roles/Auditor").get_json(), changed)
-        self.assertEqual(self.call("PATCH", "/roles/Auditor", {"privileges": "Read"}, status=400).get_json()["status"],
-                         "400")
+        self.assertEqual(
+            self.call("PATCH", "/roles/Auditor", {"privileges": "Read"}, status=400).get_json()["status"], "400"
+        )
         self.assert_not_found("PATCH", "/roles/rackharness-absent", "Role Not Found: rackharness-absent")
 
 

@@ -1,4 +1,5 @@
 """OBM secrets are encrypted at rest as RackHD does (AES-256-CBC under sharedKey, "<iv>.<ciphertext>")."""
+
 import unittest
 
 import mongomock

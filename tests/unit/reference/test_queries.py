@@ -1,4 +1,5 @@
 """Query-string filters as on-http takes them."""
+
 import unittest
 
 from bson import ObjectId
@@ -10,8 +11,9 @@ from rackharness.reference.queries import list_filter
 
 class ListFilterTest(unittest.TestCase):
     def test_paging_and_sort_are_not_filters(self):
-        self.assertEqual(list_filter(MultiDict({"$skip": "1", "$top": "2", "sort": "-name", "type": "compute"})),
-                         {"type": "compute"})
+        self.assertEqual(
+            list_filter(MultiDict({"$skip": "1", "$top": "2", "sort": "-name", "type": "compute"})), {"type": "compute"}
+        )
 
     def test_typed_values_also_match(self):
         self.assertEqual(list_filter(MultiDict({"autoDiscover": "true"})), {"autoDiscover": {"$in": ["true", True]}})
@@ -33,8 +35,13 @@ class FieldNameTest(unittest.TestCase):
     """Field names come from the query string: anything Mongo would choke on (or run) is a 400."""
 
     def test_bad_names_are_refused(self):
-        for args in ({"\x00\x1a": "x"}, {"$gt": "1"}, {"a..b": "1"}, {"query": '{"name": {"$ne": null}}'},
-                     {"query": '{"bad\\u0000": 1}'}):
+        for args in (
+            {"\x00\x1a": "x"},
+            {"$gt": "1"},
+            {"a..b": "1"},
+            {"query": '{"name": {"$ne": null}}'},
+            {"query": '{"bad\\u0000": 1}'},
+        ):
             with self.subTest(args=args), self.assertRaises(ApiError) as refused:
                 list_filter(MultiDict(args))
             self.assertEqual(refused.exception.status, 400)

@@ -1,4 +1,5 @@
 """Relation list editing and request parsing (the database side is tested in the API tests)."""
+
 import unittest
 
 from rackharness.reference.documents import ApiError
@@ -18,8 +19,9 @@ class RelationListTest(unittest.TestCase):
 
     def test_removing_the_last_target_drops_the_entry_only_for_that_type(self):
         relations = [{"relationType": "contains", "targets": ["a"]}, {"relationType": "poweredBy", "targets": ["a"]}]
-        self.assertEqual(without_targets(relations, "contains", ["a"]),
-                         [{"relationType": "poweredBy", "targets": ["a"]}])
+        self.assertEqual(
+            without_targets(relations, "contains", ["a"]), [{"relationType": "poweredBy", "targets": ["a"]}]
+        )
 
     def test_every_type_mirrors_back(self):
         for relation_type, mirror in MIRROR.items():

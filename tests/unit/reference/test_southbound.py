@@ -1,6 +1,7 @@
 """The southbound protocol without services: the command channel between jobs and a node's task
 runner (GET/POST /tasks/{id}), the jobs that talk through it (documents offered, replies handled,
 failures, cancel), and what /profiles and bootstrap.js render."""
+
 import threading
 import time
 import unittest
@@ -94,8 +95,9 @@ class JobHarness:
     def __init__(self, job, options, *, config=None):
         self.db = FakeDatabase()
         self.events = RecordingEventBus()
-        self.ctx = TargetContext(db=self.db, events=self.events, config=config or {},
-                                 southbound=CommandChannel(wait_seconds=0.2))
+        self.ctx = TargetContext(
+            db=self.db, events=self.events, config=config or {}, southbound=CommandChannel(wait_seconds=0.2)
+        )
         self.cancelled = CancelToken()
         self.run = JobRun(self.db, ObmRegistry({}), NODE, options, self.cancelled, ctx=self.ctx, task_id="task-1")
         self.error = None
@@ -108,6 +110,7 @@ class JobHarness:
                 self.error = str(exc)
             finally:
                 self.done.set()
+
         self.thread = threading.Thread(target=main, daemon=True)
         self.thread.start()
 
@@ -120,16 +123,27 @@ class JobHarness:
 
 
 class CatalogJobTest(unittest.TestCase):
-    COMMANDS = [{"command": "sudo ipmitool lan print", "acceptedResponseCodes": [1]}, "sudo ipmitool sel",
-                {"command": "sudo ipmitool lan print 2", "acceptedResponseCodes": [1]}]
+    COMMANDS = [
+        {"command": "sudo ipmitool lan print", "acceptedResponseCodes": [1]},
+        "sudo ipmitool sel",
+        {"command": "sudo ipmitool lan print 2", "acceptedResponseCodes": [1]},
+    ]
 
     def test_the_offered_document_and_the_stored_catalogs(self):
         harness = JobHarness(jobs.linux_catalog, {"commands": self.COMMANDS})
         outcome, document = harness.fetch()
         self.assertEqual(outcome, "commands")
-        self.assertEqual(document, {"identifier": NODE, "tasks": [
-            {"cmd": "sudo ipmitool lan print", "acceptedResponseCodes": [1]}, {"cmd": "sudo ipmitool sel"},
-            {"cmd": "sudo ipmitool lan print 2", "acceptedResponseCodes": [1]}]})
+        self.assertEqual(
+            document,
+            {
+                "identifier": NODE,
+                "tasks": [
+                    {"cmd": "sudo ipmitool lan print", "acceptedResponseCodes": [1]},
+                    {"cmd": "sudo ipmitool sel"},
+                    {"cmd": "sudo ipmitool lan print 2", "acceptedResponseCodes": [1]},
+                ],
+            },
+        )
         document["tasks"][0].update(stdout=LAN, stderr="", error=None)
         document["tasks"][1].update(stdout=out.SEL_INFO, stderr="", error=None)
         document["tasks"][2].update(error={"killed": False, "code": 1, "signal": None, "cmd": "x"})
@@ -151,8 +165,11 @@ class CatalogJobTest(unittest.TestCase):
         document["tasks"][1].update(error={"code": 127, "killed": False}, stderr="sudo: ipmitool: command not found")
         harness.ctx.southbound.respond(NODE, document)
         error = harness.finish()
-        self.assertEqual(error, "Encountered a failure running remote commands: command 'sudo ipmitool sel' on node "
-                                f"{NODE} failed (exit code 127: sudo: ipmitool: command not found)")
+        self.assertEqual(
+            error,
+            "Encountered a failure running remote commands: command 'sudo ipmitool sel' on node "
+            f"{NODE} failed (exit code 127: sudo: ipmitool: command not found)",
+        )
         self.assertEqual(list(harness.db["catalogs"].find({})), [])
 
     def test_a_reply_without_tasks_and_cancel(self):
@@ -169,8 +186,9 @@ class CatalogJobTest(unittest.TestCase):
         harness = JobHarness(jobs.linux_commands, {"commands": "sudo ipmitool chassis bootdev pxe"})
         self.assertEqual(harness.fetch()[1]["tasks"], [{"cmd": "sudo ipmitool chassis bootdev pxe"}])
         self.assertEqual(harness.fetch(), ("empty", None))
-        harness.ctx.southbound.respond(NODE, {"tasks": [{"cmd": "sudo ipmitool chassis bootdev pxe", "stdout": "ok",
-                                                          "error": None}]})
+        harness.ctx.southbound.respond(
+            NODE, {"tasks": [{"cmd": "sudo ipmitool chassis bootdev pxe", "stdout": "ok", "error": None}]}
+        )
         self.assertIsNone(harness.finish())
 
 
@@ -191,22 +209,50 @@ class NodeJobsTest(unittest.TestCase):
 
 class JobPiecesTest(unittest.TestCase):
     def test_build_commands(self):
-        self.assertEqual(jobs.build_commands(["a", {"command": "b", "acceptedResponseCodes": [1], "timeout": 5,
-                                                    "catalog": {"source": "s", "format": "json"}}]),
-                         [{"cmd": "a"}, {"cmd": "b", "acceptedResponseCodes": [1], "timeout": 5, "source": "s",
-                                         "format": "json", "catalog": True}])
+        self.assertEqual(
+            jobs.build_commands(
+                [
+                    "a",
+                    {
+                        "command": "b",
+                        "acceptedResponseCodes": [1],
+                        "timeout": 5,
+                        "catalog": {"source": "s", "format": "json"},
+                    },
+                ]
+            ),
+            [
+                {"cmd": "a"},
+                {
+                    "cmd": "b",
+                    "acceptedResponseCodes": [1],
+                    "timeout": 5,
+                    "source": "s",
+                    "format": "json",
+                    "catalog": True,
+                },
+            ],
+        )
         with self.assertRaises(JobError) as caught:
             jobs.build_commands([{"command": "x", "sudo": True}])
         self.assertIn("sudo option is not supported", str(caught.exception))
 
     def test_remote_failures(self):
-        jobs.check_remote_failures(NODE, [{"cmd": "a", "error": None}, {"cmd": "b", "error": {}},
-                                          {"cmd": "c", "error": {"code": 1}, "acceptedResponseCodes": [1]}], [])
+        jobs.check_remote_failures(
+            NODE,
+            [
+                {"cmd": "a", "error": None},
+                {"cmd": "b", "error": {}},
+                {"cmd": "c", "error": {"code": 1}, "acceptedResponseCodes": [1]},
+            ],
+            [],
+        )
         with self.assertRaises(JobError):
             jobs.check_remote_failures(NODE, [{"cmd": "a", "error": "Error: spawn failed"}], [])
         # the code list the target offered counts when the reply dropped it
-        jobs.check_remote_failures(NODE, [{"cmd": "c", "error": {"code": 1}}],
-                                   [{"cmd": "c", "acceptedResponseCodes": [1]}])
+        jobs.check_remote_failures(
+            NODE, [{"cmd": "c", "error": {"code": 1}}], [{"cmd": "c", "acceptedResponseCodes": [1]}]
+        )
 
     def test_condition(self):
         options = {"autoCreateObm": "true", "when": "{{options.autoCreateObm}}"}
@@ -221,8 +267,11 @@ class JobPiecesTest(unittest.TestCase):
 
 class ProfilesTest(unittest.TestCase):
     def setUp(self):
-        self.ctx = TargetContext(db=FakeDatabase(), events=RecordingEventBus(),
-                                 config={"apiServerAddress": "172.31.128.1", "apiServerPort": 9030})
+        self.ctx = TargetContext(
+            db=FakeDatabase(),
+            events=RecordingEventBus(),
+            config={"apiServerAddress": "172.31.128.1", "apiServerPort": 9030},
+        )
 
     def test_discovery_options_as_rackhd_builds_them(self):
         self.ctx.config.update(autoCreateObm=True, skipResetPostDiscovery="true")
@@ -236,9 +285,14 @@ class ProfilesTest(unittest.TestCase):
         self.assertEqual(options["skip-pollers"], {"skipPollersCreation": "false"})
 
     def test_linux_profile_points_the_microkernel_back(self):
-        options = {"kernelFile": "vmlinuz-x", "initrdFile": "initrd-x",
-                   "kernelUri": "{{ file.server }}/common/{{ options.kernelFile }}",
-                   "basefsUri": "{{ api.server }}/common/base.img", "comport": "ttyS1", "kargs": {"acpi": "off"}}
+        options = {
+            "kernelFile": "vmlinuz-x",
+            "initrdFile": "initrd-x",
+            "kernelUri": "{{ file.server }}/common/{{ options.kernelFile }}",
+            "basefsUri": "{{ api.server }}/common/base.img",
+            "comport": "ttyS1",
+            "kargs": {"acpi": "off"},
+        }
         text = profiles.linux_ipxe(self.ctx, "52:54:00:00:01:00", options)
         self.assertTrue(text.startswith("#!ipxe\n"))
         self.assertIn("kernel http://172.31.128.1:9030/common/vmlinuz-x\n", text)
@@ -249,10 +303,12 @@ class ProfilesTest(unittest.TestCase):
         self.assertIn("acpi=off", text)
 
     def test_other_texts(self):
-        self.assertIn("chain http://172.31.128.1:9030/api/current/profiles?macs=${macs}",
-                      profiles.redirect_ipxe(self.ctx))
-        self.assertIn("echo RackHD: No active workflow",
-                      profiles.ipxe_info(self.ctx, "m", profiles.NO_WORKFLOW_MESSAGE))
+        self.assertIn(
+            "chain http://172.31.128.1:9030/api/current/profiles?macs=${macs}", profiles.redirect_ipxe(self.ctx)
+        )
+        self.assertIn(
+            "echo RackHD: No active workflow", profiles.ipxe_info(self.ctx, "m", profiles.NO_WORKFLOW_MESSAGE)
+        )
         script = profiles.bootstrap_js(self.ctx, NODE)
         self.assertIn(f"tasksPath = '/api/current/tasks/{NODE}'", script)
         self.assertIn("server = '172.31.128.1'", script)

@@ -1,4 +1,5 @@
 """RackHD's static file server under /common/ (httpStaticRoot): the microkernel the VMs' iPXE fetches."""
+
 import tempfile
 import unittest
 from pathlib import Path

@@ -1,12 +1,17 @@
 """Tag rules (the SKU rule grammar) evaluated against catalogs, and tag bodies checked (no database)."""
+
 import unittest
 
 from rackharness.reference.api.tags import check_tag_body, rule_passes, rules_match, sources_of, value_at
 from rackharness.reference.documents import ApiError
 
-CATALOGS = {"dmi": {"System Information": {"Product Name": "VirtualBox", "Serial Number": "0"},
-                    "Memory": [{"Size": "16 GB"}, {"Size": "8 GB"}]},
-            "ohai": {"cpu": {"total": 8}, "kernel": {"modules": ["kvm", "e1000"]}}}
+CATALOGS = {
+    "dmi": {
+        "System Information": {"Product Name": "VirtualBox", "Serial Number": "0"},
+        "Memory": [{"Size": "16 GB"}, {"Size": "8 GB"}],
+    },
+    "ohai": {"cpu": {"total": 8}, "kernel": {"modules": ["kvm", "e1000"]}},
+}
 
 
 class ValueAtTest(unittest.TestCase):
@@ -51,8 +56,10 @@ class RulePassesTest(unittest.TestCase):
 
 class RulesMatchTest(unittest.TestCase):
     def test_every_rule_must_pass_and_no_rules_match_nothing(self):
-        rules = [{"path": "dmi.System Information.Product Name", "equals": "VirtualBox"},
-                 {"path": "ohai.cpu.total", "min": 4}]
+        rules = [
+            {"path": "dmi.System Information.Product Name", "equals": "VirtualBox"},
+            {"path": "ohai.cpu.total", "min": 4},
+        ]
         self.assertTrue(rules_match(rules, CATALOGS))
         self.assertFalse(rules_match(rules + [{"path": "ohai.cpu.total", "max": 4}], CATALOGS))
         self.assertFalse(rules_match([], CATALOGS))
@@ -80,8 +87,9 @@ class CheckTagBodyTest(unittest.TestCase):
         self.assertEqual(self.refused({"name": "t"}), "ValidationError: Missing required property: rules")
         self.assertIn("Additional properties not allowed", self.refused({"name": "t", "rules": [], "x": 1}))
         self.assertIn("String is too short (0 chars), minimum 1", self.refused({"name": "", "rules": []}))
-        self.assertEqual(self.refused({"name": "t", "rules": "dmi.a"}),
-                         "Validation errors Expected type array but found type string")
+        self.assertEqual(
+            self.refused({"name": "t", "rules": "dmi.a"}), "Validation errors Expected type array but found type string"
+        )
         self.assertIn("Missing required property: path", self.refused({"name": "t", "rules": [{"equals": "x"}]}))
         self.refused({"name": "t", "rules": [{"path": "dmi.a", "equals": "x", "contains": "y"}]})
         self.refused({"name": "t", "rules": [{"path": "dmi.a", "sameAs": "x"}]})

@@ -1,4 +1,5 @@
 """Port checks naming the holder, URL redaction, install hints."""
+
 import os
 import socket
 import unittest
@@ -39,8 +40,9 @@ class PortCheckTest(unittest.TestCase):
 
 class RedactionTest(unittest.TestCase):
     def test_password_is_masked(self):
-        self.assertEqual(redact_url("amqp://rackhd:s3cr%23t@127.0.0.1:5672/%2F"),
-                         "amqp://rackhd:***@127.0.0.1:5672/%2F")
+        self.assertEqual(
+            redact_url("amqp://rackhd:s3cr%23t@127.0.0.1:5672/%2F"), "amqp://rackhd:***@127.0.0.1:5672/%2F"
+        )
         self.assertEqual(redact_url("mongodb://u:p@[::1]:27017/pxe"), "mongodb://u:***@[::1]:27017/pxe")
 
     def test_url_without_password_is_unchanged(self):

@@ -1,4 +1,5 @@
 """ManagedProcess / is_running / stop against real (small) processes."""
+
 import json
 import os
 import shutil
@@ -84,7 +85,9 @@ class ManagedProcessTest(unittest.TestCase):
             ProcessRecord.from_dict({"name": "x", "pid": "not a pid"})
 
     def test_start_logs_and_stop_leaves_nothing(self):
-        record = self.spawn("echoer", [sys.executable, "-c", "print('hello', 6 * 7, flush=True); import time; time.sleep(60)"])
+        record = self.spawn(
+            "echoer", [sys.executable, "-c", "print('hello', 6 * 7, flush=True); import time; time.sleep(60)"]
+        )
         Condition(probe=lambda: "hello 42" in Path(record.log_file).read_text(), what="output", timeout=10).wait()
         self.assertTrue(is_running(record))
         self.assertNotEqual(os.getpgid(record.pid), os.getpgid(0))
@@ -137,12 +140,14 @@ class ManagedProcessTest(unittest.TestCase):
         self.assertTrue(is_running(record))
 
     def test_crash_fails_readiness_at_once_with_log_tail(self):
-        record = self.spawn("crasher", [sys.executable, "-c",
-                                        "import sys; print('fatal: config missing', flush=True); sys.exit(3)"])
+        record = self.spawn(
+            "crasher", [sys.executable, "-c", "import sys; print('fatal: config missing', flush=True); sys.exit(3)"]
+        )
         began = time.monotonic()
         with self.assertRaises(ReadinessTimeout) as caught:
-            PortOpen(port=free_port(), timeout=30, is_alive=lambda: is_running(record),
-                     log_file=Path(record.log_file)).wait()
+            PortOpen(
+                port=free_port(), timeout=30, is_alive=lambda: is_running(record), log_file=Path(record.log_file)
+            ).wait()
         self.assertLess(time.monotonic() - began, 5, "a dead process must not wait out the timeout")
         self.assertIn("exited", str(caught.exception))
         self.assertIn("fatal: config missing", str(caught.exception))

@@ -1,4 +1,5 @@
 """Service objects: prerequisites name the install command, configs quote secrets, no I/O."""
+
 import os
 import unittest
 from pathlib import Path
@@ -13,8 +14,16 @@ SUDO = "" if os.geteuid() == 0 else "sudo "
 
 
 def rabbit(**overrides):
-    args = dict(host="127.0.0.1", port=21672, dist_port=21673, epmd_port=21674, user="rackhd",
-                password="s3cret", data_dir=Path("/nonexistent/rh/rabbitmq"), log_dir=Path("/nonexistent/rh/logs"))
+    args = dict(
+        host="127.0.0.1",
+        port=21672,
+        dist_port=21673,
+        epmd_port=21674,
+        user="rackhd",
+        password="s3cret",
+        data_dir=Path("/nonexistent/rh/rabbitmq"),
+        log_dir=Path("/nonexistent/rh/logs"),
+    )
     args.update(overrides)
     return RabbitMqService(**args)
 
@@ -34,9 +43,14 @@ class RabbitMqConfigTest(unittest.TestCase):
         self.assertRegex(rabbit().node_name, r"^rackharness-[0-9a-f]{10}@localhost$")
 
     def test_ports_are_private_settings(self):
-        self.assertEqual(rabbit().port_settings(), {
-            "amqp.port": ("127.0.0.1", 21672), "amqp.dist_port": ("127.0.0.1", 21673),
-            "amqp.epmd_port": ("127.0.0.1", 21674)})
+        self.assertEqual(
+            rabbit().port_settings(),
+            {
+                "amqp.port": ("127.0.0.1", 21672),
+                "amqp.dist_port": ("127.0.0.1", 21673),
+                "amqp.epmd_port": ("127.0.0.1", 21674),
+            },
+        )
 
     def test_secret_only_in_url(self):
         service = rabbit(password="p@ss/w#rd")

@@ -1,4 +1,5 @@
 """SuiteContext: unique names and MACs, skips that say what is missing, no I/O until asked."""
+
 import re
 import unittest
 
@@ -8,8 +9,9 @@ from rackharness.suite.sut import SystemUnderTest
 
 class SuiteContextTest(unittest.TestCase):
     def setUp(self):
-        self.ctx = SuiteContext(SystemUnderTest(api_url="http://127.0.0.1:9", amqp_url=None, mongo_url=None,
-                                            source="test"), run_id="a1b2c3")
+        self.ctx = SuiteContext(
+            SystemUnderTest(api_url="http://127.0.0.1:9", amqp_url=None, mongo_url=None, source="test"), run_id="a1b2c3"
+        )
 
     def test_names_carry_the_prefix_and_never_repeat(self):
         names = {self.ctx.name("node") for _ in range(50)}
@@ -47,11 +49,18 @@ class PowerControlTest(unittest.TestCase):
 
     def setUp(self):
         from rackharness.stack_info import BmcAccess, NodeInfo
+
         self.NodeInfo, self.BmcAccess = NodeInfo, BmcAccess
-        nodes = (NodeInfo("n1", (), BmcAccess("10.0.0.1", 623, "admin", "pw")),
-                 NodeInfo("n2", (), BmcAccess("10.0.0.2", 623, "admin", "pw"), power_control=False))
-        self.ctx = SuiteContext(SystemUnderTest(api_url="http://127.0.0.1:9", amqp_url=None, mongo_url=None,
-                                            nodes=nodes, source="inventory lab.yaml"), run_id="a1b2c3")
+        nodes = (
+            NodeInfo("n1", (), BmcAccess("10.0.0.1", 623, "admin", "pw")),
+            NodeInfo("n2", (), BmcAccess("10.0.0.2", 623, "admin", "pw"), power_control=False),
+        )
+        self.ctx = SuiteContext(
+            SystemUnderTest(
+                api_url="http://127.0.0.1:9", amqp_url=None, mongo_url=None, nodes=nodes, source="inventory lab.yaml"
+            ),
+            run_id="a1b2c3",
+        )
 
     def test_destructive_tests_get_only_power_controllable_nodes(self):
         self.assertEqual([n.name for n in self.ctx.bmc_nodes(power=True)], ["n1"])
@@ -64,6 +73,7 @@ class PowerControlTest(unittest.TestCase):
 
     def test_a_node_outside_the_inventory_is_refused(self):
         from rackharness.errors import UsageError
+
         stranger = self.NodeInfo("n9", (), self.BmcAccess("10.0.0.9", 623, "admin", "pw"))
         with self.assertRaises(UsageError) as caught:
             self.ctx.obm(stranger)

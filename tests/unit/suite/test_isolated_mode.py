@@ -1,4 +1,5 @@
 """Which rack the suite tests in isolated mode, and the isolated provider's state record (no process starts)."""
+
 import tempfile
 import unittest
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The known-differences file: the loader's validation, the project's own file, and which targets the marks apply to."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,14 +10,27 @@ import unittest
 from pathlib import Path
 
 from rackharness.suite.known_differences import (
-    DEFAULT_PATH, KnownDifference, KnownDifferences, KnownDifferencesError, load, parse,
+    DEFAULT_PATH,
+    KnownDifference,
+    KnownDifferences,
+    KnownDifferencesError,
+    load,
+    parse,
 )
 from rackharness.suite.sut import SystemUnderTest, identity_from_answer
 
 ROOT = Path(__file__).resolve().parents[3]
-GOOD = {"version": 1, "differences": [{"test": "tests.rackhd.test_x.Case.method", "rackhd": ["2.60.7"],
-                                       "reason": "answers 200 where its spec documents 201",
-                                       "evidence": "POST /x answered 200."}]}
+GOOD = {
+    "version": 1,
+    "differences": [
+        {
+            "test": "tests.rackhd.test_x.Case.method",
+            "rackhd": ["2.60.7"],
+            "reason": "answers 200 where its spec documents 201",
+            "evidence": "POST /x answered 200.",
+        }
+    ],
+}
 
 
 def entry(**changes):
@@ -32,7 +46,8 @@ class LoaderTest(unittest.TestCase):
         return path
 
     def test_a_good_file_loads(self):
-        known = load(self.write("""
+        known = load(
+            self.write("""
             version: 1
             differences:
               - test: tests.rackhd.test_x.Case.method
@@ -41,7 +56,8 @@ class LoaderTest(unittest.TestCase):
                   answers 200 where
                   its spec documents 201
                 evidence: POST /x answered 200.
-        """))
+        """)
+        )
         self.assertEqual(len(known), 1)
         difference = known.get("tests.rackhd.test_x.Case.method")
         self.assertEqual(difference.rackhd, ("2.60.7", "2.60.8"))
@@ -58,8 +74,10 @@ class LoaderTest(unittest.TestCase):
             "no version": ({"differences": []}, "`version` must be 1"),
             "extra key": ({**GOOD, "notes": 1}, "unknown top-level key"),
             "differences not a list": ({"version": 1, "differences": {}}, "must be a list"),
-            "missing reason": ({"version": 1, "differences": [{"test": "a.b", "rackhd": ["1"], "evidence": "e"}]},
-                               "missing reason"),
+            "missing reason": (
+                {"version": 1, "differences": [{"test": "a.b", "rackhd": ["1"], "evidence": "e"}]},
+                "missing reason",
+            ),
             "unknown field": (entry(severity="high"), "unknown key(s) severity"),
             "bad test id": (entry(test="not an id"), "dotted test id"),
             "no version listed": (entry(rackhd=[]), "non-empty list of RackHD versions"),
@@ -105,8 +123,9 @@ class AppliesTest(unittest.TestCase):
         self.assertEqual(rackhd.what(), "RackHD 2.60.7")
         unversioned = identity_from_answer(SystemUnderTest(api_url="http://x", amqp_url=None, mongo_url=None), 200, {})
         # RackHD tells no version and none is configured: the version the suite was checked against, said assumed
-        self.assertEqual((unversioned.kind, unversioned.version, unversioned.version_assumed),
-                         ("rackhd", "2.60.7", True))
+        self.assertEqual(
+            (unversioned.kind, unversioned.version, unversioned.version_assumed), ("rackhd", "2.60.7", True)
+        )
         self.assertIn("assumed: RackHD's API tells no version; set suite.rackhd_version", unversioned.what())
         self.assertEqual(identity_from_answer(base, None, {}).kind, "unknown")
 
@@ -115,12 +134,15 @@ class ProjectFileTest(unittest.TestCase):
     def test_every_entry_names_a_test_of_the_suite(self):
         known = load(ROOT / DEFAULT_PATH)
         self.assertGreater(len(known), 0)
-        code = ("import sys; from rackharness.suite.matrix import load_suite; "
-                "from rackharness.suite.decorators import DEFAULT_REGISTRY; from rackharness.suite.plan import SuitePlan; "
-                "load_suite('tests/rackhd', '.'); "
-                "print('\\n'.join(e.id for e in SuitePlan.build(DEFAULT_REGISTRY, final_groups=('cleanup',)).entries))")
-        ids = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                             timeout=120).stdout.split()
+        code = (
+            "import sys; from rackharness.suite.matrix import load_suite; "
+            "from rackharness.suite.decorators import DEFAULT_REGISTRY; from rackharness.suite.plan import SuitePlan; "
+            "load_suite('tests/rackhd', '.'); "
+            "print('\\n'.join(e.id for e in SuitePlan.build(DEFAULT_REGISTRY, final_groups=('cleanup',)).entries))"
+        )
+        ids = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
+        ).stdout.split()
         self.assertEqual(known.unknown_tests(ids), [])
 
 

@@ -1,4 +1,5 @@
 """docs/tested-matrix.md is exactly what `rackharness matrix` generates from the suite."""
+
 import unittest
 from pathlib import Path
 
@@ -13,5 +14,6 @@ class TestedMatrixDocTest(unittest.TestCase):
         self.assertIn("| `smoke` |", page)
         self.assertIn("## `cleanup`", page)
         on_disk = (ROOT / "docs" / "tested-matrix.md").read_text(encoding="utf-8")
-        self.assertEqual(on_disk, page, "docs/tested-matrix.md is stale: run "
-                                        "`rackharness matrix --write docs/tested-matrix.md`")
+        self.assertEqual(
+            on_disk, page, "docs/tested-matrix.md is stale: run `rackharness matrix --write docs/tested-matrix.md`"
+        )

@@ -1,4 +1,5 @@
 """SuitePlan on private proboscis registries: order, selection, final groups, and the errors it refuses with."""
+
 import unittest
 
 from rackharness.suite.decorators import TestRegistry
@@ -8,6 +9,7 @@ from rackharness.suite.plan import PlanError, SuitePlan
 def make(registry, name, **info):
     def fn():
         pass
+
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"{name} verifies something.\n\nMore words."
     registry.register(fn, **info)
@@ -67,7 +69,7 @@ class PlanErrorTest(unittest.TestCase):
         registry = TestRegistry()
         make(registry, "n", groups=["nodes"])
         make(registry, "o", groups=["obms"])
-        make(registry, "w", groups=["workflows"], depends_on_groups=["nodes" "obms"])  # noqa: ISC001
+        make(registry, "w", groups=["workflows"], depends_on_groups=["nodes" "obms"])  # fmt: skip # noqa: ISC001
         with self.assertRaises(PlanError) as caught:
             SuitePlan.build(registry)
         message = str(caught.exception)
@@ -81,8 +83,10 @@ class PlanErrorTest(unittest.TestCase):
         make(registry, "n", groups=["nodes"], runs_after_groups=["nodez"])
         with self.assertRaises(PlanError) as caught:
             SuitePlan.build(registry)
-        self.assertIn("runs_after_groups names group 'nodez', which no test belongs to (did you mean 'nodes'?)",
-                      str(caught.exception))
+        self.assertIn(
+            "runs_after_groups names group 'nodez', which no test belongs to (did you mean 'nodes'?)",
+            str(caught.exception),
+        )
 
     def test_unknown_selection_is_refused(self):
         registry = TestRegistry()

@@ -1,4 +1,5 @@
 """The suite's record/replay sessions (rackharness.suite.recording): the system under test and run id on tape."""
+
 from __future__ import annotations
 
 import tempfile
@@ -24,18 +25,40 @@ from rackharness.transports.amqp.memory_side import forget_broker
 from rackharness.transports.http_out.in_process import forget, serve
 from rackharness.transports.mongo.mongomock_side import forget as forget_mongo
 
-NODES = (NodeInfo("node-01", ("52:54:00:aa:bb:01", "52:54:00:aa:bb:02"),
-                  BmcAccess("10.0.0.5", 623, "admin", "BmcPw-one", mac="52:54:00:cc:dd:01"),
-                  uuid="0b9f3c52-1d2e-4f60-8a7b-0c1d2e3f4a5b", serial="SN-1", profile="quanta-d51", sku="gold",
-                  ip="10.0.1.5"),
-         NodeInfo("node-02", ("52:54:00:aa:bb:03",), BmcAccess("10.0.0.6", 624, "root", "BmcPw-two"),
-                  power_control=False, fault="bmc-silent"))
-TARGET = SystemUnderTest(api_url="http://10.0.0.2:9090", amqp_url="amqp://rackhd:AmqpPw-1@10.0.0.2:5672/%2F",
-                         mongo_url="mongodb://10.0.0.2:27017", database="pxe", nodes=NODES, source="config file lab.yaml",
-                         provider="local", auth=AuthAccess("https://10.0.0.2:9093", "admin", "ApiPw-123", "TokSecret-1",
-                                                           token_expire=3600),
-                         callback_port=40417, api_timeout=20.0, discover_timeout=300.0, kind="reference",
-                         version="0.1.0")
+NODES = (
+    NodeInfo(
+        "node-01",
+        ("52:54:00:aa:bb:01", "52:54:00:aa:bb:02"),
+        BmcAccess("10.0.0.5", 623, "admin", "BmcPw-one", mac="52:54:00:cc:dd:01"),
+        uuid="0b9f3c52-1d2e-4f60-8a7b-0c1d2e3f4a5b",
+        serial="SN-1",
+        profile="quanta-d51",
+        sku="gold",
+        ip="10.0.1.5",
+    ),
+    NodeInfo(
+        "node-02",
+        ("52:54:00:aa:bb:03",),
+        BmcAccess("10.0.0.6", 624, "root", "BmcPw-two"),
+        power_control=False,
+        fault="bmc-silent",
+    ),
+)
+TARGET = SystemUnderTest(
+    api_url="http://10.0.0.2:9090",
+    amqp_url="amqp://rackhd:AmqpPw-1@10.0.0.2:5672/%2F",
+    mongo_url="mongodb://10.0.0.2:27017",
+    database="pxe",
+    nodes=NODES,
+    source="config file lab.yaml",
+    provider="local",
+    auth=AuthAccess("https://10.0.0.2:9093", "admin", "ApiPw-123", "TokSecret-1", token_expire=3600),
+    callback_port=40417,
+    api_timeout=20.0,
+    discover_timeout=300.0,
+    kind="reference",
+    version="0.1.0",
+)
 
 
 class RecordingTestCase(unittest.TestCase):
@@ -53,8 +76,11 @@ class RecordingTestCase(unittest.TestCase):
         self.assertIs(leaked, clock.REAL, "a deck left its virtual clock installed")
 
     def config(self, *, tapes_dir: Path | None = None, tape_set: str = "reference"):
-        flags = {"tapes.dir": (str(tapes_dir or self.tapes_dir), "test"), "tapes.set": (tape_set, "test"),
-                 "tapes.record_dir": (str(self.record_dir), "test")}
+        flags = {
+            "tapes.dir": (str(tapes_dir or self.tapes_dir), "test"),
+            "tapes.set": (tape_set, "test"),
+            "tapes.record_dir": (str(self.record_dir), "test"),
+        }
         return load_config(None, environ={}, flags=flags)
 
     def record(self, mode: RecordMode = RecordMode.ALL, run_id: str = "3f2a1c", target: SystemUnderTest = TARGET):
@@ -98,7 +124,9 @@ class RecordThenReplayTest(RecordingTestCase):
         deck, _ = self.record(target=bare)
         deck.close()
         self.assertTrue((self.record_dir / "rackhd-2.60.7" / "_session.json").is_file())
-        deck, target, _ = replay_session(RecordMode.NONE, self.config(tapes_dir=self.record_dir, tape_set="rackhd-2.60.7"))
+        deck, target, _ = replay_session(
+            RecordMode.NONE, self.config(tapes_dir=self.record_dir, tape_set="rackhd-2.60.7")
+        )
         self.addCleanup(deck.close)
         self.assertEqual(target, replace(bare, callback_host="10.0.0.1", source=target.source))
         self.assertIsNone(target.auth)
@@ -140,8 +168,11 @@ class ReplaySessionErrorsTest(RecordingTestCase):
         with self.assertRaises(UsageError) as caught:
             replay_session(RecordMode.NONE, self.config(tape_set="reference"))
         error = caught.exception
-        self.assertIn(f"RACKHARNESS_RECORD_MODE=none: no tape set 'reference' at {self.tapes_dir / 'reference'} "
-                      "(no _session.json); sets there: lab-rackhd-2.60.7, rackhd-2.60.7", error.message)
+        self.assertIn(
+            f"RACKHARNESS_RECORD_MODE=none: no tape set 'reference' at {self.tapes_dir / 'reference'} "
+            "(no _session.json); sets there: lab-rackhd-2.60.7, rackhd-2.60.7",
+            error.message,
+        )
         self.assertIn("RACKHARNESS_RECORD_MODE=all", error.hint)
         self.assertIn("rackharness tapes promote", error.hint)
         self.assertIn("RACKHARNESS_TAPES_SET", error.hint)
@@ -160,8 +191,9 @@ class ReplaySessionErrorsTest(RecordingTestCase):
         self.assertIs(clock.current(), clock.REAL, "a failed replay_session must give the real clock back")
 
     def test_session_tape_with_a_broken_system(self):
-        Tape({"test": "(session)", "session": {RUN_KEY: "3f2a1c", SUT_KEY: {"api_url": "http://x", "nodes": [{}]}}}
-             ).save(self.tapes_dir / "reference" / "_session.json")
+        Tape(
+            {"test": "(session)", "session": {RUN_KEY: "3f2a1c", SUT_KEY: {"api_url": "http://x", "nodes": [{}]}}}
+        ).save(self.tapes_dir / "reference" / "_session.json")
         with self.assertRaises((KeyError, TypeError)):
             replay_session(RecordMode.NONE, self.config())
         self.assertIs(clock.current(), clock.REAL, "a failed replay_session must give the real clock back")

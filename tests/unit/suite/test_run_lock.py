@@ -1,4 +1,5 @@
 """One suite run at a time per API: the second is refused at once, and a killed run frees the lock."""
+
 from __future__ import annotations
 
 import signal

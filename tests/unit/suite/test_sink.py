@@ -1,5 +1,6 @@
 """The suite's webhook sink: where it listens (suite.callback_host, else the route to the API host) and
 what it records."""
+
 import unittest
 
 import requests
@@ -35,13 +36,17 @@ class SinkTest(unittest.TestCase):
         self.assertEqual((url_host("::1"), url_host("10.0.0.1")), ("[::1]", "10.0.0.1"))
 
     def test_context_uses_the_configured_host_and_port(self):
-        target = SystemUnderTest(api_url="http://192.0.2.50:8080", amqp_url=None, mongo_url=None,
-                             callback_host="127.0.0.1")
+        target = SystemUnderTest(
+            api_url="http://192.0.2.50:8080", amqp_url=None, mongo_url=None, callback_host="127.0.0.1"
+        )
         with SuiteContext(target, run_id="abcdef").webhook_sink() as sink:
             self.assertEqual(sink.base_url, f"http://127.0.0.1:{sink.port}/rh-suite-abcdef")
 
     def test_settings_reach_the_target_from_the_environment(self):
-        environ = {"RACKHARNESS_TARGET_URL": "http://10.0.0.5:8080", "RACKHARNESS_SUITE_CALLBACK_HOST": "10.0.0.9",
-                   "RACKHARNESS_SUITE_CALLBACK_PORT": "24999"}
+        environ = {
+            "RACKHARNESS_TARGET_URL": "http://10.0.0.5:8080",
+            "RACKHARNESS_SUITE_CALLBACK_HOST": "10.0.0.9",
+            "RACKHARNESS_SUITE_CALLBACK_PORT": "24999",
+        }
         target = resolve_system_under_test(environ=environ)
         self.assertEqual((target.callback_host, target.callback_port), ("10.0.0.9", 24999))

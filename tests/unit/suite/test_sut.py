@@ -1,4 +1,5 @@
 """Where the suite's target comes from: a config file, RACKHARNESS_* or the stack state."""
+
 import tempfile
 import unittest
 from pathlib import Path
@@ -14,21 +15,34 @@ class ResolveTargetTest(unittest.TestCase):
 
     def test_config_file_gives_every_endpoint_and_masks_the_password(self):
         path = self.dir / "lab.yaml"
-        path.write_text("target:\n  url: http://rackhd.lab:8080/\n  database: monorail\n"
-                        "amqp:\n  url: amqp://tester:s3cret@rackhd.lab:5672/%2F\n"
-                        "mongo:\n  url: mongodb://rackhd.lab:27017\n")
+        path.write_text(
+            "target:\n  url: http://rackhd.lab:8080/\n  database: monorail\n"
+            "amqp:\n  url: amqp://tester:s3cret@rackhd.lab:5672/%2F\n"
+            "mongo:\n  url: mongodb://rackhd.lab:27017\n"
+        )
         target = resolve_system_under_test(path, environ={})
-        self.assertEqual((target.api_url, target.amqp_url, target.mongo_url, target.database),
-                         ("http://rackhd.lab:8080", "amqp://tester:s3cret@rackhd.lab:5672/%2F",
-                          "mongodb://rackhd.lab:27017", "monorail"))
+        self.assertEqual(
+            (target.api_url, target.amqp_url, target.mongo_url, target.database),
+            (
+                "http://rackhd.lab:8080",
+                "amqp://tester:s3cret@rackhd.lab:5672/%2F",
+                "mongodb://rackhd.lab:27017",
+                "monorail",
+            ),
+        )
         self.assertEqual(target.nodes, ())
         self.assertIn(f"config file {path}", target.describe())
         self.assertNotIn("s3cret", target.describe())
         self.assertNotIn("s3cret", repr(target))
 
     def test_environment_alone_names_a_target(self):
-        target = resolve_system_under_test(environ={"RACKHARNESS_TARGET_URL": "http://10.0.0.5:9090",
-                                         "RACKHARNESS_AMQP_PASSWORD": "p@ss", "RACKHARNESS_AMQP_HOST": "10.0.0.5"})
+        target = resolve_system_under_test(
+            environ={
+                "RACKHARNESS_TARGET_URL": "http://10.0.0.5:9090",
+                "RACKHARNESS_AMQP_PASSWORD": "p@ss",
+                "RACKHARNESS_AMQP_HOST": "10.0.0.5",
+            }
+        )
         self.assertEqual(target.api_url, "http://10.0.0.5:9090")
         self.assertEqual(target.amqp_url, "amqp://guest:p%40ss@10.0.0.5:21672/%2F")
         self.assertIn("environment RACKHARNESS_TARGET_URL", target.source)
@@ -57,11 +71,23 @@ class ResolveTargetTest(unittest.TestCase):
         self.assertIn("--rack-config", caught.exception.hint)
 
     def test_stack_state_gives_endpoints_and_bmcs(self):
-        node = {"name": "node-01", "macs": ["52:54:00:00:00:01"],
-                "bmc": {"host": "127.0.0.1", "port": 18230, "user": "admin", "password": "hidden"}}
-        StateStore(self.dir).save(RackState(provider="local", status="up", endpoints={
-            "api_url": "http://127.0.0.1:21080/", "amqp_url": "amqp://guest:guest@127.0.0.1:21672/%2F",
-            "mongo_url": "mongodb://127.0.0.1:21017", "nodes": [node]}))
+        node = {
+            "name": "node-01",
+            "macs": ["52:54:00:00:00:01"],
+            "bmc": {"host": "127.0.0.1", "port": 18230, "user": "admin", "password": "hidden"},
+        }
+        StateStore(self.dir).save(
+            RackState(
+                provider="local",
+                status="up",
+                endpoints={
+                    "api_url": "http://127.0.0.1:21080/",
+                    "amqp_url": "amqp://guest:guest@127.0.0.1:21672/%2F",
+                    "mongo_url": "mongodb://127.0.0.1:21017",
+                    "nodes": [node],
+                },
+            )
+        )
         target = resolve_system_under_test(environ={"RACKHARNESS_STATE_DIR": str(self.dir)})
         self.assertEqual(target.api_url, "http://127.0.0.1:21080")
         self.assertEqual([n.name for n in target.nodes], ["node-01"])

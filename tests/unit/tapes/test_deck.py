@@ -1,4 +1,5 @@
 """The tape deck (rackharness.tapes.deck): recording, replaying, misses, deliveries, the virtual clock, modes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,20 +16,43 @@ from rackharness.tapes.tape import SESSION, Tape, file_name, load
 T0 = "2026-12-03T12:00:00+00:00"
 T0_EPOCH = dt.datetime.fromisoformat(T0).timestamp()
 TEST = "tests.rackhd.test_workflows.Workflows.test_run"
-REC_UUID, LIVE_UUID, OTHER_UUID = ("0b9f3c52-1d2e-4f60-8a7b-0c1d2e3f4a5b", "7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9",
-                                   "11111111-2222-4333-8444-555555555555")
+REC_UUID, LIVE_UUID, OTHER_UUID = (
+    "0b9f3c52-1d2e-4f60-8a7b-0c1d2e3f4a5b",
+    "7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9",
+    "11111111-2222-4333-8444-555555555555",
+)
 REC_OID, LIVE_OID = "5f0c3b2a9d1e8a0011223344", "64a1b2c3d4e5f60718293a4b"
 
 
 def request(path: str, method: str = "GET", body=None) -> dict:
-    return {"method": method, "path": path, "query": [], "body": body, "url": "http://10.0.0.2:9090" + path,
-            "headers": {"Authorization": "Bearer recorded-token-1"}}
+    return {
+        "method": method,
+        "path": path,
+        "query": [],
+        "body": body,
+        "url": "http://10.0.0.2:9090" + path,
+        "headers": {"Authorization": "Bearer recorded-token-1"},
+    }
 
 
-def call(path: str, response, *, method: str = "GET", body=None, at: float = 0.0, seam: str = "http_out",
-         channel: str = "api") -> dict:
-    return {"seam": seam, "kind": "call", "channel": channel, "at": at, "request": request(path, method, body),
-            "response": response}
+def call(
+    path: str,
+    response,
+    *,
+    method: str = "GET",
+    body=None,
+    at: float = 0.0,
+    seam: str = "http_out",
+    channel: str = "api",
+) -> dict:
+    return {
+        "seam": seam,
+        "kind": "call",
+        "channel": channel,
+        "at": at,
+        "request": request(path, method, body),
+        "response": response,
+    }
 
 
 def delivery(channel: str, message: dict, *, at: float = 0.0, seam: str = "amqp") -> dict:
@@ -57,8 +81,14 @@ class DeckTestCase(unittest.TestCase):
         clock.install(clock.REAL)
         self.assertIs(leaked, clock.REAL, "the deck left its virtual clock installed")
 
-    def deck(self, mode: RecordMode, *, replay_dir: Path | None = None, record_dir: Path | None = None,
-             header: dict | None = None) -> Deck:
+    def deck(
+        self,
+        mode: RecordMode,
+        *,
+        replay_dir: Path | None = None,
+        record_dir: Path | None = None,
+        header: dict | None = None,
+    ) -> Deck:
         deck = Deck(mode, replay_dir=replay_dir, record_dir=record_dir, header=header)
         self.addCleanup(deck.close)
         return deck
@@ -67,6 +97,7 @@ class DeckTestCase(unittest.TestCase):
         def run():
             self.live_calls.append(name)
             return answer
+
         return run
 
     def must_not_run(self):
@@ -76,19 +107,28 @@ class DeckTestCase(unittest.TestCase):
 
 class RecordAllTest(DeckTestCase):
     def test_records_calls_and_deliveries_per_test_and_the_session(self):
-        deck = self.deck(RecordMode.ALL, replay_dir=self.tapes, record_dir=self.tapes,
-                         header={"system": "reference", "target": "reference target 0.1.0"})
+        deck = self.deck(
+            RecordMode.ALL,
+            replay_dir=self.tapes,
+            record_dir=self.tapes,
+            header={"system": "reference", "target": "reference target 0.1.0"},
+        )
         self.assertIs(clock.current(), clock.REAL, "a recording runs on the real clock")
         self.assertTrue(deck.session.recording)
         self.assertFalse(deck.replaying_session)
         deck.session_data["run_id"] = "run-1"
-        self.assertEqual(deck.call("http_out", "api", request("/api/2.0/config"), self.live({"status": 200})),
-                         {"status": 200})
+        self.assertEqual(
+            deck.call("http_out", "api", request("/api/2.0/config"), self.live({"status": 200})), {"status": 200}
+        )
 
         deck.begin(TEST)
         self.assertEqual(deck.reel.tape.test, TEST)
-        answer = deck.call("http_out", "api", request("/api/2.0/workflows", "POST", {"name": "Graph.Noop"}),
-                           self.live({"status": 201, "body": {"json": {"instanceId": "wf-1"}}}))
+        answer = deck.call(
+            "http_out",
+            "api",
+            request("/api/2.0/workflows", "POST", {"name": "Graph.Noop"}),
+            self.live({"status": 201, "body": {"json": {"instanceId": "wf-1"}}}),
+        )
         self.assertEqual(answer, {"status": 201, "body": {"json": {"instanceId": "wf-1"}}})
         deck.delivered("amqp", "amq.gen-q1", {"routing_key": "graph.finished", "body": {"status": "succeeded"}})
         time.sleep(0.02)
@@ -105,9 +145,10 @@ class RecordAllTest(DeckTestCase):
         self.assertEqual(tape.header["target"], "reference target 0.1.0")
         recorded_at = dt.datetime.fromisoformat(tape.header["recorded_at"])
         self.assertLess(abs(recorded_at.timestamp() - time.time()), 60)
-        self.assertEqual([(i["seq"], i["kind"], i["seam"], i["channel"]) for i in tape.interactions],
-                         [(0, "call", "http_out", "api"), (1, "delivery", "amqp", "amq.gen-q1"),
-                          (2, "call", "amqp", "broker")])
+        self.assertEqual(
+            [(i["seq"], i["kind"], i["seam"], i["channel"]) for i in tape.interactions],
+            [(0, "call", "http_out", "api"), (1, "delivery", "amqp", "amq.gen-q1"), (2, "call", "amqp", "broker")],
+        )
         self.assertEqual(tape.interactions[0]["request"]["body"], {"name": "Graph.Noop"})
         self.assertEqual(tape.interactions[0]["response"]["status"], 201)
         self.assertEqual(tape.interactions[1]["message"]["body"], {"status": "succeeded"})
@@ -136,9 +177,10 @@ class RecordAllTest(DeckTestCase):
         deck.call("http_out", "api", request("/api/2.0/hooks", "POST"), create_hook)
         deck.delivered("amqp", "q", {"routing_key": "after"})
         tape = load(deck.end())
-        self.assertEqual([(i["seq"], i["kind"], i.get("request", {}).get("path")) for i in tape.interactions],
-                         [(0, "call", "/first"), (1, "call", "/api/2.0/hooks"), (2, "delivery", None),
-                          (3, "delivery", None)])
+        self.assertEqual(
+            [(i["seq"], i["kind"], i.get("request", {}).get("path")) for i in tape.interactions],
+            [(0, "call", "/first"), (1, "call", "/api/2.0/hooks"), (2, "delivery", None), (3, "delivery", None)],
+        )
         self.assertLessEqual(tape.interactions[1]["at"], tape.interactions[2]["at"])
 
         replay = Deck(RecordMode.NONE, replay_dir=self.tapes, record_dir=None)
@@ -174,8 +216,12 @@ class RecordAllTest(DeckTestCase):
 class ReplayTest(DeckTestCase):
     def setUp(self):
         super().setUp()
-        write_tape(self.tapes, SESSION, [call("/api/2.0/config", {"status": 200, "body": {"json": {"v": 1}}}, at=20.0)],
-                   session={"run_id": "run-1"})
+        write_tape(
+            self.tapes,
+            SESSION,
+            [call("/api/2.0/config", {"status": 200, "body": {"json": {"v": 1}}}, at=20.0)],
+            session={"run_id": "run-1"},
+        )
 
     def test_answers_come_from_the_tape_without_live(self):
         write_tape(self.tapes, TEST, [call("/api/2.0/nodes", {"status": 200, "body": {"json": []}})])
@@ -183,8 +229,16 @@ class ReplayTest(DeckTestCase):
         self.assertTrue(deck.replaying_session)
         self.assertEqual(deck.session_data, {"run_id": "run-1"})
         deck.begin(TEST)
-        replayed = deck.call("http_out", "api", {**request("/api/2.0/nodes"), "url": "http://other-lab:8080/x",
-                                                 "headers": {"Authorization": "Bearer another"}}, self.must_not_run)
+        replayed = deck.call(
+            "http_out",
+            "api",
+            {
+                **request("/api/2.0/nodes"),
+                "url": "http://other-lab:8080/x",
+                "headers": {"Authorization": "Bearer another"},
+            },
+            self.must_not_run,
+        )
         self.assertEqual(replayed, {"status": 200, "body": {"json": []}})
         self.assertIsNone(deck.end(), "a replay writes nothing")
         self.assertEqual(self.live_calls, [])
@@ -194,19 +248,34 @@ class ReplayTest(DeckTestCase):
         self.assertIn(f"replayed tapes from {self.tapes}", deck.report())
 
     def test_first_unplayed_match_order(self):
-        write_tape(self.tapes, TEST, [
-            call("/api/2.0/workflows", {"status": 201, "body": {"json": {"instanceId": "wf-1"}}}, method="POST",
-                 body={"name": "Graph.Noop"}, at=0.5),
-            call("/api/2.0/workflows/wf-1", {"status": 200, "body": {"json": {"status": "running"}}}, at=1.0),
-            call("/api/2.0/workflows/wf-1", {"status": 200, "body": {"json": {"status": "running"}}}, at=2.0),
-            call("/api/2.0/workflows/wf-1", {"status": 200, "body": {"json": {"status": "succeeded"}}}, at=3.0)])
+        write_tape(
+            self.tapes,
+            TEST,
+            [
+                call(
+                    "/api/2.0/workflows",
+                    {"status": 201, "body": {"json": {"instanceId": "wf-1"}}},
+                    method="POST",
+                    body={"name": "Graph.Noop"},
+                    at=0.5,
+                ),
+                call("/api/2.0/workflows/wf-1", {"status": 200, "body": {"json": {"status": "running"}}}, at=1.0),
+                call("/api/2.0/workflows/wf-1", {"status": 200, "body": {"json": {"status": "running"}}}, at=2.0),
+                call("/api/2.0/workflows/wf-1", {"status": 200, "body": {"json": {"status": "succeeded"}}}, at=3.0),
+            ],
+        )
         deck = self.deck(RecordMode.NONE, replay_dir=self.tapes)
         deck.begin(TEST)
-        created = deck.call("http_out", "api", request("/api/2.0/workflows", "POST", {"name": "Graph.Noop"}),
-                            self.must_not_run)
+        created = deck.call(
+            "http_out", "api", request("/api/2.0/workflows", "POST", {"name": "Graph.Noop"}), self.must_not_run
+        )
         self.assertEqual(created["status"], 201)
-        states = [deck.call("http_out", "api", request("/api/2.0/workflows/wf-1"), self.must_not_run)
-                  ["body"]["json"]["status"] for _ in range(3)]
+        states = [
+            deck.call("http_out", "api", request("/api/2.0/workflows/wf-1"), self.must_not_run)["body"]["json"][
+                "status"
+            ]
+            for _ in range(3)
+        ]
         self.assertEqual(states, ["running", "running", "succeeded"])
         self.assertEqual(deck.reel.played, {0, 1, 2, 3})
         with self.assertRaises(TapeMiss) as caught:  # a fourth poll: the tape has no more
@@ -214,9 +283,14 @@ class ReplayTest(DeckTestCase):
         self.assertIn("played already", str(caught.exception))
 
     def test_a_request_not_on_the_tape_is_a_tape_miss_saying_why(self):
-        path = write_tape(self.tapes, TEST, [
-            call("/api/2.0/workflows", {"status": 201}, method="POST", body={"name": "Graph.Noop"}),
-            call("/api/2.0/nodes", {"status": 200})])
+        path = write_tape(
+            self.tapes,
+            TEST,
+            [
+                call("/api/2.0/workflows", {"status": 201}, method="POST", body={"name": "Graph.Noop"}),
+                call("/api/2.0/nodes", {"status": 200}),
+            ],
+        )
         deck = self.deck(RecordMode.NONE, replay_dir=self.tapes)
         deck.begin(TEST)
         with self.assertRaises(TapeMiss) as caught:
@@ -234,13 +308,27 @@ class ReplayTest(DeckTestCase):
         self.assertEqual(self.live_calls, [])
 
     def test_a_miss_shows_no_password(self):
-        write_tape(self.tapes, TEST, [call("/api/2.0/obms", {"status": 201}, method="PUT",
-                                           body={"config": {"host": "h", "password": "Recorded-pw1"}})])
+        write_tape(
+            self.tapes,
+            TEST,
+            [
+                call(
+                    "/api/2.0/obms",
+                    {"status": 201},
+                    method="PUT",
+                    body={"config": {"host": "h", "password": "Recorded-pw1"}},
+                )
+            ],
+        )
         deck = self.deck(RecordMode.NONE, replay_dir=self.tapes)
         deck.begin(TEST)
         with self.assertRaises(TapeMiss) as caught:
-            deck.call("http_out", "api", request("/api/2.0/obms", "PUT", {"config": {"host": "g", "password": "Live-pw2"}}),
-                      self.must_not_run)
+            deck.call(
+                "http_out",
+                "api",
+                request("/api/2.0/obms", "PUT", {"config": {"host": "g", "password": "Live-pw2"}}),
+                self.must_not_run,
+            )
         text = str(caught.exception)
         self.assertNotIn("Recorded-pw1", text)
         self.assertNotIn("Live-pw2", text)
@@ -270,20 +358,28 @@ class ReplayTest(DeckTestCase):
             deck.call("http_out", "api", request("/api/2.0/nodes"), self.must_not_run)
         text = str(caught.exception)
         expected = self.tapes / "tests.rackhd.test_new.New.test_never_recorded.json"
-        self.assertIn(f"test tests.rackhd.test_new.New.test_never_recorded: no tape at {expected}; "
-                      "replay cannot answer http_out GET /api/2.0/nodes", text)
+        self.assertIn(
+            f"test tests.rackhd.test_new.New.test_never_recorded: no tape at {expected}; "
+            "replay cannot answer http_out GET /api/2.0/nodes",
+            text,
+        )
         self.assertIn("RACKHARNESS_RECORD_MODE=once", caught.exception.hint)
         self.assertIn("rackharness tapes promote", caught.exception.hint)
         self.assertFalse(expected.exists(), "replay must not write a tape")
 
     def test_deliveries_are_released_after_the_calls_before_them(self):
-        write_tape(self.tapes, TEST, [
-            delivery("q", {"routing_key": "early", "body": 0}),
-            call("/api/2.0/workflows", {"status": 201}, method="POST"),
-            delivery("q", {"routing_key": "graph.started", "body": 1}),
-            call("/api/2.0/workflows/wf-1", {"status": 200}),
-            delivery("q", {"routing_key": "graph.finished", "body": 2}),
-            delivery("other", {"routing_key": "elsewhere", "body": 3}, seam="http_in")])
+        write_tape(
+            self.tapes,
+            TEST,
+            [
+                delivery("q", {"routing_key": "early", "body": 0}),
+                call("/api/2.0/workflows", {"status": 201}, method="POST"),
+                delivery("q", {"routing_key": "graph.started", "body": 1}),
+                call("/api/2.0/workflows/wf-1", {"status": 200}),
+                delivery("q", {"routing_key": "graph.finished", "body": 2}),
+                delivery("other", {"routing_key": "elsewhere", "body": 3}, seam="http_in"),
+            ],
+        )
         deck = self.deck(RecordMode.NONE, replay_dir=self.tapes)
         box = deck.mailbox("amqp", "q")
         self.assertIsNone(box.take())
@@ -300,8 +396,9 @@ class ReplayTest(DeckTestCase):
         self.assertEqual(deck.mailbox("http_in", "other").take(), {"routing_key": "elsewhere", "body": 3})
 
     def test_delivery_waits_for_every_earlier_call_even_when_played_out_of_order(self):
-        write_tape(self.tapes, TEST, [call("/a", {"status": 200}), call("/b", {"status": 200}),
-                                      delivery("q", {"n": 1})])
+        write_tape(
+            self.tapes, TEST, [call("/a", {"status": 200}), call("/b", {"status": 200}), delivery("q", {"n": 1})]
+        )
         deck = self.deck(RecordMode.NONE, replay_dir=self.tapes)
         deck.begin(TEST)
         deck.call("http_out", "api", request("/b"), self.must_not_run)
@@ -310,8 +407,12 @@ class ReplayTest(DeckTestCase):
         self.assertEqual(deck.mailbox("amqp", "q").take(), {"n": 1})
 
     def test_virtual_clock_during_the_replay(self):
-        write_tape(self.tapes, TEST, [call("/a", {"status": 200}, at=1.0), call("/b", {"status": 200}, at=2.5)],
-                   recorded_at="2026-12-03T12:00:05+00:00")
+        write_tape(
+            self.tapes,
+            TEST,
+            [call("/a", {"status": 200}, at=1.0), call("/b", {"status": 200}, at=2.5)],
+            recorded_at="2026-12-03T12:00:05+00:00",
+        )
         deck = self.deck(RecordMode.NONE, replay_dir=self.tapes)
         virtual = clock.current()
         self.assertIsInstance(virtual, clock.VirtualClock)
@@ -343,20 +444,31 @@ class ReplayTest(DeckTestCase):
         self.assertEqual(clock.now(), T0_EPOCH + 20)
 
     def test_replayed_ids_correspond_to_this_runs_ids(self):
-        write_tape(self.tapes, TEST, [
-            call("/api/2.0/nodes", {"status": 201, "body": {"json": {"id": REC_UUID, "obm": REC_OID}}}, method="POST",
-                 body={"id": REC_UUID, "name": "n1"}),
-            delivery("q", {"routing_key": f"node.added.{REC_UUID}", "body": {"nodeId": REC_UUID}}),
-            call(f"/api/2.0/nodes/{REC_UUID}", {"status": 200, "body": {"json": {"id": REC_UUID}}}),
-            call(f"/api/2.0/obms/{REC_OID}", {"status": 200, "body": {"json": {"id": REC_OID, "node": REC_UUID}}})])
+        write_tape(
+            self.tapes,
+            TEST,
+            [
+                call(
+                    "/api/2.0/nodes",
+                    {"status": 201, "body": {"json": {"id": REC_UUID, "obm": REC_OID}}},
+                    method="POST",
+                    body={"id": REC_UUID, "name": "n1"},
+                ),
+                delivery("q", {"routing_key": f"node.added.{REC_UUID}", "body": {"nodeId": REC_UUID}}),
+                call(f"/api/2.0/nodes/{REC_UUID}", {"status": 200, "body": {"json": {"id": REC_UUID}}}),
+                call(f"/api/2.0/obms/{REC_OID}", {"status": 200, "body": {"json": {"id": REC_OID, "node": REC_UUID}}}),
+            ],
+        )
         deck = self.deck(RecordMode.NONE, replay_dir=self.tapes)
         deck.begin(TEST)
-        created = deck.call("http_out", "api", request("/api/2.0/nodes", "POST", {"id": LIVE_UUID, "name": "n1"}),
-                            self.must_not_run)
+        created = deck.call(
+            "http_out", "api", request("/api/2.0/nodes", "POST", {"id": LIVE_UUID, "name": "n1"}), self.must_not_run
+        )
         self.assertEqual(created["body"]["json"]["id"], LIVE_UUID, "the answer carries this run's id back")
         self.assertEqual(deck.correspondence.forward, {REC_UUID: LIVE_UUID})
-        self.assertEqual(deck.mailbox("amqp", "q").take(),
-                         {"routing_key": f"node.added.{LIVE_UUID}", "body": {"nodeId": LIVE_UUID}})
+        self.assertEqual(
+            deck.mailbox("amqp", "q").take(), {"routing_key": f"node.added.{LIVE_UUID}", "body": {"nodeId": LIVE_UUID}}
+        )
         with self.assertRaises(TapeMiss):  # the recorded node now stands for LIVE_UUID only
             deck.call("http_out", "api", request(f"/api/2.0/nodes/{OTHER_UUID}"), self.must_not_run)
         got = deck.call("http_out", "api", request(f"/api/2.0/nodes/{LIVE_UUID}"), self.must_not_run)
@@ -366,8 +478,14 @@ class ReplayTest(DeckTestCase):
         self.assertEqual(deck.correspondence.forward, {REC_UUID: LIVE_UUID, REC_OID: LIVE_OID})
 
     def test_an_exact_match_is_preferred_to_one_needing_new_pairs(self):
-        write_tape(self.tapes, TEST, [call(f"/api/2.0/nodes/{REC_OID}", {"status": 200, "body": {"json": "first"}}),
-                                      call(f"/api/2.0/nodes/{LIVE_OID}", {"status": 200, "body": {"json": "second"}})])
+        write_tape(
+            self.tapes,
+            TEST,
+            [
+                call(f"/api/2.0/nodes/{REC_OID}", {"status": 200, "body": {"json": "first"}}),
+                call(f"/api/2.0/nodes/{LIVE_OID}", {"status": 200, "body": {"json": "second"}}),
+            ],
+        )
         deck = self.deck(RecordMode.NONE, replay_dir=self.tapes)
         deck.begin(TEST)
         got = deck.call("http_out", "api", request(f"/api/2.0/nodes/{LIVE_OID}"), self.must_not_run)
@@ -383,13 +501,17 @@ class NewEpisodesTest(DeckTestCase):
         deck = self.deck(RecordMode.NEW_EPISODES, replay_dir=promoted, record_dir=recorded)
         self.assertIs(clock.current(), clock.REAL, "a reel that records runs on the real clock")
         deck.begin(TEST)
-        self.assertEqual(deck.call("http_out", "api", request("/old"), self.must_not_run),
-                         {"status": 200, "body": {"json": "from tape"}})
+        self.assertEqual(
+            deck.call("http_out", "api", request("/old"), self.must_not_run),
+            {"status": 200, "body": {"json": "from tape"}},
+        )
         self.assertEqual(deck.call("http_out", "api", request("/new"), self.live({"status": 202})), {"status": 202})
         self.assertEqual(self.live_calls, ["live"])
         path = deck.end()
         self.assertEqual(path, recorded / file_name(TEST))
-        self.assertEqual([(i["seq"], i["request"]["path"]) for i in load(path).interactions], [(0, "/old"), (1, "/new")])
+        self.assertEqual(
+            [(i["seq"], i["request"]["path"]) for i in load(path).interactions], [(0, "/old"), (1, "/new")]
+        )
         self.assertEqual(len(load(promoted / file_name(TEST)).interactions), 1, "the replayed tape is left alone")
         self.assertEqual(deck.close(), recorded / "_session.json")
         self.assertEqual(load(recorded / "_session.json").header["session"], {"run_id": "run-1"})

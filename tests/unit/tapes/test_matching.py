@@ -1,4 +1,5 @@
 """Matching requests against the tape (rackharness.tapes.matching): wildcards, id pairs, mismatches, diffs."""
+
 from __future__ import annotations
 
 import unittest
@@ -14,26 +15,37 @@ from rackharness.tapes.matching import (
     tokens,
 )
 
-REC_UUID, LIVE_UUID, OTHER_UUID = ("0b9f3c52-1d2e-4f60-8a7b-0c1d2e3f4a5b", "7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9",
-                                   "11111111-2222-4333-8444-555555555555")
+REC_UUID, LIVE_UUID, OTHER_UUID = (
+    "0b9f3c52-1d2e-4f60-8a7b-0c1d2e3f4a5b",
+    "7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9",
+    "11111111-2222-4333-8444-555555555555",
+)
 REC_OID, LIVE_OID, OTHER_OID = "5f0c3b2a9d1e8a0011223344", "64a1b2c3d4e5f60718293a4b", "0123456789abcdef01234567"
 
 
 class TokensTest(unittest.TestCase):
     def test_splits_literals_and_volatile_values(self):
-        literals, values = tokens(f"/api/2.0/nodes/{REC_OID}/workflows?at=2026-12-03T12:00:00Z&mac=00:1a:2b:3c:4d:5e"
-                                  f"&uuid={REC_UUID}")
-        self.assertEqual(values, [("hex", REC_OID), ("timestamp", "2026-12-03T12:00:00Z"), ("mac", "00:1a:2b:3c:4d:5e"),
-                                  ("uuid", REC_UUID)])
+        literals, values = tokens(
+            f"/api/2.0/nodes/{REC_OID}/workflows?at=2026-12-03T12:00:00Z&mac=00:1a:2b:3c:4d:5e&uuid={REC_UUID}"
+        )
+        self.assertEqual(
+            values,
+            [("hex", REC_OID), ("timestamp", "2026-12-03T12:00:00Z"), ("mac", "00:1a:2b:3c:4d:5e"), ("uuid", REC_UUID)],
+        )
         self.assertEqual(literals, ["/api/2.0/nodes/", "/workflows?at=", "&mac=", "&uuid=", ""])
 
     def test_short_hex_and_words_are_literal(self):
-        self.assertEqual(tokens("deadbeef node-01 abcdefabcdefabcdefXYZ"),
-                         (["deadbeef node-01 abcdefabcdefabcdefXYZ"], []))
+        self.assertEqual(
+            tokens("deadbeef node-01 abcdefabcdefabcdefXYZ"), (["deadbeef node-01 abcdefabcdefabcdefXYZ"], [])
+        )
 
     def test_timestamp_forms(self):
-        for stamp in ("2026-12-03T12:00:00Z", "2026-12-03 12:00:00", "2026-12-03T12:00:00.123456+02:00",
-                      "2026-12-03T12:00:00-0500"):
+        for stamp in (
+            "2026-12-03T12:00:00Z",
+            "2026-12-03 12:00:00",
+            "2026-12-03T12:00:00.123456+02:00",
+            "2026-12-03T12:00:00-0500",
+        ):
             with self.subTest(stamp=stamp):
                 self.assertEqual(tokens(f"x {stamp} y")[1], [("timestamp", stamp)])
 
@@ -41,8 +53,11 @@ class TokensTest(unittest.TestCase):
 class WildcardTest(unittest.TestCase):
     def test_timestamps_match_any_timestamp(self):
         known = Correspondence()
-        pairs = compare({"since": "2026-12-03T12:00:00Z", "note": "made 2026-12-03T12:00:00.5Z"},
-                        {"since": "2031-01-01T00:00:00+01:00", "note": "made 2030-06-30T23:59:59Z"}, known)
+        pairs = compare(
+            {"since": "2026-12-03T12:00:00Z", "note": "made 2026-12-03T12:00:00.5Z"},
+            {"since": "2031-01-01T00:00:00+01:00", "note": "made 2030-06-30T23:59:59Z"},
+            known,
+        )
         self.assertEqual(pairs, {})
 
     def test_timestamps_are_never_paired_or_substituted(self):
@@ -60,8 +75,9 @@ class WildcardTest(unittest.TestCase):
 class PairingTest(unittest.TestCase):
     def test_new_ids_pair(self):
         known = Correspondence()
-        pairs = compare({"id": REC_UUID, "path": f"/nodes/{REC_OID}"}, {"id": LIVE_UUID, "path": f"/nodes/{LIVE_OID}"},
-                        known)
+        pairs = compare(
+            {"id": REC_UUID, "path": f"/nodes/{REC_OID}"}, {"id": LIVE_UUID, "path": f"/nodes/{LIVE_OID}"}, known
+        )
         self.assertEqual(pairs, {REC_UUID: LIVE_UUID, REC_OID: LIVE_OID})
         self.assertEqual(known.forward, {}, "compare must not change the correspondence")
 
@@ -75,7 +91,9 @@ class PairingTest(unittest.TestCase):
         with self.assertRaises(Mismatch) as caught:
             compare({"node": REC_OID}, {"node": OTHER_OID}, known)
         self.assertEqual(caught.exception.where, ".node")
-        self.assertIn(f"recorded {REC_OID} stands for {LIVE_OID} in this replay, not {OTHER_OID}", str(caught.exception))
+        self.assertIn(
+            f"recorded {REC_OID} stands for {LIVE_OID} in this replay, not {OTHER_OID}", str(caught.exception)
+        )
 
     def test_live_id_already_paired_to_another_recorded_id(self):
         known = Correspondence()
@@ -117,8 +135,10 @@ class PairingTest(unittest.TestCase):
             compare({"id": REC_UUID}, {"id": LIVE_OID}, Correspondence())
 
     def test_macs_pair(self):
-        self.assertEqual(compare("mac 00:1a:2b:3c:4d:5e", "mac 52:54:00:aa:bb:cc", Correspondence()),
-                         {"00:1a:2b:3c:4d:5e": "52:54:00:aa:bb:cc"})
+        self.assertEqual(
+            compare("mac 00:1a:2b:3c:4d:5e", "mac 52:54:00:aa:bb:cc", Correspondence()),
+            {"00:1a:2b:3c:4d:5e": "52:54:00:aa:bb:cc"},
+        )
 
     def test_pair_is_one_to_one_both_ways(self):
         known = Correspondence()
@@ -131,11 +151,25 @@ class ToLiveTest(unittest.TestCase):
     def test_substitutes_paired_ids_everywhere(self):
         known = Correspondence()
         known.pair({REC_OID: LIVE_OID, REC_UUID: LIVE_UUID})
-        recorded = {"id": REC_OID, "links": [f"/api/2.0/nodes/{REC_OID}/catalogs", {"uuid": REC_UUID}],
-                    REC_OID: "key too", "count": 3, "other": OTHER_OID, "when": "2026-12-03T12:00:00Z"}
-        self.assertEqual(known.to_live(recorded),
-                         {"id": LIVE_OID, "links": [f"/api/2.0/nodes/{LIVE_OID}/catalogs", {"uuid": LIVE_UUID}],
-                          LIVE_OID: "key too", "count": 3, "other": OTHER_OID, "when": "2026-12-03T12:00:00Z"})
+        recorded = {
+            "id": REC_OID,
+            "links": [f"/api/2.0/nodes/{REC_OID}/catalogs", {"uuid": REC_UUID}],
+            REC_OID: "key too",
+            "count": 3,
+            "other": OTHER_OID,
+            "when": "2026-12-03T12:00:00Z",
+        }
+        self.assertEqual(
+            known.to_live(recorded),
+            {
+                "id": LIVE_OID,
+                "links": [f"/api/2.0/nodes/{LIVE_OID}/catalogs", {"uuid": LIVE_UUID}],
+                LIVE_OID: "key too",
+                "count": 3,
+                "other": OTHER_OID,
+                "when": "2026-12-03T12:00:00Z",
+            },
+        )
 
     def test_nothing_paired_gives_the_value_back(self):
         value = {"id": REC_OID}
@@ -156,9 +190,12 @@ class LiteralMismatchTest(unittest.TestCase):
         return caught.exception
 
     def test_text_differs_with_json_path(self):
-        error = self.assertMismatch({"body": {"nodes": [{"name": "a"}, {"name": "b"}]}},
-                                    {"body": {"nodes": [{"name": "a"}, {"name": "c"}]}},
-                                    ".body.nodes[1].name", "recorded 'b', now 'c'")
+        error = self.assertMismatch(
+            {"body": {"nodes": [{"name": "a"}, {"name": "b"}]}},
+            {"body": {"nodes": [{"name": "a"}, {"name": "c"}]}},
+            ".body.nodes[1].name",
+            "recorded 'b', now 'c'",
+        )
         self.assertEqual(str(error), ".body.nodes[1].name: recorded 'b', now 'c'")
 
     def test_literal_around_an_id_differs(self):
@@ -201,9 +238,11 @@ class ExplainTest(unittest.TestCase):
         self.assertEqual(diff({"a": 1}, {"a": 1}), "")
 
     def test_nearest_picks_the_most_similar_request(self):
-        candidates = [{"seq": 0, "request": {"method": "POST", "path": "/api/2.0/workflows"}},
-                      {"seq": 1, "request": {"method": "GET", "path": "/api/2.0/nodes/abc"}},
-                      {"seq": 2, "request": {"method": "DELETE", "path": "/api/2.0/tags/x"}}]
+        candidates = [
+            {"seq": 0, "request": {"method": "POST", "path": "/api/2.0/workflows"}},
+            {"seq": 1, "request": {"method": "GET", "path": "/api/2.0/nodes/abc"}},
+            {"seq": 2, "request": {"method": "DELETE", "path": "/api/2.0/tags/x"}},
+        ]
         self.assertEqual(nearest(candidates, {"method": "GET", "path": "/api/2.0/nodes/abd"})["seq"], 1)
         self.assertIsNone(nearest([], {"method": "GET"}))
         self.assertEqual(similarity({"a": 1}, {"a": 1}), 1.0)

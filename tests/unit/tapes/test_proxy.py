@@ -1,4 +1,5 @@
 """Record/replay proxies for what the harness asks of the OS: recorded for real, replayed from JSON."""
+
 import base64
 import json
 import os
@@ -35,6 +36,7 @@ class SubprocessTest(ProxyTestCase):
     def record_two_printfs(self):
         def steps(sp):
             return [sp.run(["printf", "a"], capture_output=True), sp.run(["printf", "b"], capture_output=True)]
+
         return self.record(subprocess, "subprocess", steps)
 
     def test_recording_returns_the_real_results(self):
@@ -93,6 +95,7 @@ class SubprocessTest(ProxyTestCase):
             with self.assertRaises(FileNotFoundError) as ctx:
                 sp.run(["/nonexistent-binary-xyz"])
             return str(ctx.exception)
+
         real_message = self.record(subprocess, "subprocess", steps)
         self.assertIn("/nonexistent-binary-xyz", real_message)
         with self.assertRaises(FileNotFoundError) as ctx:
@@ -103,6 +106,7 @@ class SubprocessTest(ProxyTestCase):
         def steps(sp):
             with self.assertRaises(subprocess.CalledProcessError):
                 sp.run(["false"], check=True)
+
         self.record(subprocess, "subprocess", steps)
         with self.assertRaises(RecordedError) as ctx:
             self.replay("subprocess").run(["false"], check=True)
@@ -143,6 +147,7 @@ class OsAndTimeTest(ProxyTestCase):
             first = t.time()
             time.sleep(0.01)
             return first, t.time()
+
         first, second = self.record(time, "time", steps)
         self.assertLess(first, second)
         replay = self.replay("time")
@@ -171,8 +176,9 @@ class FileTest(ProxyTestCase):
         data = json.loads(text)
         self.assertEqual(text, json.dumps(data, indent=2, sort_keys=True) + "\n")
         self.assertEqual(data["format"], "rackharness-calls/1")
-        self.assertEqual(data["entries"], [{"name": "os.getcwd", "kind": "call", "args": [], "kwargs": {},
-                                            "result": os.getcwd()}])
+        self.assertEqual(
+            data["entries"], [{"name": "os.getcwd", "kind": "call", "args": [], "kwargs": {}, "result": os.getcwd()}]
+        )
         self.assertEqual(sorted(p.name for p in self.dir.iterdir()), ["calls.json"])  # no temp file left
 
     def test_not_json_names_the_path_and_line(self):

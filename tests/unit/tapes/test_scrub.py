@@ -1,4 +1,5 @@
 """Scrubbing secrets out of tapes (rackharness.tapes.scrub): every encoding replaced, every leak found."""
+
 from __future__ import annotations
 
 import base64
@@ -18,20 +19,28 @@ API_PW = "p@ss/w:rd+1"
 AMQP_PW = "AmqpPa55word"
 MONGO_PW = "m0ngo&Pass"
 TOKEN_SECRET = "K3epItS3cretK3epItSafe=="
-FAKE = {"bmc.password": "fake-bmc-pw", "target.auth_password": "fake api/pw",
-        "target.auth_token_secret": "FakeTokenSecretForTapes0"}
+FAKE = {
+    "bmc.password": "fake-bmc-pw",
+    "target.auth_password": "fake api/pw",
+    "target.auth_token_secret": "FakeTokenSecretForTapes0",
+}
 CLAIMS = {"user": "admin", "iat": 1700000000, "exp": 1700086400}
 
 
 def secrets(**extra: str) -> list[Secret]:
-    found = {"bmc.password": BMC_PW, "node.node-01.bmc.password": BMC_PW, "target.auth_password": API_PW,
-             "amqp.password": AMQP_PW, "mongo.password": MONGO_PW, "target.auth_token_secret": TOKEN_SECRET}
+    found = {
+        "bmc.password": BMC_PW,
+        "node.node-01.bmc.password": BMC_PW,
+        "target.auth_password": API_PW,
+        "amqp.password": AMQP_PW,
+        "mongo.password": MONGO_PW,
+        "target.auth_token_secret": TOKEN_SECRET,
+    }
     return placeholders_for({**found, **extra}, FAKE)
 
 
 def scrubber(token_placeholder: str | None = FAKE["target.auth_token_secret"]) -> Scrubber:
     return Scrubber(secrets(), token_secret_placeholder=token_placeholder)
-
 
 
 def basic(user: str, password: str) -> str:
@@ -43,30 +52,69 @@ def tape() -> dict:
     token = sign(CLAIMS, TOKEN_SECRET)
     return {
         "format": "rackharness-tape/1",
-        "header": {"test": "tests.rackhd.test_auth.Login.login", "amqp": f"amqp://rackhd:{AMQP_PW}@10.0.0.2:5672/",
-                   "mongo": f"mongodb://rackhd:{quote(MONGO_PW, safe='')}@10.0.0.2:27017/pxe"},
+        "header": {
+            "test": "tests.rackhd.test_auth.Login.login",
+            "amqp": f"amqp://rackhd:{AMQP_PW}@10.0.0.2:5672/",
+            "mongo": f"mongodb://rackhd:{quote(MONGO_PW, safe='')}@10.0.0.2:27017/pxe",
+        },
         "interactions": [
-            {"seq": 0, "seam": "http_out", "kind": "call", "channel": "api",
-             "request": {"method": "POST", "url": "http://10.0.0.2:9090/login",
-                         "headers": {"content-type": "application/json"},
-                         "body": {"username": "admin", "password": API_PW}},
-             "response": {"status": 200, "body": {"token": token}}},
-            {"seq": 1, "seam": "http_out", "kind": "call", "channel": "api",
-             "request": {"method": "GET",
-                         "url": f"http://10.0.0.2:9090/api/2.0/nodes?password={quote(API_PW, safe='')}",
-                         "query": [["q", quote_plus(API_PW)]],
-                         "headers": {"authorization": f"JWT {token}", "x-basic": basic("admin", API_PW)}},
-             "response": {"status": 200, "body": json.dumps({"obm": {"password": BMC_PW}})}},
-            {"seq": 2, "seam": "ipmi", "kind": "call", "channel": "node-01",
-             "request": {"argv": f"ipmitool -I lanplus -H 10.0.0.5 -U admin -P {BMC_PW} power status"},
-             "response": {"stdout": "Chassis Power is on"}},
-            {"seq": 3, "seam": "mongo", "kind": "call", "channel": "pxe",
-             "request": {"op": "find", "filter": {"_id": {"$oid": "5f1b2c3d4e5f6a7b8c9d0e1f"}}},
-             "response": {"documents": [{"config": {"user": "admin", "password": BMC_PW},
-                                         "raw": {"$base64": base64.b64encode(b"\xff\x00" + BMC_PW.encode()).decode()},
-                                         "hex": BMC_PW.encode().hex().upper()}]}},
-            {"seq": 4, "seam": "amqp", "kind": "delivery", "channel": "amq.gen-1",
-             "message": {"exchange": "on.events", "body": {"token": token, "by": f"Bearer {token}"}}},
+            {
+                "seq": 0,
+                "seam": "http_out",
+                "kind": "call",
+                "channel": "api",
+                "request": {
+                    "method": "POST",
+                    "url": "http://10.0.0.2:9090/login",
+                    "headers": {"content-type": "application/json"},
+                    "body": {"username": "admin", "password": API_PW},
+                },
+                "response": {"status": 200, "body": {"token": token}},
+            },
+            {
+                "seq": 1,
+                "seam": "http_out",
+                "kind": "call",
+                "channel": "api",
+                "request": {
+                    "method": "GET",
+                    "url": f"http://10.0.0.2:9090/api/2.0/nodes?password={quote(API_PW, safe='')}",
+                    "query": [["q", quote_plus(API_PW)]],
+                    "headers": {"authorization": f"JWT {token}", "x-basic": basic("admin", API_PW)},
+                },
+                "response": {"status": 200, "body": json.dumps({"obm": {"password": BMC_PW}})},
+            },
+            {
+                "seq": 2,
+                "seam": "ipmi",
+                "kind": "call",
+                "channel": "node-01",
+                "request": {"argv": f"ipmitool -I lanplus -H 10.0.0.5 -U admin -P {BMC_PW} power status"},
+                "response": {"stdout": "Chassis Power is on"},
+            },
+            {
+                "seq": 3,
+                "seam": "mongo",
+                "kind": "call",
+                "channel": "pxe",
+                "request": {"op": "find", "filter": {"_id": {"$oid": "5f1b2c3d4e5f6a7b8c9d0e1f"}}},
+                "response": {
+                    "documents": [
+                        {
+                            "config": {"user": "admin", "password": BMC_PW},
+                            "raw": {"$base64": base64.b64encode(b"\xff\x00" + BMC_PW.encode()).decode()},
+                            "hex": BMC_PW.encode().hex().upper(),
+                        }
+                    ]
+                },
+            },
+            {
+                "seq": 4,
+                "seam": "amqp",
+                "kind": "delivery",
+                "channel": "amq.gen-1",
+                "message": {"exchange": "on.events", "body": {"token": token, "by": f"Bearer {token}"}},
+            },
         ],
     }
 
@@ -87,8 +135,9 @@ class ScrubTapeTest(unittest.TestCase):
         scrubbed = scrubber().scrub(tape())
         interactions = scrubbed["interactions"]
         self.assertEqual(scrubbed["header"]["amqp"], "amqp://rackhd:rh-tape-amqp-password@10.0.0.2:5672/")
-        self.assertEqual(interactions[2]["request"]["argv"],
-                         "ipmitool -I lanplus -H 10.0.0.5 -U admin -P fake-bmc-pw power status")
+        self.assertEqual(
+            interactions[2]["request"]["argv"], "ipmitool -I lanplus -H 10.0.0.5 -U admin -P fake-bmc-pw power status"
+        )
         self.assertEqual(interactions[0]["request"]["body"]["password"], "fake api/pw")
         request = interactions[1]["request"]
         self.assertTrue(request["url"].endswith("?password=fake%20api%2Fpw"), request["url"])
@@ -120,15 +169,17 @@ class ScrubTapeTest(unittest.TestCase):
     def test_a_token_payload_is_scrubbed_before_resigning(self):
         s = scrubber()
         token = s.scrub_text(sign({"user": "admin", "note": AMQP_PW}, TOKEN_SECRET))
-        self.assertEqual(verify(token, FAKE["target.auth_token_secret"]),
-                         {"user": "admin", "note": "rh-tape-amqp-password"})
+        self.assertEqual(
+            verify(token, FAKE["target.auth_token_secret"]), {"user": "admin", "note": "rh-tape-amqp-password"}
+        )
         self.assertEqual(s.leaks(token), [])
 
     def test_without_a_token_secret_placeholder_tokens_become_numbered_placeholders(self):
         s = scrubber(token_placeholder=None)
         first, second = sign(CLAIMS, TOKEN_SECRET), sign({**CLAIMS, "user": "other"}, TOKEN_SECRET)
-        self.assertEqual(s.scrub([first, f"JWT {second}", first]), ["rh-tape-token-1", "JWT rh-tape-token-2",
-                                                                   "rh-tape-token-1"])
+        self.assertEqual(
+            s.scrub([first, f"JWT {second}", first]), ["rh-tape-token-1", "JWT rh-tape-token-2", "rh-tape-token-1"]
+        )
         self.assertEqual(s.leaks(s.scrub(tape())), [])
 
     def test_a_forged_token_is_not_made_valid(self):
@@ -201,24 +252,36 @@ class LeaksTest(unittest.TestCase):
 
     def test_a_secret_in_a_key_is_found_and_not_shown(self):
         leaks = scrubber().leaks({"nodes": {BMC_PW: 1}})
-        self.assertEqual([(leak.where, leak.role, leak.encoding) for leak in leaks],
-                         [("nodes[key #0] (key)", "bmc.password", "plain")])
+        self.assertEqual(
+            [(leak.where, leak.role, leak.encoding) for leak in leaks],
+            [("nodes[key #0] (key)", "bmc.password", "plain")],
+        )
 
     def test_leak_str_names_where_role_and_encoding(self):
         leak = Leak("tape.json: interactions[3].request.headers.authorization", "bmc.password", "basic-auth")
-        self.assertEqual(str(leak), "tape.json: interactions[3].request.headers.authorization: "
-                                    "the bmc.password secret (basic-auth)")
+        self.assertEqual(
+            str(leak), "tape.json: interactions[3].request.headers.authorization: the bmc.password secret (basic-auth)"
+        )
 
     def test_no_false_positives(self):
         s = scrubber()
-        clean = {"id": "5f1b2c3d4e5f6a7b8c9d0e1f", "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                 "mac": "52:54:00:12:34:56", "macs": ["aa:bb:cc:dd:ee:ff", "AA-BB-CC-DD-EE-FF"],
-                 "ip": "10.0.0.5", "at": "2026-12-03T12:00:00+00:00", "url": "http://10.0.0.2:9090/api/2.0/nodes",
-                 "words": "Basic setup of the administrator account completed", "error": "jwt malformed",
-                 "challenge": "Bearer realm=\"rackhd\"", "path": "/api/2.0/nodes/5f1b2c3d4e5f6a7b8c9d0e1f/obm",
-                 "auth": basic("admin", "fake api/pw"), "token": "JWT rh-tape-token-3",
-                 "resigned": sign(CLAIMS, FAKE["target.auth_token_secret"]),
-                 "body": {"$base64": base64.b64encode(b"\x00\x01binary firmware blob").decode()}}
+        clean = {
+            "id": "5f1b2c3d4e5f6a7b8c9d0e1f",
+            "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "mac": "52:54:00:12:34:56",
+            "macs": ["aa:bb:cc:dd:ee:ff", "AA-BB-CC-DD-EE-FF"],
+            "ip": "10.0.0.5",
+            "at": "2026-12-03T12:00:00+00:00",
+            "url": "http://10.0.0.2:9090/api/2.0/nodes",
+            "words": "Basic setup of the administrator account completed",
+            "error": "jwt malformed",
+            "challenge": 'Bearer realm="rackhd"',
+            "path": "/api/2.0/nodes/5f1b2c3d4e5f6a7b8c9d0e1f/obm",
+            "auth": basic("admin", "fake api/pw"),
+            "token": "JWT rh-tape-token-3",
+            "resigned": sign(CLAIMS, FAKE["target.auth_token_secret"]),
+            "body": {"$base64": base64.b64encode(b"\x00\x01binary firmware blob").decode()},
+        }
         self.assertEqual(s.leaks(clean), [])
         self.assertEqual(s.scrub(clean), clean)
 
@@ -226,15 +289,19 @@ class LeaksTest(unittest.TestCase):
 class PlaceholdersTest(unittest.TestCase):
     def test_fake_config_placeholder_else_a_default_one(self):
         found = placeholders_for({"bmc.password": BMC_PW, "amqp.password": AMQP_PW}, FAKE)
-        self.assertEqual([(s.role, s.placeholder) for s in found],
-                         [("amqp.password", "rh-tape-amqp-password"), ("bmc.password", "fake-bmc-pw")])
+        self.assertEqual(
+            [(s.role, s.placeholder) for s in found],
+            [("amqp.password", "rh-tape-amqp-password"), ("bmc.password", "fake-bmc-pw")],
+        )
 
     def test_a_shared_value_gets_one_placeholder(self):
-        found = placeholders_for({"node.node-01.bmc.password": BMC_PW, "bmc.password": BMC_PW},
-                                 {"node.node-01.bmc.password": "node-pw"})
-        self.assertEqual([(s.role, s.placeholder) for s in found],
-                         [("bmc.password", "rh-tape-bmc-password"),
-                          ("node.node-01.bmc.password", "rh-tape-bmc-password")])
+        found = placeholders_for(
+            {"node.node-01.bmc.password": BMC_PW, "bmc.password": BMC_PW}, {"node.node-01.bmc.password": "node-pw"}
+        )
+        self.assertEqual(
+            [(s.role, s.placeholder) for s in found],
+            [("bmc.password", "rh-tape-bmc-password"), ("node.node-01.bmc.password", "rh-tape-bmc-password")],
+        )
 
     def test_a_short_secret_is_a_usage_error(self):
         for value in ("", "abc"):

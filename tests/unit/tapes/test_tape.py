@@ -1,4 +1,5 @@
 """The tape file (rackharness.tapes.tape): round trip, diff-friendly JSON, atomic writes, clear load errors."""
+
 from __future__ import annotations
 
 import json
@@ -14,14 +15,38 @@ from rackharness.tapes.tape import FORMAT, SESSION, Tape, file_name, load
 
 
 def sample() -> Tape:
-    tape = Tape({"test": "tests.rackhd.test_nodes.Nodes.create", "system": "reference", "mode": "all",
-                 "recorded_at": "2026-12-03T12:00:00.000+00:00", "note": "ünïcode"})
-    tape.append({"seam": "http_out", "kind": "call", "channel": "api", "at": 0.0,
-                 "request": {"method": "GET", "path": "/api/2.0/nodes", "query": [], "body": None},
-                 "response": {"status": 200, "headers": {"Content-Type": "application/json"},
-                              "body": {"json": [{"id": "5f0c3b2a9d1e8a0011223344"}]}}})
-    tape.append({"seam": "amqp", "kind": "delivery", "channel": "amq.gen-abc", "at": 0.4,
-                 "message": {"exchange": "on.events", "routing_key": "node.added", "body": {"z": 1, "a": 2}}})
+    tape = Tape(
+        {
+            "test": "tests.rackhd.test_nodes.Nodes.create",
+            "system": "reference",
+            "mode": "all",
+            "recorded_at": "2026-12-03T12:00:00.000+00:00",
+            "note": "ünïcode",
+        }
+    )
+    tape.append(
+        {
+            "seam": "http_out",
+            "kind": "call",
+            "channel": "api",
+            "at": 0.0,
+            "request": {"method": "GET", "path": "/api/2.0/nodes", "query": [], "body": None},
+            "response": {
+                "status": 200,
+                "headers": {"Content-Type": "application/json"},
+                "body": {"json": [{"id": "5f0c3b2a9d1e8a0011223344"}]},
+            },
+        }
+    )
+    tape.append(
+        {
+            "seam": "amqp",
+            "kind": "delivery",
+            "channel": "amq.gen-abc",
+            "at": 0.4,
+            "message": {"exchange": "on.events", "routing_key": "node.added", "body": {"z": 1, "a": 2}},
+        }
+    )
     return tape
 
 
@@ -146,9 +171,12 @@ class LoadErrorsTest(TempDirTest):
         self.assertIn("(format: 'list')", str(caught.exception))
 
     def test_missing_header_or_interactions(self):
-        for data in ({"format": FORMAT, "interactions": []}, {"format": FORMAT, "header": {}},
-                     {"format": FORMAT, "header": [], "interactions": []},
-                     {"format": FORMAT, "header": {}, "interactions": {}}):
+        for data in (
+            {"format": FORMAT, "interactions": []},
+            {"format": FORMAT, "header": {}},
+            {"format": FORMAT, "header": [], "interactions": []},
+            {"format": FORMAT, "header": {}, "interactions": {}},
+        ):
             with self.subTest(data=data):
                 with self.assertRaises(UsageError) as caught:
                     load(self.write(json.dumps(data)))
@@ -165,11 +193,15 @@ class FileNameTest(unittest.TestCase):
         self.assertEqual(file_name(SESSION), "_session.json")
 
     def test_test_id_kept_when_safe(self):
-        self.assertEqual(file_name("tests.rackhd.test_nodes.Nodes.test_create"), "tests.rackhd.test_nodes.Nodes.test_create.json")
+        self.assertEqual(
+            file_name("tests.rackhd.test_nodes.Nodes.test_create"), "tests.rackhd.test_nodes.Nodes.test_create.json"
+        )
         self.assertEqual(file_name("a-b_c.d"), "a-b_c.d.json")
 
     def test_unsafe_characters_replaced(self):
-        self.assertEqual(file_name("tests.x.T.test_p (value=1, other='/etc')"), "tests.x.T.test_p_value_1_other_etc.json")
+        self.assertEqual(
+            file_name("tests.x.T.test_p (value=1, other='/etc')"), "tests.x.T.test_p_value_1_other_etc.json"
+        )
         self.assertEqual(file_name("../../etc/passwd"), "etc_passwd.json")
         self.assertNotIn("/", file_name("a/b\\c"))
 

@@ -1,4 +1,5 @@
 """Tape values (rackharness.tapes.values): what JSON cannot say survives a round trip through JSON."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -83,15 +84,17 @@ class TaggedTest(unittest.TestCase):
         self.assertEqual(round_trip(value), value)
 
     def test_dict_that_looks_like_a_tag_survives(self):
-        for value in ({"$oid": "not an id"}, {"$tuple": [1]}, {"$base64": "eA=="}, {"$date": "x"},
-                      {"$map": []}):
+        for value in ({"$oid": "not an id"}, {"$tuple": [1]}, {"$base64": "eA=="}, {"$date": "x"}, {"$map": []}):
             with self.subTest(value=value):
                 self.assertEqual(round_trip(value), value)
                 self.assertIsInstance(round_trip(value), dict)
 
     def test_two_key_dict_that_looks_like_an_object_or_error_survives(self):
-        for value in ({"$error": "Boom", "message": "user data"}, {"$object": "Thing", "attrs": {"a": 1}},
-                      {"$object": "Thing", "other": 2}):
+        for value in (
+            {"$error": "Boom", "message": "user data"},
+            {"$object": "Thing", "attrs": {"a": 1}},
+            {"$object": "Thing", "other": 2},
+        ):
             with self.subTest(value=value):
                 self.assertEqual(round_trip(value), value)
 

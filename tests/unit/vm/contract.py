@@ -6,6 +6,7 @@ against the call logs in fixtures/calls/<kind>/<scenario>.json replayed (the sam
 libvirt or VirtualBox (tests/functional/test_vm_power.py, which records those logs when asked to). A
 replayed log must see exactly the calls it holds, in order: change a scenario here, re-record the logs.
 """
+
 from rackharness.errors import RackHarnessError
 from rackharness.rack.hypervisor import ABSENT, OFF, ON, VmNotFound
 

@@ -1,4 +1,5 @@
 """A fake hypervisor: VMs in a dict, every call written down; it keeps the contract the real sides keep."""
+
 from __future__ import annotations
 
 import threading
@@ -69,4 +70,3 @@ class FakeHypervisor(Hypervisor):
 
     def soft_off(self, vm: str) -> None:
         self._command("soft_off", vm, OFF)
-

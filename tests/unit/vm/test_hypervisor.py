@@ -1,13 +1,24 @@
 """The hypervisors: one contract (tests/unit/vm/contract.py) kept by the fake, by libvirt's recorded call
 logs and by VirtualBox's hand-written ones (fixtures/calls/), replayed; then what the contract leaves out."""
+
 import subprocess
 import unittest
 from pathlib import Path
 
 from rackharness.errors import RackHarnessError, UsageError
+from rackharness.rack.hypervisor import (
+    ABSENT,
+    HYPERVISORS,
+    OFF,
+    ON,
+    CommandRunner,
+    HypervisorError,
+    LibvirtHypervisor,
+    VirtualBoxHypervisor,
+    VmNotFound,
+    open_hypervisor,
+)
 from rackharness.tapes.proxy import CallLog, ReplayMismatch, ReplayProxy
-from rackharness.rack.hypervisor import (ABSENT, HYPERVISORS, OFF, ON, CommandRunner, HypervisorError,
-                                       LibvirtHypervisor, VirtualBoxHypervisor, VmNotFound, open_hypervisor)
 from tests.unit.vm.contract import SCENARIOS, VM, HypervisorContract
 from tests.unit.vm.fakes import FakeHypervisor
 
@@ -126,8 +137,10 @@ class VirtualBoxTest(unittest.TestCase):
                 self.assertEqual(self.vbox((0, f'name="{VM}"\nVMState="{vm_state}"\n', "")).state(VM), state)
 
     def test_poweroff_racing_a_closing_session_counts_as_off(self):
-        stderr = ("VBoxManage: error: Invalid machine state: PoweredOff (must be Running, Paused or Stuck)\n"
-                  "VBoxManage: error: Details: code VBOX_E_INVALID_VM_STATE (0x80bb0002), component ConsoleWrap\n")
+        stderr = (
+            "VBoxManage: error: Invalid machine state: PoweredOff (must be Running, Paused or Stuck)\n"
+            "VBoxManage: error: Details: code VBOX_E_INVALID_VM_STATE (0x80bb0002), component ConsoleWrap\n"
+        )
         self.vbox((1, "", stderr)).power_off(VM)
 
     def test_a_vm_locked_by_another_session_but_not_running_is_an_error(self):

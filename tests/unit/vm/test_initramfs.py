@@ -1,4 +1,5 @@
 """The initramfs writer: what GNU cpio reads back from it, and binaries copied with their libraries."""
+
 import gzip
 import os
 import shutil
@@ -38,8 +39,13 @@ class InitramfsTest(unittest.TestCase):
         self.assertIn("5,   1", console)
         unpacked = self.tmp / "unpacked"
         unpacked.mkdir()
-        subprocess.run(["cpio", "-idm", "--no-absolute-filenames", "--nonmatching", "dev/*"], input=raw,
-                       cwd=unpacked, capture_output=True, check=True)
+        subprocess.run(
+            ["cpio", "-idm", "--no-absolute-filenames", "--nonmatching", "dev/*"],
+            input=raw,
+            cwd=unpacked,
+            capture_output=True,
+            check=True,
+        )
         self.assertEqual((unpacked / "init").read_text(), "#!/bin/sh\necho hi\n")
         self.assertTrue(os.access(unpacked / "init", os.X_OK))
         self.assertEqual((unpacked / "bin/busybox").read_bytes(), (self.root / "bin/busybox").read_bytes())

@@ -1,5 +1,6 @@
 """The microkernel's build cache (no apt, no dpkg: inputs and builds are injected) and its two scripts, run on
 this host with busybox sh: /init's task runner and conversation (against a local HTTP server), and ohai."""
+
 import dataclasses
 import http.server
 import json
@@ -13,8 +14,7 @@ import unittest
 from pathlib import Path
 
 from rackharness.errors import PrerequisiteError, RackHarnessError
-from rackharness.vm.microkernel import (MicrokernelInputs, build_key, default_cache_root, ensure_microkernel,
-                                        read_inputs)
+from rackharness.vm.microkernel import MicrokernelInputs, build_key, default_cache_root, ensure_microkernel, read_inputs
 from rackharness.vm.microkernel_build import HOST_PACKAGES, INIT_SCRIPT, OHAI_SCRIPT, SUDO_SCRIPT
 
 BUSYBOX = shutil.which("busybox")
@@ -112,8 +112,9 @@ class CacheTest(unittest.TestCase):
         self.assertFalse(stale.exists())
 
     def test_the_default_root_is_outside_the_checkout(self):
-        self.assertEqual(default_cache_root({"RACKHARNESS_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x"}),
-                         Path("/c/microkernel"))
+        self.assertEqual(
+            default_cache_root({"RACKHARNESS_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x"}), Path("/c/microkernel")
+        )
         self.assertEqual(default_cache_root({"XDG_CACHE_HOME": "/x"}), Path("/x/rackharness/microkernel"))
         self.assertEqual(default_cache_root({}), Path.home() / ".cache/rackharness/microkernel")
 
@@ -127,8 +128,12 @@ class ScriptsTest(unittest.TestCase):
         self.assertEqual(subprocess.run([BUSYBOX, "sh", "-n", "-c", SUDO_SCRIPT]).returncode, 0)
 
     def test_ohai_describes_this_host(self):
-        result = subprocess.run([BUSYBOX, "sh", str(OHAI_SCRIPT), "--directory", "/etc/ohai/plugins"],
-                                capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            [BUSYBOX, "sh", str(OHAI_SCRIPT), "--directory", "/etc/ohai/plugins"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         self.assertEqual(result.returncode, 0, result.stderr)
         data = json.loads(result.stdout)
         interfaces = data["network"]["interfaces"]
@@ -140,13 +145,14 @@ class ScriptsTest(unittest.TestCase):
         self.assertEqual(data["kernel"]["release"], os.uname().release)
         self.assertEqual(data["hostname"], os.uname().nodename)
         self.assertRegex(data["memory"]["total"], r"^[0-9]+kB$")
-        processors = Path("/proc/cpuinfo").read_text().count("\nprocessor") + \
-            Path("/proc/cpuinfo").read_text().startswith("processor")
+        processors = Path("/proc/cpuinfo").read_text().count("\nprocessor") + Path(
+            "/proc/cpuinfo"
+        ).read_text().startswith("processor")
         self.assertEqual(data["cpu"]["total"], processors)
 
 
 #: the jq program microkernel_ohai.sh ran before it shaped its document with busybox awk: the reference
-OHAI_JQ = r'''def lines: split("\n") | map(select(. != ""));
+OHAI_JQ = r"""def lines: split("\n") | map(select(. != ""));
 def orNull: if . == "" then null else . end;
 def snake: ascii_downcase | gsub("[^a-z0-9]+"; "_") | gsub("^_+|_+$"; "");
 def trim: sub("^\\s+"; "") | sub("\\s+$"; "");
@@ -234,15 +240,37 @@ network as $network
    ipaddress: ([$addresses[] | select(.value.family == "inet") | .key][0]),
    macaddress: ([$addresses[] | select(.value.family == "lladdr") | .key][0]),
    kernel: {name: $name, release: $release, version: $version, machine: $machine, os: ($os | orNull)},
-   dmi: dmi, cpu: cpu, memory: memory, network: $network, block_device: block, ohai_time: $time}'''
+   dmi: dmi, cpu: cpu, memory: memory, network: $network, block_device: block, ohai_time: $time}"""
 
 
 def ohai_by_jq(raw: Path, document: dict) -> str:
     """OHAI_JQ on the files in ``raw``, the document's pass-through values (hostname, uname, time) as its own."""
     kernel = document["kernel"]
-    argv = ["jq", "-n", "--arg", "hostname", document["hostname"], "--arg", "name", kernel["name"],
-            "--arg", "release", kernel["release"], "--arg", "version", kernel["version"], "--arg", "machine",
-            kernel["machine"], "--arg", "os", kernel["os"] or "", "--argjson", "time", str(document["ohai_time"])]
+    argv = [
+        "jq",
+        "-n",
+        "--arg",
+        "hostname",
+        document["hostname"],
+        "--arg",
+        "name",
+        kernel["name"],
+        "--arg",
+        "release",
+        kernel["release"],
+        "--arg",
+        "version",
+        kernel["version"],
+        "--arg",
+        "machine",
+        kernel["machine"],
+        "--arg",
+        "os",
+        kernel["os"] or "",
+        "--argjson",
+        "time",
+        str(document["ohai_time"]),
+    ]
     for name in ("dmidecode", "dmi_sysfs", "net_sysfs", "block", "os_release", "cpuinfo", "meminfo"):
         argv += ["--rawfile", name, str(raw / name)]
     for name in ("links", "routes"):
@@ -358,23 +386,66 @@ Weird: x 12 kB
 MemTotal:              1 kB
 """
 OHAI_LINKS = [
-    {"ifindex": 1, "ifname": "lo", "flags": ["LOOPBACK", "UP", "LOWER_UP"], "mtu": 65536, "operstate": "UNKNOWN",
-     "link_type": "loopback", "address": "00:00:00:00:00:00", "addr_info": [
-        {"family": "inet", "local": "127.0.0.1", "prefixlen": 8, "scope": "host", "label": "lo"},
-        {"family": "inet6", "local": "::1", "prefixlen": 128, "scope": "host"}]},
-    {"ifindex": 2, "ifname": "eth0", "flags": ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"], "mtu": 1500,
-     "operstate": "UP", "link_type": "ether", "address": "52:54:00:12:34:56", "addr_info": [
-        {"family": "inet", "local": "10.0.2.15", "prefixlen": 20, "broadcast": "10.0.15.255", "scope": "global"},
-        {"family": "inet", "local": "10.0.3.1", "prefixlen": 32, "scope": "global"},
-        {"family": "inet6", "local": "fe80::5054:ff:fe12:3456", "prefixlen": 64, "scope": "link"}, {}, {}]},
-    {"ifindex": 3, "ifname": "eth0.10", "link": "eth0", "flags": [], "mtu": 1500, "operstate": "LOWERLAYERDOWN",
-     "link_type": "ether", "address": "", "addr_info": [{"family": "inet", "local": "192.168.9.2", "prefixlen": 0}]},
-    {"ifindex": 4, "ifname": "enp0s31f6", "mtu": 9000, "link_type": "ether", "address": "aa:bb:cc:dd:ee:ff",
-     "addr_info": [{"family": "inet6", "local": "2001:db8::1", "prefixlen": 64, "scope": "global"},
-                   {"family": "inet6", "local": "2001:db8::1", "prefixlen": 48, "scope": "global"}]},
-    {"ifindex": 5, "ifname": "tun\u00e9", "flags": ["POINTOPOINT"], "mtu": 1400, "operstate": "UNKNOWN",
-     "link_type": "none",
-     "addr_info": [{"family": "inet", "local": "10.8.0.1", "prefixlen": 24, "address": "10.8.0.2"}]},
+    {
+        "ifindex": 1,
+        "ifname": "lo",
+        "flags": ["LOOPBACK", "UP", "LOWER_UP"],
+        "mtu": 65536,
+        "operstate": "UNKNOWN",
+        "link_type": "loopback",
+        "address": "00:00:00:00:00:00",
+        "addr_info": [
+            {"family": "inet", "local": "127.0.0.1", "prefixlen": 8, "scope": "host", "label": "lo"},
+            {"family": "inet6", "local": "::1", "prefixlen": 128, "scope": "host"},
+        ],
+    },
+    {
+        "ifindex": 2,
+        "ifname": "eth0",
+        "flags": ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"],
+        "mtu": 1500,
+        "operstate": "UP",
+        "link_type": "ether",
+        "address": "52:54:00:12:34:56",
+        "addr_info": [
+            {"family": "inet", "local": "10.0.2.15", "prefixlen": 20, "broadcast": "10.0.15.255", "scope": "global"},
+            {"family": "inet", "local": "10.0.3.1", "prefixlen": 32, "scope": "global"},
+            {"family": "inet6", "local": "fe80::5054:ff:fe12:3456", "prefixlen": 64, "scope": "link"},
+            {},
+            {},
+        ],
+    },
+    {
+        "ifindex": 3,
+        "ifname": "eth0.10",
+        "link": "eth0",
+        "flags": [],
+        "mtu": 1500,
+        "operstate": "LOWERLAYERDOWN",
+        "link_type": "ether",
+        "address": "",
+        "addr_info": [{"family": "inet", "local": "192.168.9.2", "prefixlen": 0}],
+    },
+    {
+        "ifindex": 4,
+        "ifname": "enp0s31f6",
+        "mtu": 9000,
+        "link_type": "ether",
+        "address": "aa:bb:cc:dd:ee:ff",
+        "addr_info": [
+            {"family": "inet6", "local": "2001:db8::1", "prefixlen": 64, "scope": "global"},
+            {"family": "inet6", "local": "2001:db8::1", "prefixlen": 48, "scope": "global"},
+        ],
+    },
+    {
+        "ifindex": 5,
+        "ifname": "tun\u00e9",
+        "flags": ["POINTOPOINT"],
+        "mtu": 1400,
+        "operstate": "UNKNOWN",
+        "link_type": "none",
+        "addr_info": [{"family": "inet", "local": "10.8.0.1", "prefixlen": 24, "address": "10.8.0.2"}],
+    },
     {"ifindex": 6, "ifname": "123", "mtu": 1500, "operstate": "DOWN", "addr_info": []},
 ]
 OHAI_ROUTES = [{"dst": "default", "gateway": "10.0.2.2", "dev": "eth0", "flags": []}]
@@ -415,9 +486,18 @@ ID=second
 
 
 def ohai_inputs(**changes: str) -> dict[str, str]:
-    return {"dmidecode": OHAI_DMIDECODE, "dmi_sysfs": OHAI_DMI_SYSFS, "cpuinfo": OHAI_CPUINFO, "meminfo": OHAI_MEMINFO,
-            "links": json.dumps(OHAI_LINKS) + "\n", "routes": json.dumps(OHAI_ROUTES) + "\n",
-            "net_sysfs": OHAI_NET_SYSFS, "block": OHAI_BLOCK, "os_release": OHAI_OS_RELEASE, **changes}
+    return {
+        "dmidecode": OHAI_DMIDECODE,
+        "dmi_sysfs": OHAI_DMI_SYSFS,
+        "cpuinfo": OHAI_CPUINFO,
+        "meminfo": OHAI_MEMINFO,
+        "links": json.dumps(OHAI_LINKS) + "\n",
+        "routes": json.dumps(OHAI_ROUTES) + "\n",
+        "net_sysfs": OHAI_NET_SYSFS,
+        "block": OHAI_BLOCK,
+        "os_release": OHAI_OS_RELEASE,
+        **changes,
+    }
 
 
 @unittest.skipUnless(BUSYBOX and shutil.which("jq"), "needs busybox (busybox-static) and jq (the reference)")
@@ -440,12 +520,23 @@ class OhaiAsJqTest(unittest.TestCase):
 
     def test_odd_inputs_and_every_fallback(self):
         empty = {name: "" for name in ohai_inputs()}
-        duplicate = OHAI_LINKS + [{"ifindex": 7, "ifname": "eth0", "link_type": "ether", "address": "de:ad:be:ef:00:01",
-                                   "addr_info": [{"family": "inet", "local": "172.16.0.5", "prefixlen": 16}]}]
+        duplicate = OHAI_LINKS + [
+            {
+                "ifindex": 7,
+                "ifname": "eth0",
+                "link_type": "ether",
+                "address": "de:ad:be:ef:00:01",
+                "addr_info": [{"family": "inet", "local": "172.16.0.5", "prefixlen": 16}],
+            }
+        ]
         cases = {
             "full": ohai_inputs(),
-            "fallbacks": ohai_inputs(dmidecode="# dmidecode 3.4\n# No SMBIOS nor DMI entry point found, sorry.\n",
-                                     links="", routes="", os_release="ID=debian\nVERSION_ID=12\n"),
+            "fallbacks": ohai_inputs(
+                dmidecode="# dmidecode 3.4\n# No SMBIOS nor DMI entry point found, sorry.\n",
+                links="",
+                routes="",
+                os_release="ID=debian\nVERSION_ID=12\n",
+            ),
             "empty": empty,
             "no_links": ohai_inputs(links="[]\n", routes="[]\n", os_release='ID_LIKE=" debian"\nID=""\n'),
             "a_repeated_link": ohai_inputs(links=json.dumps(duplicate)),
@@ -465,11 +556,15 @@ class OhaiAsJqTest(unittest.TestCase):
         self.assertEqual((full["ipaddress"], full["cpu"]["real"]), ("10.0.2.15", 2))
 
 
-def run_init(commands: str, env: dict[str, str], timeout: float = 30,
-             text: bool = True) -> subprocess.CompletedProcess:
+def run_init(commands: str, env: dict[str, str], timeout: float = 30, text: bool = True) -> subprocess.CompletedProcess:
     """``commands`` after sourcing /init's functions (MK_LIB=1), under busybox sh."""
-    return subprocess.run([BUSYBOX, "sh", "-c", f'MK_LIB=1 . "$0"\n{commands}', str(INIT_SCRIPT)],
-                          capture_output=True, text=text, timeout=timeout, env={**os.environ, **env})
+    return subprocess.run(
+        [BUSYBOX, "sh", "-c", f'MK_LIB=1 . "$0"\n{commands}', str(INIT_SCRIPT)],
+        capture_output=True,
+        text=text,
+        timeout=timeout,
+        env={**os.environ, **env},
+    )
 
 
 def loads_bytes(data: bytes):
@@ -478,8 +573,32 @@ def loads_bytes(data: bytes):
 
 
 #: odd text for commands and outputs: JSON's escapes, quotes for the shell, UTF-8 of 2, 3 and 4 bytes
-ODD = ['"', "\\", "/", "'", "\n", "\t", "\r", "\b", "\f", "\x01", "\x1c", "\x7f", "é", "\u2028", "€", "😀", "$(x)", "`",
-       "%s", "&", " ", "a", "\\u0041", "'\\''"]
+ODD = [
+    '"',
+    "\\",
+    "/",
+    "'",
+    "\n",
+    "\t",
+    "\r",
+    "\b",
+    "\f",
+    "\x01",
+    "\x1c",
+    "\x7f",
+    "é",
+    "\u2028",
+    "€",
+    "😀",
+    "$(x)",
+    "`",
+    "%s",
+    "&",
+    " ",
+    "a",
+    "\\u0041",
+    "'\\''",
+]
 
 
 @unittest.skipUnless(BUSYBOX, "needs busybox (busybox-static)")
@@ -490,8 +609,11 @@ class TaskRunnerTest(unittest.TestCase):
         (self.tmp / "bin").mkdir()
         (self.tmp / "bin" / "sudo").write_text(SUDO_SCRIPT)
         (self.tmp / "bin" / "sudo").chmod(0o755)
-        self.env = {"MK_WORK": str(self.tmp / "work"), "MK_STATE": str(self.tmp / "state"),
-                    "PATH": f"{self.tmp / 'bin'}:{os.environ['PATH']}"}
+        self.env = {
+            "MK_WORK": str(self.tmp / "work"),
+            "MK_STATE": str(self.tmp / "state"),
+            "PATH": f"{self.tmp / 'bin'}:{os.environ['PATH']}",
+        }
 
     def run_document(self, document) -> tuple[subprocess.CompletedProcess, object]:
         path = self.tmp / "doc.json"
@@ -504,9 +626,17 @@ class TaskRunnerTest(unittest.TestCase):
 
     def test_results_stop_at_the_first_failure_not_accepted(self):
         odd = "printf 'a\"b\\\\c\\n\\ttab $(x) é'; echo 'to stderr' >&2; exit 3"
-        document = {"identifier": "n1", "tasks": [
-            {"cmd": "echo out; echo err >&2"}, "not an object", {"cmd": odd, "acceptedResponseCodes": [1, 3]},
-            {"cmd": "cd /; exit 4", "acceptedResponseCodes": [1]}, {"cmd": "echo never"}], "exit": {"code": 0}}
+        document = {
+            "identifier": "n1",
+            "tasks": [
+                {"cmd": "echo out; echo err >&2"},
+                "not an object",
+                {"cmd": odd, "acceptedResponseCodes": [1, 3]},
+                {"cmd": "cd /; exit 4", "acceptedResponseCodes": [1]},
+                {"cmd": "echo never"},
+            ],
+            "exit": {"code": 0},
+        }
         result, doc = self.run_document(document)
         self.assertIn('rc=0 exit={"code":0}', result.stdout)
         first, junk, accepted, failed, skipped = doc["tasks"]
@@ -539,12 +669,22 @@ class TaskRunnerTest(unittest.TestCase):
                 self.assertIn("rc=1", result.stdout)
 
     def test_not_a_task_document_runs_nothing_and_leaves_the_document(self):
-        answers = ['"string"', "42", "null", "true", '{"tasks": [], "x": }',
-                   '{"tasks": [{"cmd": "touch ran"}]} trailing',
-                   '{"tasks": [{"cmd": "touch ran"}]', '{"tasks": [{"cmd": "touch ran"}], "tasks": {}}',
-                   '{"tasks": [{"cmd": "touch ran\\ud800"}]}', '{"tasks": [{"cmd": "touch\\x ran"}]}',
-                   '{"tasks": [{"cmd": "touch ran", }]}', "{'tasks': []}", '{"tasks": [{"cmd": "touch\tran"}]}',
-                   '{"tasks": [{"cmd": "touch ran\0"}]}']
+        answers = [
+            '"string"',
+            "42",
+            "null",
+            "true",
+            '{"tasks": [], "x": }',
+            '{"tasks": [{"cmd": "touch ran"}]} trailing',
+            '{"tasks": [{"cmd": "touch ran"}]',
+            '{"tasks": [{"cmd": "touch ran"}], "tasks": {}}',
+            '{"tasks": [{"cmd": "touch ran\\ud800"}]}',
+            '{"tasks": [{"cmd": "touch\\x ran"}]}',
+            '{"tasks": [{"cmd": "touch ran", }]}',
+            "{'tasks': []}",
+            '{"tasks": [{"cmd": "touch\tran"}]}',
+            '{"tasks": [{"cmd": "touch ran\0"}]}',
+        ]
         for answer in answers:
             with self.subTest(answer=answer):
                 result, _ = self.run_document(answer)
@@ -555,22 +695,26 @@ class TaskRunnerTest(unittest.TestCase):
     def test_commands_are_decoded_from_every_json_escape(self):
         cmd = "printf '%s|' \"q\\\"q\" 'b\\\\s' 'n\nl' 'tab\tx' é € 😀 \"it's\" '/'"
         text = '{"tasks": [{"cmd": %s, "downloadUrl": null}, {"cmd": %s, "acceptedResponseCodes": [0]}]}' % (
-            json.dumps(cmd).replace("/", "\\/"), json.dumps(cmd + "; exit 5", ensure_ascii=False))
+            json.dumps(cmd).replace("/", "\\/"),
+            json.dumps(cmd + "; exit 5", ensure_ascii=False),
+        )
         self.assertIn("\\u00e9", text)
         self.assertIn("\\ud83d\\ude00", text)
         result, doc = self.run_document(text)
         self.assertIn("rc=0", result.stdout, result.stderr)
-        expected = 'q"q|b\\\\s|n\nl|tab\tx|é|€|😀|it\'s|/|'
+        expected = "q\"q|b\\\\s|n\nl|tab\tx|é|€|😀|it's|/|"
         self.assertEqual(doc["tasks"][0]["stdout"], expected)
         self.assertEqual(doc["tasks"][0]["error"], None)
         self.assertEqual(doc["tasks"][0]["downloadUrl"], None)
         self.assertEqual(doc["tasks"][1]["stdout"], expected)
-        self.assertEqual(doc["tasks"][1]["error"],
-                         {"code": 5, "killed": False, "signal": None, "cmd": cmd + "; exit 5"})
+        self.assertEqual(
+            doc["tasks"][1]["error"], {"code": 5, "killed": False, "signal": None, "cmd": cmd + "; exit 5"}
+        )
 
     def test_the_plan_quotes_any_text_for_the_shell(self):
         """Plan only: every cmd and downloadUrl back, byte for byte, from the shell that sources the plan."""
         import random
+
         rng = random.Random(7)
         tasks = []
         for i in range(60):
@@ -585,9 +729,13 @@ class TaskRunnerTest(unittest.TestCase):
         for ensure_ascii, indent in ((True, None), (False, 2)):
             with self.subTest(ensure_ascii=ensure_ascii, indent=indent):
                 path.write_text(json.dumps({"tasks": tasks, "exit": None}, ensure_ascii=ensure_ascii, indent=indent))
-                result = run_init(f'mkdir -p "$MK_STATE"; mk_json plan "{path}" >"$MK_STATE/plan" || echo FAILED\n'
-                                  "mk_say() { :; }; mk_task() { printf '%s\\037' \"$@\"; printf '\\036'; }\n"
-                                  '. "$MK_STATE/plan"; printf "exit=%s" "$MK_EXIT"', self.env, text=False)
+                result = run_init(
+                    f'mkdir -p "$MK_STATE"; mk_json plan "{path}" >"$MK_STATE/plan" || echo FAILED\n'
+                    "mk_say() { :; }; mk_task() { printf '%s\\037' \"$@\"; printf '\\036'; }\n"
+                    '. "$MK_STATE/plan"; printf "exit=%s" "$MK_EXIT"',
+                    self.env,
+                    text=False,
+                )
                 self.assertEqual(result.returncode, 0, result.stderr)
                 *plans, tail = result.stdout.decode().split("\x1e")
                 self.assertEqual(tail, "exit=")
@@ -601,26 +749,40 @@ class TaskRunnerTest(unittest.TestCase):
                         continue
                     cmd = task.get("cmd") or ""
                     codes = task.get("acceptedResponseCodes")
-                    expected[index] = (cmd if isinstance(cmd, str) else json.dumps(cmd, separators=(",", ":")),
-                                       task.get("downloadUrl") or "",
-                                       " ".join(str(int(c)) for c in codes if isinstance(c, (int, float)))
-                                       if isinstance(codes, list) else "")
+                    expected[index] = (
+                        cmd if isinstance(cmd, str) else json.dumps(cmd, separators=(",", ":")),
+                        task.get("downloadUrl") or "",
+                        " ".join(str(int(c)) for c in codes if isinstance(c, (int, float)))
+                        if isinstance(codes, list)
+                        else "",
+                    )
                 self.assertEqual(seen, expected)
 
     def test_accepted_response_codes_are_numbers(self):
-        result, doc = self.run_document({"tasks": [
-            {"cmd": "exit 2", "acceptedResponseCodes": [2.0]}, {"cmd": "exit 3", "acceptedResponseCodes": [1e1, 3]},
-            {"cmd": "exit 4", "acceptedResponseCodes": ["4"]}, {"cmd": "echo never"}]})
+        result, doc = self.run_document(
+            {
+                "tasks": [
+                    {"cmd": "exit 2", "acceptedResponseCodes": [2.0]},
+                    {"cmd": "exit 3", "acceptedResponseCodes": [1e1, 3]},
+                    {"cmd": "exit 4", "acceptedResponseCodes": ["4"]},
+                    {"cmd": "echo never"},
+                ]
+            }
+        )
         self.assertIn("rc=0", result.stdout)
         self.assertEqual([t.get("error", {}) and t["error"]["code"] for t in doc["tasks"][:3]], [2, 3, 4])
         self.assertEqual(doc["tasks"][3], {"cmd": "echo never"})
 
     def test_tasks_that_did_not_run_are_copied_byte_for_byte(self):
-        skipped = ('{ "cmd" : "echo never",\n  "source": "s\\u00e9", "format":"json",'
-                   ' "catalog": {"a": [1, 2.50, null]}, "stdout": "old" }')
-        text = ('{"identifier": "n\\/1", "tasks": [ {"cmd": "exit 1", "source": "a", "stdout": "stale", "error": 9,'
-                ' "stderr": "x", "catalog": {"source": "c", "format": "xml"}} , %s ], "exit": null, "extra": 1.0}\n'
-                % skipped)
+        skipped = (
+            '{ "cmd" : "echo never",\n  "source": "s\\u00e9", "format":"json",'
+            ' "catalog": {"a": [1, 2.50, null]}, "stdout": "old" }'
+        )
+        text = (
+            '{"identifier": "n\\/1", "tasks": [ {"cmd": "exit 1", "source": "a", "stdout": "stale", "error": 9,'
+            ' "stderr": "x", "catalog": {"source": "c", "format": "xml"}} , %s ], "exit": null, "extra": 1.0}\n'
+            % skipped
+        )
         result, doc = self.run_document(text)
         self.assertIn("rc=0 exit=", result.stdout)
         raw = (self.tmp / "doc.json").read_text()
@@ -630,15 +792,23 @@ class TaskRunnerTest(unittest.TestCase):
         self.assertEqual(raw.count('"stdout"'), 2, raw)  # the task that ran has one: the stale one was dropped
         self.assertEqual(raw.count('"error"'), 1, raw)
         ran, never = doc["tasks"]
-        self.assertEqual(ran, {"cmd": "exit 1", "source": "a", "catalog": {"source": "c", "format": "xml"},
-                               "stdout": "", "stderr": "", "error": {"code": 1, "killed": False, "signal": None,
-                                                                     "cmd": "exit 1"}})
+        self.assertEqual(
+            ran,
+            {
+                "cmd": "exit 1",
+                "source": "a",
+                "catalog": {"source": "c", "format": "xml"},
+                "stdout": "",
+                "stderr": "",
+                "error": {"code": 1, "killed": False, "signal": None, "cmd": "exit 1"},
+            },
+        )
         self.assertEqual(never, json.loads(skipped))
 
     def test_outputs_keep_every_byte(self):
         """Control characters, NULs (also a final one), bytes >= 0x80 (valid UTF-8 or not), no final newline."""
         outputs = {
-            "controls": b"\x01\x02\x1b[0m\r\x08\x0c\t\\\"\x7f\x00mid\x00\x00end\n\n",
+            "controls": b'\x01\x02\x1b[0m\r\x08\x0c\t\\"\x7f\x00mid\x00\x00end\n\n',
             "utf8": "é € 😀 \u2028 ascii\n".encode(),
             "bytes": bytes(range(256)) + b"\xff\xfe",
             "final_nul": b"a\x00",
@@ -668,22 +838,37 @@ class TaskRunnerTest(unittest.TestCase):
                 task = doc["tasks"][index]
                 self.assertEqual(task["stdout"], data.decode("utf-8", "surrogateescape"))
                 self.assertEqual(task["stderr"], data[::-1].decode("utf-8", "surrogateescape"))
-                self.assertEqual(task["error"], None if index == 0 else
-                                 {"code": index, "killed": False, "signal": None, "cmd": name})
+                self.assertEqual(
+                    task["error"], None if index == 0 else {"code": index, "killed": False, "signal": None, "cmd": name}
+                )
 
     def test_stdout_from_a_real_command_with_odd_bytes(self):
-        result, doc = self.run_document({"tasks": [
-            {"cmd": "printf 'caf\\303\\251 \\001\\033[1m bold \\177 nul\\000 \\377raw\\r\\n'; printf 'oops\\t' >&2"}]})
+        result, doc = self.run_document(
+            {
+                "tasks": [
+                    {
+                        "cmd": "printf 'caf\\303\\251 \\001\\033[1m bold \\177 nul\\000 \\377raw\\r\\n'; printf 'oops\\t' >&2"
+                    }
+                ]
+            }
+        )
         self.assertIn("rc=0", result.stdout)
         raw = (self.tmp / "doc.json").read_bytes()
         task = loads_bytes(raw)["tasks"][0]
-        self.assertEqual(task["stdout"], b"caf\xc3\xa9 \x01\x1b[1m bold \x7f nul\x00 \xffraw\r\n".decode(
-            "utf-8", "surrogateescape"))
+        self.assertEqual(
+            task["stdout"], b"caf\xc3\xa9 \x01\x1b[1m bold \x7f nul\x00 \xffraw\r\n".decode("utf-8", "surrogateescape")
+        )
         self.assertEqual(task["stderr"], "oops\t")
 
     def test_exit_can_be_any_json_value(self):
-        cases = [({"code": 0, "why": "it's \"done\""}, '{"code":0,"why":"it\'s \\"done\\""}'),
-                 ([1, {"a": None}], '[1,{"a":null}]'), ("now", '"now"'), (False, "false"), (0, "0"), (None, "")]
+        cases = [
+            ({"code": 0, "why": 'it\'s "done"'}, '{"code":0,"why":"it\'s \\"done\\""}'),
+            ([1, {"a": None}], '[1,{"a":null}]'),
+            ("now", '"now"'),
+            (False, "false"),
+            (0, "0"),
+            (None, ""),
+        ]
         for value, shown in cases:
             with self.subTest(exit=value):
                 result, doc = self.run_document({"tasks": [{"cmd": "true"}], "exit": value})
@@ -692,9 +877,16 @@ class TaskRunnerTest(unittest.TestCase):
 
     def test_a_huge_stdout(self):
         started = time.monotonic()
-        result, doc = self.run_document({"tasks": [
-            {"cmd": "i=0; while [ $i -lt 6000 ]; do printf 'line %d: \"q\" \\\\ tab\\t caf\\303\\251\\n' $i; "
-                    "i=$((i+1)); done; printf '%050000d' 0 | tr 0 '\"'"}]})
+        result, doc = self.run_document(
+            {
+                "tasks": [
+                    {
+                        "cmd": "i=0; while [ $i -lt 6000 ]; do printf 'line %d: \"q\" \\\\ tab\\t caf\\303\\251\\n' $i; "
+                        "i=$((i+1)); done; printf '%050000d' 0 | tr 0 '\"'"
+                    }
+                ]
+            }
+        )
         self.assertIn("rc=0", result.stdout, result.stderr)
         stdout = doc["tasks"][0]["stdout"]
         lines = "".join(f'line {i}: "q" \\ tab\t café\n' for i in range(6000))
@@ -704,20 +896,32 @@ class TaskRunnerTest(unittest.TestCase):
 
     def test_kernel_command_line_and_bootstrap_js(self):
         js = self.tmp / "bootstrap.js"
-        cases = {"  tasksPath = '/api/current/tasks/5a1b',\n": "/api/current/tasks/5a1b",
-                 'var tasksPath="http://10.1.0.1:9080/api/current/tasks/abc";': "/api/current/tasks/abc",
-                 "var path = '/api/current/tasks/x';": ""}
+        cases = {
+            "  tasksPath = '/api/current/tasks/5a1b',\n": "/api/current/tasks/5a1b",
+            'var tasksPath="http://10.1.0.1:9080/api/current/tasks/abc";': "/api/current/tasks/abc",
+            "var path = '/api/current/tasks/x';": "",
+        }
         for text, expected in cases.items():
             js.write_text("// runner\n" + text)
             self.assertEqual(run_init(f'mk_tasks_path "{js}"', self.env).stdout.strip(), expected, text)
-        macs = {"01-52-54-00-AB-34-56": "52:54:00:ab:34:56", "01-52:54:00:12:34:56": "52:54:00:12:34:56",
-                "01:52:54:00:12:34:56": "52:54:00:12:34:56", "52-54-00-12-34-56": "52:54:00:12:34:56", "junk": ""}
+        macs = {
+            "01-52-54-00-AB-34-56": "52:54:00:ab:34:56",
+            "01-52:54:00:12:34:56": "52:54:00:12:34:56",
+            "01:52:54:00:12:34:56": "52:54:00:12:34:56",
+            "52-54-00-12-34-56": "52:54:00:12:34:56",
+            "junk": "",
+        }
         for bootif, expected in macs.items():
             self.assertEqual(run_init(f'mk_bootif_mac "{bootif}"', self.env).stdout.strip(), expected, bootif)
         line = "console=ttyS0 API_CB=10.0.2.2:9090 BOOTIF=01-aa-bb-cc-dd-ee-ff *"
-        self.assertEqual(run_init(f'mk_cmdline_value API_CB "{line}"; mk_cmdline_value BOOTIF "{line}"; '
-                                  f'mk_cmdline_value NONE "{line}" || echo absent', self.env).stdout.split(),
-                         ["10.0.2.2:9090", "01-aa-bb-cc-dd-ee-ff", "absent"])
+        self.assertEqual(
+            run_init(
+                f'mk_cmdline_value API_CB "{line}"; mk_cmdline_value BOOTIF "{line}"; '
+                f'mk_cmdline_value NONE "{line}" || echo absent',
+                self.env,
+            ).stdout.split(),
+            ["10.0.2.2:9090", "01-aa-bb-cc-dd-ee-ff", "absent"],
+        )
 
 
 class _Southbound(http.server.ThreadingHTTPServer):
@@ -764,20 +968,33 @@ class ConversationTest(unittest.TestCase):
     def test_the_runner_speaks_the_bootstrap_protocol(self):
         tmp = Path(tempfile.mkdtemp(prefix="mk-talk-"))
         self.addCleanup(shutil.rmtree, tmp)
-        documents = [{"identifier": "n9", "tasks": [{"cmd": "sh hello.sh one", "downloadUrl": "/files/hello.sh?n=9"}]},
-                     {"identifier": "n9", "tasks": [{"cmd": "sh script.sh", "downloadUrl": "PORT/files/script.sh"},
-                                                    {"cmd": "sh missing.sh", "downloadUrl": "/nothing/missing.sh"}],
-                      "exit": {"code": 0}}]
+        documents = [
+            {"identifier": "n9", "tasks": [{"cmd": "sh hello.sh one", "downloadUrl": "/files/hello.sh?n=9"}]},
+            {
+                "identifier": "n9",
+                "tasks": [
+                    {"cmd": "sh script.sh", "downloadUrl": "PORT/files/script.sh"},
+                    {"cmd": "sh missing.sh", "downloadUrl": "/nothing/missing.sh"},
+                ],
+                "exit": {"code": 0},
+            },
+        ]
         server = _Southbound(documents)
         port = server.server_address[1]
         documents[1]["tasks"][0]["downloadUrl"] = f"http://127.0.0.1:{port}/files/script.sh"
         threading.Thread(target=server.serve_forever, daemon=True).start()
         self.addCleanup(server.server_close)
         self.addCleanup(server.shutdown)
-        env = {"MK_WORK": str(tmp / "work"), "MK_STATE": str(tmp / "state"), "MK_POLL": "0.1",
-               "API_CB": f"127.0.0.1:{port}", "MAC": "52:54:00:12:34:56"}
-        result = run_init('mkdir -p "$MK_STATE"; mk_reboot() { echo REBOOTED; exit 0; }\n'
-                          'mk_bootstrap && mk_task_loop', env)
+        env = {
+            "MK_WORK": str(tmp / "work"),
+            "MK_STATE": str(tmp / "state"),
+            "MK_POLL": "0.1",
+            "API_CB": f"127.0.0.1:{port}",
+            "MAC": "52:54:00:12:34:56",
+        }
+        result = run_init(
+            'mkdir -p "$MK_STATE"; mk_reboot() { echo REBOOTED; exit 0; }\nmk_bootstrap && mk_task_loop', env
+        )
         self.assertIn("REBOOTED", result.stdout, result.stdout + result.stderr)
         self.assertEqual(server.requests[0], "/api/current/tasks/bootstrap.js?macAddress=52:54:00:12:34:56")
         self.assertEqual(len(server.posts), 2)
@@ -804,8 +1021,9 @@ class InstallTest(unittest.TestCase):
             files = MicrokernelFiles(root / "build" / "vmlinuz", root / "build" / "initrd", "key")
             (root / "copies").mkdir()
             written = install(files, root / "copies")
-            self.assertEqual(sorted(p.name for p in written),
-                             ["initrd", "initrd-1.2.0-rancher", "vmlinuz", "vmlinuz-1.2.0-rancher"])
+            self.assertEqual(
+                sorted(p.name for p in written), ["initrd", "initrd-1.2.0-rancher", "vmlinuz", "vmlinuz-1.2.0-rancher"]
+            )
             self.assertEqual((root / "copies" / "initrd-1.2.0-rancher").read_bytes(), b"i")
             self.assertFalse((root / "copies" / "vmlinuz").is_symlink())
             (root / "links").mkdir()

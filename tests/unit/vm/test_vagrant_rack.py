@@ -1,4 +1,5 @@
 """The rack as vagrant sees it: the JSON the Vagrantfile reads, and vagrant driven through python-vagrant."""
+
 import json
 import subprocess
 import tempfile
@@ -8,8 +9,16 @@ from pathlib import Path
 from rackharness.config import load_config
 from rackharness.errors import ServiceError
 from rackharness.rack.layout import build_rack_spec
-from rackharness.vm.vagrant_rack import (VAGRANTFILE_DIR, VagrantRack, boot_file, domain_prefix, guest_ip, guest_url,
-                                         rack_document, write_rack_file)
+from rackharness.vm.vagrant_rack import (
+    VAGRANTFILE_DIR,
+    VagrantRack,
+    boot_file,
+    domain_prefix,
+    guest_ip,
+    guest_url,
+    rack_document,
+    write_rack_file,
+)
 
 
 def spec(nodes=2):
@@ -19,19 +28,28 @@ def spec(nodes=2):
 class RackDocumentTest(unittest.TestCase):
     def test_each_vm_has_its_pxe_mac_its_own_guest_address_and_a_boot_file_on_the_host_as_the_guest_sees_it(self):
         rack = spec(2)
-        document = rack_document(rack, load_config(environ={}), prefix="rackharness-abc-",
-                                 southbound_url="http://127.0.0.1:21080", logs_dir=Path("/tmp/logs"))
+        document = rack_document(
+            rack,
+            load_config(environ={}),
+            prefix="rackharness-abc-",
+            southbound_url="http://127.0.0.1:21080",
+            logs_dir=Path("/tmp/logs"),
+        )
         first, second = document["nodes"]
-        self.assertEqual((first["name"], first["mac"], first["uuid"], first["serial"]),
-                         ("node-01", rack.nodes[0].macs[0], rack.nodes[0].uuid, rack.nodes[0].serial))
+        self.assertEqual(
+            (first["name"], first["mac"], first["uuid"], first["serial"]),
+            ("node-01", rack.nodes[0].macs[0], rack.nodes[0].uuid, rack.nodes[0].serial),
+        )
         self.assertEqual((first["guest_ip"], second["guest_ip"]), ("10.0.2.21", "10.0.2.22"))
-        self.assertEqual(first["bootfile"], f"http://10.0.2.2:21080/api/current/profiles?macs={rack.nodes[0].macs[0]}"
-                                            "&ips=10.0.2.21")
+        self.assertEqual(
+            first["bootfile"], f"http://10.0.2.2:21080/api/current/profiles?macs={rack.nodes[0].macs[0]}&ips=10.0.2.21"
+        )
         self.assertEqual(first["memory"], 160)
         self.assertEqual(first["ipmi_channel"], {"host": "127.0.0.1", "port": rack.nodes[0].bmc.port})
         self.assertEqual(first["console_log"], "/tmp/logs/node-01.console.log")
-        self.assertEqual(document["libvirt"], {"uri": "qemu:///system", "storage_pool": "rackharness",
-                                               "tb_cache_mib": 32})
+        self.assertEqual(
+            document["libvirt"], {"uri": "qemu:///system", "storage_pool": "rackharness", "tb_cache_mib": 32}
+        )
         self.assertEqual(document["prefix"], "rackharness-abc-")
 
     def test_a_southbound_url_off_this_host_is_given_as_it_is(self):
@@ -60,9 +78,13 @@ class FakeVagrant:
     """python-vagrant's Vagrant, as far as VagrantRack uses it."""
 
     calls: list = []
-    lines = ["Bringing machine 'node-01' up with 'libvirt' provider...",
-             "==> node-01: Creating domain with the following settings...", "==> node-01:  -- Cpus: 1",
-             "==> node-01: Starting domain.", "==> node-02: Starting domain."]
+    lines = [
+        "Bringing machine 'node-01' up with 'libvirt' provider...",
+        "==> node-01: Creating domain with the following settings...",
+        "==> node-01:  -- Cpus: 1",
+        "==> node-01: Starting domain.",
+        "==> node-02: Starting domain.",
+    ]
     fail = False
 
     def __init__(self, root=None, env=None, quiet_stdout=True, quiet_stderr=True):
@@ -82,8 +104,9 @@ class VagrantRackTest(unittest.TestCase):
     def setUp(self):
         FakeVagrant.calls, FakeVagrant.fail = [], False
         self.said = []
-        self.rack = VagrantRack(Path("/state/vagrant/rack.json"), provider="libvirt", say=self.said.append,
-                                vagrant_class=FakeVagrant)
+        self.rack = VagrantRack(
+            Path("/state/vagrant/rack.json"), provider="libvirt", say=self.said.append, vagrant_class=FakeVagrant
+        )
 
     def test_up_runs_vagrant_on_the_projects_vagrantfile_with_the_rack_file_and_says_each_vms_steps(self):
         self.rack.up()
@@ -93,8 +116,14 @@ class VagrantRackTest(unittest.TestCase):
         self.assertEqual(init[2]["VAGRANT_DOTFILE_PATH"], "/state/vagrant/dotfile")
         self.assertEqual(init[2]["RACKHARNESS_VAGRANT_SPEC"], "/state/vagrant/rack.json")
         self.assertEqual(up, ("up", "libvirt", True, True))
-        self.assertEqual(self.said, ["  node-01: Creating domain with the following settings...",
-                                     "  node-01: Starting domain.", "  node-02: Starting domain."])
+        self.assertEqual(
+            self.said,
+            [
+                "  node-01: Creating domain with the following settings...",
+                "  node-01: Starting domain.",
+                "  node-02: Starting domain.",
+            ],
+        )
         self.assertTrue((VAGRANTFILE_DIR / "Vagrantfile").is_file())
 
     def test_a_failed_up_is_a_service_error_with_vagrants_last_lines(self):

@@ -1,4 +1,5 @@
 """pyghmi's client-side decoders used as independent judges of our bytes."""
+
 import struct
 
 import pyghmi.ipmi.private.constants as event_constants
@@ -14,8 +15,9 @@ def read_all_sdrs(bmc, chunk: int = 16) -> list[bytes]:
         next_id, header = struct.unpack("<H", head[:2])[0], head[2:]
         body, length = b"", header[4]
         while len(body) < length:
-            part = bmc.ok(0x0A, 0x23, struct.pack("<HHBB", reservation, record_id, 5 + len(body),
-                                                  min(chunk, length - len(body))))
+            part = bmc.ok(
+                0x0A, 0x23, struct.pack("<HHBB", reservation, record_id, 5 + len(body), min(chunk, length - len(body)))
+            )
             body += part[2:]
         records.append(header + body)
         record_id = next_id

@@ -1,4 +1,5 @@
 """App netfn commands: Get Device ID layout, GUIDs, channels, users, system info."""
+
 import struct
 import unittest
 import uuid
@@ -15,8 +16,7 @@ class DeviceIdTest(unittest.TestCase):
         data = Bmc("dell-r630").ok(APP, 0x01)
         self.assertEqual(len(data), 15)
         device_id, revision, fw_major, fw_minor, ipmi_version, support = data[:6]
-        self.assertEqual((device_id, revision & 0x0F, fw_major, fw_minor, ipmi_version),
-                         (0x20, 1, 2, 0x41, 0x02))
+        self.assertEqual((device_id, revision & 0x0F, fw_major, fw_minor, ipmi_version), (0x20, 1, 2, 0x41, 0x02))
         self.assertEqual(support, 0xBF)
         self.assertEqual(int.from_bytes(data[6:9], "little"), 674)
         self.assertEqual(struct.unpack("<H", data[9:11])[0], 0x0100)
@@ -64,8 +64,7 @@ class UserTest(unittest.TestCase):
         self.assertEqual(bmc.ok(APP, 0x44, b"\x01\x03")[3], 0x12)  # viewer: USER
         self.assertEqual(bmc.ok(APP, 0x44, b"\x01\x01")[1] & 0xC0, 0x80)  # null user disabled
         self.assertEqual(bmc.ok(APP, 0x44, b"\x01\x05")[3], 0x0F)  # empty slot: no access
-        self.assertEqual(bmc.call(APP, 0x44, b"\x01\x0b").completion_code,
-                         Completion.INVALID_DATA_FIELD)
+        self.assertEqual(bmc.call(APP, 0x44, b"\x01\x0b").completion_code, Completion.INVALID_DATA_FIELD)
 
     def test_user_name_is_16_bytes_zero_padded(self):
         bmc = Bmc()
@@ -79,11 +78,11 @@ class UserTest(unittest.TestCase):
         bmc.ok(APP, 0x47, b"\x04\x01")
         bmc.ok(APP, 0x43, b"\x91\x04\x03")
         user = bmc.node.users.by_name("ops")
-        self.assertEqual((user.password, user.privilege_limit, user.ipmi_messaging),
-                         ("secret", Privilege.OPERATOR, True))
+        self.assertEqual(
+            (user.password, user.privilege_limit, user.ipmi_messaging), ("secret", Privilege.OPERATOR, True)
+        )
         bmc.ok(APP, 0x47, b"\x84\x03" + b"secret".ljust(20, b"\0"))
-        self.assertEqual(bmc.call(APP, 0x47, b"\x04\x03" + b"wrong".ljust(16, b"\0")).completion_code,
-                         0x80)
+        self.assertEqual(bmc.call(APP, 0x47, b"\x04\x03" + b"wrong".ljust(16, b"\0")).completion_code, 0x80)
 
     def test_user_administration_needs_admin(self):
         response = Bmc().call(APP, 0x45, b"\x04" + bytes(16), privilege=Privilege.OPERATOR)
@@ -95,9 +94,9 @@ class SystemInfoTest(unittest.TestCase):
         bmc = Bmc()
         firmware = bmc.ok(APP, 0x59, b"\x00\x01\x00\x00")
         self.assertEqual(firmware[0], 0x11)
-        self.assertEqual(firmware[4:4 + firmware[3]], b"S2B_3A19")
+        self.assertEqual(firmware[4 : 4 + firmware[3]], b"S2B_3A19")
         name = bmc.ok(APP, 0x59, b"\x00\x02\x00\x00")
-        self.assertEqual(name[4:4 + name[3]], b"node-1")
+        self.assertEqual(name[4 : 4 + name[3]], b"node-1")
         self.assertEqual(bmc.call(APP, 0x59, b"\x00\x09\x00\x00").completion_code, 0x80)
 
 

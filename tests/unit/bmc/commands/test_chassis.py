@@ -1,4 +1,5 @@
 """Chassis netfn: status bits, control, identify, POH and system boot options 0-5."""
+
 import struct
 import unittest
 
@@ -25,8 +26,7 @@ class StatusAndControlTest(unittest.TestCase):
         self.assertEqual(status[2] & 0x40, 0x40)  # identify supported
 
     def test_control_cycle_while_off_is_not_supported_in_present_state(self):
-        self.assertEqual(Bmc().call(CHASSIS, 0x02, b"\x02").completion_code,
-                         Completion.NOT_SUPPORTED_IN_PRESENT_STATE)
+        self.assertEqual(Bmc().call(CHASSIS, 0x02, b"\x02").completion_code, Completion.NOT_SUPPORTED_IN_PRESENT_STATE)
 
     def test_control_off_soft_and_diag(self):
         bmc = Bmc(initial_power="on")
@@ -102,8 +102,9 @@ class BootOptionsTest(unittest.TestCase):
         bmc = Bmc()
         self.assertEqual(bmc.call(CHASSIS, 0x09, b"\x07\x00\x00").completion_code, 0x80)
         self.assertEqual(bmc.call(CHASSIS, 0x08, b"\x06" + bytes(9)).completion_code, 0x80)
-        self.assertEqual(bmc.call(CHASSIS, 0x08, b"\x05\x80\x04").completion_code,
-                         Completion.REQUEST_DATA_LENGTH_INVALID)
+        self.assertEqual(
+            bmc.call(CHASSIS, 0x08, b"\x05\x80\x04").completion_code, Completion.REQUEST_DATA_LENGTH_INVALID
+        )
 
 
 if __name__ == "__main__":

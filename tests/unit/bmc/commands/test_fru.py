@@ -1,4 +1,5 @@
 """FRU 0: bytes parsed by pyghmi's FRU decoder and by FreeIPMI's ipmi-fru."""
+
 import shutil
 import struct
 import subprocess
@@ -51,17 +52,18 @@ class FruTest(unittest.TestCase):
         for offset_byte in image[2:5]:
             start = offset_byte * 8
             length = image[start + 1] * 8
-            self.assertEqual(sum(image[start:start + length]) & 0xFF, 0)
+            self.assertEqual(sum(image[start : start + length]) & 0xFF, 0)
         self.assertEqual(len(image) % 8, 0)
 
     def test_read_limits(self):
         bmc = Bmc()
-        self.assertEqual(bmc.call(STORAGE, 0x11, b"\x00\x00\x00\xf0").completion_code,
-                         Completion.CANNOT_RETURN_REQUESTED_BYTES)
-        self.assertEqual(bmc.call(STORAGE, 0x11, b"\x00\x00\x10\x10").completion_code,
-                         Completion.PARAMETER_OUT_OF_RANGE)
-        self.assertEqual(bmc.call(STORAGE, 0x10, b"\x01").completion_code,
-                         Completion.REQUESTED_DATA_NOT_PRESENT)
+        self.assertEqual(
+            bmc.call(STORAGE, 0x11, b"\x00\x00\x00\xf0").completion_code, Completion.CANNOT_RETURN_REQUESTED_BYTES
+        )
+        self.assertEqual(
+            bmc.call(STORAGE, 0x11, b"\x00\x00\x10\x10").completion_code, Completion.PARAMETER_OUT_OF_RANGE
+        )
+        self.assertEqual(bmc.call(STORAGE, 0x10, b"\x01").completion_code, Completion.REQUESTED_DATA_NOT_PRESENT)
         size = struct.unpack("<H", bmc.ok(STORAGE, 0x10, b"\x00")[:2])[0]
         tail = bmc.ok(STORAGE, 0x11, struct.pack("<BHB", 0, size - 3, 16))
         self.assertEqual(tail[0], 3)
@@ -79,8 +81,7 @@ class FruTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "fru.bin"
             path.write_bytes(read_fru(Bmc(serial="ABC123")))
-            out = subprocess.run(["ipmi-fru", f"--fru-file={path}"], capture_output=True,
-                                 text=True, timeout=30).stdout
+            out = subprocess.run(["ipmi-fru", f"--fru-file={path}"], capture_output=True, text=True, timeout=30).stdout
         self.assertIn("FRU Board Product Name: S2B-MB", out)
         self.assertIn("FRU Product Serial Number: ABC123", out)
         self.assertIn("FRU Board Manufacturing Date/Time: 09/21/15 - 08:00:00", out)

@@ -1,4 +1,5 @@
 """SDR repository: records decoded by pyghmi, partial reads, reservations, sharing."""
+
 import struct
 import unittest
 
@@ -20,14 +21,15 @@ class SdrRepositoryTest(unittest.TestCase):
             for record, sensor in zip(records, sensors):
                 entry = sdr_entry(record)
                 self.assertEqual(entry.rectype, 0x01 if sensor.is_threshold else 0x02)
-                self.assertEqual((entry.sensor_name, entry.sensor_number, entry.sensor_type_number),
-                                 (sensor.name, sensor.number, sensor.sensor_type))
+                self.assertEqual(
+                    (entry.sensor_name, entry.sensor_number, entry.sensor_type_number),
+                    (sensor.name, sensor.number, sensor.sensor_type),
+                )
                 if sensor.is_threshold:
                     self.assertEqual(entry.m, sensor.conversion.m)
                     self.assertEqual(entry.has_thresholds, bool(sensor.thresholds))
             fru = sdr_entry(records[-2])
-            self.assertEqual((fru.rectype, fru.fru_number, fru.fru_name),
-                             (0x11, 0, bmc.node.profile.fru.board_product))
+            self.assertEqual((fru.rectype, fru.fru_number, fru.fru_name), (0x11, 0, bmc.node.profile.fru.board_product))
             self.assertEqual(sdr_entry(records[-1]).rectype, 0x12)
 
     def test_units_and_formula_decode_to_engineering_values(self):
@@ -57,11 +59,15 @@ class SdrRepositoryTest(unittest.TestCase):
 
     def test_missing_record_and_offset_out_of_range(self):
         bmc = Bmc()
-        self.assertEqual(bmc.call(STORAGE, 0x23, struct.pack("<HHBB", 0, 99, 0, 5)).completion_code,
-                         Completion.REQUESTED_DATA_NOT_PRESENT)
+        self.assertEqual(
+            bmc.call(STORAGE, 0x23, struct.pack("<HHBB", 0, 99, 0, 5)).completion_code,
+            Completion.REQUESTED_DATA_NOT_PRESENT,
+        )
         reservation = struct.unpack("<H", bmc.ok(STORAGE, 0x22))[0]
-        self.assertEqual(bmc.call(STORAGE, 0x23, struct.pack("<HHBB", reservation, 1, 200, 5))
-                         .completion_code, Completion.PARAMETER_OUT_OF_RANGE)
+        self.assertEqual(
+            bmc.call(STORAGE, 0x23, struct.pack("<HHBB", reservation, 1, 200, 5)).completion_code,
+            Completion.PARAMETER_OUT_OF_RANGE,
+        )
 
     def test_repository_info_and_allocation(self):
         bmc = Bmc()
@@ -75,14 +81,18 @@ class SdrRepositoryTest(unittest.TestCase):
     def test_repository_is_shared_between_nodes_of_a_profile(self):
         a, b = Bmc(index=1), Bmc(index=2)
         self.assertIs(repository_for(a.node.profile), repository_for(b.node.profile))
-        self.assertNotEqual(repository_for(Bmc("dell-r630").node.profile).addition_timestamp,
-                            repository_for(a.node.profile).addition_timestamp)
+        self.assertNotEqual(
+            repository_for(Bmc("dell-r630").node.profile).addition_timestamp,
+            repository_for(a.node.profile).addition_timestamp,
+        )
 
     def test_device_sdr_commands_answer_from_the_same_repository(self):
         bmc = Bmc()
         self.assertEqual(bmc.ok(0x04, 0x20), bytes([len(bmc.node.profile.sensors), 0x01]))
-        self.assertEqual(bmc.ok(0x04, 0x21, struct.pack("<HHBB", 0, 1, 0, 0xFF)),
-                         bmc.ok(STORAGE, 0x23, struct.pack("<HHBB", 0, 1, 0, 0xFF)))
+        self.assertEqual(
+            bmc.ok(0x04, 0x21, struct.pack("<HHBB", 0, 1, 0, 0xFF)),
+            bmc.ok(STORAGE, 0x23, struct.pack("<HHBB", 0, 1, 0, 0xFF)),
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """SEL commands: info, reservations, entries, add/delete/clear, time, capacity."""
+
 import struct
 import unittest
 
@@ -46,32 +47,34 @@ class SelTest(unittest.TestCase):
         self.assertEqual(record[14:16], b"\xff\xff")
 
     def test_partial_read_needs_a_valid_reservation(self):
-        self.assertEqual(get_entry(self.bmc, 1, 0, 2, 4).completion_code,
-                         Completion.RESERVATION_CANCELLED)
+        self.assertEqual(get_entry(self.bmc, 1, 0, 2, 4).completion_code, Completion.RESERVATION_CANCELLED)
         reservation = struct.unpack("<H", self.bmc.ok(STORAGE, 0x42))[0]
         self.assertEqual(len(get_entry(self.bmc, 1, reservation, 2, 4).data), 6)
         self.bmc.ok(STORAGE, 0x42)
-        self.assertEqual(get_entry(self.bmc, 1, reservation, 2, 4).completion_code,
-                         Completion.RESERVATION_CANCELLED)
+        self.assertEqual(get_entry(self.bmc, 1, reservation, 2, 4).completion_code, Completion.RESERVATION_CANCELLED)
 
     def test_add_entry_assigns_id_and_timestamp(self):
-        record = bytes([0xAA, 0xAA, 0x02, 0, 0, 0, 0, 0x41, 0x00, 0x04, 0x12, 0x01, 0x6f, 0x02, 0xff, 0xff])
+        record = bytes([0xAA, 0xAA, 0x02, 0, 0, 0, 0, 0x41, 0x00, 0x04, 0x12, 0x01, 0x6F, 0x02, 0xFF, 0xFF])
         record_id = struct.unpack("<H", self.bmc.ok(STORAGE, 0x44, record))[0]
         stored = get_entry(self.bmc, record_id).data[2:]
         self.assertEqual(struct.unpack("<H", stored[:2])[0], record_id)
         self.assertNotEqual(stored[3:7], bytes(4))
         self.assertEqual(stored[7:], record[7:])
-        self.assertEqual(self.bmc.call(STORAGE, 0x44, record, privilege=Privilege.USER)
-                         .completion_code, Completion.INSUFFICIENT_PRIVILEGE)
+        self.assertEqual(
+            self.bmc.call(STORAGE, 0x44, record, privilege=Privilege.USER).completion_code,
+            Completion.INSUFFICIENT_PRIVILEGE,
+        )
 
     def test_delete_and_clear(self):
         reservation = self.bmc.ok(STORAGE, 0x42)
         self.assertEqual(self.bmc.ok(STORAGE, 0x46, reservation + b"\x02\x00"), b"\x02\x00")
         self.assertEqual(get_entry(self.bmc, 2).completion_code, Completion.REQUESTED_DATA_NOT_PRESENT)
-        self.assertEqual(self.bmc.call(STORAGE, 0x47, b"\x00\x00CLR\xaa").completion_code,
-                         Completion.RESERVATION_CANCELLED)
-        self.assertEqual(self.bmc.call(STORAGE, 0x47, reservation + b"CLX\xaa").completion_code,
-                         Completion.INVALID_DATA_FIELD)
+        self.assertEqual(
+            self.bmc.call(STORAGE, 0x47, b"\x00\x00CLR\xaa").completion_code, Completion.RESERVATION_CANCELLED
+        )
+        self.assertEqual(
+            self.bmc.call(STORAGE, 0x47, reservation + b"CLX\xaa").completion_code, Completion.INVALID_DATA_FIELD
+        )
         self.assertEqual(self.bmc.ok(STORAGE, 0x47, reservation + b"CLR\xaa"), b"\x01")
         self.assertEqual(self.bmc.ok(STORAGE, 0x47, reservation + b"CLR\x00"), b"\x01")
         self.assertEqual(len(self.bmc.node.sel), 0)
@@ -83,8 +86,7 @@ class SelTest(unittest.TestCase):
         log = self.bmc.node.sel
         while len(log) < log.capacity:
             log.add_record(OEM_RECORD)
-        self.assertEqual(self.bmc.call(STORAGE, 0x44, OEM_RECORD).completion_code,
-                         Completion.OUT_OF_SPACE)
+        self.assertEqual(self.bmc.call(STORAGE, 0x44, OEM_RECORD).completion_code, Completion.OUT_OF_SPACE)
         self.bmc.node.power_on()  # events are dropped, nothing breaks
         self.assertEqual(self.bmc.ok(STORAGE, 0x40)[13] & 0x80, 0x80)
         alloc = self.bmc.ok(STORAGE, 0x41)

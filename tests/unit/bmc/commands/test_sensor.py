@@ -1,10 +1,10 @@
 """Sensor readings follow the node; pyghmi decodes them with our SDRs."""
+
 import struct
 import unittest
 
 from rackharness.ipmi.completion_codes import Completion
 from rackharness.rack.sensor_readings import threshold_state
-
 from tests.support.virtual_node import Bmc
 from tests.unit.bmc.commands.pyghmi_decoders import NoCommand, read_all_sdrs, sdr_entry
 
@@ -72,8 +72,7 @@ class ReadingTest(unittest.TestCase):
         self.assertEqual(bmc.ok(SENSOR, 0x2D, b"\x60")[2] & 0x20, 0x20)
 
     def test_unknown_sensor(self):
-        self.assertEqual(self.bmc.call(SENSOR, 0x2D, b"\x99").completion_code,
-                         Completion.REQUESTED_DATA_NOT_PRESENT)
+        self.assertEqual(self.bmc.call(SENSOR, 0x2D, b"\x99").completion_code, Completion.REQUESTED_DATA_NOT_PRESENT)
 
 
 class ThresholdAndEventTest(unittest.TestCase):
@@ -84,8 +83,7 @@ class ThresholdAndEventTest(unittest.TestCase):
         enables = bmc.ok(SENSOR, 0x29, b"\x01")
         self.assertEqual(enables[0], 0xC0)
         self.assertEqual(struct.unpack("<H", enables[1:3])[0], (1 << 7) | (1 << 9) | (1 << 11))
-        self.assertEqual(bmc.call(SENSOR, 0x27, b"\x50").completion_code,
-                         Completion.ILLEGAL_FOR_SENSOR_OR_RECORD)
+        self.assertEqual(bmc.call(SENSOR, 0x27, b"\x50").completion_code, Completion.ILLEGAL_FOR_SENSOR_OR_RECORD)
         self.assertEqual(bmc.ok(SENSOR, 0x2F, b"\x50"), b"\x08\x6f")
 
     def test_platform_event_lands_in_the_sel(self):

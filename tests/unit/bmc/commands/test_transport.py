@@ -1,4 +1,5 @@
 """LAN configuration parameters from the BMC spec, and Set LAN Configuration Parameters."""
+
 import unittest
 
 from rackharness.bmc.message import Privilege
@@ -32,8 +33,19 @@ class LanConfigurationTest(unittest.TestCase):
 
     def test_fixed_shapes(self):
         bmc = Bmc()
-        for selector, length in ((0, 1), (1, 1), (2, 5), (7, 3), (13, 6), (14, 4), (16, 18),
-                                 (17, 1), (20, 2), (21, 1), (26, 6)):
+        for selector, length in (
+            (0, 1),
+            (1, 1),
+            (2, 5),
+            (7, 3),
+            (13, 6),
+            (14, 4),
+            (16, 18),
+            (17, 1),
+            (20, 2),
+            (21, 1),
+            (26, 6),
+        ):
             self.assertEqual(len(get(bmc, selector)) - 1, length, selector)
         self.assertEqual(bmc.ok(TRANSPORT, 0x02, b"\x81\x03\x00\x00"), b"\x11")
 
@@ -42,13 +54,15 @@ class LanConfigurationTest(unittest.TestCase):
         bmc.ok(TRANSPORT, 0x01, b"\x01\x03\x0a\x01\x02\x03")
         self.assertEqual(get(bmc, 3), b"\x11\x0a\x01\x02\x03")
         self.assertEqual(bmc.call(TRANSPORT, 0x01, b"\x01\x05" + bytes(6)).completion_code, 0x82)
-        self.assertEqual(bmc.call(TRANSPORT, 0x01, b"\x01\x03\x0a").completion_code,
-                         Completion.REQUEST_DATA_LENGTH_INVALID)
+        self.assertEqual(
+            bmc.call(TRANSPORT, 0x01, b"\x01\x03\x0a").completion_code, Completion.REQUEST_DATA_LENGTH_INVALID
+        )
         self.assertEqual(bmc.call(TRANSPORT, 0x02, b"\x01\x63\x00\x00").completion_code, 0x80)
-        self.assertEqual(bmc.call(TRANSPORT, 0x02, b"\x05\x03\x00\x00").completion_code,
-                         Completion.INVALID_DATA_FIELD)
-        self.assertEqual(bmc.call(TRANSPORT, 0x02, b"\x01\x03\x00\x00", privilege=Privilege.USER)
-                         .completion_code, Completion.INSUFFICIENT_PRIVILEGE)
+        self.assertEqual(bmc.call(TRANSPORT, 0x02, b"\x05\x03\x00\x00").completion_code, Completion.INVALID_DATA_FIELD)
+        self.assertEqual(
+            bmc.call(TRANSPORT, 0x02, b"\x01\x03\x00\x00", privilege=Privilege.USER).completion_code,
+            Completion.INSUFFICIENT_PRIVILEGE,
+        )
 
     def test_set_in_progress_protocol(self):
         bmc = Bmc()

@@ -1,4 +1,5 @@
 """The auth-enabled endpoint: which operation a request is, RackHD's 401/403 bodies, /login, users."""
+
 import base64
 import logging
 import time
@@ -54,12 +55,16 @@ class AuthEndpointTest(unittest.TestCase):
         return response.get_json()["token"]
 
     def test_login_answers_rackhds_bodies(self):
-        self.assertEqual(self.auth.post("/login", json={"username": "admin"}).get_json(),
-                         {"message": "Missing credentials"})
+        self.assertEqual(
+            self.auth.post("/login", json={"username": "admin"}).get_json(), {"message": "Missing credentials"}
+        )
         wrong = self.auth.post("/login", json={"username": "admin", "password": "nope-nope"})
         self.assertEqual((wrong.status_code, wrong.get_json()), (401, {"message": "Unauthorized"}))
-        self.assertEqual(self.plain.post("/login", json={"username": "admin", "password": PASSWORD}).status_code,
-                         404, "/login is mounted on the auth-enabled endpoint only")
+        self.assertEqual(
+            self.plain.post("/login", json={"username": "admin", "password": PASSWORD}).status_code,
+            404,
+            "/login is mounted on the auth-enabled endpoint only",
+        )
 
     def test_a_token_is_taken_from_the_header_the_query_or_the_body(self):
         token = self.login()
@@ -71,22 +76,35 @@ class AuthEndpointTest(unittest.TestCase):
 
     def test_missing_wrong_and_expired_tokens_get_rackhds_401(self):
         expired = TokenSigner("RackHDRocks!", 60).sign({"user": "admin"}, issued_at=time.time() - 3600)
-        cases = {None: "No auth token", "garbage": "jwt malformed", expired: "jwt expired",
-                 TokenSigner("other-secret", 60).sign({"user": "admin"}): "invalid signature"}
+        cases = {
+            None: "No auth token",
+            "garbage": "jwt malformed",
+            expired: "jwt expired",
+            TokenSigner("other-secret", 60).sign({"user": "admin"}): "invalid signature",
+        }
         for token, message in cases.items():
             headers = {"authorization": f"JWT {token}"} if token else {}
             response = self.auth.get("/api/2.0/nodes", headers=headers)
-            self.assertEqual((response.status_code, response.get_json()), (401, [{"method": "jwt", "message": message}]))
+            self.assertEqual(
+                (response.status_code, response.get_json()), (401, [{"method": "jwt", "message": message}])
+            )
 
     def test_a_deleted_users_token_stops_working(self):
         admin = self.login()
-        created = self.auth.post("/api/2.0/users", json={"username": "temp", "password": "temp-pass", "role": "ReadOnly"},
-                                 headers={"authorization": f"JWT {admin}"})
+        created = self.auth.post(
+            "/api/2.0/users",
+            json={"username": "temp", "password": "temp-pass", "role": "ReadOnly"},
+            headers={"authorization": f"JWT {admin}"},
+        )
         self.assertEqual(created.get_json(), {"username": "temp", "role": "ReadOnly"})
         temp = self.login("temp", "temp-pass")
-        self.assertEqual(self.auth.delete("/api/2.0/users/temp", headers={"authorization": f"JWT {admin}"}).status_code, 204)
+        self.assertEqual(
+            self.auth.delete("/api/2.0/users/temp", headers={"authorization": f"JWT {admin}"}).status_code, 204
+        )
         response = self.auth.get("/api/2.0/nodes", headers={"authorization": f"JWT {temp}"})
-        self.assertEqual((response.status_code, response.get_json()), (401, [{"method": "jwt", "message": "Unauthorized"}]))
+        self.assertEqual(
+            (response.status_code, response.get_json()), (401, [{"method": "jwt", "message": "Unauthorized"}])
+        )
 
     def test_privileges_decide_403(self):
         self.ctx.auth.users.create("reader", "reader-pass", "ReadOnly")
@@ -100,39 +118,54 @@ class AuthEndpointTest(unittest.TestCase):
 
     def test_redfish_methods_redfish_and_basic(self):
         response = self.auth.get("/redfish/v1/Systems")
-        self.assertEqual((response.status_code, response.get_json()),
-                         (401, [{"method": "redfish", "message": "No auth token"}]))
+        self.assertEqual(
+            (response.status_code, response.get_json()), (401, [{"method": "redfish", "message": "No auth token"}])
+        )
         session, token = self.ctx.auth.open_session("admin")
         self.assertNotEqual(self.auth.get("/redfish/v1/Systems", headers={"x-auth-token": token}).status_code, 401)
         basic = base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
-        self.assertNotEqual(self.auth.get("/redfish/v1/Systems", headers={"authorization": f"Basic {basic}"}).status_code, 401)
+        self.assertNotEqual(
+            self.auth.get("/redfish/v1/Systems", headers={"authorization": f"Basic {basic}"}).status_code, 401
+        )
         self.ctx.auth.close_session(session.id)
         self.assertEqual(self.auth.get("/redfish/v1/Systems", headers={"x-auth-token": token}).status_code, 401)
 
     def test_first_user_only_from_localhost_while_there_is_none(self):
         self.db.localusers.delete_many({})
-        first = self.plain.post("/api/2.0/users", json={"username": "root", "password": "root-pass", "role": "Administrator"},
-                                environ_base={"REMOTE_ADDR": "127.0.0.1"})
+        first = self.plain.post(
+            "/api/2.0/users",
+            json={"username": "root", "password": "root-pass", "role": "Administrator"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
         self.assertEqual(first.status_code, 201, first.get_json())
-        second = self.plain.post("/api/2.0/users", json={"username": "two", "password": "two-pass", "role": "ReadOnly"},
-                                 environ_base={"REMOTE_ADDR": "127.0.0.1"})
+        second = self.plain.post(
+            "/api/2.0/users",
+            json={"username": "two", "password": "two-pass", "role": "ReadOnly"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
         self.assertEqual(second.status_code, 401, "only the first user may be created anonymously")
         self.db.localusers.delete_many({})
-        remote = self.plain.post("/api/2.0/users", json={"username": "root", "password": "root-pass", "role": "Administrator"},
-                                 environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        remote = self.plain.post(
+            "/api/2.0/users",
+            json={"username": "root", "password": "root-pass", "role": "Administrator"},
+            environ_base={"REMOTE_ADDR": "10.0.0.9"},
+        )
         self.assertEqual(remote.status_code, 401)
 
     def test_user_bodies_are_checked_and_never_show_passwords(self):
         admin = {"authorization": f"JWT {self.login()}"}
-        short = self.auth.post("/api/2.0/users", json={"username": "u", "password": "abc", "role": "ReadOnly"}, headers=admin)
+        short = self.auth.post(
+            "/api/2.0/users", json={"username": "u", "password": "abc", "role": "ReadOnly"}, headers=admin
+        )
         self.assertEqual(short.status_code, 400)
         message = short.get_json()["message"]  # RackHD's words: "ValidationError: String is too short (3 chars), ..."
         self.assertTrue(message.startswith("ValidationError: "), message)
         self.assertNotIn("abc", message)
         listed = self.auth.get("/api/2.0/users", headers=admin).get_json()
         self.assertEqual(listed, [{"username": "admin", "role": "Administrator"}])
-        duplicate = self.auth.post("/api/2.0/users", json={"username": "admin", "password": "whatever1", "role": "ReadOnly"},
-                                   headers=admin)
+        duplicate = self.auth.post(
+            "/api/2.0/users", json={"username": "admin", "password": "whatever1", "role": "ReadOnly"}, headers=admin
+        )
         self.assertEqual(duplicate.status_code, 409)
 
     def test_a_user_may_change_their_own_password_but_not_anothers(self):

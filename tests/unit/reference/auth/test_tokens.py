@@ -1,4 +1,5 @@
 """RackHD's tokens: HS256 with Node's lenient base64 key, iat/exp, and RackHD's rejection messages."""
+
 import base64
 import json
 import time
@@ -23,8 +24,9 @@ class NodeBase64KeyTest(unittest.TestCase):
     def test_padding_and_a_lone_trailing_letter(self):
         self.assertEqual(node_base64_key("aGVsbG8="), b"hello")
         self.assertEqual(node_base64_key("aGVsbG8"), b"hello")
-        self.assertEqual(node_base64_key("aGVsbG8xy"), node_base64_key("aGVsbG8x"),
-                         "a 4n+1th character carries no byte")
+        self.assertEqual(
+            node_base64_key("aGVsbG8xy"), node_base64_key("aGVsbG8x"), "a 4n+1th character carries no byte"
+        )
 
 
 class TokenSignerTest(unittest.TestCase):
@@ -38,8 +40,9 @@ class TokenSignerTest(unittest.TestCase):
 
     def test_a_token_signed_as_rackhd_signs_verifies(self):
         """jsonwebtoken.sign({user}, new Buffer(secret, 'base64')) — the same key bytes, HS256."""
-        foreign = jwt.encode({"user": "admin", "iat": int(time.time())}, base64.b64decode("RackHDRocks="),
-                             algorithm="HS256")
+        foreign = jwt.encode(
+            {"user": "admin", "iat": int(time.time())}, base64.b64decode("RackHDRocks="), algorithm="HS256"
+        )
         self.assertEqual(TokenSigner().verify(foreign)["user"], "admin")
 
     def test_rejections_carry_rackhd_messages(self):

@@ -1,4 +1,5 @@
 """Local users (hashed passwords) and RackHD's fixed role privileges."""
+
 import unittest
 
 import mongomock

@@ -4,6 +4,7 @@ and the mutated bodies the agreement tests put to both RackHD's schemas and the 
 RackHD's schemas are judged as the reference target judges its own: jsonschema draft 4 with the
 ajv-like ``uri``/``ipv4`` checks (:mod:`rackharness.reference.contract.formats`).
 """
+
 from __future__ import annotations
 
 import copy

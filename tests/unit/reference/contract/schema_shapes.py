@@ -8,6 +8,7 @@ on a string, ``properties`` on an array) judges nothing, and a "property" whose 
 object is not one (snmp-obm-service.json lists ``required`` inside ``properties``). A ``$ref``
 that names nothing becomes ``{"unresolvable": ref}``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,7 +33,8 @@ def registry_of(documents: dict[str, dict[str, Any]]) -> Registry:
     """The documents, by path relative to ``static/schemas`` (``2.0/node.2.0.json``), for $ref."""
     return Registry().with_resources(
         (BASE + relative, Resource.from_contents(document, default_specification=DRAFT4))
-        for relative, document in documents.items())
+        for relative, document in documents.items()
+    )
 
 
 def shape_of(registry: Registry, relative: str, pointer: str = "") -> Any:

@@ -1,6 +1,7 @@
 """The project's API 2.0 body schemas agree with RackHD's (on-http static/schemas/2.0): the same
 documents and definitions, each judging the same keywords (properties, required, types, formats,
 bounds), and the same verdict on valid sample bodies and on every mutation of them."""
+
 import unittest
 
 from rackharness.reference import spec
@@ -20,24 +21,28 @@ def ours(ref, body):
 class BodySchemaAgreementTest(unittest.TestCase):
     def setUp(self):
         self.rackhd = require_rackhd_contract(self)
-        self.theirs = registry_of({f"2.0/{name}": self.rackhd.schema(f"2.0/{name}")
-                                   for name in self.rackhd.schema_names("2.0")})
+        self.theirs = registry_of(
+            {f"2.0/{name}": self.rackhd.schema(f"2.0/{name}") for name in self.rackhd.schema_names("2.0")}
+        )
         self.mine = registry_of({f"2.0/{name}": body_document(name) for name in BODY_DOCUMENTS})
 
     def test_the_same_documents_and_definitions(self):
         self.assertEqual(sorted(BODY_DOCUMENTS), self.rackhd.schema_names("2.0"))
         for name in BODY_DOCUMENTS:
             with self.subTest(document=name):
-                self.assertEqual(definitions_with_rules(body_document(name)),
-                                 definitions_with_rules(self.rackhd.schema(f"2.0/{name}")))
+                self.assertEqual(
+                    definitions_with_rules(body_document(name)),
+                    definitions_with_rules(self.rackhd.schema(f"2.0/{name}")),
+                )
 
     def test_every_definition_judges_the_same_keywords(self):
         for name in BODY_DOCUMENTS:
             for definition in ["", *definitions_with_rules(body_document(name))]:
                 pointer = f"/definitions/{definition}" if definition else ""
                 with self.subTest(schema=f"{name}#{pointer}"):
-                    self.assertEqual(shape_of(self.mine, f"2.0/{name}", pointer),
-                                     shape_of(self.theirs, f"2.0/{name}", pointer))
+                    self.assertEqual(
+                        shape_of(self.mine, f"2.0/{name}", pointer), shape_of(self.theirs, f"2.0/{name}", pointer)
+                    )
 
     def test_every_operation_body_schema_has_samples(self):
         named = {op.body for op in all_operations() if op.body not in (None, "obm", "ibm")}
@@ -59,8 +64,13 @@ class BodySchemaAgreementTest(unittest.TestCase):
         self.assertGreater(checked, 200)
 
     def test_the_mutations_are_not_all_accepted(self):
-        refused = [how for ref, bodies in VALID_BODIES.items() for valid in bodies[:1]
-                   for how, body in mutations(valid) if ours(ref, body) == REFUSE]
+        refused = [
+            how
+            for ref, bodies in VALID_BODIES.items()
+            for valid in bodies[:1]
+            for how, body in mutations(valid)
+            if ours(ref, body) == REFUSE
+        ]
         self.assertGreater(len(refused), 100, "mutations that RackHD refuses exercise the schemas")
 
 

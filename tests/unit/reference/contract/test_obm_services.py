@@ -2,6 +2,7 @@
 titles and definitions judging the same keywords, the same verdicts on PUT (``Obm``) and PATCH
 (``ObmPatch``) bodies and their mutations, and a served document with the properties, required
 settings and types the suite reads."""
+
 import functools
 import unittest
 
@@ -24,8 +25,9 @@ def ours(definition, body):
 class ObmServiceAgreementTest(unittest.TestCase):
     def setUp(self):
         self.rackhd = require_rackhd_contract(self)
-        self.files = {name[: -len(".json")]: self.rackhd.schema(f"obms/{name}")
-                      for name in self.rackhd.schema_names("obms")}
+        self.files = {
+            name[: -len(".json")]: self.rackhd.schema(f"obms/{name}") for name in self.rackhd.schema_names("obms")
+        }
         self.theirs = registry_of({f"obms/{name}.json": document for name, document in self.files.items()})
         self.mine = registry_of({f"obms/{name}.json": obm_document(name) for name in obm_service_names()})
 
@@ -41,8 +43,10 @@ class ObmServiceAgreementTest(unittest.TestCase):
         for name in self.files:
             for definition in ("ObmBase", "ObmPatch", "Obm"):
                 with self.subTest(service=name, definition=definition):
-                    self.assertEqual(shape_of(self.mine, f"obms/{name}.json", f"/definitions/{definition}"),
-                                     shape_of(self.theirs, f"obms/{name}.json", f"/definitions/{definition}"))
+                    self.assertEqual(
+                        shape_of(self.mine, f"obms/{name}.json", f"/definitions/{definition}"),
+                        shape_of(self.theirs, f"obms/{name}.json", f"/definitions/{definition}"),
+                    )
 
     def test_bodies_and_their_mutations_get_rackhds_verdict(self):
         self.assertEqual(sorted(OBM_CONFIGS), sorted(self.files), "one sample config per service")
@@ -72,12 +76,18 @@ class ObmServiceAgreementTest(unittest.TestCase):
                     continue  # vmrun: RackHD's file keeps no settings (its ObmBase is lost)
                 served = obm_document(name)["definitions"]
                 served_config = (served.get("ObmBase") or served["Obm"])["properties"]["config"]
-                self.assertEqual(served_config.get("required"), config.get("required")
-                                 if isinstance(config.get("required"), list) else None)
-                properties = {key: value.get("type") for key, value in config.get("properties", {}).items()
-                              if isinstance(value, dict)}
-                self.assertEqual({key: value["type"] for key, value in served_config.get("properties", {}).items()},
-                                 properties)
+                self.assertEqual(
+                    served_config.get("required"),
+                    config.get("required") if isinstance(config.get("required"), list) else None,
+                )
+                properties = {
+                    key: value.get("type")
+                    for key, value in config.get("properties", {}).items()
+                    if isinstance(value, dict)
+                }
+                self.assertEqual(
+                    {key: value["type"] for key, value in served_config.get("properties", {}).items()}, properties
+                )
 
 
 if __name__ == "__main__":

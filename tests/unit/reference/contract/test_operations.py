@@ -1,6 +1,7 @@
 """The project's operation tables agree with RackHD's specs: every operation of monorail-2.0.yaml,
 redfish.yaml and redfish-root.yaml, in their order, with the same method, path, authentication,
 privileges and body schema, and no operation RackHD does not have."""
+
 import unittest
 
 from rackharness.reference.contract.api_operations import API_2_0
@@ -16,11 +17,19 @@ TABLES = {"monorail-2.0.yaml": API_2_0, "redfish.yaml": REDFISH_1_0, "redfish-ro
 def operations_of(spec):
     """RackHD's operations of one spec, as the project's Operation, in the spec's order."""
     base = spec.get("basePath", "").rstrip("/")
-    return [Operation(op["operationId"], method.upper(), base + (template if template != "/" else ""),
-                      tuple(op.get("x-authentication-type") or ()), tuple(op.get("x-privileges") or ()),
-                      op.get("x-swagger-schema"))
-            for template, item in spec["paths"].items()
-            for method, op in item.items() if method in METHODS and isinstance(op, dict)]
+    return [
+        Operation(
+            op["operationId"],
+            method.upper(),
+            base + (template if template != "/" else ""),
+            tuple(op.get("x-authentication-type") or ()),
+            tuple(op.get("x-privileges") or ()),
+            op.get("x-swagger-schema"),
+        )
+        for template, item in spec["paths"].items()
+        for method, op in item.items()
+        if method in METHODS and isinstance(op, dict)
+    ]
 
 
 class OperationAgreementTest(unittest.TestCase):
@@ -50,21 +59,28 @@ class OperationTableTest(unittest.TestCase):
     """The table form itself (no RackHD files needed)."""
 
     def test_defaults_and_options(self):
-        table = type(API_2_0)(base_path="/redfish/v1", authentication=("redfish", "basic"), privileges=("Login",),
-                              rows="""
+        table = type(API_2_0)(
+            base_path="/redfish/v1",
+            authentication=("redfish", "basic"),
+            privileges=("Login",),
+            rows="""
             # a comment
             listSystems   GET    /Systems
             doReset       POST   /Systems/{id}/Reset   ConfigureComponents
             postSession   POST   /Sessions             auth=open
             root          GET    /                     -   auth=redfish,anonymous  body=x.json#/definitions/Y
-        """)
+        """,
+        )
         listed, reset, session, root = table.operations()
-        self.assertEqual(listed, Operation("listSystems", "GET", "/redfish/v1/Systems", ("redfish", "basic"),
-                                           ("Login",)))
+        self.assertEqual(
+            listed, Operation("listSystems", "GET", "/redfish/v1/Systems", ("redfish", "basic"), ("Login",))
+        )
         self.assertEqual(reset.privileges, ("ConfigureComponents",))
         self.assertEqual((session.authentication, session.privileges), ((), ("Login",)))
-        self.assertEqual((root.path, root.authentication, root.privileges, root.body),
-                         ("/redfish/v1", ("redfish", "anonymous"), (), "x.json#/definitions/Y"))
+        self.assertEqual(
+            (root.path, root.authentication, root.privileges, root.body),
+            ("/redfish/v1", ("redfish", "anonymous"), (), "x.json#/definitions/Y"),
+        )
 
     def test_a_row_it_cannot_read_is_an_error(self):
         for row in ("op GET /x auth=jwt bodies=y", "op GET /x Read Write"):

@@ -6,14 +6,27 @@ Mixed into a TestCase that provides ``caller`` (BmcCaller's seam), ``address`` (
 real BmcCaller (tests/functional/reference/test_pollers_on_bmcs.py): the fake must pass what the real
 side passes.
 """
+
 from rackharness.reference.pollers.bmc_reads import RawBmc, SdrCache
 from rackharness.reference.pollers.commands import COMMANDS, UID_STATES, CommandRun
 
 SEL_KEYS = {"logId", "date", "time", "sensorType", "sensorNumber", "event", "value"}
 SDR_REQUIRED = ("sensorId", "entityId", "sdrType", "sensorType", "sensorReading")
-SEL_ENTRY_KEYS = {"SEL Record ID", "Record Type", "Timestamp", "Generator ID", "EvM Revision", "Sensor Type",
-                  "Sensor Number", "Event Type", "Event Direction", "Event Data", "Description",
-                  "Event Type Code", "Sensor Type Code"}
+SEL_ENTRY_KEYS = {
+    "SEL Record ID",
+    "Record Type",
+    "Timestamp",
+    "Generator ID",
+    "EvM Revision",
+    "Sensor Type",
+    "Sensor Number",
+    "Event Type",
+    "Event Direction",
+    "Event Data",
+    "Description",
+    "Event Type Code",
+    "Sensor Type Code",
+}
 
 
 class PollContract:
@@ -27,9 +40,11 @@ class PollContract:
         cache = getattr(self, "sdr_cache", None) or SdrCache()
         self.sdr_cache = cache
         place = {} if place is None else place
-        return self.caller.call(self.address, f"the {command} poller",
-                                lambda session: COMMANDS[command](CommandRun(RawBmc(session), self.address.key,
-                                                                             cache, place)))
+        return self.caller.call(
+            self.address,
+            f"the {command} poller",
+            lambda session: COMMANDS[command](CommandRun(RawBmc(session), self.address.key, cache, place)),
+        )
 
     def test_chassis_power_follows_the_bmc(self):
         for on in (True, False, True):

@@ -7,6 +7,7 @@ command handler (tests.support.virtual_node.Bmc): the same bytes the rack proces
 The poll contract (tests/unit/reference/pollers/contract.py) runs against it here and against real
 virtual BMCs in tests/functional/reference/test_pollers_on_bmcs.py.
 """
+
 import copy
 import threading
 
@@ -26,8 +27,12 @@ class FakeSession:
     def raw_command(self, netfn, command, data=(), **_kwargs):
         self.requests += 1
         response = self.bmc.call(netfn, command, bytes(data))
-        answer = {"netfn": netfn + 1, "command": command, "code": response.completion_code,
-                  "data": bytearray(response.data)}
+        answer = {
+            "netfn": netfn + 1,
+            "command": command,
+            "code": response.completion_code,
+            "data": bytearray(response.data),
+        }
         if response.completion_code:
             answer["error"] = f"completion code 0x{response.completion_code:02x}"
         return answer

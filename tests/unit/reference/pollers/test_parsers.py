@@ -3,6 +3,7 @@
 Expected values are what ipmitool prints and on-tasks' ipmi-parser.js makes of it (contract §6);
 pyghmi's SDR decoder is the independent judge of sensor conversions.
 """
+
 import re
 import struct
 import unittest
@@ -21,14 +22,31 @@ STAMP = 1_700_000_000  # 11/14/2023 22:13:20 UTC
 
 
 def record(record_id, sensor_type, number, offset, *, event_type=0x6F, deassert=False, stamp=STAMP, kind=0x02):
-    return struct.pack("<HBIHBBBB3B", record_id, kind, stamp, 0x0020, 0x04, sensor_type, number,
-                       (0x80 if deassert else 0) | event_type, offset, 0xFF, 0xFF)
+    return struct.pack(
+        "<HBIHBBBB3B",
+        record_id,
+        kind,
+        stamp,
+        0x0020,
+        0x04,
+        sensor_type,
+        number,
+        (0x80 if deassert else 0) | event_type,
+        offset,
+        0xFF,
+        0xFF,
+    )
 
 
 def drive_slot_record(name="Drive 0", number=0x80):
     """A Compact Sensor Record of a Drive Slot sensor (table 43-2)."""
-    body = bytes([0x20, 0, number, 0x04, 0x01, 0x67, 0x40, 0x0D, 0x6F]) + struct.pack("<HHH", 0x03, 0x03, 0x03) + \
-        bytes([0xC0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0, 0]) + bytes([0xC0 | len(name)]) + name.encode()
+    body = (
+        bytes([0x20, 0, number, 0x04, 0x01, 0x67, 0x40, 0x0D, 0x6F])
+        + struct.pack("<HHH", 0x03, 0x03, 0x03)
+        + bytes([0xC0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0, 0])
+        + bytes([0xC0 | len(name)])
+        + name.encode()
+    )
     return struct.pack("<HBBB", 9, 0x51, 0x02, len(body)) + body
 
 
@@ -42,30 +60,63 @@ class ChassisTest(unittest.TestCase):
 class SelInformationTest(unittest.TestCase):
     def test_ipmitool_sel_fields(self):
         info = SelInfo(0x51, 4, 8128, STAMP, 0xFFFFFFFF, 0x0B, (512, 16, 508, 508, 1))
-        self.assertEqual(sel.selinformation(info), {
-            "Version": "1.5 (v1.5, v2 compliant)", "Entries": "4", "Free Space": "8128 bytes", "Percent Used": "0%",
-            "Last Add Time": "11/14/2023 22:13:20", "Last Del Time": "Not Available", "Overflow": "false",
-            "Supported Cmds": "'Delete' 'Reserve' 'Get Alloc Info'", "# of Alloc Units": "512",
-            "Alloc Unit Size": "16", "# Free Units": "508", "Largest Free Blk": "508", "Max Record Size": "1"})
+        self.assertEqual(
+            sel.selinformation(info),
+            {
+                "Version": "1.5 (v1.5, v2 compliant)",
+                "Entries": "4",
+                "Free Space": "8128 bytes",
+                "Percent Used": "0%",
+                "Last Add Time": "11/14/2023 22:13:20",
+                "Last Del Time": "Not Available",
+                "Overflow": "false",
+                "Supported Cmds": "'Delete' 'Reserve' 'Get Alloc Info'",
+                "# of Alloc Units": "512",
+                "Alloc Unit Size": "16",
+                "# Free Units": "508",
+                "Largest Free Blk": "508",
+                "Max Record Size": "1",
+            },
+        )
 
     def test_overflow_large_free_space_and_no_allocation_info(self):
         data = sel.selinformation(SelInfo(0x51, 0, 0xFFFF, 0, 0, 0x80 | 0x02))
-        self.assertEqual((data["Free Space"], data["Percent Used"], data["Overflow"], data["Supported Cmds"]),
-                         ("over 65534 bytes", "0%", "true", "'Reserve'"))
+        self.assertEqual(
+            (data["Free Space"], data["Percent Used"], data["Overflow"], data["Supported Cmds"]),
+            ("over 65534 bytes", "0%", "true", "'Reserve'"),
+        )
         self.assertEqual(data["Last Add Time"], "Not Available")
         self.assertNotIn("# of Alloc Units", data)
 
 
 class SelListTest(unittest.TestCase):
     def test_parse_sel_data_fields(self):
-        listed = sel.sel([record(1, 0x09, 0x66, 0x00), record(0x1A, 0x22, 0x67, 0x05, deassert=True),
-                          record(3, 0x01, 0x0E, 0x09, event_type=0x01, stamp=100)])
-        self.assertEqual(listed[0], {"logId": "1", "date": "11/14/2023", "time": "22:13:20", "sensorType": "Power Unit",
-                                     "sensorNumber": "#0x66", "event": "Power off/down", "value": "Asserted"})
-        self.assertEqual((listed[1]["logId"], listed[1]["event"], listed[1]["value"]),
-                         ("1a", "S5/G2: soft-off", "Deasserted"))
-        self.assertEqual((listed[2]["date"], listed[2]["time"], listed[2]["event"]),
-                         ("Pre-Init", "0000000100", "Upper Critical going high"))
+        listed = sel.sel(
+            [
+                record(1, 0x09, 0x66, 0x00),
+                record(0x1A, 0x22, 0x67, 0x05, deassert=True),
+                record(3, 0x01, 0x0E, 0x09, event_type=0x01, stamp=100),
+            ]
+        )
+        self.assertEqual(
+            listed[0],
+            {
+                "logId": "1",
+                "date": "11/14/2023",
+                "time": "22:13:20",
+                "sensorType": "Power Unit",
+                "sensorNumber": "#0x66",
+                "event": "Power off/down",
+                "value": "Asserted",
+            },
+        )
+        self.assertEqual(
+            (listed[1]["logId"], listed[1]["event"], listed[1]["value"]), ("1a", "S5/G2: soft-off", "Deasserted")
+        )
+        self.assertEqual(
+            (listed[2]["date"], listed[2]["time"], listed[2]["event"]),
+            ("Pre-Init", "0000000100", "Upper Critical going high"),
+        )
 
     def test_last_25_and_oem_records_skipped(self):
         records = [record(i, 0x09, 0x66, 0) for i in range(1, 31)] + [bytes([31, 0, 0xC1]) + bytes(13)]
@@ -76,11 +127,24 @@ class SelListTest(unittest.TestCase):
 class SelEntriesTest(unittest.TestCase):
     def test_sel_get_fields(self):
         entry = sel.sel_entry(record(7, 0x09, 0x66, 0x01))
-        self.assertEqual(entry, {
-            "SEL Record ID": "0007", "Record Type": "02", "Timestamp": "11/14/2023 22:13:20", "Generator ID": "0020",
-            "EvM Revision": "04", "Sensor Type": "Power Unit", "Sensor Number": "66",
-            "Event Type": "Sensor-specific Discrete", "Event Direction": "Assertion Event", "Event Data": "01ffff",
-            "Description": "Power cycle", "Event Type Code": "6f", "Sensor Type Code": "09"})
+        self.assertEqual(
+            entry,
+            {
+                "SEL Record ID": "0007",
+                "Record Type": "02",
+                "Timestamp": "11/14/2023 22:13:20",
+                "Generator ID": "0020",
+                "EvM Revision": "04",
+                "Sensor Type": "Power Unit",
+                "Sensor Number": "66",
+                "Event Type": "Sensor-specific Discrete",
+                "Event Direction": "Assertion Event",
+                "Event Data": "01ffff",
+                "Description": "Power cycle",
+                "Event Type Code": "6f",
+                "Sensor Type Code": "09",
+            },
+        )
 
     def test_new_entries_keep_their_place(self):
         info = SelInfo(0x51, 2, 8000, STAMP, 0xFFFFFFFF, 0x0B)
@@ -131,13 +195,39 @@ class SdrTest(unittest.TestCase):
     def test_threshold_entry_as_parse_sdr_data_makes_it(self):
         inlet = self.by_name("Inlet Temp")
         entry = sdr.sdr_entry(inlet, SensorReading(22, 0xC0, 0x00))
-        self.assertEqual({k: entry[k] for k in ("sensorId", "entityId", "entryIdName", "sdrType", "sensorType",
-                                                "sensorReading", "sensorReadingUnits", "status", "nominalReading",
-                                                "upperCritical", "lowerCritical", "statesAsserted")},
-                         {"sensorId": "Inlet Temp (0x4)", "entityId": "7.1", "entryIdName": "System Board",
-                          "sdrType": "Threshold", "sensorType": "Temperature", "sensorReading": "22",
-                          "sensorReadingUnits": "degrees C", "status": "ok", "nominalReading": "",
-                          "upperCritical": "47.000", "lowerCritical": "-7.000", "statesAsserted": []})
+        self.assertEqual(
+            {
+                k: entry[k]
+                for k in (
+                    "sensorId",
+                    "entityId",
+                    "entryIdName",
+                    "sdrType",
+                    "sensorType",
+                    "sensorReading",
+                    "sensorReadingUnits",
+                    "status",
+                    "nominalReading",
+                    "upperCritical",
+                    "lowerCritical",
+                    "statesAsserted",
+                )
+            },
+            {
+                "sensorId": "Inlet Temp (0x4)",
+                "entityId": "7.1",
+                "entryIdName": "System Board",
+                "sdrType": "Threshold",
+                "sensorType": "Temperature",
+                "sensorReading": "22",
+                "sensorReadingUnits": "degrees C",
+                "status": "ok",
+                "nominalReading": "",
+                "upperCritical": "47.000",
+                "lowerCritical": "-7.000",
+                "statesAsserted": [],
+            },
+        )
         self.assertEqual(entry["readableThresholds"], "lcr lnc unc ucr")
         self.assertEqual(entry["assertionsEnabled"], ["lnc- lcr- unc+ ucr+"])
 
@@ -150,8 +240,10 @@ class SdrTest(unittest.TestCase):
 
     def test_discrete_entry_lists_asserted_states(self):
         entry = sdr.sdr_entry(self.by_name("PS1 Status"), SensorReading(0, 0xC0, 0x0001))
-        self.assertEqual((entry["sdrType"], entry["sensorType"], entry["sensorReading"], entry["statesAsserted"]),
-                         ("Discrete", "Power Supply", "0h", ["Presence detected"]))
+        self.assertEqual(
+            (entry["sdrType"], entry["sensorType"], entry["sensorReading"], entry["statesAsserted"]),
+            ("Discrete", "Power Supply", "0h", ["Presence detected"]),
+        )
         self.assertEqual(entry["assertionsEnabled"], ["Presence detected", "Failure detected", "Power Supply AC lost"])
 
     def test_sdr_data_drops_sensors_without_required_values(self):
@@ -162,10 +254,13 @@ class SdrTest(unittest.TestCase):
 
     def test_drive_health(self):
         drive = sdr.decode_record(drive_slot_record())
-        self.assertEqual(sdr.drive_health([drive], {0x80: SensorReading(0, 0xC0, 0x01)}),
-                         [{"name": "Drive 0", "status": "Drive Present"}])
-        self.assertEqual(sdr.drive_health([drive], {0x80: SensorReading(0, 0xC0, 0)}),
-                         [{"name": "Drive 0", "status": "Not Present"}])
+        self.assertEqual(
+            sdr.drive_health([drive], {0x80: SensorReading(0, 0xC0, 0x01)}),
+            [{"name": "Drive 0", "status": "Drive Present"}],
+        )
+        self.assertEqual(
+            sdr.drive_health([drive], {0x80: SensorReading(0, 0xC0, 0)}), [{"name": "Drive 0", "status": "Not Present"}]
+        )
         self.assertEqual(sdr.drive_health([drive], {0x80: SensorReading(0, 0xE0, 0x01)}), [], "no reading: left out")
         self.assertEqual(sdr.drive_health(self.records, {}), [], "no drive sensors")
 

@@ -1,8 +1,9 @@
 """The poll contract against in-process virtual nodes through FakeCaller (no network)."""
+
 import unittest
 
-from rackharness.transports.ipmi.base import BmcAddress
 from rackharness.errors import BmcError
+from rackharness.transports.ipmi.base import BmcAddress
 from tests.unit.reference.pollers.contract import PollContract
 from tests.unit.reference.pollers.fakes import FakeCaller
 
@@ -22,7 +23,10 @@ class FakeCallerErrorsTest(unittest.TestCase):
     def test_errors_name_the_bmc_never_the_password(self):
         caller = FakeCaller()
         caller.add("127.0.0.1", 16001)
-        for address in (BmcAddress("127.0.0.1", 16001, "admin", "s3cret-pw"), BmcAddress("127.0.0.1", 16009, "admin", "admin")):
+        for address in (
+            BmcAddress("127.0.0.1", 16001, "admin", "s3cret-pw"),
+            BmcAddress("127.0.0.1", 16009, "admin", "admin"),
+        ):
             with self.assertRaises(BmcError) as raised:
                 caller.call(address, "the chassis poller", lambda session: None)
             self.assertIn("127.0.0.1:", str(raised.exception))

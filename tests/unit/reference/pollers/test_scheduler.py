@@ -1,5 +1,6 @@
 """The poller scheduler: due order, rescheduling by the run's answer, cancel and PATCH during a run,
 a failing run, and the real thread (woken by a condition, stopped by stop())."""
+
 import threading
 import unittest
 

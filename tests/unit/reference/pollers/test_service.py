@@ -1,5 +1,6 @@
 """The poller service over a fake Mongo, a recording event bus and in-process BMCs (FakeCaller):
 cache entries, run bookkeeping, failures, RackHD's events, scheduling, and the default pollers."""
+
 import logging
 import unittest
 
@@ -33,14 +34,23 @@ class ServiceTestCase(unittest.TestCase):
         oid = ObjectId()
         self.db["nodes"].insert_one({"_id": oid, "name": name, "type": "compute"})
         if obm:
-            self.db["obms"].insert_one({"node": oid, "service": "ipmi-obm-service",
-                                        "config": {"host": "127.0.0.1", "port": port, "user": "admin",
-                                                   "password": PASSWORD}})
+            self.db["obms"].insert_one(
+                {
+                    "node": oid,
+                    "service": "ipmi-obm-service",
+                    "config": {"host": "127.0.0.1", "port": port, "user": "admin", "password": PASSWORD},
+                }
+            )
         return str(oid)
 
     def poller(self, command, node=None, interval=1000, **fields):
-        doc = self.store.create("Pollers.IPMI", interval, node or self.node_id, {"command": command, **fields.pop("config", {})},
-                                fields.pop("paused", False))
+        doc = self.store.create(
+            "Pollers.IPMI",
+            interval,
+            node or self.node_id,
+            {"command": command, **fields.pop("config", {})},
+            fields.pop("paused", False),
+        )
         return str(doc["_id"])
 
     def alerts(self):
@@ -77,12 +87,18 @@ class PollRunTest(ServiceTestCase):
         self.bmc.node.power_on()
         self.service.run(pid)
         key = f"polleralert.chassispower.updated.information.{pid}.{self.node_id}"
-        self.assertEqual(self.alerts(), [(key, {"states": {"last": "OFF", "current": "OFF"}}),
-                                         (key, {"states": {"last": "OFF", "current": "ON"}})])
+        self.assertEqual(
+            self.alerts(),
+            [(key, {"states": {"last": "OFF", "current": "OFF"}}), (key, {"states": {"last": "OFF", "current": "ON"}})],
+        )
 
     def test_a_poller_without_a_node_names_its_bmc(self):
-        doc = self.store.create("Pollers.IPMI", 1000, None, {"command": "chassis", "host": "127.0.0.1",
-                                                             "port": 16001, "user": "admin", "password": PASSWORD})
+        doc = self.store.create(
+            "Pollers.IPMI",
+            1000,
+            None,
+            {"command": "chassis", "host": "127.0.0.1", "port": 16001, "user": "admin", "password": PASSWORD},
+        )
         pid = str(doc["_id"])
         self.service.run(pid)
         [entry] = self.service.data(pid)
@@ -126,9 +142,20 @@ class FailureTest(ServiceTestCase):
     def test_no_obm_no_command_and_a_wrong_password_fail_without_the_password(self):
         bare = self.poller("chassis", node=self.node("bare", obm=False))
         unknown = self.poller("bogus")
-        wrong = str(self.store.create("Pollers.IPMI", 1000, None, {"command": "chassis", "host": "127.0.0.1",
-                                                                   "port": 16001, "user": "admin",
-                                                                   "password": "not-" + PASSWORD})["_id"])
+        wrong = str(
+            self.store.create(
+                "Pollers.IPMI",
+                1000,
+                None,
+                {
+                    "command": "chassis",
+                    "host": "127.0.0.1",
+                    "port": 16001,
+                    "user": "admin",
+                    "password": "not-" + PASSWORD,
+                },
+            )["_id"]
+        )
         with self.assertLogs("rackharness.reference.pollers.service", "WARNING") as logs:
             for pid in (bare, unknown, wrong):
                 self.service.run(pid)
@@ -187,11 +214,20 @@ class DefaultPollersTest(ServiceTestCase):
         self.service.interval_scale = 0.1
         ids = create_default_pollers(self.ctx, self.node_id)
         docs = [self.store.get(i) for i in ids]
-        self.assertEqual([(d["config"]["command"], d["pollInterval"]) for d in docs],
-                         [("sdr", 6000), ("selInformation", 6000), ("sel", 6000), ("selEntries", 6000),
-                          ("chassis", 1500), ("driveHealth", 3000)])
-        self.assertTrue(all(d["name"] == "Pollers.IPMI" and str(d["node"]) == self.node_id and not d["paused"]
-                            for d in docs))
+        self.assertEqual(
+            [(d["config"]["command"], d["pollInterval"]) for d in docs],
+            [
+                ("sdr", 6000),
+                ("selInformation", 6000),
+                ("sel", 6000),
+                ("selEntries", 6000),
+                ("chassis", 1500),
+                ("driveHealth", 3000),
+            ],
+        )
+        self.assertTrue(
+            all(d["name"] == "Pollers.IPMI" and str(d["node"]) == self.node_id and not d["paused"] for d in docs)
+        )
         self.assertEqual(set(self.service.scheduler.due_times()), set(ids), "scheduled at once")
         self.assertEqual(create_default_pollers(self.ctx, self.node_id), ids)
         self.assertEqual(len(self.store.for_node(self.node_id)), 6)
@@ -206,16 +242,25 @@ class DefaultPollersTest(ServiceTestCase):
 
 class ViewsTest(ServiceTestCase):
     def test_view_and_raw_shapes_without_secrets(self):
-        doc = self.store.create("Pollers.IPMI", 1000, self.node_id, {"command": "chassis", "password": PASSWORD,
-                                                                     "nested": {"snmpCommunity": "x", "ok": 1}})
+        doc = self.store.create(
+            "Pollers.IPMI",
+            1000,
+            self.node_id,
+            {"command": "chassis", "password": PASSWORD, "nested": {"snmpCommunity": "x", "ok": 1}},
+        )
         view = poller_view(doc, "/api/2.0")
-        self.assertEqual(list(view), ["id", "type", "pollInterval", "node", "config", "lastStarted", "lastFinished",
-                                      "paused", "failureCount"])
-        self.assertEqual((view["type"], view["node"], view["config"]),
-                         ("ipmi", f"/api/2.0/nodes/{self.node_id}", {"command": "chassis", "nested": {"ok": 1}}))
+        self.assertEqual(
+            list(view),
+            ["id", "type", "pollInterval", "node", "config", "lastStarted", "lastFinished", "paused", "failureCount"],
+        )
+        self.assertEqual(
+            (view["type"], view["node"], view["config"]),
+            ("ipmi", f"/api/2.0/nodes/{self.node_id}", {"command": "chassis", "nested": {"ok": 1}}),
+        )
         raw = workitem_raw(doc)
-        self.assertEqual((raw["name"], raw["node"], raw["state"], raw["nextScheduled"]),
-                         ("Pollers.IPMI", self.node_id, None, None))
+        self.assertEqual(
+            (raw["name"], raw["node"], raw["state"], raw["nextScheduled"]), ("Pollers.IPMI", self.node_id, None, None)
+        )
         self.assertNotIn(PASSWORD, repr(raw) + repr(view))
 
 

@@ -1,5 +1,6 @@
 """A target app over an in-memory database with the real workflow engine (noop OBMs): the Redfish
 service's unit tests seed nodes and catalogs straight into Mongo and call the app in-process."""
+
 import datetime as dt
 import unittest
 
@@ -13,15 +14,31 @@ from rackharness.reference.workflows.obm import NoopObmService, ObmRegistry
 from tests.support.fake_mongo import FakeDatabase
 
 #: an ohai catalog as a virtual node's microkernel reports it (host_inventory.ohai), trimmed
-OHAI = {"dmi": {"system": {"manufacturer": "Quanta", "product_name": "D51B-2U", "serial_number": "QTFCJ0536000C",
-                           "uuid": "4C4C4544-0042-3510-8056-B4C04F4E4E31", "sku_number": "S2U"},
-                "chassis": {"asset_tag": "RH-0001", "type": "Rack Mount Chassis", "manufacturer": "Quanta",
-                            "serial_number": "CH-77", "sku_number": "CH-SKU"},
-                "bios": {"version": "S2S_3A14 ", "bios_revision": "3.14", "release_date": "09/18/2014"}},
-        "cpu": {"real": 2, "total": 24}}
-DMI = {"System Information": {"Manufacturer": "Quanta", "Serial Number": "QTFCJ0536000C"},
-       "Processor Information": {"Version": "Intel(R) Xeon(R) CPU E5-2650 v3"},
-       "Memory Device": [{"Size": "16384 MB"}, {"Size": "16 GB"}, {"Size": "No Module Installed"}]}
+OHAI = {
+    "dmi": {
+        "system": {
+            "manufacturer": "Quanta",
+            "product_name": "D51B-2U",
+            "serial_number": "QTFCJ0536000C",
+            "uuid": "4C4C4544-0042-3510-8056-B4C04F4E4E31",
+            "sku_number": "S2U",
+        },
+        "chassis": {
+            "asset_tag": "RH-0001",
+            "type": "Rack Mount Chassis",
+            "manufacturer": "Quanta",
+            "serial_number": "CH-77",
+            "sku_number": "CH-SKU",
+        },
+        "bios": {"version": "S2S_3A14 ", "bios_revision": "3.14", "release_date": "09/18/2014"},
+    },
+    "cpu": {"real": 2, "total": 24},
+}
+DMI = {
+    "System Information": {"Manufacturer": "Quanta", "Serial Number": "QTFCJ0536000C"},
+    "Processor Information": {"Version": "Intel(R) Xeon(R) CPU E5-2650 v3"},
+    "Memory Device": [{"Size": "16384 MB"}, {"Size": "16 GB"}, {"Size": "No Module Installed"}],
+}
 
 
 class RedfishAppTestCase(unittest.TestCase):
@@ -39,8 +56,9 @@ class RedfishAppTestCase(unittest.TestCase):
     # -- seeding ------------------------------------------------------------------------------
     def node(self, node_type="compute", *, catalogs=True, obm=True, name="node", relations=None):
         oid = ObjectId()
-        self.db["nodes"].insert_one({"_id": oid, "name": name, "type": node_type, "identifiers": [],
-                                     "relations": relations or []})
+        self.db["nodes"].insert_one(
+            {"_id": oid, "name": name, "type": node_type, "identifiers": [], "relations": relations or []}
+        )
         if catalogs:
             self.catalog(str(oid), "ohai", OHAI)
             self.catalog(str(oid), "dmi", DMI)
@@ -50,8 +68,16 @@ class RedfishAppTestCase(unittest.TestCase):
 
     def catalog(self, nid, source, data, age_seconds=0):
         stamp = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=age_seconds)
-        self.db["catalogs"].insert_one({"_id": str(ObjectId()), "node": ObjectId(nid), "source": source,
-                                        "data": data, "createdAt": stamp, "updatedAt": stamp})
+        self.db["catalogs"].insert_one(
+            {
+                "_id": str(ObjectId()),
+                "node": ObjectId(nid),
+                "source": source,
+                "data": data,
+                "createdAt": stamp,
+                "updatedAt": stamp,
+            }
+        )
 
     # -- calls --------------------------------------------------------------------------------
     def call(self, method, path, body=None, status=200, headers=None):

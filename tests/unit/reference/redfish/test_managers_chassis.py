@@ -1,4 +1,5 @@
 """Managers, Chassis, the ServiceRoot, /redfish and the Redfish error body."""
+
 from rackharness.reference.redfish.chassis import chassis_type
 from tests.unit.reference.redfish.support import RedfishAppTestCase
 
@@ -9,8 +10,9 @@ class ManagersTest(RedfishAppTestCase):
     def test_compute_nodes_with_obms_and_rackhd(self):
         managed, unmanaged = self.node(), self.node(obm=False)
         body = self.get(f"{BASE}/Managers")
-        self.assertEqual([m["@odata.id"] for m in body["Members"]],
-                         [f"{BASE}/Managers/{managed}", f"{BASE}/Managers/RackHD"])
+        self.assertEqual(
+            [m["@odata.id"] for m in body["Members"]], [f"{BASE}/Managers/{managed}", f"{BASE}/Managers/RackHD"]
+        )
         self.assertEqual(body["Members@odata.count"], 2)
         rackhd = self.get(f"{BASE}/Managers/RackHD")
         self.assertEqual(rackhd["ManagerType"], "ManagementController")
@@ -21,8 +23,10 @@ class ManagersTest(RedfishAppTestCase):
         nid = self.node()
         self.catalog(nid, "ipmi-mc-info", {"Product Name": "Virtual BMC", "Firmware Revision": "1.02"})
         body = self.get(f"{BASE}/Managers/{nid}")
-        self.assertEqual((body["Id"], body["ManagerType"], body["Model"], body["FirmwareVersion"]),
-                         (nid, "BMC", "Virtual BMC", "1.02"))
+        self.assertEqual(
+            (body["Id"], body["ManagerType"], body["Model"], body["FirmwareVersion"]),
+            (nid, "BMC", "Virtual BMC", "1.02"),
+        )
         self.assertEqual(body["Links"]["ManagerForServers"], [{"@odata.id": f"{BASE}/Systems/{nid}"}])
 
     def test_unknown_manager_is_404(self):
@@ -32,17 +36,24 @@ class ManagersTest(RedfishAppTestCase):
 class ChassisTest(RedfishAppTestCase):
     def test_enclosures_by_id_and_serial(self):
         nid = self.node()
-        enclosure = self.node("enclosure", catalogs=False, obm=False, name="Enclosure Node CH77",
-                              relations=[{"relationType": "encloses", "targets": [nid]}])
+        enclosure = self.node(
+            "enclosure",
+            catalogs=False,
+            obm=False,
+            name="Enclosure Node CH77",
+            relations=[{"relationType": "encloses", "targets": [nid]}],
+        )
         body = self.get(f"{BASE}/Chassis")
-        self.assertEqual([m["@odata.id"] for m in body["Members"]],
-                         [f"{BASE}/Chassis/{enclosure}", f"{BASE}/Chassis/CH77"])
+        self.assertEqual(
+            [m["@odata.id"] for m in body["Members"]], [f"{BASE}/Chassis/{enclosure}", f"{BASE}/Chassis/CH77"]
+        )
         for identifier in (enclosure, "CH77"):
             chassis = self.get(f"{BASE}/Chassis/{identifier}")
             self.assertEqual(chassis["Id"], identifier)
             self.assertEqual(chassis["Links"]["ComputerSystems"], [{"@odata.id": f"{BASE}/Systems/{nid}"}])
-            self.assertEqual((chassis["ChassisType"], chassis["SerialNumber"], chassis["Model"]),
-                             ("RackMount", "CH-77", "D51B-2U"))
+            self.assertEqual(
+                (chassis["ChassisType"], chassis["SerialNumber"], chassis["Model"]), ("RackMount", "CH-77", "D51B-2U")
+            )
 
     def test_compute_node_is_not_a_chassis(self):
         nid = self.node()
@@ -60,8 +71,13 @@ class RootTest(RedfishAppTestCase):
     def test_service_root_links(self):
         body = self.get(f"{BASE}/")
         self.assertEqual((body["Name"], body["RedfishVersion"]), ("Root Service", "1.0.0"))
-        for key, path in (("Systems", "Systems"), ("Chassis", "Chassis"), ("Managers", "Managers"),
-                          ("Tasks", "TaskService"), ("SessionService", "SessionService")):
+        for key, path in (
+            ("Systems", "Systems"),
+            ("Chassis", "Chassis"),
+            ("Managers", "Managers"),
+            ("Tasks", "TaskService"),
+            ("SessionService", "SessionService"),
+        ):
             self.assertEqual(body[key], {"@odata.id": f"{BASE}/{path}"})
         self.assertEqual(body["UUID"], self.get(BASE)["UUID"])
         for key in ("Systems", "Chassis", "Managers", "Tasks", "SessionService"):

@@ -1,4 +1,5 @@
 """SessionService: the session lifecycle on the plain app, and the gate on the auth-enabled app."""
+
 import base64
 import logging
 
@@ -50,8 +51,11 @@ class SessionLifecycleTest(RedfishAppTestCase):
         self.assertEqual(self.ctx.auth.sessions(), [])
 
     def test_malformed_bodies_are_400_without_echoing_the_password(self):
-        for body, detail in (({"UserName": USER}, "Password must be given"), ("x", "the body must be"),
-                             ({"UserName": 1, "Password": 2}, "UserName and Password")):
+        for body, detail in (
+            ({"UserName": USER}, "Password must be given"),
+            ("x", "the body must be"),
+            ({"UserName": 1, "Password": 2}, "UserName and Password"),
+        ):
             response = self.client.post(SESSIONS, json=body)
             self.assert_redfish_error(response, 400, detail)
 
@@ -84,8 +88,13 @@ class AuthEnabledRedfishTest(RedfishAppTestCase):
         _, token = self.login()
         body = self.get(f"{BASE}/Systems", headers={"X-Auth-Token": token})
         self.assertEqual(body["Members"], [{"@odata.id": f"{BASE}/Systems/{self.nid}"}])
-        self.call("POST", f"{BASE}/Systems/{self.nid}/Actions/ComputerSystem.Reset", {"ResetType": "ForceOff"},
-                  202, headers={"X-Auth-Token": token})
+        self.call(
+            "POST",
+            f"{BASE}/Systems/{self.nid}/Actions/ComputerSystem.Reset",
+            {"ResetType": "ForceOff"},
+            202,
+            headers={"X-Auth-Token": token},
+        )
 
     def test_basic_works_and_a_wrong_password_does_not(self):
         self.get(f"{BASE}/Systems/{self.nid}", headers=basic(USER, PASSWORD))

@@ -1,4 +1,5 @@
 """Systems: the collection, a ComputerSystem built from catalogs and poller data, reset types, reset → graph."""
+
 from rackharness.reference.redfish.computer_system import memory_gib
 from rackharness.reference.redfish.systems import ALLOWABLE_RESET_TYPES, RESET_GRAPHS
 from tests.unit.reference.redfish.support import OHAI, RedfishAppTestCase
@@ -23,8 +24,9 @@ class SystemsCollectionTest(RedfishAppTestCase):
         body = self.get(f"{BASE}/Systems")
         self.assertEqual(body["@odata.type"], "#ComputerSystemCollection.ComputerSystemCollection")
         self.assertEqual(body["Members@odata.count"], 2)
-        self.assertEqual([m["@odata.id"] for m in body["Members"]],
-                         [f"{BASE}/Systems/{compute}", f"{BASE}/Systems/{redfish}"])
+        self.assertEqual(
+            [m["@odata.id"] for m in body["Members"]], [f"{BASE}/Systems/{compute}", f"{BASE}/Systems/{redfish}"]
+        )
 
     def test_empty_collection(self):
         body = self.get(f"{BASE}/Systems")
@@ -39,16 +41,20 @@ class ComputerSystemTest(RedfishAppTestCase):
         self.assertEqual(body["@odata.type"], "#ComputerSystem.v1_0_0.ComputerSystem")
         self.assertEqual(body["Id"], nid)
         self.assertEqual(body["UUID"], "4c4c4544-0042-3510-8056-b4c04f4e4e31")
-        self.assertEqual((body["Manufacturer"], body["Model"], body["SerialNumber"], body["SKU"], body["AssetTag"]),
-                         ("Quanta", "D51B-2U", "QTFCJ0536000C", "S2U", "RH-0001"))
+        self.assertEqual(
+            (body["Manufacturer"], body["Model"], body["SerialNumber"], body["SKU"], body["AssetTag"]),
+            ("Quanta", "D51B-2U", "QTFCJ0536000C", "S2U", "RH-0001"),
+        )
         self.assertEqual(body["BiosVersion"], "S2S_3A14 3.14 09/18/2014")
         self.assertEqual(body["ProcessorSummary"]["Count"], 2)
         self.assertEqual(body["ProcessorSummary"]["Model"], "Intel(R) Xeon(R) CPU E5-2650 v3")
         self.assertEqual(body["MemorySummary"]["TotalSystemMemoryGiB"], 32)
-        self.assertEqual(body["Actions"]["#ComputerSystem.Reset"]["target"],
-                         f"{BASE}/Systems/{nid}/Actions/ComputerSystem.Reset")
-        self.assertEqual([m["@odata.id"] for m in body["Links"]["ManagedBy"]],
-                         [f"{BASE}/Managers/{nid}", f"{BASE}/Managers/RackHD"])
+        self.assertEqual(
+            body["Actions"]["#ComputerSystem.Reset"]["target"], f"{BASE}/Systems/{nid}/Actions/ComputerSystem.Reset"
+        )
+        self.assertEqual(
+            [m["@odata.id"] for m in body["Links"]["ManagedBy"]], [f"{BASE}/Managers/{nid}", f"{BASE}/Managers/RackHD"]
+        )
 
     def test_latest_catalog_wins(self):
         nid = self.node()
@@ -63,8 +69,9 @@ class ComputerSystemTest(RedfishAppTestCase):
     def test_power_and_led_come_from_the_chassis_poller(self):
         nid = self.node()
         self.db["workitems"].insert_one({"name": "Pollers.IPMI", "node": nid, "config": {"command": "chassis"}})
-        self.ctx.pollers = FakePollers([{"chassis": {"power": True, "uid": "Off"}},
-                                        {"chassis": {"power": False, "uid": "Temporary On"}}])
+        self.ctx.pollers = FakePollers(
+            [{"chassis": {"power": True, "uid": "Off"}}, {"chassis": {"power": False, "uid": "Temporary On"}}]
+        )
         body = self.get(f"{BASE}/Systems/{nid}")
         self.assertEqual((body["PowerState"], body["IndicatorLED"]), ("Off", "Blinking"))
 
@@ -94,8 +101,10 @@ class ResetTest(RedfishAppTestCase):
 
     def test_allowable_values(self):
         body = self.get(f"{BASE}/Systems/{self.node()}/Actions/ComputerSystem.Reset")
-        self.assertEqual(body, {"@odata.type": "#RackHD.ResetAction",
-                                "ResetType@Redfish.AllowableValues": list(ALLOWABLE_RESET_TYPES)})
+        self.assertEqual(
+            body,
+            {"@odata.type": "#RackHD.ResetAction", "ResetType@Redfish.AllowableValues": list(ALLOWABLE_RESET_TYPES)},
+        )
 
     def test_each_reset_type_runs_its_graph_and_the_task_completes(self):
         nid = self.node()
@@ -120,22 +129,27 @@ class ResetTest(RedfishAppTestCase):
 
     def test_bad_reset_types_are_400(self):
         nid = self.node()
-        for body, detail in (({"ResetType": "Bogus"}, "is not a ResetType"),
-                             ({"ResetType": "Nmi"}, "has no power graph"),
-                             ({"ResetType": "GracefulShutdown"}, "has no power graph"),
-                             ({"reset_type": "On"}, "the body must be"), (["On"], "the body must be")):
+        for body, detail in (
+            ({"ResetType": "Bogus"}, "is not a ResetType"),
+            ({"ResetType": "Nmi"}, "has no power graph"),
+            ({"ResetType": "GracefulShutdown"}, "has no power graph"),
+            ({"reset_type": "On"}, "the body must be"),
+            (["On"], "the body must be"),
+        ):
             response = self.client.post(f"{BASE}/Systems/{nid}/Actions/ComputerSystem.Reset", json=body)
             self.assert_redfish_error(response, 400, detail)
         self.assertEqual(list(self.db["graphobjects"].find()), [])
 
     def test_not_json_is_400(self):
-        response = self.client.post(f"{BASE}/Systems/{self.node()}/Actions/ComputerSystem.Reset",
-                                    data="{", content_type="application/json")
+        response = self.client.post(
+            f"{BASE}/Systems/{self.node()}/Actions/ComputerSystem.Reset", data="{", content_type="application/json"
+        )
         self.assert_redfish_error(response, 400, "not valid JSON")
 
     def test_unknown_system_is_404(self):
-        response = self.client.post(f"{BASE}/Systems/5f0000000000000000000009/Actions/ComputerSystem.Reset",
-                                    json={"ResetType": "On"})
+        response = self.client.post(
+            f"{BASE}/Systems/5f0000000000000000000009/Actions/ComputerSystem.Reset", json={"ResetType": "On"}
+        )
         self.assert_redfish_error(response, 404, "5f0000000000000000000009")
 
     def test_a_node_running_a_graph_refuses_the_reset(self):

@@ -1,4 +1,5 @@
 """TaskService: graph _status → TaskState, times, the collections and 404."""
+
 import datetime as dt
 
 from rackharness.reference.redfish.tasks import TASK_STATES, moment_utc, task_view
@@ -9,14 +10,30 @@ START = dt.datetime(2024, 5, 1, 12, 0, 0, 123000, tzinfo=dt.timezone.utc)
 
 
 def graph(status, instance_id="g1", node="5f0000000000000000000001"):
-    return {"instanceId": instance_id, "name": "Power Off Node", "injectableName": "Graph.PowerOff.Node",
-            "_status": status, "node": node, "createdAt": START, "updatedAt": START + dt.timedelta(seconds=2)}
+    return {
+        "instanceId": instance_id,
+        "name": "Power Off Node",
+        "injectableName": "Graph.PowerOff.Node",
+        "_status": status,
+        "node": node,
+        "createdAt": START,
+        "updatedAt": START + dt.timedelta(seconds=2),
+    }
 
 
 class TaskViewTest(RedfishAppTestCase):
     def test_state_mapping(self):
-        self.assertEqual(TASK_STATES, {"pending": "Running", "running": "Running", "succeeded": "Completed",
-                                       "cancelled": "Killed", "failed": "Exception", "timeout": "Exception"})
+        self.assertEqual(
+            TASK_STATES,
+            {
+                "pending": "Running",
+                "running": "Running",
+                "succeeded": "Completed",
+                "cancelled": "Killed",
+                "failed": "Exception",
+                "timeout": "Exception",
+            },
+        )
 
     def test_active_graph_has_no_end_time(self):
         view = task_view(graph("running"))
@@ -25,8 +42,9 @@ class TaskViewTest(RedfishAppTestCase):
 
     def test_finished_graph(self):
         view = task_view(graph("failed"))
-        self.assertEqual((view["TaskState"], view["EndTime"], view["Name"]),
-                         ("Exception", "2024-05-01T12:00:02Z", "Power Off Node"))
+        self.assertEqual(
+            (view["TaskState"], view["EndTime"], view["Name"]), ("Exception", "2024-05-01T12:00:02Z", "Power Off Node")
+        )
 
     def test_moment_format_of_strings(self):
         self.assertEqual(moment_utc("2024-05-01T12:00:00.123Z"), "2024-05-01T12:00:00Z")

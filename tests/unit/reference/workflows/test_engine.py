@@ -1,5 +1,6 @@
 """The engine's state machine over a dict-backed database: noop OBMs, a fake BMC that is slow or
 fails, waitOn order, terminal failures, cancel, one graph per node, orphans (no services needed)."""
+
 import threading
 import unittest
 
@@ -34,8 +35,10 @@ class EngineTest(unittest.TestCase):
         self.db = FakeDatabase()
         self.bmc = FakeBmc()
         self.events = RecordingEventBus()
-        self.engine = WorkflowEngine(TargetContext(db=self.db, events=self.events),
-                                     obms=ObmRegistry({"noop-obm-service": NoopObmService(), "fake-bmc": self.bmc}))
+        self.engine = WorkflowEngine(
+            TargetContext(db=self.db, events=self.events),
+            obms=ObmRegistry({"noop-obm-service": NoopObmService(), "fake-bmc": self.bmc}),
+        )
         self.addCleanup(self.engine.close)
         self.addCleanup(self.bmc.release.set)
 
@@ -49,9 +52,16 @@ class EngineTest(unittest.TestCase):
         self.assertEqual(done["_status"], "succeeded")
         self.assertFalse(self.engine.obms.services["noop-obm-service"].run("powerStatus", NODE, {}))
         gid = graph["instanceId"]
-        self.assertEqual(self.events.keys(), [f"graph.started.information.{gid}.{NODE}", f"graph.started.{gid}",
-                                              f"graph.progress.updated.information.{gid}.{NODE}",
-                                              f"graph.finished.information.{gid}.{NODE}", f"graph.finished.{gid}"])
+        self.assertEqual(
+            self.events.keys(),
+            [
+                f"graph.started.information.{gid}.{NODE}",
+                f"graph.started.{gid}",
+                f"graph.progress.updated.information.{gid}.{NODE}",
+                f"graph.finished.information.{gid}.{NODE}",
+                f"graph.finished.{gid}",
+            ],
+        )
 
     def test_running_task_blocks_a_second_graph_until_it_ends(self):
         self.give_obm(NODE, "fake-bmc")
@@ -91,24 +101,39 @@ class EngineTest(unittest.TestCase):
         self.assertIsNone(self.engine.cancel_node(NODE))
 
     def test_wait_on_order_and_unreachable_tasks(self):
-        self.db["graphdefinitions"].insert_one({
-            "friendlyName": "branches", "injectableName": "Graph.Test.Branches", "options": {}, "tasks": [
-                {"label": "first", "taskName": "Task.Obm.Node.PowerOn"},
-                {"label": "if-ok", "taskName": "Task.noop", "waitOn": {"first": "succeeded"}},
-                {"label": "if-failed", "taskName": "Task.noop", "waitOn": {"first": "failed"}},
-                {"label": "always", "taskName": "Task.noop", "waitOn": {"first": ["succeeded", "failed"]}}]})
+        self.db["graphdefinitions"].insert_one(
+            {
+                "friendlyName": "branches",
+                "injectableName": "Graph.Test.Branches",
+                "options": {},
+                "tasks": [
+                    {"label": "first", "taskName": "Task.Obm.Node.PowerOn"},
+                    {"label": "if-ok", "taskName": "Task.noop", "waitOn": {"first": "succeeded"}},
+                    {"label": "if-failed", "taskName": "Task.noop", "waitOn": {"first": "failed"}},
+                    {"label": "always", "taskName": "Task.noop", "waitOn": {"first": ["succeeded", "failed"]}},
+                ],
+            }
+        )
         self.give_obm(NODE, "noop-obm-service")
         done = self.engine.wait(self.engine.run_graph("Graph.Test.Branches", None, NODE)["instanceId"], 5)
         states = {t["label"]: t["state"] for t in done["tasks"].values()}
-        self.assertEqual(states, {"first": "succeeded", "if-ok": "succeeded", "if-failed": "pending",
-                                  "always": "succeeded"})
+        self.assertEqual(
+            states, {"first": "succeeded", "if-ok": "succeeded", "if-failed": "pending", "always": "succeeded"}
+        )
         self.assertEqual(done["_status"], "succeeded")
 
     def test_ignore_failure_and_missing_obm(self):
-        self.db["graphdefinitions"].insert_one({
-            "friendlyName": "tolerant", "injectableName": "Graph.Test.Tolerant", "options": {}, "tasks": [
-                {"label": "power", "taskName": "Task.Obm.Node.PowerOn", "ignoreFailure": True},
-                {"label": "after", "taskName": "Task.noop", "waitOn": {"power": "finished"}}]})
+        self.db["graphdefinitions"].insert_one(
+            {
+                "friendlyName": "tolerant",
+                "injectableName": "Graph.Test.Tolerant",
+                "options": {},
+                "tasks": [
+                    {"label": "power", "taskName": "Task.Obm.Node.PowerOn", "ignoreFailure": True},
+                    {"label": "after", "taskName": "Task.noop", "waitOn": {"power": "finished"}},
+                ],
+            }
+        )
         done = self.engine.wait(self.engine.run_graph("Graph.Test.Tolerant", None, NODE)["instanceId"], 5)
         states = {t["label"]: (t["state"], t.get("error")) for t in done["tasks"].values()}
         self.assertEqual(states["power"], ("failed", "No OBM service assigned to this node."))
@@ -117,15 +142,24 @@ class EngineTest(unittest.TestCase):
     def test_graph_without_target_and_bad_requests(self):
         done = self.engine.wait(self.engine.run_graph("Graph.noop-example")["instanceId"], 5)
         self.assertEqual((done["_status"], done["node"]), ("succeeded", None))
-        self.assertEqual(self.events.keys("graph.started.information.")[0].count("."), 3)  # graph.started.information.<id>: no nodeId
+        self.assertEqual(
+            self.events.keys("graph.started.information.")[0].count("."), 3
+        )  # graph.started.information.<id>: no nodeId
         for name, options, status in ((None, None, 400), ("Graph.Nope", None, 404), ("Graph.noop-example", [], 400)):
             with self.assertRaises(ApiError) as caught:
                 self.engine.run_graph(name, options, NODE)
             self.assertEqual(caught.exception.status, status)
 
     def test_graphs_left_running_by_a_previous_process_are_failed_on_start(self):
-        self.db["graphobjects"].insert_one({"instanceId": "left-over", "name": "x", "node": NODE,
-                                            "_status": "running", "tasks": {"t": {"state": "running"}}})
+        self.db["graphobjects"].insert_one(
+            {
+                "instanceId": "left-over",
+                "name": "x",
+                "node": NODE,
+                "_status": "running",
+                "tasks": {"t": {"state": "running"}},
+            }
+        )
         WorkflowEngine(TargetContext(db=self.db, events=self.events)).close()
         stored = self.db["graphobjects"].find_one({"instanceId": "left-over"})
         self.assertEqual((stored["_status"], stored["tasks"]["t"]["state"]), ("failed", "failed"))

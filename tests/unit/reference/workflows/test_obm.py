@@ -1,4 +1,5 @@
 """OBM services: RackHD's action → IPMI Chassis Control mapping, noop power memory, OBM choice."""
+
 import unittest
 
 from bson import ObjectId

@@ -1,4 +1,5 @@
 """The store layer's MongoDB query evaluator and the plain-filter rule (rackharness/services/store)."""
+
 import datetime as dt
 import unittest
 
@@ -64,6 +65,7 @@ class MatchingTest(unittest.TestCase):
 
     def test_sort(self):
         import functools
+
         docs = [{"t": dt.datetime(2021, 1, 2)}, {"t": dt.datetime(2021, 1, 1)}, {}]
         docs.sort(key=functools.cmp_to_key(matching.sort_key_compare([("t", -1)])))
         self.assertEqual(docs[0], {"t": dt.datetime(2021, 1, 2)})
@@ -75,14 +77,26 @@ class PlainFilterTest(unittest.TestCase):
         self.assertTrue(plain_filter({}, set()))
         self.assertTrue(plain_filter({"state": "pending", "n": 3, "x": {"$in": ["a"]}}, set()))
         self.assertTrue(plain_filter({"_id": ObjectId()}, set()))
-        for query in ({"f": None}, {"f": {}}, {"f": True}, {"f": ObjectId()}, {"f": Regex("a")},
-                      {"a.b": 1}, {"$or": [{"a": 1}]}, {"_id": "hex"}, {"f": {"$ne": 1}}, {"f": ""}):
+        for query in (
+            {"f": None},
+            {"f": {}},
+            {"f": True},
+            {"f": ObjectId()},
+            {"f": Regex("a")},
+            {"a.b": 1},
+            {"$or": [{"a": 1}]},
+            {"_id": "hex"},
+            {"f": {"$ne": 1}},
+            {"f": ""},
+        ):
             self.assertFalse(plain_filter(query, set()), query)
         self.assertFalse(plain_filter({"identifiers": "mac"}, {"identifiers"}), "indexed field")
 
     def test_upsert_seed(self):
-        self.assertEqual(_seed({"a": 1, "b": {"$eq": 2}, "c": {"$gt": 1}, "$and": [{"d.e": 3}], "r": Regex("x")}),
-                         {"a": 1, "b": 2, "d": {"e": 3}})
+        self.assertEqual(
+            _seed({"a": 1, "b": {"$eq": 2}, "c": {"$gt": 1}, "$and": [{"d.e": 3}], "r": Regex("x")}),
+            {"a": 1, "b": 2, "d": {"e": 3}},
+        )
 
 
 if __name__ == "__main__":

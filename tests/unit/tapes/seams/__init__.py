@@ -1,5 +1,6 @@
 """Tests of the taped seams (rackharness.tapes.seams): each recorded around a fake live side, then replayed
 with no live side at all. :class:`SeamTestCase` gives a recording deck and a replaying deck on one temp dir."""
+
 from __future__ import annotations
 
 import tempfile

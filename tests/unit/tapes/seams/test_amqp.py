@@ -1,4 +1,5 @@
 """TapedAmqpTransport: recorded around the in-memory broker, replayed with no broker at all."""
+
 from __future__ import annotations
 
 import time
@@ -49,18 +50,30 @@ class TapedAmqpTest(SeamTestCase):
         self.assertTrue(live["exists"])
         self.assertFalse(live["missing"])
         self.assertTrue(live["queue"].startswith("amq.gen-"))
-        self.assertEqual(live["message"], Message("graph.started.abc", {"status": "running",
-                                                                        "nodeId": "5f0c3b2a9d1e8a0011223344"},
-                                                  "on.events"))
+        self.assertEqual(
+            live["message"],
+            Message("graph.started.abc", {"status": "running", "nodeId": "5f0c3b2a9d1e8a0011223344"}, "on.events"),
+        )
         self.assertIsNone(live["quiet"])
         self.assertEqual(live["refused"][0], PRECONDITION_FAILED)
 
         kinds = [(i["kind"], i["request"]["op"] if i["kind"] == "call" else i["channel"]) for i in self.interactions()]
-        self.assertEqual(kinds, [("call", "ensure_exchange"), ("call", "exchange_exists"), ("call", "exchange_exists"),
-                                 ("call", "declare_exclusive_queue"), ("call", "bind"), ("call", "publish"),
-                                 ("delivery", live["queue"]), ("call", "ensure_exchange")])
-        self.assertEqual(self.interactions()[5]["request"]["body"],
-                         {"status": "running", "nodeId": "5f0c3b2a9d1e8a0011223344"})
+        self.assertEqual(
+            kinds,
+            [
+                ("call", "ensure_exchange"),
+                ("call", "exchange_exists"),
+                ("call", "exchange_exists"),
+                ("call", "declare_exclusive_queue"),
+                ("call", "bind"),
+                ("call", "publish"),
+                ("delivery", live["queue"]),
+                ("call", "ensure_exchange"),
+            ],
+        )
+        self.assertEqual(
+            self.interactions()[5]["request"]["body"], {"status": "running", "nodeId": "5f0c3b2a9d1e8a0011223344"}
+        )
 
         deck = self.replay()
         started = time.monotonic()

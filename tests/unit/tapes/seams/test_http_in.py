@@ -1,4 +1,5 @@
 """taped_listen: webhook requests recorded around a fake listener, replayed to the responder with no listener."""
+
 from __future__ import annotations
 
 import json
@@ -58,11 +59,15 @@ class TapedListenTest(SeamTestCase):
         self.stop(deck)
 
         listen_call, *deliveries = self.interactions()
-        self.assertEqual((listen_call["kind"], listen_call["channel"], listen_call["request"]),
-                         ("call", "listen", {"requested": HOOK_URL}))
+        self.assertEqual(
+            (listen_call["kind"], listen_call["channel"], listen_call["request"]),
+            ("call", "listen", {"requested": HOOK_URL}),
+        )
         self.assertEqual(listen_call["response"], {"base_url": "inprocess://sink-1", "port": 40123})
-        self.assertEqual([(d["kind"], d["seam"], d["channel"]) for d in deliveries],
-                         [("delivery", "http_in", "inprocess://sink-1")] * 3)
+        self.assertEqual(
+            [(d["kind"], d["seam"], d["channel"]) for d in deliveries],
+            [("delivery", "http_in", "inprocess://sink-1")] * 3,
+        )
         self.assertEqual(deliveries[0]["message"]["body"], {"json": json.loads(EVENT)})
         self.assertEqual(deliveries[1]["message"]["body"], {"text": "plain words"})
         self.assertEqual(deliveries[2]["message"]["body"], {"base64": "/wAB"})
@@ -85,7 +90,8 @@ class TapedListenTest(SeamTestCase):
             return 201, {"url": listener.base_url}
 
         TapedHttpOut(deck, "api", "http://10.0.0.2:9090", InProcessHttpOut(api)).request(
-            "POST", "/api/2.0/hooks", json={"url": listener.base_url})
+            "POST", "/api/2.0/hooks", json={"url": listener.base_url}
+        )
         self.stop(deck)
         self.assertEqual(len(responder.received), 1)
 
@@ -93,16 +99,21 @@ class TapedListenTest(SeamTestCase):
         again = Responder()
         taped_listen(deck, HOOK_URL, again, None)
         self.assertEqual(again.received, [], "the webhook comes only after the POST that made it")
-        TapedHttpOut(deck, "api", "http://10.0.0.2:9090").request("POST", "/api/2.0/hooks",
-                                                                  json={"url": "inprocess://sink-1"})
+        TapedHttpOut(deck, "api", "http://10.0.0.2:9090").request(
+            "POST", "/api/2.0/hooks", json={"url": "inprocess://sink-1"}
+        )
         self.assertEqual([seen(r) for r in again.received], [seen(r) for r in responder.received])
 
     def test_a_closed_replayed_listener_receives_nothing(self):
         deck = self.record()
         listen = FakeListen()
         listener = taped_listen(deck, HOOK_URL, Responder(), listen)
-        TapedHttpOut(deck, "api", "http://10.0.0.2:9090", InProcessHttpOut(
-            lambda call: listener.deliver("POST", "/hooks", EVENT) and 204)).request("POST", "/api/2.0/hooks")
+        TapedHttpOut(
+            deck,
+            "api",
+            "http://10.0.0.2:9090",
+            InProcessHttpOut(lambda call: listener.deliver("POST", "/hooks", EVENT) and 204),
+        ).request("POST", "/api/2.0/hooks")
         self.stop(deck)
 
         deck = self.replay()

@@ -1,4 +1,5 @@
 """TapedHttpOut: recorded around an in-process HttpOut, replayed with no HTTP side at all."""
+
 from __future__ import annotations
 
 import unittest
@@ -47,13 +48,21 @@ class TapedHttpOutTest(SeamTestCase):
 
     def exercise(self, http: TapedHttpOut) -> list:
         """Every kind of answer, and the error, in one order."""
-        out = [shape(http.request("GET", "/api/2.0/nodes", params=[("macs", "a"), ("macs", "b"), ("all", True)])),
-               shape(http.request("post", "/api/2.0/nodes", json={"name": "node-02", "macs": ["00:1a:2b:3c:4d:5e"]},
-                                  headers={"Authorization": "Bearer abc"})),
-               shape(http.request("GET", "/text")),
-               shape(http.request("GET", "/binary")),
-               shape(http.request("DELETE", "/empty")),
-               shape(http.request("GET", "/missing"))]
+        out = [
+            shape(http.request("GET", "/api/2.0/nodes", params=[("macs", "a"), ("macs", "b"), ("all", True)])),
+            shape(
+                http.request(
+                    "post",
+                    "/api/2.0/nodes",
+                    json={"name": "node-02", "macs": ["00:1a:2b:3c:4d:5e"]},
+                    headers={"Authorization": "Bearer abc"},
+                )
+            ),
+            shape(http.request("GET", "/text")),
+            shape(http.request("GET", "/binary")),
+            shape(http.request("DELETE", "/empty")),
+            shape(http.request("GET", "/missing")),
+        ]
         with self.assertRaises(HttpUnreachable) as caught:
             http.request("GET", "/down")
         out.append(str(caught.exception))
@@ -102,8 +111,10 @@ class TapedHttpOutTest(SeamTestCase):
         self.assertEqual(first["request"]["path"], "/api/2.0/nodes")
         self.assertEqual(first["request"]["query"], [["sku", "x"], ["macs", "a"], ["macs", "b"], ["n", "3"]])
         self.assertEqual(first["request"]["url"], f"{self.base}/api/2.0/nodes")
-        self.assertEqual(first["response"]["body"], {"json": [{"id": "5f0c3b2a9d1e8a0011223344", "name": "node-01",
-                                                              "query": "sku=x&macs=a&macs=b&n=3"}]})
+        self.assertEqual(
+            first["response"]["body"],
+            {"json": [{"id": "5f0c3b2a9d1e8a0011223344", "name": "node-01", "query": "sku=x&macs=a&macs=b&n=3"}]},
+        )
         self.assertEqual(second["request"]["body"], {"name": "n"})
         self.assertEqual(second["response"]["status"], 201)
         self.assertIn("connection refused", third["response"]["unreachable"])
@@ -111,18 +122,21 @@ class TapedHttpOutTest(SeamTestCase):
     def test_query_values_as_the_tape_keeps_them(self):
         deck = self.record()
         TapedHttpOut(deck, "api", self.base, open_in_process(self.base)).request(
-            "GET", "/api/2.0/nodes", params={"all": True, "skip": None, "macs": ("a", "b")})
+            "GET", "/api/2.0/nodes", params={"all": True, "skip": None, "macs": ("a", "b")}
+        )
         self.stop(deck)
         self.assertEqual(self.interactions()[0]["request"]["query"], [["all", "true"], ["macs", "a"], ["macs", "b"]])
         deck = self.replay()
-        answer = TapedHttpOut(deck, "api", self.base).request("GET", "/api/2.0/nodes?all=true",
-                                                              params=[("macs", "a"), ("macs", "b")])
+        answer = TapedHttpOut(deck, "api", self.base).request(
+            "GET", "/api/2.0/nodes?all=true", params=[("macs", "a"), ("macs", "b")]
+        )
         self.assertEqual(answer.status_code, 200)
 
     def test_replay_matches_another_host_and_headers_but_not_another_body(self):
         deck = self.record()
         TapedHttpOut(deck, "api", self.base, open_in_process(self.base)).request(
-            "POST", "/api/2.0/nodes", json={"name": "n"}, headers={"Authorization": "Bearer recorded"})
+            "POST", "/api/2.0/nodes", json={"name": "n"}, headers={"Authorization": "Bearer recorded"}
+        )
         self.stop(deck)
         deck = self.replay()
         http = TapedHttpOut(deck, "api", "http://another-lab.example:9090/")

@@ -1,4 +1,5 @@
 """TapedCaller: BMC calls recorded around a fake caller and session, replayed with no BMC at all."""
+
 from __future__ import annotations
 
 import unittest
@@ -76,11 +77,13 @@ def power_then_sensors(session):
 
 class TapedCallerTest(SeamTestCase):
     def exercise(self, caller: TapedCaller) -> list:
-        out = [caller.call(BMC, "get power", power, timeout=5.0),
-               caller.call(BMC, "get device id", device_id),
-               caller.call(BMC, "read sensors", sensors),
-               caller.call(BMC, "get power", power),
-               caller.call(BMC, "power and sensors", power_then_sensors)]
+        out = [
+            caller.call(BMC, "get power", power, timeout=5.0),
+            caller.call(BMC, "get device id", device_id),
+            caller.call(BMC, "read sensors", sensors),
+            caller.call(BMC, "get power", power),
+            caller.call(BMC, "power and sensors", power_then_sensors),
+        ]
         with self.assertRaises(BmcError) as caught:
             caller.call(BMC, "chassis power cycle", lambda s: s.raw_command(0x00, 0x02, data=[0x02]), timeout=3.0)
         out.append(str(caught.exception))
@@ -92,9 +95,16 @@ class TapedCallerTest(SeamTestCase):
         deck = self.record()
         live = self.exercise(TapedCaller(deck, fake))
         self.stop(deck)
-        self.assertEqual(live[:5], ["on", (7, b"\x20\x81\x02\xaa"),
-                                    [("CPU Temp", 41.0, "°C"), ("Fan 1", 5400, "RPM"), ("PSU Status", None, None)],
-                                    "on", ("on", 3)])
+        self.assertEqual(
+            live[:5],
+            [
+                "on",
+                (7, b"\x20\x81\x02\xaa"),
+                [("CPU Temp", 41.0, "°C"), ("Fan 1", 5400, "RPM"), ("PSU Status", None, None)],
+                "on",
+                ("on", 3),
+            ],
+        )
         self.assertIn("did not complete chassis power cycle within 3 s", live[5])
         self.assertEqual([c[1:] for c in fake.calls][:2], [("get power", 5.0), ("get device id", None)])
         self.assertEqual(len(fake.session.asked), 6, "the failed call never reached the session")
@@ -109,8 +119,10 @@ class TapedCallerTest(SeamTestCase):
         TapedCaller(deck, FakeCaller()).call(BMC, "get device id", device_id)
         self.stop(deck)
         (interaction,) = self.interactions()
-        self.assertEqual(interaction["request"], {"at": "10.0.0.5:623", "bmc": "10.0.0.5:623", "user": "admin",
-                                                  "what": "get device id"})
+        self.assertEqual(
+            interaction["request"],
+            {"at": "10.0.0.5:623", "bmc": "10.0.0.5:623", "user": "admin", "what": "get device id"},
+        )
         (entry,) = interaction["response"]["calls"]
         self.assertEqual(entry["name"], "ipmi.raw_command")
         self.assertEqual(entry["args"], [6, 1])
@@ -127,8 +139,10 @@ class TapedCallerTest(SeamTestCase):
         self.assertNotIn("at", interaction["request"])
         moved = BmcAddress("10.0.0.9", 16230, BMC.user, BMC.password)  # the same node's BMC, elsewhere this run
         replay = self.replay()
-        self.assertEqual(TapedCaller(replay, None, node_of=lambda address: "node-01").call(moved, "get power", power),
-                         power(FakeSession()))
+        self.assertEqual(
+            TapedCaller(replay, None, node_of=lambda address: "node-01").call(moved, "get power", power),
+            power(FakeSession()),
+        )
         with self.assertRaises(TapeMiss):  # another node is another request
             TapedCaller(replay, None, node_of=lambda address: "node-02").call(moved, "get power", power)
         replay.close()

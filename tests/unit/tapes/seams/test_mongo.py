@@ -1,4 +1,5 @@
 """TapedDatabase: recorded around mongomock, replayed with no store at all."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -84,9 +85,15 @@ class TapedDatabaseTest(SeamTestCase):
         self.stop(deck)
         insert, find = self.interactions()
         self.assertEqual((insert["seam"], insert["channel"]), ("mongo", "pxe"))
-        self.assertEqual(insert["request"], {"collection": "nodes", "op": "insert_one", "kwargs": {},
-                                             "args": [{"_id": {"$oid": str(FIXED_ID)},
-                                                       "created": {"$date": CREATED.isoformat()}}]})
+        self.assertEqual(
+            insert["request"],
+            {
+                "collection": "nodes",
+                "op": "insert_one",
+                "kwargs": {},
+                "args": [{"_id": {"$oid": str(FIXED_ID)}, "created": {"$date": CREATED.isoformat()}}],
+            },
+        )
         self.assertEqual(insert["response"], {"result": {"inserted_id": {"$oid": str(FIXED_ID)}}})
         self.assertEqual(find["response"]["result"]["_id"], {"$oid": str(FIXED_ID)})
 

@@ -1,17 +1,24 @@
 """The in-memory broker's internals: acks and redelivery, consumers, auto-delete, refusals, the URL registry,
 blocking receives across threads. The behaviour shared with RabbitMQ is checked against both in
 tests/functional/transports/test_amqp_contract.py."""
+
 import threading
 import time
 import unittest
 import uuid
 
-from rackharness.transports.amqp.base import ACCESS_REFUSED, NOT_FOUND, PRECONDITION_FAILED, RESOURCE_LOCKED, BrokerRefused
-from rackharness.transports.amqp.chooser import open_transport
 from rackharness.clients.events import topic_matches
+from rackharness.errors import ClientError, ServiceUnavailable
+from rackharness.transports.amqp.base import (
+    ACCESS_REFUSED,
+    NOT_FOUND,
+    PRECONDITION_FAILED,
+    RESOURCE_LOCKED,
+    BrokerRefused,
+)
+from rackharness.transports.amqp.chooser import open_transport
 from rackharness.transports.amqp.memory_broker import MemoryBroker
 from rackharness.transports.amqp.memory_side import MemoryTransport, broker_for_url, forget_broker, named_broker
-from rackharness.errors import ClientError, ServiceUnavailable
 
 
 class BrokerCase(unittest.TestCase):
@@ -162,9 +169,13 @@ class DeclareTest(BrokerCase):
         self.assertTrue(queue.startswith("amq.gen-"))
         other = self.connect()
         self.refused(ACCESS_REFUSED, other.queue_declare, queue, exclusive=True)  # amq.* names are the server's
-        for call in (lambda: other.queue_declare(queue, passive=True),
-                     lambda: other.queue_bind(queue, "ex", "x"), lambda: other.basic_get(queue),
-                     lambda: other.basic_consume(queue), lambda: other.queue_delete(queue)):
+        for call in (
+            lambda: other.queue_declare(queue, passive=True),
+            lambda: other.queue_bind(queue, "ex", "x"),
+            lambda: other.basic_get(queue),
+            lambda: other.basic_consume(queue),
+            lambda: other.queue_delete(queue),
+        ):
             error = self.refused(RESOURCE_LOCKED, call)
             self.assertIn("exclusive access to locked queue", str(error))
         self.assertEqual(other.basic_publish("", queue, b"direct"), 1)  # publishing to it is allowed
@@ -176,10 +187,13 @@ class DeclareTest(BrokerCase):
         connection = self.connect()
         connection.exchange_declare("ex", "topic", durable=True)
         connection.exchange_declare("ex", "topic", durable=True)
-        error = self.refused(PRECONDITION_FAILED, connection.exchange_declare, "ex", "topic", auto_delete=True,
-                             durable=True)
-        self.assertIn("inequivalent arg 'auto_delete' for exchange 'ex' in vhost '/': received 'true' but current "
-                      "is 'false'", str(error))
+        error = self.refused(
+            PRECONDITION_FAILED, connection.exchange_declare, "ex", "topic", auto_delete=True, durable=True
+        )
+        self.assertIn(
+            "inequivalent arg 'auto_delete' for exchange 'ex' in vhost '/': received 'true' but current is 'false'",
+            str(error),
+        )
         self.refused(ACCESS_REFUSED, connection.exchange_declare, "amq.mine")
         self.refused(ACCESS_REFUSED, connection.exchange_declare, "")
         self.refused(503, connection.exchange_declare, "odd", "headers")

@@ -1,4 +1,5 @@
 """The HTTP-in contract over both sides: a responder sees each request and its status is the answer."""
+
 import unittest
 import uuid
 
@@ -25,8 +26,10 @@ class ListenerContract:
     def test_a_post_reaches_the_responder_and_its_status_is_answered(self):
         self.assertEqual(self.send("POST", "/sink/added", b'{"a": 1}', {"Content-Type": "application/json"}), 200)
         self.assertEqual(self.send("POST", "/sink/slowly?x=1", b"raw", {}), 202)
-        self.assertEqual([(r.method, r.path, r.body) for r in self.seen],
-                         [("POST", "/sink/added", b'{"a": 1}'), ("POST", "/sink/slowly?x=1", b"raw")])
+        self.assertEqual(
+            [(r.method, r.path, r.body) for r in self.seen],
+            [("POST", "/sink/added", b'{"a": 1}'), ("POST", "/sink/slowly?x=1", b"raw")],
+        )
         self.assertEqual(self.seen[0].content_type, "application/json")
 
     def test_close_twice_is_fine(self):
@@ -38,7 +41,9 @@ class ThreadedServerSideTest(ListenerContract, unittest.TestCase):
     url = "http://127.0.0.1:0"
 
     def send(self, method, path, body, headers):
-        return requests.request(method, self.listener.base_url + path, data=body, headers=headers, timeout=5).status_code
+        return requests.request(
+            method, self.listener.base_url + path, data=body, headers=headers, timeout=5
+        ).status_code
 
     def test_the_url_picks_the_threaded_server_on_a_free_port(self):
         self.assertIsInstance(self.listener, ThreadedHttpListener)

@@ -1,4 +1,5 @@
 """PoolOnHttpOut: a swagger-codegen client's pool manager answered through any HttpOut."""
+
 from __future__ import annotations
 
 import json
@@ -15,14 +16,16 @@ class FakeHttp(HttpOut):
     base_url = "http://10.0.0.2:9090"
 
     def __init__(self, answer: HttpAnswer | None = None) -> None:
-        self.answer = answer or HttpAnswer(200, b'{"ok":true}', Headers({"Content-Type": "application/json",
-                                                                         "X-Total-Count": "3"}))
+        self.answer = answer or HttpAnswer(
+            200, b'{"ok":true}', Headers({"Content-Type": "application/json", "X-Total-Count": "3"})
+        )
         self.sent: list[dict] = []
         self.closed = False
 
     def request(self, method, target, *, params=None, json=None, headers=None, timeout=None):
-        self.sent.append({"method": method, "target": target, "params": params, "json": json, "headers": headers,
-                          "timeout": timeout})
+        self.sent.append(
+            {"method": method, "target": target, "params": params, "json": json, "headers": headers, "timeout": timeout}
+        )
         return self.answer
 
     def close(self):
@@ -39,8 +42,12 @@ class RequestTest(unittest.TestCase):
         return self.http.sent[0]
 
     def test_json_body_string_is_sent_as_json(self):
-        self.pool.request("POST", "http://10.0.0.2:9090/api/2.0/nodes", body='{"name": "n1", "macs": ["a"]}',
-                          headers={"Content-Type": "application/json", "Accept": "application/json"})
+        self.pool.request(
+            "POST",
+            "http://10.0.0.2:9090/api/2.0/nodes",
+            body='{"name": "n1", "macs": ["a"]}',
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
         sent = self.sent()
         self.assertEqual(sent["method"], "POST")
         self.assertEqual(sent["target"], "http://10.0.0.2:9090/api/2.0/nodes")
@@ -111,16 +118,33 @@ class AnswerTest(unittest.TestCase):
 class InProcessTest(unittest.TestCase):
     def test_through_an_in_process_http_out(self):
         def handler(call):
-            return 201, {"method": call.method, "path": call.path, "query": call.query, "json": call.json(),
-                         "auth": call.headers.get("Authorization")}
+            return 201, {
+                "method": call.method,
+                "path": call.path,
+                "query": call.query,
+                "json": call.json(),
+                "auth": call.headers.get("Authorization"),
+            }
 
         pool = PoolOnHttpOut(InProcessHttpOut(handler, "inprocess://api"))
-        answer = pool.request("POST", "inprocess://api/api/2.0/workflows", body='{"name": "Graph.Noop"}',
-                              fields=[("force", "true")], headers={"Authorization": "JWT abc",
-                                                                   "Content-Type": "application/json"})
+        answer = pool.request(
+            "POST",
+            "inprocess://api/api/2.0/workflows",
+            body='{"name": "Graph.Noop"}',
+            fields=[("force", "true")],
+            headers={"Authorization": "JWT abc", "Content-Type": "application/json"},
+        )
         self.assertEqual(answer.status, 201)
-        self.assertEqual(json.loads(answer.data), {"method": "POST", "path": "/api/2.0/workflows", "query": "force=true",
-                                                   "json": {"name": "Graph.Noop"}, "auth": "JWT abc"})
+        self.assertEqual(
+            json.loads(answer.data),
+            {
+                "method": "POST",
+                "path": "/api/2.0/workflows",
+                "query": "force=true",
+                "json": {"name": "Graph.Noop"},
+                "auth": "JWT abc",
+            },
+        )
         self.assertEqual(answer.getheader("Content-Type"), "application/json")
 
 

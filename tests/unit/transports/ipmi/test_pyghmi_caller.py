@@ -1,11 +1,12 @@
 """Bounded pyghmi calls: one login per BMC key, overruns and failures dropped, passwords never shown."""
+
 import threading
 import time
 import unittest
 
+from rackharness.errors import BmcError
 from rackharness.transports.ipmi.base import BmcAddress
 from rackharness.transports.ipmi.pyghmi_caller import BmcCaller
-from rackharness.errors import BmcError
 
 SECRET = "s3cret-Pw"
 
@@ -40,8 +41,10 @@ class BmcCallerTest(unittest.TestCase):
         with self.assertRaises(BmcError) as caught:
             self.caller.call(self.address, "Chassis Control powerOn", lambda c: hang.wait(5))
         self.assertLess(time.monotonic() - began, 3.0, "the call waited for the hang (5 s) instead of giving up")
-        self.assertIn("BMC 127.0.0.1:6230 (user 'admin') did not complete Chassis Control powerOn within 0.3 s",
-                      str(caught.exception))
+        self.assertIn(
+            "BMC 127.0.0.1:6230 (user 'admin') did not complete Chassis Control powerOn within 0.3 s",
+            str(caught.exception),
+        )
         # the hung thread still holds the old link's lock: a new call must not wait for it
         self.assertEqual(self.caller.call(self.address, "Get Chassis Status", lambda c: "off"), "off")
         self.assertEqual(FakeCommand.logins, 2)
@@ -56,6 +59,7 @@ class BmcCallerTest(unittest.TestCase):
     def test_a_command_error_drops_the_session(self):
         def fail(command):
             raise RuntimeError("completion code 0xd5")
+
         with self.assertRaisesRegex(BmcError, "Chassis Control reboot failed: completion code 0xd5"):
             self.caller.call(self.address, "Chassis Control reboot", fail)
         self.caller.call(self.address, "x", lambda c: None)
@@ -88,7 +92,8 @@ class SessionCommand(FakeCommand):
 
 def cached():
     return list(FakeSession.initting_sessions.values()) + [
-        session for routes in FakeSession.bmc_handlers.values() for session in routes.values()]
+        session for routes in FakeSession.bmc_handlers.values() for session in routes.values()
+    ]
 
 
 class IdleLoginTest(unittest.TestCase):
@@ -99,8 +104,7 @@ class IdleLoginTest(unittest.TestCase):
         FakeSession.initting_sessions.clear()
         FakeSession.bmc_handlers.clear()
         self.now = 1000.0
-        self.caller = BmcCaller(timeout=0.3, command_factory=SessionCommand, idle_relogin=20.0,
-                                clock=lambda: self.now)
+        self.caller = BmcCaller(timeout=0.3, command_factory=SessionCommand, idle_relogin=20.0, clock=lambda: self.now)
         self.address = BmcAddress("127.0.0.1", 6230, "admin", SECRET)
 
     def test_a_login_used_recently_is_kept(self):
@@ -125,8 +129,10 @@ class IdleLoginTest(unittest.TestCase):
         other = self.caller.call(BmcAddress("127.0.0.1", 6231, "admin", SECRET), "x", lambda c: c)
         self.now += 21.0
         self.caller.call(self.address, "x", lambda c: None)
-        self.assertTrue(other.ipmi_session.broken,
-                        "pyghmi's event loop would send keepalives into the idle session and wait for them")
+        self.assertTrue(
+            other.ipmi_session.broken,
+            "pyghmi's event loop would send keepalives into the idle session and wait for them",
+        )
         self.assertNotIn(other.ipmi_session, cached())
 
 
@@ -141,5 +147,6 @@ class ForgetSessionTest(unittest.TestCase):
         command.ipmi_session = FakeSession(SECRET)
         _forget_session(command)
         self.assertTrue(command.ipmi_session.broken)
-        self.assertEqual(cached(), [other, other],
-                         "the broken session is still cached: the next Command() would get it back")
+        self.assertEqual(
+            cached(), [other, other], "the broken session is still cached: the next Command() would get it back"
+        )

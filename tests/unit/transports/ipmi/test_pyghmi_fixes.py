@@ -1,5 +1,6 @@
 """The pyghmi lost-wake-up fix: a wait on a BMC whose session already holds a filed reply returns at
 once; every other wait reaches pyghmi's own _io_wait unchanged; installing twice wraps once."""
+
 import unittest
 
 from rackharness.transports.ipmi import pyghmi_fixes
@@ -25,11 +26,19 @@ class SkipWaitTest(unittest.TestCase):
         self.wait(0.8, ("10.0.0.9", 623))  # no session
         self.wait(0.8)  # the event loop's own wait
         self.wait(0.8, ("10.0.0.1", 623), ["evq"])  # _cmdwait: another command in progress
-        self.assertEqual(self.calls, [(0.8, ("10.0.0.2", 623), None), (0.8, ("10.0.0.9", 623), None),
-                                      (0.8, None, None), (0.8, ("10.0.0.1", 623), ["evq"])])
+        self.assertEqual(
+            self.calls,
+            [
+                (0.8, ("10.0.0.2", 623), None),
+                (0.8, ("10.0.0.9", 623), None),
+                (0.8, None, None),
+                (0.8, ("10.0.0.1", 623), ["evq"]),
+            ],
+        )
 
     def test_install_wraps_pyghmi_once(self):
         from pyghmi.ipmi.private import session
+
         pyghmi_fixes.install()
         wrapped = session._io_wait
         self.assertTrue(getattr(wrapped, "rackharness_fix", False))

@@ -1,4 +1,5 @@
 """The Mongo seam: URL schemes, the in-memory registry, clear errors without secrets (no server needed)."""
+
 import sys
 import unittest
 import uuid
@@ -6,12 +7,12 @@ from unittest import mock
 
 from pymongo.database import Database
 
+from rackharness.clients.seed import MongoSeeder
+from rackharness.errors import ConfigError, PrerequisiteError
 from rackharness.transports.mongo import chooser, mongomock_side, pymongo_side
 from rackharness.transports.mongo.base import is_in_memory
 from rackharness.transports.mongo.chooser import connect
 from rackharness.transports.mongo.mongomock_side import forget, in_memory_url
-from rackharness.clients.seed import MongoSeeder
-from rackharness.errors import ConfigError, PrerequisiteError
 
 
 class InMemoryTest(unittest.TestCase):

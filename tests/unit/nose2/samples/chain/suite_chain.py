@@ -2,6 +2,7 @@
 
 Every test appends its name to $SAMPLE_LOG; $SAMPLE_FAIL names a test that fails.
 """
+
 import os
 
 from rackharness.suite.decorators import SkipTest, test

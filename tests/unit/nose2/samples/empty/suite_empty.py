@@ -1,4 +1,5 @@
 """Sample suite: its only test is disabled, so nothing runs."""
+
 from rackharness.suite.decorators import test
 
 

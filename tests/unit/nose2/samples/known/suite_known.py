@@ -3,6 +3,7 @@ one listed that passes (``$SAMPLE_FIXED`` set: the difference is gone), and one 
 
 Every test appends its name to $SAMPLE_LOG.
 """
+
 import os
 
 from rackharness.suite.decorators import test

@@ -1,4 +1,5 @@
 """Sample suite: proboscis ordering of unittest.TestCase classes and a plain test nose2 finds itself."""
+
 import os
 import unittest
 
